@@ -1,0 +1,31 @@
+// Every command's shell: bad input is one line and exit 2; nothing else decides exit codes here.
+
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { DocsParseError } from '../derive/docs-page';
+import { SpecError } from '../derive/openapi';
+import { UsageError } from '../errors';
+
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
+  options: T,
+  args = process.argv.slice(2),
+) {
+  try {
+    return parseArgs({ options, args, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+}
+
+export async function runCommand(name: string, main: () => Promise<number> | number): Promise<void> {
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof DocsParseError || error instanceof SpecError) {
+      process.stderr.write(`${name}: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`${name}: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  }
+}

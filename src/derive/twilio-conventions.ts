@@ -1,0 +1,72 @@
+// What every Twilio v1-style API does that a single resource page does not restate: the list
+// envelope (`meta` beside the items array) and the error body. Each piece carries provenance that
+// says it comes from the convention, so a reader can tell it apart from what the page itself said.
+
+import type { JsonSchema, Provenance } from './json-schema';
+
+const ENVELOPE: Provenance = {
+  source: 'twilio-convention',
+  note: 'Twilio list envelope: `meta` describes the page; twilio-node reads the items from payload[meta.key]',
+};
+const ERROR: Provenance = {
+  source: 'twilio-convention',
+  note: 'Twilio REST error body (https://www.twilio.com/docs/usage/twilios-response): code, message, more_info, status',
+};
+
+const url = (description: string, nullable = false): JsonSchema => ({
+  type: nullable ? ['string', 'null'] : 'string',
+  format: 'uri',
+  description,
+});
+
+/** `meta` of a list page; `next_page_url` / `previous_page_url` are null at either end. */
+export function listMetaProperties(): Record<string, JsonSchema> {
+  return {
+    first_page_url: url('URL of the first page of this list.'),
+    key: { type: 'string', description: 'Name of the property that holds the page items.' },
+    next_page_url: url('URL of the next page; null on the last page.', true),
+    page: { type: 'integer', minimum: 0, description: 'Index of this page, counting from 0.' },
+    page_size: { type: 'integer', minimum: 1, description: 'The PageSize this page was built with.' },
+    previous_page_url: url('URL of the previous page; null on the first page.', true),
+    url: url('URL of this page.'),
+  };
+}
+
+export const LIST_ENVELOPE_PROVENANCE = ENVELOPE;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export function twilioErrorSchema(): JsonSchema {
+  return {
+    type: 'object',
+    title: 'Twilio error',
+    description: 'The body Twilio returns with a 4xx or 5xx status.',
+    properties: {
+      code: { type: 'integer', description: 'Twilio error code.', 'x-source': ERROR },
+      message: { type: 'string', description: 'What went wrong, for people.', 'x-source': ERROR },
+      more_info: {
+        type: 'string',
+        format: 'uri',
+        description: 'Link to the error code page.',
+        'x-source': ERROR,
+      },
+      status: {
+        type: 'integer',
+        minimum: 400,
+        maximum: 599,
+        description: 'The HTTP status.',
+        'x-source': ERROR,
+      },
+    },
+    required: ['code', 'message', 'more_info', 'status'],
+    'x-source': ERROR,
+  };
+}
+
+/** Twilio names a list's items key after the path's last segment, in snake_case. */
+export function itemsKeyFromPath(path: string): string {
+  const segment = path.split('/').filter(Boolean).at(-1) ?? 'items';
+  return segment
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toLowerCase();
+}

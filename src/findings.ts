@@ -1,0 +1,33 @@
+// The one shape every stage reports in: triangulation, conformance checks, properties and drift.
+// Findings stay data until src/report renders them.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface ScrubbedRequest {
+  method: string;
+  /** Absolute URL; never carries credentials. */
+  url: string;
+}
+
+export interface Finding {
+  /** Stable id of the rule that produced it, e.g. "list.page-size-echo". */
+  check: string;
+  severity: Severity;
+  /** Operation as "GET /v1/Sessions/{id}", when the finding is about one. */
+  operation?: string;
+  request?: ScrubbedRequest;
+  /** JSON pointer into the document the finding is about. */
+  pointer?: string;
+  expected?: unknown;
+  actual?: unknown;
+  /** One line a person understands. */
+  message: string;
+  /** Where each side of a disagreement comes from (file:line or file#pointer). */
+  sources?: Record<string, string>;
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function bySeverity(a: Finding, b: Finding): number {
+  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.check.localeCompare(b.check);
+}

@@ -1,0 +1,41 @@
+// Shared test helpers: fixture pages, the real sources (or the reason they are absent), a CLI runner.
+
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DocsPage, parseDocsPage } from '../../src/derive/docs-page';
+import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../../src/sources';
+
+export const FIXTURES = join(PROJECT_ROOT, 'suites/fixtures');
+
+export function fixturePage(name: string): DocsPage {
+  const file = join(FIXTURES, 'docs', name);
+  return parseDocsPage(readFileSync(file, 'utf8'), file);
+}
+
+export const realSources = sourcePaths();
+/** Why suites that need ../shared/sources are skipped, or undefined when it is there. */
+export const sourcesMissing = missingSourceReason(realSources);
+export const needsSources = (title: string): string =>
+  sourcesMissing ? `${title} (skipped: ${sourcesMissing})` : title;
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tsx src/cli/<command>.ts args…` the way `npm run <command> -- args…` does. */
+export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli', `${command}.ts`), ...args],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+    },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

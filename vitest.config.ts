@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['suites/**/*.test.ts'],
+    // Pact's native library is not safe to load in worker threads.
+    pool: 'forks',
+    setupFiles: ['src/polyfills.ts'],
+    reporters: ['default', ['junit', { outputFile: 'reports/junit.xml' }]],
+    testTimeout: 60_000,
+    env: { PACT_DO_NOT_TRACK: 'true' },
+  },
+});
