@@ -24,7 +24,15 @@ export interface Finding {
   message: string;
   /** Where each side of a disagreement comes from (file:line or file#pointer). */
   sources?: Record<string, string>;
+  /** What was checked: "live", "local", "recorded:<cassette>". */
+  target?: string;
+  /** Set when a baseline entry accepts this finding. */
+  accepted?: { reason: string; expires?: string; expired?: boolean };
 }
+
+/** An error that no live baseline entry accepts: what makes a run fail. */
+export const isBlocking = (f: Finding): boolean =>
+  f.severity === 'error' && (!f.accepted || f.accepted.expired === true);
 
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 

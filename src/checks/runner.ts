@@ -1,0 +1,92 @@
+// A conformance run: scenarios through the transport, every selected check over every observation,
+// and an outcome per check × operation (passed, failed or not run) for the reports.
+
+import type { Contract } from '../contract/contract';
+import type { Finding } from '../findings';
+import type { HttpTransport } from '../transport/http';
+import type { Check, Observation } from './observation';
+import { runScenarios, type ScenarioOptions } from './scenarios';
+
+export type Outcome = 'passed' | 'failed' | 'not-run';
+
+export interface CheckResult {
+  check: string;
+  operation: string;
+  outcome: Outcome;
+  findings: Finding[];
+  /** Why a check did not run for this operation. */
+  reason?: string;
+}
+
+export interface RunResult {
+  target: string;
+  observations: Observation[];
+  findings: Finding[];
+  results: CheckResult[];
+  durationMs: number;
+}
+
+export async function runConformance(
+  transport: HttpTransport,
+  contract: Contract,
+  checks: readonly Check[],
+  options: ScenarioOptions & { onCheck?: (check: Check, results: CheckResult[]) => void } = {},
+): Promise<RunResult> {
+  const started = performance.now();
+  const observations = await runScenarios(transport, contract, options);
+  const findings: Finding[] = observations.flatMap(transportFinding);
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    const mine: CheckResult[] = [];
+    for (const operation of check.operations.map((kind) => contract.operation(kind))) {
+      const applicable = observations.filter((o) => o.operation === operation && check.applies(o));
+      const found = applicable.flatMap((o) => check.run(o, contract));
+      mine.push({
+        check: check.id,
+        operation,
+        outcome:
+          applicable.length === 0
+            ? 'not-run'
+            : found.some((f) => f.severity === 'error')
+              ? 'failed'
+              : 'passed',
+        findings: found,
+        ...(applicable.length === 0 ? { reason: notRunReason(observations, operation) } : {}),
+      });
+      findings.push(...found);
+    }
+    results.push(...mine);
+    options.onCheck?.(check, mine);
+  }
+  for (const f of findings) f.target = transport.target;
+  return {
+    target: transport.target,
+    observations,
+    findings,
+    results,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** A request that got no response is itself a finding: not recorded is info, anything else an error. */
+function transportFinding(o: Observation): Finding[] {
+  const error = o.exchange.error;
+  if (!error) return [];
+  const { method, url } = o.exchange.request;
+  return [
+    {
+      check: `transport.${error.kind}`,
+      severity: error.kind === 'not-recorded' ? 'info' : 'error',
+      operation: o.operation,
+      request: { method, url },
+      message: `${o.scenario}: ${error.message}`,
+    },
+  ];
+}
+
+function notRunReason(observations: readonly Observation[], operation: string): string {
+  const mine = observations.filter((o) => o.operation === operation);
+  if (mine.length === 0) return 'no request was made for this operation';
+  if (mine.every((o) => o.exchange.error)) return mine[0]?.exchange.error?.message ?? 'no response';
+  return 'no response this check applies to';
+}

@@ -1,0 +1,155 @@
+// npm run conformance -- [--target recorded|live|local] [--base-url URL] [--only CHECK,…] [--budget N]
+//   [--report-dir DIR] [--contract docs|spec|both] [--baseline FILE] [--update-baseline] [--list-checks]
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import '../polyfills';
+import { applyBaseline, loadBaseline, updatedBaseline } from '../baseline';
+import { CHECKS, selectChecks } from '../checks/registry';
+import { type RunResult, runConformance } from '../checks/runner';
+import { CONTRACT_MODES, Contract, type ContractMode } from '../contract/contract';
+import { UsageError } from '../errors';
+import { bySeverity, type Finding, isBlocking } from '../findings';
+import { stableJson, writeFileAtomic } from '../fs-atomic';
+import { buildReport, writeConformanceReports } from '../report/conformance-report';
+import { findingLine } from '../report/findings-markdown';
+import { PROJECT_ROOT } from '../sources';
+import { prepareTargets, TARGETS, type TargetKind } from '../transport/targets';
+import { parseFlags, runCommand } from './run';
+
+await runCommand('conformance', async () => {
+  const flags = parseFlags({
+    target: { type: 'string' },
+    'base-url': { type: 'string' },
+    only: { type: 'string' },
+    budget: { type: 'string' },
+    timeout: { type: 'string' },
+    'report-dir': { type: 'string' },
+    contract: { type: 'string' },
+    baseline: { type: 'string' },
+    'update-baseline': { type: 'boolean' },
+    'list-checks': { type: 'boolean' },
+    recordings: { type: 'string' },
+    schemas: { type: 'string' },
+    sessions: { type: 'string' },
+    seed: { type: 'string' },
+    fault: { type: 'string' },
+  });
+  if (flags['list-checks']) {
+    for (const c of CHECKS) console.log(`${c.id.padEnd(30)} ${c.description}`);
+    return 0;
+  }
+  const target = (flags.target ?? 'recorded') as TargetKind;
+  if (!TARGETS.includes(target))
+    throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
+  const mode = (flags.contract ?? 'both') as ContractMode;
+  if (!CONTRACT_MODES.includes(mode))
+    throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
+  const budget = positiveInt(flags.budget, '--budget');
+  const timeoutMs = positiveInt(flags.timeout, '--timeout');
+  const checks = selectChecks(
+    flags.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
+  const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
+  const baseline = loadBaseline(baselineFile);
+  const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), mode);
+  const targets = await prepareTargets({
+    target,
+    baseUrl: flags['base-url'],
+    budget,
+    timeoutMs,
+    recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
+    sessions: positiveInt(flags.sessions, '--sessions'),
+    seed: positiveInt(flags.seed, '--seed'),
+    fault: flags.fault,
+  });
+
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const runs: RunResult[] = [];
+  for (const t of targets) {
+    console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`);
+    t.open();
+    try {
+      runs.push(
+        await runConformance(t.transport, contract, checks, {
+          sessionId: process.env.TWILIO_SESSION_ID || undefined,
+          onCheck: (check, results) => {
+            const mark = results.some((r) => r.outcome === 'failed')
+              ? '✖'
+              : results.every((r) => r.outcome === 'not-run')
+                ? '–'
+                : '✔';
+            const n = results.reduce((k, r) => k + r.findings.length, 0);
+            console.log(`  ${mark} ${check.id}${n ? ` (${n} findings)` : ''}`);
+          },
+        }),
+      );
+    } finally {
+      await t.close();
+    }
+    console.log(
+      `  ${t.transport.requestsSent} requests${Number.isFinite(t.transport.budget) ? ` of a budget of ${t.transport.budget}` : ''}`,
+    );
+  }
+  const all: Finding[] = runs.flatMap((r) => r.findings);
+  const { findings, stale, expired } = applyBaseline(all, baseline);
+  const version = (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const report = buildReport(runs, findings, {
+    contract: mode,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    version,
+    baselineFile,
+    stale,
+    expired,
+  });
+  const written = writeConformanceReports(reportDir, report, runs);
+
+  printSummary(runs, findings);
+  for (const e of stale)
+    console.log(`stale baseline entry (no longer occurs): ${e.check} ${e.target ?? ''} ${e.pointer ?? ''}`);
+  for (const e of expired)
+    console.log(`expired baseline entry (counts again): ${e.check} ${e.target ?? ''} ${e.pointer ?? ''}`);
+  if (flags['update-baseline']) {
+    writeFileAtomic(baselineFile, stableJson(updatedBaseline(all, baseline)));
+    console.log(`baseline written to ${baselineFile}: review each reason before committing`);
+  }
+  console.log(`reports: ${written.join(', ')}`);
+  const blocking = findings.filter(isBlocking).length;
+  console.log(blocking ? `FAILED: ${blocking} blocking error(s)` : 'PASSED: no blocking error');
+  return blocking ? 1 : 0;
+});
+
+function printSummary(runs: readonly RunResult[], findings: readonly Finding[]): void {
+  console.log('\ntarget                         check                          passed failed not-run');
+  for (const run of runs) {
+    const checks = [...new Set(run.results.map((r) => r.check))];
+    for (const check of checks) {
+      const rs = run.results.filter((r) => r.check === check);
+      const count = (o: string) => String(rs.filter((r) => r.outcome === o).length).padStart(6);
+      console.log(
+        `${run.target.padEnd(30)} ${check.padEnd(30)} ${count('passed')} ${count('failed')} ${count('not-run')}`,
+      );
+    }
+  }
+  const shown = [...findings].filter((f) => f.severity !== 'info').sort(bySeverity);
+  if (shown.length) console.log('\nfindings:');
+  for (const f of shown) {
+    const tag = f.accepted ? (f.accepted.expired ? ' [baseline EXPIRED]' : ' [accepted]') : '';
+    console.log(`  ${f.target ?? ''} ${findingLine(f)}${tag}`);
+  }
+}
+
+function positiveInt(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new UsageError(`${name}: expected a positive integer, got "${raw}"`);
+  return Number(raw);
+}

@@ -1,0 +1,73 @@
+// npm run record -- [--target live|local] [--base-url URL] [--out FILE] [--label TEXT] [--redact-account]
+// npm run record -- --from-docs [--docs FILE] [--out FILE]
+// Live recording needs the same credentials as the conformance runner; none reach the cassette.
+
+import { join, resolve } from 'node:path';
+import '../polyfills';
+import { runScenarios } from '../checks/scenarios';
+import { Contract } from '../contract/contract';
+import { parseDocsPage } from '../derive/docs-page';
+import { UsageError } from '../errors';
+import { stableJson, writeFileAtomic } from '../fs-atomic';
+import { PROJECT_ROOT, readSource, sourcePaths } from '../sources';
+import { credentialsFromEnv, secretsOf } from '../transport/credentials';
+import { cassetteFromDocs, cassetteFromRecording, recordWith } from '../transport/recorder';
+import { prepareTargets } from '../transport/targets';
+import { parseFlags, runCommand } from './run';
+
+await runCommand('record', async () => {
+  const flags = parseFlags({
+    target: { type: 'string' },
+    'base-url': { type: 'string' },
+    out: { type: 'string' },
+    label: { type: 'string' },
+    'redact-account': { type: 'boolean' },
+    'from-docs': { type: 'boolean' },
+    docs: { type: 'string' },
+    schemas: { type: 'string' },
+  });
+  const recordings = join(PROJECT_ROOT, 'suites/recordings');
+  if (flags['from-docs']) {
+    const path = sourcePaths({ docs: flags.docs }).docs;
+    const cassette = cassetteFromDocs(parseDocsPage(readSource(path, 'docs page'), path));
+    const out = resolve(flags.out ?? join(recordings, 'docs-examples.json'));
+    writeFileAtomic(out, stableJson(cassette));
+    console.log(`wrote ${cassette.interactions.length} interactions from ${path} to ${out}`);
+    return 0;
+  }
+  const target = flags.target ?? 'live';
+  if (target !== 'live' && target !== 'local')
+    throw new UsageError(`--target: expected live|local, got "${target}"`);
+  const env = process.env;
+  const accountSid = target === 'live' ? credentialsFromEnv(env).accountSid : undefined;
+  const [prepared] = await prepareTargets({
+    target,
+    baseUrl: flags['base-url'],
+    recordingsDir: recordings,
+    env,
+  });
+  if (!prepared) return 2;
+  const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
+  let defs: Awaited<ReturnType<typeof recordWith>>;
+  try {
+    defs = await recordWith(async () => {
+      await runScenarios(prepared.transport, contract, { sessionId: env.TWILIO_SESSION_ID || undefined });
+    });
+  } finally {
+    await prepared.close();
+  }
+  const cassette = cassetteFromRecording(defs, {
+    label: flags.label ?? `${target} recording of ${prepared.transport.baseUrl}`,
+    source: target === 'local' ? 'local-provider' : 'live',
+    secrets: target === 'live' ? secretsOf(env) : ['local-provider-token'],
+    ...(flags['redact-account'] && accountSid ? { redactAccount: accountSid } : {}),
+  });
+  const out = resolve(
+    flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`),
+  );
+  writeFileAtomic(out, stableJson(cassette));
+  console.log(
+    `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
+  );
+  return 0;
+});

@@ -1,0 +1,163 @@
+// Named, realistic ways the reference provider can be broken, each one a drift or bug seen in real
+// APIs. Tests and `npm run provider -- --fault NAME` use them to prove every check can fail.
+
+import type { Session } from './sessions-data';
+
+export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized';
+
+export interface ProviderResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ListPage {
+  meta: Record<string, unknown>;
+  [itemsKey: string]: unknown;
+}
+
+export interface Fault {
+  name: string;
+  description: string;
+  /** The check expected to catch it. */
+  caughtBy: string;
+  session?(session: Session, route: 'fetch' | 'list'): Session | Record<string, unknown>;
+  page?(page: ListPage): ListPage;
+  /** Items served beyond PageSize on every non-last page. */
+  extraItems?: number;
+  acceptsPageSize?(size: number): boolean;
+  skipsAuth?: boolean;
+  respond?(response: ProviderResponse, route: Route): ProviderResponse;
+}
+
+const withoutKey = (o: Record<string, unknown>, key: string) => {
+  const { [key]: _dropped, ...rest } = o;
+  return rest;
+};
+
+export const FAULTS: readonly Fault[] = [
+  {
+    name: 'missing-field',
+    description: 'sessions lose date_updated (a field dropped in a refactor)',
+    caughtBy: 'response.fields-present',
+    session: (s) => withoutKey({ ...s }, 'date_updated'),
+  },
+  {
+    name: 'wrong-type',
+    description: 'verified is serialised as the string "true"/"false"',
+    caughtBy: 'response.schema',
+    session: (s) => ({ ...s, verified: String(s.verified) }),
+  },
+  {
+    name: 'lowercase-sid-prefix',
+    description: 'account_sid starts with "ac" instead of "AC"',
+    caughtBy: 'response.schema',
+    session: (s) => ({ ...s, account_sid: s.account_sid.replace(/^AC/, 'ac') }),
+  },
+  {
+    name: 'non-iso-date',
+    description: 'date_updated in RFC 2822 ("Mon, 01 Jan 2024 00:00:00 +0000") as the 2010 API does',
+    caughtBy: 'response.schema',
+    session: (s) => ({ ...s, date_updated: new Date(s.date_updated).toUTCString().replace('GMT', '+0000') }),
+  },
+  {
+    name: 'wrong-meta-key',
+    description: 'meta.key is "key" (as in the docs example), so clients find no items',
+    caughtBy: 'list.meta-key',
+    page: (p) => ({ ...p, meta: { ...p.meta, key: 'key' } }),
+  },
+  {
+    name: 'page-size-not-echoed',
+    description: 'meta.page_size is always 50 whatever PageSize was asked for',
+    caughtBy: 'list.page-size',
+    page: (p) => ({ ...p, meta: { ...p.meta, page_size: 50 } }),
+  },
+  {
+    name: 'items-beyond-page-size',
+    description: 'every page carries one item more than PageSize',
+    caughtBy: 'list.page-size',
+    extraItems: 1,
+  },
+  {
+    name: 'relative-next-page-url',
+    description: 'next_page_url is a relative path ("/v1/Sessions?…")',
+    caughtBy: 'list.page-urls',
+    page: (p) => ({
+      ...p,
+      meta: { ...p.meta, next_page_url: relative(p.meta.next_page_url) },
+    }),
+  },
+  {
+    name: 'url-other-host',
+    description: 'meta.url names an internal host instead of the public one',
+    caughtBy: 'list.page-urls',
+    page: (p) => ({
+      ...p,
+      meta: { ...p.meta, url: String(p.meta.url).replace(/^https?:\/\/[^/]+/, 'http://internal-lb.invalid') },
+    }),
+  },
+  {
+    name: 'fetch-list-mismatch',
+    description: 'a fetched session shows another identity than its list entry (stale cache)',
+    caughtBy: 'fetch.matches-list',
+    session: (s, route) => (route === 'fetch' ? { ...s, identity: `${s.identity}_stale` } : s),
+  },
+  {
+    name: 'html-404',
+    description: 'an unknown id gets a proxy HTML 404 page instead of a Twilio error body',
+    caughtBy: 'fetch.unknown-id',
+    respond: (r, route) =>
+      route === 'not-found'
+        ? {
+            status: 404,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><body><h1>404 Not Found</h1></body></html>',
+          }
+        : r,
+  },
+  {
+    name: 'page-size-1001-accepted',
+    description: 'PageSize above 1000 is served instead of rejected',
+    caughtBy: 'list.page-size-bounds',
+    acceptsPageSize: (n) => n >= 1,
+  },
+  {
+    name: 'page-size-0-accepted',
+    description: 'PageSize 0 is served (as an empty page) instead of rejected',
+    caughtBy: 'list.page-size-bounds',
+    acceptsPageSize: (n) => n >= 0 && n <= 1000,
+  },
+  {
+    name: 'no-auth',
+    description: 'requests without credentials are served (401 not enforced)',
+    caughtBy: 'auth.required',
+    skipsAuth: true,
+  },
+  {
+    name: 'wrong-content-type',
+    description: 'JSON bodies are sent as text/plain',
+    caughtBy: 'response.content-type',
+    respond: (r) => ({ ...r, headers: { ...r.headers, 'content-type': 'text/plain; charset=utf-8' } }),
+  },
+  {
+    name: 'truncated-json',
+    description: 'the list body is cut off mid-document (a proxy buffer limit)',
+    caughtBy: 'response.json',
+    respond: (r, route) =>
+      route === 'list' ? { ...r, body: r.body.slice(0, Math.floor(r.body.length / 2)) } : r,
+  },
+  {
+    name: 'list-202',
+    description: 'the list answers 202 Accepted instead of 200',
+    caughtBy: 'response.status',
+    respond: (r, route) => (route === 'list' ? { ...r, status: 202 } : r),
+  },
+];
+
+function relative(url: unknown): unknown {
+  return typeof url === 'string' ? url.replace(/^https?:\/\/[^/]+/, '') : url;
+}
+
+export function faultNamed(name: string): Fault | undefined {
+  return FAULTS.find((f) => f.name === name);
+}

@@ -1,0 +1,95 @@
+// One conformance run → conformance.json, junit.xml and conformance.html, written together
+// (temporary files, then renamed) so a report is never half-written.
+
+import { join } from 'node:path';
+import type { BaselineEntry } from '../baseline';
+import type { CheckResult, RunResult } from '../checks/runner';
+import { bySeverity, type Finding, isBlocking } from '../findings';
+import { stableJson, writeFilesAtomic } from '../fs-atomic';
+import { conformanceHtml } from './html';
+import { junitXml } from './junit';
+
+export interface ConformanceReport {
+  tool: { name: string; version: string; node: string };
+  contract: string;
+  startedAt: string;
+  durationMs: number;
+  runs: Array<{
+    target: string;
+    durationMs: number;
+    requests: Array<{
+      scenario: string;
+      method: string;
+      url: string;
+      authenticated: boolean;
+      status?: number;
+      error?: string;
+      attempts: number;
+      durationMs: number;
+    }>;
+    results: Array<Omit<CheckResult, 'findings'> & { findings: number }>;
+  }>;
+  findings: Finding[];
+  baseline: { file: string; stale: BaselineEntry[]; expired: BaselineEntry[] };
+  summary: { errors: number; warnings: number; info: number; accepted: number; blocking: number };
+}
+
+export function buildReport(
+  runs: readonly RunResult[],
+  findings: readonly Finding[],
+  meta: {
+    contract: string;
+    startedAt: string;
+    durationMs: number;
+    version: string;
+    baselineFile: string;
+    stale: BaselineEntry[];
+    expired: BaselineEntry[];
+  },
+): ConformanceReport {
+  const sorted = [...findings].sort(bySeverity);
+  return {
+    tool: { name: 'twilio-assistants-sessions-conformance', version: meta.version, node: process.version },
+    contract: meta.contract,
+    startedAt: meta.startedAt,
+    durationMs: meta.durationMs,
+    runs: runs.map((r) => ({
+      target: r.target,
+      durationMs: r.durationMs,
+      requests: r.observations.map((o) => ({
+        scenario: o.scenario,
+        method: o.exchange.request.method,
+        url: o.exchange.request.url,
+        authenticated: o.exchange.request.authenticated,
+        ...(o.exchange.response ? { status: o.exchange.response.status } : {}),
+        ...(o.exchange.error ? { error: o.exchange.error.message } : {}),
+        attempts: o.exchange.attempts,
+        durationMs: o.exchange.durationMs,
+      })),
+      results: r.results.map(({ findings: f, ...rest }) => ({ ...rest, findings: f.length })),
+    })),
+    findings: sorted,
+    baseline: { file: meta.baselineFile, stale: meta.stale, expired: meta.expired },
+    summary: {
+      errors: sorted.filter((f) => f.severity === 'error').length,
+      warnings: sorted.filter((f) => f.severity === 'warning').length,
+      info: sorted.filter((f) => f.severity === 'info').length,
+      accepted: sorted.filter((f) => f.accepted && !f.accepted.expired).length,
+      blocking: sorted.filter(isBlocking).length,
+    },
+  };
+}
+
+export function writeConformanceReports(
+  dir: string,
+  report: ConformanceReport,
+  runs: readonly RunResult[],
+): string[] {
+  const files = [
+    { path: join(dir, 'conformance.json'), data: stableJson(report) },
+    { path: join(dir, 'junit.xml'), data: junitXml(report, runs) },
+    { path: join(dir, 'conformance.html'), data: conformanceHtml(report, runs) },
+  ];
+  writeFilesAtomic(files);
+  return files.map((f) => f.path);
+}

@@ -1,0 +1,43 @@
+// JUnit XML: one test case per target × check × operation, so CI shows each. Accepted findings
+// pass with their reason in system-out; checks that could not run are skipped with why.
+
+import type { RunResult } from '../checks/runner';
+import { isBlocking } from '../findings';
+import type { ConformanceReport } from './conformance-report';
+
+export function junitXml(report: ConformanceReport, runs: readonly RunResult[]): string {
+  const suites = runs.map((run) => {
+    const cases = run.results.map((r) => {
+      const findings = report.findings.filter(
+        (f) => f.target === run.target && f.check === r.check && f.operation === r.operation,
+      );
+      const blocking = findings.filter(isBlocking);
+      const notes = findings
+        .filter((f) => !isBlocking(f))
+        .map((f) => `${f.severity}${f.accepted ? ` (accepted: ${f.accepted.reason})` : ''}: ${f.message}`);
+      let body = '';
+      if (r.outcome === 'not-run') body = `<skipped message="${esc(r.reason ?? 'not run')}"/>`;
+      else if (blocking.length) {
+        body = `<failure message="${esc(blocking[0]?.message ?? '')}" type="${esc(r.check)}">${esc(blocking.map((f) => `${f.request?.method ?? ''} ${f.request?.url ?? ''}\n${f.message}`).join('\n\n'))}</failure>`;
+      }
+      if (notes.length) body += `<system-out>${esc(notes.join('\n'))}</system-out>`;
+      return `    <testcase classname="${esc(`${run.target}.${r.check}`)}" name="${esc(r.operation)}">${body}</testcase>`;
+    });
+    const failures = run.results.filter((r) =>
+      report.findings.some(
+        (f) => f.target === run.target && f.check === r.check && f.operation === r.operation && isBlocking(f),
+      ),
+    ).length;
+    const skipped = run.results.filter((r) => r.outcome === 'not-run').length;
+    return `  <testsuite name="conformance ${esc(run.target)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${(run.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="conformance">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+// XML 1.0 forbids most control characters even when escaped; they are dropped.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(CONTROL_CHARACTERS, '');
+}

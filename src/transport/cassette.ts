@@ -1,0 +1,117 @@
+// Cassettes: recorded exchanges committed with the project, replayed through nock so the recorded
+// target goes through the same HTTP client as live traffic. Each cassette says where it came from.
+// A request's credentials are never stored, only whether it carried any.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import '../polyfills';
+import nock from 'nock';
+import { UsageError } from '../errors';
+import { NOT_RECORDED_HEADER } from './http';
+
+export const TWILIO_ORIGIN = 'https://assistants.twilio.com';
+
+export interface Interaction {
+  request: { method: 'GET'; path: string; authenticated: boolean };
+  response: { status: number; headers: Record<string, string>; body?: unknown; bodyText?: string };
+}
+
+export interface Cassette {
+  /** What it is, for people: shown in reports as the target's name. */
+  label: string;
+  /** Where it came from: "docs-example", "local-provider", "live". */
+  source: string;
+  origin: string;
+  recordedAt?: string;
+  interactions: Interaction[];
+}
+
+export interface LoadedCassette extends Cassette {
+  file: string;
+  name: string;
+}
+
+export function loadCassettes(dir: string): LoadedCassette[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    throw new UsageError(`recordings folder ${dir}: not found`);
+  }
+  if (files.length === 0) throw new UsageError(`recordings folder ${dir}: no *.json cassettes`);
+  return files.sort().map((f) => loadCassette(join(dir, f)));
+}
+
+export function loadCassette(file: string): LoadedCassette {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cassette ${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  const bad = (where: string, what: string): never => {
+    throw new UsageError(`cassette ${file}: ${where} ${what}`);
+  };
+  if (!isObject(raw)) return bad('(root)', 'must be an object');
+  for (const key of ['label', 'source', 'origin'] as const) {
+    if (typeof raw[key] !== 'string' || raw[key] === '') bad(`/${key}`, 'must be a non-empty string');
+  }
+  try {
+    new URL(raw.origin as string);
+  } catch {
+    bad('/origin', `is not a URL: ${JSON.stringify(raw.origin)}`);
+  }
+  if (!Array.isArray(raw.interactions) || raw.interactions.length === 0)
+    bad('/interactions', 'must be a non-empty array');
+  for (const [k, it] of (raw.interactions as unknown[]).entries()) {
+    const at = `/interactions/${k}`;
+    if (!isObject(it) || !isObject(it.request) || !isObject(it.response)) {
+      return bad(at, 'needs request and response objects');
+    }
+    const { request, response } = it;
+    if (request.method !== 'GET') bad(`${at}/request/method`, 'must be "GET"');
+    if (typeof request.path !== 'string' || !request.path.startsWith('/'))
+      bad(`${at}/request/path`, 'must be a path starting with /');
+    if (typeof request.authenticated !== 'boolean')
+      bad(`${at}/request/authenticated`, 'must be true or false');
+    if (
+      !Number.isInteger(response.status) ||
+      (response.status as number) < 100 ||
+      (response.status as number) > 599
+    ) {
+      bad(`${at}/response/status`, 'must be an HTTP status');
+    }
+    if (!isObject(response.headers)) bad(`${at}/response/headers`, 'must be an object');
+    if (response.bodyText !== undefined && typeof response.bodyText !== 'string')
+      bad(`${at}/response/bodyText`, 'must be a string');
+    if ('authorization' in (response.headers as object) || 'authorization' in request) {
+      bad(at, 'carries an Authorization header; cassettes must not hold credentials');
+    }
+  }
+  return { ...(raw as unknown as Cassette), file, name: basename(file, '.json') };
+}
+
+/** Installs a cassette into nock; anything not recorded fails as "not recorded", never hits the network. */
+export function replay(cassette: Cassette): () => void {
+  nock.disableNetConnect();
+  for (const { request, response } of cassette.interactions) {
+    const scope = request.authenticated
+      ? nock(cassette.origin, { reqheaders: { authorization: /^Basic \S+$/ } })
+      : nock(cassette.origin, { badheaders: ['authorization'] });
+    const body = response.bodyText ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+    scope.get(request.path).times(Number.MAX_SAFE_INTEGER).reply(response.status, body, response.headers);
+  }
+  // Registered last, so it only answers what no recording matches.
+  nock(cassette.origin)
+    .persist()
+    .get(() => true)
+    .reply(599, 'not recorded', { [NOT_RECORDED_HEADER]: 'true' });
+  return () => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

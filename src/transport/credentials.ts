@@ -1,0 +1,60 @@
+// Live credentials from the environment, checked for shape before anything is sent. Messages name
+// the variable, never its value.
+
+import { UsageError } from '../errors';
+import type { Credentials } from './http';
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const API_KEY = /^SK[0-9a-fA-F]{32}$/;
+export const DEFAULT_BASE_URL = 'https://assistants.twilio.com';
+
+export function credentialsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Credentials & { accountSid: string } {
+  const account = env.TWILIO_ACCOUNT_SID;
+  if (!account)
+    throw new UsageError(
+      'live target needs TWILIO_ACCOUNT_SID (with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET)',
+    );
+  if (!ACCOUNT_SID.test(account))
+    throw new UsageError('TWILIO_ACCOUNT_SID: expected "AC" followed by 32 hex digits');
+  if (env.TWILIO_API_KEY || env.TWILIO_API_SECRET) {
+    if (!env.TWILIO_API_KEY) throw new UsageError('TWILIO_API_SECRET is set but TWILIO_API_KEY is missing');
+    if (!API_KEY.test(env.TWILIO_API_KEY))
+      throw new UsageError('TWILIO_API_KEY: expected "SK" followed by 32 hex digits');
+    if (!env.TWILIO_API_SECRET)
+      throw new UsageError('TWILIO_API_KEY is set but TWILIO_API_SECRET is missing');
+    return { accountSid: account, username: env.TWILIO_API_KEY, password: env.TWILIO_API_SECRET };
+  }
+  if (!env.TWILIO_AUTH_TOKEN)
+    throw new UsageError('live target needs TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET)');
+  return { accountSid: account, username: account, password: env.TWILIO_AUTH_TOKEN };
+}
+
+export function baseUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const raw = flag ?? env.TWILIO_ASSISTANTS_BASE_URL ?? DEFAULT_BASE_URL;
+  const name =
+    flag !== undefined
+      ? '--base-url'
+      : env.TWILIO_ASSISTANTS_BASE_URL
+        ? 'TWILIO_ASSISTANTS_BASE_URL'
+        : 'default base URL';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`${name}: not a URL: ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${name}: must be http or https, got ${url.protocol}`);
+  if (url.username || url.password)
+    throw new UsageError(`${name}: must not carry credentials; use the TWILIO_* variables`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Every value that must never appear in a file, a report or a log. */
+export function secretsOf(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [env.TWILIO_AUTH_TOKEN, env.TWILIO_API_SECRET].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
+}

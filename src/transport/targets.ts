@@ -1,0 +1,104 @@
+// The three targets behind one interface: each yields transports (one per cassette for recorded)
+// and a way to tear down what it started.
+
+import { UsageError } from '../errors';
+import { FAULTS, faultNamed } from '../provider/faults';
+import { startProvider } from '../provider/server';
+import { loadCassettes, replay } from './cassette';
+import { baseUrlFrom, credentialsFromEnv } from './credentials';
+import { HttpTransport } from './http';
+
+export type TargetKind = 'recorded' | 'live' | 'local';
+export const TARGETS: readonly TargetKind[] = ['recorded', 'live', 'local'];
+export const DEFAULT_LIVE_BUDGET = 50;
+
+export interface TargetOptions {
+  target: TargetKind;
+  baseUrl?: string;
+  budget?: number;
+  timeoutMs?: number;
+  recordingsDir: string;
+  /** Local target: dataset and fault. */
+  sessions?: number;
+  seed?: number;
+  fault?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A transport ready to use, with what to undo after its run. */
+export interface PreparedTarget {
+  transport: HttpTransport;
+  open(): void;
+  close(): Promise<void>;
+}
+
+// Recorded requests carry a placeholder so cassettes can tell authenticated from anonymous ones.
+const PLACEHOLDER = { username: 'AC00000000000000000000000000000000', password: 'recorded' };
+
+export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]> {
+  const env = o.env ?? process.env;
+  const common = { timeoutMs: o.timeoutMs ?? 10_000 };
+  switch (o.target) {
+    case 'recorded':
+      return loadCassettes(o.recordingsDir).map((cassette) => {
+        let restore = () => {};
+        return {
+          transport: new HttpTransport({
+            ...common,
+            target: `recorded:${cassette.name}`,
+            baseUrl: cassette.origin,
+            credentials: PLACEHOLDER,
+            maxRetries: 0,
+          }),
+          open: () => {
+            restore = replay(cassette);
+          },
+          close: async () => restore(),
+        };
+      });
+    case 'live': {
+      const credentials = credentialsFromEnv(env);
+      const baseUrl = baseUrlFrom(o.baseUrl, env);
+      return [
+        {
+          transport: new HttpTransport({
+            ...common,
+            target: 'live',
+            baseUrl,
+            credentials,
+            budget: o.budget ?? DEFAULT_LIVE_BUDGET,
+          }),
+          open: () => {},
+          close: async () => {},
+        },
+      ];
+    }
+    case 'local': {
+      const fault = o.fault === undefined ? undefined : faultNamed(o.fault);
+      if (o.fault !== undefined && !fault)
+        throw new UsageError(
+          `--fault: unknown fault "${o.fault}"; known: ${FAULTS.map((f) => f.name).join(', ')}`,
+        );
+      const credentials = { username: `AC${'0123456789abcdef'.repeat(2)}`, password: 'local-provider-token' };
+      const provider = await startProvider({
+        sessions: o.sessions ?? 120,
+        seed: o.seed ?? 1,
+        ...(fault ? { fault } : {}),
+        credentials,
+      });
+      return [
+        {
+          transport: new HttpTransport({
+            ...common,
+            target: fault ? `local:${fault.name}` : 'local',
+            baseUrl: provider.url,
+            credentials,
+            ...(o.budget ? { budget: o.budget } : {}),
+          }),
+          open: () => {},
+          close: () => provider.close(),
+        },
+      ];
+    }
+  }
+}
