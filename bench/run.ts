@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/sources';
+import { benchConformance } from './conformance';
 import { benchValidation } from './validation';
 
 export interface BenchLine {
@@ -13,6 +14,7 @@ export interface BenchLine {
 
 const sections: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', () => benchValidation(join(PROJECT_ROOT, 'schemas'))],
+  ['conformance', benchConformance],
 ];
 
 for (const [title, run] of sections) {

@@ -7,6 +7,8 @@ export interface ScrubbedRequest {
   method: string;
   /** Absolute URL; never carries credentials. */
   url: string;
+  /** False when the request was deliberately sent without credentials. */
+  authenticated?: boolean;
 }
 
 export interface Finding {

@@ -36,8 +36,13 @@ export function finding(
   o: Observation,
   f: Omit<Finding, 'check' | 'operation' | 'request'>,
 ): Finding {
-  const { method, url } = o.exchange.request;
-  return { check, operation: o.operation, request: { method, url }, ...f };
+  const { method, url, authenticated } = o.exchange.request;
+  return {
+    check,
+    operation: o.operation,
+    request: { method, url, ...(authenticated ? {} : { authenticated }) },
+    ...f,
+  };
 }
 
 export const hasJson = (o: Observation): boolean =>

@@ -57,7 +57,7 @@ await runCommand('record', async () => {
     await prepared.close();
   }
   const cassette = cassetteFromRecording(defs, {
-    label: flags.label ?? `${target} recording of ${prepared.transport.baseUrl}`,
+    label: flags.label ?? `${target} recording, ${new Date().toISOString().slice(0, 10)}`,
     source: target === 'local' ? 'local-provider' : 'live',
     secrets: target === 'live' ? secretsOf(env) : ['local-provider-token'],
     ...(flags['redact-account'] && accountSid ? { redactAccount: accountSid } : {}),

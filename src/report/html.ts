@@ -26,6 +26,7 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
     const rows = checks.map((check) => {
       const cells = ops.map((op) => {
         const r = run.results.find((x) => x.check === check && x.operation === op);
+        if (!r) return '<td class="not-run">n/a</td>';
         const fs = report.findings.filter(
           (f) => f.target === run.target && f.check === check && f.operation === op,
         );
@@ -65,7 +66,7 @@ function findingBlock(f: Finding): string {
       : '',
     f.actual !== undefined ? `<div>Actual:<pre>${esc(JSON.stringify(f.actual, null, 2))}</pre></div>` : '',
     f.request && !f.target?.startsWith('recorded')
-      ? `<div>Reproduce:<pre>${esc(curlFor(f.request))}</pre></div>`
+      ? `<div>Reproduce:<pre>${esc(curlFor(f.request, f.request.authenticated !== false))}</pre></div>`
       : '',
   ].join('');
   return `<details${isBlocking(f) ? ' open' : ''}><summary><span class="${f.severity}">${f.severity}</span> <code>${esc(f.check)}</code> ${esc(f.operation ?? '')} — ${esc(f.message)}${accepted}</summary>${detail}</details>`;

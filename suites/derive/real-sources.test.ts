@@ -79,20 +79,20 @@ describe.skipIf(sourcesMissing)(needsSources('the real Sessions docs page and Op
     }
   });
 
-  it('npm run schemas -- --check passes on the committed schemas, and names the file and field when stale', () => {
-    const ok = runCli('schemas', ['--check', '--report-dir', mkdtempSync(join(tmpdir(), 'tri-'))]);
+  it('npm run schemas -- --check passes on the committed schemas, and names the file and field when stale', async () => {
+    const ok = await runCli('schemas', ['--check', '--report-dir', mkdtempSync(join(tmpdir(), 'tri-'))]);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
 
     const out = mkdtempSync(join(tmpdir(), 'schemas-'));
     const reports = mkdtempSync(join(tmpdir(), 'reports-'));
-    expect(runCli('schemas', ['--out', out, '--report-dir', reports]).status).toBe(0);
+    expect((await runCli('schemas', ['--out', out, '--report-dir', reports])).status).toBe(0);
     expect(readdirSync(reports).sort()).toEqual(['triangulation.json', 'triangulation.md']);
     const file = join(out, 'session.schema.json');
     const edited = JSON.parse(readFileSync(file, 'utf8'));
     edited.properties.account_sid.maxLength = 35;
     writeFileSync(file, JSON.stringify(edited));
-    const stale = runCli('schemas', ['--out', out, '--check', '--report-dir', reports]);
+    const stale = await runCli('schemas', ['--out', out, '--check', '--report-dir', reports]);
     expect(stale.status).toBe(1);
     expect(stale.stderr).toMatch(
       /session\.schema\.json: \/properties\/account_sid\/maxLength: committed 35, sources give 34/,
@@ -101,22 +101,22 @@ describe.skipIf(sourcesMissing)(needsSources('the real Sessions docs page and Op
 });
 
 describe('npm run schemas with bad sources', () => {
-  it('a missing source: one line naming it, exit 2, nothing written', () => {
+  it('a missing source: one line naming it, exit 2, nothing written', async () => {
     const out = mkdtempSync(join(tmpdir(), 'schemas-'));
-    const r = runCli('schemas', ['--docs', '/nonexistent/page.txt', '--out', out, '--report-dir', out]);
+    const r = await runCli('schemas', ['--docs', '/nonexistent/page.txt', '--out', out, '--report-dir', out]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(['schemas: docs page /nonexistent/page.txt: not found']);
     expect(readdirSync(out)).toEqual([]);
   });
 
-  it('a page that is not a docs page, and an unknown flag, exit 2 with one line', () => {
+  it('a page that is not a docs page, and an unknown flag, exit 2 with one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-'));
     writeFileSync(join(dir, 'page.txt'), 'hello\n');
-    const r = runCli('schemas', ['--docs', join(dir, 'page.txt'), '--out', join(dir, 'out')]);
+    const r = await runCli('schemas', ['--docs', join(dir, 'page.txt'), '--out', join(dir, 'out')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^schemas: page\.txt:\d+: no resource-properties table/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
-    const flag = runCli('schemas', ['--colour']);
+    const flag = await runCli('schemas', ['--colour']);
     expect(flag.status).toBe(2);
     expect(flag.stderr).toMatch(/^schemas: Unknown option '--colour'/);
   });

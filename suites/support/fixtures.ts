@@ -1,6 +1,6 @@
 // Shared test helpers: fixture pages, the real sources (or the reason they are absent), a CLI runner.
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DocsPage, parseDocsPage } from '../../src/derive/docs-page';
@@ -26,16 +26,29 @@ export interface CliResult {
 }
 
 /** Runs `tsx src/cli/<command>.ts args…` the way `npm run <command> -- args…` does. */
-export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli', `${command}.ts`), ...args],
-    {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-      timeout: 120_000,
-    },
-  );
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli', `${command}.ts`), ...args],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

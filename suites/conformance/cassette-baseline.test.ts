@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyBaseline, loadBaseline, updatedBaseline } from '../../src/baseline';
+import type { Finding } from '../../src/findings';
+import { PROJECT_ROOT } from '../../src/sources';
+import { loadCassette, loadCassettes } from '../../src/transport/cassette';
+
+const dir = mkdtempSync(join(tmpdir(), 'cassettes-'));
+const write = (name: string, body: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, body);
+  return file;
+};
+const good = {
+  label: 'x',
+  source: 'test',
+  origin: 'https://assistants.twilio.com',
+  interactions: [
+    {
+      request: { method: 'GET', path: '/v1/Sessions', authenticated: true },
+      response: { status: 200, headers: {}, body: {} },
+    },
+  ],
+};
+
+describe('cassettes', () => {
+  it('the shipped cassettes load and say where they came from', () => {
+    const shipped = loadCassettes(join(PROJECT_ROOT, 'suites/recordings'));
+    expect(shipped.map((c) => c.source).sort()).toEqual(['docs-example', 'local-provider']);
+  });
+
+  it.each([
+    ['not JSON', '{"label": ', /not valid JSON/],
+    ['no label', JSON.stringify({ ...good, label: '' }), /\/label must be a non-empty string/],
+    ['bad origin', JSON.stringify({ ...good, origin: 'nowhere' }), /\/origin is not a URL/],
+    [
+      'a POST',
+      JSON.stringify({
+        ...good,
+        interactions: [
+          { ...good.interactions[0], request: { method: 'POST', path: '/v1/Sessions', authenticated: true } },
+        ],
+      }),
+      /\/interactions\/0\/request\/method must be "GET"/,
+    ],
+    [
+      'bad status',
+      JSON.stringify({
+        ...good,
+        interactions: [{ ...good.interactions[0], response: { status: 9000, headers: {} } }],
+      }),
+      /\/interactions\/0\/response\/status must be an HTTP status/,
+    ],
+    [
+      'a credential',
+      JSON.stringify({
+        ...good,
+        interactions: [
+          {
+            ...good.interactions[0],
+            request: { ...good.interactions[0]?.request, authorization: 'Basic x' },
+          },
+        ],
+      }),
+      /carries an Authorization header/,
+    ],
+  ])('a hand-edited cassette with %s is one clear error naming the file', (_what, body, message) => {
+    const file = write('bad.json', body);
+    expect(() => loadCassette(file)).toThrow(message);
+    expect(() => loadCassette(file)).toThrow(file);
+  });
+});
+
+const finding = (target: string, actual: unknown = 'key'): Finding => ({
+  check: 'list.meta-key',
+  severity: 'error',
+  operation: 'GET /v1/Sessions',
+  pointer: '/meta/key',
+  target,
+  actual,
+  message: 'meta.key is wrong',
+});
+
+describe('baseline', () => {
+  const entry = {
+    check: 'list.meta-key',
+    operation: 'GET /v1/Sessions',
+    pointer: '/meta/key',
+    target: 'recorded:docs-examples',
+    actual: 'key',
+    reason: 'docs defect',
+  };
+
+  it('accepts a finding in scope and never the same defect from another target', () => {
+    const { findings } = applyBaseline([finding('recorded:docs-examples'), finding('live')], [entry]);
+    expect(findings[0]?.accepted).toEqual({ reason: 'docs defect' });
+    expect(findings[1]?.accepted).toBeUndefined();
+  });
+
+  it('does not accept another observed value', () => {
+    expect(
+      applyBaseline([finding('recorded:docs-examples', 'items')], [entry]).findings[0]?.accepted,
+    ).toBeUndefined();
+  });
+
+  it('an expired entry counts again; one that matches nothing is stale', () => {
+    const expired = { ...entry, expires: '2020-01-01' };
+    const out = applyBaseline(
+      [finding('recorded:docs-examples')],
+      [expired, { ...entry, target: 'live' }],
+      new Date('2026-01-01'),
+    );
+    expect(out.findings[0]?.accepted).toMatchObject({ expired: true });
+    expect(out.expired).toEqual([expired]);
+    expect(out.stale).toEqual([{ ...entry, target: 'live' }]);
+  });
+
+  it('--update-baseline keeps reasons already given and adds new errors for review', () => {
+    const next = updatedBaseline([finding('recorded:docs-examples'), finding('live')], [entry]);
+    expect(next.entries).toEqual([
+      entry,
+      { ...entry, target: 'live', reason: 'TODO: say why this is accepted' },
+    ]);
+  });
+
+  it('a broken baseline file is one clear error', () => {
+    expect(() => loadBaseline(write('baseline.json', '{"entries": [{"check": "x"}]}'))).toThrow(
+      /\/entries\/0 needs a "reason"/,
+    );
+    expect(() => loadBaseline(write('baseline2.json', '[]'))).toThrow(/expected \{"entries"/);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/checks/registry';
+import { FAULTS } from '../../src/provider/faults';
+import { runAgainstProvider } from '../support/provider';
+
+describe('the faithful reference provider', () => {
+  it('passes every check, with no error finding', async () => {
+    const run = await runAgainstProvider();
+    expect(run.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    for (const check of CHECKS) {
+      const outcomes = run.results.filter((r) => r.check === check.id).map((r) => r.outcome);
+      expect(outcomes, check.id).not.toContain('failed');
+      expect(outcomes, `${check.id} ran`).toContain('passed');
+    }
+  });
+
+  it('shows the docs/spec assistant_id disagreement as a warning naming both sources', async () => {
+    const run = await runAgainstProvider();
+    const w = run.findings.find((f) => f.check === 'response.schema' && f.pointer === '/assistant_id');
+    expect(w?.severity).toBe('warning');
+    expect(w?.message).toMatch(/per the docs table, but satisfies the openapi spec/);
+  });
+});
+
+describe('every check fails on the fault it exists for', () => {
+  it('each check is the target of at least one fault', () => {
+    for (const check of CHECKS.filter((c) => c.id !== 'response.undocumented-fields')) {
+      expect(
+        FAULTS.map((f) => f.caughtBy),
+        check.id,
+      ).toContain(check.id);
+    }
+  });
+
+  it.each(FAULTS.map((f) => [f.name, f.caughtBy]))('%s is caught by %s', async (fault, check) => {
+    const run = await runAgainstProvider(fault);
+    const caught = run.findings.filter((f) => f.check === check && f.severity === 'error');
+    expect(caught.length, `${check} on ${fault}`).toBeGreaterThan(0);
+    for (const f of caught) {
+      expect(f.message.length).toBeGreaterThan(10);
+      expect(f.request?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/Sessions/);
+    }
+    expect(run.results.find((r) => r.check === check && r.outcome === 'failed')).toBeDefined();
+  });
+});

@@ -1,0 +1,98 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { faultNamed } from '../../src/provider/faults';
+import { startProvider } from '../../src/provider/server';
+import { runCli } from '../support/fixtures';
+
+const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));
+const ACCOUNT = `AC${'c0'.repeat(16)}`;
+
+describe('npm run conformance', () => {
+  it('offline by default: passes on the shipped cassettes and writes the three reports', async () => {
+    const dir = reportDir();
+    const r = await runCli('conformance', ['--report-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/▶ recorded:docs-examples/);
+    expect(r.stdout).toMatch(/\[accepted\]/);
+    expect(readdirSync(dir).sort()).toEqual(['conformance.html', 'conformance.json', 'junit.xml']);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+    expect(report.summary.blocking).toBe(0);
+    expect(report.summary.accepted).toBeGreaterThan(0);
+    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(
+      /<testcase classname="recorded:local-provider.list.meta-key" name="GET \/v1\/Sessions">/,
+    );
+  });
+
+  it('--list-checks lists every check with one line each', async () => {
+    const r = await runCli('conformance', ['--list-checks']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(13);
+    expect(r.stdout).toMatch(/^list\.page-size-bounds +PageSize 0, 1001/m);
+  });
+
+  it('live against the local provider passes, and exits 1 against a fault', async () => {
+    for (const [fault, expected] of [
+      [undefined, 0],
+      ['page-size-1001-accepted', 1],
+      ['wrong-meta-key', 1],
+    ] as const) {
+      const f = fault ? faultNamed(fault) : undefined;
+      const provider = await startProvider({
+        sessions: 7,
+        credentials: { username: ACCOUNT, password: 'tok' },
+        ...(f ? { fault: f } : {}),
+      });
+      try {
+        const dir = reportDir();
+        const r = await runCli('conformance', ['--target', 'live', '--report-dir', dir], {
+          TWILIO_ASSISTANTS_BASE_URL: provider.url,
+          TWILIO_ACCOUNT_SID: ACCOUNT,
+          TWILIO_AUTH_TOKEN: 'tok',
+        });
+        expect(r.status, `${fault}: ${r.stdout}${r.stderr}`).toBe(expected);
+        expect(r.stdout).toMatch(/\d+ requests of a budget of 50/);
+      } finally {
+        await provider.close();
+      }
+    }
+  });
+
+  it.each([
+    [['--target', 'live'], { TWILIO_ACCOUNT_SID: '' }, /^conformance: live target needs TWILIO_ACCOUNT_SID/],
+    [
+      ['--target', 'live'],
+      { TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'x' },
+      /^conformance: TWILIO_ACCOUNT_SID: expected "AC" followed by 32 hex digits/,
+    ],
+    [
+      ['--target', 'live'],
+      { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: '' },
+      /^conformance: live target needs TWILIO_AUTH_TOKEN/,
+    ],
+    [
+      ['--target', 'live', '--base-url', 'not a url'],
+      { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'x' },
+      /^conformance: --base-url: not a URL/,
+    ],
+    [['--target', 'moon'], {}, /^conformance: --target: expected recorded\|live\|local/],
+    [['--budget', 'lots'], {}, /^conformance: --budget: expected a positive integer/],
+    [['--only', 'no.such.check'], {}, /^conformance: unknown check no\.such\.check/],
+    [['--verbose'], {}, /^conformance: Unknown option '--verbose'/],
+  ])('bad input %j: one line, exit 2, no report', async (args, env, message) => {
+    const dir = join(reportDir(), 'out');
+    const r = await runCli('conformance', [...args, '--report-dir', dir], {
+      TWILIO_AUTH_TOKEN: '',
+      TWILIO_API_KEY: '',
+      TWILIO_API_SECRET: '',
+      ...env,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(dir)).toBe(false);
+  });
+});

@@ -1,0 +1,77 @@
+// The live target and the recorder, run against the local provider with canary credentials: the
+// canary must appear in no file the run wrote, nowhere under the project, and in no output.
+
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startProvider } from '../../src/provider/server';
+import { PROJECT_ROOT } from '../../src/sources';
+import { runCli } from '../support/fixtures';
+
+const CANARY = `canary-${'7e1f'.repeat(6)}`;
+const ACCOUNT = `AC${'5a'.repeat(16)}`;
+const BASIC = Buffer.from(`${ACCOUNT}:${CANARY}`).toString('base64');
+
+function filesUnder(dir: string, skip = new Set(['node_modules', '.git'])): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    if (skip.has(name)) return [];
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (st.isDirectory()) return filesUnder(path, skip);
+    return st.size < 5_000_000 ? [path] : [];
+  });
+}
+
+const leaks = (files: string[]) =>
+  files.filter((f) => {
+    const text = readFileSync(f, 'latin1');
+    return text.includes(CANARY) || text.includes(BASIC);
+  });
+
+describe('secrets never leave the process', () => {
+  it('conformance --target live and record leave the canary token nowhere', async () => {
+    const provider = await startProvider({
+      sessions: 5,
+      credentials: { username: ACCOUNT, password: CANARY },
+    });
+    const out = mkdtempSync(join(tmpdir(), 'secrets-'));
+    const env = {
+      TWILIO_ASSISTANTS_BASE_URL: provider.url,
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: CANARY,
+    };
+    try {
+      const runs = [
+        await runCli('conformance', ['--target', 'live', '--report-dir', join(out, 'reports')], env),
+        await runCli('record', ['--out', join(out, 'cassette.json')], env),
+        await runCli('record', ['--out', join(out, 'redacted.json'), '--redact-account'], env),
+      ];
+      for (const r of runs) {
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout + r.stderr).not.toContain(CANARY);
+      }
+      const written = filesUnder(out);
+      expect(written.length).toBeGreaterThanOrEqual(5);
+      expect(leaks(written)).toEqual([]);
+      expect(leaks(filesUnder(PROJECT_ROOT))).toEqual([]);
+      const redacted = readFileSync(join(out, 'redacted.json'), 'utf8');
+      expect(redacted).not.toContain(ACCOUNT);
+      expect(readFileSync(join(out, 'cassette.json'), 'utf8')).toContain(ACCOUNT);
+      expect(redacted).toContain('"origin": "https://assistants.twilio.com"');
+      expect(redacted).not.toContain('127.0.0.1');
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('the committed recordings and contracts carry no Authorization header', () => {
+    for (const dir of ['suites/recordings', 'contracts']) {
+      for (const file of filesUnder(join(PROJECT_ROOT, dir))) {
+        expect(readFileSync(file, 'utf8'), file).not.toMatch(
+          /"authorization"\s*:|Basic [A-Za-z0-9+/=]{16,}/i,
+        );
+      }
+    }
+  });
+});

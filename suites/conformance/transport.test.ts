@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GetOnlyError, HttpTransport } from '../../src/transport/http';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+/** A loopback server answering each request with the next scripted reply. */
+async function scripted(replies: Array<(res: import('node:http').ServerResponse) => void>) {
+  const seen: Array<{ url: string; authorization?: string }> = [];
+  const server = createServer((req, res) => {
+    seen.push({
+      url: req.url ?? '',
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    });
+    (replies[Math.min(seen.length - 1, replies.length - 1)] as (r: typeof res) => void)(res);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+const ok = (res: import('node:http').ServerResponse) =>
+  res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+const creds = { username: `AC${'1'.repeat(32)}`, password: 'secret-token' };
+
+describe('HttpTransport', () => {
+  it('refuses POST, PUT, DELETE and PATCH, sending nothing', async () => {
+    const s = await scripted([ok]);
+    const t = new HttpTransport({ target: 'live', baseUrl: s.url, credentials: creds });
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'post']) {
+      await expect(t.send(method, '/v1/Sessions')).rejects.toThrow(GetOnlyError);
+    }
+    expect(s.seen).toEqual([]);
+    expect((await t.send('GET', '/v1/Sessions')).response?.status).toBe(200);
+  });
+
+  it('stops at the request budget', async () => {
+    const s = await scripted([ok]);
+    const t = new HttpTransport({ target: 'live', baseUrl: s.url, credentials: creds, budget: 2 });
+    await t.get('/a');
+    await t.get('/b');
+    const third = await t.get('/c');
+    expect(third.error).toMatchObject({ kind: 'budget' });
+    expect(s.seen).toHaveLength(2);
+  });
+
+  it('honours Retry-After on 429 and 503, a bounded number of times', async () => {
+    const limited = (res: import('node:http').ServerResponse) =>
+      res.writeHead(429, { 'retry-after': '0' }).end();
+    const unavailable = (res: import('node:http').ServerResponse) => res.writeHead(503).end();
+    const s = await scripted([limited, unavailable, ok]);
+    const t = new HttpTransport({ target: 'live', baseUrl: s.url, credentials: creds, maxRetryWaitMs: 20 });
+    const e = await t.get('/v1/Sessions');
+    expect(e.response?.status).toBe(200);
+    expect(e.attempts).toBe(3);
+
+    const always = await scripted([limited]);
+    const t2 = new HttpTransport({
+      target: 'live',
+      baseUrl: always.url,
+      credentials: creds,
+      maxRetries: 2,
+      maxRetryWaitMs: 5,
+    });
+    const gaveUp = await t2.get('/v1/Sessions');
+    expect(gaveUp.response?.status).toBe(429);
+    expect(always.seen).toHaveLength(3);
+  });
+
+  it('times out a response that never ends', async () => {
+    const s = await scripted([(res) => res.writeHead(200).write('{"partial":')]);
+    const t = new HttpTransport({ target: 'live', baseUrl: s.url, credentials: creds, timeoutMs: 200 });
+    const started = Date.now();
+    const e = await t.get('/v1/Sessions');
+    expect(e.error).toMatchObject({ kind: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('reports a refused connection as a network error', async () => {
+    const s = await scripted([ok]);
+    const closed = servers.pop() as Server;
+    await new Promise((r) => closed.close(r));
+    const t = new HttpTransport({ target: 'live', baseUrl: s.url, credentials: creds });
+    expect((await t.get('/v1/Sessions')).error).toMatchObject({
+      kind: 'network',
+      message: expect.stringMatching(/ECONNREFUSED/),
+    });
+  });
+
+  it('sends credentials only to its own origin, and never keeps them in an exchange', async () => {
+    const s = await scripted([ok]);
+    const t = new HttpTransport({ target: 'live', baseUrl: s.url, credentials: creds });
+    const other = await t.get('http://127.0.0.2:9/v1/Sessions');
+    expect(other.error).toMatchObject({ kind: 'refused' });
+    const e = await t.get('/v1/Sessions');
+    expect(s.seen[0]?.authorization).toBe(
+      `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
+    );
+    expect(JSON.stringify(t.exchanges)).not.toContain('secret-token');
+    expect(JSON.stringify(e)).not.toContain(
+      Buffer.from(`${creds.username}:${creds.password}`).toString('base64'),
+    );
+    await t.get('/v1/Sessions', { authenticate: false });
+    expect(s.seen[1]?.authorization).toBeUndefined();
+  });
+});
