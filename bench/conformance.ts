@@ -13,22 +13,20 @@ function timeCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // spawnSync would block the in-process provider; run the child asynchronously.
-    import('node:child_process').then(({ spawn }) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/conformance.ts'), ...args],
-        {
-          cwd: PROJECT_ROOT,
-          env: { ...process.env, ...env },
-          stdio: 'ignore',
-        },
-      );
-      child.on('close', (code) =>
-        code === 0
-          ? resolve(performance.now() - started)
-          : reject(new Error(`conformance ${args.join(' ')} exited ${code}`)),
-      );
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/conformance.ts'), ...args],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      },
+    );
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(performance.now() - started)
+        : reject(new Error(`conformance ${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/sources';
 import { benchConformance } from './conformance';
+import { benchPact } from './pact';
 import { benchValidation } from './validation';
 
 export interface BenchLine {
@@ -15,6 +16,7 @@ export interface BenchLine {
 const sections: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', () => benchValidation(join(PROJECT_ROOT, 'schemas'))],
   ['conformance', benchConformance],
+  ['pact', benchPact],
 ];
 
 for (const [title, run] of sections) {

@@ -34,6 +34,8 @@ export function listMetaProperties(): Record<string, JsonSchema> {
 
 export const LIST_ENVELOPE_PROVENANCE = ENVELOPE;
 export const DEFAULT_PAGE_SIZE = 50;
+/** Where Twilio serves the Assistants API; cassettes and clients are normalised to it. */
+export const TWILIO_ASSISTANTS_ORIGIN = 'https://assistants.twilio.com';
 
 export function twilioErrorSchema(): JsonSchema {
   return {

@@ -24,6 +24,8 @@ export interface RunningProvider {
   url: string;
   port: number;
   accountSid: string;
+  /** Changes how many sessions it serves (provider states in pact verification). */
+  setSessionCount(count: number): void;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ const ITEMS_KEY = 'sessions';
 const MAX_PAGE_SIZE = 1000;
 
 export async function startProvider(options: ProviderOptions = {}): Promise<RunningProvider> {
-  const count = options.sessions ?? 120;
+  let count = options.sessions ?? 120;
   const seed = options.seed ?? 1;
   const fault = options.fault;
   const accountSid = options.accountSid ?? options.credentials?.username ?? defaultAccountSid(seed);
@@ -150,6 +152,9 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     url: `http://127.0.0.1:${port}`,
     port,
     accountSid,
+    setSessionCount: (n: number) => {
+      count = n;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -9,8 +9,6 @@ import nock from 'nock';
 import { UsageError } from '../errors';
 import { NOT_RECORDED_HEADER } from './http';
 
-export const TWILIO_ORIGIN = 'https://assistants.twilio.com';
-
 export interface Interaction {
   request: { method: 'GET'; path: string; authenticated: boolean };
   response: { status: number; headers: Record<string, string>; body?: unknown; bodyText?: string };

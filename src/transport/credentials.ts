@@ -1,12 +1,13 @@
 // Live credentials from the environment, checked for shape before anything is sent. Messages name
 // the variable, never its value.
 
+import { TWILIO_ASSISTANTS_ORIGIN } from '../derive/twilio-conventions';
 import { UsageError } from '../errors';
 import type { Credentials } from './http';
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const API_KEY = /^SK[0-9a-fA-F]{32}$/;
-export const DEFAULT_BASE_URL = 'https://assistants.twilio.com';
+export const DEFAULT_BASE_URL = TWILIO_ASSISTANTS_ORIGIN;
 
 export function credentialsFromEnv(
   env: NodeJS.ProcessEnv = process.env,

@@ -6,7 +6,8 @@ import '../polyfills';
 import nock from 'nock';
 import type { DocsPage } from '../derive/docs-page';
 import { resourceOperations } from '../derive/docs-schemas';
-import { type Cassette, type Interaction, TWILIO_ORIGIN } from './cassette';
+import { TWILIO_ASSISTANTS_ORIGIN } from '../derive/twilio-conventions';
+import type { Cassette, Interaction } from './cassette';
 
 const REDACTED_ACCOUNT = `AC${'0'.repeat(32)}`;
 
@@ -55,7 +56,7 @@ export function cassetteFromRecording(defs: readonly NockDefinition[], o: ScrubO
     const kept = Object.fromEntries(
       Object.entries(headers).filter(([k]) => KEPT_HEADERS.has(k.toLowerCase())),
     );
-    const rewrite = (text: string) => scrubText(text.replaceAll(d.scope, TWILIO_ORIGIN), o);
+    const rewrite = (text: string) => scrubText(text.replaceAll(d.scope, TWILIO_ASSISTANTS_ORIGIN), o);
     const body = d.response;
     const response: Interaction['response'] =
       typeof body === 'string'
@@ -69,7 +70,7 @@ export function cassetteFromRecording(defs: readonly NockDefinition[], o: ScrubO
   return {
     label: o.label,
     source: o.source,
-    origin: TWILIO_ORIGIN,
+    origin: TWILIO_ASSISTANTS_ORIGIN,
     recordedAt: new Date().toISOString(),
     interactions,
   };
@@ -114,7 +115,7 @@ export function cassetteFromDocs(page: DocsPage): Cassette {
   return {
     label: `docs examples (${page.file} lines ${lines.join(', ')})`,
     source: 'docs-example',
-    origin: TWILIO_ORIGIN,
+    origin: TWILIO_ASSISTANTS_ORIGIN,
     interactions,
   };
 }

@@ -1,0 +1,100 @@
+// Provider verification of the committed pacts: against the local reference provider (started
+// here, states set up in-process) or any base URL (states found in existing data). Credentials
+// are added by a request filter and never reach a pact file or a log.
+
+import { readFileSync } from 'node:fs';
+import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+
+type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
+
+import { UsageError } from '../errors';
+import type { RunningProvider } from '../provider/server';
+import { type Credentials, HttpTransport } from '../transport/http';
+import { stateHandlers } from './provider-states';
+
+export interface VerifyOptions {
+  pactFiles: string[];
+  baseUrl: string;
+  credentials: Credentials;
+  local?: RunningProvider;
+  /** Live lookups for provider states are bounded like any live run. */
+  budget?: number;
+  publish?: {
+    brokerUrl: string;
+    token?: string;
+    username?: string;
+    password?: string;
+    providerVersion: string;
+    branch?: string;
+  };
+  logLevel?: 'error' | 'warn' | 'info' | 'debug';
+}
+
+function brokerSource(p: NonNullable<VerifyOptions['publish']>) {
+  return {
+    pactBrokerUrl: p.brokerUrl,
+    ...(p.token
+      ? { pactBrokerToken: p.token }
+      : { pactBrokerUsername: p.username, pactBrokerPassword: p.password }),
+    consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }, { matchingBranch: true }],
+  };
+}
+
+/** Each file must be a pact: consumer, provider and interactions. One line naming the file if not. */
+export function assertPactFiles(files: readonly string[]): void {
+  if (files.length === 0) throw new UsageError('no pact files to verify (contracts/ is empty)');
+  for (const file of files) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`pact ${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+    }
+    const p = doc as { consumer?: { name?: unknown }; provider?: { name?: unknown }; interactions?: unknown };
+    if (
+      typeof p?.consumer?.name !== 'string' ||
+      typeof p.provider?.name !== 'string' ||
+      !Array.isArray(p.interactions)
+    ) {
+      throw new UsageError(`pact ${file}: not a pact (needs consumer.name, provider.name and interactions)`);
+    }
+  }
+}
+
+export async function verifyPacts(o: VerifyOptions): Promise<void> {
+  if (!o.publish) assertPactFiles(o.pactFiles);
+  const lookups = new HttpTransport({
+    target: 'pact-states',
+    baseUrl: o.baseUrl,
+    credentials: o.credentials,
+    budget: o.budget ?? 200,
+  });
+  const authorization = `Basic ${Buffer.from(`${o.credentials.username}:${o.credentials.password}`).toString('base64')}`;
+  const handlers = stateHandlers(lookups, o.local);
+  await new Verifier({
+    provider: 'twilio-assistants-v1-sessions',
+    providerBaseUrl: o.baseUrl,
+    // Results can only be published for pacts fetched from the broker (they attach to its links).
+    ...(o.publish ? brokerSource(o.publish) : { pactUrls: o.pactFiles }),
+    logLevel: o.logLevel ?? 'warn',
+    stateHandlers: Object.fromEntries(
+      Object.entries(handlers).map(([name, fn]) => [
+        name,
+        (params?: unknown) => fn(params as Record<string, unknown>),
+      ]),
+    ) as never,
+    requestFilter: ((req: { headers: Record<string, unknown> }, _res: unknown, next: () => void) => {
+      // The pact says nothing about auth; the provider needs it. Interactions without credentials
+      // would say so in their request headers.
+      if (!req.headers.authorization) req.headers.authorization = authorization;
+      next();
+    }) as unknown as RequestFilter,
+    ...(o.publish
+      ? {
+          publishVerificationResult: true,
+          providerVersion: o.publish.providerVersion,
+          ...(o.publish.branch ? { providerVersionBranch: o.publish.branch } : {}),
+        }
+      : {}),
+  }).verifyProvider();
+}

@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { faultNamed } from '../../src/provider/faults';
+import { startProvider } from '../../src/provider/server';
+import { runCli } from '../support/fixtures';
+import { COMMITTED_DIR, PACT_FILE } from '../support/pact';
+import { contractChanges } from './contract-current';
+
+async function verifyAgainst(fault?: string) {
+  const f = fault ? faultNamed(fault) : undefined;
+  const provider = await startProvider({ sessions: 5, ...(f ? { fault: f } : {}) });
+  try {
+    return await runCli('pact-verify', ['--base-url', provider.url], {
+      TWILIO_ACCOUNT_SID: '',
+      PACT_BROKER_BASE_URL: '',
+    });
+  } finally {
+    await provider.close();
+  }
+}
+
+describe('npm run pact:verify', () => {
+  it('by default starts the local reference provider, sets up its states and passes', async () => {
+    const r = await runCli('pact-verify', [], { PACT_BROKER_BASE_URL: '' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/against the local reference provider/);
+  });
+
+  it('publishes the pacts to a broker under the git SHA and branch, token in headers only', async () => {
+    const seen: Array<{ method?: string; url?: string; auth?: string }> = [];
+    const broker = createServer((req, res) => {
+      seen.push({ method: req.method, url: req.url, auth: req.headers.authorization });
+      req.resume();
+      req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
+    const port = (broker.address() as AddressInfo).port;
+    const provider = await startProvider({ sessions: 5 });
+    try {
+      const r = await runCli('pact-verify', ['--base-url', provider.url], {
+        PACT_BROKER_BASE_URL: `http://127.0.0.1:${port}`,
+        PACT_BROKER_TOKEN: 'broker-canary-token',
+        GITHUB_SHA: 'abc123',
+        GITHUB_REF_NAME: 'main',
+        TWILIO_ACCOUNT_SID: '',
+      });
+      expect(r.stdout + r.stderr).not.toContain('broker-canary-token');
+      expect(seen.slice(0, 2)).toEqual([
+        {
+          method: 'PUT',
+          url: '/pacticipants/twilio-node-sessions-consumer/branches/main/versions/abc123',
+          auth: 'Bearer broker-canary-token',
+        },
+        {
+          method: 'PUT',
+          url: '/pacts/provider/twilio-assistants-v1-sessions/consumer/twilio-node-sessions-consumer/version/abc123',
+          auth: 'Bearer broker-canary-token',
+        },
+      ]);
+    } finally {
+      await provider.close();
+      broker.closeAllConnections();
+      await new Promise((r) => broker.close(r));
+    }
+  });
+
+  it('passes against a separately started faithful provider', async () => {
+    const r = await verifyAgainst();
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/publishing skipped: PACT_BROKER_BASE_URL is not set/);
+    expect(r.stdout).toMatch(/pact verification passed/);
+  });
+
+  it.each([
+    ['missing-field', /date_updated/],
+    ['wrong-type', /verified/],
+    ['wrong-meta-key', /key/],
+    ['relative-next-page-url', /next_page_url/],
+  ])('fails against the %s fault with pact’s diff', async (fault, field) => {
+    const r = await verifyAgainst(fault);
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/has a matching body \(.*FAILED/);
+    expect(r.stdout + r.stderr).toMatch(field);
+    expect(r.stderr).toMatch(/^pact:verify: verification failed/m);
+  });
+
+  it('a contracts file that is not a pact: one line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+    writeFileSync(join(dir, 'x.json'), '{"hello": 1}');
+    const r = await runCli('pact-verify', ['--contracts', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^pact:verify: pact .*x\.json: not a pact \(needs consumer\.name/);
+  });
+});
+
+describe('contract changes are named, never silent', () => {
+  const committed = JSON.parse(readFileSync(join(COMMITTED_DIR, PACT_FILE), 'utf8'));
+  it('names an interaction whose response changed, one that was added and one removed', () => {
+    const changed = structuredClone(committed);
+    const [first, ...rest] = changed.interactions;
+    first.response.status = 418;
+    rest.pop();
+    changed.interactions = [first, ...rest, { ...first, description: 'a new interaction' }];
+    const lines = contractChanges(changed, committed);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^changed interaction "${first.description}" at /response/status: \\d+ → 418`),
+      ),
+    );
+    expect(lines).toContain('added interaction "a new interaction"');
+    expect(lines.filter((l) => l.startsWith('removed interaction'))).toHaveLength(1);
+  });
+});
