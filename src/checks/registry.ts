@@ -2,6 +2,7 @@
 // one line here.
 
 import { UsageError } from '../errors';
+import { PAGINATION_PROPERTIES } from '../pagination/properties';
 import { metaKey, pageSize, pageUrls } from './list-checks';
 import type { Check } from './observation';
 import {
@@ -30,9 +31,12 @@ export const CHECKS: readonly Check[] = [
   authRequired,
 ];
 
+const isKnown = (id: string) =>
+  CHECKS.some((c) => c.id === id) || PAGINATION_PROPERTIES.some((p) => p.id === id);
+
 export function selectChecks(only: readonly string[] | undefined): Check[] {
   if (!only?.length) return [...CHECKS];
-  const unknown = only.filter((id) => !CHECKS.some((c) => c.id === id));
+  const unknown = only.filter((id) => !isKnown(id));
   if (unknown.length) throw new UsageError(`unknown check ${unknown.join(', ')} (see --list-checks)`);
   return CHECKS.filter((c) => only.includes(c.id));
 }

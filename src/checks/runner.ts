@@ -3,6 +3,7 @@
 
 import type { Contract } from '../contract/contract';
 import type { Finding } from '../findings';
+import { type PropertyContext, runPaginationProperties } from '../pagination/properties';
 import type { HttpTransport } from '../transport/http';
 import type { Check, Observation } from './observation';
 import { runScenarios, type ScenarioOptions } from './scenarios';
@@ -23,6 +24,8 @@ export interface RunResult {
   observations: Observation[];
   findings: Finding[];
   results: CheckResult[];
+  /** Requests the pagination properties made (they have their own budget). */
+  paginationRequests: number;
   durationMs: number;
 }
 
@@ -30,7 +33,11 @@ export async function runConformance(
   transport: HttpTransport,
   contract: Contract,
   checks: readonly Check[],
-  options: ScenarioOptions & { onCheck?: (check: Check, results: CheckResult[]) => void } = {},
+  options: ScenarioOptions & {
+    onCheck?: (check: { id: string }, results: CheckResult[]) => void;
+    /** Pagination properties to run after the checks (live and local targets). */
+    pagination?: { context: Omit<PropertyContext, 'contract'>; only?: readonly string[] };
+  } = {},
 ): Promise<RunResult> {
   const started = performance.now();
   const observations = await runScenarios(transport, contract, options);
@@ -58,12 +65,33 @@ export async function runConformance(
     results.push(...mine);
     options.onCheck?.(check, mine);
   }
+  let paginationRequests = 0;
+  if (options.pagination) {
+    const operation = contract.operation('list');
+    const ran = await runPaginationProperties(
+      { ...options.pagination.context, contract },
+      options.pagination.only,
+    );
+    paginationRequests = ran.reduce((n, r) => n + r.requests, 0);
+    for (const { id, findings: found } of ran) {
+      const result: CheckResult = {
+        check: id,
+        operation,
+        outcome: found.some((f) => f.severity === 'error') ? 'failed' : 'passed',
+        findings: found,
+      };
+      results.push(result);
+      findings.push(...found);
+      options.onCheck?.({ id }, [result]);
+    }
+  }
   for (const f of findings) f.target = transport.target;
   return {
     target: transport.target,
     observations,
     findings,
     results,
+    paginationRequests,
     durationMs: Math.round(performance.now() - started),
   };
 }

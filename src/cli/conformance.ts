@@ -11,10 +11,11 @@ import { CONTRACT_MODES, Contract, type ContractMode } from '../contract/contrac
 import { UsageError } from '../errors';
 import { bySeverity, type Finding, isBlocking } from '../findings';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
+import { PAGINATION_PROPERTIES, type PageSizePolicy } from '../pagination/properties';
 import { buildReport, writeConformanceReports } from '../report/conformance-report';
 import { findingLine } from '../report/findings-markdown';
 import { PROJECT_ROOT } from '../sources';
-import { prepareTargets, TARGETS, type TargetKind } from '../transport/targets';
+import { DEFAULT_PAGINATION_BUDGET, prepareTargets, TARGETS, type TargetKind } from '../transport/targets';
 import { parseFlags, runCommand } from './run';
 
 await runCommand('conformance', async () => {
@@ -34,9 +35,13 @@ await runCommand('conformance', async () => {
     sessions: { type: 'string' },
     seed: { type: 'string' },
     fault: { type: 'string' },
+    'pagination-budget': { type: 'string' },
+    'pagination-runs': { type: 'string' },
+    'page-size-policy': { type: 'string' },
+    'no-pagination': { type: 'boolean' },
   });
   if (flags['list-checks']) {
-    for (const c of CHECKS) console.log(`${c.id.padEnd(30)} ${c.description}`);
+    for (const c of [...CHECKS, ...PAGINATION_PROPERTIES]) console.log(`${c.id.padEnd(32)} ${c.description}`);
     return 0;
   }
   const target = (flags.target ?? 'recorded') as TargetKind;
@@ -47,12 +52,18 @@ await runCommand('conformance', async () => {
     throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
   const budget = positiveInt(flags.budget, '--budget');
   const timeoutMs = positiveInt(flags.timeout, '--timeout');
-  const checks = selectChecks(
-    flags.only
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+  const only = flags.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const checks = selectChecks(only);
+  const onlyProperties = only?.filter((id) => PAGINATION_PROPERTIES.some((p) => p.id === id));
+  const policy = (flags['page-size-policy'] ?? 'reject') as PageSizePolicy;
+  if (policy !== 'reject' && policy !== 'clamp')
+    throw new UsageError(`--page-size-policy: expected reject|clamp, got "${policy}"`);
+  const paginationBudget = positiveInt(flags['pagination-budget'], '--pagination-budget');
+  const paginationRuns = positiveInt(flags['pagination-runs'], '--pagination-runs');
+  const seed = positiveInt(flags.seed, '--seed');
   const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
   const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
   const baseline = loadBaseline(baselineFile);
@@ -64,7 +75,7 @@ await runCommand('conformance', async () => {
     timeoutMs,
     recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
     sessions: positiveInt(flags.sessions, '--sessions'),
-    seed: positiveInt(flags.seed, '--seed'),
+    seed,
     fault: flags.fault,
   });
 
@@ -74,10 +85,36 @@ await runCommand('conformance', async () => {
   for (const t of targets) {
     console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`);
     t.open();
+    const wantsProperties =
+      target !== 'recorded' &&
+      !flags['no-pagination'] &&
+      (!only?.length || (onlyProperties?.length ?? 0) > 0);
+    const propertyTransport = wantsProperties
+      ? t.transport.withBudget(
+          paginationBudget ?? (t.provider ? Number.POSITIVE_INFINITY : DEFAULT_PAGINATION_BUDGET),
+        )
+      : undefined;
     try {
       runs.push(
         await runConformance(t.transport, contract, checks, {
           sessionId: process.env.TWILIO_SESSION_ID || undefined,
+          ...(propertyTransport
+            ? {
+                pagination: {
+                  context: {
+                    transport: propertyTransport,
+                    // Live runs are sized to their budget; each run walks a few pages.
+                    numRuns:
+                      paginationRuns ??
+                      (t.provider ? 30 : Math.max(3, Math.floor(propertyTransport.budget / 40))),
+                    pageSizePolicy: policy,
+                    ...(t.provider ? { setSessionCount: t.provider.setSessionCount } : {}),
+                    ...(seed !== undefined ? { seed } : {}),
+                  },
+                  ...(onlyProperties?.length ? { only: onlyProperties } : {}),
+                },
+              }
+            : {}),
           onCheck: (check, results) => {
             const mark = results.some((r) => r.outcome === 'failed')
               ? '✖'
@@ -95,6 +132,12 @@ await runCommand('conformance', async () => {
     console.log(
       `  ${t.transport.requestsSent} requests${Number.isFinite(t.transport.budget) ? ` of a budget of ${t.transport.budget}` : ''}`,
     );
+    if (propertyTransport) {
+      const b = propertyTransport.budget;
+      console.log(
+        `  pagination properties: ${runs.at(-1)?.paginationRequests ?? 0} requests${Number.isFinite(b) ? ` of a budget of ${b}` : ''}`,
+      );
+    }
   }
   const all: Finding[] = runs.flatMap((r) => r.findings);
   const { findings, stale, expired } = applyBaseline(all, baseline);

@@ -16,6 +16,21 @@ export interface ListPage {
   [itemsKey: string]: unknown;
 }
 
+/** Which slice of the list a page serves and where its links point, before faults bend it. */
+export interface PageWindow {
+  count: number;
+  pageSize: number;
+  page: number;
+  offset: number;
+  end: number;
+  /** Offset the next / previous link leads to; null for no link. */
+  next: number | null;
+  previous: number | null;
+  /** Page index the next link carries. */
+  nextPage: number;
+  status: number;
+}
+
 export interface Fault {
   name: string;
   description: string;
@@ -26,6 +41,9 @@ export interface Fault {
   /** Items served beyond PageSize on every non-last page. */
   extraItems?: number;
   acceptsPageSize?(size: number): boolean;
+  window?(w: PageWindow): PageWindow;
+  /** Serves whatever offset a PageToken's payload names, signature or not. */
+  acceptsTamperedTokens?: boolean;
   skipsAuth?: boolean;
   respond?(response: ProviderResponse, route: Route): ProviderResponse;
 }
@@ -151,6 +169,60 @@ export const FAULTS: readonly Fault[] = [
     description: 'the list answers 202 Accepted instead of 200',
     caughtBy: 'response.status',
     respond: (r, route) => (route === 'list' ? { ...r, status: 202 } : r),
+  },
+  {
+    name: 'duplicate-across-pages',
+    description: 'each next page starts one item early, repeating the last item of the page before',
+    caughtBy: 'pagination.chaining',
+    window: (w) => ({ ...w, next: w.next === null ? null : w.next - 1 }),
+  },
+  {
+    name: 'lost-across-pages',
+    description: 'each next page starts one item late, skipping an item',
+    caughtBy: 'pagination.chaining',
+    window: (w) => ({ ...w, next: w.next === null || w.next + 1 >= w.count ? w.next : w.next + 1 }),
+  },
+  {
+    name: 'next-page-loop',
+    description: 'the third page links back to the second (a cursor bug)',
+    caughtBy: 'pagination.chaining',
+    window: (w) => (w.page === 2 && w.next !== null ? { ...w, next: w.pageSize, nextPage: 1 } : w),
+  },
+  {
+    name: 'next-on-last-page',
+    description: 'the last page still has a next_page_url (to an empty page)',
+    caughtBy: 'pagination.chaining',
+    window: (w) => (w.next === null && w.offset < w.count ? { ...w, next: w.count } : w),
+  },
+  {
+    name: 'page-counter-stuck',
+    description: 'meta.page is 0 on every page',
+    caughtBy: 'pagination.chaining',
+    page: (p) => ({ ...p, meta: { ...p.meta, page: 0 } }),
+  },
+  {
+    name: 'first-page-url-changes',
+    description: 'first_page_url carries the current page’s PageToken',
+    caughtBy: 'pagination.chaining',
+    page: (p) => ({ ...p, meta: { ...p.meta, first_page_url: String(p.meta.url) } }),
+  },
+  {
+    name: 'previous-url-wrong',
+    description: 'previous_page_url leads two pages back instead of one',
+    caughtBy: 'pagination.chaining',
+    window: (w) => ({ ...w, previous: w.previous === null ? null : Math.max(0, w.offset - 2 * w.pageSize) }),
+  },
+  {
+    name: 'last-page-500',
+    description: 'the last page of a multi-page list answers 500',
+    caughtBy: 'pagination.chaining',
+    window: (w) => (w.next === null && w.offset > 0 ? { ...w, status: 500 } : w),
+  },
+  {
+    name: 'tampered-token-accepted',
+    description: 'PageTokens are not verified: an edited token serves whatever page it names',
+    caughtBy: 'pagination.page-token-opaque',
+    acceptsTamperedTokens: true,
   },
 ];
 

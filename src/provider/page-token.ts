@@ -30,6 +30,17 @@ export class PageTokens {
     }
   }
 
+  /** The payload without checking the signature: what a provider with this bug would serve. */
+  decodeUnverified(token: string): TokenState | undefined {
+    const m = /^PT([A-Za-z0-9_-]+)/.exec(token);
+    try {
+      const o = (JSON.parse(Buffer.from(m?.[1] ?? '', 'base64url').toString('utf8')) as { o?: unknown }).o;
+      return Number.isSafeInteger(o) && (o as number) >= 0 ? { offset: o as number } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private mac(payload: string): string {
     return createHmac('sha256', this.secret).update(payload).digest('base64url').slice(0, 22);
   }

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_PAGE_SIZE } from '../derive/twilio-conventions';
-import type { Fault, ListPage, ProviderResponse, Route } from './faults';
+import type { Fault, ListPage, PageWindow, ProviderResponse, Route } from './faults';
 import { PageTokens } from './page-token';
 import { defaultAccountSid, indexOfId, sessionAt } from './sessions-data';
 
@@ -87,11 +87,26 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     const tokenRaw = q.get('PageToken');
     let offset = page * pageSize;
     if (tokenRaw !== null) {
-      const state = tokens.verify(tokenRaw);
+      const state = fault?.acceptsTamperedTokens
+        ? tokens.decodeUnverified(tokenRaw)
+        : tokens.verify(tokenRaw);
       if (!state) return [error(400, 20001, 'Invalid PageToken'), 'bad-request'];
       offset = state.offset;
     }
     const end = Math.min(count, offset + pageSize);
+    let w: PageWindow = {
+      count,
+      pageSize,
+      page,
+      offset,
+      end,
+      next: end < count ? end : null,
+      previous: page > 0 && offset > 0 ? Math.max(0, offset - pageSize) : null,
+      nextPage: page + 1,
+      status: 200,
+    };
+    if (fault?.window) w = fault.window(w);
+    if (w.status !== 200) return [error(w.status, 20500, 'Internal Server Error'), 'list'];
     const extra = end < count ? (fault?.extraItems ?? 0) : 0;
     const items = [];
     for (let i = offset; i < Math.min(count, end + extra); i++) items.push(session(i, 'list'));
@@ -101,13 +116,11 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
       meta: {
         first_page_url: pageUrl(0),
         key: ITEMS_KEY,
-        next_page_url: end < count ? pageUrl(page + 1, tokens.sign({ offset: end })) : null,
+        next_page_url: w.next === null ? null : pageUrl(w.nextPage, tokens.sign({ offset: w.next })),
         page,
         page_size: pageSize,
         previous_page_url:
-          page > 0 && offset > 0
-            ? pageUrl(page - 1, tokens.sign({ offset: Math.max(0, offset - pageSize) }))
-            : null,
+          w.previous === null ? null : pageUrl(page - 1, tokens.sign({ offset: w.previous })),
         url: pageUrl(page, tokenRaw ?? undefined),
       },
       [ITEMS_KEY]: items,

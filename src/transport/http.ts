@@ -42,6 +42,14 @@ export const NOT_RECORDED_HEADER = 'x-cassette-not-recorded';
 
 export class GetOnlyError extends Error {}
 
+/** Thrown by callers that cannot judge a provider once the request budget is spent. */
+export class BudgetExhaustedError extends Error {
+  constructor(budget: number) {
+    super(`request budget of ${budget} used up`);
+    this.name = 'BudgetExhaustedError';
+  }
+}
+
 const RETRYABLE = new Set([429, 503]);
 
 export class HttpTransport {
@@ -49,12 +57,16 @@ export class HttpTransport {
   readonly baseUrl: string;
   readonly budget: number;
   private sent = 0;
-  readonly exchanges: Exchange[] = [];
 
   constructor(private readonly options: TransportOptions) {
     this.target = options.target;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.budget = options.budget ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The same target with its own request budget (the pagination properties have a larger one). */
+  withBudget(budget: number): HttpTransport {
+    return new HttpTransport({ ...this.options, budget });
   }
 
   get requestsSent(): number {
@@ -78,7 +90,6 @@ export class HttpTransport {
       attempts: 0,
       durationMs: 0,
     };
-    this.exchanges.push(exchange);
     if (!sameOrigin) {
       exchange.error = { kind: 'refused', message: `not sent: ${url} is not on ${this.baseUrl}` };
       return exchange;

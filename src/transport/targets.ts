@@ -3,7 +3,7 @@
 
 import { UsageError } from '../errors';
 import { FAULTS, faultNamed } from '../provider/faults';
-import { startProvider } from '../provider/server';
+import { type RunningProvider, startProvider } from '../provider/server';
 import { loadCassettes, replay } from './cassette';
 import { baseUrlFrom, credentialsFromEnv } from './credentials';
 import { HttpTransport } from './http';
@@ -11,6 +11,8 @@ import { HttpTransport } from './http';
 export type TargetKind = 'recorded' | 'live' | 'local';
 export const TARGETS: readonly TargetKind[] = ['recorded', 'live', 'local'];
 export const DEFAULT_LIVE_BUDGET = 50;
+/** The pagination properties walk lists: they get their own, larger budget on live targets. */
+export const DEFAULT_PAGINATION_BUDGET = 400;
 
 export interface TargetOptions {
   target: TargetKind;
@@ -28,6 +30,8 @@ export interface TargetOptions {
 /** A transport ready to use, with what to undo after its run. */
 export interface PreparedTarget {
   transport: HttpTransport;
+  /** The local reference provider, when this target started one (its dataset can be resized). */
+  provider?: RunningProvider;
   open(): void;
   close(): Promise<void>;
 }
@@ -96,6 +100,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             ...(o.budget ? { budget: o.budget } : {}),
           }),
           open: () => {},
+          provider,
           close: () => provider.close(),
         },
       ];

@@ -30,7 +30,8 @@ describe('npm run conformance', () => {
   it('--list-checks lists every check with one line each', async () => {
     const r = await runCli('conformance', ['--list-checks']);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(13);
+    expect(r.stdout.trim().split('\n')).toHaveLength(18);
+    expect(r.stdout).toMatch(/^pagination\.chaining +following next_page_url/m);
     expect(r.stdout).toMatch(/^list\.page-size-bounds +PageSize 0, 1001/m);
   });
 

@@ -103,7 +103,7 @@ describe('HttpTransport', () => {
     expect(s.seen[0]?.authorization).toBe(
       `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
     );
-    expect(JSON.stringify(t.exchanges)).not.toContain('secret-token');
+    expect(JSON.stringify([other, e])).not.toContain('secret-token');
     expect(JSON.stringify(e)).not.toContain(
       Buffer.from(`${creds.username}:${creds.password}`).toString('base64'),
     );
