@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../src/sources';
 import { benchConformance } from './conformance';
 import { benchPact } from './pact';
 import { benchValidation } from './validation';
+import { benchWalker } from './walker';
 
 export interface BenchLine {
   name: string;
@@ -17,6 +18,7 @@ const sections: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', () => benchValidation(join(PROJECT_ROOT, 'schemas'))],
   ['conformance', benchConformance],
   ['pact', benchPact],
+  ['pagination walker', benchWalker],
 ];
 
 for (const [title, run] of sections) {

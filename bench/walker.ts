@@ -1,0 +1,82 @@
+// The pagination walker over the local provider: pages/s and peak RSS at 10k and 100k sessions,
+// PageSize 1000 and 50. Peak RSS should not grow with N (target ≤ 150 MB).
+
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startProvider } from '../src/provider/server';
+import { PROJECT_ROOT } from '../src/sources';
+import type { BenchLine } from './run';
+
+const credentials = { username: `AC${'5e'.repeat(16)}`, password: 'bench' };
+
+function walk(
+  url: string,
+  pageSize: number,
+): Promise<{ pages: number; items: number; ms: number; peakRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(PROJECT_ROOT, 'bench/walk-child.ts'),
+        url,
+        String(pageSize),
+        credentials.username,
+        credentials.password,
+      ],
+      { cwd: PROJECT_ROOT },
+    );
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`walk exited ${code}`)),
+    );
+  });
+}
+
+function baselineRss(): Promise<number> {
+  return new Promise((resolve) => {
+    let out = '';
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', 'console.log(process.resourceUsage().maxRSS / 1024)'],
+      { cwd: PROJECT_ROOT },
+    );
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('close', () => resolve(Number(out)));
+  });
+}
+
+export async function benchWalker(): Promise<BenchLine[]> {
+  const lines: BenchLine[] = [
+    {
+      name: 'empty node+tsx process: peak RSS',
+      value: Math.round(await baselineRss()),
+      unit: 'MB (for scale)',
+    },
+  ];
+  for (const n of [10_000, 100_000]) {
+    const provider = await startProvider({ sessions: n, credentials });
+    try {
+      for (const pageSize of [1000, 50]) {
+        const r = await walk(provider.url, pageSize);
+        if (r.items !== n) throw new Error(`walked ${r.items} of ${n} sessions`);
+        const label = `walk ${n / 1000}k sessions, PageSize ${pageSize}`;
+        lines.push({
+          name: `${label}: pages/s`,
+          value: Math.round(r.pages / (r.ms / 1000)),
+          unit: `pages/s (${r.pages} pages, ${Math.round(r.ms)} ms)`,
+        });
+        lines.push({ name: `${label}: peak RSS`, value: Math.round(r.peakRssMb), unit: 'MB (target ≤ 150)' });
+      }
+    } finally {
+      await provider.close();
+    }
+  }
+  return lines;
+}
