@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/sources';
 import { benchConformance } from './conformance';
+import { benchDrift } from './drift';
 import { benchPact } from './pact';
 import { benchValidation } from './validation';
 import { benchWalker } from './walker';
@@ -18,6 +19,7 @@ const sections: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', () => benchValidation(join(PROJECT_ROOT, 'schemas'))],
   ['conformance', benchConformance],
   ['pact', benchPact],
+  ['drift', benchDrift],
   ['pagination walker', benchWalker],
 ];
 

@@ -8,6 +8,7 @@ import { applyBaseline, loadBaseline, updatedBaseline } from '../baseline';
 import { CHECKS, selectChecks } from '../checks/registry';
 import { type RunResult, runConformance } from '../checks/runner';
 import { CONTRACT_MODES, Contract, type ContractMode } from '../contract/contract';
+import { observedDrift, observedModel } from '../drift/observed';
 import { UsageError } from '../errors';
 import { bySeverity, type Finding, isBlocking } from '../findings';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
@@ -152,6 +153,8 @@ await runCommand('conformance', async () => {
     baselineFile,
     stale,
     expired,
+    drift: runs.map((r) => observedDrift(r.target, r.observations, contract)),
+    observed: observedSummary(runs, contract),
   });
   const written = writeConformanceReports(reportDir, report, runs);
 
@@ -169,6 +172,17 @@ await runCommand('conformance', async () => {
   console.log(blocking ? `FAILED: ${blocking} blocking error(s)` : 'PASSED: no blocking error');
   return blocking ? 1 : 0;
 });
+
+/** Everything every run saw, as one inferred schema (what `drift --from conformance.json` reads). */
+function observedSummary(runs: readonly RunResult[], contract: Contract) {
+  const model = observedModel(
+    'observed',
+    runs.flatMap((r) => r.observations),
+    contract,
+  );
+  const meta = model.set.schemas.list?.properties?.meta;
+  return { resource: model.set.schemas.resource, ...(meta ? { meta } : {}), statuses: model.statuses ?? {} };
+}
 
 function printSummary(runs: readonly RunResult[], findings: readonly Finding[]): void {
   console.log('\ntarget                         check                          passed failed not-run');

@@ -4,6 +4,8 @@
 import { join } from 'node:path';
 import type { BaselineEntry } from '../baseline';
 import type { CheckResult, RunResult } from '../checks/runner';
+import type { JsonSchema } from '../derive/json-schema';
+import type { ObservedDrift } from '../drift/observed';
 import { bySeverity, type Finding, isBlocking } from '../findings';
 import { stableJson, writeFilesAtomic } from '../fs-atomic';
 import { conformanceHtml } from './html';
@@ -30,6 +32,9 @@ export interface ConformanceReport {
     results: Array<Omit<CheckResult, 'findings'> & { findings: number }>;
   }>;
   findings: Finding[];
+  /** What the traffic showed, per target (input for `npm run drift -- --from conformance.json`). */
+  observed?: { resource: JsonSchema; meta?: JsonSchema; statuses: Record<string, string[]> };
+  drift: ObservedDrift[];
   baseline: { file: string; stale: BaselineEntry[]; expired: BaselineEntry[] };
   summary: { errors: number; warnings: number; info: number; accepted: number; blocking: number };
 }
@@ -45,6 +50,8 @@ export function buildReport(
     baselineFile: string;
     stale: BaselineEntry[];
     expired: BaselineEntry[];
+    drift: ObservedDrift[];
+    observed?: ConformanceReport['observed'];
   },
 ): ConformanceReport {
   const sorted = [...findings].sort(bySeverity);
@@ -69,6 +76,8 @@ export function buildReport(
       results: r.results.map(({ findings: f, ...rest }) => ({ ...rest, findings: f.length })),
     })),
     findings: sorted,
+    ...(meta.observed ? { observed: meta.observed } : {}),
+    drift: meta.drift,
     baseline: { file: meta.baselineFile, stale: meta.stale, expired: meta.expired },
     summary: {
       errors: sorted.filter((f) => f.severity === 'error').length,
@@ -89,6 +98,7 @@ export function writeConformanceReports(
     { path: join(dir, 'conformance.json'), data: stableJson(report) },
     { path: join(dir, 'junit.xml'), data: junitXml(report, runs) },
     { path: join(dir, 'conformance.html'), data: conformanceHtml(report, runs) },
+    { path: join(dir, 'drift.json'), data: stableJson(report.drift) },
   ];
   writeFilesAtomic(files);
   return files.map((f) => f.path);

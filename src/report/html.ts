@@ -44,12 +44,30 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
   const stale = report.baseline.stale.length
     ? `<h2>Stale baseline entries</h2><p>These accepted findings no longer occur; remove them from ${esc(report.baseline.file)}.</p><pre>${esc(JSON.stringify(report.baseline.stale, null, 2))}</pre>`
     : '';
+  const drift = report.drift
+    .map((d) => {
+      const rows = d.changes.map(
+        (c) =>
+          `<tr><td class="${c.class === 'breaking' ? 'failed' : c.class === 'info' ? 'not-run' : 'passed'}">${esc(c.class)}</td><td>${esc(c.operation)}</td><td><code>${esc(c.field)}</code></td><td>${esc(c.change)}</td><td>${esc(c.reason)}</td></tr>`,
+      );
+      return `<h3>${esc(d.target)}: ${d.objects} sessions seen</h3>
+<p>Undocumented fields: ${d.undocumented.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'} · documented, never seen: ${d.neverSeen.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'} · formats seen: ${
+        Object.entries(d.formatsSeen)
+          .map(([f, x]) => `<code>${esc(f)}</code> ${esc(x)}`)
+          .join(', ') || 'none'
+      } · statuses: ${Object.entries(d.statuses)
+        .map(([op, s]) => `${esc(op)} ${esc(s.join(', '))}`)
+        .join('; ')}</p>
+${rows.length ? `<table><tr><th>class</th><th>operation</th><th>field</th><th>change</th><th>why</th></tr>${rows.join('')}</table>` : ''}`;
+    })
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sessions conformance report</title><style>${CSS}</style></head><body>
 <h1>Twilio Assistants v1 Sessions — conformance</h1>
 <p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
 ${verdict}
 <div class="cards"><div class="card"><b>${s.blocking}</b>blocking</div><div class="card"><b>${s.errors}</b>errors</div><div class="card"><b>${s.warnings}</b>warnings</div><div class="card"><b>${s.accepted}</b>accepted</div><div class="card"><b>${s.info}</b>info</div></div>
 ${sections.join('\n')}${stale}
+<h2>Live drift: what the traffic showed against the contract</h2>${drift || '<p>No traffic observed.</p>'}
 </body></html>
 `;
 }

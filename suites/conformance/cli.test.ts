@@ -4,20 +4,45 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { faultNamed } from '../../src/provider/faults';
 import { startProvider } from '../../src/provider/server';
+import { PROJECT_ROOT } from '../../src/sources';
 import { runCli } from '../support/fixtures';
 
 const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));
 const ACCOUNT = `AC${'c0'.repeat(16)}`;
 
 describe('npm run conformance', () => {
-  it('offline by default: passes on the shipped cassettes and writes the three reports', async () => {
+  it('offline by default: passes on the shipped cassettes and writes the reports, live drift included', async () => {
     const dir = reportDir();
     const r = await runCli('conformance', ['--report-dir', dir]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/▶ recorded:docs-examples/);
     expect(r.stdout).toMatch(/\[accepted\]/);
-    expect(readdirSync(dir).sort()).toEqual(['conformance.html', 'conformance.json', 'junit.xml']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'conformance.html',
+      'conformance.json',
+      'drift.json',
+      'junit.xml',
+    ]);
+    const drift = JSON.parse(readFileSync(join(dir, 'drift.json'), 'utf8'));
+    const local = drift.find((d: { target: string }) => d.target === 'recorded:local-provider');
+    expect(local.formatsSeen).toMatchObject({ date_updated: 'date-time' });
+    expect(local.changes).toContainEqual(
+      expect.objectContaining({ field: 'assistant_id', change: 'pattern-violated', class: 'breaking' }),
+    );
+    expect(readFileSync(join(dir, 'conformance.html'), 'utf8')).toMatch(
+      /Live drift: what the traffic showed/,
+    );
+    const fromReport = await runCli('drift', [
+      '--from',
+      join(PROJECT_ROOT, 'schemas'),
+      '--to',
+      join(dir, 'conformance.json'),
+      '--json',
+    ]);
+    expect(JSON.parse(fromReport.stdout).changes).toContainEqual(
+      expect.objectContaining({ field: 'assistant_id', change: 'pattern-violated' }),
+    );
     const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
     expect(report.summary.blocking).toBe(0);
     expect(report.summary.accepted).toBeGreaterThan(0);

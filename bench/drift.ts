@@ -1,0 +1,36 @@
+// Time to diff the real OpenAPI spec against itself and against the docs page (median of 20).
+
+import { diffModels } from '../src/drift/diff';
+import { loadModel } from '../src/drift/model';
+import { missingSourceReason, sourcePaths } from '../src/sources';
+import type { BenchLine } from './run';
+
+export async function benchDrift(): Promise<BenchLine[]> {
+  const paths = sourcePaths();
+  const missing = missingSourceReason(paths);
+  if (missing) {
+    console.log(`  skipped: ${missing}`);
+    return [];
+  }
+  const time = (from: string, to: string) => {
+    const runs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      diffModels(loadModel(from), loadModel(to));
+      runs.push(performance.now() - started);
+    }
+    return runs.sort((a, b) => a - b)[10] as number;
+  };
+  return [
+    {
+      name: 'drift: spec vs itself (load + diff)',
+      value: Number(time(paths.spec, paths.spec).toFixed(1)),
+      unit: 'ms',
+    },
+    {
+      name: 'drift: docs vs spec (load + diff)',
+      value: Number(time(paths.docs, paths.spec).toFixed(1)),
+      unit: 'ms',
+    },
+  ];
+}

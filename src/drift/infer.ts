@@ -1,0 +1,89 @@
+// A schema of what traffic showed: per field, the types and formats seen, how often it was present,
+// and some of its values (so patterns can be tested against them). Fields present in every
+// observed object are "always", else "sometimes"; documented fields never seen are "never".
+
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { JsonSchema } from '../derive/json-schema';
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as typeof addFormatsModule;
+const ajv = new Ajv2020();
+addFormats(ajv);
+const FORMATS = ['date-time', 'uri', 'date', 'email', 'uuid'] as const;
+const formatCheck = Object.fromEntries(FORMATS.map((f) => [f, ajv.compile({ type: 'string', format: f })]));
+
+export interface ObservedField {
+  present: number;
+  types: string[];
+  formats: string[];
+  samples: string[];
+}
+
+export interface Observation {
+  objects: number;
+  fields: Record<string, ObservedField>;
+}
+
+const typeOf = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'array'
+      : Number.isInteger(v)
+        ? 'integer'
+        : typeof v === 'number'
+          ? 'number'
+          : typeof v;
+
+export function observe(objects: Iterable<Record<string, unknown>>, maxSamples = 20): Observation {
+  const out: Observation = { objects: 0, fields: {} };
+  const formatMisses = new Map<string, Set<string>>();
+  for (const obj of objects) {
+    out.objects++;
+    for (const [name, value] of Object.entries(obj)) {
+      const field = out.fields[name] ?? { present: 0, types: [], formats: [], samples: [] };
+      out.fields[name] = field;
+      field.present++;
+      const t = typeOf(value);
+      if (!field.types.includes(t)) field.types.push(t);
+      if (typeof value === 'string') {
+        if (field.samples.length < maxSamples && !field.samples.includes(value)) field.samples.push(value);
+        const misses = formatMisses.get(name) ?? new Set<string>();
+        for (const f of FORMATS) if (!formatCheck[f]?.(value)) misses.add(f);
+        formatMisses.set(name, misses);
+      }
+    }
+  }
+  for (const [name, field] of Object.entries(out.fields)) {
+    const misses = formatMisses.get(name);
+    // A format is "seen" when every string value had it.
+    field.formats = misses ? FORMATS.filter((f) => !misses.has(f)) : [];
+    field.types.sort();
+  }
+  return out;
+}
+
+export function observedSchema(o: Observation): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, f] of Object.entries(o.fields)) {
+    const type =
+      f.types.includes('integer') && f.types.includes('number')
+        ? f.types.filter((t) => t !== 'integer')
+        : f.types;
+    properties[name] = {
+      type: type.length === 1 ? (type[0] as string) : type,
+      ...(f.formats[0] ? { format: f.formats[0] } : {}),
+      'x-observed': { present: f.present, of: o.objects, samples: f.samples },
+    };
+  }
+  const required = Object.entries(o.fields)
+    .filter(([, f]) => f.present === o.objects)
+    .map(([n]) => n);
+  return {
+    type: 'object',
+    properties,
+    ...(required.length ? { required } : {}),
+    'x-observed': { objects: o.objects },
+  };
+}
