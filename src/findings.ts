@@ -2,6 +2,8 @@
 // Findings stay data until src/report renders them.
 
 export type Severity = 'error' | 'warning' | 'info';
+/** Whose fault: the network's (retry tomorrow), the provider's (5xx, 429, oversized), or drift from the contract. */
+export type Category = 'network' | 'provider-error' | 'contract';
 
 export interface ScrubbedRequest {
   method: string;
@@ -24,6 +26,7 @@ export interface Finding {
   actual?: unknown;
   /** One line a person understands. */
   message: string;
+  category?: Category;
   /** Where each side of a disagreement comes from (file:line or file#pointer). */
   sources?: Record<string, string>;
   /** What was checked: "live", "local", "recorded:<cassette>". */

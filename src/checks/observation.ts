@@ -1,7 +1,7 @@
 // What a check looks at: one exchange, what the scenario expected of it, and its parsed body.
 
 import type { Contract } from '../contract/contract';
-import type { Finding } from '../findings';
+import type { Category, Finding } from '../findings';
 import type { Exchange } from '../transport/http';
 
 export type BodyRole = 'resource' | 'list' | 'error';
@@ -41,8 +41,16 @@ export function finding(
     check,
     operation: o.operation,
     request: { method, url, ...(authenticated ? {} : { authenticated }) },
+    category: categoryOf(o),
     ...f,
   };
+}
+
+/** A 5xx or 429 is the provider failing, not the contract drifting. */
+export function categoryOf(o: Observation): Category {
+  const status = o.exchange.response?.status;
+  if (status === undefined) return 'network';
+  return status >= 500 || status === 429 ? 'provider-error' : 'contract';
 }
 
 export const hasJson = (o: Observation): boolean =>

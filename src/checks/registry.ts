@@ -7,6 +7,7 @@ import { metaKey, pageSize, pageUrls } from './list-checks';
 import type { Check } from './observation';
 import {
   contentType,
+  encoding,
   fieldsPresent,
   jsonBody,
   responseSchema,
@@ -19,6 +20,7 @@ export const CHECKS: readonly Check[] = [
   statusCode,
   contentType,
   jsonBody,
+  encoding,
   responseSchema,
   fieldsPresent,
   undocumentedFields,

@@ -69,6 +69,22 @@ export const jsonBody: Check = {
         ],
 };
 
+export const encoding: Check = {
+  id: 'response.encoding',
+  description: 'every response body is valid UTF-8',
+  operations: ['list', 'fetch'],
+  applies: (o) => o.exchange.response !== undefined,
+  run: (o) =>
+    o.exchange.response?.invalidUtf8
+      ? [
+          finding('response.encoding', o, {
+            severity: 'error',
+            message: 'body is not valid UTF-8 (JSON must be)',
+          }),
+        ]
+      : [],
+};
+
 export const responseSchema: Check = {
   id: 'response.schema',
   description: 'a 200 body validates against the contract (session or list page schema)',

@@ -2,7 +2,7 @@
 // and an outcome per check × operation (passed, failed or not run) for the reports.
 
 import type { Contract } from '../contract/contract';
-import type { Finding } from '../findings';
+import type { Category, Finding } from '../findings';
 import { type PropertyContext, runPaginationProperties } from '../pagination/properties';
 import type { HttpTransport } from '../transport/http';
 import type { Check, Observation } from './observation';
@@ -96,20 +96,43 @@ export async function runConformance(
   };
 }
 
-/** A request that got no response is itself a finding: not recorded is info, anything else an error. */
+/**
+ * A request that got no usable response is itself a finding: not recorded is info; a network
+ * failure, timeout or deadline is "network"; an oversized body or rate limiting that outlived the
+ * retries is "provider-error".
+ */
 function transportFinding(o: Observation): Finding[] {
-  const error = o.exchange.error;
-  if (!error) return [];
   const { method, url } = o.exchange.request;
-  return [
-    {
-      check: `transport.${error.kind}`,
-      severity: error.kind === 'not-recorded' ? 'info' : 'error',
-      operation: o.operation,
-      request: { method, url },
-      message: `${o.scenario}: ${error.message}`,
-    },
-  ];
+  const base = { operation: o.operation, request: { method, url } };
+  const error = o.exchange.error;
+  if (error) {
+    const category: Category = error.kind === 'too-large' ? 'provider-error' : 'network';
+    const severity = error.kind === 'not-recorded' ? 'info' : 'error';
+    return [
+      {
+        ...base,
+        check: `transport.${error.kind}`,
+        severity,
+        ...(severity === 'error' ? { category } : {}),
+        message: `${o.scenario}: ${error.message}`,
+      },
+    ];
+  }
+  const status = o.exchange.response?.status;
+  if ((status === 429 || status === 503) && o.exchange.attempts > 1) {
+    const after = o.exchange.response?.headers['retry-after'];
+    return [
+      {
+        ...base,
+        check: 'transport.rate-limited',
+        severity: 'error',
+        category: 'provider-error',
+        actual: status,
+        message: `${o.scenario}: ${status === 429 ? 'rate limited' : 'unavailable'}: still ${status} after ${o.exchange.attempts} attempts (${after ? `Retry-After: ${after}` : 'no Retry-After'})`,
+      },
+    ];
+  }
+  return [];
 }
 
 function notRunReason(observations: readonly Observation[], operation: string): string {

@@ -40,6 +40,9 @@ await runCommand('conformance', async () => {
     'pagination-runs': { type: 'string' },
     'page-size-policy': { type: 'string' },
     'no-pagination': { type: 'boolean' },
+    deadline: { type: 'string' },
+    'max-body': { type: 'string' },
+    retries: { type: 'string' },
   });
   if (flags['list-checks']) {
     for (const c of [...CHECKS, ...PAGINATION_PROPERTIES]) console.log(`${c.id.padEnd(32)} ${c.description}`);
@@ -52,6 +55,16 @@ await runCommand('conformance', async () => {
   if (!CONTRACT_MODES.includes(mode))
     throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
   const budget = positiveInt(flags.budget, '--budget');
+  const deadlineSeconds = positiveInt(flags.deadline, '--deadline');
+  const maxBodyBytes = positiveInt(flags['max-body'], '--max-body');
+  const retries =
+    flags.retries === undefined
+      ? undefined
+      : /^\d+$/.test(flags.retries)
+        ? Number(flags.retries)
+        : Number.NaN;
+  if (Number.isNaN(retries))
+    throw new UsageError(`--retries: expected an integer ≥ 0, got "${flags.retries}"`);
   const timeoutMs = positiveInt(flags.timeout, '--timeout');
   const only = flags.only
     ?.split(',')
@@ -74,6 +87,10 @@ await runCommand('conformance', async () => {
     baseUrl: flags['base-url'],
     budget,
     timeoutMs,
+    ...(retries !== undefined ? { maxRetries: retries } : {}),
+    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    // The clock starts now: set-up (a local provider) counts against the deadline too.
+    ...(deadlineSeconds !== undefined ? { deadline: Date.now() + deadlineSeconds * 1000 } : {}),
     recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
     sessions: positiveInt(flags.sessions, '--sessions'),
     seed,

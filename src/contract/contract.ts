@@ -4,6 +4,7 @@
 
 import { loadSchemaSet } from '../derive/schema-files';
 import type { SchemaOrigin, SchemaRole, SchemaSet } from '../derive/schema-set';
+import { UsageError } from '../errors';
 import type { Severity } from '../findings';
 import { SchemaValidator, type Violation } from './validator';
 
@@ -33,7 +34,23 @@ export class Contract {
   }
 
   static load(schemasDir: string, mode: ContractMode): Contract {
-    return new Contract(mode, [loadSchemaSet(schemasDir, 'docs'), loadSchemaSet(schemasDir, 'openapi')]);
+    const contract = new Contract(mode, [
+      loadSchemaSet(schemasDir, 'docs'),
+      loadSchemaSet(schemasDir, 'openapi'),
+    ]);
+    // Compile every schema now, so a broken $ref is one line at start-up, not a crash mid-run.
+    for (const set of contract.sets) {
+      for (const [role, schema] of Object.entries(set.schemas)) {
+        try {
+          contract.validator.compiledFor(set.origin, role as SchemaRole);
+        } catch (error) {
+          throw new UsageError(
+            `${schemasDir}: ${schema?.$id ?? role} does not compile (${(error as Error).message.split('\n')[0]})`,
+          );
+        }
+      }
+    }
+    return contract;
   }
 
   /** The docs set carries the conventions (envelope, error body) the spec leaves out. */

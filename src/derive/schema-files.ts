@@ -3,6 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createAjv } from '../contract/validator';
 import { UsageError } from '../errors';
 import { type OutputFile, stableJson } from '../fs-atomic';
 import { jsonDiff } from '../json-diff';
@@ -10,6 +11,9 @@ import type { JsonSchema } from './json-schema';
 import { originFolder, SCHEMA_ROLES, type SchemaOrigin, type SchemaSet, schemaFileName } from './schema-set';
 
 export const MANIFEST = 'manifest.json';
+
+// Checks hand-edited or corrupted schema files against the 2020-12 meta-schema before use.
+const metaSchema = createAjv();
 
 interface Manifest {
   origin: SchemaOrigin;
@@ -52,7 +56,14 @@ export function loadSchemaSet(dir: string, origin: SchemaOrigin): SchemaSet {
   const schemas: Partial<SchemaSet['schemas']> = {};
   for (const role of SCHEMA_ROLES) {
     const file = manifest.files[role];
-    if (file) schemas[role] = readJson(join(folder, file)) as JsonSchema;
+    if (!file) continue;
+    const schema = readJson(join(folder, file));
+    if (typeof schema !== 'object' || schema === null || !metaSchema.validateSchema(schema as object)) {
+      throw new UsageError(
+        `${join(folder, file)}: not a valid JSON Schema (${metaSchema.errorsText(metaSchema.errors)})`,
+      );
+    }
+    schemas[role] = schema as JsonSchema;
   }
   if (!schemas.resource) throw new UsageError(`${manifestPath}: names no resource schema`);
   const { files: _files, ...rest } = manifest;

@@ -60,11 +60,15 @@ async function runOne(contract: Contract, fault: Fault | undefined, numRuns: num
     ...(fault ? { fault } : {}),
   });
   try {
+    // Short timeouts, one quick retry and a deadline: transport faults must not stall the score.
     const transport = new HttpTransport({
       target: fault?.name ?? 'faithful',
       baseUrl: provider.url,
       credentials: CREDENTIALS,
-      timeoutMs: 5000,
+      timeoutMs: 2000,
+      maxRetries: 1,
+      maxRetryWaitMs: 100,
+      deadline: Date.now() + 30_000,
     });
     const run = await runConformance(transport, contract, CHECKS, {
       pagination: {

@@ -68,6 +68,8 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
     baseUrl: o.baseUrl,
     credentials: o.credentials,
     budget: o.budget ?? 200,
+    timeoutMs: 5000,
+    maxRetries: 1,
   });
   const authorization = `Basic ${Buffer.from(`${o.credentials.username}:${o.credentials.password}`).toString('base64')}`;
   const handlers = stateHandlers(lookups, o.local);
@@ -77,6 +79,7 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
     // Results can only be published for pacts fetched from the broker (they attach to its links).
     ...(o.publish ? brokerSource(o.publish) : { pactUrls: o.pactFiles }),
     logLevel: o.logLevel ?? 'warn',
+    timeout: 10_000,
     stateHandlers: Object.fromEntries(
       Object.entries(handlers).map(([name, fn]) => [
         name,

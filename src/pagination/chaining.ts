@@ -2,7 +2,7 @@
 // page count, no loss, no duplicate, full pages, page counter, stable first_page_url, meta.url is
 // the page's own URL, the last page ends the list, previous_page_url leads back.
 
-import { BudgetExhaustedError, type HttpTransport } from '../transport/http';
+import { type HttpTransport, isRunLimit, RunLimitError } from '../transport/http';
 import { walkPages } from './walker';
 
 export interface Violation {
@@ -115,7 +115,7 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
       previousChecks--;
       const back = page.meta.previous_page_url;
       const r = typeof back === 'string' ? await transport.get(back) : undefined;
-      if (r?.error?.kind === 'budget') throw new BudgetExhaustedError(transport.budget);
+      if (r && isRunLimit(r)) throw new RunLimitError(r.error?.message ?? 'run limit');
       const backIds = r?.response?.status === 200 ? itemIds(r.response.body, e.itemsKey) : undefined;
       if (JSON.stringify(backIds) !== JSON.stringify(previousItems)) {
         add(

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Contract } from '../contract/contract';
 import type { Finding } from '../findings';
 import { curlFor } from '../report/curl';
-import { BudgetExhaustedError, type HttpTransport } from '../transport/http';
+import { type HttpTransport, isRunLimit, RunLimitError } from '../transport/http';
 import { walkAndCheck } from './chaining';
 
 export type PageSizePolicy = 'reject' | 'clamp';
@@ -44,7 +44,7 @@ async function check<T>(
     try {
       message = await predicate(value);
     } catch (error) {
-      if (error instanceof BudgetExhaustedError) return true; // cannot judge: reported below
+      if (error instanceof RunLimitError) return true; // cannot judge: reported below
       throw error;
     }
     if (message) failure = { value, message };
@@ -91,13 +91,13 @@ async function check<T>(
 
 const guard = (ctx: PropertyContext) => {
   if (ctx.transport.requestsSent >= ctx.transport.budget)
-    throw new BudgetExhaustedError(ctx.transport.budget);
+    throw new RunLimitError(`request budget of ${ctx.transport.budget} used up`);
 };
 
 async function getJson(ctx: PropertyContext, url: string) {
   guard(ctx);
   const exchange = await ctx.transport.get(url);
-  if (exchange.error?.kind === 'budget') throw new BudgetExhaustedError(ctx.transport.budget);
+  if (isRunLimit(exchange)) throw new RunLimitError(exchange.error?.message ?? 'run limit');
   let body: Record<string, unknown> | undefined;
   try {
     body = JSON.parse(exchange.response?.body ?? '') as Record<string, unknown>;
@@ -354,7 +354,7 @@ export async function runPaginationProperties(
     try {
       findings = await p.run(own);
     } catch (error) {
-      if (!(error instanceof BudgetExhaustedError)) throw error;
+      if (!(error instanceof RunLimitError)) throw error;
       findings = [
         {
           check: p.id,

@@ -3,7 +3,7 @@
 // is detected, never walked forever.
 
 import { createHash } from 'node:crypto';
-import { BudgetExhaustedError, type Exchange, type HttpTransport } from '../transport/http';
+import { type Exchange, type HttpTransport, isRunLimit, RunLimitError } from '../transport/http';
 
 export interface WalkedPage {
   /** 0-based position in the walk. */
@@ -48,7 +48,7 @@ export async function* walkPages(
     if (index >= maxPages) return { kind: 'limit', pages: index };
     seen.set(key, index);
     const exchange = await transport.get(absolute);
-    if (exchange.error?.kind === 'budget') throw new BudgetExhaustedError(transport.budget);
+    if (isRunLimit(exchange)) throw new RunLimitError(exchange.error?.message ?? 'run limit');
     const status = exchange.response?.status;
     if (status !== 200) {
       return {

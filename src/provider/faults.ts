@@ -1,6 +1,7 @@
 // Named, realistic ways the reference provider can be broken, each one a drift or bug seen in real
 // APIs. Tests and `npm run provider -- --fault NAME` use them to prove every check can fail.
 
+import type { ServerResponse } from 'node:http';
 import type { Session } from './sessions-data';
 
 export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized';
@@ -42,6 +43,8 @@ export interface Fault {
   extraItems?: number;
   acceptsPageSize?(size: number): boolean;
   window?(w: PageWindow): PageWindow;
+  /** Takes over the socket for a route (transport-level faults); returns true when it answered. */
+  raw?(route: Route, res: ServerResponse, response: ProviderResponse): boolean;
   /** Serves whatever offset a PageToken's payload names, signature or not. */
   acceptsTamperedTokens?: boolean;
   skipsAuth?: boolean;
@@ -223,6 +226,109 @@ export const FAULTS: readonly Fault[] = [
     description: 'PageTokens are not verified: an edited token serves whatever page it names',
     caughtBy: 'pagination.page-token-opaque',
     acceptsTamperedTokens: true,
+  },
+  // Transport-level faults: what networks, proxies and overloaded providers do.
+  {
+    name: 'reset-mid-body',
+    description: 'list responses are cut off: the connection closes halfway through the body',
+    caughtBy: 'transport.network',
+    raw: (route, res, r) => {
+      if (route !== 'list') return false;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(r.body) });
+      res.write(r.body.slice(0, Math.floor(r.body.length / 2)), () => res.socket?.destroy());
+      return true;
+    },
+  },
+  {
+    name: 'never-ending-body',
+    description: 'list responses send headers and part of the body, then nothing, forever',
+    caughtBy: 'transport.timeout',
+    raw: (route, res, r) => {
+      if (route !== 'list') return false;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(r.body.slice(0, 20));
+      return true;
+    },
+  },
+  {
+    name: 'proxy-502-html',
+    description: 'a proxy answers the list with an HTML 502 Bad Gateway page',
+    caughtBy: 'response.status',
+    respond: (r, route) =>
+      route === 'list'
+        ? {
+            status: 502,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+          }
+        : r,
+  },
+  {
+    name: 'proxy-503-html',
+    description: 'a proxy answers every request with an HTML 503 page and no Retry-After',
+    caughtBy: 'transport.rate-limited',
+    respond: () => ({
+      status: 503,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body>Service Unavailable</body></html>',
+    }),
+  },
+  {
+    name: 'rate-limited',
+    description: 'every request gets 429 with Retry-After: 1',
+    caughtBy: 'transport.rate-limited',
+    respond: () => ({
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': '1' },
+      body: JSON.stringify({
+        code: 20429,
+        message: 'Too Many Requests',
+        more_info: 'https://www.twilio.com/docs/errors/20429',
+        status: 429,
+      }),
+    }),
+  },
+  {
+    name: 'rate-limited-no-retry-after',
+    description: 'every request gets 429 without Retry-After',
+    caughtBy: 'transport.rate-limited',
+    respond: () => ({
+      status: 429,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        code: 20429,
+        message: 'Too Many Requests',
+        more_info: 'https://www.twilio.com/docs/errors/20429',
+        status: 429,
+      }),
+    }),
+  },
+  {
+    name: 'huge-body',
+    description: 'list responses carry 8 MB of padding',
+    caughtBy: 'transport.too-large',
+    respond: (r, route) =>
+      route === 'list'
+        ? { ...r, body: `${r.body.slice(0, -1)},"padding":"${'x'.repeat(8 * 1024 * 1024)}"}` }
+        : r,
+  },
+  {
+    name: 'invalid-utf8',
+    description: 'list bodies carry bytes that are not UTF-8 (a Latin-1 identity)',
+    caughtBy: 'response.encoding',
+    raw: (route, res, r) => {
+      if (route !== 'list') return false;
+      const body = Buffer.from(r.body.replace(/"identity":"user_/, '"identity":"us\u00ffer_'), 'latin1');
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      res.end(body);
+      return true;
+    },
+  },
+  {
+    name: 'content-type-lies',
+    description: 'the list says application/json but sends an HTML error page with status 200',
+    caughtBy: 'response.json',
+    respond: (r, route) => (route === 'list' ? { ...r, body: '<html><body>Oops</body></html>' } : r),
   },
 ];
 

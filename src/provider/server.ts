@@ -149,6 +149,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   const server: Server = createServer((req, res) => {
     let [response, kind] = route(req);
     if (fault?.respond) response = fault.respond(response, kind);
+    if (fault?.raw?.(kind, res, response)) return;
     res.writeHead(response.status, {
       ...response.headers,
       'content-length': Buffer.byteLength(response.body),

@@ -13,9 +13,18 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes were not valid UTF-8 (body holds them decoded with replacement characters). */
+  invalidUtf8?: boolean;
 }
 
-export type TransportErrorKind = 'network' | 'timeout' | 'budget' | 'not-recorded' | 'refused';
+export type TransportErrorKind =
+  | 'network'
+  | 'timeout'
+  | 'budget'
+  | 'deadline'
+  | 'too-large'
+  | 'not-recorded'
+  | 'refused';
 
 export interface Exchange {
   request: ScrubbedRequest & { authenticated: boolean };
@@ -35,6 +44,10 @@ export interface TransportOptions {
   maxRetries?: number;
   /** Longest single wait on Retry-After or backoff. */
   maxRetryWaitMs?: number;
+  /** Bodies larger than this are abandoned (a provider-error finding). */
+  maxBodyBytes?: number;
+  /** Epoch ms after which nothing more is sent: the whole run's deadline. */
+  deadline?: number;
 }
 
 /** Marks a replayed response that no cassette interaction matched (set by cassette replay). */
@@ -42,13 +55,17 @@ export const NOT_RECORDED_HEADER = 'x-cassette-not-recorded';
 
 export class GetOnlyError extends Error {}
 
-/** Thrown by callers that cannot judge a provider once the request budget is spent. */
-export class BudgetExhaustedError extends Error {
-  constructor(budget: number) {
-    super(`request budget of ${budget} used up`);
-    this.name = 'BudgetExhaustedError';
+/** Thrown by callers that cannot judge a provider once the budget or the run's deadline is spent. */
+export class RunLimitError extends Error {
+  constructor(why: string) {
+    super(why);
+    this.name = 'RunLimitError';
   }
 }
+
+/** A response that ended a run early: the request budget or the deadline. */
+export const isRunLimit = (e: Exchange): boolean =>
+  e.error?.kind === 'budget' || e.error?.kind === 'deadline';
 
 const RETRYABLE = new Set([429, 503]);
 
@@ -106,6 +123,10 @@ export class HttpTransport {
         exchange.error = { kind: 'budget', message: `request budget of ${this.budget} used up` };
         break;
       }
+      if (this.options.deadline !== undefined && Date.now() >= this.options.deadline) {
+        exchange.error = { kind: 'deadline', message: 'not sent: the run reached its --deadline' };
+        break;
+      }
       this.sent++;
       exchange.attempts++;
       const result = await this.once(url, headers);
@@ -126,15 +147,36 @@ export class HttpTransport {
   }
 
   private async once(url: string, headers: Record<string, string>) {
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const left =
+      this.options.deadline === undefined ? Number.POSITIVE_INFINITY : this.options.deadline - Date.now();
+    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs ?? 10_000, left));
+    const maxBytes = this.options.maxBodyBytes ?? 5 * 1024 * 1024;
     try {
       const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-      const body = await res.text();
       const out: Record<string, string> = {};
       res.headers.forEach((value, key) => {
         out[key] = value;
       });
-      return { response: { status: res.status, headers: out, body } };
+      const bytes = await readLimited(res, maxBytes);
+      if (bytes === undefined) {
+        return {
+          error: {
+            kind: 'too-large' as const,
+            message: `body of ${url} is larger than ${maxBytes} bytes (--max-body)`,
+          },
+        };
+      }
+      let body: string;
+      let invalidUtf8 = false;
+      try {
+        body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        body = new TextDecoder('utf-8').decode(bytes);
+        invalidUtf8 = true;
+      }
+      return {
+        response: { status: res.status, headers: out, body, ...(invalidUtf8 ? { invalidUtf8 } : {}) },
+      };
     } catch (error) {
       return { error: describeFailure(error, url, timeoutMs) };
     }
@@ -154,6 +196,30 @@ export class HttpTransport {
   }
 }
 
+/** The body's bytes, or undefined as soon as they pass maxBytes (the rest is never read). */
+async function readLimited(res: Response, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (!res.body) return new Uint8Array();
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
 function describeFailure(
   error: unknown,
   url: string,
@@ -168,6 +234,11 @@ function describeFailure(
   );
   if (nockMiss) return { kind: 'not-recorded', message: `no recording for GET ${url}` };
   const code = e.cause?.code ? ` (${e.cause.code})` : '';
+  if (e.message === 'terminated')
+    return {
+      kind: 'network',
+      message: `connection closed mid-body by ${url}: ${e.cause?.message ?? 'terminated'}${code}`,
+    };
   return { kind: 'network', message: `${e.cause?.message ?? e.message}${code}` };
 }
 

@@ -19,6 +19,10 @@ export interface TargetOptions {
   baseUrl?: string;
   budget?: number;
   timeoutMs?: number;
+  maxRetries?: number;
+  maxBodyBytes?: number;
+  /** Epoch ms: the whole run's deadline. */
+  deadline?: number;
   recordingsDir: string;
   /** Local target: dataset and fault. */
   sessions?: number;
@@ -41,7 +45,12 @@ const PLACEHOLDER = { username: 'AC00000000000000000000000000000000', password: 
 
 export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]> {
   const env = o.env ?? process.env;
-  const common = { timeoutMs: o.timeoutMs ?? 10_000 };
+  const common = {
+    timeoutMs: o.timeoutMs ?? 10_000,
+    ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}),
+    ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+    ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
+  };
   switch (o.target) {
     case 'recorded':
       return loadCassettes(o.recordingsDir).map((cassette) => {

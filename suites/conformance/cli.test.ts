@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/checks/registry';
+import { PAGINATION_PROPERTIES } from '../../src/pagination/properties';
 import { faultNamed } from '../../src/provider/faults';
 import { startProvider } from '../../src/provider/server';
 import { PROJECT_ROOT } from '../../src/sources';
@@ -55,7 +57,7 @@ describe('npm run conformance', () => {
   it('--list-checks lists every check with one line each', async () => {
     const r = await runCli('conformance', ['--list-checks']);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(18);
+    expect(r.stdout.trim().split('\n')).toHaveLength(CHECKS.length + PAGINATION_PROPERTIES.length);
     expect(r.stdout).toMatch(/^pagination\.chaining +following next_page_url/m);
     expect(r.stdout).toMatch(/^list\.page-size-bounds +PageSize 0, 1001/m);
   });

@@ -30,7 +30,7 @@ const leaks = (files: string[]) =>
   });
 
 describe('secrets never leave the process', () => {
-  it('conformance --target live and record leave the canary token nowhere', async () => {
+  it('conformance --target live, record, pact:verify and drift on traffic leave the canary token nowhere', async () => {
     const provider = await startProvider({
       sessions: 5,
       credentials: { username: ACCOUNT, password: CANARY },
@@ -46,13 +46,30 @@ describe('secrets never leave the process', () => {
         await runCli('conformance', ['--target', 'live', '--report-dir', join(out, 'reports')], env),
         await runCli('record', ['--out', join(out, 'cassette.json')], env),
         await runCli('record', ['--out', join(out, 'redacted.json'), '--redact-account'], env),
+        await runCli('pact-verify', ['--base-url', provider.url], { ...env, PACT_BROKER_BASE_URL: '' }),
       ];
+      const drift = await runCli(
+        'drift',
+        [
+          '--from',
+          join(PROJECT_ROOT, 'schemas'),
+          '--to',
+          join(out, 'reports/conformance.json'),
+          '--out',
+          join(out, 'drift.md'),
+          '--fail-on',
+          'none',
+        ],
+        env,
+      );
+      expect(drift.status, drift.stderr).toBe(0);
+      expect(drift.stdout + drift.stderr).not.toContain(CANARY);
       for (const r of runs) {
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout + r.stderr).not.toContain(CANARY);
       }
       const written = filesUnder(out);
-      expect(written.length).toBeGreaterThanOrEqual(5);
+      expect(written.length).toBeGreaterThanOrEqual(7);
       expect(leaks(written)).toEqual([]);
       expect(leaks(filesUnder(PROJECT_ROOT))).toEqual([]);
       const redacted = readFileSync(join(out, 'redacted.json'), 'utf8');

@@ -1,0 +1,93 @@
+// Bad input is one line naming the file or variable and what is wrong, exit 2, and no report.
+
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/sources';
+import { runCli } from '../support/fixtures';
+
+function schemasCopy(edit: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'schemas-'));
+  cpSync(join(PROJECT_ROOT, 'schemas'), dir, { recursive: true });
+  edit(dir);
+  return dir;
+}
+// biome-ignore lint/suspicious/noExplicitAny: tests edit fixture JSON freely
+const editJson = (file: string, fn: (d: any) => void) => {
+  const d = JSON.parse(readFileSync(file, 'utf8'));
+  fn(d);
+  writeFileSync(file, JSON.stringify(d));
+};
+
+async function expectBadInput(args: string[], message: RegExp) {
+  const reports = join(mkdtempSync(join(tmpdir(), 'reports-')), 'out');
+  const r = await runCli('conformance', [...args, '--report-dir', reports]);
+  expect(r.status, r.stdout + r.stderr).toBe(2);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(message);
+  expect(existsSync(reports)).toBe(false);
+}
+
+describe('bad input, one clear line each', () => {
+  it('a schema file that is not JSON', async () => {
+    const dir = schemasCopy((d) => writeFileSync(join(d, 'session.schema.json'), '{"type": "obj'));
+    await expectBadInput(['--schemas', dir], /^conformance: .*session\.schema\.json: not valid JSON/);
+  });
+
+  it('a schema that is not a valid JSON Schema', async () => {
+    const dir = schemasCopy((d) =>
+      editJson(join(d, 'session.schema.json'), (s) => (s.properties.account_sid.minLength = 'thirty-four')),
+    );
+    await expectBadInput(
+      ['--schemas', dir],
+      /session\.schema\.json: not a valid JSON Schema \(data\/properties\/account_sid\/minLength must be integer\)/,
+    );
+  });
+
+  it('a schema whose $ref leads nowhere', async () => {
+    const dir = schemasCopy((d) =>
+      editJson(
+        join(d, 'session-list.schema.json'),
+        (s) => (s.properties.sessions.items.$ref = 'nowhere.schema.json'),
+      ),
+    );
+    await expectBadInput(
+      ['--schemas', dir],
+      /session-list\.schema\.json does not compile \(can't resolve reference nowhere\.schema\.json/,
+    );
+  });
+
+  it('a hand-edited cassette', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recordings-'));
+    cpSync(join(PROJECT_ROOT, 'suites/recordings/docs-examples.json'), join(dir, 'docs-examples.json'));
+    editJson(join(dir, 'docs-examples.json'), (c) => (c.interactions[0].response.status = 'OK'));
+    await expectBadInput(
+      ['--recordings', dir],
+      /^conformance: cassette .*docs-examples\.json: \/interactions\/0\/response\/status must be an HTTP status/,
+    );
+  });
+
+  it('a broken baseline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
+    writeFileSync(
+      join(dir, 'baseline.json'),
+      '{"entries": [{"check": "x", "reason": "r", "expires": "soon"}]}',
+    );
+    await expectBadInput(
+      ['--baseline', join(dir, 'baseline.json')],
+      /^conformance: baseline .*: \/entries\/0 "expires" must be YYYY-MM-DD/,
+    );
+  });
+
+  it('an API key of the wrong shape', async () => {
+    const reports = join(mkdtempSync(join(tmpdir(), 'reports-')), 'out');
+    const r = await runCli('conformance', ['--target', 'live', '--report-dir', reports], {
+      TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+      TWILIO_API_KEY: 'key-123',
+      TWILIO_API_SECRET: 'secret',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('conformance: TWILIO_API_KEY: expected "SK" followed by 32 hex digits');
+  });
+});
