@@ -73,11 +73,14 @@ export async function runConformance(
       options.pagination.only,
     );
     paginationRequests = ran.reduce((n, r) => n + r.requests, 0);
-    for (const { id, findings: found } of ran) {
+    for (const { id, findings: found, judged } of ran) {
       const result: CheckResult = {
         check: id,
         operation,
-        outcome: found.some((f) => f.severity === 'error') ? 'failed' : 'passed',
+        outcome: found.some((f) => f.severity === 'error') ? 'failed' : judged === 0 ? 'not-run' : 'passed',
+        ...(judged === 0 && !found.some((f) => f.severity === 'error')
+          ? { reason: found.find((f) => f.severity === 'info')?.message ?? 'no run could be judged' }
+          : {}),
         findings: found,
       };
       results.push(result);

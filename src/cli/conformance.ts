@@ -103,10 +103,7 @@ await runCommand('conformance', async () => {
   for (const t of targets) {
     console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`);
     t.open();
-    const wantsProperties =
-      target !== 'recorded' &&
-      !flags['no-pagination'] &&
-      (!only?.length || (onlyProperties?.length ?? 0) > 0);
+    const wantsProperties = !flags['no-pagination'] && (!only?.length || (onlyProperties?.length ?? 0) > 0);
     const propertyTransport = wantsProperties
       ? t.transport.withBudget(
           paginationBudget ?? (t.provider ? Number.POSITIVE_INFINITY : DEFAULT_PAGINATION_BUDGET),

@@ -22,10 +22,16 @@ export interface PropertyContext {
   pageSizePolicy?: PageSizePolicy;
 }
 
+/** What a property found, and how many of its runs could be judged at all. */
+export interface PropertyOutcome {
+  findings: Finding[];
+  judged: number;
+}
+
 export interface PaginationProperty {
   id: string;
   description: string;
-  run(ctx: PropertyContext): Promise<Finding[]>;
+  run(ctx: PropertyContext): Promise<PropertyOutcome>;
 }
 
 /** fast-check's verdict as findings: one per failing property, with what is needed to replay it. */
@@ -37,15 +43,22 @@ async function check<T>(
   replay: (value: T) => string,
   /** Run first, every time: the boundaries are never left to chance. */
   examples: T[] = [],
-): Promise<Finding[]> {
+): Promise<PropertyOutcome> {
   let failure: { value: T; message: string } | undefined;
+  let judged = 0;
+  let unjudged = 0;
+  let why = '';
   const property = fc.asyncProperty(arbitrary, async (value) => {
     let message: string | undefined;
     try {
       message = await predicate(value);
+      judged++;
     } catch (error) {
-      if (error instanceof RunLimitError) return true; // cannot judge: reported below
-      throw error;
+      if (!(error instanceof RunLimitError)) throw error;
+      // Cannot judge (budget, deadline, no recording): neither a pass nor a failure; reported below.
+      unjudged++;
+      why = error.message;
+      return true;
     }
     if (message) failure = { value, message };
     return message === undefined;
@@ -78,15 +91,15 @@ async function check<T>(
       message: `property errored: ${String(details.errorInstance ?? 'unknown')} (seed ${details.seed})`,
     });
   }
-  if (ctx.transport.requestsSent >= ctx.transport.budget) {
+  if (unjudged > 0) {
     findings.push({
       check: id,
       severity: 'info',
       operation,
-      message: `request budget of ${ctx.transport.budget} reached: fewer runs than asked for`,
+      message: `${unjudged} of ${judged + unjudged} runs could not be judged: ${why}`,
     });
   }
-  return findings;
+  return { findings, judged };
 }
 
 const guard = (ctx: PropertyContext) => {
@@ -265,14 +278,17 @@ export const pageTokenOpaque: PaginationProperty = {
       typeof next !== 'string' ||
       !new URL(next, `${ctx.transport.baseUrl}/`).searchParams.get('PageToken')
     ) {
-      return [
-        {
-          check: 'pagination.page-token-opaque',
-          severity: 'info',
-          operation: ctx.contract.operation('list'),
-          message: 'no next page with a PageToken to tamper with (fewer than 3 sessions?)',
-        },
-      ];
+      return {
+        judged: 0,
+        findings: [
+          {
+            check: 'pagination.page-token-opaque',
+            severity: 'info',
+            operation: ctx.contract.operation('list'),
+            message: 'no next page with a PageToken to tamper with (fewer than 3 sessions?)',
+          },
+        ],
+      };
     }
     const url = new URL(next, `${ctx.transport.baseUrl}/`);
     const token = url.searchParams.get('PageToken') as string;
@@ -308,7 +324,7 @@ export const fetchListAgreement: PaginationProperty = {
     ctx.setSessionCount?.(25);
     const page = await getJson(ctx, '/v1/Sessions?PageSize=25');
     const items = (Array.isArray(page.body?.[key]) ? page.body?.[key] : []) as Array<Record<string, unknown>>;
-    if (items.length === 0) return [];
+    if (items.length === 0) return { judged: 0, findings: [] };
     const fetchPath = ctx.contract.primary.fetchPath;
     return check(
       'pagination.fetch-list-agreement',
@@ -341,31 +357,38 @@ export const PAGINATION_PROPERTIES: readonly PaginationProperty[] = [
 export async function runPaginationProperties(
   ctx: PropertyContext,
   only?: readonly string[],
-): Promise<Array<{ id: string; findings: Finding[]; requests: number }>> {
+): Promise<Array<{ id: string; findings: Finding[]; requests: number; judged: number }>> {
   const selected = PAGINATION_PROPERTIES.filter((p) => !only?.length || only.includes(p.id));
   const share = Number.isFinite(ctx.transport.budget)
     ? Math.floor(ctx.transport.budget / selected.length)
     : Number.POSITIVE_INFINITY;
-  const out: Array<{ id: string; findings: Finding[]; requests: number }> = [];
+  const out: Array<{ id: string; findings: Finding[]; requests: number; judged: number }> = [];
   for (const p of selected) {
     const transport = ctx.transport.withBudget(share);
-    const own = { ...ctx, transport };
-    let findings: Finding[];
+    let outcome: PropertyOutcome;
     try {
-      findings = await p.run(own);
+      outcome = await p.run({ ...ctx, transport });
     } catch (error) {
       if (!(error instanceof RunLimitError)) throw error;
-      findings = [
-        {
-          check: p.id,
-          severity: 'info',
-          operation: ctx.contract.operation('list'),
-          message: `not run: its request budget of ${share} was used up`,
-        },
-      ];
+      outcome = {
+        judged: 0,
+        findings: [
+          {
+            check: p.id,
+            severity: 'info',
+            operation: ctx.contract.operation('list'),
+            message: `not run: ${error.message}`,
+          },
+        ],
+      };
     }
-    for (const f of findings) f.target = ctx.transport.target;
-    out.push({ id: p.id, findings, requests: transport.requestsSent });
+    for (const f of outcome.findings) f.target = ctx.transport.target;
+    out.push({
+      id: p.id,
+      findings: outcome.findings,
+      requests: transport.requestsSent,
+      judged: outcome.judged,
+    });
   }
   return out;
 }

@@ -63,9 +63,9 @@ export class RunLimitError extends Error {
   }
 }
 
-/** A response that ended a run early: the request budget or the deadline. */
+/** An exchange nothing can be judged from: the budget or deadline ended it, or no recording has it. */
 export const isRunLimit = (e: Exchange): boolean =>
-  e.error?.kind === 'budget' || e.error?.kind === 'deadline';
+  e.error?.kind === 'budget' || e.error?.kind === 'deadline' || e.error?.kind === 'not-recorded';
 
 const RETRYABLE = new Set([429, 503]);
 

@@ -67,6 +67,7 @@ describe('npm run conformance', () => {
       [undefined, 0],
       ['page-size-1001-accepted', 1],
       ['wrong-meta-key', 1],
+      ['lost-across-pages', 1],
     ] as const) {
       const f = fault ? faultNamed(fault) : undefined;
       const provider = await startProvider({
@@ -83,6 +84,9 @@ describe('npm run conformance', () => {
         });
         expect(r.status, `${fault}: ${r.stdout}${r.stderr}`).toBe(expected);
         expect(r.stdout).toMatch(/\d+ requests of a budget of 50/);
+        expect(r.stdout).toMatch(/pagination properties: \d+ requests of a budget of 400/);
+        if (fault === 'lost-across-pages')
+          expect(r.stdout).toMatch(/error +pagination\.(chaining|same-sequence)/);
       } finally {
         await provider.close();
       }
