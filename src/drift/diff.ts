@@ -119,14 +119,7 @@ function compareObjects(
   const pb = b.properties ?? {};
   const reqA = new Set(a.required ?? []);
   const reqB = new Set(b.required ?? []);
-  const push = (
-    field: string,
-    change: string,
-    cls: DriftClass,
-    reason: string,
-    from?: unknown,
-    to?: unknown,
-  ) =>
+  const push: Push = (field, change, cls, reason, from, to) =>
     out.push({
       operation,
       location: where,

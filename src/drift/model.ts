@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseDocsPage } from '../derive/docs-page';
 import { deriveFromDocs } from '../derive/docs-schemas';
+import type { JsonSchema } from '../derive/json-schema';
 import { deriveFromOpenApi, documentedStatuses, SpecError } from '../derive/openapi';
 import { loadSchemaSet, MANIFEST } from '../derive/schema-files';
 import type { SchemaSet } from '../derive/schema-set';
@@ -129,17 +130,12 @@ function fromConformanceReport(doc: Record<string, unknown>, label: string, o: M
   };
   const listPath = o.listPath ?? DEFAULT_LIST;
   const fetchPath = o.fetchPath ?? DEFAULT_FETCH;
-  const set: SchemaSet = {
-    origin: 'docs',
-    resource: 'Session',
-    itemsKey: 'sessions',
+  const set = trafficSet(
+    (observed.resource ?? {}) as JsonSchema,
+    observed.meta as JsonSchema | undefined,
     listPath,
     fetchPath,
-    schemas: {
-      resource: (observed.resource ?? {}) as SchemaSet['schemas']['resource'],
-      ...(observed.meta ? { list: { type: 'object', properties: { meta: observed.meta } } } : {}),
-    },
-  };
+  );
   return { label, kind: 'traffic', set, ...(observed.statuses ? { statuses: observed.statuses } : {}) };
 }
 
@@ -151,23 +147,34 @@ export function traffic(
   listPath = DEFAULT_LIST,
   fetchPath = DEFAULT_FETCH,
 ): DriftModel {
-  const set: SchemaSet = {
-    origin: 'docs',
-    resource: 'Session',
-    itemsKey: 'sessions',
+  const set = trafficSet(
+    observedSchema(observe(sessions)),
+    metas.length ? observedSchema(observe(metas)) : undefined,
     listPath,
     fetchPath,
-    schemas: {
-      resource: observedSchema(observe(sessions)),
-      ...(metas.length
-        ? { list: { type: 'object', properties: { meta: observedSchema(observe(metas)) } } }
-        : {}),
-    },
-  };
+  );
+
   return {
     label,
     kind: 'traffic',
     set,
     statuses: Object.fromEntries(Object.entries(statuses).map(([k, v]) => [k, [...v].sort()])),
+  };
+}
+
+/** What traffic showed, shaped like a derived schema set so every drift source compares alike. */
+function trafficSet(
+  resource: JsonSchema,
+  meta: JsonSchema | undefined,
+  listPath: string,
+  fetchPath: string,
+): SchemaSet {
+  return {
+    origin: 'docs',
+    resource: 'Session',
+    itemsKey: 'sessions',
+    listPath,
+    fetchPath,
+    schemas: { resource, ...(meta ? { list: { type: 'object', properties: { meta } } } : {}) },
   };
 }
