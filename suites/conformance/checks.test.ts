@@ -45,3 +45,31 @@ describe('every check fails on the fault it exists for', () => {
     expect(run.results.find((r) => r.check === check && r.outcome === 'failed')).toBeDefined();
   });
 });
+
+describe('response.undocumented-fields (warning only: new fields are not breaking)', () => {
+  it('warns about a field no source documents, in a session and in meta', async () => {
+    const { undocumentedFields } = await import('../../src/checks/response-checks');
+    const { contract } = await import('../support/provider');
+    const exchange = {
+      request: { method: 'GET', url: 'http://127.0.0.1:1/v1/Sessions', authenticated: true },
+      response: { status: 200, headers: {}, body: '' },
+      attempts: 1,
+      durationMs: 1,
+    };
+    const json = { sessions: [{ id: 'sess_1', colour: 'red' }], meta: { key: 'sessions', cursor: 'x' } };
+    const found = undocumentedFields.run(
+      {
+        scenario: 'list-default',
+        operation: 'GET /v1/Sessions',
+        expect: { status: 200, body: 'list' },
+        exchange,
+        json,
+      },
+      contract,
+    );
+    expect(found.map((f) => [f.severity, f.pointer, f.actual])).toEqual([
+      ['warning', '/sessions/0/colour', 'colour'],
+      ['warning', '/meta/cursor', 'meta.cursor'],
+    ]);
+  });
+});
