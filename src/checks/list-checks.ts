@@ -3,7 +3,8 @@
 import { itemsKeyProblem } from '../contract/envelope';
 import { DEFAULT_PAGE_SIZE } from '../derive/twilio-conventions';
 import type { Finding } from '../findings';
-import { type Check, finding, isRecord, type Observation, succeeded } from './observation';
+import { isRecord } from '../json';
+import { type Check, finding, type Observation, succeeded } from './observation';
 
 const isListPage = (o: Observation) => succeeded(o) && o.expect.body === 'list' && isRecord(o.json);
 

@@ -71,7 +71,3 @@ export function parseBody(o: Observation): void {
 
 /** Pointer with array indices folded, so one defect on 50 items is one finding. */
 export const foldIndices = (pointer: string): string => pointer.replace(/\/\d+(?=\/|$)/g, '/*');
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

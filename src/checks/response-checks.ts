@@ -2,15 +2,8 @@
 
 import type { Contract } from '../contract/contract';
 import type { Finding } from '../findings';
-import {
-  type Check,
-  finding,
-  foldIndices,
-  isRecord,
-  isSuccess,
-  type Observation,
-  succeeded,
-} from './observation';
+import { isRecord } from '../json';
+import { type Check, finding, foldIndices, isSuccess, type Observation, succeeded } from './observation';
 
 export const statusCode: Check = {
   id: 'response.status',

@@ -2,15 +2,9 @@
 
 import type { Contract } from '../contract/contract';
 import type { Finding } from '../findings';
+import { isRecord } from '../json';
 import { jsonDiff } from '../json-diff';
-import {
-  type Check,
-  finding,
-  isRecord,
-  type Observation,
-  type OperationKind,
-  succeeded,
-} from './observation';
+import { type Check, finding, type Observation, type OperationKind, succeeded } from './observation';
 
 export const fetchMatchesList: Check = {
   id: 'fetch.matches-list',

@@ -2,8 +2,9 @@
 // what earlier ones learnt (a listed id, a next_page_url), so the same run works on any account.
 
 import type { Contract } from '../contract/contract';
+import { isRecord } from '../json';
 import type { HttpTransport } from '../transport/http';
-import { isRecord, type Observation, parseBody } from './observation';
+import { type Observation, parseBody } from './observation';
 
 export const UNKNOWN_ID = 'conformance-unknown-session-id';
 /** Small enough that a few sessions span pages, so next_page_url is exercised. */

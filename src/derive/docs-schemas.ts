@@ -1,6 +1,7 @@
 // Parsed docs page → JSON Schema 2020-12. Everything comes from the page's tables; the list
 // envelope and the error body come from Twilio's conventions and say so in their provenance.
 
+import { isRecord } from '../json';
 import type { DocsExample, DocsField, DocsOperation, DocsPage } from './docs-page';
 import { DRAFT_2020_12, type JsonSchema, type JsonValue, type Provenance } from './json-schema';
 import { type SchemaSet, schemaFileName, schemaId } from './schema-set';
@@ -103,12 +104,12 @@ export function deriveFromDocs(page: DocsPage): SchemaSet {
   };
 
   const items = itemsKeyOf(ops.list, file);
-  const listExampleMeta = ops.list?.examples.find((e) => isObject(e.value) && isObject(e.value.meta));
+  const listExampleMeta = ops.list?.examples.find((e) => isRecord(e.value) && isRecord(e.value.meta));
   const meta = listMetaProperties();
   for (const [name, schema] of Object.entries(meta)) {
-    const seen = listExampleMeta && isObject(listExampleMeta.value) ? listExampleMeta.value.meta : undefined;
+    const seen = listExampleMeta && isRecord(listExampleMeta.value) ? listExampleMeta.value.meta : undefined;
     schema['x-source'] =
-      isObject(seen) && name in seen
+      isRecord(seen) && name in seen
         ? [{ source: 'docs-example', file, line: listExampleMeta?.line as number }, LIST_ENVELOPE_PROVENANCE]
         : LIST_ENVELOPE_PROVENANCE;
   }
@@ -162,8 +163,4 @@ export function deriveFromDocs(page: DocsPage): SchemaSet {
 
 function withId(schema: JsonSchema, $id: string): JsonSchema {
   return { $schema: DRAFT_2020_12, $id, ...schema };
-}
-
-export function isObject(value: unknown): value is Record<string, JsonValue> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

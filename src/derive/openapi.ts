@@ -2,6 +2,7 @@
 // either can serve as the contract. OpenAPI 3.0 `nullable` becomes a JSON Schema type union.
 
 import { basename } from 'node:path';
+import { isRecord } from '../json';
 import { DRAFT_2020_12, type JsonSchema, type Provenance } from './json-schema';
 import { type SchemaRole, type SchemaSet, schemaFileName, schemaId } from './schema-set';
 
@@ -41,13 +42,13 @@ export function deriveFromOpenApi(spec: unknown, file: string, target: OpenApiTa
   const fail = (detail: string): never => {
     throw new SpecError(name, detail);
   };
-  if (!isNode(spec) || typeof spec.openapi !== 'string' || !isNode(spec.paths)) {
+  if (!isRecord(spec) || typeof spec.openapi !== 'string' || !isRecord(spec.paths)) {
     return fail('not an OpenAPI 3 document (no "openapi" version or "paths")');
   }
   const paths = spec.paths;
   const getOf = (path: string): Node | undefined => {
     const item = paths[path];
-    return isNode(item) && isNode(item.get) ? item.get : undefined;
+    return isRecord(item) && isRecord(item.get) ? item.get : undefined;
   };
   const fetchOp = getOf(target.fetchPath);
   const listOp = getOf(target.listPath);
@@ -59,18 +60,18 @@ export function deriveFromOpenApi(spec: unknown, file: string, target: OpenApiTa
       .split('/')
       .slice(1)
       .reduce<unknown>(
-        (n, part) => (isNode(n) ? n[part.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined),
+        (n, part) => (isRecord(n) ? n[part.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined),
         spec,
       );
-    return isNode(node) ? { node, pointer: ref } : fail(`$ref "${ref}" points at nothing`);
+    return isRecord(node) ? { node, pointer: ref } : fail(`$ref "${ref}" points at nothing`);
   };
 
   const okSchema = (op: Node | undefined, path: string): { node: Node; pointer: string } | undefined => {
     const base = `#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/get/responses/200/content/application~1json/schema`;
-    const responses = op && isNode(op.responses) ? op.responses : undefined;
-    const ok = responses && isNode(responses['200']) ? responses['200'] : undefined;
-    const content = ok && isNode(ok.content) ? ok.content['application/json'] : undefined;
-    const schema = isNode(content) && isNode(content.schema) ? content.schema : undefined;
+    const responses = op && isRecord(op.responses) ? op.responses : undefined;
+    const ok = responses && isRecord(responses['200']) ? responses['200'] : undefined;
+    const content = ok && isRecord(ok.content) ? ok.content['application/json'] : undefined;
+    const schema = isRecord(content) && isRecord(content.schema) ? content.schema : undefined;
     if (!schema) return undefined;
     return typeof schema.$ref === 'string' ? resolve(schema.$ref) : { node: schema, pointer: base };
   };
@@ -89,17 +90,17 @@ export function deriveFromOpenApi(spec: unknown, file: string, target: OpenApiTa
     const out: JsonSchema = {};
     for (const key of COPIED) if (node[key] !== undefined) (out as Node)[key] = node[key];
     if (node.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
-    if (isNode(node.properties)) {
+    if (isRecord(node.properties)) {
       out.properties = {};
       for (const [prop, child] of Object.entries(node.properties)) {
-        if (!isNode(child)) continue;
+        if (!isRecord(child)) continue;
         const childPointer = `${pointer}/properties/${prop}`;
         out.properties[prop] = { ...convert(child, childPointer), 'x-source': src(childPointer) };
       }
     }
     if (Array.isArray(node.required))
       out.required = node.required.filter((r): r is string => typeof r === 'string');
-    if (isNode(node.items)) out.items = convert(node.items, `${pointer}/items`);
+    if (isRecord(node.items)) out.items = convert(node.items, `${pointer}/items`);
     if (typeof node.additionalProperties === 'boolean') out.additionalProperties = node.additionalProperties;
     return out;
   };
@@ -148,10 +149,10 @@ export function deriveFromOpenApi(spec: unknown, file: string, target: OpenApiTa
     const schema: JsonSchema = { type: 'object', properties: {} };
     const required: string[] = [];
     op.parameters.forEach((raw, k) => {
-      const p = isNode(raw) && typeof raw.$ref === 'string' ? resolve(raw.$ref).node : raw;
-      if (!isNode(p) || p.in !== where || typeof p.name !== 'string') return;
+      const p = isRecord(raw) && typeof raw.$ref === 'string' ? resolve(raw.$ref).node : raw;
+      if (!isRecord(p) || p.in !== where || typeof p.name !== 'string') return;
       const pointer = `#/paths/${path.replaceAll('/', '~1')}/get/parameters/${k}`;
-      const body = isNode(p.schema) ? convert(p.schema, `${pointer}/schema`) : {};
+      const body = isRecord(p.schema) ? convert(p.schema, `${pointer}/schema`) : {};
       if (typeof p.description === 'string') body.description = p.description;
       (schema.properties as Record<string, JsonSchema>)[p.name] = { ...body, 'x-source': src(pointer) };
       if (p.required === true) required.push(p.name);
@@ -196,28 +197,24 @@ function errorSchema(
   op: Node | undefined,
   convert: (n: Node, p: string) => JsonSchema,
 ): JsonSchema | undefined {
-  const responses = op && isNode(op.responses) ? op.responses : {};
+  const responses = op && isRecord(op.responses) ? op.responses : {};
   for (const [status, response] of Object.entries(responses)) {
-    if (!/^4/.test(status) || !isNode(response) || !isNode(response.content)) continue;
+    if (!/^4/.test(status) || !isRecord(response) || !isRecord(response.content)) continue;
     const json = response.content['application/json'];
-    if (isNode(json) && isNode(json.schema)) return convert(json.schema, `#/responses/${status}`);
+    if (isRecord(json) && isRecord(json.schema)) return convert(json.schema, `#/responses/${status}`);
   }
   return undefined;
 }
 
 /** HTTP statuses each operation documents, for the triangulation and drift reports. */
 export function documentedStatuses(spec: unknown, path: string): string[] {
-  if (!isNode(spec) || !isNode(spec.paths)) return [];
+  if (!isRecord(spec) || !isRecord(spec.paths)) return [];
   const item = spec.paths[path];
-  const get = isNode(item) && isNode(item.get) ? item.get : undefined;
-  return get && isNode(get.responses) ? Object.keys(get.responses) : [];
+  const get = isRecord(item) && isRecord(item.get) ? item.get : undefined;
+  return get && isRecord(get.responses) ? Object.keys(get.responses) : [];
 }
 
 function titleFromPointer(pointer: string | undefined): string | undefined {
   const last = pointer?.split('/').at(-1)?.split('.').at(-1);
   return last ? last.charAt(0).toUpperCase() + last.slice(1) : undefined;
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

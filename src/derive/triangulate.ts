@@ -5,8 +5,9 @@
 import { itemsKeyProblem } from '../contract/envelope';
 import { SchemaValidator } from '../contract/validator';
 import type { Finding } from '../findings';
+import { isRecord } from '../json';
 import type { DocsPage } from './docs-page';
-import { isObject, resourceOperations } from './docs-schemas';
+import { resourceOperations } from './docs-schemas';
 import type { JsonSchema, JsonValue } from './json-schema';
 import type { SchemaRole, SchemaSet } from './schema-set';
 
@@ -47,14 +48,14 @@ export function triangulate(input: TriangulationInput): Finding[] {
   // Every resource instance the examples show, with the field values it carries.
   const examples = new Map<string, ExampleValue[]>();
   const addInstance = (instance: JsonValue | undefined, line: number) => {
-    if (!isObject(instance)) return;
+    if (!isRecord(instance)) return;
     for (const [field, value] of Object.entries(instance)) {
       examples.set(field, [...(examples.get(field) ?? []), { line, value }]);
     }
   };
   for (const ex of ops.fetch?.examples ?? []) addInstance(ex.value, ex.line);
   for (const ex of ops.list?.examples ?? []) {
-    const items = isObject(ex.value) ? ex.value[docs.itemsKey] : undefined;
+    const items = isRecord(ex.value) ? ex.value[docs.itemsKey] : undefined;
     if (Array.isArray(items)) for (const item of items) addInstance(item, ex.line);
   }
 

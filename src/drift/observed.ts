@@ -1,8 +1,9 @@
 // Live drift: what a conformance run saw, against the contract it was checked with. Undocumented
 // fields, documented fields never seen, formats seen, statuses seen, and the classified changes.
 
-import { type Observation as CheckObservation, isRecord } from '../checks/observation';
+import type { Observation as CheckObservation } from '../checks/observation';
 import type { Contract } from '../contract/contract';
+import { isRecord } from '../json';
 import type { DriftChange } from './diff';
 import { diffModels } from './diff';
 import type { DriftModel } from './model';

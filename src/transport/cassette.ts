@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import '../polyfills';
 import nock from 'nock';
 import { UsageError } from '../errors';
+import { isRecord } from '../json';
 import { NOT_RECORDED_HEADER } from './http';
 
 export interface Interaction {
@@ -50,7 +51,7 @@ export function loadCassette(file: string): LoadedCassette {
   const bad = (where: string, what: string): never => {
     throw new UsageError(`cassette ${file}: ${where} ${what}`);
   };
-  if (!isObject(raw)) return bad('(root)', 'must be an object');
+  if (!isRecord(raw)) return bad('(root)', 'must be an object');
   for (const key of ['label', 'source', 'origin'] as const) {
     if (typeof raw[key] !== 'string' || raw[key] === '') bad(`/${key}`, 'must be a non-empty string');
   }
@@ -63,7 +64,7 @@ export function loadCassette(file: string): LoadedCassette {
     bad('/interactions', 'must be a non-empty array');
   for (const [k, it] of (raw.interactions as unknown[]).entries()) {
     const at = `/interactions/${k}`;
-    if (!isObject(it) || !isObject(it.request) || !isObject(it.response)) {
+    if (!isRecord(it) || !isRecord(it.request) || !isRecord(it.response)) {
       return bad(at, 'needs request and response objects');
     }
     const { request, response } = it;
@@ -79,7 +80,7 @@ export function loadCassette(file: string): LoadedCassette {
     ) {
       bad(`${at}/response/status`, 'must be an HTTP status');
     }
-    if (!isObject(response.headers)) bad(`${at}/response/headers`, 'must be an object');
+    if (!isRecord(response.headers)) bad(`${at}/response/headers`, 'must be an object');
     if (response.bodyText !== undefined && typeof response.bodyText !== 'string')
       bad(`${at}/response/bodyText`, 'must be a string');
     if ('authorization' in (response.headers as object) || 'authorization' in request) {
@@ -108,8 +109,4 @@ export function replay(cassette: Cassette): () => void {
     nock.cleanAll();
     nock.enableNetConnect();
   };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
