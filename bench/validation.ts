@@ -1,13 +1,9 @@
 // Session validations per second: the project's validator against raw ajv, same schema, same run.
 
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { SchemaValidator } from '../src/contract/validator';
+import { addFormats, SchemaValidator } from '../src/contract/validator';
 import { loadSchemaSet } from '../src/derive/schema-files';
 import type { BenchLine } from './run';
-
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as typeof addFormatsModule;
 
 export async function benchValidation(schemasDir: string): Promise<BenchLine[]> {
   const set = loadSchemaSet(schemasDir, 'docs');

@@ -8,7 +8,7 @@ import { ANNOTATION_KEYWORDS, type JsonSchema } from '../derive/json-schema';
 import type { SchemaOrigin, SchemaRole, SchemaSet } from '../derive/schema-set';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+export const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
   addFormatsModule) as typeof addFormatsModule;
 
 export interface Violation {

@@ -2,14 +2,10 @@
 // and some of its values (so patterns can be tested against them). Fields present in every
 // observed object are "always", else "sometimes"; documented fields never seen are "never".
 
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createAjv } from '../contract/validator';
 import type { JsonSchema } from '../derive/json-schema';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as typeof addFormatsModule;
-const ajv = new Ajv2020();
-addFormats(ajv);
+const ajv = createAjv();
 const FORMATS = ['date-time', 'uri', 'date', 'email', 'uuid'] as const;
 const formatCheck = Object.fromEntries(FORMATS.map((f) => [f, ajv.compile({ type: 'string', format: f })]));
 
