@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { type Broker, brokerFromEnv, publishPacts } from '../pact/broker';
 import { verifyPacts } from '../pact/verify';
-import { startProvider } from '../provider/server';
+import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../provider/server';
 import { PROJECT_ROOT } from '../sources';
 import { baseUrlFrom, credentialsFromEnv } from '../transport/credentials';
 import { parseFlags, runCommand } from './run';
@@ -50,7 +50,7 @@ async function verify(
   logLevel: 'warn',
 ) {
   if (baseUrlFlag === undefined) {
-    const credentials = { username: `AC${'0123456789abcdef'.repeat(2)}`, password: 'local-provider-token' };
+    const credentials = LOCAL_PROVIDER_CREDENTIALS;
     const local = await startProvider({ sessions: 3, credentials });
     console.log(
       `verifying ${files.length} pact file(s) against the local reference provider at ${local.url}`,

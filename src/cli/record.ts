@@ -9,6 +9,7 @@ import { Contract } from '../contract/contract';
 import { parseDocsPage } from '../derive/docs-page';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
+import { LOCAL_PROVIDER_CREDENTIALS } from '../provider/server';
 import { PROJECT_ROOT, readSource, sourcePaths } from '../sources';
 import { credentialsFromEnv, secretsOf } from '../transport/credentials';
 import { cassetteFromDocs, cassetteFromRecording, recordWith } from '../transport/recorder';
@@ -59,7 +60,7 @@ await runCommand('record', async () => {
   const cassette = cassetteFromRecording(defs, {
     label: flags.label ?? `${target} recording, ${new Date().toISOString().slice(0, 10)}`,
     source: target === 'local' ? 'local-provider' : 'live',
-    secrets: target === 'live' ? secretsOf(env) : ['local-provider-token'],
+    secrets: target === 'live' ? secretsOf(env) : [LOCAL_PROVIDER_CREDENTIALS.password],
     ...(flags['redact-account'] && accountSid ? { redactAccount: accountSid } : {}),
   });
   const out = resolve(

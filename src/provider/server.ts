@@ -20,6 +20,12 @@ export interface ProviderOptions {
   accountSid?: string;
 }
 
+/** What the commands that start their own provider log in with: not a secret, never a real account. */
+export const LOCAL_PROVIDER_CREDENTIALS = {
+  username: `AC${'0123456789abcdef'.repeat(2)}`,
+  password: 'local-provider-token',
+};
+
 export interface RunningProvider {
   url: string;
   port: number;

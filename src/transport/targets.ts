@@ -3,7 +3,7 @@
 
 import { UsageError } from '../errors';
 import { FAULTS, faultNamed } from '../provider/faults';
-import { type RunningProvider, startProvider } from '../provider/server';
+import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
 import { loadCassettes, replay } from './cassette';
 import { baseUrlFrom, credentialsFromEnv } from './credentials';
 import { HttpTransport } from './http';
@@ -92,7 +92,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
         throw new UsageError(
           `--fault: unknown fault "${o.fault}"; known: ${FAULTS.map((f) => f.name).join(', ')}`,
         );
-      const credentials = { username: `AC${'0123456789abcdef'.repeat(2)}`, password: 'local-provider-token' };
+      const credentials = LOCAL_PROVIDER_CREDENTIALS;
       const provider = await startProvider({
         sessions: o.sessions ?? 120,
         seed: o.seed ?? 1,
