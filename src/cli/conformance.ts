@@ -17,7 +17,7 @@ import { buildReport, writeConformanceReports } from '../report/conformance-repo
 import { findingLine } from '../report/findings-markdown';
 import { PROJECT_ROOT } from '../sources';
 import { DEFAULT_PAGINATION_BUDGET, prepareTargets, TARGETS, type TargetKind } from '../transport/targets';
-import { parseFlags, runCommand } from './run';
+import { intFlag, parseFlags, runCommand } from './run';
 
 await runCommand('conformance', async () => {
   const flags = parseFlags({
@@ -54,18 +54,11 @@ await runCommand('conformance', async () => {
   const mode = (flags.contract ?? 'both') as ContractMode;
   if (!CONTRACT_MODES.includes(mode))
     throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
-  const budget = positiveInt(flags.budget, '--budget');
-  const deadlineSeconds = positiveInt(flags.deadline, '--deadline');
-  const maxBodyBytes = positiveInt(flags['max-body'], '--max-body');
-  const retries =
-    flags.retries === undefined
-      ? undefined
-      : /^\d+$/.test(flags.retries)
-        ? Number(flags.retries)
-        : Number.NaN;
-  if (Number.isNaN(retries))
-    throw new UsageError(`--retries: expected an integer ≥ 0, got "${flags.retries}"`);
-  const timeoutMs = positiveInt(flags.timeout, '--timeout');
+  const budget = intFlag(flags.budget, '--budget');
+  const deadlineSeconds = intFlag(flags.deadline, '--deadline');
+  const maxBodyBytes = intFlag(flags['max-body'], '--max-body');
+  const retries = intFlag(flags.retries, '--retries', 0);
+  const timeoutMs = intFlag(flags.timeout, '--timeout');
   const only = flags.only
     ?.split(',')
     .map((s) => s.trim())
@@ -75,9 +68,9 @@ await runCommand('conformance', async () => {
   const policy = (flags['page-size-policy'] ?? 'reject') as PageSizePolicy;
   if (policy !== 'reject' && policy !== 'clamp')
     throw new UsageError(`--page-size-policy: expected reject|clamp, got "${policy}"`);
-  const paginationBudget = positiveInt(flags['pagination-budget'], '--pagination-budget');
-  const paginationRuns = positiveInt(flags['pagination-runs'], '--pagination-runs');
-  const seed = positiveInt(flags.seed, '--seed');
+  const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget');
+  const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs');
+  const seed = intFlag(flags.seed, '--seed');
   const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
   const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
   const baseline = loadBaseline(baselineFile);
@@ -92,7 +85,7 @@ await runCommand('conformance', async () => {
     // The clock starts now: set-up (a local provider) counts against the deadline too.
     ...(deadlineSeconds !== undefined ? { deadline: Date.now() + deadlineSeconds * 1000 } : {}),
     recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
-    sessions: positiveInt(flags.sessions, '--sessions'),
+    sessions: intFlag(flags.sessions, '--sessions'),
     seed,
     fault: flags.fault,
   });
@@ -216,11 +209,4 @@ function printSummary(runs: readonly RunResult[], findings: readonly Finding[]):
     const tag = f.accepted ? (f.accepted.expired ? ' [baseline EXPIRED]' : ' [accepted]') : '';
     console.log(`  ${f.target ?? ''} ${findingLine(f)}${tag}`);
   }
-}
-
-function positiveInt(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1)
-    throw new UsageError(`${name}: expected a positive integer, got "${raw}"`);
-  return Number(raw);
 }

@@ -8,7 +8,7 @@ import { stableJson, writeFilesAtomic } from '../fs-atomic';
 import { mutationMarkdown, runMutation } from '../mutation/run';
 import { FAULTS } from '../provider/faults';
 import { PROJECT_ROOT } from '../sources';
-import { parseFlags, runCommand } from './run';
+import { intFlag, parseFlags, runCommand } from './run';
 
 await runCommand('mutation', async () => {
   const flags = parseFlags({
@@ -19,14 +19,13 @@ await runCommand('mutation', async () => {
   const names = flags.fault?.split(',').map((s) => s.trim());
   const unknown = names?.filter((n) => !FAULTS.some((f) => f.name === n)) ?? [];
   if (unknown.length) throw new UsageError(`--fault: unknown fault ${unknown.join(', ')}`);
-  if (flags.runs !== undefined && !/^[1-9]\d*$/.test(flags.runs))
-    throw new UsageError(`--runs: expected a positive integer, got "${flags.runs}"`);
+  const numRuns = intFlag(flags.runs, '--runs');
   const faults = names ? FAULTS.filter((f) => names.includes(f.name)) : FAULTS;
   const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
   console.log(`${'fault'.padEnd(26)} killed  ms     caught by`);
   const result = await runMutation(contract, {
     faults,
-    ...(flags.runs ? { numRuns: Number(flags.runs) } : {}),
+    ...(numRuns !== undefined ? { numRuns } : {}),
     onRow: (row) =>
       console.log(
         `${row.fault.padEnd(26)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.caughtBy.join(', ')}`,

@@ -5,7 +5,7 @@
 import { UsageError } from '../errors';
 import { FAULTS, faultNamed } from '../provider/faults';
 import { startProvider } from '../provider/server';
-import { parseFlags, runCommand } from './run';
+import { intFlag, parseFlags, runCommand } from './run';
 
 await runCommand('provider', async () => {
   const flags = parseFlags({
@@ -21,12 +21,6 @@ await runCommand('provider', async () => {
     for (const f of FAULTS) console.log(`${f.name.padEnd(26)} ${f.description} (caught by ${f.caughtBy})`);
     return 0;
   }
-  const int = (raw: string | undefined, name: string, fallback: number, min = 0) => {
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min)
-      throw new UsageError(`${name}: expected an integer ≥ ${min}, got "${raw}"`);
-    return Number(raw);
-  };
   const fault = flags.fault === undefined ? undefined : faultNamed(flags.fault);
   if (flags.fault !== undefined && !fault)
     throw new UsageError(`--fault: unknown fault "${flags.fault}" (see --list-faults)`);
@@ -35,9 +29,9 @@ await runCommand('provider', async () => {
   if (username && !/^AC[0-9a-fA-F]{32}$/.test(username))
     throw new UsageError('--account-sid: expected "AC" followed by 32 hex digits');
   const provider = await startProvider({
-    port: int(flags.port, '--port', 0),
-    sessions: int(flags.sessions, '--sessions', 120),
-    seed: int(flags.seed, '--seed', 1),
+    port: intFlag(flags.port, '--port', 0) ?? 0,
+    sessions: intFlag(flags.sessions, '--sessions', 0) ?? 120,
+    seed: intFlag(flags.seed, '--seed', 0) ?? 1,
     ...(fault ? { fault } : {}),
     ...(username && password ? { credentials: { username, password } } : {}),
   });

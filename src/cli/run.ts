@@ -16,6 +16,17 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/** An integer flag: undefined when absent, one line naming the flag when not a whole number ≥ min. */
+export function intFlag(raw: string | undefined, name: string, min = 1): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new UsageError(
+      `${name}: expected ${min === 1 ? 'a positive integer' : `an integer ≥ ${min}`}, got "${raw}"`,
+    );
+  }
+  return Number(raw);
+}
+
 export async function runCommand(name: string, main: () => Promise<number> | number): Promise<void> {
   try {
     process.exitCode = await main();
