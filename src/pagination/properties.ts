@@ -382,7 +382,6 @@ export async function runPaginationProperties(
         ],
       };
     }
-    for (const f of outcome.findings) f.target = ctx.transport.target;
     out.push({
       id: p.id,
       findings: outcome.findings,
