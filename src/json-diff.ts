@@ -1,7 +1,7 @@
 // Pointer-level differences between two JSON documents, for `schemas --check`, fetch/list agreement
 // and drift: each difference names where it is and both sides.
 
-import { escapePointer } from './contract/validator';
+import { escapePointer } from './json';
 
 export interface JsonDifference {
   pointer: string;

@@ -1,29 +1,35 @@
-// npm run conformance -- [--target recorded|live|local] [--base-url URL] [--only CHECK,…] [--budget N]
-//   [--report-dir DIR] [--contract docs|spec|both] [--baseline FILE] [--update-baseline] [--list-checks]
+// npm run conformance -- [--target recorded|live|local] [--base-url URL] [--only RULE,…] [--resource NAME]…
+//   [--budget N] [--report-dir DIR] [--contract docs|spec|both] [--baseline FILE] [--update-baseline]
+//   [--list-checks] … (see the README)
 
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import '../polyfills';
-import { applyBaseline, loadBaseline, updatedBaseline } from '../baseline';
-import { CHECKS, selectChecks } from '../checks/registry';
-import { type RunResult, runConformance } from '../checks/runner';
-import { CONTRACT_MODES, Contract, type ContractMode } from '../contract/contract';
-import { observedDrift, observedModel } from '../drift/observed';
 import { UsageError } from '../errors';
-import { bySeverity, type Finding, isBlocking } from '../findings';
-import { stableJson, writeFileAtomic } from '../fs-atomic';
-import { PAGINATION_PROPERTIES, type PageSizePolicy } from '../pagination/properties';
-import { buildReport, writeConformanceReports } from '../report/conformance-report';
+import { bySeverity, type Finding } from '../finding';
+import { loadBaseline } from '../findings/baseline';
+import { finishRun } from '../report/finish';
 import { findingLine } from '../report/findings-markdown';
-import { PROJECT_ROOT } from '../sources';
-import { DEFAULT_PAGINATION_BUDGET, prepareTargets, TARGETS, type TargetKind } from '../transport/targets';
+import { RULES, selectRules } from '../rules/registry';
+import type { PageSizePolicy } from '../rules/pagination/properties';
+import { runJob } from '../run/job';
+import type { RunResult } from '../run/run';
+import { CONTRACT_MODES, Contract, type ContractMode } from '../schemas/contract';
+import { PROJECT_ROOT } from '../sources/paths';
+import { TARGETS, type TargetKind } from '../targets/targets';
 import { intFlag, parseFlags, runCommand } from './run';
+
+/** Node's timers hold at most 2^31 − 1 ms; a larger timeout would silently become 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Unless --deadline says otherwise, a whole run stops sending after this long and still writes its reports. */
+export const DEFAULT_DEADLINE_SECONDS = 300;
 
 await runCommand('conformance', async () => {
   const flags = parseFlags({
     target: { type: 'string' },
     'base-url': { type: 'string' },
     only: { type: 'string' },
+    resource: { type: 'string', multiple: true },
     budget: { type: 'string' },
     timeout: { type: 'string' },
     'report-dir': { type: 'string' },
@@ -33,7 +39,7 @@ await runCommand('conformance', async () => {
     'list-checks': { type: 'boolean' },
     recordings: { type: 'string' },
     schemas: { type: 'string' },
-    sessions: { type: 'string' },
+    items: { type: 'string' },
     seed: { type: 'string' },
     fault: { type: 'string' },
     'pagination-budget': { type: 'string' },
@@ -43,164 +49,143 @@ await runCommand('conformance', async () => {
     deadline: { type: 'string' },
     'max-body': { type: 'string' },
     retries: { type: 'string' },
+    concurrency: { type: 'string' },
   });
   if (flags['list-checks']) {
-    for (const c of [...CHECKS, ...PAGINATION_PROPERTIES]) console.log(`${c.id.padEnd(32)} ${c.description}`);
+    for (const r of RULES) console.log(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
     return 0;
   }
   const target = (flags.target ?? 'recorded') as TargetKind;
-  if (!TARGETS.includes(target))
-    throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
+  if (!TARGETS.includes(target)) throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
   const mode = (flags.contract ?? 'both') as ContractMode;
   if (!CONTRACT_MODES.includes(mode))
     throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
-  const budget = intFlag(flags.budget, '--budget');
-  const deadlineSeconds = intFlag(flags.deadline, '--deadline');
-  const maxBodyBytes = intFlag(flags['max-body'], '--max-body');
-  const retries = intFlag(flags.retries, '--retries', 0);
-  const timeoutMs = intFlag(flags.timeout, '--timeout');
+  const budget = intFlag(flags.budget, '--budget', 1, 1_000_000);
+  const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
+  const maxBodyBytes = intFlag(flags['max-body'], '--max-body', 1, 1024 ** 3);
+  const retries = intFlag(flags.retries, '--retries', 0, 10);
+  const timeoutMs = intFlag(flags.timeout, '--timeout', 1, MAX_TIMER_MS);
+  const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
   const only = flags.only
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const checks = selectChecks(only);
-  const onlyProperties = only?.filter((id) => PAGINATION_PROPERTIES.some((p) => p.id === id));
+  const rules = selectRules(only);
   const policy = (flags['page-size-policy'] ?? 'reject') as PageSizePolicy;
   if (policy !== 'reject' && policy !== 'clamp')
     throw new UsageError(`--page-size-policy: expected reject|clamp, got "${policy}"`);
-  const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget');
-  const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs');
-  const seed = intFlag(flags.seed, '--seed');
+  const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget', 1, 1_000_000);
+  const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs', 1, 10_000);
+  const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1);
+  const items = intFlag(flags.items, '--items', 0, 1_000_000);
   const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
+  assertWritableDir(reportDir, '--report-dir');
   const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
   const baseline = loadBaseline(baselineFile);
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), mode);
-  const targets = await prepareTargets({
-    target,
-    baseUrl: flags['base-url'],
-    budget,
-    timeoutMs,
-    ...(retries !== undefined ? { maxRetries: retries } : {}),
-    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
-    // The clock starts now: set-up (a local provider) counts against the deadline too.
-    ...(deadlineSeconds !== undefined ? { deadline: Date.now() + deadlineSeconds * 1000 } : {}),
-    recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
-    sessions: intFlag(flags.sessions, '--sessions'),
-    seed,
-    fault: flags.fault,
-  });
+  const operations = operationsFor(contract, flags.resource);
+  const sessionId = process.env.TWILIO_SESSION_ID;
 
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const runs: RunResult[] = [];
-  for (const t of targets) {
-    console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`);
-    t.open();
-    const wantsProperties = !flags['no-pagination'] && (!only?.length || (onlyProperties?.length ?? 0) > 0);
-    const propertyTransport = wantsProperties
-      ? t.transport.withBudget(
-          paginationBudget ?? (t.provider ? Number.POSITIVE_INFINITY : DEFAULT_PAGINATION_BUDGET),
-        )
-      : undefined;
-    try {
-      runs.push(
-        await runConformance(t.transport, contract, checks, {
-          sessionId: process.env.TWILIO_SESSION_ID || undefined,
-          ...(propertyTransport
-            ? {
-                pagination: {
-                  context: {
-                    transport: propertyTransport,
-                    // Live runs are sized to their budget; each run walks a few pages.
-                    numRuns:
-                      paginationRuns ??
-                      (t.provider ? 30 : Math.max(3, Math.floor(propertyTransport.budget / 40))),
-                    pageSizePolicy: policy,
-                    ...(t.provider ? { setSessionCount: t.provider.setSessionCount } : {}),
-                    ...(seed !== undefined ? { seed } : {}),
-                  },
-                  ...(onlyProperties?.length ? { only: onlyProperties } : {}),
-                },
-              }
-            : {}),
-          onCheck: (check, results) => {
-            const mark = results.some((r) => r.outcome === 'failed')
-              ? '✖'
-              : results.every((r) => r.outcome === 'not-run')
-                ? '–'
-                : '✔';
-            const n = results.reduce((k, r) => k + r.findings.length, 0);
-            console.log(`  ${mark} ${check.id}${n ? ` (${n} findings)` : ''}`);
-          },
-        }),
-      );
-    } finally {
-      await t.close();
-    }
-    console.log(
-      `  ${t.transport.requestsSent} requests${Number.isFinite(t.transport.budget) ? ` of a budget of ${t.transport.budget}` : ''}`,
-    );
-    if (propertyTransport) {
-      const b = propertyTransport.budget;
-      console.log(
-        `  pagination properties: ${runs.at(-1)?.paginationRequests ?? 0} requests${Number.isFinite(b) ? ` of a budget of ${b}` : ''}`,
-      );
-    }
+  const runs: RunResult[] = await runJob({
+    target,
+    contract,
+    baseUrl: flags['base-url'],
+    budget,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(retries !== undefined ? { maxRetries: retries } : {}),
+    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    // The clock starts now: set-up (a local provider) counts against the deadline too.
+    deadline: Date.now() + deadlineSeconds * 1000,
+    recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
+    ...(items !== undefined ? { items } : {}),
+    ...(seed !== undefined ? { seed, paginationSeed: seed } : {}),
+    ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
+    rules,
+    ...(operations ? { operations } : {}),
+    pagination: !flags['no-pagination'],
+    ...(paginationBudget !== undefined ? { paginationBudget } : {}),
+    ...(paginationRuns !== undefined ? { paginationRuns } : {}),
+    pageSizePolicy: policy,
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
+    ...(sessionId ? { pathValues: pathValuesFor(contract, sessionId) } : {}),
+    onTarget: (t) => console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`),
+    onRule: (rule, results) => {
+      const mark = results.some((r) => r.outcome === 'failed') ? '✖' : results.every((r) => r.outcome === 'not-run') ? '–' : '✔';
+      const n = results.reduce((k, r) => k + r.findings.length, 0);
+      console.log(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
+    },
+  });
+  for (const run of runs) {
+    console.log(`  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties`);
   }
-  const all: Finding[] = runs.flatMap((r) => r.findings);
-  const { findings, stale, expired } = applyBaseline(all, baseline);
-  const version = (
-    JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  const report = buildReport(runs, findings, {
-    contract: mode,
+  const done = finishRun(runs, {
+    contract,
+    baselineFile,
+    baseline,
+    reportDir,
     startedAt,
     durationMs: Math.round(performance.now() - started),
-    version,
-    baselineFile,
-    stale,
-    expired,
-    drift: runs.map((r) => observedDrift(r.target, r.observations, contract)),
-    observed: observedSummary(runs, contract),
+    concurrency: concurrency ?? 1,
+    updateBaseline: flags['update-baseline'] === true,
   });
-  const written = writeConformanceReports(reportDir, report, runs);
-
-  printSummary(runs, findings);
-  for (const e of stale)
-    console.log(`stale baseline entry (no longer occurs): ${e.check} ${e.target ?? ''} ${e.pointer ?? ''}`);
-  for (const e of expired)
-    console.log(`expired baseline entry (counts again): ${e.check} ${e.target ?? ''} ${e.pointer ?? ''}`);
-  if (flags['update-baseline']) {
-    writeFileAtomic(baselineFile, stableJson(updatedBaseline(all, baseline)));
-    console.log(`baseline written to ${baselineFile}: review each reason before committing`);
-  }
-  console.log(`reports: ${written.join(', ')}`);
-  const blocking = findings.filter(isBlocking).length;
-  console.log(blocking ? `FAILED: ${blocking} blocking error(s)` : 'PASSED: no blocking error');
-  return blocking ? 1 : 0;
+  printSummary(runs, done.findings);
+  for (const e of done.stale) console.log(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
+  for (const e of done.expired) console.log(`expired baseline entry (counts again): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
+  if (flags['update-baseline']) console.log(`baseline written to ${baselineFile}: review each reason before committing`);
+  console.log(`reports: ${done.written.join(', ')}`);
+  console.log(done.blocking ? `FAILED: ${done.blocking} blocking error(s)` : 'PASSED: no blocking error');
+  return done.blocking ? 1 : 0;
 });
 
-/** Everything every run saw, as one inferred schema (what `drift --from conformance.json` reads). */
-function observedSummary(runs: readonly RunResult[], contract: Contract) {
-  const model = observedModel(
-    'observed',
-    runs.flatMap((r) => r.observations),
-    contract,
+/** --resource NAME (repeatable): operations whose resource or id matches, case-insensitively. */
+function operationsFor(contract: Contract, names: string[] | undefined): string[] | undefined {
+  if (!names?.length) return undefined;
+  const wanted = names.map((n) => n.toLowerCase());
+  const ops = contract.operations.filter((op) =>
+    wanted.some((n) => op.resource.toLowerCase() === n || op.id.toLowerCase() === n || op.path.toLowerCase().includes(`/${n}`)),
   );
-  const meta = model.set.schemas.list?.properties?.meta;
-  return { resource: model.set.schemas.resource, ...(meta ? { meta } : {}), statuses: model.statuses ?? {} };
+  if (ops.length === 0) {
+    const known = [...new Set(contract.operations.map((o) => o.resource))].join(', ');
+    throw new UsageError(`--resource: no operation matches ${names.join(', ')}; resources: ${known}`);
+  }
+  return ops.map((o) => o.id);
+}
+
+/** An id given in the environment fills the last path parameter of every fetch of that resource. */
+function pathValuesFor(contract: Contract, sessionId: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const op of contract.operations) {
+    const last = op.pathParams.at(-1);
+    if (op.kind === 'instance' && op.pathParams.length === 1 && last && /session/i.test(op.resource)) out[op.id] = { [last.name]: sessionId };
+  }
+  return out;
+}
+
+/** The report folder exists (or is created) and takes a file, before any request is sent. */
+function assertWritableDir(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${dir}: not a writable folder (${code ?? (error as Error).message})`);
+  }
 }
 
 function printSummary(runs: readonly RunResult[], findings: readonly Finding[]): void {
-  console.log('\ntarget                         check                          passed failed not-run');
+  console.log(`\n${'target'.padEnd(30)} ${'rule'.padEnd(40)} passed failed not-run`);
   for (const run of runs) {
-    const checks = [...new Set(run.results.map((r) => r.check))];
-    for (const check of checks) {
-      const rs = run.results.filter((r) => r.check === check);
+    for (const rule of [...new Set(run.results.map((r) => r.rule))]) {
+      const rs = run.results.filter((r) => r.rule === rule);
       const count = (o: string) => String(rs.filter((r) => r.outcome === o).length).padStart(6);
-      console.log(
-        `${run.target.padEnd(30)} ${check.padEnd(30)} ${count('passed')} ${count('failed')} ${count('not-run')}`,
-      );
+      console.log(`${run.target.padEnd(30)} ${rule.padEnd(40)} ${count('passed')} ${count('failed')} ${count('not-run')}`);
     }
   }
   const shown = [...findings].filter((f) => f.severity !== 'info').sort(bySeverity);

@@ -1,13 +1,14 @@
-// npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE]
+// npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
 // A and B: a docs page, an OpenAPI spec, a folder of derived schemas, a recordings folder, or a
 // conformance.json.
 
-import { resolve } from 'node:path';
-import { diffModels } from '../drift/diff';
-import { loadModel } from '../drift/model';
-import { driftMarkdown, sortChanges } from '../drift/report';
+import { join, resolve } from 'node:path';
+import { loadSide } from '../drift/sides';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
+import { driftMarkdown, sortChanges } from '../report/drift-markdown';
+import { diffSides, levelOf } from '../rules/drift-table';
+import { PROJECT_ROOT } from '../sources/paths';
 import { parseFlags, runCommand } from './run';
 
 await runCommand('drift', () => {
@@ -17,26 +18,22 @@ await runCommand('drift', () => {
     json: { type: 'boolean' },
     'fail-on': { type: 'string' },
     out: { type: 'string' },
-    'list-path': { type: 'string' },
-    'fetch-path': { type: 'string' },
+    schemas: { type: 'string' },
   });
   if (!flags.from || !flags.to) throw new UsageError('needs --from A and --to B');
   const failOn = flags['fail-on'] ?? 'breaking';
   if (!['breaking', 'any', 'none'].includes(failOn))
     throw new UsageError(`--fail-on: expected breaking|any|none, got "${failOn}"`);
-  const paths = {
-    ...(flags['list-path'] ? { listPath: flags['list-path'] } : {}),
-    ...(flags['fetch-path'] ? { fetchPath: flags['fetch-path'] } : {}),
-  };
-  const a = loadModel(resolve(flags.from), paths);
-  const b = loadModel(resolve(flags.to), { listPath: a.set.listPath, fetchPath: a.set.fetchPath, ...paths });
-  const changes = sortChanges(diffModels(a, b));
+  const schemas = resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
+  const a = loadSide(resolve(flags.from), schemas);
+  const b = loadSide(resolve(flags.to), schemas);
+  const changes = sortChanges(diffSides(a, b));
   const output = flags.json
     ? stableJson({ from: { source: a.label, kind: a.kind }, to: { source: b.label, kind: b.kind }, changes })
-    : driftMarkdown(`${a.label}`, `${b.label}`, changes);
+    : driftMarkdown(a.label, b.label, changes);
   if (flags.out) writeFileAtomic(resolve(flags.out), output);
   process.stdout.write(output);
-  const breaking = changes.some((c) => c.class === 'breaking');
-  const nonInfo = changes.some((c) => c.class !== 'info');
+  const breaking = changes.some((c) => levelOf(c) === 'breaking');
+  const nonInfo = changes.some((c) => levelOf(c) !== 'info');
   return failOn === 'none' ? 0 : failOn === 'any' ? (nonInfo ? 1 : 0) : breaking ? 1 : 0;
 });

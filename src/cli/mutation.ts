@@ -1,34 +1,41 @@
-// npm run mutation -- [--runs N] [--fault NAME,…] [--report-dir DIR]
+// npm run mutation -- [--runs N] [--fault NAME,…] [--concurrency N] [--no-pact] [--report-dir DIR]
 
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import '../polyfills';
-import { Contract } from '../contract/contract';
 import { UsageError } from '../errors';
 import { stableJson, writeFilesAtomic } from '../fs-atomic';
 import { mutationMarkdown, runMutation } from '../mutation/run';
-import { FAULTS } from '../provider/faults';
-import { PROJECT_ROOT } from '../sources';
+import { Contract } from '../schemas/contract';
+import { PROJECT_ROOT } from '../sources/paths';
+import { FAULTS } from '../targets/targets';
 import { intFlag, parseFlags, runCommand } from './run';
 
 await runCommand('mutation', async () => {
   const flags = parseFlags({
     runs: { type: 'string' },
     fault: { type: 'string' },
+    concurrency: { type: 'string' },
+    'no-pact': { type: 'boolean' },
     'report-dir': { type: 'string' },
   });
   const names = flags.fault?.split(',').map((s) => s.trim());
   const unknown = names?.filter((n) => !FAULTS.some((f) => f.name === n)) ?? [];
   if (unknown.length) throw new UsageError(`--fault: unknown fault ${unknown.join(', ')}`);
-  const numRuns = intFlag(flags.runs, '--runs');
-  const faults = names ? FAULTS.filter((f) => names.includes(f.name)) : FAULTS;
+  const numRuns = intFlag(flags.runs, '--runs', 1, 1000);
+  const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
   const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
-  console.log(`${'fault'.padEnd(26)} killed  ms     caught by`);
+  const contracts = join(PROJECT_ROOT, 'contracts');
+  const pactFiles = flags['no-pact'] ? [] : readdirSync(contracts).filter((f) => f.endsWith('.json')).map((f) => join(contracts, f));
+  console.log(`${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by`);
   const result = await runMutation(contract, {
-    faults,
+    ...(names ? { faults: names } : {}),
     ...(numRuns !== undefined ? { numRuns } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    pactFiles,
     onRow: (row) =>
       console.log(
-        `${row.fault.padEnd(26)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.caughtBy.join(', ')}`,
+        `${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.caughtBy.join(', ')}`,
       ),
   });
   const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
@@ -36,9 +43,9 @@ await runCommand('mutation', async () => {
     { path: join(dir, 'mutation.json'), data: stableJson(result) },
     { path: join(dir, 'mutation.md'), data: mutationMarkdown(result) },
   ]);
-  const score = ((result.killed / result.total) * 100).toFixed(1);
+  const score = ((result.killed / Math.max(1, result.total)) * 100).toFixed(1);
   console.log(
-    `\nmutation score: ${result.killed}/${result.total} killed (${score} %), ${result.falseAlarms.length} false alarms`,
+    `\nmutation score: ${result.killed}/${result.total} killed (${score} %) over ${result.resources.length} resources, ${result.falseAlarms.length} false alarms`,
   );
   return result.killed === result.total && result.falseAlarms.length === 0 ? 0 : 1;
 });

@@ -1,42 +1,48 @@
-// npm run provider -- --port P --sessions N [--seed S] [--fault NAME] [--list-faults]
+// npm run provider -- [--port P] [--items N] [--seed S] [--fault NAME[@OperationId]] [--list-faults]
 // Credentials: --account-sid/--auth-token (or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN in its own
 // environment) are enforced exactly; without them any well-formed Basic pair is accepted.
 
+import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
-import { FAULTS, faultNamed } from '../provider/faults';
-import { startProvider } from '../provider/server';
+import { Contract } from '../schemas/contract';
+import { PROJECT_ROOT } from '../sources/paths';
+import { activeFault, FAULTS, startProvider } from '../targets/targets';
 import { intFlag, parseFlags, runCommand } from './run';
 
 await runCommand('provider', async () => {
   const flags = parseFlags({
     port: { type: 'string' },
-    sessions: { type: 'string' },
+    items: { type: 'string' },
     seed: { type: 'string' },
     fault: { type: 'string' },
+    schemas: { type: 'string' },
     'account-sid': { type: 'string' },
     'auth-token': { type: 'string' },
     'list-faults': { type: 'boolean' },
   });
+  const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
   if (flags['list-faults']) {
-    for (const f of FAULTS) console.log(`${f.name.padEnd(26)} ${f.description} (caught by ${f.caughtBy})`);
+    for (const f of FAULTS) {
+      const ops = contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))).map((op) => op.id);
+      console.log(`${f.name.padEnd(30)} ${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`);
+    }
     return 0;
   }
-  const fault = flags.fault === undefined ? undefined : faultNamed(flags.fault);
-  if (flags.fault !== undefined && !fault)
-    throw new UsageError(`--fault: unknown fault "${flags.fault}" (see --list-faults)`);
+  const fault = flags.fault === undefined ? undefined : activeFault(flags.fault, contract);
   const username = flags['account-sid'] ?? process.env.TWILIO_ACCOUNT_SID;
   const password = flags['auth-token'] ?? process.env.TWILIO_AUTH_TOKEN;
   if (username && !/^AC[0-9a-fA-F]{32}$/.test(username))
     throw new UsageError('--account-sid: expected "AC" followed by 32 hex digits');
   const provider = await startProvider({
-    port: intFlag(flags.port, '--port', 0) ?? 0,
-    sessions: intFlag(flags.sessions, '--sessions', 0) ?? 120,
+    contract,
+    port: intFlag(flags.port, '--port', 0, 65_535) ?? 0,
+    items: intFlag(flags.items, '--items', 0, 1_000_000) ?? 30,
     seed: intFlag(flags.seed, '--seed', 0) ?? 1,
     ...(fault ? { fault } : {}),
     ...(username && password ? { credentials: { username, password } } : {}),
   });
   console.log(
-    `reference provider on ${provider.url} (account ${provider.accountSid}${fault ? `, fault ${fault.name}` : ''}); Ctrl-C stops it`,
+    `reference provider on ${provider.url}: ${contract.operations.length} GET operations${fault ? `, fault ${flags.fault}` : ''}; Ctrl-C stops it`,
   );
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());

@@ -1,19 +1,19 @@
 // npm run record -- [--target live|local] [--base-url URL] [--out FILE] [--label TEXT] [--redact-account]
-// npm run record -- --from-docs [--docs FILE] [--out FILE]
+// npm run record -- --from-docs [--docs FILE]… [--out FILE]
 // Live recording needs the same credentials as the conformance runner; none reach the cassette.
 
 import { join, resolve } from 'node:path';
 import '../polyfills';
-import { runScenarios } from '../checks/scenarios';
-import { Contract } from '../contract/contract';
-import { parseDocsPage } from '../derive/docs-page';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
-import { LOCAL_PROVIDER_CREDENTIALS } from '../provider/server';
-import { PROJECT_ROOT, readSource, sourcePaths } from '../sources';
+import { buildModel } from '../model/build';
+import { runPlan } from '../run/plan';
+import { Contract } from '../schemas/contract';
+import { parseDocsPage } from '../sources/docs-page';
+import { PROJECT_ROOT, readSource, sourcePaths } from '../sources/paths';
+import { LOCAL_PROVIDER_CREDENTIALS, prepareTargets } from '../targets/targets';
 import { credentialsFromEnv, secretsOf } from '../transport/credentials';
 import { cassetteFromDocs, cassetteFromRecording, recordWith } from '../transport/recorder';
-import { prepareTargets } from '../transport/targets';
 import { parseFlags, runCommand } from './run';
 
 await runCommand('record', async () => {
@@ -24,35 +24,31 @@ await runCommand('record', async () => {
     label: { type: 'string' },
     'redact-account': { type: 'boolean' },
     'from-docs': { type: 'boolean' },
-    docs: { type: 'string' },
+    docs: { type: 'string', multiple: true },
     schemas: { type: 'string' },
   });
   const recordings = join(PROJECT_ROOT, 'suites/recordings');
   if (flags['from-docs']) {
-    const path = sourcePaths({ docs: flags.docs }).docs;
-    const cassette = cassetteFromDocs(parseDocsPage(readSource(path, 'docs page'), path));
+    const paths = sourcePaths(flags.docs ? { docs: flags.docs } : {}).docs;
+    if (paths.length === 0) throw new UsageError('no *.docs.txt page to take examples from (--docs FILE)');
+    const model = buildModel({ pages: paths.map((p) => parseDocsPage(readSource(p, 'docs page'), p)) });
+    const cassette = cassetteFromDocs(model);
     const out = resolve(flags.out ?? join(recordings, 'docs-examples.json'));
     writeFileAtomic(out, stableJson(cassette));
-    console.log(`wrote ${cassette.interactions.length} interactions from ${path} to ${out}`);
+    console.log(`wrote ${cassette.interactions.length} interactions from ${paths.join(', ')} to ${out}`);
     return 0;
   }
   const target = flags.target ?? 'live';
-  if (target !== 'live' && target !== 'local')
-    throw new UsageError(`--target: expected live|local, got "${target}"`);
+  if (target !== 'live' && target !== 'local') throw new UsageError(`--target: expected live|local, got "${target}"`);
   const env = process.env;
   const accountSid = target === 'live' ? credentialsFromEnv(env).accountSid : undefined;
-  const [prepared] = await prepareTargets({
-    target,
-    baseUrl: flags['base-url'],
-    recordingsDir: recordings,
-    env,
-  });
-  if (!prepared) return 2;
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
+  const [prepared] = await prepareTargets({ target, contract, baseUrl: flags['base-url'], recordingsDir: recordings, env });
+  if (!prepared) return 2;
   let defs: Awaited<ReturnType<typeof recordWith>>;
   try {
     defs = await recordWith(async () => {
-      await runScenarios(prepared.transport, contract, { sessionId: env.TWILIO_SESSION_ID || undefined });
+      await runPlan(prepared.transport, contract);
     });
   } finally {
     await prepared.close();
@@ -63,12 +59,8 @@ await runCommand('record', async () => {
     secrets: target === 'live' ? secretsOf(env) : [LOCAL_PROVIDER_CREDENTIALS.password],
     ...(flags['redact-account'] && accountSid ? { redactAccount: accountSid } : {}),
   });
-  const out = resolve(
-    flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`),
-  );
+  const out = resolve(flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`));
   writeFileAtomic(out, stableJson(cassette));
-  console.log(
-    `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
-  );
+  console.log(`recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`);
   return 0;
 });

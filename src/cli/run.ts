@@ -1,14 +1,11 @@
 // Every command's shell: bad input is one line and exit 2; nothing else decides exit codes here.
 
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { DocsParseError } from '../derive/docs-page';
-import { SpecError } from '../derive/openapi';
 import { UsageError } from '../errors';
+import { SpecError } from '../model/openapi';
+import { DocsParseError } from '../sources/docs-page';
 
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
-  options: T,
-  args = process.argv.slice(2),
-) {
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(options: T, args = process.argv.slice(2)) {
   try {
     return parseArgs({ options, args, strict: true, allowPositionals: false }).values;
   } catch (error) {
@@ -16,13 +13,12 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
-/** An integer flag: undefined when absent, one line naming the flag when not a whole number ≥ min. */
-export function intFlag(raw: string | undefined, name: string, min = 1): number | undefined {
+/** An integer flag: undefined when absent, one line naming the flag when not a whole number in [min, max]. */
+export function intFlag(raw: string | undefined, name: string, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    throw new UsageError(
-      `${name}: expected ${min === 1 ? 'a positive integer' : `an integer ≥ ${min}`}, got "${raw}"`,
-    );
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    const range = max < Number.MAX_SAFE_INTEGER ? `an integer from ${min} to ${max}` : min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
+    throw new UsageError(`${name}: expected ${range}, got "${raw}"`);
   }
   return Number(raw);
 }

@@ -1,51 +1,58 @@
-// npm run schemas -- [--docs FILE] [--spec FILE] [--out DIR] [--report-dir DIR] [--check]
+// npm run schemas -- [--docs FILE]… [--spec FILE] [--out DIR] [--report-dir DIR] [--check]
 
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { deriveAll } from '../derive/derive-all';
-import { schemaFiles, staleSchemaLines } from '../derive/schema-files';
-import { bySeverity } from '../findings';
+import { bySeverity } from '../finding';
 import { stableJson, writeFilesAtomic } from '../fs-atomic';
+import { buildModelFromSources } from '../model/build';
 import { findingLine, findingsMarkdown } from '../report/findings-markdown';
-import { PROJECT_ROOT, sourcePaths } from '../sources';
+import { triangulate } from '../rules/triangulation';
+import { Contract } from '../schemas/contract';
+import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/files';
+import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
 import { parseFlags, runCommand } from './run';
 
 await runCommand('schemas', () => {
   const flags = parseFlags({
-    docs: { type: 'string' },
+    docs: { type: 'string', multiple: true },
     spec: { type: 'string' },
     out: { type: 'string' },
     'report-dir': { type: 'string' },
     check: { type: 'boolean' },
   });
-  const paths = sourcePaths({ docs: flags.docs, spec: flags.spec });
+  const paths = sourcePaths({ ...(flags.docs ? { docs: flags.docs } : {}), ...(flags.spec ? { spec: flags.spec } : {}) });
   const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
   const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-  const { docs, spec, findings } = deriveAll(paths);
-  const files = [...schemaFiles(docs, out), ...schemaFiles(spec, out)];
-  const sorted = [...findings].sort(bySeverity);
+  const { model } = buildModelFromSources(paths);
+  const findings = triangulate(new Contract(model, 'both')).sort(bySeverity);
+  const files = modelFiles(model, out);
 
-  console.log(`triangulation of ${paths.docs} and ${paths.spec}: ${findings.length} findings`);
-  for (const f of sorted) console.log(`  ${findingLine(f)}`);
+  const pages = paths.docs.length ? paths.docs.join(', ') : 'no docs page';
+  console.log(
+    `${model.operations.length} GET operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
+  );
+  for (const f of findings) console.log(`  ${findingLine(f)}`);
 
   const report = [
-    { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, findings: sorted }) },
+    { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, findings }) },
     {
       path: join(reportDir, 'triangulation.md'),
-      data: findingsMarkdown('Triangulation: docs table × docs examples × OpenAPI spec', sorted),
+      data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings),
     },
   ];
+  const leftovers = leftoverSchemaFiles(files, out);
   if (flags.check) {
     writeFilesAtomic(report);
-    const stale = staleSchemaLines(files, PROJECT_ROOT);
+    const stale = [
+      ...staleSchemaLines(files, PROJECT_ROOT),
+      ...leftovers.map((f) => `${f}: no operation of the sources names it any more`),
+    ];
     for (const line of stale) console.error(`stale: ${line}`);
-    console.log(
-      stale.length
-        ? `${stale.length} differences: run npm run schemas to update`
-        : `schemas in ${out} match the sources`,
-    );
+    console.log(stale.length ? `${stale.length} differences: run npm run schemas to update` : `schemas in ${out} match the sources`);
     return stale.length ? 1 : 0;
   }
   writeFilesAtomic([...files, ...report]);
-  console.log(`wrote ${files.length} files to ${out}; reports in ${reportDir}`);
+  for (const f of leftovers) rmSync(f);
+  console.log(`wrote ${files.length} files to ${out}${leftovers.length ? `, removed ${leftovers.length} stale` : ''}; reports in ${reportDir}`);
   return 0;
 });

@@ -2,8 +2,9 @@
 // and some of its values (so patterns can be tested against them). Fields present in every
 // observed object are "always", else "sometimes"; documented fields never seen are "never".
 
-import { createAjv } from '../contract/validator';
-import type { JsonSchema } from '../derive/json-schema';
+import { createAjv } from '../schemas/validator';
+import { isRecord } from '../json';
+import type { JsonSchema } from '../model/json-schema';
 
 const ajv = createAjv();
 const FORMATS = ['date-time', 'uri', 'date', 'email', 'uuid'] as const;
@@ -33,7 +34,7 @@ const typeOf = (v: unknown): string =>
           : typeof v;
 
 export function observe(objects: Iterable<Record<string, unknown>>, maxSamples = 20): Observation {
-  const out: Observation = { objects: 0, fields: {} };
+  const out: Observation = { objects: 0, fields: Object.create(null) as Record<string, ObservedField> };
   const formatMisses = new Map<string, Set<string>>();
   for (const obj of objects) {
     out.objects++;
@@ -61,7 +62,7 @@ export function observe(objects: Iterable<Record<string, unknown>>, maxSamples =
 }
 
 export function observedSchema(o: Observation): JsonSchema {
-  const properties: Record<string, JsonSchema> = {};
+  const properties: Record<string, JsonSchema> = Object.create(null);
   for (const [name, f] of Object.entries(o.fields)) {
     const type =
       f.types.includes('integer') && f.types.includes('number')
@@ -83,3 +84,52 @@ export function observedSchema(o: Observation): JsonSchema {
     'x-observed': { objects: o.objects },
   };
 }
+
+export interface ObservedOperation {
+  operation: string;
+  path: string;
+  objects: number;
+  instance: JsonSchema;
+  meta?: JsonSchema;
+  statuses: string[];
+}
+
+interface Raw {
+  operation: string;
+  path: string;
+  instances: Array<Record<string, unknown>>;
+  metas: Array<Record<string, unknown>>;
+  statuses: Set<string>;
+}
+
+/** Every exchange of a run (or a recording) grouped by operation, each as inferred schemas. */
+export function observeExchanges(
+  exchanges: Iterable<{ operation: string; path: string; itemsKey?: string; kind: 'list' | 'instance'; status?: number; json?: unknown }>,
+): ObservedOperation[] {
+  const by = new Map<string, Raw>();
+  for (const e of exchanges) {
+    if (e.status === undefined) continue;
+    const raw = by.get(e.operation) ?? { operation: e.operation, path: e.path, instances: [], metas: [], statuses: new Set<string>() };
+    by.set(e.operation, raw);
+    raw.statuses.add(String(e.status));
+    if (e.status !== 200 || !isRecord(e.json)) continue;
+    if (e.kind === 'instance') raw.instances.push(e.json);
+    else {
+      if (isRecord(e.json.meta)) raw.metas.push(e.json.meta);
+      const items = e.itemsKey ? e.json[e.itemsKey] : undefined;
+      if (Array.isArray(items)) for (const it of items) if (isRecord(it)) raw.instances.push(it);
+    }
+  }
+  return [...by.values()].map((r) => {
+    const seen = observe(r.instances);
+    return {
+      operation: r.operation,
+      path: r.path,
+      objects: seen.objects,
+      instance: observedSchema(seen),
+      ...(r.metas.length ? { meta: observedSchema(observe(r.metas)) } : {}),
+      statuses: [...r.statuses].sort(),
+    };
+  });
+}
+

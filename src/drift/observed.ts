@@ -1,68 +1,60 @@
-// Live drift: what a conformance run saw, against the contract it was checked with. Undocumented
-// fields, documented fields never seen, formats seen, statuses seen, and the classified changes.
+// What traffic showed, per operation: an inferred schema of the instances and of the list meta, the
+// statuses seen; and, for every conformance run, the drift of that traffic against the resolved
+// contract (the same contract the checks used, so the two never disagree about one response).
 
-import type { Observation as CheckObservation } from '../checks/observation';
-import type { Contract } from '../contract/contract';
-import { isRecord } from '../json';
-import type { DriftChange } from './diff';
-import { diffModels } from './diff';
-import type { DriftModel } from './model';
-import { traffic } from './model';
+import type { Finding } from '../finding';
+import { pathShape } from '../model/operation';
+import { diffSides } from '../rules/drift-table';
+import type { Observation } from '../rules/rule';
+import type { Contract } from '../schemas/contract';
+import { type ObservedOperation, observeExchanges } from './infer';
+import { contractSide, trafficSide } from './sides';
+
+export function observationsOf(observations: readonly Observation[]): ObservedOperation[] {
+  return observeExchanges(
+    observations.map((o) => ({
+      operation: `${o.op.method} ${o.op.path}`,
+      path: o.op.path,
+      ...(o.op.itemsKey ? { itemsKey: o.op.itemsKey } : {}),
+      kind: o.expect.body === 'list' ? ('list' as const) : ('instance' as const),
+      ...(o.exchange.response ? { status: o.exchange.response.status } : {}),
+      json: o.expect.body === 'error' ? undefined : o.json,
+    })),
+  );
+}
 
 export interface ObservedDrift {
   target: string;
-  objects: number;
-  undocumented: string[];
-  neverSeen: string[];
-  formatsSeen: Record<string, string>;
-  statuses: Record<string, string[]>;
-  changes: DriftChange[];
+  operations: Array<{
+    operation: string;
+    objects: number;
+    undocumented: string[];
+    neverSeen: string[];
+    formatsSeen: Record<string, string>;
+    statuses: string[];
+  }>;
+  /** The classified changes: findings of the drift rules. */
+  findings: Finding[];
 }
 
-export function observedModel(
-  target: string,
-  observations: readonly CheckObservation[],
-  contract: Contract,
-): DriftModel {
-  const sessions: Array<Record<string, unknown>> = [];
-  const metas: Array<Record<string, unknown>> = [];
-  const statuses: Record<string, Set<string>> = {};
-  for (const o of observations) {
-    const status = o.exchange.response?.status;
-    if (status === undefined) continue;
-    const seen = statuses[o.operation] ?? new Set<string>();
-    seen.add(String(status));
-    statuses[o.operation] = seen;
-    if (status !== 200 || !isRecord(o.json)) continue;
-    if (o.expect.body === 'resource') sessions.push(o.json);
-    if (o.expect.body === 'list') {
-      if (isRecord(o.json.meta)) metas.push(o.json.meta);
-      const items = o.json[contract.itemsKey];
-      if (Array.isArray(items)) for (const it of items) if (isRecord(it)) sessions.push(it);
-    }
-  }
-  return traffic(target, sessions, metas, statuses, contract.primary.listPath, contract.primary.fetchPath);
-}
-
-export function observedDrift(
-  target: string,
-  observations: readonly CheckObservation[],
-  contract: Contract,
-): ObservedDrift {
-  const model = observedModel(target, observations, contract);
-  const documented = contract.documentedFields('resource');
-  const seen = model.set.schemas.resource.properties ?? {};
-  const objects = (model.set.schemas.resource['x-observed'] as { objects: number }).objects;
-  const documentedModel: DriftModel = { label: 'contract', kind: 'schemas', set: contract.primary };
-  return {
+export function observedDrift(target: string, observations: readonly Observation[], contract: Contract): ObservedDrift {
+  const observed = observationsOf(observations);
+  const operations = observed.map((o) => {
+    const op = contract.operations.find((x) => pathShape(x.path) === pathShape(o.path));
+    const documented = op ? contract.documentedFields(op) : new Map<string, string[]>();
+    const seen = o.instance.properties ?? {};
+    return {
+      operation: o.operation,
+      objects: o.objects,
+      undocumented: Object.keys(seen).filter((f) => !documented.has(f)),
+      neverSeen: o.objects ? [...documented.keys()].filter((f) => !Object.hasOwn(seen, f)) : [],
+      formatsSeen: Object.fromEntries(Object.entries(seen).flatMap(([k, s]) => (s.format ? [[k, s.format]] : []))),
+      statuses: o.statuses,
+    };
+  });
+  const findings = diffSides(contractSide(contract, 'contract'), trafficSide(target, observed)).map((f) => ({
+    ...f,
     target,
-    objects,
-    undocumented: Object.keys(seen).filter((f) => !documented.has(f)),
-    neverSeen: objects ? [...documented.keys()].filter((f) => !(f in seen)) : [],
-    formatsSeen: Object.fromEntries(
-      Object.entries(seen).flatMap(([k, s]) => (s.format ? [[k, s.format]] : [])),
-    ),
-    statuses: model.statuses ?? {},
-    changes: objects ? diffModels(documentedModel, model) : [],
-  };
+  }));
+  return { target, operations, findings };
 }

@@ -1,21 +1,22 @@
-// Mutation score: the whole suite (conformance checks, pagination properties, pact verification)
-// against the faithful reference provider and against each named fault. A fault is killed when
-// anything reports an error; the faithful provider must give none (no false alarm).
+// Mutation score: the whole suite (conformance rules, pagination properties, pact verification)
+// against the faithful reference provider and against each named fault switched on for one
+// operation of each resource it applies to. A mutant is killed when anything reports an error; the
+// faithful provider must give none (no false alarm). Mutants run in parallel, each on its own
+// provider, with short timeouts so transport faults do not stall the score.
 
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { CHECKS } from '../checks/registry';
-import { runConformance } from '../checks/runner';
-import type { Contract } from '../contract/contract';
-import { FAULTS, type Fault } from '../provider/faults';
-import { startProvider } from '../provider/server';
-import { PROJECT_ROOT } from '../sources';
-import { HttpTransport } from '../transport/http';
+import { availableParallelism } from 'node:os';
+import { type Operation, operationLabel } from '../model/operation';
+import { verifyPacts } from '../pact/verify';
+import { runJob } from '../run/job';
+import type { Contract } from '../schemas/contract';
+import { type ActiveFault, FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
 
 export interface MutationRow {
   fault: string;
+  /** The operation the fault was switched on for (none for the faithful provider). */
+  operation?: string;
   description: string;
-  /** Checks, properties and "pact" that reported an error. */
+  /** Rules, properties and "pact" that reported an error. */
   caughtBy: string[];
   killed: boolean;
   ms: number;
@@ -27,93 +28,107 @@ export interface MutationResult {
   killed: number;
   total: number;
   falseAlarms: string[];
+  resources: string[];
 }
 
-const CREDENTIALS = { username: `AC${'d0'.repeat(16)}`, password: 'mutation' };
-
-function pactVerify(baseUrl: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/pact-verify.ts'), '--base-url', baseUrl],
-      {
-        cwd: PROJECT_ROOT,
-        env: {
-          ...process.env,
-          TWILIO_ACCOUNT_SID: CREDENTIALS.username,
-          TWILIO_AUTH_TOKEN: CREDENTIALS.password,
-          PACT_BROKER_BASE_URL: '',
-          PACT_DO_NOT_TRACK: 'true',
-        },
-        stdio: 'ignore',
-      },
-    );
-    child.on('close', (code) => resolve(code === 0));
-  });
+export interface MutationOptions {
+  faults?: readonly string[];
+  numRuns?: number;
+  /** Pact files to verify against each mutant the conformance run did not already kill, and the faithful one. */
+  pactFiles?: string[];
+  concurrency?: number;
+  onRow?: (row: MutationRow) => void;
 }
 
-async function runOne(contract: Contract, fault: Fault | undefined, numRuns: number): Promise<MutationRow> {
+/** One operation per resource the fault applies to: the fault's reach across the API. */
+export function mutants(contract: Contract, names?: readonly string[]): ActiveFault[] {
+  const out: ActiveFault[] = [];
+  for (const fault of FAULTS.filter((f) => !names || names.includes(f.name))) {
+    const seen = new Set<string>();
+    for (const op of contract.operations) {
+      if (seen.has(op.resource) || !fault.appliesTo(op, instanceOf(contract, op))) continue;
+      seen.add(op.resource);
+      out.push({ fault, operation: op.id });
+    }
+  }
+  return out;
+}
+
+const instanceOf = (contract: Contract, op: Operation) => {
+  const merged = contract.merged(op);
+  return (op.kind === 'list' ? merged.properties?.[op.itemsKey ?? '']?.items : merged) ?? {};
+};
+
+async function runOne(contract: Contract, mutant: ActiveFault | undefined, o: MutationOptions): Promise<MutationRow> {
   const started = performance.now();
-  const provider = await startProvider({
-    sessions: 12,
-    credentials: CREDENTIALS,
-    ...(fault ? { fault } : {}),
+  const op = mutant?.operation ? contract.operations.find((x) => x.id === mutant.operation) : undefined;
+  const runs = await runJob({
+    target: 'local',
+    contract,
+    recordingsDir: '',
+    ...(mutant ? { fault: `${mutant.fault.name}@${mutant.operation}` } : {}),
+    ...(op ? { operations: [op.id] } : {}),
+    items: 12,
+    seed: 1,
+    timeoutMs: 1500,
+    maxRetries: 1,
+    deadline: Date.now() + 60_000,
+    paginationRuns: o.numRuns ?? 5,
+    paginationSeed: 20261124,
   });
-  try {
-    // Short timeouts, one quick retry and a deadline: transport faults must not stall the score.
-    const transport = new HttpTransport({
-      target: fault?.name ?? 'faithful',
-      baseUrl: provider.url,
-      credentials: CREDENTIALS,
-      timeoutMs: 2000,
-      maxRetries: 1,
-      maxRetryWaitMs: 100,
-      deadline: Date.now() + 30_000,
+  const caught = new Set(runs.flatMap((r) => r.findings).filter((f) => f.severity === 'error').map((f) => f.rule));
+  if (o.pactFiles?.length && caught.size === 0) {
+    const provider = await startProvider({
+      contract,
+      credentials: LOCAL_PROVIDER_CREDENTIALS,
+      ...(mutant ? { fault: mutant } : {}),
     });
-    const run = await runConformance(transport, contract, CHECKS, {
-      pagination: {
-        context: {
-          transport: transport.withBudget(Number.POSITIVE_INFINITY),
-          numRuns,
-          seed: 20261124,
-          setSessionCount: provider.setSessionCount,
-        },
-      },
-    });
-    const caught = new Set(run.findings.filter((f) => f.severity === 'error').map((f) => f.check));
-    provider.setSessionCount(12);
-    if (!(await pactVerify(provider.url))) caught.add('pact');
-    return {
-      fault: fault?.name ?? 'faithful',
-      description: fault?.description ?? 'the reference provider as documented',
-      caughtBy: [...caught].sort(),
-      killed: caught.size > 0,
-      ms: Math.round(performance.now() - started),
-    };
-  } finally {
-    await provider.close();
+    try {
+      await verifyPacts({
+        pactFiles: o.pactFiles,
+        contract,
+        baseUrl: provider.url,
+        credentials: LOCAL_PROVIDER_CREDENTIALS,
+        local: provider,
+        logLevel: 'error',
+      });
+    } catch {
+      caught.add('pact');
+    } finally {
+      await provider.close();
+    }
   }
+  return {
+    fault: mutant?.fault.name ?? 'faithful',
+    ...(op ? { operation: operationLabel(op) } : {}),
+    description: mutant?.fault.description ?? 'the reference provider as documented',
+    caughtBy: [...caught].sort(),
+    killed: caught.size > 0,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
-export async function runMutation(
-  contract: Contract,
-  options: { faults?: readonly Fault[]; numRuns?: number; onRow?: (row: MutationRow) => void } = {},
-): Promise<MutationResult> {
-  const numRuns = options.numRuns ?? 20;
-  const faithful = await runOne(contract, undefined, numRuns);
-  options.onRow?.(faithful);
-  const rows: MutationRow[] = [];
-  for (const fault of options.faults ?? FAULTS) {
-    const row = await runOne(contract, fault, numRuns);
-    rows.push(row);
-    options.onRow?.(row);
-  }
+export async function runMutation(contract: Contract, o: MutationOptions = {}): Promise<MutationResult> {
+  const faithful = await runOne(contract, undefined, o);
+  o.onRow?.(faithful);
+  const queue = mutants(contract, o.faults);
+  const rows: MutationRow[] = new Array(queue.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, o.concurrency ?? availableParallelism() * 2) }, async () => {
+    for (let k = next++; k < queue.length; k = next++) {
+      const row = await runOne(contract, queue[k], o);
+      rows[k] = row;
+      o.onRow?.(row);
+    }
+  });
+  await Promise.all(workers);
   return {
     faithful,
     rows,
     killed: rows.filter((r) => r.killed).length,
     total: rows.length,
     falseAlarms: faithful.caughtBy,
+    resources: [...new Set(queue.map((m) => contract.operations.find((op) => op.id === m.operation)?.resource ?? ''))],
   };
 }
 
@@ -122,13 +137,13 @@ export function mutationMarkdown(r: MutationResult): string {
   return [
     '# Mutation score',
     '',
-    `**${r.killed}/${r.total} faults killed (${score} %)**, ${r.falseAlarms.length} false alarms on the faithful provider${r.falseAlarms.length ? ` (${r.falseAlarms.join(', ')})` : ''}.`,
+    `**${r.killed}/${r.total} mutants killed (${score} %)** over ${r.resources.length} resources (${r.resources.join(', ')}), ${r.falseAlarms.length} false alarms on the faithful provider${r.falseAlarms.length ? ` (${r.falseAlarms.join(', ')})` : ''}.`,
     '',
-    '| fault | killed | caught by | what it breaks |',
-    '|---|---|---|---|',
+    '| fault | operation | killed | caught by | what it breaks |',
+    '|---|---|---|---|---|',
     ...r.rows.map(
       (row) =>
-        `| \`${row.fault}\` | ${row.killed ? 'yes' : '**NO**'} | ${row.caughtBy.map((c) => `\`${c}\``).join(', ') || '—'} | ${row.description} |`,
+        `| \`${row.fault}\` | \`${row.operation ?? ''}\` | ${row.killed ? 'yes' : '**NO**'} | ${row.caughtBy.map((c) => `\`${c}\``).join(', ') || '—'} | ${row.description} |`,
     ),
     '',
   ].join('\n');

@@ -1,8 +1,13 @@
-// Provider states, satisfied the same way on any provider: by reading existing data through the
-// GET-only transport. Only the local reference provider can also be told how many sessions to hold.
-// Values a real provider makes up (ids, signed PageTokens) are returned for fromProviderState.
+// Provider states, generic over the model and satisfied the same way on any provider: by reading
+// existing data through the GET-only transport. Only the local reference provider can also be told
+// how many items a list holds. Values a real provider makes up (ids, signed PageTokens) are returned
+// for fromProviderState.
 
-import type { RunningProvider } from '../provider/server';
+import { isRecord } from '../json';
+import { fillPath, ModelIndex, type Operation } from '../model/operation';
+import { itemId, pageSizeBounds } from '../rules/invariants';
+import { UNKNOWN_ID } from '../run/plan';
+import type { Contract } from '../schemas/contract';
 import type { HttpTransport } from '../transport/http';
 
 type Params = Record<string, unknown> | undefined;
@@ -10,49 +15,99 @@ type Json = Record<string, unknown>;
 
 export class ProviderStateError extends Error {}
 
-export function stateHandlers(transport: HttpTransport, local?: RunningProvider) {
-  const list = async (url: string): Promise<Json> => {
+/** What the local reference provider lets a state change. */
+export interface ResizableProvider {
+  setCount(operationId: string, n: number): void;
+  resetCounts(): void;
+}
+
+export const STATES = {
+  listHasItems: 'a list has items',
+  itemExists: 'an item exists',
+  noItem: 'no item',
+} as const;
+
+/** Parents tried, at most, to find one with children. */
+const PROBES = 5;
+
+export function stateHandlers(contract: Contract, transport: HttpTransport, local?: ResizableProvider) {
+  const index = new ModelIndex(contract.model);
+  const opOf = (params: Params): Operation => {
+    const op = index.get(String(params?.operation));
+    if (!op) throw new ProviderStateError(`no operation ${String(params?.operation)} in the model`);
+    return op;
+  };
+  const get = async (url: string): Promise<Json> => {
     const exchange = await transport.get(url);
     const status = exchange.response?.status;
-    if (status !== 200)
-      throw new ProviderStateError(`GET ${url} answered ${status ?? exchange.error?.message}`);
-    return JSON.parse(exchange.response?.body ?? '{}') as Json;
+    if (status !== 200) throw new ProviderStateError(`GET ${url} answered ${status ?? exchange.error?.message}`);
+    const body = JSON.parse(exchange.response?.body ?? '{}') as unknown;
+    if (!isRecord(body)) throw new ProviderStateError(`GET ${url}: not a JSON object`);
+    return body;
   };
-  const meta = (page: Json) => (page.meta ?? {}) as Json;
-  const items = (page: Json) => (page[String(meta(page).key)] ?? []) as Json[];
+  const itemsOf = (op: Operation, page: Json): unknown[] => {
+    const items = page[op.itemsKey ?? ''];
+    return Array.isArray(items) ? items : [];
+  };
 
-  /** The last page of the list at some PageSize, reached by following next_page_url (page ≥ 1). */
-  const lastPage = async (): Promise<Json> => {
-    let page = await list('/v1/Sessions?PageSize=1000');
-    let total = items(page).length;
+  /** Path values for an operation: each parameter from the first item of the list that supplies it (a list with items, when there is one). */
+  const valuesFor = async (op: Operation, wantItems: boolean): Promise<Record<string, string>> => {
+    const last = op.pathParams.at(-1);
+    if (!last) return {};
+    const parent = last.from ? index.get(last.from.operation) : undefined;
+    if (!parent || !last.from) throw new ProviderStateError(`${op.path}: no list supplies {${last.name}}`);
+    const parentValues = await valuesFor(parent, true);
+    const page = await get(fillPath(parent.path, parentValues));
+    const ids = itemsOf(parent, page).flatMap((it) => itemId(it, last.from?.field ?? '') ?? []);
+    if (ids.length === 0) throw new ProviderStateError(`${parent.path} lists no item to read ${op.path} under`);
+    if (!wantItems || op.kind !== 'list') return { ...parentValues, [last.name]: ids[0] as string };
+    for (const id of ids.slice(0, PROBES)) {
+      const values = { ...parentValues, [last.name]: id };
+      if (itemsOf(op, await get(fillPath(op.path, values))).length) return values;
+    }
+    return { ...parentValues, [last.name]: ids[0] as string };
+  };
+
+  /** The last page of a list at some PageSize, reached by following next_page_url (page ≥ 1). */
+  const lastPage = async (op: Operation, path: string): Promise<Json> => {
+    const b = pageSizeBounds(op);
+    if (!b) return { path };
+    let page = await get(`${path}?${b.name}=${b.max}`);
+    let total = itemsOf(op, page).length;
     let lastNext: string | undefined;
-    for (let walked = 0; typeof meta(page).next_page_url === 'string'; walked++) {
-      if (walked > 50) throw new ProviderStateError('more than 50,000 sessions: no last page within budget');
-      lastNext = meta(page).next_page_url as string;
-      page = await list(lastNext);
-      total += items(page).length;
+    for (let walked = 0; isRecord(page.meta) && typeof page.meta.next_page_url === 'string'; walked++) {
+      if (walked > 50) throw new ProviderStateError(`${path}: no last page within 50 pages`);
+      lastNext = page.meta.next_page_url;
+      page = await get(lastNext);
+      total += itemsOf(op, page).length;
     }
     if (!lastNext) {
-      if (total < 2)
-        throw new ProviderStateError(`"sessions exist" needs at least 2 sessions, the provider has ${total}`);
-      lastNext = meta(await list(`/v1/Sessions?PageSize=${Math.ceil(total / 2)}`)).next_page_url as string;
+      if (total < 2) throw new ProviderStateError(`${path} needs at least 2 items for a next page, it has ${total}`);
+      const first = await get(`${path}?${b.name}=${Math.ceil(total / 2)}`);
+      lastNext = isRecord(first.meta) ? String(first.meta.next_page_url) : '';
     }
     const q = new URL(lastNext, transport.baseUrl).searchParams;
-    return { pageSize: q.get('PageSize'), page: q.get('Page'), pageToken: q.get('PageToken') };
+    return { path, pageSize: q.get(b.name), page: q.get('Page'), pageToken: q.get('PageToken') };
   };
 
   return {
-    'sessions exist': async (params: Params) => {
-      if (local && typeof params?.count === 'number') local.setSessionCount(params.count);
-      return lastPage();
+    [STATES.listHasItems]: async (params: Params) => {
+      const op = opOf(params);
+      if (local && typeof params?.count === 'number') local.setCount(op.id, params.count);
+      const path = fillPath(op.path, await valuesFor(op, true));
+      return lastPage(op, path);
     },
-    'a session exists': async () => {
-      if (local) local.setSessionCount(3);
-      const first = items(await list('/v1/Sessions?PageSize=1'))[0];
-      if (typeof first?.id !== 'string')
-        throw new ProviderStateError('"a session exists": the provider lists no session');
-      return { id: first.id };
+    [STATES.itemExists]: async (params: Params) => {
+      const op = opOf(params);
+      if (local) local.resetCounts();
+      return { path: fillPath(op.path, await valuesFor(op, false)) };
     },
-    'no session': async (params: Params) => ({ id: params?.id ?? 'sess_unknown' }),
+    [STATES.noItem]: async (params: Params) => {
+      const op = opOf(params);
+      if (local) local.resetCounts();
+      const last = op.pathParams.at(-1)?.name;
+      const values = last ? { ...(await valuesFor(op, false)), [last]: UNKNOWN_ID } : {};
+      return { path: fillPath(op.path, values) };
+    },
   };
 }

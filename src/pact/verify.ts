@@ -8,15 +8,21 @@ import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
 
 import { UsageError } from '../errors';
-import type { RunningProvider } from '../provider/server';
+import type { Contract } from '../schemas/contract';
 import { type Credentials, HttpTransport } from '../transport/http';
-import { stateHandlers } from './provider-states';
+import { type ResizableProvider, stateHandlers } from './provider-states';
+
+/** The pact's two sides: twilio-node as consumer, the Assistants v1 API as provider. */
+export const CONSUMER = 'twilio-node-assistants-consumer';
+export const PROVIDER = 'twilio-assistants-v1';
+export const PACT_FILE = `${CONSUMER}-${PROVIDER}.json`;
 
 export interface VerifyOptions {
   pactFiles: string[];
+  contract: Contract;
   baseUrl: string;
   credentials: Credentials;
-  local?: RunningProvider;
+  local?: ResizableProvider;
   /** Live lookups for provider states are bounded like any live run. */
   budget?: number;
   publish?: {
@@ -67,14 +73,14 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
     target: 'pact-states',
     baseUrl: o.baseUrl,
     credentials: o.credentials,
-    budget: o.budget ?? 200,
+    budget: o.budget ?? 1000,
     timeoutMs: 5000,
     maxRetries: 1,
   });
   const authorization = `Basic ${Buffer.from(`${o.credentials.username}:${o.credentials.password}`).toString('base64')}`;
-  const handlers = stateHandlers(lookups, o.local);
+  const handlers = stateHandlers(o.contract, lookups, o.local);
   await new Verifier({
-    provider: 'twilio-assistants-v1-sessions',
+    provider: PROVIDER,
     providerBaseUrl: o.baseUrl,
     // Results can only be published for pacts fetched from the broker (they attach to its links).
     ...(o.publish ? brokerSource(o.publish) : { pactUrls: o.pactFiles }),

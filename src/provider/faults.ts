@@ -1,8 +1,12 @@
 // Named, realistic ways the reference provider can be broken, each one a drift or bug seen in real
-// APIs. Tests and `npm run provider -- --fault NAME` use them to prove every check can fail.
+// APIs, parameterised by operation: a fault applies to every operation whose schema gives it
+// something to break (a date-time field, a boolean, a SID pattern, a list…), and can be switched on
+// for one operation (`name@OperationId`). Tests, the mutation score and `npm run provider -- --fault`
+// use them to prove every rule can fail.
 
 import type { ServerResponse } from 'node:http';
-import type { Session } from './sessions-data';
+import type { JsonSchema } from '../model/json-schema';
+import type { Operation } from '../model/operation';
 
 export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized';
 
@@ -32,16 +36,20 @@ export interface PageWindow {
   status: number;
 }
 
+type Item = Record<string, unknown>;
+
 export interface Fault {
   name: string;
   description: string;
-  /** The check expected to catch it. */
+  /** The rule expected to catch it. */
   caughtBy: string;
-  session?(session: Session, route: 'fetch' | 'list'): Session | Record<string, unknown>;
-  page?(page: ListPage): ListPage;
+  /** Whether this operation (with its instance schema) gives the fault something to break. */
+  appliesTo(op: Operation, instance: JsonSchema): boolean;
+  item?(item: Item, route: 'fetch' | 'list', instance: JsonSchema): Item;
+  page?(page: ListPage, itemsKey: string): ListPage;
   /** Items served beyond PageSize on every non-last page. */
   extraItems?: number;
-  acceptsPageSize?(size: number): boolean;
+  acceptsPageSize?(size: number, bounds: { min: number; max: number }): boolean;
   window?(w: PageWindow): PageWindow;
   /** Takes over the socket for a route (transport-level faults); returns true when it answered. */
   raw?(route: Route, res: ServerResponse, response: ProviderResponse): boolean;
@@ -51,67 +59,146 @@ export interface Fault {
   respond?(response: ProviderResponse, route: Route): ProviderResponse;
 }
 
-const withoutKey = (o: Record<string, unknown>, key: string) => {
-  const { [key]: _dropped, ...rest } = o;
-  return rest;
-};
+const isList = (op: Operation) => op.kind === 'list';
+const hasPageSize = (op: Operation) =>
+  isList(op) && Object.values(op.schemas).some((s) => s?.query?.properties?.PageSize !== undefined);
+const always = () => true;
+const types = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
+
+/** The first field of the instance schema that satisfies `test`, in schema order. */
+export function fieldWhere(instance: JsonSchema, test: (s: JsonSchema, name: string) => boolean): string | undefined {
+  return Object.entries(instance.properties ?? {}).find(([name, s]) => test(s, name))?.[0];
+}
+
+const withField = (test: (s: JsonSchema, name: string) => boolean) => (_op: Operation, instance: JsonSchema) =>
+  fieldWhere(instance, test) !== undefined;
+
+const edit =
+  (test: (s: JsonSchema, name: string) => boolean, change: (value: unknown, s: JsonSchema) => unknown) =>
+  (item: Item, _route: 'fetch' | 'list', instance: JsonSchema): Item => {
+    const field = fieldWhere(instance, test);
+    if (field === undefined || !Object.hasOwn(item, field)) return item;
+    return { ...item, [field]: change(item[field], instance.properties?.[field] as JsonSchema) };
+  };
+
+const requiredOrFirst = (instance: JsonSchema): string | undefined =>
+  instance.required?.find((r) => instance.properties?.[r] && !types(instance.properties[r] as JsonSchema).includes('array')) ??
+  Object.keys(instance.properties ?? {}).find((k) => !types(instance.properties?.[k] as JsonSchema).includes('array'));
+
+/** A pattern that fixes a literal prefix: ^AC[0-9a-fA-F]{32}$, ^aia_asst_.+$ … */
+const PREFIXED = /^\^([A-Za-z][A-Za-z_]*)/;
+const prefixOf = (s: JsonSchema): string | undefined => (s.pattern ? PREFIXED.exec(s.pattern)?.[1] : undefined);
+const isPrefixedId = (s: JsonSchema) => typeof s.pattern === 'string' && (prefixOf(s)?.length ?? 0) >= 2;
+const isDateTime = (s: JsonSchema) => s.format === 'date-time';
+const isBoolean = (s: JsonSchema) => types(s).includes('boolean');
+const isArray = (s: JsonSchema) => types(s).includes('array');
+const hasMaximum = (s: JsonSchema) => typeof s.maximum === 'number' || typeof s.maxLength === 'number';
+
+const twilioError = (status: number, code: number, message: string) =>
+  JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
 export const FAULTS: readonly Fault[] = [
   {
     name: 'missing-field',
-    description: 'sessions lose date_updated (a field dropped in a refactor)',
+    description: 'items lose a documented field (a required one where the schema says which)',
     caughtBy: 'response.fields-present',
-    session: (s) => withoutKey({ ...s }, 'date_updated'),
+    appliesTo: (_op, instance) => requiredOrFirst(instance) !== undefined,
+    item: (item, _route, instance) => {
+      const field = requiredOrFirst(instance);
+      if (!field) return item;
+      const { [field]: _dropped, ...rest } = item;
+      return rest;
+    },
+  },
+  {
+    name: 'missing-array',
+    description: 'items lose their first array field (e.g. an assistant without its tools)',
+    caughtBy: 'response.fields-present',
+    appliesTo: withField(isArray),
+    item: (item, _route, instance) => {
+      const field = fieldWhere(instance, isArray);
+      if (!field) return item;
+      const { [field]: _dropped, ...rest } = item;
+      return rest;
+    },
   },
   {
     name: 'wrong-type',
-    description: 'verified is serialised as the string "true"/"false"',
+    description: 'a boolean field is serialised as the string "true"/"false"',
     caughtBy: 'response.schema',
-    session: (s) => ({ ...s, verified: String(s.verified) }),
+    appliesTo: withField(isBoolean),
+    item: edit(isBoolean, (v) => String(v)),
   },
   {
-    name: 'lowercase-sid-prefix',
-    description: 'account_sid starts with "ac" instead of "AC"',
+    name: 'wrong-id-prefix',
+    description: 'a prefixed id or SID (AC…, aia_asst_…) comes with its prefix lower- or upper-cased wrongly',
     caughtBy: 'response.schema',
-    session: (s) => ({ ...s, account_sid: s.account_sid.replace(/^AC/, 'ac') }),
+    appliesTo: withField(isPrefixedId),
+    item: edit(isPrefixedId, (v, s) => {
+      const prefix = prefixOf(s) ?? '';
+      const swapped = prefix === prefix.toLowerCase() ? prefix.toUpperCase() : prefix.toLowerCase();
+      return typeof v === 'string' ? swapped + v.slice(prefix.length) : v;
+    }),
   },
   {
     name: 'non-iso-date',
-    description: 'date_updated in RFC 2822 ("Mon, 01 Jan 2024 00:00:00 +0000") as the 2010 API does',
+    description: 'a date-time in RFC 2822 ("Mon, 01 Jan 2024 00:00:00 +0000") as the 2010 API does',
     caughtBy: 'response.schema',
-    session: (s) => ({ ...s, date_updated: new Date(s.date_updated).toUTCString().replace('GMT', '+0000') }),
+    appliesTo: withField(isDateTime),
+    item: edit(isDateTime, (v) => (typeof v === 'string' ? new Date(v).toUTCString().replace('GMT', '+0000') : v)),
+  },
+  {
+    name: 'above-maximum',
+    description: 'a bounded field goes past its maximum (a number one above, a string one character too long)',
+    caughtBy: 'response.schema',
+    appliesTo: withField(hasMaximum),
+    item: edit(hasMaximum, (v, s) =>
+      typeof s.maximum === 'number' ? s.maximum + 1 : `${String(v)}${'x'.repeat(Math.max(1, (s.maxLength ?? 0) - String(v).length + 1))}`,
+    ),
   },
   {
     name: 'wrong-meta-key',
     description: 'meta.key is "key" (as in the docs example), so clients find no items',
     caughtBy: 'list.meta-key',
+    appliesTo: isList,
     page: (p) => ({ ...p, meta: { ...p.meta, key: 'key' } }),
+  },
+  {
+    name: 'renamed-items-key',
+    description: 'the items array is renamed to "items" (meta.key follows), breaking clients generated from the spec',
+    caughtBy: 'list.meta-key',
+    appliesTo: isList,
+    page: (p, key) => {
+      const { [key]: items, meta, ...rest } = p;
+      return { ...rest, items, meta: { ...meta, key: 'items' } } as ListPage;
+    },
   },
   {
     name: 'page-size-not-echoed',
     description: 'meta.page_size is always 50 whatever PageSize was asked for',
     caughtBy: 'list.page-size',
+    appliesTo: hasPageSize,
     page: (p) => ({ ...p, meta: { ...p.meta, page_size: 50 } }),
   },
   {
     name: 'items-beyond-page-size',
-    description: 'every page carries one item more than PageSize',
+    description: 'every page but the last carries one item more than PageSize',
     caughtBy: 'list.page-size',
+    appliesTo: hasPageSize,
     extraItems: 1,
   },
   {
     name: 'relative-next-page-url',
-    description: 'next_page_url is a relative path ("/v1/Sessions?…")',
+    description: 'next_page_url is a relative path ("/v1/…?…")',
     caughtBy: 'list.page-urls',
-    page: (p) => ({
-      ...p,
-      meta: { ...p.meta, next_page_url: relative(p.meta.next_page_url) },
-    }),
+    appliesTo: isList,
+    page: (p) => ({ ...p, meta: { ...p.meta, next_page_url: relative(p.meta.next_page_url) } }),
   },
   {
     name: 'url-other-host',
     description: 'meta.url names an internal host instead of the public one',
     caughtBy: 'list.page-urls',
+    appliesTo: isList,
     page: (p) => ({
       ...p,
       meta: { ...p.meta, url: String(p.meta.url).replace(/^https?:\/\/[^/]+/, 'http://internal-lb.invalid') },
@@ -119,121 +206,142 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'fetch-list-mismatch',
-    description: 'a fetched session shows another identity than its list entry (stale cache)',
+    description: 'a fetched item shows another value than its list entry (stale cache)',
     caughtBy: 'fetch.matches-list',
-    session: (s, route) => (route === 'fetch' ? { ...s, identity: `${s.identity}_stale` } : s),
+    appliesTo: (op, instance) => op.kind === 'instance' && op.pairsWith !== undefined && instance.properties !== undefined,
+    item: (item, route, instance) => {
+      if (route !== 'fetch') return item;
+      const field = fieldWhere(
+        instance,
+        (s, name) => types(s).includes('string') && !s.pattern && !s.format && !s.enum && name in item,
+      );
+      return field ? { ...item, [field]: `${String(item[field])}_stale` } : item;
+    },
   },
   {
     name: 'html-404',
     description: 'an unknown id gets a proxy HTML 404 page instead of a Twilio error body',
     caughtBy: 'fetch.unknown-id',
+    appliesTo: (op) => op.pathParams.length > 0,
     respond: (r, route) =>
       route === 'not-found'
-        ? {
-            status: 404,
-            headers: { 'content-type': 'text/html' },
-            body: '<html><body><h1>404 Not Found</h1></body></html>',
-          }
+        ? { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>404 Not Found</h1></body></html>' }
         : r,
   },
   {
-    name: 'page-size-1001-accepted',
-    description: 'PageSize above 1000 is served instead of rejected',
+    name: 'page-size-above-max-accepted',
+    description: 'PageSize above the maximum (1001) is served instead of rejected',
     caughtBy: 'list.page-size-bounds',
-    acceptsPageSize: (n) => n >= 1,
+    appliesTo: hasPageSize,
+    acceptsPageSize: (n, b) => n >= b.min,
   },
   {
-    name: 'page-size-0-accepted',
-    description: 'PageSize 0 is served (as an empty page) instead of rejected',
+    name: 'page-size-below-min-accepted',
+    description: 'PageSize below the minimum (0) is served (as an empty page) instead of rejected',
     caughtBy: 'list.page-size-bounds',
-    acceptsPageSize: (n) => n >= 0 && n <= 1000,
+    appliesTo: hasPageSize,
+    acceptsPageSize: (n, b) => n >= b.min - 1 && n <= b.max,
   },
   {
     name: 'no-auth',
     description: 'requests without credentials are served (401 not enforced)',
     caughtBy: 'auth.required',
+    appliesTo: always,
     skipsAuth: true,
   },
   {
     name: 'wrong-content-type',
     description: 'JSON bodies are sent as text/plain',
     caughtBy: 'response.content-type',
+    appliesTo: always,
     respond: (r) => ({ ...r, headers: { ...r.headers, 'content-type': 'text/plain; charset=utf-8' } }),
   },
   {
     name: 'truncated-json',
-    description: 'the list body is cut off mid-document (a proxy buffer limit)',
+    description: 'the body is cut off mid-document (a proxy buffer limit)',
     caughtBy: 'response.json',
+    appliesTo: always,
     respond: (r, route) =>
-      route === 'list' ? { ...r, body: r.body.slice(0, Math.floor(r.body.length / 2)) } : r,
+      route === 'list' || route === 'fetch' ? { ...r, body: r.body.slice(0, Math.floor(r.body.length / 2)) } : r,
   },
   {
-    name: 'list-202',
-    description: 'the list answers 202 Accepted instead of 200',
+    name: 'status-202',
+    description: 'the operation answers 202 Accepted instead of 200',
     caughtBy: 'response.status',
-    respond: (r, route) => (route === 'list' ? { ...r, status: 202 } : r),
+    appliesTo: always,
+    respond: (r, route) => (route === 'list' || route === 'fetch' ? { ...r, status: 202 } : r),
   },
   {
     name: 'duplicate-across-pages',
     description: 'each next page starts one item early, repeating the last item of the page before',
     caughtBy: 'pagination.chaining',
+    appliesTo: hasPageSize,
     window: (w) => ({ ...w, next: w.next === null ? null : w.next - 1 }),
   },
   {
     name: 'lost-across-pages',
     description: 'each next page starts one item late, skipping an item',
     caughtBy: 'pagination.chaining',
+    appliesTo: hasPageSize,
     window: (w) => ({ ...w, next: w.next === null || w.next + 1 >= w.count ? w.next : w.next + 1 }),
   },
   {
     name: 'next-page-loop',
     description: 'the third page links back to the second (a cursor bug)',
     caughtBy: 'pagination.chaining',
+    appliesTo: hasPageSize,
     window: (w) => (w.page === 2 && w.next !== null ? { ...w, next: w.pageSize, nextPage: 1 } : w),
   },
   {
     name: 'next-on-last-page',
     description: 'the last page still has a next_page_url (to an empty page)',
     caughtBy: 'pagination.chaining',
+    appliesTo: hasPageSize,
     window: (w) => (w.next === null && w.offset < w.count ? { ...w, next: w.count } : w),
   },
   {
     name: 'page-counter-stuck',
     description: 'meta.page is 0 on every page',
     caughtBy: 'pagination.chaining',
+    appliesTo: hasPageSize,
     page: (p) => ({ ...p, meta: { ...p.meta, page: 0 } }),
   },
   {
     name: 'first-page-url-changes',
     description: 'first_page_url carries the current page’s PageToken',
     caughtBy: 'pagination.chaining',
+    appliesTo: hasPageSize,
     page: (p) => ({ ...p, meta: { ...p.meta, first_page_url: String(p.meta.url) } }),
   },
   {
     name: 'previous-url-wrong',
     description: 'previous_page_url leads two pages back instead of one',
     caughtBy: 'pagination.chaining',
+    appliesTo: hasPageSize,
     window: (w) => ({ ...w, previous: w.previous === null ? null : Math.max(0, w.offset - 2 * w.pageSize) }),
   },
   {
     name: 'last-page-500',
     description: 'the last page of a multi-page list answers 500',
     caughtBy: 'pagination.chaining',
+    appliesTo: hasPageSize,
     window: (w) => (w.next === null && w.offset > 0 ? { ...w, status: 500 } : w),
   },
   {
     name: 'tampered-token-accepted',
     description: 'PageTokens are not verified: an edited token serves whatever page it names',
     caughtBy: 'pagination.page-token-opaque',
+    appliesTo: hasPageSize,
     acceptsTamperedTokens: true,
   },
   // Transport-level faults: what networks, proxies and overloaded providers do.
   {
     name: 'reset-mid-body',
-    description: 'list responses are cut off: the connection closes halfway through the body',
+    description: 'responses are cut off: the connection closes halfway through the body',
     caughtBy: 'transport.network',
+    appliesTo: always,
     raw: (route, res, r) => {
-      if (route !== 'list') return false;
+      if (route !== 'list' && route !== 'fetch') return false;
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(r.body) });
       res.write(r.body.slice(0, Math.floor(r.body.length / 2)), () => res.socket?.destroy());
       return true;
@@ -241,10 +349,11 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'never-ending-body',
-    description: 'list responses send headers and part of the body, then nothing, forever',
+    description: 'responses send headers and part of the body, then nothing, forever',
     caughtBy: 'transport.timeout',
+    appliesTo: always,
     raw: (route, res, r) => {
-      if (route !== 'list') return false;
+      if (route !== 'list' && route !== 'fetch') return false;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write(r.body.slice(0, 20));
       return true;
@@ -252,21 +361,19 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'proxy-502-html',
-    description: 'a proxy answers the list with an HTML 502 Bad Gateway page',
+    description: 'a proxy answers with an HTML 502 Bad Gateway page',
     caughtBy: 'response.status',
+    appliesTo: always,
     respond: (r, route) =>
-      route === 'list'
-        ? {
-            status: 502,
-            headers: { 'content-type': 'text/html' },
-            body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
-          }
+      route === 'list' || route === 'fetch'
+        ? { status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }
         : r,
   },
   {
     name: 'proxy-503-html',
     description: 'a proxy answers every request with an HTML 503 page and no Retry-After',
     caughtBy: 'transport.rate-limited',
+    appliesTo: always,
     respond: () => ({
       status: 503,
       headers: { 'content-type': 'text/html' },
@@ -277,48 +384,42 @@ export const FAULTS: readonly Fault[] = [
     name: 'rate-limited',
     description: 'every request gets 429 with Retry-After: 1',
     caughtBy: 'transport.rate-limited',
+    appliesTo: always,
     respond: () => ({
       status: 429,
       headers: { 'content-type': 'application/json', 'retry-after': '1' },
-      body: JSON.stringify({
-        code: 20429,
-        message: 'Too Many Requests',
-        more_info: 'https://www.twilio.com/docs/errors/20429',
-        status: 429,
-      }),
+      body: twilioError(429, 20429, 'Too Many Requests'),
     }),
   },
   {
     name: 'rate-limited-no-retry-after',
     description: 'every request gets 429 without Retry-After',
     caughtBy: 'transport.rate-limited',
+    appliesTo: always,
     respond: () => ({
       status: 429,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        code: 20429,
-        message: 'Too Many Requests',
-        more_info: 'https://www.twilio.com/docs/errors/20429',
-        status: 429,
-      }),
+      body: twilioError(429, 20429, 'Too Many Requests'),
     }),
   },
   {
     name: 'huge-body',
-    description: 'list responses carry 8 MB of padding',
+    description: 'responses carry 8 MB of padding',
     caughtBy: 'transport.too-large',
+    appliesTo: always,
     respond: (r, route) =>
-      route === 'list'
+      route === 'list' || route === 'fetch'
         ? { ...r, body: `${r.body.slice(0, -1)},"padding":"${'x'.repeat(8 * 1024 * 1024)}"}` }
         : r,
   },
   {
     name: 'invalid-utf8',
-    description: 'list bodies carry bytes that are not UTF-8 (a Latin-1 identity)',
+    description: 'bodies carry bytes that are not UTF-8 (a Latin-1 character)',
     caughtBy: 'response.encoding',
+    appliesTo: always,
     raw: (route, res, r) => {
-      if (route !== 'list') return false;
-      const body = Buffer.from(r.body.replace(/"identity":"user_/, '"identity":"us\u00ffer_'), 'latin1');
+      if (route !== 'list' && route !== 'fetch') return false;
+      const body = Buffer.concat([Buffer.from(r.body.slice(0, -1)), Buffer.from(',"x":"\xff"}', 'latin1')]);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
       res.end(body);
       return true;
@@ -326,9 +427,10 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'content-type-lies',
-    description: 'the list says application/json but sends an HTML error page with status 200',
+    description: 'says application/json but sends an HTML error page with status 200',
     caughtBy: 'response.json',
-    respond: (r, route) => (route === 'list' ? { ...r, body: '<html><body>Oops</body></html>' } : r),
+    appliesTo: always,
+    respond: (r, route) => (route === 'list' || route === 'fetch' ? { ...r, body: '<html><body>Oops</body></html>' } : r),
   },
 ];
 
@@ -338,4 +440,15 @@ function relative(url: unknown): unknown {
 
 export function faultNamed(name: string): Fault | undefined {
   return FAULTS.find((f) => f.name === name);
+}
+
+/** A fault switched on, for every operation it applies to or for one (`name@OperationId`). */
+export interface ActiveFault {
+  fault: Fault;
+  operation?: string;
+}
+
+export function parseFaultSpec(spec: string): { name: string; operation?: string } {
+  const [name = '', operation] = spec.split('@');
+  return operation ? { name, operation } : { name };
 }

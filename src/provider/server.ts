@@ -1,23 +1,29 @@
-// The local reference provider: the Sessions API as documented, on a real HTTP server bound to
-// 127.0.0.1. Deterministic seeded data, signed PageTokens, `meta` as Twilio builds it, Twilio
-// error bodies for 400/401/404, and optionally one named fault.
+// The local reference provider: every GET operation of the model, as documented, on a real HTTP
+// server bound to 127.0.0.1. Seeded data generated from the resolved contract, nested items
+// consistent with their parents, signed PageTokens, `meta` as Twilio builds it, Twilio error bodies
+// for 400/401/404, and optionally one named fault on one or every operation.
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_PAGE_SIZE } from '../derive/twilio-conventions';
-import type { Fault, ListPage, PageWindow, ProviderResponse, Route } from './faults';
+import type { JsonSchema } from '../model/json-schema';
+import { type Operation, pathMatcher, queryParams } from '../model/operation';
+import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
+import type { Contract } from '../schemas/contract';
+import { generate, hashInt, ItemStore } from './data';
+import type { ActiveFault, ListPage, PageWindow, ProviderResponse, Route } from './faults';
 import { PageTokens } from './page-token';
-import { defaultAccountSid, indexOfId, sessionAt } from './sessions-data';
 
 export interface ProviderOptions {
-  sessions?: number;
+  contract: Contract;
+  /** Items of each top-level list. */
+  items?: number;
+  /** Items of each nested list under a parent that has children (one parent in four has none). */
+  nestedItems?: number;
   seed?: number;
   port?: number;
-  fault?: Fault;
+  fault?: ActiveFault;
   /** When set, only these credentials are accepted; otherwise any well-formed Basic pair is. */
   credentials?: { username: string; password: string };
-  /** Account the sessions belong to (defaults to one derived from the seed). */
-  accountSid?: string;
 }
 
 /** What the commands that start their own provider log in with: not a secret, never a real account. */
@@ -29,22 +35,82 @@ export const LOCAL_PROVIDER_CREDENTIALS = {
 export interface RunningProvider {
   url: string;
   port: number;
-  accountSid: string;
-  /** Changes how many sessions it serves (provider states in pact verification). */
-  setSessionCount(count: number): void;
+  /** Sets how many items a list serves (under every parent, for a nested list). */
+  setCount(operationId: string, count: number): void;
+  /** Back to the seeded sizes. */
+  resetCounts(): void;
   close(): Promise<void>;
 }
 
-const LIST_PATH = '/v1/Sessions';
-const ITEMS_KEY = 'sessions';
-const MAX_PAGE_SIZE = 1000;
+interface Resolved {
+  op: Operation;
+  values: Record<string, string>;
+}
 
-export async function startProvider(options: ProviderOptions = {}): Promise<RunningProvider> {
-  let count = options.sessions ?? 120;
+const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+const singular = (s: string) => s.replace(/ies$/, 'y').replace(/s$/, '');
+
+export async function startProvider(options: ProviderOptions): Promise<RunningProvider> {
+  const { contract } = options;
+  const ops = contract.operations;
+  const byId = new Map(ops.map((o) => [o.id, o]));
   const seed = options.seed ?? 1;
-  const fault = options.fault;
-  const accountSid = options.accountSid ?? options.credentials?.username ?? defaultAccountSid(seed);
+  const topItems = options.items ?? 30;
+  const nestedItems = options.nestedItems ?? 5;
+  const overrides = new Map<string, number>();
   const tokens = new PageTokens(`reference-provider:${seed}`);
+  const matchers = ops.map((op) => ({ op, re: pathMatcher(op.path) }));
+  const merged = new Map(ops.map((op) => [op.id, contract.merged(op)]));
+  const instanceOf = (op: Operation): JsonSchema =>
+    (op.kind === 'list' ? merged.get(op.id)?.properties?.[op.itemsKey ?? '']?.items : merged.get(op.id)) ?? {};
+  const fault = options.fault;
+  const faulty = (op: Operation) =>
+    fault !== undefined &&
+    (fault.operation === undefined || fault.operation === op.id) &&
+    fault.fault.appliesTo(op, instanceOf(op));
+
+  const stores = new Map<string, ItemStore>();
+  const parentKey = (op: Operation, values: Record<string, string>) =>
+    op.pathParams.map((p) => `${p.name}=${values[p.name] ?? ''}`).join('&');
+  /** Fields a nested item takes from its parent: <parent>_id, or the path parameter in snake_case. */
+  const inherited = (op: Operation, values: Record<string, string>): Record<string, string> => {
+    const props = instanceOf(op).properties ?? {};
+    const out: Record<string, string> = {};
+    for (const p of op.pathParams) {
+      const parent = p.from ? byId.get(p.from.operation) : undefined;
+      const value = values[p.name];
+      if (!parent || value === undefined) continue;
+      const candidates = [snake(p.name), `${singular(snake(parent.resource))}_${p.from?.field ?? 'id'}`];
+      const field = candidates.find((c) => c !== op.idField && props[c] && fits(props[c] as JsonSchema, value));
+      if (field) out[field] = value;
+    }
+    return out;
+  };
+  const storeFor = (op: Operation, values: Record<string, string>): ItemStore => {
+    const key = `${op.id}?${parentKey(op, values)}`;
+    let store = stores.get(key);
+    if (!store) {
+      store = new ItemStore(op, instanceOf(op), parentKey(op, values), seed, inherited(op, values));
+      stores.set(key, store);
+    }
+    return store;
+  };
+  const countOf = (op: Operation, values: Record<string, string>): number => {
+    const set = overrides.get(op.id);
+    if (set !== undefined) return set;
+    if (op.pathParams.length === 0) return topItems;
+    return hashInt(seed, parentKey(op, values)) % 4 === 0 ? 0 : nestedItems;
+  };
+
+  /** Every path parameter names an existing item of the list that supplies it. */
+  const exists = (op: Operation, values: Record<string, string>): boolean =>
+    op.pathParams.every((p) => {
+      const list = p.from ? byId.get(p.from.operation) : undefined;
+      if (!list) return true;
+      if (!exists(list, values)) return false;
+      const value = values[p.name];
+      return value !== undefined && storeFor(list, values).indexOf(value, countOf(list, values)) !== undefined;
+    });
 
   const json = (status: number, body: unknown): ProviderResponse => ({
     status,
@@ -60,106 +126,159 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const [user, pass] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    if (options.credentials)
-      return user === options.credentials.username && pass === options.credentials.password;
+    if (options.credentials) return user === options.credentials.username && pass === options.credentials.password;
     return /^(AC|SK)[0-9a-fA-F]{32}$/.test(user) && pass.length > 0;
   };
 
-  const session = (index: number, route: 'fetch' | 'list') => {
-    const s = sessionAt(seed, index, accountSid);
-    return fault?.session ? fault.session(s, route) : s;
-  };
+  const bend = (op: Operation, item: Record<string, unknown>, route: 'fetch' | 'list') =>
+    faulty(op) && fault?.fault.item ? fault.fault.item(item, route, instanceOf(op)) : item;
 
-  const list = (url: URL, base: string): [ProviderResponse, Route] => {
-    const q = url.searchParams;
-    const pageSizeRaw = q.get('PageSize');
-    const pageSize =
-      pageSizeRaw === null
-        ? DEFAULT_PAGE_SIZE
-        : /^-?\d+$/.test(pageSizeRaw)
-          ? Number(pageSizeRaw)
-          : Number.NaN;
-    const accepts = fault?.acceptsPageSize ?? ((n: number) => n >= 1 && n <= MAX_PAGE_SIZE);
-    if (!Number.isInteger(pageSize) || !accepts(pageSize)) {
-      return [
-        error(400, 20001, `Invalid PageSize: must be an integer from 1 to ${MAX_PAGE_SIZE}`),
-        'bad-request',
-      ];
+  const instance = ({ op, values }: Resolved): ProviderResponse => {
+    const list = op.pairsWith ? byId.get(op.pairsWith) : undefined;
+    const last = op.pathParams.at(-1);
+    const schema = instanceOf(op);
+    let body = {
+      ...(generate(schema, hashInt(seed, op.id, parentKey(op, values)), 'item') as Record<string, unknown>),
+      ...inherited(op, values),
+    };
+    if (list && last) {
+      // The fetch of a listed item: the list entry's fields, plus what only the fetch documents.
+      const store = storeFor(list, values);
+      const k = store.indexOf(values[last.name] ?? '', countOf(list, values));
+      if (k === undefined) return notFound(op);
+      const entry = store.itemAt(k);
+      const fields = Object.keys(schema.properties ?? {});
+      body = Object.fromEntries(fields.map((f) => [f, Object.hasOwn(entry, f) ? entry[f] : body[f]]));
     }
-    const pageRaw = q.get('Page');
+    return json(200, bend(op, body, 'fetch'));
+  };
+  const notFound = (op: Operation) => error(404, 20404, `The requested resource ${op.path} was not found`);
+
+  const list = ({ op, values }: Resolved, url: URL, base: string): [ProviderResponse, Route] => {
+    const q = url.searchParams;
+    const params = queryParams(op);
+    const sizeSchema = params.PageSize;
+    const bounds = {
+      min: typeof sizeSchema?.minimum === 'number' ? sizeSchema.minimum : 1,
+      max: typeof sizeSchema?.maximum === 'number' ? sizeSchema.maximum : 1000,
+    };
+    const pageSizeRaw = sizeSchema ? q.get('PageSize') : null;
+    const pageSize =
+      pageSizeRaw === null ? DEFAULT_PAGE_SIZE : /^-?\d+$/.test(pageSizeRaw) ? Number(pageSizeRaw) : Number.NaN;
+    const bent = faulty(op) ? fault?.fault : undefined;
+    const accepts = bent?.acceptsPageSize ?? ((n: number) => n >= bounds.min && n <= bounds.max);
+    if (!Number.isInteger(pageSize) || !accepts(pageSize, bounds))
+      return [error(400, 20001, `Invalid PageSize: must be an integer from ${bounds.min} to ${bounds.max}`), 'bad-request'];
+    const hasPage = params.Page !== undefined;
+    const pageRaw = hasPage ? q.get('Page') : null;
     const page = pageRaw === null ? 0 : /^\d+$/.test(pageRaw) ? Number(pageRaw) : Number.NaN;
-    if (!Number.isSafeInteger(page))
-      return [error(400, 20001, 'Invalid Page: must be an integer ≥ 0'), 'bad-request'];
+    if (!Number.isSafeInteger(page)) return [error(400, 20001, 'Invalid Page: must be an integer ≥ 0'), 'bad-request'];
     const tokenRaw = q.get('PageToken');
+    const store = storeFor(op, values);
+    const scope = `${op.id}?${parentKey(op, values)}`;
     let offset = page * pageSize;
+    let index = page;
     if (tokenRaw !== null) {
-      const state = fault?.acceptsTamperedTokens
-        ? tokens.decodeUnverified(tokenRaw)
-        : tokens.verify(tokenRaw);
+      const state = bent?.acceptsTamperedTokens ? tokens.decodeUnverified(tokenRaw) : tokens.verify(tokenRaw, scope);
       if (!state) return [error(400, 20001, 'Invalid PageToken'), 'bad-request'];
       offset = state.offset;
+      index = state.page ?? page;
     }
+    const count = countOf(op, values);
     const end = Math.min(count, offset + pageSize);
     let w: PageWindow = {
       count,
       pageSize,
-      page,
+      page: index,
       offset,
       end,
       next: end < count ? end : null,
-      previous: page > 0 && offset > 0 ? Math.max(0, offset - pageSize) : null,
-      nextPage: page + 1,
+      previous: index > 0 && offset > 0 ? Math.max(0, offset - pageSize) : null,
+      nextPage: index + 1,
       status: 200,
     };
-    if (fault?.window) w = fault.window(w);
+    if (bent?.window) w = bent.window(w);
     if (w.status !== 200) return [error(w.status, 20500, 'Internal Server Error'), 'list'];
-    const extra = end < count ? (fault?.extraItems ?? 0) : 0;
+    const extra = end < count ? (bent?.extraItems ?? 0) : 0;
     const items = [];
-    for (let i = offset; i < Math.min(count, end + extra); i++) items.push(session(i, 'list'));
-    const pageUrl = (p: number, token?: string) =>
-      `${base}${LIST_PATH}?PageSize=${pageSize}&Page=${p}${token ? `&PageToken=${token}` : ''}`;
+    for (let i = offset; i < Math.min(count, end + extra); i++) items.push(bend(op, store.itemAt(i), 'list'));
+    const path = url.pathname;
+    const pageUrl = (p: number, token?: string) => {
+      const u = new URLSearchParams();
+      if (sizeSchema) u.set('PageSize', String(pageSize));
+      if (hasPage) u.set('Page', String(p));
+      if (token) u.set('PageToken', token);
+      const s = u.toString();
+      return `${base}${path}${s ? `?${s}` : ''}`;
+    };
+    const key = op.itemsKey ?? 'items';
     let body: ListPage = {
       meta: {
         first_page_url: pageUrl(0),
-        key: ITEMS_KEY,
-        next_page_url: w.next === null ? null : pageUrl(w.nextPage, tokens.sign({ offset: w.next })),
-        page,
+        key,
+        next_page_url: w.next === null ? null : pageUrl(w.nextPage, tokens.sign({ offset: w.next, page: w.nextPage }, scope)),
+        page: index,
         page_size: pageSize,
         previous_page_url:
-          w.previous === null ? null : pageUrl(page - 1, tokens.sign({ offset: w.previous })),
-        url: pageUrl(page, tokenRaw ?? undefined),
+          w.previous === null ? null : pageUrl(index - 1, tokens.sign({ offset: w.previous, page: index - 1 }, scope)),
+        url: pageUrl(index, tokenRaw ?? undefined),
       },
-      [ITEMS_KEY]: items,
+      [key]: items,
     };
-    if (fault?.page) body = fault.page(body);
+    if (bent?.page) body = bent.page(body, key);
     // Twilio puts the items first, then meta.
-    return [json(200, { [ITEMS_KEY]: body[ITEMS_KEY], meta: body.meta }), 'list'];
+    const { meta, ...rest } = body;
+    return [json(200, { ...rest, meta }), 'list'];
   };
 
-  const route = (req: IncomingMessage): [ProviderResponse, Route] => {
+  const resolve = (pathname: string): Resolved | undefined => {
+    for (const { op, re } of matchers) {
+      const m = re.exec(pathname);
+      if (!m) continue;
+      const values: Record<string, string> = {};
+      op.pathParams.forEach((p, k) => {
+        values[p.name] = decodeURIComponent(m[k + 1] ?? '');
+      });
+      return { op, values };
+    }
+    return undefined;
+  };
+
+  const route = (req: IncomingMessage): [ProviderResponse, Route, Operation | undefined] => {
     const base = `http://${req.headers.host ?? '127.0.0.1'}`;
-    const url = new URL(req.url ?? '/', base);
-    if (req.method !== 'GET') return [error(405, 20004, 'Method not allowed'), 'bad-request'];
-    if (!fault?.skipsAuth && !authorised(req)) {
-      return [error(401, 20003, 'Authentication Error - invalid username'), 'unauthorized'];
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', base);
+    } catch {
+      return [error(400, 20001, 'Malformed request'), 'bad-request', undefined];
     }
-    if (url.pathname === LIST_PATH) return list(url, base);
-    const m = /^\/v1\/Sessions\/([^/]+)$/.exec(url.pathname);
-    if (m?.[1]) {
-      const index = indexOfId(decodeURIComponent(m[1]), count);
-      if (index !== undefined) return [json(200, session(index, 'fetch')), 'fetch'];
+    const found = resolve(url.pathname);
+    if (req.method !== 'GET') return [error(405, 20004, 'Method not allowed'), 'bad-request', found?.op];
+    const skipsAuth = found && faulty(found.op) && fault?.fault.skipsAuth;
+    if (!skipsAuth && !authorised(req)) return [error(401, 20003, 'Authentication Error - invalid username'), 'unauthorized', found?.op];
+    if (!found) return [error(404, 20404, `The requested resource ${url.pathname} was not found`), 'not-found', undefined];
+    if (!exists(found.op, found.values)) return [notFound(found.op), 'not-found', found.op];
+    if (found.op.kind === 'list') {
+      const [r, kind] = list(found, url, base);
+      return [r, kind, found.op];
     }
-    return [error(404, 20404, `The requested resource ${url.pathname} was not found`), 'not-found'];
+    const r = instance(found);
+    return [r, r.status === 200 ? 'fetch' : 'not-found', found.op];
   };
 
   const server: Server = createServer((req, res) => {
-    let [response, kind] = route(req);
-    if (fault?.respond) response = fault.respond(response, kind);
-    if (fault?.raw?.(kind, res, response)) return;
-    res.writeHead(response.status, {
-      ...response.headers,
-      'content-length': Buffer.byteLength(response.body),
-    });
+    let response: ProviderResponse;
+    let kind: Route;
+    let op: Operation | undefined;
+    try {
+      [response, kind, op] = route(req);
+    } catch (e) {
+      [response, kind] = [error(500, 20500, `Internal Server Error: ${(e as Error).message}`), 'bad-request'];
+    }
+    const bent = op && faulty(op) ? fault?.fault : undefined;
+    if (bent?.respond) response = bent.respond(response, kind);
+    if (bent?.raw?.(kind, res, response)) return;
+    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
     res.end(response.body);
   });
   server.keepAliveTimeout = 1000;
@@ -171,14 +290,24 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Runn
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    accountSid,
-    setSessionCount: (n: number) => {
-      count = n;
+    setCount: (operationId: string, n: number) => {
+      overrides.set(operationId, n);
     },
+    resetCounts: () => overrides.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function fits(schema: JsonSchema, value: string): boolean {
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (!types.includes('string')) return false;
+  try {
+    return !schema.pattern || new RegExp(schema.pattern).test(value);
+  } catch {
+    return false;
+  }
 }

@@ -2,12 +2,12 @@
 // (temporary files, then renamed) so a report is never half-written.
 
 import { join } from 'node:path';
-import type { BaselineEntry } from '../baseline';
-import type { CheckResult, RunResult } from '../checks/runner';
-import type { JsonSchema } from '../derive/json-schema';
+import type { ObservedOperation } from '../drift/infer';
 import type { ObservedDrift } from '../drift/observed';
-import { bySeverity, type Finding, isBlocking } from '../findings';
+import { bySeverity, type Finding, isBlocking } from '../finding';
+import type { BaselineEntry } from '../findings/baseline';
 import { stableJson, writeFilesAtomic } from '../fs-atomic';
+import type { RuleResult, RunResult } from '../run/run';
 import { conformanceHtml } from './html';
 import { junitXml } from './junit';
 
@@ -19,8 +19,13 @@ export interface ConformanceReport {
   runs: Array<{
     target: string;
     durationMs: number;
+    /** Requests the checks made, requests the pagination properties made, and how many were in flight at once. */
+    requestCount: number;
+    paginationRequests: number;
+    concurrency: number;
     requests: Array<{
       scenario: string;
+      operation: string;
       method: string;
       url: string;
       authenticated: boolean;
@@ -29,11 +34,11 @@ export interface ConformanceReport {
       attempts: number;
       durationMs: number;
     }>;
-    results: Array<Omit<CheckResult, 'findings'> & { findings: number }>;
+    results: Array<Omit<RuleResult, 'findings'> & { findings: number }>;
   }>;
   findings: Finding[];
-  /** What the traffic showed, per target (input for `npm run drift -- --from conformance.json`). */
-  observed?: { resource: JsonSchema; meta?: JsonSchema; statuses: Record<string, string[]> };
+  /** What the traffic showed, per operation (input for `npm run drift -- --to conformance.json`). */
+  observed: ObservedOperation[];
   drift: ObservedDrift[];
   baseline: { file: string; stale: BaselineEntry[]; expired: BaselineEntry[] };
   summary: { errors: number; warnings: number; info: number; accepted: number; blocking: number };
@@ -51,20 +56,25 @@ export function buildReport(
     stale: BaselineEntry[];
     expired: BaselineEntry[];
     drift: ObservedDrift[];
-    observed?: ConformanceReport['observed'];
+    observed: ObservedOperation[];
+    concurrency: number;
   },
 ): ConformanceReport {
   const sorted = [...findings].sort(bySeverity);
   return {
-    tool: { name: 'twilio-assistants-sessions-conformance', version: meta.version, node: process.version },
+    tool: { name: 'twilio-assistants-v1-conformance', version: meta.version, node: process.version },
     contract: meta.contract,
     startedAt: meta.startedAt,
     durationMs: meta.durationMs,
     runs: runs.map((r) => ({
       target: r.target,
       durationMs: r.durationMs,
+      requestCount: r.requests,
+      paginationRequests: r.paginationRequests,
+      concurrency: meta.concurrency,
       requests: r.observations.map((o) => ({
         scenario: o.scenario,
+        operation: `${o.op.method} ${o.op.path}`,
         method: o.exchange.request.method,
         url: o.exchange.request.url,
         authenticated: o.exchange.request.authenticated,
@@ -76,7 +86,7 @@ export function buildReport(
       results: r.results.map(({ findings: f, ...rest }) => ({ ...rest, findings: f.length })),
     })),
     findings: sorted,
-    ...(meta.observed ? { observed: meta.observed } : {}),
+    observed: meta.observed,
     drift: meta.drift,
     baseline: { file: meta.baselineFile, stale: meta.stale, expired: meta.expired },
     summary: {

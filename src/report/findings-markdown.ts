@@ -1,6 +1,6 @@
 // Findings → Markdown, fit for a pull-request comment or a file next to the JSON.
 
-import { bySeverity, type Finding } from '../findings';
+import { bySeverity, type Finding } from '../finding';
 
 const ICON = { error: '✖ error', warning: '⚠ warning', info: 'ℹ info' } as const;
 
@@ -15,15 +15,15 @@ export function findingsMarkdown(title: string, findings: readonly Finding[]): s
           .map(([k, v]) => `${k}: \`${v}\``)
           .join('<br>')
       : '';
-    return `| ${ICON[f.severity]} | \`${f.check}\` | ${cell(where)} | ${cell(f.message)} | ${sources} |`;
+    return `| ${ICON[f.severity]} | \`${f.rule}\` | ${cell(where)} | ${cell(f.source)} | ${cell(f.message)} | ${sources} |`;
   });
   return [
     `# ${title}`,
     '',
     `${findings.length} findings: ${counts.join(', ')}.`,
     '',
-    '| severity | check | where | finding | sources |',
-    '|---|---|---|---|---|',
+    '| severity | rule | where | source | finding | sources |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');
@@ -34,5 +34,5 @@ const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\
 /** One line per finding for a terminal. */
 export function findingLine(f: Finding): string {
   const where = [f.operation, f.pointer].filter(Boolean).join(' ');
-  return `${f.severity.padEnd(7)} ${f.check}${where ? ` [${where}]` : ''}: ${f.message}`;
+  return `${f.severity.padEnd(7)} ${f.rule}${where ? ` [${where}]` : ''}: ${f.message}`;
 }

@@ -1,10 +1,11 @@
 // conformance.html: a page a person reads. Summary, a check × operation table per target, and each
 // finding with its request, expected, actual and a curl line to reproduce it.
 
-import type { RunResult } from '../checks/runner';
-import { type Finding, isBlocking } from '../findings';
+import { type Finding, isBlocking } from '../finding';
+import { levelOf } from '../rules/drift-table';
+import { curlFor } from '../rules/curl';
+import type { RunResult } from '../run/run';
 import type { ConformanceReport } from './conformance-report';
-import { curlFor } from './curl';
 import { esc } from './junit';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d2230;max-width:1200px}
@@ -13,7 +14,7 @@ td,th{border:1px solid #dde;padding:.3rem .6rem;text-align:left;vertical-align:t
 .passed{background:#e5f6e8}.failed{background:#fde5e5}.not-run{background:#f1f1f1;color:#666}.accepted{background:#fff6d8}
 .error{color:#b00020;font-weight:600}.warning{color:#8a5a00;font-weight:600}.info{color:#2a5db0}
 .cards{display:flex;gap:1rem}.card{border:1px solid #dde;border-radius:6px;padding:.6rem 1rem}.card b{font-size:1.4rem;display:block}
-pre{background:#f6f7fb;padding:.4rem .6rem;overflow-x:auto;margin:.2rem 0}details{margin:.4rem 0}`;
+  .cat{background:#eef;border-radius:3px;padding:0 .3rem;font-size:.85em}pre{background:#f6f7fb;padding:.4rem .6rem;overflow-x:auto;margin:.2rem 0}details{margin:.4rem 0}`;
 
 export function conformanceHtml(report: ConformanceReport, runs: readonly RunResult[]): string {
   const s = report.summary;
@@ -22,23 +23,30 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
     : '<p>PASSED: no blocking error</p>';
   const sections = runs.map((run) => {
     const ops = [...new Set(run.results.map((r) => r.operation))];
-    const checks = [...new Set(run.results.map((r) => r.check))];
-    const rows = checks.map((check) => {
-      const cells = ops.map((op) => {
-        const r = run.results.find((x) => x.check === check && x.operation === op);
-        if (!r) return '<td class="not-run">n/a</td>';
-        const fs = report.findings.filter(
-          (f) => f.target === run.target && f.check === check && f.operation === op,
-        );
-        const cls = r?.outcome === 'failed' && !fs.some(isBlocking) ? 'accepted' : (r?.outcome ?? 'not-run');
-        const label = cls === 'accepted' ? 'accepted' : (r?.outcome ?? 'not-run');
-        return `<td class="${cls}" title="${esc(r?.reason ?? '')}">${label}${fs.length ? ` (${fs.length})` : ''}</td>`;
+    // One table per resource (the first static path segment): rule × operation.
+    const resources = new Map<string, string[]>();
+    for (const op of ops) {
+      const resource = op.split(' ')[1]?.split('/').filter(Boolean)[1] ?? op;
+      resources.set(resource, [...(resources.get(resource) ?? []), op]);
+    }
+    const tables = [...resources].map(([resource, columns]) => {
+      const rules = [...new Set(run.results.filter((r) => columns.includes(r.operation)).map((r) => r.rule))];
+      const rows = rules.map((rule) => {
+        const cells = columns.map((op) => {
+          const r = run.results.find((x) => x.rule === rule && x.operation === op);
+          if (!r) return '<td class="not-run">n/a</td>';
+          const fs = report.findings.filter((f) => f.target === run.target && f.rule === rule && f.operation === op);
+          const cls = r.outcome === 'failed' && !fs.some(isBlocking) ? 'accepted' : r.outcome;
+          return `<td class="${cls}" title="${esc(r.reason ?? '')}">${cls}${fs.length ? ` (${fs.length})` : ''}</td>`;
+        });
+        return `<tr><th>${esc(rule)}</th>${cells.join('')}</tr>`;
       });
-      return `<tr><th>${esc(check)}</th>${cells.join('')}</tr>`;
+      return `<h3>${esc(resource)}</h3><table><tr><th>rule</th>${columns.map((o) => `<th>${esc(o)}</th>`).join('')}</tr>${rows.join('')}</table>`;
     });
     const findings = report.findings.filter((f) => f.target === run.target).map(findingBlock);
-    return `<h2>Target ${esc(run.target)}</h2><p>${run.observations.length} requests, ${run.durationMs} ms</p>
-<table><tr><th>check</th>${ops.map((o) => `<th>${esc(o)}</th>`).join('')}</tr>${rows.join('')}</table>
+    const summary = report.runs.find((r) => r.target === run.target);
+    return `<h2>Target ${esc(run.target)}</h2><p>${summary?.requestCount ?? run.observations.length} requests for the checks, ${summary?.paginationRequests ?? 0} for the pagination properties, concurrency ${summary?.concurrency ?? 1}, ${run.durationMs} ms</p>
+${tables.join('\n')}
 <h3>Findings</h3>${findings.join('') || '<p>None.</p>'}`;
   });
   const stale = report.baseline.stale.length
@@ -46,23 +54,23 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
     : '';
   const drift = report.drift
     .map((d) => {
-      const rows = d.changes.map(
+      const rows = d.findings.map(
         (c) =>
-          `<tr><td class="${c.class === 'breaking' ? 'failed' : c.class === 'info' ? 'not-run' : 'passed'}">${esc(c.class)}</td><td>${esc(c.operation)}</td><td><code>${esc(c.field)}</code></td><td>${esc(c.change)}</td><td>${esc(c.reason)}</td></tr>`,
+          `<tr><td class="${levelOf(c) === 'breaking' ? 'failed' : levelOf(c) === 'info' ? 'not-run' : 'passed'}">${esc(levelOf(c))}</td><td>${esc(c.operation)}</td><td><code>${esc(c.pointer ?? '')}</code></td><td><code>${esc(c.rule)}</code></td><td>${esc(c.message)}</td></tr>`,
       );
-      return `<h3>${esc(d.target)}: ${d.objects} sessions seen</h3>
-<p>Undocumented fields: ${d.undocumented.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'} · documented, never seen: ${d.neverSeen.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'} · formats seen: ${
-        Object.entries(d.formatsSeen)
-          .map(([f, x]) => `<code>${esc(f)}</code> ${esc(x)}`)
-          .join(', ') || 'none'
-      } · statuses: ${Object.entries(d.statuses)
-        .map(([op, s]) => `${esc(op)} ${esc(s.join(', '))}`)
-        .join('; ')}</p>
-${rows.length ? `<table><tr><th>class</th><th>operation</th><th>field</th><th>change</th><th>why</th></tr>${rows.join('')}</table>` : ''}`;
+      const ops = d.operations
+        .map(
+          (o) =>
+            `<tr><td>${esc(o.operation)}</td><td>${o.objects}</td><td>${o.undocumented.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'}</td><td>${o.neverSeen.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'}</td><td>${esc(o.statuses.join(', '))}</td></tr>`,
+        )
+        .join('');
+      return `<h3>${esc(d.target)}</h3>
+<table><tr><th>operation</th><th>items seen</th><th>undocumented fields</th><th>documented, never seen</th><th>statuses</th></tr>${ops}</table>
+${rows.length ? `<table><tr><th>class</th><th>operation</th><th>where</th><th>rule</th><th>why</th></tr>${rows.join('')}</table>` : '<p>No drift against the resolved contract.</p>'}`;
     })
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sessions conformance report</title><style>${CSS}</style></head><body>
-<h1>Twilio Assistants v1 Sessions — conformance</h1>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Twilio Assistants v1 conformance report</title><style>${CSS}</style></head><body>
+<h1>Twilio Assistants v1 — conformance</h1>
 <p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
 ${verdict}
 <div class="cards"><div class="card"><b>${s.blocking}</b>blocking</div><div class="card"><b>${s.errors}</b>errors</div><div class="card"><b>${s.warnings}</b>warnings</div><div class="card"><b>${s.accepted}</b>accepted</div><div class="card"><b>${s.info}</b>info</div></div>
@@ -87,5 +95,5 @@ function findingBlock(f: Finding): string {
       ? `<div>Reproduce:<pre>${esc(curlFor(f.request, f.request.authenticated !== false))}</pre></div>`
       : '',
   ].join('');
-  return `<details${isBlocking(f) ? ' open' : ''}><summary><span class="${f.severity}">${f.severity}</span> <code>${esc(f.check)}</code> ${esc(f.operation ?? '')} — ${esc(f.message)}${accepted}</summary>${detail}</details>`;
+  return `<details${isBlocking(f) ? ' open' : ''}><summary><span class="${f.severity}">${f.severity}</span> <span class="cat">${esc(f.category)}</span> <code>${esc(f.rule)}</code> ${esc(f.operation)} — ${esc(f.message)} <i>(source: ${esc(f.source)})</i>${accepted}</summary>${detail}</details>`;
 }

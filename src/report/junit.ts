@@ -1,15 +1,15 @@
-// JUnit XML: one test case per target × check × operation, so CI shows each. Accepted findings
-// pass with their reason in system-out; checks that could not run are skipped with why.
+// JUnit XML: one test case per target × rule × operation, so CI shows each. Accepted findings
+// pass with their reason in system-out; rules that could not run are skipped with why.
 
-import type { RunResult } from '../checks/runner';
-import { isBlocking } from '../findings';
+import { isBlocking } from '../finding';
+import type { RunResult } from '../run/run';
 import type { ConformanceReport } from './conformance-report';
 
 export function junitXml(report: ConformanceReport, runs: readonly RunResult[]): string {
   const suites = runs.map((run) => {
     const cases = run.results.map((r) => {
       const findings = report.findings.filter(
-        (f) => f.target === run.target && f.check === r.check && f.operation === r.operation,
+        (f) => f.target === run.target && f.rule === r.rule && f.operation === r.operation,
       );
       const blocking = findings.filter(isBlocking);
       const notes = findings
@@ -18,14 +18,14 @@ export function junitXml(report: ConformanceReport, runs: readonly RunResult[]):
       let body = '';
       if (r.outcome === 'not-run') body = `<skipped message="${esc(r.reason ?? 'not run')}"/>`;
       else if (blocking.length) {
-        body = `<failure message="${esc(blocking[0]?.message ?? '')}" type="${esc(r.check)}">${esc(blocking.map((f) => `${f.request?.method ?? ''} ${f.request?.url ?? ''}\n${f.message}`).join('\n\n'))}</failure>`;
+        body = `<failure message="${esc(blocking[0]?.message ?? '')}" type="${esc(r.rule)}">${esc(blocking.map((f) => `${f.request?.method ?? ''} ${f.request?.url ?? ''}\n${f.message}`).join('\n\n'))}</failure>`;
       }
       if (notes.length) body += `<system-out>${esc(notes.join('\n'))}</system-out>`;
-      return `    <testcase classname="${esc(`${run.target}.${r.check}`)}" name="${esc(r.operation)}">${body}</testcase>`;
+      return `    <testcase classname="${esc(`${run.target}.${r.rule}`)}" name="${esc(r.operation)}">${body}</testcase>`;
     });
     const failures = run.results.filter((r) =>
       report.findings.some(
-        (f) => f.target === run.target && f.check === r.check && f.operation === r.operation && isBlocking(f),
+        (f) => f.target === run.target && f.rule === r.rule && f.operation === r.operation && isBlocking(f),
       ),
     ).length;
     const skipped = run.results.filter((r) => r.outcome === 'not-run').length;
@@ -34,10 +34,13 @@ export function junitXml(report: ConformanceReport, runs: readonly RunResult[]):
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="conformance">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-// XML 1.0 forbids most control characters even when escaped; they are dropped.
+// XML 1.0 forbids most control characters even when escaped, U+FFFE/U+FFFF and lone surrogates;
+// they are dropped, so the file is well-formed whatever a provider sent.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(CONTROL_CHARACTERS, '');
+  return String(s)
+    .replace(FORBIDDEN, '')
+    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

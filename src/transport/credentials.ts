@@ -1,7 +1,7 @@
 // Live credentials from the environment, checked for shape before anything is sent. Messages name
 // the variable, never its value.
 
-import { TWILIO_ASSISTANTS_ORIGIN } from '../derive/twilio-conventions';
+import { TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
 import { UsageError } from '../errors';
 import type { Credentials } from './http';
 

@@ -2,7 +2,7 @@
 // timeout per request, bounded jittered backoff on 429/503 honouring Retry-After. Credentials go
 // only to the base URL's origin and never into an Exchange, so nothing downstream can leak them.
 
-import type { ScrubbedRequest } from '../findings';
+import type { ScrubbedRequest } from '../finding';
 
 export interface Credentials {
   username: string;
@@ -24,7 +24,8 @@ export type TransportErrorKind =
   | 'deadline'
   | 'too-large'
   | 'not-recorded'
-  | 'refused';
+  | 'refused'
+  | 'unreachable';
 
 export interface Exchange {
   request: ScrubbedRequest & { authenticated: boolean };
@@ -48,6 +49,15 @@ export interface TransportOptions {
   maxBodyBytes?: number;
   /** Epoch ms after which nothing more is sent: the whole run's deadline. */
   deadline?: number;
+  /** Consecutive failures (network, timeout, rate limiting that outlived the retries) after which the rest is not sent. */
+  maxConsecutiveFailures?: number;
+}
+
+/** Shared by a transport and every copy made with withBudget: one provider, one verdict on whether it is reachable. */
+interface Health {
+  consecutiveFailures: number;
+  /** Why nothing more is sent, once the provider is judged unreachable or rate-limited. */
+  stopped?: string;
 }
 
 /** Marks a replayed response that no cassette interaction matched (set by cassette replay). */
@@ -75,7 +85,10 @@ export class HttpTransport {
   readonly budget: number;
   private sent = 0;
 
-  constructor(private readonly options: TransportOptions) {
+  constructor(
+    private readonly options: TransportOptions,
+    private readonly health: Health = { consecutiveFailures: 0 },
+  ) {
     this.target = options.target;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.budget = options.budget ?? Number.POSITIVE_INFINITY;
@@ -83,7 +96,7 @@ export class HttpTransport {
 
   /** The same target with its own request budget (the pagination properties have a larger one). */
   withBudget(budget: number): HttpTransport {
-    return new HttpTransport({ ...this.options, budget });
+    return new HttpTransport({ ...this.options, budget }, this.health);
   }
 
   get requestsSent(): number {
@@ -99,9 +112,19 @@ export class HttpTransport {
   }
 
   async get(pathOrUrl: string, opts: { authenticate?: boolean } = {}): Promise<Exchange> {
-    const url = new URL(pathOrUrl, `${this.baseUrl}/`).toString();
-    const sameOrigin = new URL(url).origin === new URL(this.baseUrl).origin;
     const authenticate = (opts.authenticate ?? true) && this.options.credentials !== undefined;
+    let url: string;
+    try {
+      url = new URL(pathOrUrl, `${this.baseUrl}/`).toString();
+    } catch {
+      return {
+        request: { method: 'GET', url: String(pathOrUrl).slice(0, 500), authenticated: authenticate },
+        attempts: 0,
+        durationMs: 0,
+        error: { kind: 'refused', message: `not sent: ${JSON.stringify(String(pathOrUrl).slice(0, 200))} is not a URL` },
+      };
+    }
+    const sameOrigin = new URL(url).origin === new URL(this.baseUrl).origin;
     const exchange: Exchange = {
       request: { method: 'GET', url, authenticated: authenticate },
       attempts: 0,
@@ -109,6 +132,10 @@ export class HttpTransport {
     };
     if (!sameOrigin) {
       exchange.error = { kind: 'refused', message: `not sent: ${url} is not on ${this.baseUrl}` };
+      return exchange;
+    }
+    if (this.health.stopped) {
+      exchange.error = { kind: 'unreachable', message: `not sent: ${this.health.stopped}` };
       return exchange;
     }
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -140,10 +167,30 @@ export class HttpTransport {
       }
       exchange.response = result.response;
       if (!RETRYABLE.has(result.response.status) || exchange.attempts > maxRetries) break;
-      await sleep(this.retryWait(result.response, exchange.attempts));
+      const wait = this.retryWait(result.response, exchange.attempts);
+      if (wait === undefined) {
+        // Retry-After beyond the cap: waiting it out would stall the run; nothing more is sent.
+        this.health.stopped = `rate-limited: Retry-After ${result.response.headers['retry-after']} is beyond the ${this.options.maxRetryWaitMs ?? 5000} ms cap`;
+        break;
+      }
+      await sleep(wait);
     }
     exchange.durationMs = Math.round(performance.now() - started);
+    this.judgeHealth(exchange);
     return exchange;
+  }
+
+  /** Consecutive failures trip the breaker: the remaining requests are skipped and reported, not each waited out. */
+  private judgeHealth(exchange: Exchange): void {
+    const kind = exchange.error?.kind;
+    const status = exchange.response?.status;
+    const failed = kind === 'network' || kind === 'timeout' || (!kind && (status === 429 || status === 503) && exchange.attempts > 1);
+    if (kind === 'deadline' || kind === 'budget' || kind === 'not-recorded' || kind === 'refused' || kind === 'unreachable') return;
+    this.health.consecutiveFailures = failed ? this.health.consecutiveFailures + 1 : 0;
+    const max = this.options.maxConsecutiveFailures ?? 5;
+    if (failed && this.health.consecutiveFailures >= max && !this.health.stopped) {
+      this.health.stopped = `the provider failed ${max} requests in a row (last: ${exchange.error?.message ?? `status ${status}`})`;
+    }
   }
 
   private async once(url: string, headers: Record<string, string>) {
@@ -182,14 +229,15 @@ export class HttpTransport {
     }
   }
 
-  /** Retry-After (seconds or HTTP date) when given, else exponential backoff; jittered and bounded. */
-  private retryWait(response: HttpResponse, attempt: number): number {
+  /** Retry-After (seconds or HTTP date) when given, else exponential backoff; jittered and bounded. Undefined: Retry-After is beyond the cap. */
+  private retryWait(response: HttpResponse, attempt: number): number | undefined {
     const cap = this.options.maxRetryWaitMs ?? 5_000;
     const header = response.headers['retry-after'];
     let wait = 2 ** (attempt - 1) * 250;
     if (header !== undefined) {
       const seconds = Number(header);
       wait = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+      if (Number.isFinite(wait) && wait > cap) return undefined;
     }
     const jitter = 1 + Math.random() * 0.2;
     return Math.max(0, Math.min(cap, wait * jitter));

@@ -4,9 +4,9 @@
 
 import '../polyfills';
 import nock from 'nock';
-import type { DocsPage } from '../derive/docs-page';
-import { resourceOperations } from '../derive/docs-schemas';
-import { TWILIO_ASSISTANTS_ORIGIN } from '../derive/twilio-conventions';
+import { isRecord } from '../json';
+import { type ApiModel, fillPath } from '../model/operation';
+import { TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
 import type { Cassette, Interaction } from './cassette';
 
 const REDACTED_ACCOUNT = `AC${'0'.repeat(32)}`;
@@ -91,31 +91,34 @@ function headerObject(raw: NockDefinition['rawHeaders']): Record<string, string>
   return out;
 }
 
-/** A cassette of the docs page's own example outputs, each under its operation's path. */
-export function cassetteFromDocs(page: DocsPage): Cassette {
-  const ops = resourceOperations(page.operations);
+/** A cassette of the docs pages' own example outputs, each under its operation's path. */
+export function cassetteFromDocs(model: ApiModel): Cassette {
   const interactions: Interaction[] = [];
-  const lines: number[] = [];
-  for (const op of [ops.fetch, ops.list]) {
-    for (const example of op?.examples ?? []) {
-      let path = op?.path ?? '/';
-      const param = /\{([^}]+)\}/.exec(path)?.[1];
-      if (param) {
-        const value = (example.value as Record<string, unknown> | null)?.[param];
-        if (typeof value !== 'string') continue;
-        path = path.replace(`{${param}}`, encodeURIComponent(value));
-      }
-      lines.push(example.line);
+  const where: string[] = [];
+  for (const op of model.operations) {
+    for (const example of op.examples ?? []) {
+      const values: Record<string, string> = {};
+      const sample = isRecord(example.value) ? example.value : {};
+      const item = op.itemsKey && Array.isArray(sample[op.itemsKey]) ? (sample[op.itemsKey] as unknown[])[0] : sample;
+      op.pathParams.forEach((p, k) => {
+        // The instance's own id names the last parameter of a fetch; a parent's id, a field named after it.
+        const fields = [snake(p.name), p.name, ...(op.kind === 'instance' && k === op.pathParams.length - 1 ? ['id', 'sid'] : [])];
+        const found = fields.map((f) => (isRecord(item) ? item[f] : undefined)).find((v) => typeof v === 'string');
+        values[p.name] = typeof found === 'string' ? found : 'example';
+      });
+      where.push(`${example.file}:${example.line}`);
       interactions.push({
-        request: { method: 'GET', path, authenticated: true },
+        request: { method: 'GET', path: fillPath(op.path, values), authenticated: true },
         response: { status: 200, headers: { 'content-type': 'application/json' }, body: example.value },
       });
     }
   }
   return {
-    label: `docs examples (${page.file} lines ${lines.join(', ')})`,
+    label: `docs examples (${where.join(', ')})`,
     source: 'docs-example',
     origin: TWILIO_ASSISTANTS_ORIGIN,
     interactions,
   };
 }
+
+const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, loadBaseline, updatedBaseline } from '../../src/baseline';
 import type { Finding } from '../../src/findings';
-import { PROJECT_ROOT } from '../../src/sources';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 import { loadCassette, loadCassettes } from '../../src/transport/cassette';
 
 const dir = mkdtempSync(join(tmpdir(), 'cassettes-'));

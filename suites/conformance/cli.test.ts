@@ -6,7 +6,7 @@ import { CHECKS } from '../../src/checks/registry';
 import { PAGINATION_PROPERTIES } from '../../src/pagination/properties';
 import { faultNamed } from '../../src/provider/faults';
 import { startProvider } from '../../src/provider/server';
-import { PROJECT_ROOT } from '../../src/sources';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 import { runCli } from '../support/fixtures';
 
 const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));

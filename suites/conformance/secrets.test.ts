@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startProvider } from '../../src/provider/server';
-import { PROJECT_ROOT } from '../../src/sources';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 import { runCli } from '../support/fixtures';
 
 const CANARY = `canary-${'7e1f'.repeat(6)}`;

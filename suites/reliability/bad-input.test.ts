@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/sources';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 import { runCli } from '../support/fixtures';
 
 function schemasCopy(edit: (dir: string) => void): string {

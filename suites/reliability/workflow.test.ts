@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/sources';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 import { runCli } from '../support/fixtures';
 
 const FILE = join(PROJECT_ROOT, '.github/workflows/contract.yml');

@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DocsPage, parseDocsPage } from '../../src/derive/docs-page';
-import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../../src/sources';
+import { type DocsPage, parseDocsPage } from '../../src/sources/docs-page';
+import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../../src/sources/paths';
 
 export const FIXTURES = join(PROJECT_ROOT, 'suites/fixtures');
 
@@ -13,7 +13,7 @@ export function fixturePage(name: string): DocsPage {
   return parseDocsPage(readFileSync(file, 'utf8'), file);
 }
 
-export const realSources = sourcePaths();
+export const realSources = sourcePaths({}, { ...process.env, TWILIO_DOCS_PAGE: '' });
 /** Why suites that need ../shared/sources are skipped, or undefined when it is there. */
 export const sourcesMissing = missingSourceReason(realSources);
 export const needsSources = (title: string): string =>
@@ -28,15 +28,11 @@ export interface CliResult {
 /** Runs `tsx src/cli/<command>.ts args…` the way `npm run <command> -- args…` does. */
 export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli', `${command}.ts`), ...args],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli', `${command}.ts`), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

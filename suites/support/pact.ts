@@ -1,72 +1,123 @@
-// What the consumer suites share: the pact names, where pact files go, and the session shape the
-// consumer relies on, written with matchers (shapes and formats, not example values).
+// What the consumer suites share: the pact's names and files, the real twilio-node client reaching
+// any operation of the model, example bodies generated from the contract, and matchers from the
+// resolved contract (shapes and formats, never example values).
 
 import { join } from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
-import { PROJECT_ROOT } from '../../src/sources';
+import twilio from 'twilio';
+import { isRecord } from '../../src/json';
+import type { JsonSchema } from '../../src/model/json-schema';
+import { fillPath, ModelIndex, type Operation, queryParams } from '../../src/model/operation';
+import { matcherFor } from '../../src/pact/matchers';
+import { CONSUMER, PACT_FILE, PROVIDER } from '../../src/pact/verify';
+import { generate } from '../../src/provider/data';
+import { Contract } from '../../src/schemas/contract';
+import { PROJECT_ROOT } from '../../src/sources/paths';
+import { HostSwappingClient } from '../../src/targets/twilio-client';
 
-const { regex, datetime, boolean, string, integer, eachLike, nullValue, equal } = MatchersV3;
-
-export const CONSUMER = 'twilio-node-sessions-consumer';
-export const PROVIDER = 'twilio-assistants-v1-sessions';
-export const PACT_FILE = `${CONSUMER}-${PROVIDER}.json`;
+export { CONSUMER, PACT_FILE, PROVIDER };
 /** The consumer suites write here; a test compares it with the committed contracts/ file. */
 export const GENERATED_DIR = join(PROJECT_ROOT, 'reports/pact');
 export const COMMITTED_DIR = join(PROJECT_ROOT, 'contracts');
+export const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
+export const index = new ModelIndex(contract.model);
+export const credentials = { accountSid: `AC${'0'.repeat(32)}`, authToken: 'consumer-test-token' };
 
 export const newPact = () =>
-  new PactV4({
-    consumer: CONSUMER,
-    provider: PROVIDER,
-    dir: GENERATED_DIR,
-    logLevel: 'warn',
-    host: '127.0.0.1',
+  new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: GENERATED_DIR, logLevel: 'warn', host: '127.0.0.1' });
+
+const EXAMPLE_ORIGIN = 'https://assistants.twilio.com';
+const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const instanceOf = (op: Operation, schema: JsonSchema | undefined): JsonSchema | undefined =>
+  op.kind === 'list' ? schema?.properties?.[op.itemsKey ?? '']?.items : schema;
+
+/** An example instance of an operation, generated from the contract (deterministic). */
+export function exampleInstance(op: Operation, k = 0): Record<string, unknown> {
+  const value = generate(instanceOf(op, contract.merged(op)) ?? {}, 1000 + k, 'item');
+  return isRecord(value) ? value : {};
+}
+
+/** Example path values: each parameter an example id of the list that supplies it. */
+export function examplePath(op: Operation, unknownLast = false): { path: string; values: Record<string, string> } {
+  const values: Record<string, string> = {};
+  op.pathParams.forEach((p, k) => {
+    const list = p.from ? index.get(p.from.operation) : undefined;
+    const id = list && p.from ? exampleInstance(list)[p.from.field] : undefined;
+    values[p.name] = unknownLast && k === op.pathParams.length - 1 ? 'conformance-unknown-id' : String(id ?? `example-${p.name}`);
   });
+  return { path: fillPath(op.path, values), values };
+}
 
-export const EXAMPLE_ID = 'sess_00000000d2963604';
-const ISO = "yyyy-MM-dd'T'HH:mm:ss'Z'";
-const URL_OF_LIST = '^https?://[^/]+/v1/Sessions\\?.+$';
+/** A list page as Twilio builds it, with `count` example items. */
+export function examplePage(op: Operation, path: string, o: { count: number; page: number; next: string | null; previous: string | null; query: string }) {
+  const items = Array.from({ length: o.count }, (_, k) => exampleInstance(op, k));
+  const url = `${EXAMPLE_ORIGIN}${path}`;
+  return {
+    [op.itemsKey ?? 'items']: items,
+    meta: {
+      first_page_url: `${url}?${o.query.replace(/&?PageToken=[^&]*/, '').replace(/Page=\d+/, 'Page=0')}`,
+      key: op.itemsKey ?? 'items',
+      next_page_url: o.next,
+      page: o.page,
+      page_size: 2,
+      previous_page_url: o.previous,
+      url: `${url}?${o.query}`,
+    },
+  };
+}
 
-export const sessionShape = (id: unknown = string(EXAMPLE_ID)) => ({
-  id,
-  account_sid: regex('^AC[0-9a-fA-F]{32}$', 'AC0123456789abcdef0123456789abcdef'),
-  assistant_id: regex('^aia_asst_.+$', 'aia_asst_6e7825d2-9636-04a1-49b6-7e51c4b9d0f1'),
-  verified: boolean(true),
-  identity: string('user_6e7825'),
-  date_created: datetime(ISO, '2024-01-01T07:51:20Z'),
-  date_updated: datetime(ISO, '2024-01-01T10:30:13Z'),
-});
-
-export const pageMeta = (o: {
-  page: number;
-  pageSize: number;
-  next: string | null;
-  previous: string | null;
-  url: string;
-}) => ({
-  first_page_url: regex(
-    URL_OF_LIST,
-    `https://assistants.twilio.com/v1/Sessions?PageSize=${o.pageSize}&Page=0`,
-  ),
-  key: equal('sessions'),
-  next_page_url: o.next === null ? nullValue() : regex(URL_OF_LIST, o.next),
-  page: integer(o.page),
-  page_size: integer(o.pageSize),
-  previous_page_url: o.previous === null ? nullValue() : regex(URL_OF_LIST, o.previous),
-  url: regex(URL_OF_LIST, o.url),
-});
-
-export const listPage = (meta: ReturnType<typeof pageMeta>, min = 1) => ({
-  sessions: eachLike(sessionShape(), min),
-  meta,
-});
+/** The body matchers: from the resolved contract, with meta.key pinned (twilio-node reads payload[meta.key]). */
+export function bodyMatcher(op: Operation, example: unknown): unknown {
+  const m = matcherFor(contract.resolved(op), example) as Record<string, unknown>;
+  if (op.kind === 'list' && isRecord(m.meta)) m.meta = { ...m.meta, key: MatchersV3.equal(op.itemsKey ?? 'items') };
+  return m;
+}
 
 export const twilioError = (status: number, code: number) => ({
-  code: integer(code),
-  message: string('explanation'),
-  more_info: regex(
-    '^https://www\\.twilio\\.com/docs/errors/\\d+$',
-    `https://www.twilio.com/docs/errors/${code}`,
-  ),
-  status: equal(status),
+  code: MatchersV3.integer(code),
+  message: MatchersV3.string('explanation'),
+  more_info: MatchersV3.regex('^https://www\\.twilio\\.com/docs/errors/\\d+$', `https://www.twilio.com/docs/errors/${code}`),
+  status: MatchersV3.equal(status),
 });
+
+/** The query parameters a list takes, for provider-state injection of the next page's query. */
+export const takesPage = (op: Operation): boolean => queryParams(op).Page !== undefined;
+
+// twilio-node's resources are untyped here: the accessor is found from the path, not from code.
+// biome-ignore lint/suspicious/noExplicitAny: walking twilio-node's generated resource tree
+type Node = any;
+
+/**
+ * The real twilio-node (5.x) accessor for an operation, found from its path: each static segment is
+ * a property (the spec's x-twilio.mountName for the last one, else the segment in lowerCamelCase),
+ * each parameter a call; a singleton instance (…/Status) is called once more for its context.
+ */
+export function twilioAccessor(target: string, op: Operation, values: Record<string, string>) {
+  const httpClient = new HostSwappingClient(target);
+  const client = twilio(credentials.accountSid, credentials.authToken, { httpClient });
+  const segments = op.path.split('/').filter(Boolean).slice(1);
+  const lastStatic = segments.map((s) => !s.startsWith('{')).lastIndexOf(true);
+  let node: Node = client.assistants.v1;
+  segments.forEach((segment, k) => {
+    const param = /^\{(.+)\}$/.exec(segment)?.[1];
+    if (param) node = node(values[param]);
+    else node = node[k === lastStatic && op.mountName ? op.mountName : lowerFirst(segment)];
+  });
+  if (op.kind === 'instance' && lastStatic === segments.length - 1 && typeof node === 'function') node = node();
+  return { node, httpClient };
+}
+
+/** What the application gets: every scalar field twilio-node maps carries the example's value (dates parsed). */
+export function mappedFieldProblems(instance: Record<string, unknown>, example: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [field, value] of Object.entries(example)) {
+    const key = camel(field);
+    if (!(key in instance) || (typeof value === 'object' && value !== null)) continue;
+    const got = instance[key];
+    const want = got instanceof Date && typeof value === 'string' ? new Date(value).getTime() : value;
+    const have = got instanceof Date ? got.getTime() : got;
+    if (JSON.stringify(have) !== JSON.stringify(want)) out.push(`${key}: ${JSON.stringify(have)} ≠ ${JSON.stringify(want)}`);
+  }
+  return out;
+}

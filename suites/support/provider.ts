@@ -1,34 +1,40 @@
-// Runs the conformance checks against an in-process reference provider, for the suites.
+// Runs the conformance rules against an in-process reference provider, for the suites: the same
+// run assembly the command uses (src/run/job.ts).
 
 import { join } from 'node:path';
-import { CHECKS } from '../../src/checks/registry';
-import { type RunResult, runConformance } from '../../src/checks/runner';
-import { Contract } from '../../src/contract/contract';
-import { faultNamed } from '../../src/provider/faults';
-import { startProvider } from '../../src/provider/server';
-import { PROJECT_ROOT } from '../../src/sources';
-import { HttpTransport } from '../../src/transport/http';
+import { runJob } from '../../src/run/job';
+import type { RunResult } from '../../src/run/run';
+import { Contract } from '../../src/schemas/contract';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 
 export const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
 export const LOCAL_CREDENTIALS = { username: `AC${'ab'.repeat(16)}`, password: 'suite-token' };
 
-export async function runAgainstProvider(fault?: string, sessions = 12): Promise<RunResult> {
-  const f = fault ? faultNamed(fault) : undefined;
-  if (fault && !f) throw new Error(`no fault ${fault}`);
-  const provider = await startProvider({
-    sessions,
-    credentials: LOCAL_CREDENTIALS,
-    ...(f ? { fault: f } : {}),
+export interface LocalRun {
+  /** `name` or `name@OperationId`. */
+  fault?: string;
+  operations?: string[];
+  pagination?: boolean;
+  paginationRuns?: number;
+  items?: number;
+  contract?: Contract;
+  timeoutMs?: number;
+}
+
+export async function runAgainstProvider(o: LocalRun = {}): Promise<RunResult> {
+  const [run] = await runJob({
+    target: 'local',
+    contract: o.contract ?? contract,
+    recordingsDir: '',
+    items: o.items ?? 12,
+    seed: 1,
+    timeoutMs: o.timeoutMs ?? 5000,
+    ...(o.fault ? { fault: o.fault } : {}),
+    ...(o.operations ? { operations: o.operations } : {}),
+    pagination: o.pagination ?? false,
+    paginationRuns: o.paginationRuns ?? 5,
+    paginationSeed: 20261124,
   });
-  try {
-    const transport = new HttpTransport({
-      target: 'local',
-      baseUrl: provider.url,
-      credentials: LOCAL_CREDENTIALS,
-      timeoutMs: 5000,
-    });
-    return await runConformance(transport, contract, CHECKS);
-  } finally {
-    await provider.close();
-  }
+  if (!run) throw new Error('no run');
+  return run;
 }

@@ -1,0 +1,113 @@
+// Every drift source as the same thing, a DriftSide (per operation: instance schema, list meta,
+// query and path parameters, statuses), whatever it was read from: a docs page, an OpenAPI spec, a
+// folder of derived schemas (the resolved contract), a recordings folder or a conformance.json.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { UsageError } from '../errors';
+import { isRecord } from '../json';
+import { buildModel } from '../model/build';
+import type { JsonSchema } from '../model/json-schema';
+import { operationLabel, pathMatcher, pathShape } from '../model/operation';
+import type { DriftSide } from '../rules/drift-table';
+import { Contract, type ContractMode } from '../schemas/contract';
+import { MODEL_FILE } from '../schemas/files';
+import { parseDocsPage } from '../sources/docs-page';
+import { loadCassettes } from '../transport/cassette';
+import { type ObservedOperation, observeExchanges } from './infer';
+
+const conventionalOnly = (s: JsonSchema | undefined): boolean => {
+  const src = s?.['x-source'];
+  const all = Array.isArray(src) ? src : src ? [src] : [];
+  return all.length > 0 && all.every((p) => p.source === 'twilio-convention');
+};
+
+/** A contract's operations as a drift side: every schema resolved constraint by constraint. */
+export function contractSide(contract: Contract, label: string, kind: DriftSide['kind'] = 'schemas'): DriftSide {
+  return {
+    label,
+    kind,
+    operations: contract.operations.map((op) => {
+      const response = contract.resolved(op);
+      const instance = op.kind === 'list' ? response?.properties?.[op.itemsKey ?? '']?.items : response;
+      const metas = contract.originsFor(op).map((o) => op.schemas[o]?.response?.properties?.meta);
+      const meta = response?.properties?.meta;
+      const query = contract.resolved(op, 'query');
+      const path = contract.resolved(op, 'path');
+      const statuses = op.schemas.openapi?.statuses ?? op.schemas.docs?.statuses;
+      return {
+        key: pathShape(op.path),
+        label: operationLabel(op),
+        ...(instance ? { instance } : {}),
+        ...(meta ? { meta, metaConventional: metas.every((m) => !m || conventionalOnly(m)) } : {}),
+        ...(query ? { query } : {}),
+        ...(path ? { path } : {}),
+        ...(statuses ? { statuses } : {}),
+      };
+    }),
+  };
+}
+
+/** Loads any drift source; recordings are mapped to operations by the model in `schemasDir`. */
+export function loadSide(path: string, schemasDir: string): DriftSide {
+  if (!existsSync(path)) throw new UsageError(`${path}: not found`);
+  const label = basename(path);
+  if (statSync(path).isDirectory()) {
+    if (existsSync(join(path, MODEL_FILE))) return contractSide(Contract.load(path, 'both'), label);
+    return fromCassettes(path, label, schemasDir);
+  }
+  const text = readFileSync(path, 'utf8');
+  if (text.trimStart().startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`${path}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+    }
+    if (isRecord(doc) && typeof doc.openapi === 'string')
+      return contractSide(new Contract(buildModel({ spec: doc, specFile: path }), 'spec'), label, 'openapi');
+    if (isRecord(doc) && Array.isArray(doc.runs) && Array.isArray(doc.observed))
+      return trafficSide(label, doc.observed as ObservedOperation[]);
+    throw new UsageError(`${path}: JSON that is neither an OpenAPI document nor a conformance.json with observations`);
+  }
+  const page = parseDocsPage(text, path);
+  return contractSide(new Contract(buildModel({ pages: [page] }), 'docs' as ContractMode), label, 'docs');
+}
+
+function fromCassettes(dir: string, label: string, schemasDir: string): DriftSide {
+  const contract = Contract.load(schemasDir, 'both');
+  const matchers = contract.operations.map((op) => ({ op, re: pathMatcher(op.path) }));
+  const exchanges = loadCassettes(dir).flatMap((c) =>
+    c.interactions.flatMap(({ request, response }) => {
+      const p = request.path.split('?')[0] ?? '';
+      const op = matchers.find((m) => m.re.test(p))?.op;
+      if (!op) return [];
+      return [
+        {
+          operation: operationLabel(op),
+          path: op.path,
+          ...(op.itemsKey ? { itemsKey: op.itemsKey } : {}),
+          kind: op.kind,
+          status: response.status,
+          json: response.body,
+        },
+      ];
+    }),
+  );
+  return trafficSide(label, observeExchanges(exchanges));
+}
+
+export function trafficSide(label: string, observed: readonly ObservedOperation[]): DriftSide {
+  return {
+    label,
+    kind: 'traffic',
+    operations: observed.map((o) => ({
+      key: pathShape(o.path),
+      label: o.operation,
+      instance: o.instance,
+      ...(o.meta ? { meta: o.meta } : {}),
+      statuses: o.statuses,
+    })),
+  };
+}
+

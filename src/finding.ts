@@ -1,0 +1,52 @@
+// The one shape every rule reports in: response and list checks, scenarios, pagination properties,
+// triangulation and drift. Findings stay data until src/report renders them.
+
+export type Severity = 'error' | 'warning' | 'info';
+/** Whose fault: the network's (retry tomorrow), the provider's (5xx, 429, oversized), or drift from the contract. */
+export type Category = 'network' | 'provider-error' | 'contract';
+
+export interface ScrubbedRequest {
+  method: string;
+  /** Absolute URL; never carries credentials. */
+  url: string;
+  /** False when the request was deliberately sent without credentials. */
+  authenticated?: boolean;
+}
+
+export interface Finding {
+  /** Stable name of the rule that produced it, e.g. "list.page-size". */
+  rule: string;
+  severity: Severity;
+  category: Category;
+  /** Operation as "GET /v1/Sessions/{id}", from the model; "(run)" for what concerns the whole run. */
+  operation: string;
+  /** Where the broken constraint comes from: docs table, openapi spec, docs example, twilio convention, the recording… */
+  source: string;
+  request?: ScrubbedRequest;
+  /** JSON pointer into the document the finding is about. */
+  pointer?: string;
+  expected?: unknown;
+  actual?: unknown;
+  /** One line a person understands. */
+  message: string;
+  /** Where each side of a disagreement comes from (file:line or file#pointer). */
+  sources?: Record<string, string>;
+  /** What was checked: "live", "local", "recorded:<cassette>", "sources". */
+  target?: string;
+  /** Set when a baseline entry accepts this finding. */
+  accepted?: { reason: string; expires?: string; expired?: boolean };
+}
+
+/** An error that no live baseline entry accepts: what makes a run fail. */
+export const isBlocking = (f: Finding): boolean =>
+  f.severity === 'error' && (!f.accepted || f.accepted.expired === true);
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function bySeverity(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.rule.localeCompare(b.rule) ||
+    a.operation.localeCompare(b.operation)
+  );
+}

@@ -1,0 +1,128 @@
+// Findings a team has reviewed and accepted, each with a reason and an optional expiry. Accepted
+// findings stay visible in every report; expired ones count again; entries that match nothing are
+// reported as stale so the baseline shrinks. Scope is exact: a docs example's defect accepted for
+// the docs cassette never hides the same defect from a live provider. A run judges only the entries
+// of the targets it evaluated: entries for other targets are kept verbatim, never called stale.
+
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { UsageError } from '../errors';
+import type { Finding } from '../finding';
+import { foldIndices } from '../rules/rule';
+
+export interface BaselineEntry {
+  rule: string;
+  operation?: string;
+  pointer?: string;
+  target?: string;
+  actual?: unknown;
+  reason: string;
+  /** YYYY-MM-DD; from that day on the finding counts again. */
+  expires?: string;
+}
+
+export interface BaselineOutcome {
+  findings: Finding[];
+  stale: BaselineEntry[];
+  expired: BaselineEntry[];
+}
+
+export function loadBaseline(path: string): BaselineEntry[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new UsageError(`baseline ${path}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+  }
+  const entries = (raw as { entries?: unknown })?.entries;
+  if (!Array.isArray(entries)) throw new UsageError(`baseline ${path}: expected {"entries": [...]}`);
+  entries.forEach((e, k) => {
+    const bad = (what: string) => {
+      throw new UsageError(`baseline ${path}: /entries/${k} ${what}`);
+    };
+    if (typeof e !== 'object' || e === null) bad('must be an object');
+    // Entries written before rules had one name carry it as "check".
+    if (typeof e.rule !== 'string' && typeof e.check === 'string') {
+      e.rule = e.check;
+      delete e.check;
+    }
+    if (typeof e.rule !== 'string') bad('needs a "rule"');
+    if (typeof e.reason !== 'string' || e.reason.trim() === '') bad('needs a "reason"');
+    if (e.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(e.expires)))
+      bad('"expires" must be YYYY-MM-DD');
+  });
+  return entries as BaselineEntry[];
+}
+
+export function scopeOf(f: Finding): Omit<BaselineEntry, 'reason' | 'expires'> {
+  return {
+    rule: f.rule,
+    ...(f.operation ? { operation: f.operation } : {}),
+    ...(f.pointer !== undefined ? { pointer: foldIndices(f.pointer) } : {}),
+    ...(f.target ? { target: f.target } : {}),
+    ...(f.actual !== undefined ? { actual: f.actual } : {}),
+  };
+}
+
+const matches = (entry: BaselineEntry, f: Finding): boolean => {
+  const { reason: _r, expires: _e, ...scope } = entry;
+  return isDeepStrictEqual(scope, scopeOf(f));
+};
+
+/** Whether a run over these targets judges this entry (an entry without a target concerns every run). */
+export const judgedBy = (entry: BaselineEntry, targets: ReadonlySet<string>): boolean =>
+  entry.target === undefined || targets.has(entry.target);
+
+export function applyBaseline(
+  findings: readonly Finding[],
+  entries: readonly BaselineEntry[],
+  targets: ReadonlySet<string>,
+  today = new Date(),
+): BaselineOutcome {
+  const day = today.toISOString().slice(0, 10);
+  const used = new Set<BaselineEntry>();
+  const out = findings.map((f) => {
+    const entry = entries.find((e) => matches(e, f));
+    if (!entry) return f;
+    used.add(entry);
+    const expired = entry.expires !== undefined && entry.expires <= day;
+    return {
+      ...f,
+      accepted: {
+        reason: entry.reason,
+        ...(entry.expires ? { expires: entry.expires } : {}),
+        ...(expired ? { expired } : {}),
+      },
+    };
+  });
+  return {
+    findings: out,
+    stale: entries.filter((e) => !used.has(e) && judgedBy(e, targets)),
+    expired: [...used].filter((e) => e.expires !== undefined && e.expires <= day),
+  };
+}
+
+/**
+ * The baseline after review: current errors of the targets this run evaluated (warnings never fail
+ * a run), keeping reasons already given; every entry of another target is kept as it was.
+ */
+export function updatedBaseline(
+  findings: readonly Finding[],
+  previous: readonly BaselineEntry[],
+  targets: ReadonlySet<string>,
+): { entries: BaselineEntry[] } {
+  const entries: BaselineEntry[] = previous.filter((e) => !judgedBy(e, targets));
+  for (const f of findings) {
+    if (f.severity !== 'error') continue;
+    const scope = scopeOf(f);
+    if (entries.some((e) => matches(e, f))) continue;
+    const prior = previous.find((e) => matches(e, f));
+    entries.push({
+      ...scope,
+      reason: prior?.reason ?? 'TODO: say why this is accepted',
+      ...(prior?.expires ? { expires: prior.expires } : {}),
+    });
+  }
+  return { entries };
+}

@@ -1,0 +1,58 @@
+// The small slice of JSON Schema 2020-12 the derivers produce, plus our `x-` annotations.
+
+import type { JsonValue } from '../json';
+
+export type { JsonValue } from '../json';
+
+export interface Provenance {
+  /** Which kind of source said it. */
+  source: 'docs-table' | 'docs-example' | 'openapi' | 'twilio-convention';
+  file?: string;
+  line?: number;
+  /** JSON pointer into an OpenAPI document. */
+  pointer?: string;
+  note?: string;
+}
+
+export interface JsonSchema {
+  $schema?: string;
+  $id?: string;
+  $ref?: string;
+  title?: string;
+  description?: string;
+  type?: string | string[];
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  enum?: JsonValue[];
+  const?: JsonValue;
+  default?: JsonValue;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  allOf?: JsonSchema[];
+  'x-source'?: Provenance | Provenance[];
+  'x-twilio-type'?: string;
+  'x-operation'?: string;
+  'x-items-key'?: string;
+  [keyword: `x-${string}`]: unknown;
+}
+
+export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+
+/** Property names our schemas annotate with, registered with ajv so strict mode accepts them. */
+export const ANNOTATION_KEYWORDS = [
+  'x-source',
+  'x-twilio-type',
+  'x-operation',
+  'x-items-key',
+  'x-in',
+  'x-observed',
+  'x-any-pattern',
+] as const;

@@ -1,0 +1,200 @@
+// Twilio's OpenAPI 3.0 spec → one operation descriptor per GET, with the spec's schemas resolved as
+// Twilio's generator writes them: `$ref` inlined, `allOf` merged, OpenAPI 3.0 `nullable` turned into
+// a JSON Schema type union, `required` kept. Every property records the spec pointer it came from.
+
+import { basename } from 'node:path';
+import { escapePointer, isRecord, unescapePointer } from '../json';
+import type { JsonSchema, Provenance } from './json-schema';
+import {
+  type Operation,
+  type OperationKind,
+  type OperationSchemas,
+  pathParamNames,
+  resourceOf,
+} from './operation';
+
+export class SpecError extends Error {
+  constructor(file: string, detail: string) {
+    super(`${file}: ${detail}`);
+    this.name = 'SpecError';
+  }
+}
+
+type Node = Record<string, unknown>;
+
+const COPIED = [
+  'type',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'enum',
+  'default',
+  'description',
+] as const;
+
+export interface SpecOperations {
+  operations: Operation[];
+  /** The spec's error body, when it documents one. */
+  error?: JsonSchema;
+}
+
+/** Every GET operation of the spec. */
+export function operationsFromOpenApi(spec: unknown, file: string): SpecOperations {
+  const name = basename(file);
+  const fail = (detail: string): never => {
+    throw new SpecError(name, detail);
+  };
+  if (!isRecord(spec) || typeof spec.openapi !== 'string' || !isRecord(spec.paths)) {
+    return fail('not an OpenAPI 3 document (no "openapi" version or "paths")');
+  }
+  const src = (pointer: string): Provenance => ({ source: 'openapi', file: name, pointer });
+  const resolveRef = (ref: string): { node: Node; pointer: string } => {
+    if (!ref.startsWith('#/')) return fail(`external $ref "${ref}" is not supported`);
+    let node: unknown = spec;
+    for (const part of ref.slice(2).split('/')) {
+      const key = unescapePointer(part);
+      node = isRecord(node) && Object.hasOwn(node, key) ? node[key] : undefined;
+    }
+    return isRecord(node) ? { node, pointer: ref } : fail(`$ref "${ref}" points at nothing`);
+  };
+
+  const convert = (node: Node, pointer: string, stack: readonly string[] = []): JsonSchema => {
+    if (typeof node.$ref === 'string') {
+      if (stack.includes(node.$ref)) return { description: `recursive reference to ${node.$ref}` };
+      const target = resolveRef(node.$ref);
+      const inner = convert(target.node, target.pointer, [...stack, node.$ref]);
+      return node.nullable === true ? nullable(inner) : inner;
+    }
+    let out: JsonSchema = {};
+    if (Array.isArray(node.allOf)) {
+      node.allOf.forEach((part, k) => {
+        if (isRecord(part)) out = mergeAll(out, convert(part, `${pointer}/allOf/${k}`, stack));
+      });
+    }
+    for (const key of COPIED) if (node[key] !== undefined) (out as Node)[key] = node[key];
+    if (isRecord(node.properties)) {
+      out.properties = { ...(out.properties ?? {}) };
+      for (const [prop, child] of Object.entries(node.properties)) {
+        if (!isRecord(child)) continue;
+        const at = `${pointer}/properties/${escapePointer(prop)}`;
+        const converted = convert(child, at, stack);
+        out.properties[prop] = { ...converted, 'x-source': converted['x-source'] ?? src(at) };
+      }
+      out.type ??= 'object';
+    }
+    if (Array.isArray(node.required)) {
+      const required = node.required.filter((r): r is string => typeof r === 'string');
+      out.required = [...new Set([...(out.required ?? []), ...required])];
+    }
+    if (isRecord(node.items)) out.items = convert(node.items, `${pointer}/items`, stack);
+    if (typeof node.additionalProperties === 'boolean') out.additionalProperties = node.additionalProperties;
+    if (node.nullable === true) out = nullable(out);
+    return out;
+  };
+
+  const operations: Operation[] = [];
+  let error: JsonSchema | undefined;
+  for (const [path, item] of Object.entries(spec.paths)) {
+    if (!isRecord(item) || !isRecord(item.get)) continue;
+    const get = item.get;
+    const base = `#/paths/${escapePointer(path)}/get`;
+    const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
+    const responses = isRecord(get.responses) ? get.responses : {};
+    const ok = jsonSchemaOf(responses['200']);
+    if (!ok) continue;
+    const response = convert(ok, `${base}/responses/200/content/application~1json/schema`);
+    const kind: OperationKind =
+      twilio.pathType === 'list' || twilio.pathType === 'instance'
+        ? (twilio.pathType as OperationKind)
+        : listItemsKey(response)
+          ? 'list'
+          : 'instance';
+    const itemsKey = kind === 'list' ? listItemsKey(response) : undefined;
+    const schemas: OperationSchemas = {
+      response: {
+        ...response,
+        title: typeof ok.title === 'string' ? ok.title : (response.title ?? String(get.operationId ?? path)),
+        'x-source': src(`${base}/responses/200`),
+      },
+      statuses: Object.keys(responses).sort(),
+    };
+    const params = Array.isArray(get.parameters) ? get.parameters : [];
+    for (const where of ['query', 'path'] as const) {
+      const schema: JsonSchema = { type: 'object', properties: {} };
+      const required: string[] = [];
+      params.forEach((raw, k) => {
+        const p = isRecord(raw) && typeof raw.$ref === 'string' ? resolveRef(raw.$ref).node : raw;
+        if (!isRecord(p) || p.in !== where || typeof p.name !== 'string') return;
+        const at = `${base}/parameters/${k}`;
+        const body = isRecord(p.schema) ? convert(p.schema, `${at}/schema`) : {};
+        if (typeof p.description === 'string') body.description = p.description;
+        (schema.properties as Record<string, JsonSchema>)[p.name] = { ...body, 'x-source': src(at) };
+        if (p.required === true || where === 'path') required.push(p.name);
+      });
+      if (required.length) schema.required = required;
+      if (where === 'query' ? kind === 'list' || required.length : Object.keys(schema.properties ?? {}).length)
+        schemas[where] = { ...schema, 'x-source': src(`${base}/parameters`) };
+    }
+    for (const [status, r] of Object.entries(responses)) {
+      const body = /^[45]/.test(status) ? jsonSchemaOf(r) : undefined;
+      if (body && !error) error = convert(body, `${base}/responses/${status}/content/application~1json/schema`);
+    }
+    const mount = typeof twilio.mountName === 'string' ? camel(twilio.mountName) : undefined;
+    operations.push({
+      id: typeof get.operationId === 'string' ? get.operationId : `${kind}:${path}`,
+      method: 'GET',
+      path,
+      kind,
+      resource: resourceOf(path),
+      pathParams: pathParamNames(path).map((n) => ({ name: n })),
+      ...(itemsKey ? { itemsKey } : {}),
+      ...(mount ? { mountName: mount } : {}),
+      schemas: { openapi: schemas },
+    });
+  }
+  if (operations.length === 0) fail('documents no GET operation with a 200 application/json body');
+  return { operations, ...(error ? { error } : {}) };
+}
+
+function jsonSchemaOf(response: unknown): Node | undefined {
+  const content = isRecord(response) && isRecord(response.content) ? response.content : undefined;
+  const json = content?.['application/json'];
+  return isRecord(json) && isRecord(json.schema) ? json.schema : undefined;
+}
+
+/** Fields of Twilio's list `meta` that tell a list page from an instance that has a `meta` field. */
+const PAGE_META = ['key', 'next_page_url', 'page_size'];
+
+/** A list page holds a paging `meta` and one array of items: the array's name is the items key. */
+export function listItemsKey(page: JsonSchema): string | undefined {
+  const props = page.properties ?? {};
+  const metaFields = Object.keys(props.meta?.properties ?? {});
+  if (!PAGE_META.some((f) => metaFields.includes(f))) return undefined;
+  const arrays = Object.entries(props).filter(([k, s]) => k !== 'meta' && typeOf(s).includes('array'));
+  return arrays.length === 1 ? arrays[0]?.[0] : undefined;
+}
+
+const typeOf = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
+
+function nullable(schema: JsonSchema): JsonSchema {
+  const types = typeOf(schema);
+  if (types.length === 0 || types.includes('null')) return schema;
+  return { ...schema, type: [...types, 'null'] };
+}
+
+/** allOf parts merged: properties and required are united; other keywords, the later part wins. */
+function mergeAll(a: JsonSchema, b: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...a, ...b };
+  if (a.properties || b.properties) out.properties = { ...(a.properties ?? {}), ...(b.properties ?? {}) };
+  if (a.required || b.required) out.required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
+  return out;
+}
+
+const camel = (snake: string): string => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -1,0 +1,141 @@
+// The resource model: one descriptor per GET operation, built from the sources (the OpenAPI spec and
+// every docs page). Everything below this stage reads operations as data: no code names a resource
+// or a path. A descriptor says how to call the operation (path template, which list supplies each
+// path parameter), what its list pages look like (items key, query schema with its bounds), which
+// fetch pairs with a list, and each source's schemas for the 200 body.
+
+import type { JsonValue } from '../json';
+import type { JsonSchema } from './json-schema';
+
+export type Origin = 'docs' | 'openapi';
+export const ORIGINS: readonly Origin[] = ['docs', 'openapi'];
+export const ORIGIN_LABEL: Record<Origin, string> = { docs: 'docs table', openapi: 'openapi spec' };
+
+export type OperationKind = 'list' | 'instance';
+
+export interface PathParam {
+  name: string;
+  /** The list whose items supply this parameter's value, and the item field that holds it. */
+  from?: { operation: string; field: string };
+}
+
+/** What one source says about one operation. */
+export interface OperationSchemas {
+  /** The 200 body: the instance, or the list page (envelope and items). */
+  response: JsonSchema;
+  /** Query parameters, as an object schema (Page, PageSize, PageToken, filters). */
+  query?: JsonSchema;
+  /** Path parameters, as an object schema. */
+  path?: JsonSchema;
+  /** HTTP statuses the source documents. */
+  statuses?: string[];
+}
+
+export interface DocsExample {
+  file: string;
+  line: number;
+  value: JsonValue;
+}
+
+export interface Operation {
+  /** The spec's operationId, or one made from the path for a docs-only operation. */
+  id: string;
+  method: 'GET';
+  path: string;
+  kind: OperationKind;
+  /** The resource group for reports: the first static segment after the version ("Sessions"). */
+  resource: string;
+  pathParams: PathParam[];
+  /** The array that holds a list page's items. */
+  itemsKey?: string;
+  /** A list: the item field that identifies an item (what fills a child path's parameter). */
+  idField?: string;
+  /** A list: the fetch of one of its items. A fetch: the list its id comes from. */
+  pairsWith?: string;
+  /** twilio-node's accessor for the last path segment (x-twilio.mountName, camel-cased), when the spec names one. */
+  mountName?: string;
+  schemas: Partial<Record<Origin, OperationSchemas>>;
+  /** The docs' example outputs: evidence for triangulation, not a contract. */
+  examples?: DocsExample[];
+}
+
+export interface ApiModel {
+  operations: Operation[];
+  /** Twilio's error body (from the spec when it documents one, else Twilio's convention). */
+  error: JsonSchema;
+}
+
+/** "GET /v1/Sessions/{id}": how findings and reports name an operation. */
+export const operationLabel = (op: Pick<Operation, 'method' | 'path'>): string => `${op.method} ${op.path}`;
+
+/** A path with its parameter names erased, so /v1/Sessions/{id} and /v1/Sessions/{sessionId} compare equal. */
+export const pathShape = (path: string): string => path.replace(/\{[^}]+\}/g, '{}');
+
+export const pathParamNames = (path: string): string[] =>
+  [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+
+/** The path with every parameter filled in (each value URL-encoded). */
+export function fillPath(path: string, values: Readonly<Record<string, string>>): string {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const v = values[name];
+    if (v === undefined) throw new Error(`no value for path parameter ${name} of ${path}`);
+    return encodeURIComponent(v);
+  });
+}
+
+/** A regex that matches a filled path and captures each parameter, in order. */
+export function pathMatcher(path: string): RegExp {
+  const source = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => (/^\{[^}]+\}$/.test(part) ? '([^/]+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+/** The first static segment after the version: what a report groups operations by. */
+export function resourceOf(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  return parts.find((p, k) => k > 0 && !p.startsWith('{')) ?? parts[0] ?? path;
+}
+
+export const schemasOf = (op: Operation): OperationSchemas[] =>
+  Object.values(op.schemas).filter((s): s is OperationSchemas => s !== undefined);
+
+/** The item schema of a list page, in a given source. */
+export function itemSchema(op: Operation, origin: Origin): JsonSchema | undefined {
+  const response = op.schemas[origin]?.response;
+  return op.itemsKey ? response?.properties?.[op.itemsKey]?.items : undefined;
+}
+
+/** The instance schema: a fetch's body, or one item of a list page. */
+export function instanceSchema(op: Operation, origin: Origin): JsonSchema | undefined {
+  return op.kind === 'list' ? itemSchema(op, origin) : op.schemas[origin]?.response;
+}
+
+/** Every query parameter any source documents, merged (the first source's schema wins per parameter). */
+export function queryParams(op: Operation): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const s of schemasOf(op))
+    for (const [name, schema] of Object.entries(s.query?.properties ?? {})) out[name] ??= schema;
+  return out;
+}
+
+export class ModelIndex {
+  private readonly byId = new Map<string, Operation>();
+  constructor(readonly model: ApiModel) {
+    for (const op of model.operations) this.byId.set(op.id, op);
+  }
+  get(id: string): Operation | undefined {
+    return this.byId.get(id);
+  }
+  /** The list that supplies each path parameter, parents first. */
+  parentsOf(op: Operation): Operation[] {
+    return op.pathParams.flatMap((p) => {
+      const parent = p.from ? this.byId.get(p.from.operation) : undefined;
+      return parent ? [parent] : [];
+    });
+  }
+  get lists(): Operation[] {
+    return this.model.operations.filter((o) => o.kind === 'list');
+  }
+}

@@ -1,0 +1,192 @@
+// The reference provider's data, generated from the derived schemas: every value is a pure function
+// of (seed, operation, parent, index), so large lists cost little memory and the same seed always
+// gives the same data. Strings with a pattern come from fast-check's stringMatching, dates are ISO
+// 8601, bounds are kept. Nested items carry their parent's id where their schema has a field for it.
+
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import type { JsonSchema } from '../model/json-schema';
+import type { Operation } from '../model/operation';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+const hashInt = (...parts: Array<string | number>): number =>
+  createHash('sha256').update(parts.join('\u0000')).digest().readUInt32BE(0);
+
+/** A small deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const typesOf = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
+
+/** `.` outside a character class becomes [a-z0-9]: a subset of what the pattern accepts, and readable ids. */
+function readable(pattern: string): RegExp {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\') {
+      out += c + (pattern[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    if (c === ']') inClass = false;
+    out += c === '.' && !inClass ? '[a-z0-9]' : c;
+  }
+  try {
+    return new RegExp(out);
+  } catch {
+    return new RegExp(pattern);
+  }
+}
+
+const patternArbs = new Map<string, fc.Arbitrary<string>>();
+function fromPattern(pattern: string, seed: number, min?: number, max?: number): string {
+  let arb = patternArbs.get(pattern);
+  if (!arb) {
+    arb = fc.stringMatching(readable(pattern));
+    patternArbs.set(pattern, arb);
+  }
+  const re = new RegExp(pattern);
+  for (let k = 0; k < 50; k++) {
+    const [v] = fc.sample(arb, { seed: seed + k * 7919, numRuns: 1 });
+    if (v !== undefined && re.test(v) && (min === undefined || v.length >= min) && (max === undefined || v.length <= max))
+      return v;
+  }
+  return fc.sample(arb, { seed, numRuns: 1 })[0] ?? '';
+}
+
+const ISO_BASE = Date.UTC(2024, 0, 1);
+/** Twilio prints date-times as ISO 8601 in UTC without milliseconds. */
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** One value for a schema, from a seed; `name` only flavours free-text strings. */
+export function generate(schema: JsonSchema, seed: number, name = 'value', depth = 0): Json {
+  const r = rng(seed);
+  if (schema.const !== undefined) return schema.const as Json;
+  if (schema.enum?.length) return schema.enum[Math.floor(r() * schema.enum.length)] as Json;
+  const type = typesOf(schema).find((t) => t !== 'null') ?? (schema.properties ? 'object' : 'string');
+  switch (type) {
+    case 'boolean':
+      return r() < 0.5;
+    case 'integer':
+    case 'number': {
+      const min = schema.minimum ?? 0;
+      const max = schema.maximum ?? min + 1000;
+      const n = min + Math.floor(r() * (max - min + 1));
+      return type === 'integer' ? Math.min(n, max) : Math.min(n + 0.5, max);
+    }
+    case 'array': {
+      if (!schema.items || depth > 3) return [];
+      const min = schema.minItems ?? 0;
+      const max = Math.max(min, Math.min(schema.maxItems ?? 2, 2));
+      const n = min + Math.floor(r() * (max - min + 1));
+      return Array.from({ length: n }, (_, k) => generate(schema.items as JsonSchema, hashInt(seed, k), name, depth + 1));
+    }
+    case 'object': {
+      const out: Record<string, Json> = {};
+      for (const [prop, child] of Object.entries(schema.properties ?? {}))
+        out[prop] = generate(child, hashInt(seed, prop), prop, depth + 1);
+      return out;
+    }
+    default:
+      return stringFor(schema, seed, name, r);
+  }
+}
+
+function stringFor(schema: JsonSchema, seed: number, name: string, r: () => number): string {
+  if (schema.pattern) return fromPattern(schema.pattern, seed, schema.minLength, schema.maxLength);
+  switch (schema.format) {
+    case 'date-time':
+      return isoSeconds(ISO_BASE + Math.floor(r() * 365 * 86_400) * 1000);
+    case 'date':
+      return isoSeconds(ISO_BASE + Math.floor(r() * 365) * 86_400_000).slice(0, 10);
+    case 'uri':
+    case 'url':
+      return `https://example.com/${name}/${seed.toString(16)}`;
+    case 'uuid': {
+      const h = createHash('sha256').update(String(seed)).digest('hex');
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    }
+    case 'email':
+      return `user${seed % 10_000}@example.com`;
+  }
+  const min = schema.minLength ?? 1;
+  const max = schema.maxLength ?? Math.max(min, 24);
+  let s = `${name}_${seed.toString(36)}`;
+  while (s.length < min) s += 'x';
+  return s.slice(0, max);
+}
+
+/** The items of one list under one parent: ids generated once (unique), items generated on demand. */
+export class ItemStore {
+  private readonly ids: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  constructor(
+    readonly op: Operation,
+    readonly schema: JsonSchema,
+    readonly parentKey: string,
+    readonly seed: number,
+    /** Fields to set from the parent (e.g. a message's session_id). */
+    readonly inherited: Readonly<Record<string, string>>,
+  ) {}
+
+  private get idField(): string | undefined {
+    return this.op.idField;
+  }
+
+  private grow(n: number): void {
+    const field = this.idField ?? 'id';
+    const idSchema = this.schema.properties?.[field] ?? { type: 'string' };
+    while (this.ids.length < n) {
+      const k = this.ids.length;
+      let id = '';
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const v = generate(idSchema, hashInt(this.seed, this.op.id, this.parentKey, 'id', k, attempt), field);
+        id = typeof v === 'string' ? v : String(v);
+        if (!this.index.has(id)) break;
+      }
+      this.ids.push(id);
+      this.index.set(id, k);
+    }
+  }
+
+  idAt(k: number): string {
+    this.grow(k + 1);
+    return this.ids[k] as string;
+  }
+
+  indexOf(id: string, count: number): number | undefined {
+    // Ids are generated in order; look only among the first `count`.
+    this.grow(count);
+    const k = this.index.get(id);
+    return k !== undefined && k < count ? k : undefined;
+  }
+
+  itemAt(k: number): Record<string, Json> {
+    const item = generate(this.schema, hashInt(this.seed, this.op.id, this.parentKey, 'item', k), 'item') as Record<
+      string,
+      Json
+    >;
+    // Creation order: date fields grow with the index, so items list in a stable, plausible order.
+    for (const [field, s] of Object.entries(this.schema.properties ?? {})) {
+      if (s.format === 'date-time' && typeof item[field] === 'string')
+        item[field] = isoSeconds(ISO_BASE + k * 61_000 + (hashInt(this.seed, field, k) % 3600) * 1000);
+    }
+    if (this.idField) item[this.idField] = this.idAt(k);
+    for (const [field, value] of Object.entries(this.inherited)) item[field] = value;
+    return item;
+  }
+}
+
+export { hashInt };

@@ -1,0 +1,62 @@
+// After a run: the baseline applied (for the targets the run evaluated only), the live drift of
+// what each target showed against the resolved contract, and the three reports written together.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { observationsOf, observedDrift } from '../drift/observed';
+import type { Finding } from '../finding';
+import { isBlocking } from '../finding';
+import { applyBaseline, type BaselineEntry, updatedBaseline } from '../findings/baseline';
+import { stableJson, writeFileAtomic } from '../fs-atomic';
+import type { RunResult } from '../run/run';
+import type { Contract } from '../schemas/contract';
+import { PROJECT_ROOT } from '../sources/paths';
+import { buildReport, type ConformanceReport, writeConformanceReports } from './conformance-report';
+
+export interface FinishOptions {
+  contract: Contract;
+  baselineFile: string;
+  baseline: readonly BaselineEntry[];
+  reportDir: string;
+  startedAt: string;
+  durationMs: number;
+  concurrency: number;
+  /** Rewrite the baseline from this run's errors (entries of other targets are kept verbatim). */
+  updateBaseline?: boolean;
+  /** Extra findings not tied to a target run (e.g. triangulation of the sources). */
+  extra?: Finding[];
+}
+
+export interface Finished {
+  report: ConformanceReport;
+  findings: Finding[];
+  written: string[];
+  stale: BaselineEntry[];
+  expired: BaselineEntry[];
+  blocking: number;
+}
+
+export const toolVersion = (): string =>
+  (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {
+  const drift = runs.map((r) => observedDrift(r.target, r.observations, o.contract));
+  const all: Finding[] = [...runs.flatMap((r) => r.findings), ...drift.flatMap((d) => d.findings), ...(o.extra ?? [])];
+  const targets = new Set(runs.map((r) => r.target));
+  const { findings, stale, expired } = applyBaseline(all, o.baseline, targets);
+  const report = buildReport(runs, findings, {
+    contract: o.contract.mode,
+    startedAt: o.startedAt,
+    durationMs: o.durationMs,
+    version: toolVersion(),
+    baselineFile: o.baselineFile,
+    stale,
+    expired,
+    drift: drift.map((d) => ({ ...d, findings: findings.filter((f) => d.findings.some((x) => x.rule === f.rule && x.operation === f.operation && x.pointer === f.pointer && f.target === d.target)) })),
+    observed: observationsOf(runs.flatMap((r) => r.observations)),
+    concurrency: o.concurrency,
+  });
+  const written = writeConformanceReports(o.reportDir, report, runs);
+  if (o.updateBaseline) writeFileAtomic(o.baselineFile, stableJson(updatedBaseline(all, o.baseline, targets)));
+  return { report, findings, written, stale, expired, blocking: findings.filter(isBlocking).length };
+}

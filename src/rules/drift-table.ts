@@ -1,0 +1,309 @@
+// Drift rules as a table, like oasdiff's checker/rules.go: each row names a change by direction
+// (request or response), subject (what changed) and action (added, removed, widened, narrowed…) and
+// carries its level and a one-line reason. One engine finds the changes between two sides; the row
+// decides what a change means for a consumer. A request that accepts less breaks callers; a response
+// that may send more breaks readers; the reverse of each does not.
+
+import type { Finding, Severity } from '../finding';
+import type { JsonSchema } from '../model/json-schema';
+import { comparePatterns } from './drift-patterns';
+import type { RuleInfo } from './rule';
+
+export type DriftLevel = 'breaking' | 'non-breaking' | 'info';
+export type Direction = 'request' | 'response';
+export type Subject =
+  | 'field'
+  | 'parameter'
+  | 'required'
+  | 'type'
+  | 'nullable'
+  | 'format'
+  | 'pattern'
+  | 'bound'
+  | 'enum'
+  | 'status'
+  | 'observed-format'
+  | 'observed-pattern';
+export type Action = 'add' | 'remove' | 'widen' | 'narrow' | 'change' | 'rewrite' | 'violate' | 'seen';
+
+export interface DriftRule extends RuleInfo {
+  kind: 'drift';
+  level: DriftLevel;
+  direction: Direction;
+  subject: Subject;
+  action: Action;
+  reason: string;
+}
+
+const row = (
+  direction: Direction,
+  subject: Subject,
+  action: Action,
+  level: DriftLevel,
+  reason: string,
+  name = `drift.${direction}-${subject}-${action}`,
+): DriftRule => ({
+  name,
+  kind: 'drift',
+  level,
+  direction,
+  subject,
+  action,
+  reason,
+  asserts: `${direction} ${subject} ${action}: ${level} — ${reason}`,
+  needs: 'two sources of the same operations (docs page, spec, schemas, traffic)',
+});
+
+export const DRIFT_RULES: readonly DriftRule[] = [
+  row('response', 'field', 'add', 'non-breaking', 'a new response field; consumers that ignore unknown fields are unaffected'),
+  row('response', 'field', 'remove', 'breaking', 'consumers reading this field get nothing'),
+  row('response', 'field', 'seen', 'info', 'seen in traffic but not documented: consumers may start relying on it'),
+  row('response', 'required', 'add', 'non-breaking', 'now always present'),
+  row('response', 'required', 'remove', 'breaking', 'may now be absent: consumers that read it unconditionally fail'),
+  row('response', 'type', 'widen', 'breaking', 'the provider may send a type consumers do not parse'),
+  row('response', 'type', 'narrow', 'non-breaking', 'the provider sends fewer types than before'),
+  row('response', 'type', 'change', 'breaking', 'consumers parse it as the old type'),
+  row('response', 'nullable', 'add', 'breaking', 'may now be null: consumers that assume a value fail'),
+  row('response', 'nullable', 'remove', 'non-breaking', 'never null any more'),
+  row('response', 'format', 'add', 'non-breaking', 'a format now constrains what the provider sends'),
+  row('response', 'format', 'remove', 'breaking', 'values need no longer have the format consumers parse'),
+  row('response', 'format', 'change', 'breaking', 'consumers parse or validate it by the old format'),
+  row('response', 'pattern', 'narrow', 'non-breaking', 'the provider sends a subset of what it sent'),
+  row('response', 'pattern', 'widen', 'breaking', 'the provider may send values consumers validating against the old contract reject'),
+  row('response', 'pattern', 'change', 'breaking', 'changed both ways: each side accepts values the other rejects'),
+  row('response', 'pattern', 'rewrite', 'info', 'pattern text changed; the same strings match as far as sampling tells'),
+  row('response', 'bound', 'narrow', 'non-breaking', 'the provider sends a subset of what it sent'),
+  row('response', 'bound', 'widen', 'breaking', 'the provider may send values consumers validating against the old bound reject'),
+  row('response', 'enum', 'widen', 'breaking', 'new values: consumers that switch over the old values meet unknown ones'),
+  row('response', 'enum', 'narrow', 'non-breaking', 'some values are no longer sent'),
+  row('response', 'status', 'add', 'non-breaking', 'a new status; consumers should handle it like others of its class'),
+  row('response', 'status', 'remove', 'info', 'a status is no longer documented or seen'),
+  row('response', 'observed-format', 'violate', 'breaking', 'documented with a format that not every value seen has: consumers parsing it fail'),
+  row('response', 'observed-format', 'seen', 'info', 'every value seen had this format, which no source documents'),
+  row('response', 'observed-pattern', 'violate', 'breaking', 'values seen in traffic fail every documented pattern: consumers validating by it reject real data'),
+  row('request', 'parameter', 'add', 'non-breaking', 'a new optional parameter'),
+  row('request', 'parameter', 'remove', 'breaking', 'callers sending it lose what it did, or are rejected'),
+  row('request', 'required', 'add', 'breaking', 'requests without it are now rejected'),
+  row('request', 'required', 'remove', 'non-breaking', 'may now be left out'),
+  row('request', 'type', 'widen', 'non-breaking', 'more types are accepted'),
+  row('request', 'type', 'narrow', 'breaking', 'values callers send may now be rejected'),
+  row('request', 'type', 'change', 'breaking', 'values callers send are now rejected'),
+  row('request', 'nullable', 'add', 'non-breaking', 'null is now accepted'),
+  row('request', 'nullable', 'remove', 'breaking', 'null is no longer accepted'),
+  row('request', 'format', 'add', 'breaking', 'values without the format are now rejected'),
+  row('request', 'format', 'remove', 'non-breaking', 'any value is accepted'),
+  row('request', 'format', 'change', 'breaking', 'values in the old format are rejected'),
+  row('request', 'pattern', 'narrow', 'breaking', 'requests that were valid are now rejected'),
+  row('request', 'pattern', 'widen', 'non-breaking', 'more values are accepted'),
+  row('request', 'pattern', 'change', 'breaking', 'changed both ways: some values callers send are now rejected'),
+  row('request', 'pattern', 'rewrite', 'info', 'pattern text changed; the same strings match as far as sampling tells'),
+  row('request', 'bound', 'narrow', 'breaking', 'requests that were valid are now rejected'),
+  row('request', 'bound', 'widen', 'non-breaking', 'more values are accepted'),
+  row('request', 'enum', 'widen', 'non-breaking', 'more values are accepted'),
+  row('request', 'enum', 'narrow', 'breaking', 'requests using the removed values are rejected'),
+];
+
+const ruleFor = (direction: Direction, subject: Subject, action: Action): DriftRule => {
+  const found = DRIFT_RULES.find((r) => r.direction === direction && r.subject === subject && r.action === action);
+  if (!found) throw new Error(`no drift rule for ${direction} ${subject} ${action}`);
+  return found;
+};
+
+export const LEVEL_SEVERITY: Record<DriftLevel, Severity> = { breaking: 'error', 'non-breaking': 'warning', info: 'info' };
+export const levelOf = (f: Finding): DriftLevel =>
+  (DRIFT_RULES.find((r) => r.name === f.rule)?.level ?? 'info') as DriftLevel;
+
+/** One operation as a drift source sees it. */
+export interface DriftOperation {
+  /** The path with parameter names erased: how two sides' operations are matched. */
+  key: string;
+  label: string;
+  instance?: JsonSchema;
+  meta?: JsonSchema;
+  /** The meta schema comes from Twilio's convention, not the source's own text: compared for presence only. */
+  metaConventional?: boolean;
+  query?: JsonSchema;
+  path?: JsonSchema;
+  statuses?: string[];
+}
+
+export interface DriftSide {
+  label: string;
+  kind: 'docs' | 'openapi' | 'schemas' | 'traffic';
+  operations: DriftOperation[];
+}
+
+interface Ctx {
+  emit: (direction: Direction, subject: Subject, action: Action, where: string, from?: unknown, to?: unknown, detail?: string) => void;
+  traffic: boolean;
+  presenceOnly: boolean;
+}
+
+/** Every classified change from side A to side B, as findings of the drift rules. */
+export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
+  const out: Finding[] = [];
+  const traffic = b.kind === 'traffic';
+  for (const opB of b.operations) {
+    const opA = a.operations.find((o) => o.key === opB.key);
+    if (!opA) continue;
+    const emit: Ctx['emit'] = (direction, subject, action, where, from, to, detail) => {
+      const r = ruleFor(direction, subject, action);
+      out.push({
+        rule: r.name,
+        severity: LEVEL_SEVERITY[r.level],
+        category: 'contract',
+        operation: opA.label,
+        source: `${a.label} → ${b.label}`,
+        pointer: where,
+        ...(from !== undefined ? { expected: from } : {}),
+        ...(to !== undefined ? { actual: to } : {}),
+        message: `${where}: ${r.level}: ${detail ? `${detail}: ` : ''}${r.reason}`,
+      });
+    };
+    const ctx: Ctx = { emit, traffic, presenceOnly: false };
+    const seenObjects = (s: JsonSchema | undefined) => (s?.['x-observed'] as { objects?: number } | undefined)?.objects;
+    if (opA.instance && opB.instance && seenObjects(opB.instance) !== 0)
+      compareObject('response', '', opA.instance, opB.instance, ctx);
+    if (opA.meta && opB.meta)
+      compareObject('response', '/meta', opA.meta, opB.meta, {
+        ...ctx,
+        presenceOnly: Boolean(opA.metaConventional || opB.metaConventional),
+      });
+    for (const role of ['query', 'path'] as const) {
+      const pa = opA[role];
+      const pb = opB[role];
+      if (pa && pb && !traffic) compareObject('request', `/${role}`, pa, pb, ctx);
+    }
+    if (opA.statuses && opB.statuses) {
+      // Traffic answering 4xx/5xx follows Twilio's error convention; only documented sources add statuses.
+      for (const s of opB.statuses.filter((x) => !opA.statuses?.includes(x)))
+        if (!/^2/.test(s) && !traffic) emit('response', 'status', 'add', `/status/${s}`, undefined, s);
+      for (const s of opA.statuses.filter((x) => !opB.statuses?.includes(x)))
+        emit('response', 'status', 'remove', `/status/${s}`, s, undefined);
+    }
+  }
+  return out;
+}
+
+const typesOf = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
+const nonNull = (t: string[]) => t.filter((x) => x !== 'null').sort();
+/** integer ⊂ number */
+const covers = (big: string[], small: string[]) =>
+  small.every((t) => big.includes(t) || (t === 'integer' && big.includes('number')));
+
+function compareObject(direction: Direction, prefix: string, a: JsonSchema, b: JsonSchema, ctx: Ctx): void {
+  const pa = a.properties ?? {};
+  const pb = b.properties ?? {};
+  const reqA = new Set(a.required ?? []);
+  const reqB = new Set(b.required ?? []);
+  const response = direction === 'response';
+  for (const name of Object.keys(pb)) {
+    if (Object.hasOwn(pa, name)) continue;
+    if (response) ctx.emit('response', 'field', ctx.traffic ? 'seen' : 'add', `${prefix}/${name}`);
+    else if (reqB.has(name)) ctx.emit('request', 'required', 'add', `${prefix}/${name}`, undefined, 'required');
+    else ctx.emit('request', 'parameter', 'add', `${prefix}/${name}`);
+  }
+  for (const name of Object.keys(pa)) {
+    if (Object.hasOwn(pb, name)) continue;
+    ctx.emit(direction, response ? 'field' : 'parameter', 'remove', `${prefix}/${name}`, ctx.traffic ? 'documented, never seen' : undefined);
+  }
+  if (ctx.presenceOnly) return;
+  for (const name of Object.keys(pa)) {
+    const fa = pa[name];
+    const fb = pb[name];
+    if (!fa || !fb || !Object.hasOwn(pb, name)) continue;
+    const where = `${prefix}/${name}`;
+    if (reqA.has(name) !== reqB.has(name) && !ctx.traffic)
+      ctx.emit(direction, 'required', reqB.has(name) ? 'add' : 'remove', where);
+    compareField(direction, where, fa, fb, ctx);
+  }
+}
+
+function compareField(direction: Direction, where: string, a: JsonSchema, b: JsonSchema, ctx: Ctx): void {
+  const ta = nonNull(typesOf(a));
+  const tb = nonNull(typesOf(b));
+  if (ta.length && tb.length && JSON.stringify(ta) !== JSON.stringify(tb) && !ctx.traffic) {
+    const action: Action = covers(tb, ta) ? 'widen' : covers(ta, tb) ? 'narrow' : 'change';
+    ctx.emit(direction, 'type', action, where, ta, tb);
+  }
+  const na = typesOf(a).includes('null');
+  const nb = typesOf(b).includes('null');
+  if (na !== nb && typesOf(a).length && typesOf(b).length && !ctx.traffic)
+    ctx.emit(direction, 'nullable', nb ? 'add' : 'remove', where, typesOf(a), typesOf(b));
+
+  if (ctx.traffic) {
+    // B is what traffic showed: only a documented constraint that the values broke is breaking.
+    if (a.format !== undefined && b.format !== a.format && typesOf(b).includes('string'))
+      ctx.emit('response', 'observed-format', 'violate', where, a.format, b.format ?? 'not every value');
+    if (a.format === undefined && b.format !== undefined)
+      ctx.emit('response', 'observed-format', 'seen', where, undefined, b.format);
+    const samples = examplesOf(b);
+    const patterns = patternsOf(a);
+    if (patterns.length && samples.length) {
+      const failing = samples.filter((s) => !patterns.some((p) => safeTest(p, s)));
+      if (failing.length) ctx.emit('response', 'observed-pattern', 'violate', where, patterns, failing.slice(0, 3));
+    }
+    return;
+  }
+  if (a.format !== b.format) {
+    const action: Action = a.format === undefined ? 'add' : b.format === undefined ? 'remove' : 'change';
+    ctx.emit(direction, 'format', action, where, a.format, b.format);
+  }
+  if (a.pattern !== b.pattern && typeof (a.pattern ?? b.pattern) === 'string') {
+    const cmp = comparePatterns(a.pattern, b.pattern, examplesOf(a), examplesOf(b));
+    const witness = [
+      ...cmp.onlyOld.slice(0, 2).map((s) => `${JSON.stringify(s)} only old`),
+      ...cmp.onlyNew.slice(0, 2).map((s) => `${JSON.stringify(s)} only new`),
+    ].join(', ');
+    const detail = cmp.bounded ? 'incomparable (bound reached)' : witness ? `e.g. ${witness}` : undefined;
+    const action: Action =
+      cmp.relation === 'equivalent' ? 'rewrite' : cmp.relation === 'narrowed' ? 'narrow' : cmp.relation === 'widened' ? 'widen' : 'change';
+    ctx.emit(direction, 'pattern', action, where, a.pattern, b.pattern, detail);
+  }
+  for (const [low, high] of [
+    ['minimum', 'maximum'],
+    ['minLength', 'maxLength'],
+    ['minItems', 'maxItems'],
+  ] as const) {
+    for (const key of [low, high]) {
+      const va = a[key];
+      const vb = b[key];
+      if (va === vb) continue;
+      const narrowed = vb !== undefined && (va === undefined || (key === low ? vb > va : vb < va));
+      ctx.emit(direction, 'bound', narrowed ? 'narrow' : 'widen', `${where}/${key}`, va, vb, `${key} ${va ?? 'none'} → ${vb ?? 'none'}`);
+    }
+  }
+  const ea = (a.enum ?? []).map(String);
+  const eb = (b.enum ?? []).map(String);
+  if (ea.length || eb.length) {
+    const added = eb.filter((v) => !ea.includes(v));
+    const removed = ea.filter((v) => !eb.includes(v));
+    if (ea.length === 0) ctx.emit(direction, 'enum', 'narrow', where, undefined, eb, 'an enum now constrains it');
+    else if (eb.length === 0) ctx.emit(direction, 'enum', 'widen', where, ea, undefined, 'the enum is gone');
+    else {
+      if (added.length) ctx.emit(direction, 'enum', 'widen', where, ea, eb, `values ${added.join(', ')} added`);
+      if (removed.length) ctx.emit(direction, 'enum', 'narrow', where, ea, eb, `values ${removed.join(', ')} removed`);
+    }
+  }
+}
+
+const samplesOf = (s: JsonSchema | undefined): string[] =>
+  ((s?.['x-observed'] as { samples?: unknown[] } | undefined)?.samples ?? []).filter((x): x is string => typeof x === 'string');
+const examplesOf = (s: JsonSchema | undefined): string[] => [
+  ...samplesOf(s),
+  ...(typeof s?.default === 'string' ? [s.default] : []),
+  ...((s?.enum ?? []).filter((e) => typeof e === 'string') as string[]),
+];
+/** A resolved schema may accept either of two sources' patterns (x-any-pattern). */
+const patternsOf = (s: JsonSchema): string[] => {
+  const any = s['x-any-pattern'];
+  if (Array.isArray(any)) return any.filter((p): p is string => typeof p === 'string');
+  return typeof s.pattern === 'string' ? [s.pattern] : [];
+};
+function safeTest(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(value.slice(0, 512));
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,77 @@
+// Invariants more than one rule relies on, each written once: Twilio's list envelope (clients read
+// payload[meta.key]), a Twilio error body, PageSize bounds from the derived query schema, and
+// fetch/list agreement.
+
+import { isRecord } from '../json';
+import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
+import { type Operation, queryParams } from '../model/operation';
+import type { Contract } from '../schemas/contract';
+
+export function itemsKeyProblem(page: unknown): { actual: unknown; expected: string[] } | undefined {
+  if (!isRecord(page) || !isRecord(page.meta)) return undefined;
+  const key = page.meta.key;
+  const arrays = Object.keys(page).filter((k) => k !== 'meta' && Array.isArray(page[k]));
+  if (typeof key === 'string' && arrays.includes(key)) return undefined;
+  return { actual: key, expected: arrays };
+}
+
+/** Why a body is not Twilio's error body for `status`, or undefined when it is. */
+export function errorBodyProblems(contract: Contract, body: unknown, status: number): string[] {
+  if (!isRecord(body)) return ['the body is not a JSON object'];
+  const out = contract.validateError(body).map((v) => v.message);
+  if (body.status !== undefined && body.status !== status)
+    out.push(`the body says status ${JSON.stringify(body.status)}`);
+  return out;
+}
+
+export interface PageSizeBounds {
+  name: string;
+  min: number;
+  max: number;
+  /** What a page holds when no PageSize is sent. */
+  default: number;
+  integer: boolean;
+}
+
+/** PageSize's bounds as the derived query schema states them (every source, the tightest). */
+export function pageSizeBounds(op: Operation): PageSizeBounds | undefined {
+  const params = queryParams(op);
+  const name = Object.keys(params).find((p) => p === 'PageSize');
+  const schema = name ? params[name] : undefined;
+  if (!name || !schema) return undefined;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const min = num(schema.minimum) ?? 1;
+  const max = num(schema.maximum) ?? Number.MAX_SAFE_INTEGER;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  return { name, min, max, default: num(schema.default) ?? DEFAULT_PAGE_SIZE, integer: types.includes('integer') };
+}
+
+/** Values the bounds reject: just below, just above, and not a whole number. */
+export function invalidPageSizes(b: PageSizeBounds): string[] {
+  const out = [String(b.min - 1)];
+  if (b.max < Number.MAX_SAFE_INTEGER) out.push(String(b.max + 1));
+  if (b.integer) out.push('abc');
+  return out;
+}
+
+/** Fields of a list entry that the fetched instance shows differently (fields only one side has are not compared). */
+export function entryDifferences(entry: unknown, fetched: unknown): Array<{ field: string; listed: unknown; fetched: unknown }> {
+  if (!isRecord(entry) || !isRecord(fetched)) return [{ field: '', listed: entry, fetched }];
+  const out: Array<{ field: string; listed: unknown; fetched: unknown }> = [];
+  for (const [field, listed] of Object.entries(entry)) {
+    if (!Object.hasOwn(fetched, field)) continue;
+    if (JSON.stringify(listed) !== JSON.stringify(fetched[field])) out.push({ field, listed, fetched: fetched[field] });
+  }
+  return out;
+}
+
+/** The id a list item carries for the field that identifies it. */
+export function itemId(item: unknown, field: string): string | undefined {
+  const v = isRecord(item) ? item[field] : undefined;
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
+/** What tells two items of a list apart: their id, or (items without one) their whole content. */
+export function itemIdentity(item: unknown, idField: string | undefined): string {
+  return idField ? String(isRecord(item) ? item[idField] : undefined) : JSON.stringify(item);
+}

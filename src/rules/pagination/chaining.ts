@@ -1,0 +1,157 @@
+// The invariants of one walk from the first page, checked as the pages stream by: termination,
+// page count, no loss, no duplicate, full pages, page counter, stable first_page_url, meta.url is
+// the page's own URL, the last page ends the list, previous_page_url leads back.
+
+import { type HttpTransport, isRunLimit, RunLimitError } from '../../transport/http';
+import { itemIdentity } from '../invariants';
+import { walkPages } from './walker';
+
+export interface Violation {
+  invariant: string;
+  message: string;
+  url?: string;
+}
+
+export interface WalkExpectation {
+  /** The first page's URL (path filled in, PageSize set when the list takes one). */
+  url: string;
+  pageSize: number;
+  /** The item field that identifies an item (none: items are told apart by content). */
+  idField: string | undefined;
+  /** Dataset size when the target is known (local provider); unknown on live providers. */
+  count?: number;
+  itemsKey: string;
+  /** How many previous_page_url links to follow back (each costs a request). */
+  checkPrevious?: number;
+  maxPages?: number;
+}
+
+export interface WalkResult {
+  violations: Violation[];
+  ids: string[];
+  pages: number;
+}
+
+/** meta.url names the page fetched: same origin and path, every query parameter sent kept (defaults may be added). */
+const namesPage = (metaUrl: unknown, fetched: string): boolean => {
+  if (typeof metaUrl !== 'string') return false;
+  try {
+    const a = new URL(metaUrl);
+    const b = new URL(fetched);
+    return (
+      a.origin === b.origin &&
+      a.pathname === b.pathname &&
+      [...b.searchParams].every(([k, v]) => a.searchParams.get(k) === v)
+    );
+  } catch {
+    return false;
+  }
+};
+
+export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation): Promise<WalkResult> {
+  const violations: Violation[] = [];
+  const add = (invariant: string, message: string, url?: string) =>
+    violations.push({ invariant, message, ...(url ? { url } : {}) });
+  const ids: string[] = [];
+  const seen = new Set<string>();
+  let firstPageUrl: unknown;
+  let previousItems: string[] | undefined;
+  let pages = 0;
+  let previousChecks = e.checkPrevious ?? 2;
+  const maxPages = e.maxPages ?? (e.count === undefined ? 200 : Math.ceil(e.count / e.pageSize) + 3);
+  const walk = walkPages(transport, e.url, {
+    maxPages,
+    itemsKey: e.itemsKey,
+  });
+
+  for (;;) {
+    const step = await walk.next();
+    if (step.done) {
+      const stop = step.value;
+      if (stop.kind === 'loop')
+        add(
+          'terminates',
+          `next_page_url of page ${stop.index - 1} leads back to page ${stop.firstSeenAt} (${stop.url}): the list loops`,
+          stop.url,
+        );
+      if (stop.kind === 'limit') add('terminates', `still not at the last page after ${stop.pages} pages`);
+      if (stop.kind === 'failed')
+        add('every-page-served', `page ${stop.index} answered ${stop.status ?? stop.message}`, stop.url);
+      break;
+    }
+    const page = step.value;
+    pages++;
+    const pageIds = page.items.map((it) => itemIdentity(it, e.idField));
+    if (page.meta.page !== page.index)
+      add('page-counter', `page ${page.index} says meta.page ${JSON.stringify(page.meta.page)}`, page.url);
+    if (page.index === 0) firstPageUrl = page.meta.first_page_url;
+    else if (page.meta.first_page_url !== firstPageUrl) {
+      add(
+        'first-page-url-stable',
+        `first_page_url on page ${page.index} is ${JSON.stringify(page.meta.first_page_url)}, on page 0 it was ${JSON.stringify(firstPageUrl)}`,
+        page.url,
+      );
+    }
+    if (!namesPage(page.meta.url, page.url))
+      add(
+        'url-is-own',
+        `meta.url on page ${page.index} is ${JSON.stringify(page.meta.url)}, but the page was fetched from ${page.url}`,
+        page.url,
+      );
+    for (const id of pageIds) {
+      if (seen.has(id)) add('no-duplicate', `item ${id} appears again on page ${page.index}`, page.url);
+      seen.add(id);
+      ids.push(id);
+    }
+    const hasNext = typeof page.meta.next_page_url === 'string';
+    if (hasNext && pageIds.length !== e.pageSize)
+      add(
+        'full-pages',
+        `page ${page.index} has ${pageIds.length} items but is not the last (PageSize ${e.pageSize})`,
+        page.url,
+      );
+    if (page.index > 0 && pageIds.length === 0)
+      add(
+        'last-page-ends',
+        `page ${page.index} is empty: the page before it should have had next_page_url null`,
+        page.url,
+      );
+    if (page.index > 0 && previousItems && previousChecks > 0) {
+      previousChecks--;
+      const back = page.meta.previous_page_url;
+      const r = typeof back === 'string' ? await transport.get(back) : undefined;
+      if (r && isRunLimit(r)) throw new RunLimitError(r.error?.message ?? 'run limit');
+      const backIds = r?.response?.status === 200 ? itemIds(r.response.body, e.itemsKey, e.idField) : undefined;
+      if (JSON.stringify(backIds) !== JSON.stringify(previousItems)) {
+        add(
+          'previous-leads-back',
+          `previous_page_url of page ${page.index} (${JSON.stringify(back)}) gives ${backIds ? `[${backIds.slice(0, 3).join(', ')}…]` : `no page (${r?.response?.status ?? r?.error?.message ?? 'no link'})`}, not page ${page.index - 1}'s items [${previousItems.slice(0, 3).join(', ')}…]`,
+          page.url,
+        );
+      }
+    }
+    previousItems = pageIds;
+  }
+  if (
+    e.count !== undefined &&
+    !violations.some((v) => v.invariant === 'terminates' || v.invariant === 'every-page-served')
+  ) {
+    const expectedPages = Math.max(1, Math.ceil(e.count / e.pageSize));
+    if (pages !== expectedPages)
+      add(
+        'page-count',
+        `walked ${pages} pages; ${e.count} items at PageSize ${e.pageSize} make ${expectedPages}`,
+      );
+    if (seen.size !== e.count) add('no-loss', `walked ${seen.size} distinct items of ${e.count}`);
+  }
+  return { violations, ids, pages };
+}
+
+function itemIds(body: string, itemsKey: string, idField: string | undefined): string[] | undefined {
+  try {
+    const items = (JSON.parse(body) as Record<string, unknown>)[itemsKey];
+    return Array.isArray(items) ? items.map((it) => itemIdentity(it, idField)) : undefined;
+  } catch {
+    return undefined;
+  }
+}

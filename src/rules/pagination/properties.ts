@@ -1,0 +1,405 @@
+// Pagination invariants as fast-check properties, for every list operation, run through the
+// transport so the same properties run against the local provider (dataset size under control) and
+// live providers (size unknown: the metamorphic property finds lost items there). Bounds and invalid
+// values come from the list's derived query schema. Each failure becomes a finding with the seed,
+// the path and the shrunk counterexample as a curl line to replay.
+
+import fc from 'fast-check';
+import type { Finding } from '../../finding';
+import { type Operation, operationLabel } from '../../model/operation';
+import { DEFAULT_PAGE_SIZE } from '../../model/twilio-conventions';
+import type { Contract } from '../../schemas/contract';
+import { type HttpTransport, isRunLimit, RunLimitError } from '../../transport/http';
+import { curlFor } from '../curl';
+import { entryDifferences, errorBodyProblems, type PageSizeBounds, pageSizeBounds } from '../invariants';
+import type { RuleInfo } from '../rule';
+import { walkAndCheck } from './chaining';
+
+export type PageSizePolicy = 'reject' | 'clamp';
+
+export interface PropertyContext {
+  transport: HttpTransport;
+  contract: Contract;
+  /** The list, and its path with every parameter filled (a nested list: under a parent that has children). */
+  op: Operation;
+  listPath: string;
+  /** The paired fetch's path for an item id, when the list pairs with a fetch. */
+  fetchPathFor?: (id: string) => string;
+  /** Only the local provider can be resized; elsewhere N is whatever the account holds. */
+  setCount?: (n: number) => void;
+  numRuns: number;
+  seed?: number;
+  pageSizePolicy?: PageSizePolicy;
+}
+
+/** What a property found, and how many of its runs could be judged at all. */
+export interface PropertyOutcome {
+  findings: Finding[];
+  judged: number;
+}
+
+export interface PaginationRule extends RuleInfo {
+  kind: 'pagination';
+  appliesTo(op: Operation): boolean;
+  run(ctx: PropertyContext): Promise<PropertyOutcome>;
+}
+
+const withQuery = (path: string, query: Record<string, string>): string => {
+  const q = new URLSearchParams(query).toString();
+  return q ? `${path}?${q}` : path;
+};
+
+function base(name: string, ctx: PropertyContext, f: Omit<Finding, 'rule' | 'operation' | 'category' | 'source'> & Partial<Pick<Finding, 'source' | 'category'>>): Finding {
+  return { rule: name, operation: operationLabel(ctx.op), category: 'contract', source: 'twilio convention', ...f };
+}
+
+/** fast-check's verdict as findings: one per failing property, with what is needed to replay it. */
+async function check<T>(
+  name: string,
+  ctx: PropertyContext,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<string | undefined>,
+  replay: (value: T) => string,
+  /** Run first, every time: the boundaries are never left to chance. */
+  examples: T[] = [],
+): Promise<PropertyOutcome> {
+  let failure: { value: T; message: string } | undefined;
+  let judged = 0;
+  let unjudged = 0;
+  let why = '';
+  const property = fc.asyncProperty(arbitrary, async (value) => {
+    let message: string | undefined;
+    try {
+      message = await predicate(value);
+      judged++;
+    } catch (error) {
+      if (!(error instanceof RunLimitError)) throw error;
+      // Cannot judge (budget, deadline, no recording): neither a pass nor a failure; reported below.
+      unjudged++;
+      why = error.message;
+      return true;
+    }
+    if (message) failure = { value, message };
+    return message === undefined;
+  });
+  const details = await fc.check(property, {
+    numRuns: ctx.numRuns,
+    examples: examples.map((e) => [e] as [T]),
+    ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}),
+  });
+  const findings: Finding[] = [];
+  if (details.failed && details.counterexample) {
+    const [value] = details.counterexample;
+    // fast-check's last failing run is the shrunk counterexample: its message is the one kept.
+    const message = failure?.message ?? 'failed';
+    const url = new URL(replay(value), `${ctx.transport.baseUrl}/`).toString();
+    findings.push(
+      base(name, ctx, {
+        severity: 'error',
+        request: { method: 'GET', url },
+        actual: value as unknown,
+        message: `${message} — counterexample ${JSON.stringify(value)} (seed ${details.seed}, path "${details.counterexamplePath}", ${details.numRuns} runs, ${details.numShrinks} shrinks); replay: ${curlFor({ method: 'GET', url })}`,
+      }),
+    );
+  } else if (details.failed) {
+    findings.push(
+      base(name, ctx, {
+        severity: 'error',
+        message: `property errored: ${String(details.errorInstance ?? 'unknown')} (seed ${details.seed})`,
+      }),
+    );
+  }
+  if (unjudged > 0) {
+    findings.push(
+      base(name, ctx, {
+        severity: 'info',
+        message: `${unjudged} of ${judged + unjudged} runs could not be judged: ${why}`,
+      }),
+    );
+  }
+  return { findings, judged };
+}
+
+async function getJson(ctx: PropertyContext, url: string) {
+  if (ctx.transport.requestsSent >= ctx.transport.budget)
+    throw new RunLimitError(`request budget of ${ctx.transport.budget} used up`);
+  const exchange = await ctx.transport.get(url);
+  if (isRunLimit(exchange)) throw new RunLimitError(exchange.error?.message ?? 'run limit');
+  let body: unknown;
+  try {
+    body = JSON.parse(exchange.response?.body ?? '');
+  } catch {
+    body = undefined;
+  }
+  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  return { status: exchange.response?.status, body: record, raw: body };
+}
+
+const validPageSize = (b: PageSizeBounds) =>
+  fc.oneof(
+    fc.integer({ min: b.min, max: Math.min(b.max, b.min + 9) }),
+    fc.integer({ min: b.min, max: b.max }),
+    fc.constantFrom(b.min, b.default, b.max - 1, b.max),
+  );
+const invalidPageSize = (b: PageSizeBounds) =>
+  fc.oneof(
+    fc.integer({ min: b.min - 1000, max: b.min - 1 }).map(String),
+    fc.integer({ min: b.max + 1, max: b.max + 1_000_000 }).map(String),
+    fc
+      .double({ min: b.min + 0.01, max: b.max - 0.01, noNaN: true })
+      .filter((d) => !Number.isInteger(d))
+      .map((d) => d.toFixed(2)),
+    fc.constantFrom('abc', '', '1e3', ' 5', '0x10', 'NaN', '-0', `${b.default}.0`),
+  );
+
+export const pageSizeBoundsProperty: PaginationRule = {
+  name: 'pagination.page-size-bounds',
+  kind: 'pagination',
+  asserts:
+    'every PageSize within the query schema\'s bounds is echoed with at most that many items; any other value gets 400 with a Twilio error body',
+  needs: "the list-query schema's PageSize bounds",
+  appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  run: (ctx) => {
+    const b = pageSizeBounds(ctx.op) as PageSizeBounds;
+    const key = ctx.op.itemsKey ?? '';
+    const url = (value: string) => withQuery(ctx.listPath, { [b.name]: value });
+    return check(
+      'pagination.page-size-bounds',
+      ctx,
+      fc.oneof(
+        validPageSize(b).map((n) => ({ valid: true, value: String(n) })),
+        invalidPageSize(b).map((v) => ({ valid: false, value: v })),
+      ),
+      async ({ valid, value }) => {
+        const { status, body } = await getJson(ctx, url(value));
+        const meta = (body?.meta ?? {}) as Record<string, unknown>;
+        const items = Array.isArray(body?.[key]) ? (body?.[key] as unknown[]) : [];
+        if (valid) {
+          if (status !== 200) return `PageSize ${value} answered ${status}`;
+          if (meta.page_size !== Number(value))
+            return `PageSize ${value} echoed as meta.page_size ${JSON.stringify(meta.page_size)}`;
+          if (items.length > Number(value)) return `PageSize ${value} returned ${items.length} items`;
+          return undefined;
+        }
+        if (status === 400) {
+          const problems = errorBodyProblems(ctx.contract, body, 400);
+          return problems.length ? `PageSize ${JSON.stringify(value)} got 400 but ${problems[0]}` : undefined;
+        }
+        if (status === 200 && ctx.pageSizePolicy === 'clamp') {
+          const n = Number(meta.page_size);
+          return n >= b.min && n <= b.max
+            ? undefined
+            : `PageSize ${JSON.stringify(value)} served with meta.page_size ${JSON.stringify(meta.page_size)}`;
+        }
+        if (status === 200) {
+          const clamped = typeof meta.page_size === 'number' && meta.page_size !== Number(value);
+          return `PageSize ${JSON.stringify(value)} was ${clamped ? `clamped to ${meta.page_size}` : 'accepted'} instead of rejected with 400 (policy: reject)`;
+        }
+        return `PageSize ${JSON.stringify(value)} answered ${status}, expected 400`;
+      },
+      ({ value }) => url(value),
+      [
+        ...[b.min, b.default, b.max].map((n) => ({ valid: true, value: String(n) })),
+        ...[String(b.min - 1), String(b.max + 1), '-1', 'abc', '2.5'].map((value) => ({ valid: false, value })),
+      ],
+    );
+  },
+};
+
+/** PageSize for a walk: what the list takes, else nothing (the provider's default). */
+const sized = (ctx: PropertyContext, pageSize: number): string => {
+  const b = pageSizeBounds(ctx.op);
+  return b ? withQuery(ctx.listPath, { [b.name]: String(pageSize) }) : ctx.listPath;
+};
+
+export const chaining: PaginationRule = {
+  name: 'pagination.chaining',
+  kind: 'pagination',
+  asserts:
+    'following next_page_url terminates and yields every item exactly once, in full pages, with consistent meta',
+  needs: 'list operations (items key, id field, PageSize bounds)',
+  appliesTo: (op) => op.kind === 'list',
+  run: (ctx) => {
+    const b = pageSizeBounds(ctx.op);
+    const key = ctx.op.itemsKey ?? '';
+    const idField = ctx.op.idField;
+    const min = b?.min ?? 1;
+    const max = b ? Math.min(b.max, 1000) : 1;
+    const fixed = b === undefined;
+    // With a resizable provider, N is generated too; PageSize is kept to at most ~40 pages a walk.
+    const arbitrary: fc.Arbitrary<{ count?: number | undefined; pageSize: number }> = ctx.setCount
+      ? fc.integer({ min: 0, max: 1500 }).chain((count) =>
+          fc.record({
+            count: fc.constant(count),
+            pageSize: fixed ? fc.constant(DEFAULT_PAGE_SIZE) : fc.integer({ min: Math.min(max, Math.max(min, Math.ceil(count / 40))), max }),
+          }),
+        )
+      : fc.record({
+          count: fc.constant(undefined),
+          pageSize: fixed ? fc.constant(DEFAULT_PAGE_SIZE) : fc.oneof(fc.integer({ min, max: Math.min(max, min + 4) }), fc.integer({ min, max })),
+        });
+    return check(
+      'pagination.chaining',
+      ctx,
+      arbitrary,
+      async ({ count, pageSize }) => {
+        if (count !== undefined) ctx.setCount?.(count);
+        const r = await walkAndCheck(ctx.transport, {
+          url: sized(ctx, pageSize),
+          pageSize: fixed ? DEFAULT_PAGE_SIZE : pageSize,
+          itemsKey: key,
+          idField,
+          ...(count !== undefined ? { count } : {}),
+        });
+        const [first] = r.violations;
+        return first
+          ? `${first.invariant}: ${first.message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ''}`
+          : undefined;
+      },
+      ({ pageSize }) => sized(ctx, pageSize),
+      !b
+        ? []
+        : ctx.setCount
+          ? [
+              { count: 0, pageSize: b.default },
+              { count: 10, pageSize: Math.max(min, 3) },
+              { count: 6, pageSize: Math.max(min, 2) },
+              { count: 1000, pageSize: max },
+            ]
+          : [{ pageSize: Math.max(min, 2) }, { pageSize: b.default }],
+    );
+  },
+};
+
+export const metamorphic: PaginationRule = {
+  name: 'pagination.same-sequence',
+  kind: 'pagination',
+  asserts: 'walks of the same data at different PageSizes yield the same sequence of ids',
+  needs: 'list operations with PageSize',
+  appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  run: (ctx) => {
+    const b = pageSizeBounds(ctx.op) as PageSizeBounds;
+    const walk = (pageSize: number) =>
+      walkAndCheck(ctx.transport, {
+        url: sized(ctx, pageSize),
+        pageSize,
+        itemsKey: ctx.op.itemsKey ?? '',
+        idField: ctx.op.idField,
+        checkPrevious: 0,
+        // On the resizable provider the list holds 60 items: a walk needs no more pages than that.
+        maxPages: ctx.setCount ? Math.ceil(60 / pageSize) + 3 : 400,
+      });
+    return check(
+      'pagination.same-sequence',
+      ctx,
+      fc.record({
+        a: fc.integer({ min: b.min, max: Math.min(b.max, b.min + 24) }),
+        b: fc.integer({ min: b.min, max: Math.min(b.max, 1000) }),
+      }),
+      async ({ a, b: c }) => {
+        ctx.setCount?.(60);
+        const x = await walk(a);
+        const y = await walk(c);
+        if (JSON.stringify(x.ids) === JSON.stringify(y.ids)) return undefined;
+        const at = x.ids.findIndex((id, k) => y.ids[k] !== id);
+        return `PageSize ${a} and ${c} disagree at position ${at === -1 ? x.ids.length : at}: ${x.ids[at] ?? 'end'} vs ${y.ids[at] ?? 'end'} (${x.ids.length} vs ${y.ids.length} items)`;
+      },
+      ({ a }) => sized(ctx, a),
+    );
+  },
+};
+
+export const pageTokenOpaque: PaginationRule = {
+  name: 'pagination.page-token-opaque',
+  kind: 'pagination',
+  asserts: 'a tampered PageToken gets 400, never a wrong page',
+  needs: 'list operations with PageToken',
+  appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  run: async (ctx) => {
+    ctx.setCount?.(10);
+    const b = pageSizeBounds(ctx.op) as PageSizeBounds;
+    const first = await getJson(ctx, sized(ctx, Math.max(b.min, 2)));
+    const next = (first.body?.meta as Record<string, unknown> | undefined)?.next_page_url;
+    let url: URL | undefined;
+    try {
+      url = typeof next === 'string' ? new URL(next, `${ctx.transport.baseUrl}/`) : undefined;
+    } catch {
+      url = undefined;
+    }
+    const token = url?.searchParams.get('PageToken');
+    if (!url || !token) {
+      return {
+        judged: 0,
+        findings: [
+          base('pagination.page-token-opaque', ctx, {
+            severity: 'info',
+            message: 'no next page with a PageToken to tamper with (fewer than 3 items?)',
+          }),
+        ],
+      };
+    }
+    const from = url;
+    const tampered = (p: { at: number; char: string }) => {
+      const i = p.at % token.length;
+      const swap = token[i] === p.char ? (p.char === 'A' ? 'B' : 'A') : p.char;
+      const u = new URL(from);
+      u.searchParams.set('PageToken', token.slice(0, i) + swap + token.slice(i + 1));
+      return u.toString();
+    };
+    return check(
+      'pagination.page-token-opaque',
+      ctx,
+      fc.record({
+        at: fc.nat({ max: 1000 }),
+        char: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+      }),
+      async (p) => {
+        const { status, body } = await getJson(ctx, tampered(p));
+        if (status === 400 && errorBodyProblems(ctx.contract, body, 400).length === 0) return undefined;
+        return `a PageToken with one character changed answered ${status}${status === 200 ? ' with a page' : ''}, expected 400 with a Twilio error body`;
+      },
+      (p) => tampered(p),
+    );
+  },
+};
+
+export const fetchListAgreement: PaginationRule = {
+  name: 'pagination.fetch-list-agreement',
+  kind: 'pagination',
+  asserts: 'any listed item fetched by id equals its list entry',
+  needs: 'a list and the fetch it pairs with',
+  appliesTo: (op) => op.kind === 'list' && op.pairsWith !== undefined,
+  run: async (ctx) => {
+    const key = ctx.op.itemsKey ?? '';
+    const idField = ctx.op.idField ?? '';
+    const fetchPathFor = ctx.fetchPathFor;
+    ctx.setCount?.(25);
+    const b = pageSizeBounds(ctx.op);
+    const page = await getJson(ctx, sized(ctx, Math.min(25, b?.max ?? 25)));
+    const items = (Array.isArray(page.body?.[key]) ? page.body?.[key] : []) as Array<Record<string, unknown>>;
+    if (items.length === 0 || !fetchPathFor) return { judged: 0, findings: [] };
+    const idOf = (k: number) => String(items[k]?.[idField]);
+    return check(
+      'pagination.fetch-list-agreement',
+      ctx,
+      fc.nat({ max: items.length - 1 }),
+      async (k) => {
+        const { status, raw } = await getJson(ctx, fetchPathFor(idOf(k)));
+        if (status !== 200) return `fetching listed item ${idOf(k)} answered ${status}`;
+        const diff = entryDifferences(items[k], raw);
+        return diff.length === 0
+          ? undefined
+          : `fetched ${idOf(k)} differs from its list entry at ${diff.map((d) => d.field || '(root)').join(', ')}`;
+      },
+      (k) => fetchPathFor(idOf(k)),
+    );
+  },
+};
+
+export const PAGINATION_RULES: readonly PaginationRule[] = [
+  pageSizeBoundsProperty,
+  chaining,
+  metamorphic,
+  pageTokenOpaque,
+  fetchListAgreement,
+];

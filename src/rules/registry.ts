@@ -1,0 +1,34 @@
+// Every rule, of every kind, in the order they run and report. Adding a rule is one definition and
+// one line here; --list-checks, --only, the reports and the baseline all read this list.
+
+import { UsageError } from '../errors';
+import { DRIFT_RULES } from './drift-table';
+import { LIST_RULES } from './list';
+import { PAGINATION_RULES } from './pagination/properties';
+import { RESPONSE_RULES } from './response';
+import type { ObservationRule, RuleInfo } from './rule';
+import { SCENARIO_RULES } from './scenario';
+import { TRANSPORT_RULES } from './transport';
+import { TRIANGULATION_RULES } from './triangulation';
+
+export const OBSERVATION_RULES: readonly ObservationRule[] = [...RESPONSE_RULES, ...LIST_RULES, ...SCENARIO_RULES];
+
+export const RULES: readonly RuleInfo[] = [
+  ...TRANSPORT_RULES,
+  ...OBSERVATION_RULES,
+  ...PAGINATION_RULES,
+  ...TRIANGULATION_RULES,
+  ...DRIFT_RULES,
+];
+
+export function ruleNamed(name: string): RuleInfo | undefined {
+  return RULES.find((r) => r.name === name);
+}
+
+/** The names --only selects (a kind such as "pagination" selects all of that kind); all when absent. */
+export function selectRules(only: readonly string[] | undefined): Set<string> {
+  if (!only?.length) return new Set(RULES.map((r) => r.name));
+  const unknown = only.filter((id) => !RULES.some((r) => r.name === id || r.kind === id));
+  if (unknown.length) throw new UsageError(`--only: unknown rule ${unknown.join(', ')} (see --list-checks)`);
+  return new Set(RULES.filter((r) => only.includes(r.name) || only.includes(r.kind)).map((r) => r.name));
+}

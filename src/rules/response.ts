@@ -1,0 +1,207 @@
+// Rules that hold for every response of every operation: status, content type, JSON, encoding, the
+// resolved schema, documented fields present, undocumented fields.
+
+import type { Finding } from '../finding';
+import { isRecord } from '../json';
+import type { Operation } from '../model/operation';
+import type { Contract } from '../schemas/contract';
+import { finding, foldIndices, isSuccess, type Observation, type ObservationRule, succeeded } from './rule';
+
+const every = (_op: Operation) => true;
+
+export const statusCode: ObservationRule = {
+  name: 'response.status',
+  kind: 'response',
+  asserts: 'a request the API should serve answers 200',
+  needs: 'every operation',
+  appliesTo: every,
+  applies: (o) => isSuccess(o) && o.exchange.response !== undefined,
+  run: (o) => {
+    const status = o.exchange.response?.status;
+    return status === o.expect.status
+      ? []
+      : [
+          finding('response.status', o, {
+            severity: 'error',
+            expected: o.expect.status,
+            actual: status,
+            message: `${o.scenario}: expected status ${o.expect.status}, got ${status}`,
+          }),
+        ];
+  },
+};
+
+export const contentType: ObservationRule = {
+  name: 'response.content-type',
+  kind: 'response',
+  asserts: 'every response declares Content-Type application/json',
+  needs: 'every operation',
+  appliesTo: every,
+  applies: (o) => o.exchange.response !== undefined,
+  run: (o) => {
+    const type = o.exchange.response?.headers['content-type'];
+    return /^application\/([\w.-]+\+)?json\b/i.test(type ?? '')
+      ? []
+      : [
+          finding('response.content-type', o, {
+            severity: 'error',
+            expected: 'application/json',
+            actual: type ?? null,
+            message: `Content-Type is ${type ? `"${type}"` : 'missing'}, expected application/json`,
+          }),
+        ];
+  },
+};
+
+export const jsonBody: ObservationRule = {
+  name: 'response.json',
+  kind: 'response',
+  asserts: 'every response body parses as JSON',
+  needs: 'every operation',
+  appliesTo: every,
+  applies: (o) => o.exchange.response !== undefined,
+  run: (o) =>
+    o.jsonError === undefined
+      ? []
+      : [
+          finding('response.json', o, {
+            severity: 'error',
+            actual: snippet(o.exchange.response?.body ?? ''),
+            message: `body is not JSON: ${o.jsonError}`,
+          }),
+        ],
+};
+
+export const encoding: ObservationRule = {
+  name: 'response.encoding',
+  kind: 'response',
+  asserts: 'every response body is valid UTF-8',
+  needs: 'every operation',
+  appliesTo: every,
+  applies: (o) => o.exchange.response !== undefined,
+  run: (o) =>
+    o.exchange.response?.invalidUtf8
+      ? [finding('response.encoding', o, { severity: 'error', message: 'body is not valid UTF-8 (JSON must be)' })]
+      : [],
+};
+
+export const responseSchema: ObservationRule = {
+  name: 'response.schema',
+  kind: 'response',
+  asserts: 'a 200 body validates against the resolved contract (per constraint: docs table and openapi spec)',
+  needs: "each source's response schema",
+  appliesTo: every,
+  applies: succeeded,
+  run: (o, contract) => {
+    const seen = new Map<string, Finding & { count: number }>();
+    for (const v of contract.validate(o.op, o.json)) {
+      const key = `${foldIndices(v.pointer)}\u0000${v.keyword}`;
+      const prior = seen.get(key);
+      if (prior) {
+        prior.count++;
+        continue;
+      }
+      seen.set(key, {
+        ...finding('response.schema', o, {
+          severity: v.severity,
+          source: v.source,
+          pointer: v.pointer,
+          expected: v.expected,
+          actual: v.actual,
+          message: v.message,
+        }),
+        count: 1,
+      });
+    }
+    return [...seen.values()].map(({ count, ...f }) =>
+      count > 1 ? { ...f, message: `${f.message} (and ${count - 1} more items)` } : f,
+    );
+  },
+};
+
+/** The instance objects in a 200 body with the pointer each sits at. */
+export function instances(o: Observation): Array<[string, Record<string, unknown>]> {
+  if (o.expect.body === 'instance') return isRecord(o.json) ? [['', o.json]] : [];
+  const key = o.op.itemsKey ?? '';
+  const items = isRecord(o.json) ? o.json[key] : undefined;
+  return Array.isArray(items)
+    ? items.flatMap((it, k) => (isRecord(it) ? [[`/${key}/${k}`, it] as [string, Record<string, unknown>]] : []))
+    : [];
+}
+
+export const fieldsPresent: ObservationRule = {
+  name: 'response.fields-present',
+  kind: 'response',
+  asserts: 'every documented field is present (Twilio serialises every property, null when unset)',
+  needs: 'the documented instance fields',
+  appliesTo: every,
+  applies: succeeded,
+  run: (o, contract) => {
+    const documented = contract.documentedFields(o.op);
+    const missing = new Map<string, { pointer: string; count: number }>();
+    for (const [at, resource] of instances(o)) {
+      for (const name of documented.keys()) {
+        if (Object.hasOwn(resource, name)) continue;
+        const prior = missing.get(name);
+        if (prior) prior.count++;
+        else missing.set(name, { pointer: `${at}/${name}`, count: 1 });
+      }
+    }
+    return [...missing].map(([name, { pointer, count }]) => {
+      const sources = documented.get(name) ?? [];
+      const more = count > 1 ? ` (in ${count} items)` : '';
+      return finding('response.fields-present', o, {
+        severity: 'error',
+        source: sources.join(' and '),
+        pointer,
+        expected: { present: name, documentedBy: sources },
+        message: `documented field ${name} is missing${more} (documented by the ${sources.join(' and ')})`,
+      });
+    });
+  },
+};
+
+export const undocumentedFields: ObservationRule = {
+  name: 'response.undocumented-fields',
+  kind: 'response',
+  asserts: 'fields no source documents are reported (warning: new fields are not breaking)',
+  needs: 'the documented instance and envelope fields',
+  appliesTo: every,
+  applies: succeeded,
+  run: (o, contract: Contract) => {
+    const documented = contract.documentedFields(o.op);
+    const extra = new Map<string, string>();
+    for (const [at, resource] of instances(o)) {
+      for (const name of Object.keys(resource))
+        if (!documented.has(name) && !extra.has(name)) extra.set(name, `${at}/${name}`);
+    }
+    if (o.expect.body === 'list' && isRecord(o.json)) {
+      const envelope = contract.envelopeFields(o.op);
+      for (const name of Object.keys(o.json)) if (!envelope.page.has(name)) extra.set(`(page) ${name}`, `/${name}`);
+      const meta = o.json.meta;
+      if (isRecord(meta))
+        for (const name of Object.keys(meta)) if (!envelope.meta.has(name)) extra.set(`meta.${name}`, `/meta/${name}`);
+    }
+    return [...extra].map(([name, pointer]) =>
+      finding('response.undocumented-fields', o, {
+        severity: 'warning',
+        source: 'the response',
+        pointer,
+        actual: name,
+        message: `undocumented field ${name}`,
+      }),
+    );
+  },
+};
+
+const snippet = (s: string): string => (s.length > 120 ? `${s.slice(0, 120)}…` : s);
+
+export const RESPONSE_RULES: readonly ObservationRule[] = [
+  statusCode,
+  contentType,
+  jsonBody,
+  encoding,
+  responseSchema,
+  fieldsPresent,
+  undocumentedFields,
+];

@@ -1,0 +1,89 @@
+// One rule shape for every kind of rule: a name, a kind, what it asserts (shown by --list-checks),
+// what it needs from the resource model, and findings of one shape. Observation rules look at one
+// exchange; pagination rules drive requests of their own; triangulation rules read the sources;
+// drift rules are rows of a table (src/rules/drift-table.ts).
+
+import type { Category, Finding } from '../finding';
+import type { Operation } from '../model/operation';
+import type { Contract } from '../schemas/contract';
+import type { Exchange } from '../transport/http';
+
+export type RuleKind = 'transport' | 'response' | 'list' | 'scenario' | 'pagination' | 'triangulation' | 'drift';
+
+export interface RuleInfo {
+  name: string;
+  kind: RuleKind;
+  /** One line: what the rule asserts. */
+  asserts: string;
+  /** What it needs from the resource model. */
+  needs: string;
+}
+
+export type BodyRole = 'instance' | 'list' | 'error';
+
+/** What an observation rule looks at: one exchange, what its scenario expected, and its parsed body. */
+export interface Observation {
+  /** The scenario that made the request, e.g. "list-sized". */
+  scenario: string;
+  op: Operation;
+  expect: { status: number; body: BodyRole };
+  exchange: Exchange;
+  /** PageSize as sent (undefined when none was sent). */
+  pageSize?: string;
+  /** For a fetch of a listed item: its list entry. */
+  listEntry?: unknown;
+  json?: unknown;
+  jsonError?: string;
+}
+
+export interface ObservationRule extends RuleInfo {
+  kind: 'response' | 'list' | 'scenario';
+  /** Operations the rule is reported for. */
+  appliesTo(op: Operation): boolean;
+  applies(o: Observation): boolean;
+  run(o: Observation, contract: Contract): Finding[];
+}
+
+export function finding(
+  rule: string,
+  o: Observation,
+  f: Omit<Finding, 'rule' | 'operation' | 'request' | 'category' | 'source'> & {
+    source?: string;
+    category?: Category;
+  },
+): Finding {
+  const { method, url, authenticated } = o.exchange.request;
+  return {
+    rule,
+    operation: `${o.op.method} ${o.op.path}`,
+    request: { method, url, ...(authenticated ? {} : { authenticated }) },
+    category: categoryOf(o),
+    source: 'twilio convention',
+    ...f,
+  };
+}
+
+/** A 5xx or 429 is the provider failing, not the contract drifting; no response is the network's. */
+export function categoryOf(o: Pick<Observation, 'exchange'>): Category {
+  const status = o.exchange.response?.status;
+  if (status === undefined) return 'network';
+  return status >= 500 || status === 429 ? 'provider-error' : 'contract';
+}
+
+export const hasJson = (o: Observation): boolean => o.exchange.response !== undefined && o.jsonError === undefined;
+export const isSuccess = (o: Observation): boolean => o.expect.status < 300;
+export const succeeded = (o: Observation): boolean =>
+  isSuccess(o) && o.exchange.response?.status === o.expect.status && hasJson(o);
+
+export function parseBody(o: Observation): void {
+  const body = o.exchange.response?.body;
+  if (body === undefined) return;
+  try {
+    o.json = JSON.parse(body);
+  } catch (error) {
+    o.jsonError = (error as Error).message;
+  }
+}
+
+/** Pointer with array indices folded, so one defect on 50 items is one finding. */
+export const foldIndices = (pointer: string): string => pointer.replace(/\/\d+(?=\/|$)/g, '/*');

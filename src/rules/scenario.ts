@@ -1,0 +1,104 @@
+// Rules that need a particular request: fetch/list agreement, unknown ids, PageSize out of bounds,
+// requests without credentials. The run's plan (src/run/plan.ts) makes the requests; these judge them.
+
+import type { Finding } from '../finding';
+import type { Operation } from '../model/operation';
+import type { Contract } from '../schemas/contract';
+import { entryDifferences, errorBodyProblems, pageSizeBounds } from './invariants';
+import { finding, type Observation, type ObservationRule, succeeded } from './rule';
+
+export const fetchMatchesList: ObservationRule = {
+  name: 'fetch.matches-list',
+  kind: 'scenario',
+  asserts: 'a listed item fetched by id equals its list entry (every field both show)',
+  needs: 'the fetch that pairs with a list',
+  appliesTo: (op) => op.kind === 'instance' && op.pairsWith !== undefined,
+  applies: (o) => succeeded(o) && o.listEntry !== undefined,
+  run: (o) =>
+    entryDifferences(o.listEntry, o.json).map((d) =>
+      finding('fetch.matches-list', o, {
+        severity: 'error',
+        source: 'the list response',
+        pointer: `/${d.field}`,
+        expected: d.listed,
+        actual: d.fetched,
+        message: `fetched ${d.field || 'item'} is ${JSON.stringify(d.fetched)}, its list entry says ${JSON.stringify(d.listed)}`,
+      }),
+    ),
+};
+
+/** A scenario that must be refused with the expected status and a Twilio error body. */
+function refusal(
+  name: string,
+  asserts: string,
+  needs: string,
+  scenario: RegExp,
+  appliesTo: (op: Operation) => boolean,
+): ObservationRule {
+  return {
+    name,
+    kind: 'scenario',
+    asserts,
+    needs,
+    appliesTo,
+    applies: (o) => scenario.test(o.scenario) && o.exchange.response !== undefined,
+    run: (o, contract) => refusalProblems(name, o, contract),
+  };
+}
+
+function refusalProblems(name: string, o: Observation, contract: Contract): Finding[] {
+  const response = o.exchange.response;
+  const want = o.expect.status;
+  if (!response) return [];
+  const what = `${o.scenario}: expected ${want} with a Twilio error body`;
+  if (response.status !== want) {
+    return [
+      finding(name, o, {
+        severity: 'error',
+        expected: want,
+        actual: response.status,
+        message: `${what}, got status ${response.status}`,
+      }),
+    ];
+  }
+  if (o.jsonError !== undefined) {
+    const type = response.headers['content-type'] ?? 'no Content-Type';
+    return [
+      finding(name, o, {
+        severity: 'error',
+        expected: 'Twilio error JSON',
+        actual: type,
+        message: `${what}, got a ${type} body that is not JSON`,
+      }),
+    ];
+  }
+  return errorBodyProblems(contract, o.json, want).map((problem) =>
+    finding(name, o, { severity: 'error', expected: 'Twilio error body', message: `${what}: ${problem}` }),
+  );
+}
+
+export const unknownId = refusal(
+  'fetch.unknown-id',
+  'an unknown id in the path (a fetch, or a nested list under an unknown parent) gives 404 with a Twilio error body',
+  'operations with path parameters',
+  /^unknown-id/,
+  (op) => op.pathParams.length > 0,
+);
+
+export const pageSizeOutOfBounds = refusal(
+  'list.page-size-bounds',
+  "PageSize just outside the query schema's bounds, and a non-integer, give 400 with a Twilio error body",
+  "the list-query schema's PageSize bounds",
+  /^list-page-size-invalid/,
+  (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+);
+
+export const authRequired = refusal(
+  'auth.required',
+  'a request without credentials gives 401 with a Twilio error body',
+  'every operation',
+  /^no-auth$/,
+  () => true,
+);
+
+export const SCENARIO_RULES: readonly ObservationRule[] = [fetchMatchesList, unknownId, pageSizeOutOfBounds, authRequired];

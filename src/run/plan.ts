@@ -1,0 +1,157 @@
+// The requests a conformance run makes, for every operation of the model, parents first: each list
+// (default page, a small page and the next one, PageSize just outside its bounds, an unknown parent,
+// no credentials) and each fetch (a listed item, an unknown id, no credentials). Later requests use
+// what earlier ones learnt (listed ids, next_page_url), so the same plan works on any account; a
+// nested list is read under a parent that has children when the provider has any.
+
+import { isRecord } from '../json';
+import { fillPath, ModelIndex, type Operation } from '../model/operation';
+import { invalidPageSizes, itemId, pageSizeBounds } from '../rules/invariants';
+import { type BodyRole, type Observation, parseBody } from '../rules/rule';
+import type { Contract } from '../schemas/contract';
+import type { HttpTransport } from '../transport/http';
+
+export const UNKNOWN_ID = 'conformance-unknown-id';
+/** Small enough that a few items span pages, so next_page_url is exercised. */
+export const SMALL_PAGE_SIZE = 2;
+/** Parents tried, at most, to find one whose nested list has items. */
+export const PARENT_PROBES = 4;
+
+export interface PlanOptions {
+  /** Path values known in advance (e.g. TWILIO_SESSION_ID, or ids a cassette holds), by operation id. */
+  pathHints?: (op: Operation) => Array<Record<string, string>>;
+  /** Operations to run; every operation when absent. */
+  operations?: readonly string[];
+  /** How many requests may be in flight at once. */
+  concurrency?: number;
+}
+
+/** Where each list was read: its path values and the items of its default page. */
+export interface ListState {
+  values: Record<string, string>;
+  items: unknown[];
+}
+
+export interface PlanResult {
+  observations: Observation[];
+  lists: Map<string, ListState>;
+  /** Operations the plan could not reach, with why. */
+  unreached: Map<string, string>;
+}
+
+export async function runPlan(transport: HttpTransport, contract: Contract, options: PlanOptions = {}): Promise<PlanResult> {
+  const index = new ModelIndex(contract.model);
+  const wanted = (op: Operation) => !options.operations || options.operations.includes(op.id);
+  const observations: Observation[] = [];
+  const lists = new Map<string, ListState>();
+  const unreached = new Map<string, string>();
+
+  const observe = async (
+    scenario: string,
+    op: Operation,
+    url: string,
+    expect: { status: number; body: BodyRole },
+    extra: Partial<Observation> = {},
+    authenticate = true,
+  ): Promise<Observation> => {
+    const exchange = await transport.get(url, { authenticate });
+    const o: Observation = { scenario, op, expect, exchange, ...extra };
+    parseBody(o);
+    observations.push(o);
+    return o;
+  };
+  const itemsOf = (op: Operation, o: Observation): unknown[] => {
+    const items = isRecord(o.json) && op.itemsKey ? o.json[op.itemsKey] : undefined;
+    return o.exchange.response?.status === 200 && Array.isArray(items) ? items : [];
+  };
+
+  /** Candidate path values for an operation: from the lists that supply its parameters, then hints. */
+  const candidates = (op: Operation): Array<{ values: Record<string, string>; entry?: unknown }> => {
+    const out: Array<{ values: Record<string, string>; entry?: unknown }> = [];
+    const last = op.pathParams.at(-1);
+    const from = last?.from ? lists.get(last.from.operation) : undefined;
+    if (last?.from && from) {
+      for (const item of from.items) {
+        const id = itemId(item, last.from.field);
+        if (id !== undefined) out.push({ values: { ...from.values, [last.name]: id }, entry: item });
+      }
+    }
+    for (const values of options.pathHints?.(op) ?? [])
+      if (op.pathParams.every((p) => values[p.name] !== undefined)) out.unshift({ values });
+    return out;
+  };
+
+  // Parents first: an operation is ready when every list that supplies its parameters has been read.
+  const order: Operation[] = [];
+  const pending = contract.operations.filter((op) => wanted(op) || contract.operations.some((o) => wanted(o) && index.parentsOf(o).includes(op)));
+  while (pending.length) {
+    const k = pending.findIndex((op) => index.parentsOf(op).every((p) => order.includes(p) || !pending.includes(p)));
+    const [next] = pending.splice(k === -1 ? 0 : k, 1);
+    if (next) order.push(next);
+  }
+
+  for (const op of order) {
+    if (op.pathParams.length > 0 && candidates(op).length === 0) {
+      const parent = index.parentsOf(op).at(-1);
+      unreached.set(op.id, parent ? `no item of ${parent.method} ${parent.path} to read it under` : 'no value for its path parameters');
+    }
+    const tries = op.pathParams.length ? candidates(op).slice(0, op.kind === 'list' ? PARENT_PROBES : 1) : [{ values: {} }];
+    if (op.kind === 'list') await planList(op, tries);
+    else if (tries[0]) await planInstance(op, tries[0]);
+    if (!wanted(op)) continue;
+    const values = lists.get(op.id)?.values ?? tries[0]?.values;
+    if (op.pathParams.length && values) {
+      const last = op.pathParams.at(-1)?.name as string;
+      await observe('unknown-id', op, fillPath(op.path, { ...values, [last]: UNKNOWN_ID }), { status: 404, body: 'error' });
+    }
+    if (values || op.pathParams.length === 0)
+      await observe('no-auth', op, fillPath(op.path, values ?? {}), { status: 401, body: 'error' }, {}, false);
+  }
+  // Operations read only to reach a wanted one are not reported.
+  return { observations: observations.filter((o) => wanted(o.op)), lists, unreached };
+
+  async function planList(op: Operation, tries: Array<{ values: Record<string, string> }>): Promise<void> {
+    let chosen: ListState | undefined;
+    for (const t of tries) {
+      const first = await observe('list-default', op, fillPath(op.path, t.values), { status: 200, body: 'list' });
+      const items = itemsOf(op, first);
+      chosen ??= { values: t.values, items };
+      if (items.length) {
+        chosen = { values: t.values, items };
+        break;
+      }
+    }
+    if (!chosen) return;
+    lists.set(op.id, chosen);
+    if (!wanted(op)) return;
+    const path = fillPath(op.path, chosen.values);
+    const bounds = pageSizeBounds(op);
+    if (!bounds) return;
+    const small = String(Math.max(bounds.min, SMALL_PAGE_SIZE));
+    const sized = await observe('list-sized', op, `${path}?${bounds.name}=${small}`, { status: 200, body: 'list' }, { pageSize: small });
+    const next = isRecord(sized.json) && isRecord(sized.json.meta) ? sized.json.meta.next_page_url : undefined;
+    if (typeof next === 'string' && next !== '') {
+      await observe('list-next', op, next, { status: 200, body: 'list' }, { pageSize: small });
+    }
+    for (const size of invalidPageSizes(bounds)) {
+      await observe(
+        `list-page-size-invalid-${size}`,
+        op,
+        `${path}?${bounds.name}=${encodeURIComponent(size)}`,
+        { status: 400, body: 'error' },
+        { pageSize: size },
+      );
+    }
+  }
+
+  async function planInstance(op: Operation, t: { values: Record<string, string>; entry?: unknown }): Promise<void> {
+    const paired = op.pairsWith !== undefined && op.pathParams.at(-1)?.from?.operation === op.pairsWith;
+    await observe(
+      'fetch-listed',
+      op,
+      fillPath(op.path, t.values),
+      { status: 200, body: 'instance' },
+      paired && t.entry !== undefined ? { listEntry: t.entry } : {},
+    );
+  }
+}

@@ -1,0 +1,182 @@
+// A conformance run, assembled once for every command: the plan's requests through the transport,
+// every selected observation rule over every observation, the pagination properties over every
+// list, and an outcome per rule × operation (passed, failed or not run) for the reports.
+
+import type { Finding } from '../finding';
+import { fillPath, ModelIndex, type Operation, operationLabel } from '../model/operation';
+import { OBSERVATION_RULES } from '../rules/registry';
+import type { Observation } from '../rules/rule';
+import { type PageSizePolicy, PAGINATION_RULES, type PaginationRule } from '../rules/pagination/properties';
+import { transportFindings } from '../rules/transport';
+import type { Contract } from '../schemas/contract';
+import { type HttpTransport, RunLimitError } from '../transport/http';
+import { type PlanOptions, runPlan } from './plan';
+
+export type Outcome = 'passed' | 'failed' | 'not-run';
+
+export interface RuleResult {
+  rule: string;
+  operation: string;
+  outcome: Outcome;
+  findings: Finding[];
+  /** Why a rule did not run for this operation. */
+  reason?: string;
+}
+
+export interface RunResult {
+  target: string;
+  observations: Observation[];
+  findings: Finding[];
+  results: RuleResult[];
+  /** Requests the plan's checks made, and those the pagination properties made (they have their own budget). */
+  requests: number;
+  paginationRequests: number;
+  durationMs: number;
+}
+
+export interface PaginationOptions {
+  transport: HttpTransport;
+  numRuns: number;
+  seed?: number;
+  pageSizePolicy?: PageSizePolicy;
+  /** Resizes a list on the local provider. */
+  setCount?: (operationId: string, n: number) => void;
+  resetCounts?: () => void;
+}
+
+export interface RunOptions extends PlanOptions {
+  /** Rule names to run (all when absent). */
+  rules?: ReadonlySet<string>;
+  pagination?: PaginationOptions;
+  onRule?: (rule: string, results: RuleResult[]) => void;
+}
+
+export async function runConformance(transport: HttpTransport, contract: Contract, options: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const selected = (name: string) => !options.rules || options.rules.has(name);
+  const ops = contract.operations.filter((op) => !options.operations || options.operations.includes(op.id));
+  const plan = await runPlan(transport, contract, options);
+  const { observations } = plan;
+  const findings: Finding[] = observations.flatMap(transportFindings).filter((f) => selected(f.rule));
+  const results: RuleResult[] = [];
+  for (const rule of OBSERVATION_RULES.filter((r) => selected(r.name))) {
+    const mine: RuleResult[] = [];
+    for (const op of ops.filter((o) => rule.appliesTo(o))) {
+      const applicable = observations.filter((o) => o.op === op && rule.applies(o));
+      const found = applicable.flatMap((o) => rule.run(o, contract));
+      mine.push(outcome(rule.name, op, applicable.length, found, () => notRunReason(observations, op, plan.unreached)));
+      findings.push(...found);
+    }
+    results.push(...mine);
+    options.onRule?.(rule.name, mine);
+  }
+  let paginationRequests = 0;
+  if (options.pagination) {
+    const p = options.pagination;
+    const index = new ModelIndex(contract.model);
+    const rules = PAGINATION_RULES.filter((r) => selected(r.name));
+    const lists = ops.filter((op) => op.kind === 'list');
+    const runs = lists.flatMap((op) => rules.filter((r) => r.appliesTo(op)).map((r) => [r, op] as const));
+    const share = Number.isFinite(p.transport.budget) ? Math.floor(p.transport.budget / Math.max(1, runs.length)) : Number.POSITIVE_INFINITY;
+    const byRule = new Map<string, Array<RuleResult & { requests?: number }>>();
+    for (const [rule, op] of runs) {
+      const state = plan.lists.get(op.id);
+      const result = state
+        ? await runProperty(rule, op, state.values, share)
+        : outcome(rule.name, op, 0, [], () => plan.unreached.get(op.id) ?? 'the list was not reached');
+      paginationRequests += result.requests ?? 0;
+      findings.push(...result.findings);
+      const list = byRule.get(rule.name) ?? [];
+      list.push(result);
+      byRule.set(rule.name, list);
+    }
+    for (const rule of rules) {
+      const mine = byRule.get(rule.name) ?? [];
+      results.push(...mine.map(({ requests: _r, ...rest }) => rest));
+      options.onRule?.(rule.name, mine);
+    }
+    p.resetCounts?.();
+
+    async function runProperty(rule: PaginationRule, op: Operation, values: Record<string, string>, budget: number) {
+      const t = p.transport.withBudget(budget);
+      const fetch = op.pairsWith ? index.get(op.pairsWith) : undefined;
+      const last = fetch?.pathParams.at(-1)?.name;
+      let found: Finding[];
+      let judged = 0;
+      try {
+        const outcome = await rule.run({
+          transport: t,
+          contract,
+          op,
+          listPath: fillPath(op.path, values),
+          ...(fetch && last ? { fetchPathFor: (id: string) => fillPath(fetch.path, { ...values, [last]: id }) } : {}),
+          ...(p.setCount ? { setCount: (n: number) => p.setCount?.(op.id, n) } : {}),
+          numRuns: p.numRuns,
+          ...(p.seed !== undefined ? { seed: p.seed } : {}),
+          ...(p.pageSizePolicy ? { pageSizePolicy: p.pageSizePolicy } : {}),
+        });
+        found = outcome.findings;
+        judged = outcome.judged;
+      } catch (error) {
+        if (!(error instanceof RunLimitError)) throw error;
+        found = [
+          {
+            rule: rule.name,
+            severity: 'info',
+            category: 'network',
+            source: 'the transport',
+            operation: operationLabel(op),
+            message: `not run: ${error.message}`,
+          },
+        ];
+      } finally {
+        p.resetCounts?.();
+      }
+      const failed = found.some((f) => f.severity === 'error');
+      const r: RuleResult & { requests?: number } = {
+        rule: rule.name,
+        operation: operationLabel(op),
+        outcome: failed ? 'failed' : judged === 0 ? 'not-run' : 'passed',
+        findings: found,
+        requests: t.requestsSent,
+        ...(judged === 0 && !failed
+          ? { reason: found.find((f) => f.severity === 'info')?.message ?? 'no run could be judged' }
+          : {}),
+      };
+      return r;
+    }
+  }
+  for (const f of findings) f.target = transport.target;
+  return {
+    target: transport.target,
+    observations,
+    findings,
+    results,
+    requests: transport.requestsSent,
+    paginationRequests,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function outcome(
+  rule: string,
+  op: Operation,
+  applicable: number,
+  found: Finding[],
+  reason: () => string,
+): RuleResult & { requests?: number } {
+  return {
+    rule,
+    operation: operationLabel(op),
+    outcome: applicable === 0 ? 'not-run' : found.some((f) => f.severity === 'error') ? 'failed' : 'passed',
+    findings: found,
+    ...(applicable === 0 ? { reason: reason() } : {}),
+  };
+}
+
+function notRunReason(observations: readonly Observation[], op: Operation, unreached: ReadonlyMap<string, string>): string {
+  const mine = observations.filter((o) => o.op === op);
+  if (mine.length === 0) return unreached.get(op.id) ?? 'no request was made for this operation';
+  if (mine.every((o) => o.exchange.error)) return mine[0]?.exchange.error?.message ?? 'no response';
+  return 'no response this rule applies to';
+}

@@ -1,0 +1,179 @@
+// The model on disk: schemas/model.json holds every operation descriptor, and each source's schemas
+// sit beside it, one file per operation and role (schemas/openapi/list-sessions.response.schema.json,
+// schemas/docs/fetch-session.response.schema.json, …), so runs need no sources and reviewers see
+// what changed. Files are checked against the 2020-12 meta-schema before use.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { UsageError } from '../errors';
+import { type OutputFile, stableJson } from '../fs-atomic';
+import { isRecord } from '../json';
+import { jsonDiff } from '../json-diff';
+import { DRAFT_2020_12, type JsonSchema } from '../model/json-schema';
+import { type ApiModel, type Operation, type OperationSchemas, ORIGINS, type Origin } from '../model/operation';
+import { createAjv } from './validator';
+
+export const MODEL_FILE = 'model.json';
+export const ERROR_FILE = 'twilio-error.schema.json';
+export const SCHEMA_BASE = 'https://schemas.conformance.test';
+export type SchemaRole = 'response' | 'query' | 'path';
+const ROLES: readonly SchemaRole[] = ['response', 'query', 'path'];
+
+const kebab = (name: string): string =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .toLowerCase();
+
+/** The file of one operation's schema for one source and role, relative to the schemas folder. */
+export const schemaFile = (origin: Origin, op: Pick<Operation, 'id'>, role: SchemaRole): string =>
+  `${origin}/${kebab(op.id)}.${role}.schema.json`;
+
+export const schemaIdOf = (file: string): string => `${SCHEMA_BASE}/${file}`;
+
+interface StoredSchemas {
+  response: string;
+  query?: string;
+  path?: string;
+  statuses?: string[];
+}
+interface StoredOperation extends Omit<Operation, 'schemas'> {
+  schemas: Partial<Record<Origin, StoredSchemas>>;
+}
+interface StoredModel {
+  generatedBy: string;
+  error: string;
+  operations: StoredOperation[];
+}
+
+/** Every file `npm run schemas` writes for a model. */
+export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
+  const files: OutputFile[] = [];
+  const operations: StoredOperation[] = model.operations.map((op) => {
+    const schemas: Partial<Record<Origin, StoredSchemas>> = {};
+    for (const origin of ORIGINS) {
+      const own = op.schemas[origin];
+      if (!own) continue;
+      const stored: Partial<StoredSchemas> = {};
+      for (const role of ROLES) {
+        const schema = own[role];
+        if (!schema) continue;
+        const file = schemaFile(origin, op, role);
+        stored[role] = file;
+        files.push({
+          path: join(dir, file),
+          data: stableJson({
+            $schema: DRAFT_2020_12,
+            $id: schemaIdOf(file),
+            ...schema,
+            'x-operation': `${op.method} ${op.path}`,
+          }),
+        });
+      }
+      if (own.statuses) stored.statuses = own.statuses;
+      schemas[origin] = stored as StoredSchemas;
+    }
+    return { ...op, schemas };
+  });
+  files.push({
+    path: join(dir, ERROR_FILE),
+    data: stableJson({ $schema: DRAFT_2020_12, $id: schemaIdOf(ERROR_FILE), ...model.error }),
+  });
+  const stored: StoredModel = { generatedBy: 'npm run schemas', error: ERROR_FILE, operations };
+  files.push({ path: join(dir, MODEL_FILE), data: stableJson(stored) });
+  return files;
+}
+
+/** Schema files in the folder that the model no longer names (a renamed or dropped operation). */
+export function leftoverSchemaFiles(expected: readonly OutputFile[], dir: string): string[] {
+  const wanted = new Set(expected.map((f) => f.path));
+  const out: string[] = [];
+  for (const sub of ['', ...ORIGINS]) {
+    const folder = join(dir, sub);
+    if (!existsSync(folder)) continue;
+    for (const name of readdirSync(folder))
+      if (name.endsWith('.json') && !wanted.has(join(folder, name))) out.push(join(folder, name));
+  }
+  return out;
+}
+
+// Checks hand-edited or corrupted schema files against the 2020-12 meta-schema before use.
+const metaSchema = createAjv();
+
+export function loadModel(dir: string): ApiModel {
+  const modelPath = join(dir, MODEL_FILE);
+  const stored = readJson(modelPath);
+  if (!isRecord(stored) || !Array.isArray(stored.operations) || typeof stored.error !== 'string') {
+    throw new UsageError(`${modelPath}: not a model file (run npm run schemas)`);
+  }
+  const schemaAt = (file: string): JsonSchema => {
+    const path = join(dir, file);
+    const schema = readJson(path);
+    if (!isRecord(schema) || !metaSchema.validateSchema(schema)) {
+      throw new UsageError(`${path}: not a valid JSON Schema (${metaSchema.errorsText(metaSchema.errors)})`);
+    }
+    if (schema.$id !== schemaIdOf(file)) throw new UsageError(`${path}: $id is not ${schemaIdOf(file)}`);
+    return schema as JsonSchema;
+  };
+  const operations = (stored.operations as StoredOperation[]).map((op, k) => {
+    if (!isRecord(op) || typeof op.id !== 'string' || typeof op.path !== 'string' || !isRecord(op.schemas))
+      throw new UsageError(`${modelPath}: operations/${k} is not an operation descriptor`);
+    const schemas: Partial<Record<Origin, OperationSchemas>> = {};
+    for (const origin of ORIGINS) {
+      const s = op.schemas[origin];
+      if (!s) continue;
+      schemas[origin] = {
+        response: schemaAt(s.response),
+        ...(s.query ? { query: schemaAt(s.query) } : {}),
+        ...(s.path ? { path: schemaAt(s.path) } : {}),
+        ...(s.statuses ? { statuses: s.statuses } : {}),
+      };
+    }
+    return { ...op, schemas } as Operation;
+  });
+  return { operations, error: schemaAt(stored.error) };
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`${path}: missing (run npm run schemas)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** For --check: one line per file and field where what is on disk differs from what the sources give. */
+export function staleSchemaLines(expected: readonly OutputFile[], root: string): string[] {
+  const out: string[] = [];
+  for (const file of expected) {
+    const shown = relative(root, file.path) || file.path;
+    if (!existsSync(file.path)) {
+      out.push(`${shown}: missing; the sources give a new file`);
+      continue;
+    }
+    const onDisk = readFileSync(file.path, 'utf8');
+    if (onDisk === file.data) continue;
+    let committed: unknown;
+    try {
+      committed = JSON.parse(onDisk);
+    } catch {
+      out.push(`${shown}: not valid JSON`);
+      continue;
+    }
+    const diffs = jsonDiff(committed, JSON.parse(file.data));
+    if (diffs.length === 0) out.push(`${shown}: formatting differs`);
+    for (const d of diffs.slice(0, 20)) {
+      out.push(`${shown}: ${d.pointer || '(root)'}: committed ${show(d.left)}, sources give ${show(d.right)}`);
+    }
+    if (diffs.length > 20) out.push(`${shown}: … and ${diffs.length - 20} more differences`);
+  }
+  return out;
+}
+
+const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));

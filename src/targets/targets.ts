@@ -1,0 +1,158 @@
+// The three targets behind one interface: each yields transports (one per cassette for recorded)
+// and a way to tear down what it started. The only stage (with the suites) that starts the
+// reference provider.
+
+import { UsageError } from '../errors';
+import { pathMatcher, type Operation } from '../model/operation';
+import { type ActiveFault, FAULTS, faultNamed, parseFaultSpec } from '../provider/faults';
+import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
+import type { Contract } from '../schemas/contract';
+import { type LoadedCassette, loadCassettes, replay } from '../transport/cassette';
+import { baseUrlFrom, credentialsFromEnv } from '../transport/credentials';
+import { HttpTransport } from '../transport/http';
+
+export { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider };
+export type { ActiveFault, RunningProvider };
+
+export type TargetKind = 'recorded' | 'live' | 'local';
+export const TARGETS: readonly TargetKind[] = ['recorded', 'live', 'local'];
+/** A whole-API run makes about 100 requests (see the README's per-operation table). */
+export const DEFAULT_LIVE_BUDGET = 200;
+/** The pagination properties walk lists: they get their own, larger budget on live targets. */
+export const DEFAULT_PAGINATION_BUDGET = 600;
+
+export interface TargetOptions {
+  target: TargetKind;
+  contract: Contract;
+  baseUrl?: string;
+  budget?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  maxBodyBytes?: number;
+  /** Epoch ms: the whole run's deadline. */
+  deadline?: number;
+  recordingsDir: string;
+  /** Local target: dataset and fault. */
+  items?: number;
+  seed?: number;
+  fault?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A transport ready to use, with what to undo after its run. */
+export interface PreparedTarget {
+  transport: HttpTransport;
+  /** The local reference provider, when this target started one (its lists can be resized). */
+  provider?: RunningProvider;
+  /** Path values the target knows in advance (ids a cassette holds). */
+  pathHints?: (op: Operation) => Array<Record<string, string>>;
+  open(): void;
+  close(): Promise<void>;
+}
+
+// Recorded requests carry a placeholder so cassettes can tell authenticated from anonymous ones.
+const PLACEHOLDER = { username: 'AC00000000000000000000000000000000', password: 'recorded' };
+
+/** `name` or `name@OperationId`, checked against the catalogue and the model. */
+export function activeFault(spec: string, contract: Contract): ActiveFault {
+  const { name, operation } = parseFaultSpec(spec);
+  const fault = faultNamed(name);
+  if (!fault)
+    throw new UsageError(`--fault: unknown fault "${name}"; known: ${FAULTS.map((f) => f.name).join(', ')}`);
+  if (operation !== undefined && !contract.operations.some((o) => o.id === operation))
+    throw new UsageError(
+      `--fault: no operation "${operation}"; known: ${contract.operations.map((o) => o.id).join(', ')}`,
+    );
+  return { fault, ...(operation ? { operation } : {}) };
+}
+
+/** Path values of every recorded request that matches the operation's path template and was answered 2xx. */
+export function cassetteHints(cassette: LoadedCassette): (op: Operation) => Array<Record<string, string>> {
+  return (op) => {
+    const re = pathMatcher(op.path);
+    const out: Array<Record<string, string>> = [];
+    for (const { request, response } of cassette.interactions) {
+      if (response.status < 200 || response.status > 299) continue;
+      const m = re.exec(request.path.split('?')[0] ?? '');
+      if (!m) continue;
+      const values: Record<string, string> = {};
+      op.pathParams.forEach((p, k) => {
+        values[p.name] = decodeURIComponent(m[k + 1] ?? '');
+      });
+      if (!out.some((v) => JSON.stringify(v) === JSON.stringify(values))) out.push(values);
+    }
+    return out;
+  };
+}
+
+export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]> {
+  const env = o.env ?? process.env;
+  const common = {
+    timeoutMs: o.timeoutMs ?? 10_000,
+    ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}),
+    ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+    ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
+  };
+  switch (o.target) {
+    case 'recorded':
+      return loadCassettes(o.recordingsDir).map((cassette) => {
+        let restore = () => {};
+        return {
+          transport: new HttpTransport({
+            ...common,
+            target: `recorded:${cassette.name}`,
+            baseUrl: cassette.origin,
+            credentials: PLACEHOLDER,
+            maxRetries: 0,
+          }),
+          pathHints: cassetteHints(cassette),
+          open: () => {
+            restore = replay(cassette);
+          },
+          close: async () => restore(),
+        };
+      });
+    case 'live': {
+      const credentials = credentialsFromEnv(env);
+      const baseUrl = baseUrlFrom(o.baseUrl, env);
+      return [
+        {
+          transport: new HttpTransport({
+            ...common,
+            target: 'live',
+            baseUrl,
+            credentials,
+            budget: o.budget ?? DEFAULT_LIVE_BUDGET,
+          }),
+          open: () => {},
+          close: async () => {},
+        },
+      ];
+    }
+    case 'local': {
+      const fault = o.fault === undefined ? undefined : activeFault(o.fault, o.contract);
+      const credentials = LOCAL_PROVIDER_CREDENTIALS;
+      const provider = await startProvider({
+        contract: o.contract,
+        ...(o.items !== undefined ? { items: o.items } : {}),
+        seed: o.seed ?? 1,
+        ...(fault ? { fault } : {}),
+        credentials,
+      });
+      return [
+        {
+          transport: new HttpTransport({
+            ...common,
+            target: fault ? `local:${o.fault}` : 'local',
+            baseUrl: provider.url,
+            credentials,
+            ...(o.budget ? { budget: o.budget } : {}),
+          }),
+          open: () => {},
+          provider,
+          close: () => provider.close(),
+        },
+      ];
+    }
+  }
+}

@@ -1,0 +1,146 @@
+// The real twilio@5 client as consumer of every GET operation of the model: each test is one HTTP
+// exchange written down (given / uponReceiving / withRequest / willRespondWith) and asserts what the
+// application gets from the client (mapped fields, parsed dates, pages, errors). Operations are
+// data: a new operation in the model gets its interactions with no code change. Provider states are
+// generic and carry the operation, so any provider can set up or find the data.
+
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { MatchersV3 } from '@pact-foundation/pact';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Operation, operationLabel } from '../../src/model/operation';
+import { STATES } from '../../src/pact/provider-states';
+import { pageSizeBounds } from '../../src/rules/invariants';
+import {
+  bodyMatcher,
+  contract,
+  exampleInstance,
+  examplePage,
+  examplePath,
+  GENERATED_DIR,
+  mappedFieldProblems,
+  newPact,
+  PACT_FILE,
+  takesPage,
+  twilioAccessor,
+  twilioError,
+} from '../support/pact';
+import { checkCommittedContract } from './contract-current';
+
+const { fromProviderState } = MatchersV3;
+const TOKEN = 'PTeyJvIjoyLCJwIjoxfQ.EVlU4g8Rjdrv_0W6vQXv-l';
+const json = { 'Content-Type': 'application/json' };
+const lists = contract.operations.filter((op) => op.kind === 'list');
+const instances = contract.operations.filter((op) => op.kind === 'instance');
+
+describe('twilio-node 5.x as consumer of Assistants v1', () => {
+  // Pact merges into an existing file; start clean so a removed interaction does not linger.
+  beforeAll(() => rmSync(join(GENERATED_DIR, PACT_FILE), { force: true }));
+
+  describe.each(lists.map((op) => [operationLabel(op), op] as [string, Operation]))('%s', (_label, op) => {
+    const { path, values } = examplePath(op);
+    const bounds = pageSizeBounds(op);
+    const nextQuery = `PageSize=2${takesPage(op) ? '&Page=1' : ''}&PageToken=${TOKEN}`;
+    const nextUrl = `https://assistants.twilio.com${path}?${nextQuery}`;
+
+    it('reads the first page with PageSize 2', async () => {
+      const example = examplePage(op, path, { count: 2, page: 0, next: nextUrl, previous: null, query: `PageSize=2${takesPage(op) ? '&Page=0' : ''}` });
+      await newPact()
+        .addInteraction()
+        .given(STATES.listHasItems, { operation: op.id, count: 3 })
+        .uponReceiving(`a request for the first page of ${operationLabel(op)} with PageSize 2`)
+        .withRequest('GET', fromProviderState('${path}', path), (q) => q.query({ PageSize: '2' }))
+        .willRespondWith(200, (r) => r.headers(json).jsonBody(bodyMatcher(op, example)))
+        .executeTest(async (server) => {
+          const { node, httpClient } = twilioAccessor(server.url, op, values);
+          const page = await node.page({ pageSize: 2 });
+          expect(page.instances).toHaveLength(2);
+          expect(mappedFieldProblems(page.instances[0], exampleInstance(op, 0))).toEqual([]);
+          expect(page.nextPageUrl).toMatch(/PageToken=/);
+          expect(httpClient.sent.every((r) => r.params.PageSize === 2)).toBe(true);
+        });
+    });
+
+    it('follows next_page_url to the last page', async () => {
+      const example = examplePage(op, path, {
+        count: 1,
+        page: 1,
+        next: null,
+        previous: `https://assistants.twilio.com${path}?PageSize=2${takesPage(op) ? '&Page=0' : ''}&PageToken=PTeyJvIjowfQ.abc`,
+        query: nextQuery,
+      });
+      await newPact()
+        .addInteraction()
+        .given(STATES.listHasItems, { operation: op.id, count: 3 })
+        .uponReceiving(`a request for the next page of ${operationLabel(op)}, which is the last one`)
+        .withRequest('GET', fromProviderState('${path}', path), (q) =>
+          q.query({
+            PageSize: fromProviderState('${pageSize}', '2'),
+            ...(takesPage(op) ? { Page: fromProviderState('${page}', '1') } : {}),
+            PageToken: fromProviderState('${pageToken}', TOKEN),
+          }),
+        )
+        .willRespondWith(200, (r) => r.headers(json).jsonBody(bodyMatcher(op, example)))
+        .executeTest(async (server) => {
+          const { node } = twilioAccessor(server.url, op, values);
+          const last = await node.getPage(nextUrl);
+          expect(last.instances.length).toBeGreaterThanOrEqual(1);
+          expect(last.nextPageUrl).toBeUndefined();
+          expect(await last.nextPage()).toBeUndefined();
+        });
+    });
+
+    it.runIf(bounds !== undefined)('gets 400 with a Twilio error for a PageSize above the maximum', async () => {
+      const tooBig = String((bounds?.max ?? 0) + 1);
+      await newPact()
+        .addInteraction()
+        .given(STATES.listHasItems, { operation: op.id, count: 3 })
+        .uponReceiving(`a request for a page of ${operationLabel(op)} with PageSize ${tooBig}`)
+        .withRequest('GET', fromProviderState('${path}', path), (q) => q.query({ PageSize: tooBig }))
+        .willRespondWith(400, (r) => r.headers(json).jsonBody(twilioError(400, 20001)))
+        .executeTest(async (server) => {
+          const { node } = twilioAccessor(server.url, op, values);
+          const error = await node.page({ pageSize: Number(tooBig) }).catch((e: unknown) => e);
+          expect(error).toMatchObject({ status: 400, code: expect.any(Number) });
+        });
+    });
+  });
+
+  describe.each(instances.map((op) => [operationLabel(op), op] as [string, Operation]))('%s', (_label, op) => {
+    it('fetches an existing item', async () => {
+      const { path, values } = examplePath(op);
+      const example = exampleInstance(op);
+      await newPact()
+        .addInteraction()
+        .given(STATES.itemExists, { operation: op.id })
+        .uponReceiving(`a request to ${operationLabel(op)} for an existing item`)
+        .withRequest('GET', fromProviderState('${path}', path))
+        .willRespondWith(200, (r) => r.headers(json).jsonBody(bodyMatcher(op, example)))
+        .executeTest(async (server) => {
+          const { node } = twilioAccessor(server.url, op, values);
+          const instance = await node.fetch();
+          expect(mappedFieldProblems(instance, example)).toEqual([]);
+        });
+    });
+
+    it('gets a Twilio 404 for an unknown id', async () => {
+      const { path, values } = examplePath(op, true);
+      await newPact()
+        .addInteraction()
+        .given(STATES.noItem, { operation: op.id })
+        .uponReceiving(`a request to ${operationLabel(op)} for an id that does not exist`)
+        .withRequest('GET', fromProviderState('${path}', path))
+        .willRespondWith(404, (r) => r.headers(json).jsonBody(twilioError(404, 20404)))
+        .executeTest(async (server) => {
+          const { node } = twilioAccessor(server.url, op, values);
+          const error = await node.fetch().catch((e: unknown) => e);
+          expect(error).toMatchObject({ status: 404, code: 20404, moreInfo: 'https://www.twilio.com/docs/errors/20404' });
+        });
+    });
+  });
+
+  // Last in the file: vitest runs a file's tests in order, so the pact is complete here.
+  it('writes the contract that is committed in contracts/ (UPDATE_CONTRACTS=1 to accept a change)', () => {
+    expect(checkCommittedContract()).toEqual([]);
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { DocsParseError, parseDocsPage } from '../../src/sources/docs-page';
+import { matchRowStart, parseConstraintLine } from '../../src/sources/docs-rows';
+import { fixturePage } from '../support/fixtures';
+
+describe('row start: name and type split by the type grammar', () => {
+  it.each([
+    ['account_sidSID<AC>', 'account_sid', 'SID<AC>'],
+    ['date_updatedstring<date-time>', 'date_updated', 'string<date-time>'],
+    ['PageSizeinteger', 'PageSize', 'integer'],
+    ['display_stringstring', 'display_string', 'string'],
+    ['statusenum<string>', 'status', 'enum<string>'],
+    ['tagsarray[SID<CA>]', 'tags', 'array[SID<CA>]'],
+    ['numbernumber', 'number', 'number'],
+  ])('%s → %s : %s', (line, name, type) => {
+    const start = matchRowStart(line);
+    expect(start?.name).toBe(name);
+    expect(start?.type.notation).toBe(type);
+  });
+
+  it('reads a required suffix run into the type', () => {
+    expect(matchRowStart('idstringrequired')).toMatchObject({ name: 'id', requiredSuffix: true });
+  });
+
+  it.each(['The Session ID.', 'Pattern: ^AC$', 'string', 'idfoo<bar>', 'Minimum: 1'])(
+    '%s is not a row',
+    (line) => {
+      expect(matchRowStart(line)).toBeUndefined();
+    },
+  );
+});
+
+describe('constraint lines', () => {
+  it('splits labels that run together', () => {
+    const c = {};
+    parseConstraintLine('Pattern: ^AC[0-9a-fA-F]{32}$Min length: 34Max length: 34', c);
+    expect(c).toEqual({ pattern: '^AC[0-9a-fA-F]{32}$', minLength: 34, maxLength: 34 });
+  });
+  it('reads negative and large bounds', () => {
+    const c = {};
+    parseConstraintLine('Minimum: -5Maximum: 1000', c);
+    expect(c).toEqual({ minimum: -5, maximum: 1000 });
+  });
+  it('rejects a bound that is not a number', () => {
+    expect(() => parseConstraintLine('Minimum: lots', {})).toThrow(/Minimum.*no number/);
+  });
+});
+
+describe('a page the suite has never seen (fixture widgets-resource)', () => {
+  const page = fixturePage('widgets-resource.docs.txt');
+  const byName = Object.fromEntries(page.properties.map((p) => [p.name, p]));
+
+  it('reads every row with its type, requiredness and line', () => {
+    expect(page.resource).toBe('Widget');
+    expect(page.properties.map((p) => [p.name, p.type.notation, p.required])).toEqual([
+      ['sid', 'SID<WG>', true],
+      ['display_string', 'string', false],
+      ['status', 'enum<string>', false],
+      ['count', 'integer', true],
+      ['rating', 'number', false],
+      ['callback_url', 'string<uri>', false],
+      ['phone', 'string<phone-number>', false],
+      ['tags', 'array[string]', false],
+      ['date_birth', 'string<date>', false],
+    ]);
+    expect(byName.sid?.line).toBe(12);
+  });
+
+  it('keeps PII markers out of the description and joins paragraphs', () => {
+    expect(byName.display_string?.pii).toBe('PII MTL: 30 days');
+    expect(byName.display_string?.description).toBe('A label people see. It may span\ntwo paragraphs.');
+  });
+
+  it('reads enum values, bounds and a missing constraint line', () => {
+    expect(byName.status?.constraints.enum).toEqual(['queued', 'in-progress', 'done']);
+    expect(byName.count?.constraints).toEqual({ minimum: -5, maximum: 250 });
+    expect(byName.rating?.constraints).toEqual({});
+    expect(byName.tags?.constraints).toEqual({ maxItems: 10 });
+  });
+
+  it('places parameters by heading and examples by operation', () => {
+    const [fetch, list] = page.operations;
+    expect(fetch?.path).toBe('/v2/Widgets/{sid}');
+    expect(fetch?.pathParams.map((p) => [p.name, p.required])).toEqual([['sid', true]]);
+    expect(fetch?.examples[0]?.value).toMatchObject({ sid: 'WG00000000000000000000000000000000', count: 3 });
+    expect(list?.queryParams.map((p) => p.name)).toEqual(['Status', 'Limit']);
+    expect(list?.queryParams[0]?.constraints.enum).toEqual(['queued', 'in-progress', 'done']);
+    expect(list?.examples[0]?.value).toMatchObject({ widgets: [] });
+  });
+});
+
+describe('bad pages give one clear error naming file and line', () => {
+  it.each([
+    ['truncated-row.docs.txt', /truncated-row\.docs\.txt:\d+: row "ratingnumber" is truncated/],
+    ['truncated-example.docs.txt', /truncated-example\.docs\.txt:\d+: example output is truncated/],
+    ['garbage.docs.txt', /garbage\.docs\.txt:\d+: no resource-properties table/],
+  ])('%s', (file, message) => {
+    expect(() => fixturePage(file)).toThrow(DocsParseError);
+    expect(() => fixturePage(file)).toThrow(message);
+  });
+
+  it('rejects an empty page and a binary one', () => {
+    expect(() => parseDocsPage('', 'empty.txt')).toThrow(/empty\.txt:1: not a text docs page/);
+    expect(() => parseDocsPage('a\u0000b', 'bin.txt')).toThrow(/not a text docs page/);
+  });
+
+  it('rejects a property that appears twice in one table', () => {
+    const text = 'X Properties\nProperty nameTypeRequired\nastring\n\nOptional\n\nastring\n\nOptional\n';
+    expect(() => parseDocsPage(text, 'dup.txt')).toThrow(/dup\.txt:7: property "a" appears twice/);
+  });
+});
