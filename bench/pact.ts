@@ -2,7 +2,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../src/sources';
+import { PROJECT_ROOT } from '../src/sources/paths';
 import type { BenchLine } from './run';
 
 function wall(args: string[]): number {
@@ -18,7 +18,7 @@ function wall(args: string[]): number {
 
 export async function benchPact(): Promise<BenchLine[]> {
   const vitest = join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs');
-  const consumer = wall([vitest, 'run', 'suites/consumer/sessions.pact.test.ts', '--reporter=dot']);
+  const consumer = wall([vitest, 'run', 'suites/consumer/assistants.pact.test.ts', '--reporter=dot']);
   const verify = wall(['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/pact-verify.ts')]);
   return [
     { name: 'pact consumer suite (vitest), wall', value: Math.round(consumer), unit: 'ms' },

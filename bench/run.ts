@@ -2,7 +2,7 @@
 // in timed tests.
 
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../src/sources';
+import { PROJECT_ROOT } from '../src/sources/paths';
 import { benchConformance } from './conformance';
 import { benchDrift } from './drift';
 import { benchPact } from './pact';

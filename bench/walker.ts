@@ -3,8 +3,9 @@
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startProvider } from '../src/provider/server';
-import { PROJECT_ROOT } from '../src/sources';
+import { Contract } from '../src/schemas/contract';
+import { PROJECT_ROOT } from '../src/sources/paths';
+import { startProvider } from '../src/targets/targets';
 import type { BenchLine } from './run';
 
 const credentials = { username: `AC${'5e'.repeat(16)}`, password: 'bench' };
@@ -63,12 +64,13 @@ export async function benchWalker(): Promise<BenchLine[]> {
     },
   ];
   for (const n of [10_000, 100_000]) {
-    const provider = await startProvider({ sessions: n, credentials });
+    const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
+    const provider = await startProvider({ contract, items: n, credentials });
     try {
       for (const pageSize of [1000, 50]) {
         const r = await walk(provider.url, pageSize);
-        if (r.items !== n) throw new Error(`walked ${r.items} of ${n} sessions`);
-        const label = `walk ${n / 1000}k sessions, PageSize ${pageSize}`;
+        if (r.items !== n) throw new Error(`walked ${r.items} of ${n} items`);
+        const label = `walk ${n / 1000}k items, PageSize ${pageSize}`;
         lines.push({
           name: `${label}: pages/s`,
           value: Math.round(r.pages / (r.ms / 1000)),

@@ -1,9 +1,11 @@
 // Reports and schemas are written whole or not at all: every file goes to a temporary name first,
-// and only when all of them are written are they renamed into place.
+// and only when all of them are written are they renamed into place. Every file passes the
+// redactor: no secret this process holds is ever written.
 
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { redact } from './redact';
 
 export interface OutputFile {
   path: string;
@@ -16,7 +18,7 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
   try {
     for (const file of files) {
       mkdirSync(dirname(file.path), { recursive: true });
-      writeFileSync(file.path + suffix, file.data);
+      writeFileSync(file.path + suffix, redact(file.data));
       written.push(file.path);
     }
   } catch (error) {

@@ -8,10 +8,10 @@ import '../polyfills';
 import { UsageError } from '../errors';
 import { bySeverity, type Finding } from '../finding';
 import { loadBaseline } from '../findings/baseline';
-import { finishRun } from '../report/finish';
 import { findingLine } from '../report/findings-markdown';
-import { RULES, selectRules } from '../rules/registry';
+import { finishRun } from '../report/finish';
 import type { PageSizePolicy } from '../rules/pagination/properties';
+import { RULES, selectRules } from '../rules/registry';
 import { runJob } from '../run/job';
 import type { RunResult } from '../run/run';
 import { CONTRACT_MODES, Contract, type ContractMode } from '../schemas/contract';
@@ -56,7 +56,8 @@ await runCommand('conformance', async () => {
     return 0;
   }
   const target = (flags.target ?? 'recorded') as TargetKind;
-  if (!TARGETS.includes(target)) throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
+  if (!TARGETS.includes(target))
+    throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
   const mode = (flags.contract ?? 'both') as ContractMode;
   if (!CONTRACT_MODES.includes(mode))
     throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
@@ -113,13 +114,19 @@ await runCommand('conformance', async () => {
     ...(sessionId ? { pathValues: pathValuesFor(contract, sessionId) } : {}),
     onTarget: (t) => console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`),
     onRule: (rule, results) => {
-      const mark = results.some((r) => r.outcome === 'failed') ? '✖' : results.every((r) => r.outcome === 'not-run') ? '–' : '✔';
+      const mark = results.some((r) => r.outcome === 'failed')
+        ? '✖'
+        : results.every((r) => r.outcome === 'not-run')
+          ? '–'
+          : '✔';
       const n = results.reduce((k, r) => k + r.findings.length, 0);
       console.log(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
     },
   });
   for (const run of runs) {
-    console.log(`  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties`);
+    console.log(
+      `  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties`,
+    );
   }
   const done = finishRun(runs, {
     contract,
@@ -132,20 +139,23 @@ await runCommand('conformance', async () => {
     updateBaseline: flags['update-baseline'] === true,
   });
   printSummary(runs, done.findings);
-  for (const e of done.stale) console.log(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
-  for (const e of done.expired) console.log(`expired baseline entry (counts again): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
-  if (flags['update-baseline']) console.log(`baseline written to ${baselineFile}: review each reason before committing`);
+  for (const e of done.stale)
+    console.log(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
+  for (const e of done.expired)
+    console.log(`expired baseline entry (counts again): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
+  if (flags['update-baseline'])
+    console.log(`baseline written to ${baselineFile}: review each reason before committing`);
   console.log(`reports: ${done.written.join(', ')}`);
   console.log(done.blocking ? `FAILED: ${done.blocking} blocking error(s)` : 'PASSED: no blocking error');
   return done.blocking ? 1 : 0;
 });
 
-/** --resource NAME (repeatable): operations whose resource or id matches, case-insensitively. */
+/** --resource NAME (repeatable): operations of that resource (first path segment: Sessions, Assistants…) or with that id (ListMessages), case-insensitively. */
 function operationsFor(contract: Contract, names: string[] | undefined): string[] | undefined {
   if (!names?.length) return undefined;
   const wanted = names.map((n) => n.toLowerCase());
   const ops = contract.operations.filter((op) =>
-    wanted.some((n) => op.resource.toLowerCase() === n || op.id.toLowerCase() === n || op.path.toLowerCase().includes(`/${n}`)),
+    wanted.some((n) => op.resource.toLowerCase() === n || op.id.toLowerCase() === n),
   );
   if (ops.length === 0) {
     const known = [...new Set(contract.operations.map((o) => o.resource))].join(', ');
@@ -159,7 +169,8 @@ function pathValuesFor(contract: Contract, sessionId: string): Record<string, Re
   const out: Record<string, Record<string, string>> = {};
   for (const op of contract.operations) {
     const last = op.pathParams.at(-1);
-    if (op.kind === 'instance' && op.pathParams.length === 1 && last && /session/i.test(op.resource)) out[op.id] = { [last.name]: sessionId };
+    if (op.kind === 'instance' && op.pathParams.length === 1 && last && /session/i.test(op.resource))
+      out[op.id] = { [last.name]: sessionId };
   }
   return out;
 }
@@ -185,7 +196,9 @@ function printSummary(runs: readonly RunResult[], findings: readonly Finding[]):
     for (const rule of [...new Set(run.results.map((r) => r.rule))]) {
       const rs = run.results.filter((r) => r.rule === rule);
       const count = (o: string) => String(rs.filter((r) => r.outcome === o).length).padStart(6);
-      console.log(`${run.target.padEnd(30)} ${rule.padEnd(40)} ${count('passed')} ${count('failed')} ${count('not-run')}`);
+      console.log(
+        `${run.target.padEnd(30)} ${rule.padEnd(40)} ${count('passed')} ${count('failed')} ${count('not-run')}`,
+      );
     }
   }
   const shown = [...findings].filter((f) => f.severity !== 'info').sort(bySeverity);

@@ -26,7 +26,11 @@ await runCommand('mutation', async () => {
   const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
   const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
   const contracts = join(PROJECT_ROOT, 'contracts');
-  const pactFiles = flags['no-pact'] ? [] : readdirSync(contracts).filter((f) => f.endsWith('.json')).map((f) => join(contracts, f));
+  const pactFiles = flags['no-pact']
+    ? []
+    : readdirSync(contracts)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(contracts, f));
   console.log(`${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by`);
   const result = await runMutation(contract, {
     ...(names ? { faults: names } : {}),

@@ -39,7 +39,11 @@ await runCommand('pact:verify', async () => {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     // Pact has already printed its readable diff above.
-    console.error(`pact:verify: verification failed: ${(error as Error).message.split('\n')[0]}`);
+    const first = (error as Error).message.split('\n')[0] ?? '';
+    const failed = /"result":"Error"/.test(first)
+      ? 'one or more interactions did not match (see the diff above)'
+      : first.slice(0, 200);
+    console.error(`pact:verify: verification failed: ${failed}`);
     return 1;
   }
   console.log('pact verification passed');
@@ -56,7 +60,9 @@ async function verify(
   if (baseUrlFlag === undefined) {
     const credentials = LOCAL_PROVIDER_CREDENTIALS;
     const local = await startProvider({ contract, credentials });
-    console.log(`verifying ${files.length} pact file(s) against the local reference provider at ${local.url}`);
+    console.log(
+      `verifying ${files.length} pact file(s) against the local reference provider at ${local.url}`,
+    );
     try {
       await verifyPacts({ pactFiles: files, contract, baseUrl: local.url, credentials, local, logLevel });
     } finally {
@@ -73,7 +79,13 @@ async function verify(
       credentials,
       logLevel,
       ...(broker && process.env.PACT_PUBLISH_VERIFICATION === 'true'
-        ? { publish: { ...broker, providerVersion: broker.version, ...(broker.branch ? { branch: broker.branch } : {}) } }
+        ? {
+            publish: {
+              ...broker,
+              providerVersion: broker.version,
+              ...(broker.branch ? { branch: broker.branch } : {}),
+            },
+          }
         : {}),
     });
   }
@@ -82,7 +94,8 @@ async function verify(
 /** A loopback provider started without credentials accepts any well-formed pair; elsewhere they are required. */
 function credentialsOrLoopbackPlaceholder(baseUrl: string) {
   const loopback = /^127\./.test(new URL(baseUrl).hostname);
-  if (loopback && !process.env.TWILIO_ACCOUNT_SID) return { username: `AC${'0'.repeat(32)}`, password: 'loopback' };
+  if (loopback && !process.env.TWILIO_ACCOUNT_SID)
+    return { username: `AC${'0'.repeat(32)}`, password: 'loopback' };
   const { username, password } = credentialsFromEnv();
   return { username, password };
 }

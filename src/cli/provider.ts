@@ -24,7 +24,9 @@ await runCommand('provider', async () => {
   if (flags['list-faults']) {
     for (const f of FAULTS) {
       const ops = contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))).map((op) => op.id);
-      console.log(`${f.name.padEnd(30)} ${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`);
+      console.log(
+        `${f.name.padEnd(30)} ${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`,
+      );
     }
     return 0;
   }

@@ -39,11 +39,18 @@ await runCommand('record', async () => {
     return 0;
   }
   const target = flags.target ?? 'live';
-  if (target !== 'live' && target !== 'local') throw new UsageError(`--target: expected live|local, got "${target}"`);
+  if (target !== 'live' && target !== 'local')
+    throw new UsageError(`--target: expected live|local, got "${target}"`);
   const env = process.env;
   const accountSid = target === 'live' ? credentialsFromEnv(env).accountSid : undefined;
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
-  const [prepared] = await prepareTargets({ target, contract, baseUrl: flags['base-url'], recordingsDir: recordings, env });
+  const [prepared] = await prepareTargets({
+    target,
+    contract,
+    baseUrl: flags['base-url'],
+    recordingsDir: recordings,
+    env,
+  });
   if (!prepared) return 2;
   let defs: Awaited<ReturnType<typeof recordWith>>;
   try {
@@ -59,8 +66,12 @@ await runCommand('record', async () => {
     secrets: target === 'live' ? secretsOf(env) : [LOCAL_PROVIDER_CREDENTIALS.password],
     ...(flags['redact-account'] && accountSid ? { redactAccount: accountSid } : {}),
   });
-  const out = resolve(flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`));
+  const out = resolve(
+    flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`),
+  );
   writeFileAtomic(out, stableJson(cassette));
-  console.log(`recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`);
+  console.log(
+    `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
+  );
   return 0;
 });

@@ -20,7 +20,10 @@ await runCommand('schemas', () => {
     'report-dir': { type: 'string' },
     check: { type: 'boolean' },
   });
-  const paths = sourcePaths({ ...(flags.docs ? { docs: flags.docs } : {}), ...(flags.spec ? { spec: flags.spec } : {}) });
+  const paths = sourcePaths({
+    ...(flags.docs ? { docs: flags.docs } : {}),
+    ...(flags.spec ? { spec: flags.spec } : {}),
+  });
   const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
   const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
   const { model } = buildModelFromSources(paths);
@@ -48,11 +51,17 @@ await runCommand('schemas', () => {
       ...leftovers.map((f) => `${f}: no operation of the sources names it any more`),
     ];
     for (const line of stale) console.error(`stale: ${line}`);
-    console.log(stale.length ? `${stale.length} differences: run npm run schemas to update` : `schemas in ${out} match the sources`);
+    console.log(
+      stale.length
+        ? `${stale.length} differences: run npm run schemas to update`
+        : `schemas in ${out} match the sources`,
+    );
     return stale.length ? 1 : 0;
   }
   writeFilesAtomic([...files, ...report]);
   for (const f of leftovers) rmSync(f);
-  console.log(`wrote ${files.length} files to ${out}${leftovers.length ? `, removed ${leftovers.length} stale` : ''}; reports in ${reportDir}`);
+  console.log(
+    `wrote ${files.length} files to ${out}${leftovers.length ? `, removed ${leftovers.length} stale` : ''}; reports in ${reportDir}`,
+  );
   return 0;
 });

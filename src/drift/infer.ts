@@ -2,9 +2,9 @@
 // and some of its values (so patterns can be tested against them). Fields present in every
 // observed object are "always", else "sometimes"; documented fields never seen are "never".
 
-import { createAjv } from '../schemas/validator';
 import { isRecord } from '../json';
 import type { JsonSchema } from '../model/json-schema';
+import { createAjv } from '../schemas/validator';
 
 const ajv = createAjv();
 const FORMATS = ['date-time', 'uri', 'date', 'email', 'uuid'] as const;
@@ -104,12 +104,25 @@ interface Raw {
 
 /** Every exchange of a run (or a recording) grouped by operation, each as inferred schemas. */
 export function observeExchanges(
-  exchanges: Iterable<{ operation: string; path: string; itemsKey?: string; kind: 'list' | 'instance'; status?: number; json?: unknown }>,
+  exchanges: Iterable<{
+    operation: string;
+    path: string;
+    itemsKey?: string;
+    kind: 'list' | 'instance';
+    status?: number;
+    json?: unknown;
+  }>,
 ): ObservedOperation[] {
   const by = new Map<string, Raw>();
   for (const e of exchanges) {
     if (e.status === undefined) continue;
-    const raw = by.get(e.operation) ?? { operation: e.operation, path: e.path, instances: [], metas: [], statuses: new Set<string>() };
+    const raw = by.get(e.operation) ?? {
+      operation: e.operation,
+      path: e.path,
+      instances: [],
+      metas: [],
+      statuses: new Set<string>(),
+    };
     by.set(e.operation, raw);
     raw.statuses.add(String(e.status));
     if (e.status !== 200 || !isRecord(e.json)) continue;
@@ -132,4 +145,3 @@ export function observeExchanges(
     };
   });
 }
-

@@ -37,7 +37,11 @@ export interface ObservedDrift {
   findings: Finding[];
 }
 
-export function observedDrift(target: string, observations: readonly Observation[], contract: Contract): ObservedDrift {
+export function observedDrift(
+  target: string,
+  observations: readonly Observation[],
+  contract: Contract,
+): ObservedDrift {
   const observed = observationsOf(observations);
   const operations = observed.map((o) => {
     const op = contract.operations.find((x) => pathShape(x.path) === pathShape(o.path));
@@ -48,7 +52,9 @@ export function observedDrift(target: string, observations: readonly Observation
       objects: o.objects,
       undocumented: Object.keys(seen).filter((f) => !documented.has(f)),
       neverSeen: o.objects ? [...documented.keys()].filter((f) => !Object.hasOwn(seen, f)) : [],
-      formatsSeen: Object.fromEntries(Object.entries(seen).flatMap(([k, s]) => (s.format ? [[k, s.format]] : []))),
+      formatsSeen: Object.fromEntries(
+        Object.entries(seen).flatMap(([k, s]) => (s.format ? [[k, s.format]] : [])),
+      ),
       statuses: o.statuses,
     };
   });

@@ -23,7 +23,11 @@ const conventionalOnly = (s: JsonSchema | undefined): boolean => {
 };
 
 /** A contract's operations as a drift side: every schema resolved constraint by constraint. */
-export function contractSide(contract: Contract, label: string, kind: DriftSide['kind'] = 'schemas'): DriftSide {
+export function contractSide(
+  contract: Contract,
+  label: string,
+  kind: DriftSide['kind'] = 'schemas',
+): DriftSide {
   return {
     label,
     kind,
@@ -68,7 +72,9 @@ export function loadSide(path: string, schemasDir: string): DriftSide {
       return contractSide(new Contract(buildModel({ spec: doc, specFile: path }), 'spec'), label, 'openapi');
     if (isRecord(doc) && Array.isArray(doc.runs) && Array.isArray(doc.observed))
       return trafficSide(label, doc.observed as ObservedOperation[]);
-    throw new UsageError(`${path}: JSON that is neither an OpenAPI document nor a conformance.json with observations`);
+    throw new UsageError(
+      `${path}: JSON that is neither an OpenAPI document nor a conformance.json with observations`,
+    );
   }
   const page = parseDocsPage(text, path);
   return contractSide(new Contract(buildModel({ pages: [page] }), 'docs' as ContractMode), label, 'docs');
@@ -110,4 +116,3 @@ export function trafficSide(label: string, observed: readonly ObservedOperation[
     })),
   };
 }
-

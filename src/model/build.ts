@@ -8,7 +8,7 @@ import { readSource, type SourcePaths } from '../sources/paths';
 import { operationsFromDocs } from './docs';
 import type { JsonSchema } from './json-schema';
 import { operationsFromOpenApi } from './openapi';
-import { type ApiModel, instanceSchema, ORIGINS, type Operation, pathShape } from './operation';
+import { type ApiModel, instanceSchema, type Operation, ORIGINS, pathShape } from './operation';
 import { twilioErrorSchema } from './twilio-conventions';
 
 export interface BuiltModel {
@@ -32,8 +32,13 @@ export function buildModelFromSources(paths: SourcePaths): BuiltModel {
   return { model: buildModel({ spec, specFile: paths.spec, pages }), pages, specFile: paths.spec };
 }
 
-export function buildModel(input: { spec?: unknown; specFile?: string; pages?: readonly DocsPage[] }): ApiModel {
-  const fromSpec = input.spec === undefined ? undefined : operationsFromOpenApi(input.spec, input.specFile ?? 'spec');
+export function buildModel(input: {
+  spec?: unknown;
+  specFile?: string;
+  pages?: readonly DocsPage[];
+}): ApiModel {
+  const fromSpec =
+    input.spec === undefined ? undefined : operationsFromOpenApi(input.spec, input.specFile ?? 'spec');
   const operations: Operation[] = fromSpec ? fromSpec.operations.map((o) => ({ ...o })) : [];
   for (const page of input.pages ?? []) {
     for (const docsOp of operationsFromDocs(page)) {
@@ -88,8 +93,11 @@ function link(operations: Operation[]): void {
  */
 function identifyingField(list: Operation, operations: readonly Operation[]): string | undefined {
   const fields = new Set<string>();
-  for (const origin of ORIGINS) for (const name of Object.keys(instanceSchema(list, origin)?.properties ?? {})) fields.add(name);
-  const fetch = operations.find((o) => o.kind === 'instance' && pathShape(o.path) === pathShape(`${list.path}/{}`));
+  for (const origin of ORIGINS)
+    for (const name of Object.keys(instanceSchema(list, origin)?.properties ?? {})) fields.add(name);
+  const fetch = operations.find(
+    (o) => o.kind === 'instance' && pathShape(o.path) === pathShape(`${list.path}/{}`),
+  );
   const last = fetch?.pathParams.at(-1)?.name;
   if (last && fields.has(last)) return last;
   return ['id', 'sid'].find((f) => fields.has(f));

@@ -36,7 +36,10 @@ export function operationsFromDocs(page: DocsPage): Operation[] {
           'x-source': { source: 'docs-table', file, line: op.line },
         };
       if (op.pathParams.length)
-        schemas.path = { ...objectOf(op.pathParams, file), 'x-source': { source: 'docs-table', file, line: op.line } };
+        schemas.path = {
+          ...objectOf(op.pathParams, file),
+          'x-source': { source: 'docs-table', file, line: op.line },
+        };
       return {
         id: docsOperationId(kind, op.path),
         method: 'GET' as const,
@@ -76,9 +79,13 @@ function itemsKeyOf(op: DocsOperation, file: string): { key: string; source: Pro
           .filter(([, v]) => Array.isArray(v))
           .map(([k]) => k)
       : [];
-    if (keys.length === 1 && keys[0]) return { key: keys[0], source: { source: 'docs-example', file, line: example.line } };
+    if (keys.length === 1 && keys[0])
+      return { key: keys[0], source: { source: 'docs-example', file, line: example.line } };
   }
-  return { key: itemsKeyFromPath(op.path), source: { ...LIST_ENVELOPE_PROVENANCE, note: 'items key from path' } };
+  return {
+    key: itemsKeyFromPath(op.path),
+    source: { ...LIST_ENVELOPE_PROVENANCE, note: 'items key from path' },
+  };
 }
 
 function listPage(
@@ -102,7 +109,12 @@ function listPage(
     type: 'object',
     properties: {
       [items.key]: { type: 'array', items: instance, 'x-source': items.source },
-      meta: { type: 'object', properties: meta, required: Object.keys(meta), 'x-source': LIST_ENVELOPE_PROVENANCE },
+      meta: {
+        type: 'object',
+        properties: meta,
+        required: Object.keys(meta),
+        'x-source': LIST_ENVELOPE_PROVENANCE,
+      },
     },
     required: [items.key, 'meta'],
     'x-source': LIST_ENVELOPE_PROVENANCE,
@@ -111,7 +123,8 @@ function listPage(
 
 function objectOf(fields: readonly DocsField[], file: string): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
-  for (const field of fields) properties[field.name] = fieldSchema(field, { source: 'docs-table', file, line: field.line });
+  for (const field of fields)
+    properties[field.name] = fieldSchema(field, { source: 'docs-table', file, line: field.line });
   const required = fields.filter((f) => f.required).map((f) => f.name);
   return { type: 'object', properties, ...(required.length ? { required } : {}) };
 }

@@ -139,12 +139,15 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
         if (p.required === true || where === 'path') required.push(p.name);
       });
       if (required.length) schema.required = required;
-      if (where === 'query' ? kind === 'list' || required.length : Object.keys(schema.properties ?? {}).length)
+      if (
+        where === 'query' ? kind === 'list' || required.length : Object.keys(schema.properties ?? {}).length
+      )
         schemas[where] = { ...schema, 'x-source': src(`${base}/parameters`) };
     }
     for (const [status, r] of Object.entries(responses)) {
       const body = /^[45]/.test(status) ? jsonSchemaOf(r) : undefined;
-      if (body && !error) error = convert(body, `${base}/responses/${status}/content/application~1json/schema`);
+      if (body && !error)
+        error = convert(body, `${base}/responses/${status}/content/application~1json/schema`);
     }
     const mount = typeof twilio.mountName === 'string' ? camel(twilio.mountName) : undefined;
     operations.push({

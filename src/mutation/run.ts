@@ -40,14 +40,18 @@ export interface MutationOptions {
   onRow?: (row: MutationRow) => void;
 }
 
-/** One operation per resource the fault applies to: the fault's reach across the API. */
+/**
+ * The fault's reach across the API: one operation of each shape it applies to per resource (a
+ * top-level list, a nested list, a fetch), so every resource and every nesting is mutated.
+ */
 export function mutants(contract: Contract, names?: readonly string[]): ActiveFault[] {
   const out: ActiveFault[] = [];
   for (const fault of FAULTS.filter((f) => !names || names.includes(f.name))) {
     const seen = new Set<string>();
     for (const op of contract.operations) {
-      if (seen.has(op.resource) || !fault.appliesTo(op, instanceOf(contract, op))) continue;
-      seen.add(op.resource);
+      const shape = `${op.resource} ${op.kind} ${op.pathParams.length > (op.kind === 'instance' ? 1 : 0) ? 'nested' : 'top'}`;
+      if (seen.has(shape) || !fault.appliesTo(op, instanceOf(contract, op))) continue;
+      seen.add(shape);
       out.push({ fault, operation: op.id });
     }
   }
@@ -59,7 +63,11 @@ const instanceOf = (contract: Contract, op: Operation) => {
   return (op.kind === 'list' ? merged.properties?.[op.itemsKey ?? '']?.items : merged) ?? {};
 };
 
-async function runOne(contract: Contract, mutant: ActiveFault | undefined, o: MutationOptions): Promise<MutationRow> {
+async function runOne(
+  contract: Contract,
+  mutant: ActiveFault | undefined,
+  o: MutationOptions,
+): Promise<MutationRow> {
   const started = performance.now();
   const op = mutant?.operation ? contract.operations.find((x) => x.id === mutant.operation) : undefined;
   const runs = await runJob({
@@ -76,7 +84,12 @@ async function runOne(contract: Contract, mutant: ActiveFault | undefined, o: Mu
     paginationRuns: o.numRuns ?? 5,
     paginationSeed: 20261124,
   });
-  const caught = new Set(runs.flatMap((r) => r.findings).filter((f) => f.severity === 'error').map((f) => f.rule));
+  const caught = new Set(
+    runs
+      .flatMap((r) => r.findings)
+      .filter((f) => f.severity === 'error')
+      .map((f) => f.rule),
+  );
   if (o.pactFiles?.length && caught.size === 0) {
     const provider = await startProvider({
       contract,
@@ -114,13 +127,16 @@ export async function runMutation(contract: Contract, o: MutationOptions = {}): 
   const queue = mutants(contract, o.faults);
   const rows: MutationRow[] = new Array(queue.length);
   let next = 0;
-  const workers = Array.from({ length: Math.max(1, o.concurrency ?? availableParallelism() * 2) }, async () => {
-    for (let k = next++; k < queue.length; k = next++) {
-      const row = await runOne(contract, queue[k], o);
-      rows[k] = row;
-      o.onRow?.(row);
-    }
-  });
+  const workers = Array.from(
+    { length: Math.max(1, o.concurrency ?? availableParallelism() * 2) },
+    async () => {
+      for (let k = next++; k < queue.length; k = next++) {
+        const row = await runOne(contract, queue[k], o);
+        rows[k] = row;
+        o.onRow?.(row);
+      }
+    },
+  );
   await Promise.all(workers);
   return {
     faithful,
@@ -128,7 +144,9 @@ export async function runMutation(contract: Contract, o: MutationOptions = {}): 
     killed: rows.filter((r) => r.killed).length,
     total: rows.length,
     falseAlarms: faithful.caughtBy,
-    resources: [...new Set(queue.map((m) => contract.operations.find((op) => op.id === m.operation)?.resource ?? ''))],
+    resources: [
+      ...new Set(queue.map((m) => contract.operations.find((op) => op.id === m.operation)?.resource ?? '')),
+    ],
   };
 }
 

@@ -9,9 +9,13 @@ import type { JsonSchema } from '../model/json-schema';
 
 const { regex, boolean, integer, number, string, atLeastLike, nullValue, like } = MatchersV3;
 
-/** RFC 3339 date-time, as ajv-formats' date-time accepts it (T or space-free; Z, z or ±hh:mm). */
+/**
+ * RFC 3339 date-time exactly as ajv-formats' date-time (what the contract checks) accepts it: T, t or
+ * a space between date and time, fractional seconds, Z, z or an offset (±hh, ±hhmm, ±hh:mm). A
+ * regex cannot tell a 31st of a 30-day month, nor where a leap second may fall: those it lets pass.
+ */
 export const RFC3339_DATE_TIME =
-  '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)$';
+  '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt\\s]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$';
 export const URI = '^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]*$';
 
 const types = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
@@ -33,7 +37,9 @@ export function matcherFor(schema: JsonSchema | undefined, example: unknown): un
   const t = types(schema);
   if (Array.isArray(example)) {
     const first = example[0];
-    return first === undefined ? atLeastLike(matcherFor(schema.items, {}), 0, 0) : atLeastLike(matcherFor(schema.items, first), 0, example.length);
+    return first === undefined
+      ? atLeastLike(matcherFor(schema.items, {}), 0, 0)
+      : atLeastLike(matcherFor(schema.items, first), 0, example.length);
   }
   if (isRecord(example)) {
     const out: Record<string, unknown> = {};
@@ -41,13 +47,15 @@ export function matcherFor(schema: JsonSchema | undefined, example: unknown): un
     return schema.properties ? out : like(example);
   }
   if (typeof example === 'string') {
-    if (schema.enum?.length) return regex(`^(${schema.enum.map((e) => escape(String(e))).join('|')})$`, example);
+    if (schema.enum?.length)
+      return regex(`^(${schema.enum.map((e) => escapeRegex(String(e))).join('|')})$`, example);
     const pattern = stringPattern(schema);
     return pattern ? regex(pattern, example) : string(example);
   }
   if (typeof example === 'boolean') return boolean(example);
-  if (typeof example === 'number') return t.includes('integer') && !t.includes('number') ? integer(example) : number(example);
+  if (typeof example === 'number')
+    return t.includes('integer') && !t.includes('number') ? integer(example) : number(example);
   return like(example);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -40,7 +40,8 @@ export function stateHandlers(contract: Contract, transport: HttpTransport, loca
   const get = async (url: string): Promise<Json> => {
     const exchange = await transport.get(url);
     const status = exchange.response?.status;
-    if (status !== 200) throw new ProviderStateError(`GET ${url} answered ${status ?? exchange.error?.message}`);
+    if (status !== 200)
+      throw new ProviderStateError(`GET ${url} answered ${status ?? exchange.error?.message}`);
     const body = JSON.parse(exchange.response?.body ?? '{}') as unknown;
     if (!isRecord(body)) throw new ProviderStateError(`GET ${url}: not a JSON object`);
     return body;
@@ -59,7 +60,8 @@ export function stateHandlers(contract: Contract, transport: HttpTransport, loca
     const parentValues = await valuesFor(parent, true);
     const page = await get(fillPath(parent.path, parentValues));
     const ids = itemsOf(parent, page).flatMap((it) => itemId(it, last.from?.field ?? '') ?? []);
-    if (ids.length === 0) throw new ProviderStateError(`${parent.path} lists no item to read ${op.path} under`);
+    if (ids.length === 0)
+      throw new ProviderStateError(`${parent.path} lists no item to read ${op.path} under`);
     if (!wantItems || op.kind !== 'list') return { ...parentValues, [last.name]: ids[0] as string };
     for (const id of ids.slice(0, PROBES)) {
       const values = { ...parentValues, [last.name]: id };
@@ -82,7 +84,8 @@ export function stateHandlers(contract: Contract, transport: HttpTransport, loca
       total += itemsOf(op, page).length;
     }
     if (!lastNext) {
-      if (total < 2) throw new ProviderStateError(`${path} needs at least 2 items for a next page, it has ${total}`);
+      if (total < 2)
+        throw new ProviderStateError(`${path} needs at least 2 items for a next page, it has ${total}`);
       const first = await get(`${path}?${b.name}=${Math.ceil(total / 2)}`);
       lastNext = isRecord(first.meta) ? String(first.meta.next_page_url) : '';
     }

@@ -59,7 +59,12 @@ function fromPattern(pattern: string, seed: number, min?: number, max?: number):
   const re = new RegExp(pattern);
   for (let k = 0; k < 50; k++) {
     const [v] = fc.sample(arb, { seed: seed + k * 7919, numRuns: 1 });
-    if (v !== undefined && re.test(v) && (min === undefined || v.length >= min) && (max === undefined || v.length <= max))
+    if (
+      v !== undefined &&
+      re.test(v) &&
+      (min === undefined || v.length >= min) &&
+      (max === undefined || v.length <= max)
+    )
       return v;
   }
   return fc.sample(arb, { seed, numRuns: 1 })[0] ?? '';
@@ -90,7 +95,9 @@ export function generate(schema: JsonSchema, seed: number, name = 'value', depth
       const min = schema.minItems ?? 0;
       const max = Math.max(min, Math.min(schema.maxItems ?? 2, 2));
       const n = min + Math.floor(r() * (max - min + 1));
-      return Array.from({ length: n }, (_, k) => generate(schema.items as JsonSchema, hashInt(seed, k), name, depth + 1));
+      return Array.from({ length: n }, (_, k) =>
+        generate(schema.items as JsonSchema, hashInt(seed, k), name, depth + 1),
+      );
     }
     case 'object': {
       const out: Record<string, Json> = {};
@@ -174,10 +181,11 @@ export class ItemStore {
   }
 
   itemAt(k: number): Record<string, Json> {
-    const item = generate(this.schema, hashInt(this.seed, this.op.id, this.parentKey, 'item', k), 'item') as Record<
-      string,
-      Json
-    >;
+    const item = generate(
+      this.schema,
+      hashInt(this.seed, this.op.id, this.parentKey, 'item', k),
+      'item',
+    ) as Record<string, Json>;
     // Creation order: date fields grow with the index, so items list in a stable, plausible order.
     for (const [field, s] of Object.entries(this.schema.properties ?? {})) {
       if (s.format === 'date-time' && typeof item[field] === 'string')

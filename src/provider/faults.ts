@@ -66,12 +66,16 @@ const always = () => true;
 const types = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
 
 /** The first field of the instance schema that satisfies `test`, in schema order. */
-export function fieldWhere(instance: JsonSchema, test: (s: JsonSchema, name: string) => boolean): string | undefined {
+export function fieldWhere(
+  instance: JsonSchema,
+  test: (s: JsonSchema, name: string) => boolean,
+): string | undefined {
   return Object.entries(instance.properties ?? {}).find(([name, s]) => test(s, name))?.[0];
 }
 
-const withField = (test: (s: JsonSchema, name: string) => boolean) => (_op: Operation, instance: JsonSchema) =>
-  fieldWhere(instance, test) !== undefined;
+const withField =
+  (test: (s: JsonSchema, name: string) => boolean) => (_op: Operation, instance: JsonSchema) =>
+    fieldWhere(instance, test) !== undefined;
 
 const edit =
   (test: (s: JsonSchema, name: string) => boolean, change: (value: unknown, s: JsonSchema) => unknown) =>
@@ -82,12 +86,17 @@ const edit =
   };
 
 const requiredOrFirst = (instance: JsonSchema): string | undefined =>
-  instance.required?.find((r) => instance.properties?.[r] && !types(instance.properties[r] as JsonSchema).includes('array')) ??
-  Object.keys(instance.properties ?? {}).find((k) => !types(instance.properties?.[k] as JsonSchema).includes('array'));
+  instance.required?.find(
+    (r) => instance.properties?.[r] && !types(instance.properties[r] as JsonSchema).includes('array'),
+  ) ??
+  Object.keys(instance.properties ?? {}).find(
+    (k) => !types(instance.properties?.[k] as JsonSchema).includes('array'),
+  );
 
 /** A pattern that fixes a literal prefix: ^AC[0-9a-fA-F]{32}$, ^aia_asst_.+$ … */
 const PREFIXED = /^\^([A-Za-z][A-Za-z_]*)/;
-const prefixOf = (s: JsonSchema): string | undefined => (s.pattern ? PREFIXED.exec(s.pattern)?.[1] : undefined);
+const prefixOf = (s: JsonSchema): string | undefined =>
+  s.pattern ? PREFIXED.exec(s.pattern)?.[1] : undefined;
 const isPrefixedId = (s: JsonSchema) => typeof s.pattern === 'string' && (prefixOf(s)?.length ?? 0) >= 2;
 const isDateTime = (s: JsonSchema) => s.format === 'date-time';
 const isBoolean = (s: JsonSchema) => types(s).includes('boolean');
@@ -145,15 +154,20 @@ export const FAULTS: readonly Fault[] = [
     description: 'a date-time in RFC 2822 ("Mon, 01 Jan 2024 00:00:00 +0000") as the 2010 API does',
     caughtBy: 'response.schema',
     appliesTo: withField(isDateTime),
-    item: edit(isDateTime, (v) => (typeof v === 'string' ? new Date(v).toUTCString().replace('GMT', '+0000') : v)),
+    item: edit(isDateTime, (v) =>
+      typeof v === 'string' ? new Date(v).toUTCString().replace('GMT', '+0000') : v,
+    ),
   },
   {
     name: 'above-maximum',
-    description: 'a bounded field goes past its maximum (a number one above, a string one character too long)',
+    description:
+      'a bounded field goes past its maximum (a number one above, a string one character too long)',
     caughtBy: 'response.schema',
     appliesTo: withField(hasMaximum),
     item: edit(hasMaximum, (v, s) =>
-      typeof s.maximum === 'number' ? s.maximum + 1 : `${String(v)}${'x'.repeat(Math.max(1, (s.maxLength ?? 0) - String(v).length + 1))}`,
+      typeof s.maximum === 'number'
+        ? s.maximum + 1
+        : `${String(v)}${'x'.repeat(Math.max(1, (s.maxLength ?? 0) - String(v).length + 1))}`,
     ),
   },
   {
@@ -165,7 +179,8 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'renamed-items-key',
-    description: 'the items array is renamed to "items" (meta.key follows), breaking clients generated from the spec',
+    description:
+      'the items array is renamed to "items" (meta.key follows), breaking clients generated from the spec',
     caughtBy: 'list.meta-key',
     appliesTo: isList,
     page: (p, key) => {
@@ -208,7 +223,8 @@ export const FAULTS: readonly Fault[] = [
     name: 'fetch-list-mismatch',
     description: 'a fetched item shows another value than its list entry (stale cache)',
     caughtBy: 'fetch.matches-list',
-    appliesTo: (op, instance) => op.kind === 'instance' && op.pairsWith !== undefined && instance.properties !== undefined,
+    appliesTo: (op, instance) =>
+      op.kind === 'instance' && op.pairsWith !== undefined && instance.properties !== undefined,
     item: (item, route, instance) => {
       if (route !== 'fetch') return item;
       const field = fieldWhere(
@@ -225,7 +241,11 @@ export const FAULTS: readonly Fault[] = [
     appliesTo: (op) => op.pathParams.length > 0,
     respond: (r, route) =>
       route === 'not-found'
-        ? { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>404 Not Found</h1></body></html>' }
+        ? {
+            status: 404,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><body><h1>404 Not Found</h1></body></html>',
+          }
         : r,
   },
   {
@@ -262,7 +282,9 @@ export const FAULTS: readonly Fault[] = [
     caughtBy: 'response.json',
     appliesTo: always,
     respond: (r, route) =>
-      route === 'list' || route === 'fetch' ? { ...r, body: r.body.slice(0, Math.floor(r.body.length / 2)) } : r,
+      route === 'list' || route === 'fetch'
+        ? { ...r, body: r.body.slice(0, Math.floor(r.body.length / 2)) }
+        : r,
   },
   {
     name: 'status-202',
@@ -366,7 +388,11 @@ export const FAULTS: readonly Fault[] = [
     appliesTo: always,
     respond: (r, route) =>
       route === 'list' || route === 'fetch'
-        ? { status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }
+        ? {
+            status: 502,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+          }
         : r,
   },
   {
@@ -430,7 +456,39 @@ export const FAULTS: readonly Fault[] = [
     description: 'says application/json but sends an HTML error page with status 200',
     caughtBy: 'response.json',
     appliesTo: always,
-    respond: (r, route) => (route === 'list' || route === 'fetch' ? { ...r, body: '<html><body>Oops</body></html>' } : r),
+    respond: (r, route) =>
+      route === 'list' || route === 'fetch' ? { ...r, body: '<html><body>Oops</body></html>' } : r,
+  },
+];
+
+/**
+ * Faithful variants: ways a provider may differ that the contract allows. Each must pass every rule
+ * and the pacts; they are how the suite proves it raises no false alarm (dates with milliseconds or
+ * an offset are RFC 3339 date-times twilio-node parses).
+ */
+const reformatDates =
+  (format: (d: Date) => string) =>
+  (item: Item, _route: 'fetch' | 'list', instance: JsonSchema): Item => {
+    const out: Item = { ...item };
+    for (const [field, schema] of Object.entries(instance.properties ?? {}))
+      if (isDateTime(schema) && typeof out[field] === 'string')
+        out[field] = format(new Date(out[field] as string));
+    return out;
+  };
+export const VARIANTS: readonly Fault[] = [
+  {
+    name: 'dates-with-milliseconds',
+    description: 'every date-time carries milliseconds (2025-03-03T10:15:00.818Z)',
+    caughtBy: '',
+    appliesTo: withField(isDateTime),
+    item: reformatDates((d) => new Date(d.getTime() + 818).toISOString()),
+  },
+  {
+    name: 'dates-with-offset',
+    description: 'every date-time is written with a +00:00 offset instead of Z',
+    caughtBy: '',
+    appliesTo: withField(isDateTime),
+    item: reformatDates((d) => d.toISOString().replace(/\.\d{3}Z$/, '+00:00')),
   },
 ];
 
@@ -439,7 +497,7 @@ function relative(url: unknown): unknown {
 }
 
 export function faultNamed(name: string): Fault | undefined {
-  return FAULTS.find((f) => f.name === name);
+  return FAULTS.find((f) => f.name === name) ?? VARIANTS.find((f) => f.name === name);
 }
 
 /** A fault switched on, for every operation it applies to or for one (`name@OperationId`). */

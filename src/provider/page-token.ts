@@ -34,15 +34,23 @@ export class PageTokens {
   }
 
   private mac(payload: string, scope: string): string {
-    return createHmac('sha256', this.secret).update(`${scope}\u0000${payload}`).digest('base64url').slice(0, 22);
+    return createHmac('sha256', this.secret)
+      .update(`${scope}\u0000${payload}`)
+      .digest('base64url')
+      .slice(0, 22);
   }
 }
 
 function decode(payload: string): TokenState | undefined {
   try {
-    const { o, p } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { o?: unknown; p?: unknown };
+    const { o, p } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      o?: unknown;
+      p?: unknown;
+    };
     if (!Number.isSafeInteger(o) || (o as number) < 0) return undefined;
-    return Number.isSafeInteger(p) && (p as number) >= 0 ? { offset: o as number, page: p as number } : { offset: o as number };
+    return Number.isSafeInteger(p) && (p as number) >= 0
+      ? { offset: o as number, page: p as number }
+      : { offset: o as number };
   } catch {
     return undefined;
   }

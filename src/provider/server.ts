@@ -24,6 +24,8 @@ export interface ProviderOptions {
   fault?: ActiveFault;
   /** When set, only these credentials are accepted; otherwise any well-formed Basic pair is. */
   credentials?: { username: string; password: string };
+  /** The account every item belongs to: fields documented as that kind of SID carry it (default: the credentials' account). */
+  accountSid?: string;
 }
 
 /** What the commands that start their own provider log in with: not a secret, never a real account. */
@@ -62,7 +64,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   const matchers = ops.map((op) => ({ op, re: pathMatcher(op.path) }));
   const merged = new Map(ops.map((op) => [op.id, contract.merged(op)]));
   const instanceOf = (op: Operation): JsonSchema =>
-    (op.kind === 'list' ? merged.get(op.id)?.properties?.[op.itemsKey ?? '']?.items : merged.get(op.id)) ?? {};
+    (op.kind === 'list' ? merged.get(op.id)?.properties?.[op.itemsKey ?? '']?.items : merged.get(op.id)) ??
+    {};
   const fault = options.fault;
   const faulty = (op: Operation) =>
     fault !== undefined &&
@@ -72,16 +75,29 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   const stores = new Map<string, ItemStore>();
   const parentKey = (op: Operation, values: Record<string, string>) =>
     op.pathParams.map((p) => `${p.name}=${values[p.name] ?? ''}`).join('&');
-  /** Fields a nested item takes from its parent: <parent>_id, or the path parameter in snake_case. */
+  const accountSid =
+    options.accountSid ??
+    (/^AC[0-9a-fA-F]{32}$/.test(options.credentials?.username ?? '')
+      ? options.credentials?.username
+      : undefined);
+  /**
+   * Fields an item takes from its context: the account's SID wherever the schema's pattern for a
+   * field accepts it, and from its parent, <parent>_id or the path parameter in snake_case.
+   */
   const inherited = (op: Operation, values: Record<string, string>): Record<string, string> => {
     const props = instanceOf(op).properties ?? {};
     const out: Record<string, string> = {};
+    if (accountSid)
+      for (const [field, schema] of Object.entries(props))
+        if (schema.pattern && field !== op.idField && fits(schema, accountSid)) out[field] = accountSid;
     for (const p of op.pathParams) {
       const parent = p.from ? byId.get(p.from.operation) : undefined;
       const value = values[p.name];
       if (!parent || value === undefined) continue;
       const candidates = [snake(p.name), `${singular(snake(parent.resource))}_${p.from?.field ?? 'id'}`];
-      const field = candidates.find((c) => c !== op.idField && props[c] && fits(props[c] as JsonSchema, value));
+      const field = candidates.find(
+        (c) => c !== op.idField && props[c] && fits(props[c] as JsonSchema, value),
+      );
       if (field) out[field] = value;
     }
     return out;
@@ -109,7 +125,9 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       if (!list) return true;
       if (!exists(list, values)) return false;
       const value = values[p.name];
-      return value !== undefined && storeFor(list, values).indexOf(value, countOf(list, values)) !== undefined;
+      return (
+        value !== undefined && storeFor(list, values).indexOf(value, countOf(list, values)) !== undefined
+      );
     });
 
   const json = (status: number, body: unknown): ProviderResponse => ({
@@ -126,7 +144,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     const decoded = Buffer.from(m[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const [user, pass] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    if (options.credentials) return user === options.credentials.username && pass === options.credentials.password;
+    if (options.credentials)
+      return user === options.credentials.username && pass === options.credentials.password;
     return /^(AC|SK)[0-9a-fA-F]{32}$/.test(user) && pass.length > 0;
   };
 
@@ -164,22 +183,32 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     };
     const pageSizeRaw = sizeSchema ? q.get('PageSize') : null;
     const pageSize =
-      pageSizeRaw === null ? DEFAULT_PAGE_SIZE : /^-?\d+$/.test(pageSizeRaw) ? Number(pageSizeRaw) : Number.NaN;
+      pageSizeRaw === null
+        ? DEFAULT_PAGE_SIZE
+        : /^-?\d+$/.test(pageSizeRaw)
+          ? Number(pageSizeRaw)
+          : Number.NaN;
     const bent = faulty(op) ? fault?.fault : undefined;
     const accepts = bent?.acceptsPageSize ?? ((n: number) => n >= bounds.min && n <= bounds.max);
     if (!Number.isInteger(pageSize) || !accepts(pageSize, bounds))
-      return [error(400, 20001, `Invalid PageSize: must be an integer from ${bounds.min} to ${bounds.max}`), 'bad-request'];
+      return [
+        error(400, 20001, `Invalid PageSize: must be an integer from ${bounds.min} to ${bounds.max}`),
+        'bad-request',
+      ];
     const hasPage = params.Page !== undefined;
     const pageRaw = hasPage ? q.get('Page') : null;
     const page = pageRaw === null ? 0 : /^\d+$/.test(pageRaw) ? Number(pageRaw) : Number.NaN;
-    if (!Number.isSafeInteger(page)) return [error(400, 20001, 'Invalid Page: must be an integer ≥ 0'), 'bad-request'];
+    if (!Number.isSafeInteger(page))
+      return [error(400, 20001, 'Invalid Page: must be an integer ≥ 0'), 'bad-request'];
     const tokenRaw = q.get('PageToken');
     const store = storeFor(op, values);
     const scope = `${op.id}?${parentKey(op, values)}`;
     let offset = page * pageSize;
     let index = page;
     if (tokenRaw !== null) {
-      const state = bent?.acceptsTamperedTokens ? tokens.decodeUnverified(tokenRaw) : tokens.verify(tokenRaw, scope);
+      const state = bent?.acceptsTamperedTokens
+        ? tokens.decodeUnverified(tokenRaw)
+        : tokens.verify(tokenRaw, scope);
       if (!state) return [error(400, 20001, 'Invalid PageToken'), 'bad-request'];
       offset = state.offset;
       index = state.page ?? page;
@@ -216,11 +245,16 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       meta: {
         first_page_url: pageUrl(0),
         key,
-        next_page_url: w.next === null ? null : pageUrl(w.nextPage, tokens.sign({ offset: w.next, page: w.nextPage }, scope)),
+        next_page_url:
+          w.next === null
+            ? null
+            : pageUrl(w.nextPage, tokens.sign({ offset: w.next, page: w.nextPage }, scope)),
         page: index,
         page_size: pageSize,
         previous_page_url:
-          w.previous === null ? null : pageUrl(index - 1, tokens.sign({ offset: w.previous, page: index - 1 }, scope)),
+          w.previous === null
+            ? null
+            : pageUrl(index - 1, tokens.sign({ offset: w.previous, page: index - 1 }, scope)),
         url: pageUrl(index, tokenRaw ?? undefined),
       },
       [key]: items,
@@ -255,8 +289,14 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     const found = resolve(url.pathname);
     if (req.method !== 'GET') return [error(405, 20004, 'Method not allowed'), 'bad-request', found?.op];
     const skipsAuth = found && faulty(found.op) && fault?.fault.skipsAuth;
-    if (!skipsAuth && !authorised(req)) return [error(401, 20003, 'Authentication Error - invalid username'), 'unauthorized', found?.op];
-    if (!found) return [error(404, 20404, `The requested resource ${url.pathname} was not found`), 'not-found', undefined];
+    if (!skipsAuth && !authorised(req))
+      return [error(401, 20003, 'Authentication Error - invalid username'), 'unauthorized', found?.op];
+    if (!found)
+      return [
+        error(404, 20404, `The requested resource ${url.pathname} was not found`),
+        'not-found',
+        undefined,
+      ];
     if (!exists(found.op, found.values)) return [notFound(found.op), 'not-found', found.op];
     if (found.op.kind === 'list') {
       const [r, kind] = list(found, url, base);
@@ -278,7 +318,10 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     const bent = op && faulty(op) ? fault?.fault : undefined;
     if (bent?.respond) response = bent.respond(response, kind);
     if (bent?.raw?.(kind, res, response)) return;
-    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+    res.writeHead(response.status, {
+      ...response.headers,
+      'content-length': Buffer.byteLength(response.body),
+    });
     res.end(response.body);
   });
   server.keepAliveTimeout = 1000;

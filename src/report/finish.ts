@@ -41,7 +41,11 @@ export const toolVersion = (): string =>
 
 export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {
   const drift = runs.map((r) => observedDrift(r.target, r.observations, o.contract));
-  const all: Finding[] = [...runs.flatMap((r) => r.findings), ...drift.flatMap((d) => d.findings), ...(o.extra ?? [])];
+  const all: Finding[] = [
+    ...runs.flatMap((r) => r.findings),
+    ...drift.flatMap((d) => d.findings),
+    ...(o.extra ?? []),
+  ];
   const targets = new Set(runs.map((r) => r.target));
   const { findings, stale, expired } = applyBaseline(all, o.baseline, targets);
   const report = buildReport(runs, findings, {
@@ -52,11 +56,23 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     baselineFile: o.baselineFile,
     stale,
     expired,
-    drift: drift.map((d) => ({ ...d, findings: findings.filter((f) => d.findings.some((x) => x.rule === f.rule && x.operation === f.operation && x.pointer === f.pointer && f.target === d.target)) })),
+    drift: drift.map((d) => ({
+      ...d,
+      findings: findings.filter((f) =>
+        d.findings.some(
+          (x) =>
+            x.rule === f.rule &&
+            x.operation === f.operation &&
+            x.pointer === f.pointer &&
+            f.target === d.target,
+        ),
+      ),
+    })),
     observed: observationsOf(runs.flatMap((r) => r.observations)),
     concurrency: o.concurrency,
   });
   const written = writeConformanceReports(o.reportDir, report, runs);
-  if (o.updateBaseline) writeFileAtomic(o.baselineFile, stableJson(updatedBaseline(all, o.baseline, targets)));
+  if (o.updateBaseline)
+    writeFileAtomic(o.baselineFile, stableJson(updatedBaseline(all, o.baseline, targets)));
   return { report, findings, written, stale, expired, blocking: findings.filter(isBlocking).length };
 }

@@ -2,8 +2,8 @@
 // finding with its request, expected, actual and a curl line to reproduce it.
 
 import { type Finding, isBlocking } from '../finding';
-import { levelOf } from '../rules/drift-table';
 import { curlFor } from '../rules/curl';
+import { levelOf } from '../rules/drift-table';
 import type { RunResult } from '../run/run';
 import type { ConformanceReport } from './conformance-report';
 import { esc } from './junit';
@@ -35,7 +35,9 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
         const cells = columns.map((op) => {
           const r = run.results.find((x) => x.rule === rule && x.operation === op);
           if (!r) return '<td class="not-run">n/a</td>';
-          const fs = report.findings.filter((f) => f.target === run.target && f.rule === rule && f.operation === op);
+          const fs = report.findings.filter(
+            (f) => f.target === run.target && f.rule === rule && f.operation === op,
+          );
           const cls = r.outcome === 'failed' && !fs.some(isBlocking) ? 'accepted' : r.outcome;
           return `<td class="${cls}" title="${esc(r.reason ?? '')}">${cls}${fs.length ? ` (${fs.length})` : ''}</td>`;
         });

@@ -27,7 +27,8 @@ const compile = (p: string | undefined): RegExp | undefined => {
 };
 
 /** A quantified group that itself contains a quantifier: (a+)+, (a|a)*, (\w*)+ … */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]|\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)[+*{]/;
+const NESTED_QUANTIFIER =
+  /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]|\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)[+*{]/;
 export const isRisky = (p: string | undefined): boolean => p !== undefined && NESTED_QUANTIFIER.test(p);
 
 function samples(re: RegExp | undefined, count: number, maxLength: number): string[] {
@@ -70,6 +71,17 @@ export function comparePatterns(
   const onlyNew = [...new Set(fromNew.filter((s) => !accepts(a, s)))];
   if (bounded) return { relation: 'incomparable', onlyOld: [], onlyNew: [], tested: 0, bounded: true };
   const relation: PatternRelation =
-    onlyOld.length && onlyNew.length ? 'incomparable' : onlyOld.length ? 'narrowed' : onlyNew.length ? 'widened' : 'equivalent';
-  return { relation, onlyOld: onlyOld.slice(0, 3), onlyNew: onlyNew.slice(0, 3), tested: fromOld.length + fromNew.length };
+    onlyOld.length && onlyNew.length
+      ? 'incomparable'
+      : onlyOld.length
+        ? 'narrowed'
+        : onlyNew.length
+          ? 'widened'
+          : 'equivalent';
+  return {
+    relation,
+    onlyOld: onlyOld.slice(0, 3),
+    onlyNew: onlyNew.slice(0, 3),
+    tested: fromOld.length + fromNew.length,
+  };
 }

@@ -55,11 +55,29 @@ const row = (
 });
 
 export const DRIFT_RULES: readonly DriftRule[] = [
-  row('response', 'field', 'add', 'non-breaking', 'a new response field; consumers that ignore unknown fields are unaffected'),
+  row(
+    'response',
+    'field',
+    'add',
+    'non-breaking',
+    'a new response field; consumers that ignore unknown fields are unaffected',
+  ),
   row('response', 'field', 'remove', 'breaking', 'consumers reading this field get nothing'),
-  row('response', 'field', 'seen', 'info', 'seen in traffic but not documented: consumers may start relying on it'),
+  row(
+    'response',
+    'field',
+    'seen',
+    'info',
+    'seen in traffic but not documented: consumers may start relying on it',
+  ),
   row('response', 'required', 'add', 'non-breaking', 'now always present'),
-  row('response', 'required', 'remove', 'breaking', 'may now be absent: consumers that read it unconditionally fail'),
+  row(
+    'response',
+    'required',
+    'remove',
+    'breaking',
+    'may now be absent: consumers that read it unconditionally fail',
+  ),
   row('response', 'type', 'widen', 'breaking', 'the provider may send a type consumers do not parse'),
   row('response', 'type', 'narrow', 'non-breaking', 'the provider sends fewer types than before'),
   row('response', 'type', 'change', 'breaking', 'consumers parse it as the old type'),
@@ -69,18 +87,72 @@ export const DRIFT_RULES: readonly DriftRule[] = [
   row('response', 'format', 'remove', 'breaking', 'values need no longer have the format consumers parse'),
   row('response', 'format', 'change', 'breaking', 'consumers parse or validate it by the old format'),
   row('response', 'pattern', 'narrow', 'non-breaking', 'the provider sends a subset of what it sent'),
-  row('response', 'pattern', 'widen', 'breaking', 'the provider may send values consumers validating against the old contract reject'),
-  row('response', 'pattern', 'change', 'breaking', 'changed both ways: each side accepts values the other rejects'),
-  row('response', 'pattern', 'rewrite', 'info', 'pattern text changed; the same strings match as far as sampling tells'),
+  row(
+    'response',
+    'pattern',
+    'widen',
+    'breaking',
+    'the provider may send values consumers validating against the old contract reject',
+  ),
+  row(
+    'response',
+    'pattern',
+    'change',
+    'breaking',
+    'changed both ways: each side accepts values the other rejects',
+  ),
+  row(
+    'response',
+    'pattern',
+    'rewrite',
+    'info',
+    'pattern text changed; the same strings match as far as sampling tells',
+  ),
   row('response', 'bound', 'narrow', 'non-breaking', 'the provider sends a subset of what it sent'),
-  row('response', 'bound', 'widen', 'breaking', 'the provider may send values consumers validating against the old bound reject'),
-  row('response', 'enum', 'widen', 'breaking', 'new values: consumers that switch over the old values meet unknown ones'),
+  row(
+    'response',
+    'bound',
+    'widen',
+    'breaking',
+    'the provider may send values consumers validating against the old bound reject',
+  ),
+  row(
+    'response',
+    'enum',
+    'widen',
+    'breaking',
+    'new values: consumers that switch over the old values meet unknown ones',
+  ),
   row('response', 'enum', 'narrow', 'non-breaking', 'some values are no longer sent'),
-  row('response', 'status', 'add', 'non-breaking', 'a new status; consumers should handle it like others of its class'),
+  row(
+    'response',
+    'status',
+    'add',
+    'non-breaking',
+    'a new status; consumers should handle it like others of its class',
+  ),
   row('response', 'status', 'remove', 'info', 'a status is no longer documented or seen'),
-  row('response', 'observed-format', 'violate', 'breaking', 'documented with a format that not every value seen has: consumers parsing it fail'),
-  row('response', 'observed-format', 'seen', 'info', 'every value seen had this format, which no source documents'),
-  row('response', 'observed-pattern', 'violate', 'breaking', 'values seen in traffic fail every documented pattern: consumers validating by it reject real data'),
+  row(
+    'response',
+    'observed-format',
+    'violate',
+    'breaking',
+    'documented with a format that not every value seen has: consumers parsing it fail',
+  ),
+  row(
+    'response',
+    'observed-format',
+    'seen',
+    'info',
+    'every value seen had this format, which no source documents',
+  ),
+  row(
+    'response',
+    'observed-pattern',
+    'violate',
+    'breaking',
+    'values seen in traffic fail every documented pattern: consumers validating by it reject real data',
+  ),
   row('request', 'parameter', 'add', 'non-breaking', 'a new optional parameter'),
   row('request', 'parameter', 'remove', 'breaking', 'callers sending it lose what it did, or are rejected'),
   row('request', 'required', 'add', 'breaking', 'requests without it are now rejected'),
@@ -95,8 +167,20 @@ export const DRIFT_RULES: readonly DriftRule[] = [
   row('request', 'format', 'change', 'breaking', 'values in the old format are rejected'),
   row('request', 'pattern', 'narrow', 'breaking', 'requests that were valid are now rejected'),
   row('request', 'pattern', 'widen', 'non-breaking', 'more values are accepted'),
-  row('request', 'pattern', 'change', 'breaking', 'changed both ways: some values callers send are now rejected'),
-  row('request', 'pattern', 'rewrite', 'info', 'pattern text changed; the same strings match as far as sampling tells'),
+  row(
+    'request',
+    'pattern',
+    'change',
+    'breaking',
+    'changed both ways: some values callers send are now rejected',
+  ),
+  row(
+    'request',
+    'pattern',
+    'rewrite',
+    'info',
+    'pattern text changed; the same strings match as far as sampling tells',
+  ),
   row('request', 'bound', 'narrow', 'breaking', 'requests that were valid are now rejected'),
   row('request', 'bound', 'widen', 'non-breaking', 'more values are accepted'),
   row('request', 'enum', 'widen', 'non-breaking', 'more values are accepted'),
@@ -104,12 +188,18 @@ export const DRIFT_RULES: readonly DriftRule[] = [
 ];
 
 const ruleFor = (direction: Direction, subject: Subject, action: Action): DriftRule => {
-  const found = DRIFT_RULES.find((r) => r.direction === direction && r.subject === subject && r.action === action);
+  const found = DRIFT_RULES.find(
+    (r) => r.direction === direction && r.subject === subject && r.action === action,
+  );
   if (!found) throw new Error(`no drift rule for ${direction} ${subject} ${action}`);
   return found;
 };
 
-export const LEVEL_SEVERITY: Record<DriftLevel, Severity> = { breaking: 'error', 'non-breaking': 'warning', info: 'info' };
+export const LEVEL_SEVERITY: Record<DriftLevel, Severity> = {
+  breaking: 'error',
+  'non-breaking': 'warning',
+  info: 'info',
+};
 export const levelOf = (f: Finding): DriftLevel =>
   (DRIFT_RULES.find((r) => r.name === f.rule)?.level ?? 'info') as DriftLevel;
 
@@ -134,7 +224,15 @@ export interface DriftSide {
 }
 
 interface Ctx {
-  emit: (direction: Direction, subject: Subject, action: Action, where: string, from?: unknown, to?: unknown, detail?: string) => void;
+  emit: (
+    direction: Direction,
+    subject: Subject,
+    action: Action,
+    where: string,
+    from?: unknown,
+    to?: unknown,
+    detail?: string,
+  ) => void;
   traffic: boolean;
   presenceOnly: boolean;
 }
@@ -161,7 +259,8 @@ export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
       });
     };
     const ctx: Ctx = { emit, traffic, presenceOnly: false };
-    const seenObjects = (s: JsonSchema | undefined) => (s?.['x-observed'] as { objects?: number } | undefined)?.objects;
+    const seenObjects = (s: JsonSchema | undefined) =>
+      (s?.['x-observed'] as { objects?: number } | undefined)?.objects;
     if (opA.instance && opB.instance && seenObjects(opB.instance) !== 0)
       compareObject('response', '', opA.instance, opB.instance, ctx);
     if (opA.meta && opB.meta)
@@ -200,12 +299,19 @@ function compareObject(direction: Direction, prefix: string, a: JsonSchema, b: J
   for (const name of Object.keys(pb)) {
     if (Object.hasOwn(pa, name)) continue;
     if (response) ctx.emit('response', 'field', ctx.traffic ? 'seen' : 'add', `${prefix}/${name}`);
-    else if (reqB.has(name)) ctx.emit('request', 'required', 'add', `${prefix}/${name}`, undefined, 'required');
+    else if (reqB.has(name))
+      ctx.emit('request', 'required', 'add', `${prefix}/${name}`, undefined, 'required');
     else ctx.emit('request', 'parameter', 'add', `${prefix}/${name}`);
   }
   for (const name of Object.keys(pa)) {
     if (Object.hasOwn(pb, name)) continue;
-    ctx.emit(direction, response ? 'field' : 'parameter', 'remove', `${prefix}/${name}`, ctx.traffic ? 'documented, never seen' : undefined);
+    ctx.emit(
+      direction,
+      response ? 'field' : 'parameter',
+      'remove',
+      `${prefix}/${name}`,
+      ctx.traffic ? 'documented, never seen' : undefined,
+    );
   }
   if (ctx.presenceOnly) return;
   for (const name of Object.keys(pa)) {
@@ -241,7 +347,8 @@ function compareField(direction: Direction, where: string, a: JsonSchema, b: Jso
     const patterns = patternsOf(a);
     if (patterns.length && samples.length) {
       const failing = samples.filter((s) => !patterns.some((p) => safeTest(p, s)));
-      if (failing.length) ctx.emit('response', 'observed-pattern', 'violate', where, patterns, failing.slice(0, 3));
+      if (failing.length)
+        ctx.emit('response', 'observed-pattern', 'violate', where, patterns, failing.slice(0, 3));
     }
     return;
   }
@@ -257,7 +364,13 @@ function compareField(direction: Direction, where: string, a: JsonSchema, b: Jso
     ].join(', ');
     const detail = cmp.bounded ? 'incomparable (bound reached)' : witness ? `e.g. ${witness}` : undefined;
     const action: Action =
-      cmp.relation === 'equivalent' ? 'rewrite' : cmp.relation === 'narrowed' ? 'narrow' : cmp.relation === 'widened' ? 'widen' : 'change';
+      cmp.relation === 'equivalent'
+        ? 'rewrite'
+        : cmp.relation === 'narrowed'
+          ? 'narrow'
+          : cmp.relation === 'widened'
+            ? 'widen'
+            : 'change';
     ctx.emit(direction, 'pattern', action, where, a.pattern, b.pattern, detail);
   }
   for (const [low, high] of [
@@ -270,7 +383,15 @@ function compareField(direction: Direction, where: string, a: JsonSchema, b: Jso
       const vb = b[key];
       if (va === vb) continue;
       const narrowed = vb !== undefined && (va === undefined || (key === low ? vb > va : vb < va));
-      ctx.emit(direction, 'bound', narrowed ? 'narrow' : 'widen', `${where}/${key}`, va, vb, `${key} ${va ?? 'none'} → ${vb ?? 'none'}`);
+      ctx.emit(
+        direction,
+        'bound',
+        narrowed ? 'narrow' : 'widen',
+        `${where}/${key}`,
+        va,
+        vb,
+        `${key} ${va ?? 'none'} → ${vb ?? 'none'}`,
+      );
     }
   }
   const ea = (a.enum ?? []).map(String);
@@ -278,17 +399,22 @@ function compareField(direction: Direction, where: string, a: JsonSchema, b: Jso
   if (ea.length || eb.length) {
     const added = eb.filter((v) => !ea.includes(v));
     const removed = ea.filter((v) => !eb.includes(v));
-    if (ea.length === 0) ctx.emit(direction, 'enum', 'narrow', where, undefined, eb, 'an enum now constrains it');
+    if (ea.length === 0)
+      ctx.emit(direction, 'enum', 'narrow', where, undefined, eb, 'an enum now constrains it');
     else if (eb.length === 0) ctx.emit(direction, 'enum', 'widen', where, ea, undefined, 'the enum is gone');
     else {
-      if (added.length) ctx.emit(direction, 'enum', 'widen', where, ea, eb, `values ${added.join(', ')} added`);
-      if (removed.length) ctx.emit(direction, 'enum', 'narrow', where, ea, eb, `values ${removed.join(', ')} removed`);
+      if (added.length)
+        ctx.emit(direction, 'enum', 'widen', where, ea, eb, `values ${added.join(', ')} added`);
+      if (removed.length)
+        ctx.emit(direction, 'enum', 'narrow', where, ea, eb, `values ${removed.join(', ')} removed`);
     }
   }
 }
 
 const samplesOf = (s: JsonSchema | undefined): string[] =>
-  ((s?.['x-observed'] as { samples?: unknown[] } | undefined)?.samples ?? []).filter((x): x is string => typeof x === 'string');
+  ((s?.['x-observed'] as { samples?: unknown[] } | undefined)?.samples ?? []).filter(
+    (x): x is string => typeof x === 'string',
+  );
 const examplesOf = (s: JsonSchema | undefined): string[] => [
   ...samplesOf(s),
   ...(typeof s?.default === 'string' ? [s.default] : []),

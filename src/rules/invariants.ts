@@ -3,8 +3,8 @@
 // fetch/list agreement.
 
 import { isRecord } from '../json';
-import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
 import { type Operation, queryParams } from '../model/operation';
+import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
 
 export function itemsKeyProblem(page: unknown): { actual: unknown; expected: string[] } | undefined {
@@ -43,7 +43,13 @@ export function pageSizeBounds(op: Operation): PageSizeBounds | undefined {
   const min = num(schema.minimum) ?? 1;
   const max = num(schema.maximum) ?? Number.MAX_SAFE_INTEGER;
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  return { name, min, max, default: num(schema.default) ?? DEFAULT_PAGE_SIZE, integer: types.includes('integer') };
+  return {
+    name,
+    min,
+    max,
+    default: num(schema.default) ?? DEFAULT_PAGE_SIZE,
+    integer: types.includes('integer'),
+  };
 }
 
 /** Values the bounds reject: just below, just above, and not a whole number. */
@@ -55,12 +61,16 @@ export function invalidPageSizes(b: PageSizeBounds): string[] {
 }
 
 /** Fields of a list entry that the fetched instance shows differently (fields only one side has are not compared). */
-export function entryDifferences(entry: unknown, fetched: unknown): Array<{ field: string; listed: unknown; fetched: unknown }> {
+export function entryDifferences(
+  entry: unknown,
+  fetched: unknown,
+): Array<{ field: string; listed: unknown; fetched: unknown }> {
   if (!isRecord(entry) || !isRecord(fetched)) return [{ field: '', listed: entry, fetched }];
   const out: Array<{ field: string; listed: unknown; fetched: unknown }> = [];
   for (const [field, listed] of Object.entries(entry)) {
     if (!Object.hasOwn(fetched, field)) continue;
-    if (JSON.stringify(listed) !== JSON.stringify(fetched[field])) out.push({ field, listed, fetched: fetched[field] });
+    if (JSON.stringify(listed) !== JSON.stringify(fetched[field]))
+      out.push({ field, listed, fetched: fetched[field] });
   }
   return out;
 }

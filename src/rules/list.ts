@@ -48,7 +48,8 @@ export const metaKey: ObservationRule = {
 export const pageSize: ObservationRule = {
   name: 'list.page-size',
   kind: 'list',
-  asserts: 'meta.page_size echoes the PageSize asked for (the default when none) and the page holds at most that many items',
+  asserts:
+    'meta.page_size echoes the PageSize asked for (the default when none) and the page holds at most that many items',
   needs: "the list-query schema's PageSize (bounds, default)",
   appliesTo: (op) => op.kind === 'list',
   applies: isListPage,
@@ -92,7 +93,8 @@ const URL_FIELDS = ['url', 'first_page_url', 'next_page_url', 'previous_page_url
 export const pageUrls: ObservationRule = {
   name: 'list.page-urls',
   kind: 'list',
-  asserts: 'meta.url, first_page_url, next_page_url and previous_page_url are absolute URLs on the same host and path',
+  asserts:
+    'meta.url, first_page_url, next_page_url and previous_page_url are absolute URLs on the same host and path',
   needs: 'list operations',
   appliesTo: (op) => op.kind === 'list',
   applies: isListPage,

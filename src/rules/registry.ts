@@ -11,7 +11,11 @@ import { SCENARIO_RULES } from './scenario';
 import { TRANSPORT_RULES } from './transport';
 import { TRIANGULATION_RULES } from './triangulation';
 
-export const OBSERVATION_RULES: readonly ObservationRule[] = [...RESPONSE_RULES, ...LIST_RULES, ...SCENARIO_RULES];
+export const OBSERVATION_RULES: readonly ObservationRule[] = [
+  ...RESPONSE_RULES,
+  ...LIST_RULES,
+  ...SCENARIO_RULES,
+];
 
 export const RULES: readonly RuleInfo[] = [
   ...TRANSPORT_RULES,

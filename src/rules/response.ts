@@ -81,7 +81,12 @@ export const encoding: ObservationRule = {
   applies: (o) => o.exchange.response !== undefined,
   run: (o) =>
     o.exchange.response?.invalidUtf8
-      ? [finding('response.encoding', o, { severity: 'error', message: 'body is not valid UTF-8 (JSON must be)' })]
+      ? [
+          finding('response.encoding', o, {
+            severity: 'error',
+            message: 'body is not valid UTF-8 (JSON must be)',
+          }),
+        ]
       : [],
 };
 
@@ -125,7 +130,9 @@ export function instances(o: Observation): Array<[string, Record<string, unknown
   const key = o.op.itemsKey ?? '';
   const items = isRecord(o.json) ? o.json[key] : undefined;
   return Array.isArray(items)
-    ? items.flatMap((it, k) => (isRecord(it) ? [[`/${key}/${k}`, it] as [string, Record<string, unknown>]] : []))
+    ? items.flatMap((it, k) =>
+        isRecord(it) ? [[`/${key}/${k}`, it] as [string, Record<string, unknown>]] : [],
+      )
     : [];
 }
 
@@ -177,10 +184,12 @@ export const undocumentedFields: ObservationRule = {
     }
     if (o.expect.body === 'list' && isRecord(o.json)) {
       const envelope = contract.envelopeFields(o.op);
-      for (const name of Object.keys(o.json)) if (!envelope.page.has(name)) extra.set(`(page) ${name}`, `/${name}`);
+      for (const name of Object.keys(o.json))
+        if (!envelope.page.has(name)) extra.set(`(page) ${name}`, `/${name}`);
       const meta = o.json.meta;
       if (isRecord(meta))
-        for (const name of Object.keys(meta)) if (!envelope.meta.has(name)) extra.set(`meta.${name}`, `/meta/${name}`);
+        for (const name of Object.keys(meta))
+          if (!envelope.meta.has(name)) extra.set(`meta.${name}`, `/meta/${name}`);
     }
     return [...extra].map(([name, pointer]) =>
       finding('response.undocumented-fields', o, {

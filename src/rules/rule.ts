@@ -8,7 +8,14 @@ import type { Operation } from '../model/operation';
 import type { Contract } from '../schemas/contract';
 import type { Exchange } from '../transport/http';
 
-export type RuleKind = 'transport' | 'response' | 'list' | 'scenario' | 'pagination' | 'triangulation' | 'drift';
+export type RuleKind =
+  | 'transport'
+  | 'response'
+  | 'list'
+  | 'scenario'
+  | 'pagination'
+  | 'triangulation'
+  | 'drift';
 
 export interface RuleInfo {
   name: string;
@@ -70,7 +77,8 @@ export function categoryOf(o: Pick<Observation, 'exchange'>): Category {
   return status >= 500 || status === 429 ? 'provider-error' : 'contract';
 }
 
-export const hasJson = (o: Observation): boolean => o.exchange.response !== undefined && o.jsonError === undefined;
+export const hasJson = (o: Observation): boolean =>
+  o.exchange.response !== undefined && o.jsonError === undefined;
 export const isSuccess = (o: Observation): boolean => o.expect.status < 300;
 export const succeeded = (o: Observation): boolean =>
   isSuccess(o) && o.exchange.response?.status === o.expect.status && hasJson(o);

@@ -101,4 +101,9 @@ export const authRequired = refusal(
   () => true,
 );
 
-export const SCENARIO_RULES: readonly ObservationRule[] = [fetchMatchesList, unknownId, pageSizeOutOfBounds, authRequired];
+export const SCENARIO_RULES: readonly ObservationRule[] = [
+  fetchMatchesList,
+  unknownId,
+  pageSizeOutOfBounds,
+  authRequired,
+];

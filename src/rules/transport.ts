@@ -24,9 +24,12 @@ export const TRANSPORT_RULES: readonly TransportRule[] = [
   rule('deadline', 'the run finishes within --deadline (requests after it are not sent)'),
   rule('too-large', 'no body is larger than --max-body'),
   rule('rate-limited', '429/503 clear within --retries, honouring Retry-After'),
-  rule('refused', 'every URL the provider hands out (next_page_url…) is a URL on the base URL\'s origin'),
+  rule('refused', "every URL the provider hands out (next_page_url…) is a URL on the base URL's origin"),
   rule('budget', 'the run fits its request budget'),
-  rule('unreachable', 'the provider stays reachable: after repeated failures or a Retry-After beyond the cap, the rest of the run is skipped'),
+  rule(
+    'unreachable',
+    'the provider stays reachable: after repeated failures or a Retry-After beyond the cap, the rest of the run is skipped',
+  ),
   rule('not-recorded', 'a recorded target holds every request the plan makes (info)'),
 ];
 
@@ -43,7 +46,11 @@ const CATEGORY: Record<TransportErrorKind, Category> = {
 
 export function transportFindings(o: Observation): Finding[] {
   const { method, url } = o.exchange.request;
-  const base = { operation: `${o.op.method} ${o.op.path}`, request: { method, url }, source: 'the transport' };
+  const base = {
+    operation: `${o.op.method} ${o.op.path}`,
+    request: { method, url },
+    source: 'the transport',
+  };
   const error = o.exchange.error;
   if (error) {
     const info = error.kind === 'not-recorded';
@@ -59,7 +66,7 @@ export function transportFindings(o: Observation): Finding[] {
     ];
   }
   const status = o.exchange.response?.status;
-  if ((status === 429 || status === 503) && o.exchange.attempts > 1) {
+  if ((status === 429 || status === 503) && (o.exchange.attempts > 1 || o.exchange.gaveUp)) {
     const after = o.exchange.response?.headers['retry-after'];
     return [
       {
@@ -68,7 +75,7 @@ export function transportFindings(o: Observation): Finding[] {
         severity: 'error',
         category: 'provider-error',
         actual: status,
-        message: `${o.scenario}: ${status === 429 ? 'rate limited' : 'unavailable'}: still ${status} after ${o.exchange.attempts} attempts (${after ? `Retry-After: ${after}` : 'no Retry-After'})`,
+        message: `${o.scenario}: ${status === 429 ? 'rate limited' : 'unavailable'}: still ${status} after ${o.exchange.attempts} attempts (${after ? `Retry-After: ${after}` : 'no Retry-After'}${o.exchange.gaveUp ? `; ${o.exchange.gaveUp}` : ''})`,
       },
     ];
   }

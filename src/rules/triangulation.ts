@@ -5,7 +5,7 @@
 import type { Finding } from '../finding';
 import { isRecord } from '../json';
 import type { JsonSchema, JsonValue } from '../model/json-schema';
-import { instanceSchema, type Operation, operationLabel, type Origin } from '../model/operation';
+import { instanceSchema, type Operation, type Origin, operationLabel } from '../model/operation';
 import type { Contract } from '../schemas/contract';
 import { schemaFile, schemaIdOf } from '../schemas/files';
 import { itemsKeyProblem } from './invariants';
@@ -16,7 +16,16 @@ export interface TriangulationRule extends RuleInfo {
   run(op: Operation, contract: Contract): Finding[];
 }
 
-const COMPARED = ['type', 'format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'enum'] as const;
+const COMPARED = [
+  'type',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'enum',
+] as const;
 
 const both = (op: Operation) => op.schemas.docs !== undefined && op.schemas.openapi !== undefined;
 
@@ -62,7 +71,9 @@ export const fieldPresence: TriangulationRule = {
     return fields.flatMap((field) => {
       const present: Record<string, string> = {
         ...(table[field] ? { 'docs table': at(table[field]) } : {}),
-        ...(examples.has(field) ? { 'docs examples': [...new Set(examples.get(field)?.map((e) => e.at))].join(', ') } : {}),
+        ...(examples.has(field)
+          ? { 'docs examples': [...new Set(examples.get(field)?.map((e) => e.at))].join(', ') }
+          : {}),
         ...(spec[field] ? { 'openapi spec': at(spec[field]) } : {}),
       };
       const absent = ['docs table', 'docs examples', 'openapi spec'].filter(
@@ -87,7 +98,8 @@ export const fieldPresence: TriangulationRule = {
 export const constraintDiffers: TriangulationRule = {
   name: 'triangulation.constraint-differs',
   kind: 'triangulation',
-  asserts: 'the docs table and the spec state the same type, format, pattern, bounds and enum for each field and parameter',
+  asserts:
+    'the docs table and the spec state the same type, format, pattern, bounds and enum for each field and parameter',
   needs: 'operations a docs page and the spec both describe',
   run: (op) => {
     if (!both(op)) return [];
@@ -190,7 +202,10 @@ export const exampleFailsSchema: TriangulationRule = {
       for (const origin of ['docs', 'openapi'] as Origin[]) {
         if (!op.schemas[origin]) continue;
         const own = origin === 'docs';
-        for (const v of contract.validator.validate(schemaIdOf(schemaFile(origin, op, 'response')), ex.value)) {
+        for (const v of contract.validator.validate(
+          schemaIdOf(schemaFile(origin, op, 'response')),
+          ex.value,
+        )) {
           out.push(
             make(op, 'triangulation.example-fails-schema', {
               severity: own ? 'error' : 'warning',
@@ -294,7 +309,11 @@ export function triangulate(contract: Contract, only?: ReadonlySet<string>): Fin
   );
 }
 
-function patternVerdicts(docs: unknown, spec: unknown, values: ReadonlyArray<{ at: string; value: JsonValue }>): string[] {
+function patternVerdicts(
+  docs: unknown,
+  spec: unknown,
+  values: ReadonlyArray<{ at: string; value: JsonValue }>,
+): string[] {
   const test = (p: unknown, v: string) => {
     try {
       return typeof p === 'string' ? new RegExp(p, 'u').test(v) : true;
@@ -303,7 +322,8 @@ function patternVerdicts(docs: unknown, spec: unknown, values: ReadonlyArray<{ a
     }
   };
   const seen = new Map<string, string>();
-  for (const { value, at: where } of values) if (typeof value === 'string' && !seen.has(value)) seen.set(value, where);
+  for (const { value, at: where } of values)
+    if (typeof value === 'string' && !seen.has(value)) seen.set(value, where);
   return [...seen].map(([value, where]) => {
     const d = test(docs, value) ? 'accepts' : 'rejects';
     const s = test(spec, value) ? 'accepts' : 'rejects';

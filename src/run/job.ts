@@ -2,9 +2,14 @@
 // properties with their own budget) in turn, everything torn down. The conformance command, the
 // mutation score, the recorder and the suites all call this.
 
-import type { Contract } from '../schemas/contract';
-import { DEFAULT_PAGINATION_BUDGET, type PreparedTarget, prepareTargets, type TargetOptions } from '../targets/targets';
 import type { PageSizePolicy } from '../rules/pagination/properties';
+import type { Contract } from '../schemas/contract';
+import {
+  DEFAULT_PAGINATION_BUDGET,
+  type PreparedTarget,
+  prepareTargets,
+  type TargetOptions,
+} from '../targets/targets';
 import { type RuleResult, type RunResult, runConformance } from './run';
 
 export interface JobOptions extends Omit<TargetOptions, 'contract'> {
@@ -35,7 +40,9 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
       const propertyTransport =
         o.pagination === false
           ? undefined
-          : t.transport.withBudget(o.paginationBudget ?? (t.provider ? Number.POSITIVE_INFINITY : DEFAULT_PAGINATION_BUDGET));
+          : t.transport.withBudget(
+              o.paginationBudget ?? (t.provider ? Number.POSITIVE_INFINITY : DEFAULT_PAGINATION_BUDGET),
+            );
       try {
         runs.push(
           await runConformance(t.transport, o.contract, {

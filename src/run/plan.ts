@@ -39,7 +39,11 @@ export interface PlanResult {
   unreached: Map<string, string>;
 }
 
-export async function runPlan(transport: HttpTransport, contract: Contract, options: PlanOptions = {}): Promise<PlanResult> {
+export async function runPlan(
+  transport: HttpTransport,
+  contract: Contract,
+  options: PlanOptions = {},
+): Promise<PlanResult> {
   const index = new ModelIndex(contract.model);
   const wanted = (op: Operation) => !options.operations || options.operations.includes(op.id);
   const observations: Observation[] = [];
@@ -83,9 +87,13 @@ export async function runPlan(transport: HttpTransport, contract: Contract, opti
 
   // Parents first: an operation is ready when every list that supplies its parameters has been read.
   const order: Operation[] = [];
-  const pending = contract.operations.filter((op) => wanted(op) || contract.operations.some((o) => wanted(o) && index.parentsOf(o).includes(op)));
+  const pending = contract.operations.filter(
+    (op) => wanted(op) || contract.operations.some((o) => wanted(o) && index.parentsOf(o).includes(op)),
+  );
   while (pending.length) {
-    const k = pending.findIndex((op) => index.parentsOf(op).every((p) => order.includes(p) || !pending.includes(p)));
+    const k = pending.findIndex((op) =>
+      index.parentsOf(op).every((p) => order.includes(p) || !pending.includes(p)),
+    );
     const [next] = pending.splice(k === -1 ? 0 : k, 1);
     if (next) order.push(next);
   }
@@ -93,19 +101,36 @@ export async function runPlan(transport: HttpTransport, contract: Contract, opti
   for (const op of order) {
     if (op.pathParams.length > 0 && candidates(op).length === 0) {
       const parent = index.parentsOf(op).at(-1);
-      unreached.set(op.id, parent ? `no item of ${parent.method} ${parent.path} to read it under` : 'no value for its path parameters');
+      unreached.set(
+        op.id,
+        parent
+          ? `no item of ${parent.method} ${parent.path} to read it under`
+          : 'no value for its path parameters',
+      );
     }
-    const tries = op.pathParams.length ? candidates(op).slice(0, op.kind === 'list' ? PARENT_PROBES : 1) : [{ values: {} }];
+    const tries = op.pathParams.length
+      ? candidates(op).slice(0, op.kind === 'list' ? PARENT_PROBES : 1)
+      : [{ values: {} }];
     if (op.kind === 'list') await planList(op, tries);
     else if (tries[0]) await planInstance(op, tries[0]);
     if (!wanted(op)) continue;
     const values = lists.get(op.id)?.values ?? tries[0]?.values;
     if (op.pathParams.length && values) {
       const last = op.pathParams.at(-1)?.name as string;
-      await observe('unknown-id', op, fillPath(op.path, { ...values, [last]: UNKNOWN_ID }), { status: 404, body: 'error' });
+      await observe('unknown-id', op, fillPath(op.path, { ...values, [last]: UNKNOWN_ID }), {
+        status: 404,
+        body: 'error',
+      });
     }
     if (values || op.pathParams.length === 0)
-      await observe('no-auth', op, fillPath(op.path, values ?? {}), { status: 401, body: 'error' }, {}, false);
+      await observe(
+        'no-auth',
+        op,
+        fillPath(op.path, values ?? {}),
+        { status: 401, body: 'error' },
+        {},
+        false,
+      );
   }
   // Operations read only to reach a wanted one are not reported.
   return { observations: observations.filter((o) => wanted(o.op)), lists, unreached };
@@ -113,7 +138,10 @@ export async function runPlan(transport: HttpTransport, contract: Contract, opti
   async function planList(op: Operation, tries: Array<{ values: Record<string, string> }>): Promise<void> {
     let chosen: ListState | undefined;
     for (const t of tries) {
-      const first = await observe('list-default', op, fillPath(op.path, t.values), { status: 200, body: 'list' });
+      const first = await observe('list-default', op, fillPath(op.path, t.values), {
+        status: 200,
+        body: 'list',
+      });
       const items = itemsOf(op, first);
       chosen ??= { values: t.values, items };
       if (items.length) {
@@ -128,8 +156,15 @@ export async function runPlan(transport: HttpTransport, contract: Contract, opti
     const bounds = pageSizeBounds(op);
     if (!bounds) return;
     const small = String(Math.max(bounds.min, SMALL_PAGE_SIZE));
-    const sized = await observe('list-sized', op, `${path}?${bounds.name}=${small}`, { status: 200, body: 'list' }, { pageSize: small });
-    const next = isRecord(sized.json) && isRecord(sized.json.meta) ? sized.json.meta.next_page_url : undefined;
+    const sized = await observe(
+      'list-sized',
+      op,
+      `${path}?${bounds.name}=${small}`,
+      { status: 200, body: 'list' },
+      { pageSize: small },
+    );
+    const next =
+      isRecord(sized.json) && isRecord(sized.json.meta) ? sized.json.meta.next_page_url : undefined;
     if (typeof next === 'string' && next !== '') {
       await observe('list-next', op, next, { status: 200, body: 'list' }, { pageSize: small });
     }
@@ -144,7 +179,10 @@ export async function runPlan(transport: HttpTransport, contract: Contract, opti
     }
   }
 
-  async function planInstance(op: Operation, t: { values: Record<string, string>; entry?: unknown }): Promise<void> {
+  async function planInstance(
+    op: Operation,
+    t: { values: Record<string, string>; entry?: unknown },
+  ): Promise<void> {
     const paired = op.pairsWith !== undefined && op.pathParams.at(-1)?.from?.operation === op.pairsWith;
     await observe(
       'fetch-listed',

@@ -4,9 +4,9 @@
 
 import type { Finding } from '../finding';
 import { fillPath, ModelIndex, type Operation, operationLabel } from '../model/operation';
+import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../rules/pagination/properties';
 import { OBSERVATION_RULES } from '../rules/registry';
 import type { Observation } from '../rules/rule';
-import { type PageSizePolicy, PAGINATION_RULES, type PaginationRule } from '../rules/pagination/properties';
 import { transportFindings } from '../rules/transport';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
@@ -51,7 +51,11 @@ export interface RunOptions extends PlanOptions {
   onRule?: (rule: string, results: RuleResult[]) => void;
 }
 
-export async function runConformance(transport: HttpTransport, contract: Contract, options: RunOptions = {}): Promise<RunResult> {
+export async function runConformance(
+  transport: HttpTransport,
+  contract: Contract,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const started = performance.now();
   const selected = (name: string) => !options.rules || options.rules.has(name);
   const ops = contract.operations.filter((op) => !options.operations || options.operations.includes(op.id));
@@ -64,7 +68,11 @@ export async function runConformance(transport: HttpTransport, contract: Contrac
     for (const op of ops.filter((o) => rule.appliesTo(o))) {
       const applicable = observations.filter((o) => o.op === op && rule.applies(o));
       const found = applicable.flatMap((o) => rule.run(o, contract));
-      mine.push(outcome(rule.name, op, applicable.length, found, () => notRunReason(observations, op, plan.unreached)));
+      mine.push(
+        outcome(rule.name, op, applicable.length, found, () =>
+          notRunReason(observations, op, plan.unreached),
+        ),
+      );
       findings.push(...found);
     }
     results.push(...mine);
@@ -77,7 +85,9 @@ export async function runConformance(transport: HttpTransport, contract: Contrac
     const rules = PAGINATION_RULES.filter((r) => selected(r.name));
     const lists = ops.filter((op) => op.kind === 'list');
     const runs = lists.flatMap((op) => rules.filter((r) => r.appliesTo(op)).map((r) => [r, op] as const));
-    const share = Number.isFinite(p.transport.budget) ? Math.floor(p.transport.budget / Math.max(1, runs.length)) : Number.POSITIVE_INFINITY;
+    const share = Number.isFinite(p.transport.budget)
+      ? Math.floor(p.transport.budget / Math.max(1, runs.length))
+      : Number.POSITIVE_INFINITY;
     const byRule = new Map<string, Array<RuleResult & { requests?: number }>>();
     for (const [rule, op] of runs) {
       const state = plan.lists.get(op.id);
@@ -97,7 +107,12 @@ export async function runConformance(transport: HttpTransport, contract: Contrac
     }
     p.resetCounts?.();
 
-    async function runProperty(rule: PaginationRule, op: Operation, values: Record<string, string>, budget: number) {
+    async function runProperty(
+      rule: PaginationRule,
+      op: Operation,
+      values: Record<string, string>,
+      budget: number,
+    ) {
       const t = p.transport.withBudget(budget);
       const fetch = op.pairsWith ? index.get(op.pairsWith) : undefined;
       const last = fetch?.pathParams.at(-1)?.name;
@@ -109,7 +124,9 @@ export async function runConformance(transport: HttpTransport, contract: Contrac
           contract,
           op,
           listPath: fillPath(op.path, values),
-          ...(fetch && last ? { fetchPathFor: (id: string) => fillPath(fetch.path, { ...values, [last]: id }) } : {}),
+          ...(fetch && last
+            ? { fetchPathFor: (id: string) => fillPath(fetch.path, { ...values, [last]: id }) }
+            : {}),
           ...(p.setCount ? { setCount: (n: number) => p.setCount?.(op.id, n) } : {}),
           numRuns: p.numRuns,
           ...(p.seed !== undefined ? { seed: p.seed } : {}),
@@ -174,7 +191,11 @@ function outcome(
   };
 }
 
-function notRunReason(observations: readonly Observation[], op: Operation, unreached: ReadonlyMap<string, string>): string {
+function notRunReason(
+  observations: readonly Observation[],
+  op: Operation,
+  unreached: ReadonlyMap<string, string>,
+): string {
   const mine = observations.filter((o) => o.op === op);
   if (mine.length === 0) return unreached.get(op.id) ?? 'no request was made for this operation';
   if (mine.every((o) => o.exchange.error)) return mine[0]?.exchange.error?.message ?? 'no response';

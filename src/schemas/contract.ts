@@ -14,9 +14,9 @@ import type { JsonSchema, Provenance } from '../model/json-schema';
 import {
   type ApiModel,
   instanceSchema,
+  type Operation,
   ORIGIN_LABEL,
   ORIGINS,
-  type Operation,
   type Origin,
 } from '../model/operation';
 import { ERROR_FILE, loadModel, type SchemaRole, schemaFile, schemaIdOf } from './files';
@@ -224,8 +224,10 @@ export function resolveSchemas(a: JsonSchema | undefined, b: JsonSchema | undefi
       rec[k] = Math.min(x as number, y as number);
     else if (k === 'maximum' || k === 'maxLength' || k === 'maxItems' || k === 'exclusiveMaximum')
       rec[k] = Math.max(x as number, y as number);
-    else if (k === 'type') rec.type = [...new Set([...(Array.isArray(x) ? x : [x]), ...(Array.isArray(y) ? y : [y])])];
-    else if (k === 'enum') rec.enum = [...new Set([...(x as unknown[]), ...(y as unknown[])])] as JsonSchema['enum'];
+    else if (k === 'type')
+      rec.type = [...new Set([...(Array.isArray(x) ? x : [x]), ...(Array.isArray(y) ? y : [y])])];
+    else if (k === 'enum')
+      rec.enum = [...new Set([...(x as unknown[]), ...(y as unknown[])])] as JsonSchema['enum'];
     else delete rec[k];
   }
   if (a.properties || b.properties) {
@@ -300,4 +302,3 @@ function mergeSilent(base: JsonSchema, extra: JsonSchema | undefined): JsonSchem
   if (extra.required) out.required = [...new Set([...(base.required ?? []), ...extra.required])];
   return out;
 }
-

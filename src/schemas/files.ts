@@ -10,7 +10,13 @@ import { type OutputFile, stableJson } from '../fs-atomic';
 import { isRecord } from '../json';
 import { jsonDiff } from '../json-diff';
 import { DRAFT_2020_12, type JsonSchema } from '../model/json-schema';
-import { type ApiModel, type Operation, type OperationSchemas, ORIGINS, type Origin } from '../model/operation';
+import {
+  type ApiModel,
+  type Operation,
+  type OperationSchemas,
+  ORIGINS,
+  type Origin,
+} from '../model/operation';
 import { createAjv } from './validator';
 
 export const MODEL_FILE = 'model.json';
@@ -169,7 +175,9 @@ export function staleSchemaLines(expected: readonly OutputFile[], root: string):
     const diffs = jsonDiff(committed, JSON.parse(file.data));
     if (diffs.length === 0) out.push(`${shown}: formatting differs`);
     for (const d of diffs.slice(0, 20)) {
-      out.push(`${shown}: ${d.pointer || '(root)'}: committed ${show(d.left)}, sources give ${show(d.right)}`);
+      out.push(
+        `${shown}: ${d.pointer || '(root)'}: committed ${show(d.left)}, sources give ${show(d.right)}`,
+      );
     }
     if (diffs.length > 20) out.push(`${shown}: … and ${diffs.length - 20} more differences`);
   }

@@ -103,4 +103,3 @@ function expectedOf(error: ErrorObject): unknown {
       return undefined;
   }
 }
-

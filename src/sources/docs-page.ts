@@ -2,6 +2,7 @@
 // resource-properties table, each operation's parameter tables, and the example outputs.
 
 import { basename } from 'node:path';
+import type { JsonValue } from '../json';
 import {
   ConstraintError,
   type Constraints,
@@ -14,7 +15,6 @@ import {
   parseConstraintLine,
   splitValues,
 } from './docs-rows';
-import type { JsonValue } from '../json';
 
 export type { DocsField } from './docs-rows';
 

@@ -38,4 +38,3 @@ export function parseTypeNotation(notation: string): TwilioType | undefined {
   if (!BASE_WORDS.includes(base)) return undefined;
   return simple[2] === undefined ? { notation, base } : { notation, base, argument: simple[2] };
 }
-

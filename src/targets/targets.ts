@@ -3,16 +3,16 @@
 // reference provider.
 
 import { UsageError } from '../errors';
-import { pathMatcher, type Operation } from '../model/operation';
-import { type ActiveFault, FAULTS, faultNamed, parseFaultSpec } from '../provider/faults';
+import { type Operation, pathMatcher } from '../model/operation';
+import { type ActiveFault, FAULTS, faultNamed, parseFaultSpec, VARIANTS } from '../provider/faults';
 import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
 import type { Contract } from '../schemas/contract';
 import { type LoadedCassette, loadCassettes, replay } from '../transport/cassette';
 import { baseUrlFrom, credentialsFromEnv } from '../transport/credentials';
 import { HttpTransport } from '../transport/http';
 
-export { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider };
 export type { ActiveFault, RunningProvider };
+export { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider, VARIANTS };
 
 export type TargetKind = 'recorded' | 'live' | 'local';
 export const TARGETS: readonly TargetKind[] = ['recorded', 'live', 'local'];
@@ -58,7 +58,9 @@ export function activeFault(spec: string, contract: Contract): ActiveFault {
   const { name, operation } = parseFaultSpec(spec);
   const fault = faultNamed(name);
   if (!fault)
-    throw new UsageError(`--fault: unknown fault "${name}"; known: ${FAULTS.map((f) => f.name).join(', ')}`);
+    throw new UsageError(
+      `--fault: unknown fault "${name}"; known: ${[...FAULTS, ...VARIANTS].map((f) => f.name).join(', ')}`,
+    );
   if (operation !== undefined && !contract.operations.some((o) => o.id === operation))
     throw new UsageError(
       `--fault: no operation "${operation}"; known: ${contract.operations.map((o) => o.id).join(', ')}`,

@@ -1,8 +1,8 @@
 // Live credentials from the environment, checked for shape before anything is sent. Messages name
 // the variable, never its value.
 
-import { TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
 import { UsageError } from '../errors';
+import { TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
 import type { Credentials } from './http';
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;

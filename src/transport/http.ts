@@ -31,6 +31,8 @@ export interface Exchange {
   request: ScrubbedRequest & { authenticated: boolean };
   response?: HttpResponse;
   error?: { kind: TransportErrorKind; message: string };
+  /** Why retrying stopped early (a Retry-After beyond the cap). */
+  gaveUp?: string;
   attempts: number;
   durationMs: number;
 }
@@ -49,7 +51,7 @@ export interface TransportOptions {
   maxBodyBytes?: number;
   /** Epoch ms after which nothing more is sent: the whole run's deadline. */
   deadline?: number;
-  /** Consecutive failures (network, timeout, rate limiting that outlived the retries) after which the rest is not sent. */
+  /** Failures (network, timeout, rate limiting that outlived the retries) with no 2xx between them, after which the rest is not sent. */
   maxConsecutiveFailures?: number;
 }
 
@@ -121,7 +123,10 @@ export class HttpTransport {
         request: { method: 'GET', url: String(pathOrUrl).slice(0, 500), authenticated: authenticate },
         attempts: 0,
         durationMs: 0,
-        error: { kind: 'refused', message: `not sent: ${JSON.stringify(String(pathOrUrl).slice(0, 200))} is not a URL` },
+        error: {
+          kind: 'refused',
+          message: `not sent: ${JSON.stringify(String(pathOrUrl).slice(0, 200))} is not a URL`,
+        },
       };
     }
     const sameOrigin = new URL(url).origin === new URL(this.baseUrl).origin;
@@ -170,7 +175,8 @@ export class HttpTransport {
       const wait = this.retryWait(result.response, exchange.attempts);
       if (wait === undefined) {
         // Retry-After beyond the cap: waiting it out would stall the run; nothing more is sent.
-        this.health.stopped = `rate-limited: Retry-After ${result.response.headers['retry-after']} is beyond the ${this.options.maxRetryWaitMs ?? 5000} ms cap`;
+        exchange.gaveUp = `Retry-After ${result.response.headers['retry-after']} is beyond the ${this.options.maxRetryWaitMs ?? 5000} ms cap`;
+        this.health.stopped = `rate-limited: ${exchange.gaveUp}`;
         break;
       }
       await sleep(wait);
@@ -184,9 +190,21 @@ export class HttpTransport {
   private judgeHealth(exchange: Exchange): void {
     const kind = exchange.error?.kind;
     const status = exchange.response?.status;
-    const failed = kind === 'network' || kind === 'timeout' || (!kind && (status === 429 || status === 503) && exchange.attempts > 1);
-    if (kind === 'deadline' || kind === 'budget' || kind === 'not-recorded' || kind === 'refused' || kind === 'unreachable') return;
-    this.health.consecutiveFailures = failed ? this.health.consecutiveFailures + 1 : 0;
+    const failed =
+      kind === 'network' ||
+      kind === 'timeout' ||
+      (!kind && (status === 429 || status === 503) && exchange.attempts > 1);
+    if (
+      kind === 'deadline' ||
+      kind === 'budget' ||
+      kind === 'not-recorded' ||
+      kind === 'refused' ||
+      kind === 'unreachable'
+    )
+      return;
+    // Only a 2xx proves the provider serves; error answers (401, 404) between hangs do not reset the count.
+    if (failed) this.health.consecutiveFailures++;
+    else if (status !== undefined && status >= 200 && status < 300) this.health.consecutiveFailures = 0;
     const max = this.options.maxConsecutiveFailures ?? 5;
     if (failed && this.health.consecutiveFailures >= max && !this.health.stopped) {
       this.health.stopped = `the provider failed ${max} requests in a row (last: ${exchange.error?.message ?? `status ${status}`})`;

@@ -99,11 +99,18 @@ export function cassetteFromDocs(model: ApiModel): Cassette {
     for (const example of op.examples ?? []) {
       const values: Record<string, string> = {};
       const sample = isRecord(example.value) ? example.value : {};
-      const item = op.itemsKey && Array.isArray(sample[op.itemsKey]) ? (sample[op.itemsKey] as unknown[])[0] : sample;
+      const item =
+        op.itemsKey && Array.isArray(sample[op.itemsKey]) ? (sample[op.itemsKey] as unknown[])[0] : sample;
       op.pathParams.forEach((p, k) => {
         // The instance's own id names the last parameter of a fetch; a parent's id, a field named after it.
-        const fields = [snake(p.name), p.name, ...(op.kind === 'instance' && k === op.pathParams.length - 1 ? ['id', 'sid'] : [])];
-        const found = fields.map((f) => (isRecord(item) ? item[f] : undefined)).find((v) => typeof v === 'string');
+        const fields = [
+          snake(p.name),
+          p.name,
+          ...(op.kind === 'instance' && k === op.pathParams.length - 1 ? ['id', 'sid'] : []),
+        ];
+        const found = fields
+          .map((f) => (isRecord(item) ? item[f] : undefined))
+          .find((v) => typeof v === 'string');
         values[p.name] = typeof found === 'string' ? found : 'example';
       });
       where.push(`${example.file}:${example.line}`);

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, loadBaseline, updatedBaseline } from '../../src/baseline';
-import type { Finding } from '../../src/findings';
+import type { Finding } from '../../src/finding';
+import { applyBaseline, loadBaseline, updatedBaseline } from '../../src/findings/baseline';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { loadCassette, loadCassettes } from '../../src/transport/cassette';
 
@@ -74,8 +74,10 @@ describe('cassettes', () => {
 });
 
 const finding = (target: string, actual: unknown = 'key'): Finding => ({
-  check: 'list.meta-key',
+  rule: 'list.meta-key',
   severity: 'error',
+  category: 'contract',
+  source: 'twilio convention',
   operation: 'GET /v1/Sessions',
   pointer: '/meta/key',
   target,
@@ -85,7 +87,7 @@ const finding = (target: string, actual: unknown = 'key'): Finding => ({
 
 describe('baseline', () => {
   const entry = {
-    check: 'list.meta-key',
+    rule: 'list.meta-key',
     operation: 'GET /v1/Sessions',
     pointer: '/meta/key',
     target: 'recorded:docs-examples',
@@ -94,14 +96,22 @@ describe('baseline', () => {
   };
 
   it('accepts a finding in scope and never the same defect from another target', () => {
-    const { findings } = applyBaseline([finding('recorded:docs-examples'), finding('live')], [entry]);
+    const { findings } = applyBaseline(
+      [finding('recorded:docs-examples'), finding('live')],
+      [entry],
+      new Set(['recorded:docs-examples', 'live']),
+    );
     expect(findings[0]?.accepted).toEqual({ reason: 'docs defect' });
     expect(findings[1]?.accepted).toBeUndefined();
   });
 
   it('does not accept another observed value', () => {
     expect(
-      applyBaseline([finding('recorded:docs-examples', 'items')], [entry]).findings[0]?.accepted,
+      applyBaseline(
+        [finding('recorded:docs-examples', 'items')],
+        [entry],
+        new Set(['recorded:docs-examples']),
+      ).findings[0]?.accepted,
     ).toBeUndefined();
   });
 
@@ -110,6 +120,7 @@ describe('baseline', () => {
     const out = applyBaseline(
       [finding('recorded:docs-examples')],
       [expired, { ...entry, target: 'live' }],
+      new Set(['recorded:docs-examples', 'live']),
       new Date('2026-01-01'),
     );
     expect(out.findings[0]?.accepted).toMatchObject({ expired: true });
@@ -118,15 +129,36 @@ describe('baseline', () => {
   });
 
   it('--update-baseline keeps reasons already given and adds new errors for review', () => {
-    const next = updatedBaseline([finding('recorded:docs-examples'), finding('live')], [entry]);
+    const next = updatedBaseline(
+      [finding('recorded:docs-examples'), finding('live')],
+      [entry],
+      new Set(['recorded:docs-examples', 'live']),
+    );
     expect(next.entries).toEqual([
       entry,
       { ...entry, target: 'live', reason: 'TODO: say why this is accepted' },
     ]);
   });
 
+  it('a run judges only the targets it evaluated: other targets’ entries are kept verbatim, never stale', () => {
+    const live = new Set(['live']);
+    expect(applyBaseline([finding('live', 'x')], [entry], live).stale).toEqual([]);
+    expect(updatedBaseline([], [entry], live).entries).toEqual([entry]);
+    expect(updatedBaseline([finding('live')], [entry], live).entries).toEqual([
+      entry,
+      { ...entry, target: 'live', reason: 'TODO: say why this is accepted' },
+    ]);
+  });
+
+  it('reads entries written with "check" as the rule name', () => {
+    const { rule, ...rest } = entry;
+    expect(loadBaseline(write('old.json', JSON.stringify({ entries: [{ check: rule, ...rest }] })))).toEqual([
+      entry,
+    ]);
+  });
+
   it('a broken baseline file is one clear error', () => {
-    expect(() => loadBaseline(write('baseline.json', '{"entries": [{"check": "x"}]}'))).toThrow(
+    expect(() => loadBaseline(write('baseline.json', '{"entries": [{"rule": "x"}]}'))).toThrow(
       /\/entries\/0 needs a "reason"/,
     );
     expect(() => loadBaseline(write('baseline2.json', '[]'))).toThrow(/expected \{"entries"/);

@@ -1,19 +1,21 @@
+// The main command as a user runs it: offline by default, live against any base URL, one line and
+// exit 2 for bad input before anything is sent.
+
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../../src/checks/registry';
-import { PAGINATION_PROPERTIES } from '../../src/pagination/properties';
-import { faultNamed } from '../../src/provider/faults';
-import { startProvider } from '../../src/provider/server';
+import { RULES } from '../../src/rules/registry';
 import { PROJECT_ROOT } from '../../src/sources/paths';
+import { activeFault, startProvider } from '../../src/targets/targets';
 import { runCli } from '../support/fixtures';
+import { contract } from '../support/provider';
 
 const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));
 const ACCOUNT = `AC${'c0'.repeat(16)}`;
 
 describe('npm run conformance', () => {
-  it('offline by default: passes on the shipped cassettes and writes the reports, live drift included', async () => {
+  it('offline by default: passes on the shipped cassettes, checks the docs’ fetch example, writes the reports', async () => {
     const dir = reportDir();
     const r = await runCli('conformance', ['--report-dir', dir]);
     expect(r.stderr).toBe('');
@@ -26,71 +28,113 @@ describe('npm run conformance', () => {
       'drift.json',
       'junit.xml',
     ]);
-    const drift = JSON.parse(readFileSync(join(dir, 'drift.json'), 'utf8'));
-    const local = drift.find((d: { target: string }) => d.target === 'recorded:local-provider');
-    expect(local.formatsSeen).toMatchObject({ date_updated: 'date-time' });
-    expect(local.changes).toContainEqual(
-      expect.objectContaining({ field: 'assistant_id', change: 'pattern-violated', class: 'breaking' }),
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+    expect(report.summary.blocking).toBe(0);
+    expect(report.summary.accepted).toBeGreaterThan(0);
+    const docs = report.runs.find((x: { target: string }) => x.target === 'recorded:docs-examples');
+    expect(docs.requests).toContainEqual(
+      expect.objectContaining({
+        scenario: 'fetch-listed',
+        url: 'https://assistants.twilio.com/v1/Sessions/your-session-id',
+        status: 200,
+      }),
     );
-    expect(readFileSync(join(dir, 'conformance.html'), 'utf8')).toMatch(
-      /Live drift: what the traffic showed/,
+    expect(docs.results).toContainEqual(
+      expect.objectContaining({
+        rule: 'response.schema',
+        operation: 'GET /v1/Sessions/{id}',
+        outcome: 'passed',
+      }),
+    );
+    for (const f of report.findings) {
+      expect(f.category, f.rule).toMatch(/^(contract|provider-error|network)$/);
+      expect(f.source.length, f.rule).toBeGreaterThan(3);
+    }
+    const drift = JSON.parse(readFileSync(join(dir, 'drift.json'), 'utf8'));
+    expect(
+      drift
+        .flatMap((d: { findings: unknown[] }) => d.findings)
+        .filter((f: { severity: string }) => f.severity === 'error'),
+    ).toEqual([]);
+    const html = readFileSync(join(dir, 'conformance.html'), 'utf8');
+    expect(html).toMatch(/Live drift: what the traffic showed/);
+    expect(html).toMatch(/<h3>Assistants<\/h3>/);
+    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(
+      /<testcase classname="recorded:local-provider.list.meta-key" name="GET \/v1\/Sessions\/\{sessionId\}\/Messages">/,
     );
     const fromReport = await runCli('drift', [
       '--from',
       join(PROJECT_ROOT, 'schemas'),
       '--to',
       join(dir, 'conformance.json'),
-      '--json',
     ]);
-    expect(JSON.parse(fromReport.stdout).changes).toContainEqual(
-      expect.objectContaining({ field: 'assistant_id', change: 'pattern-violated' }),
-    );
-    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
-    expect(report.summary.blocking).toBe(0);
-    expect(report.summary.accepted).toBeGreaterThan(0);
-    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
-    expect(junit).toMatch(
-      /<testcase classname="recorded:local-provider.list.meta-key" name="GET \/v1\/Sessions">/,
-    );
+    expect(fromReport.status).toBe(0);
   });
 
-  it('--list-checks lists every check with one line each', async () => {
+  it('--list-checks lists every rule of every kind, one line each', async () => {
     const r = await runCli('conformance', ['--list-checks']);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(CHECKS.length + PAGINATION_PROPERTIES.length);
-    expect(r.stdout).toMatch(/^pagination\.chaining +following next_page_url/m);
-    expect(r.stdout).toMatch(/^list\.page-size-bounds +PageSize 0, 1001/m);
+    expect(r.stdout.trim().split('\n')).toHaveLength(RULES.length);
+    expect(r.stdout).toMatch(/^pagination\.chaining +pagination +following next_page_url/m);
+    expect(r.stdout).toMatch(/^drift\.request-bound-narrow +drift +request bound narrow: breaking/m);
+    expect(r.stdout).toMatch(/^triangulation\.field-presence +triangulation/m);
   });
 
-  it('live against the local provider passes, and exits 1 against a fault', async () => {
+  it('live against a Twilio-shaped provider reaches every operation and passes; a fault on a nested list exits 1', async () => {
     for (const [fault, expected] of [
       [undefined, 0],
-      ['page-size-1001-accepted', 1],
-      ['wrong-meta-key', 1],
-      ['lost-across-pages', 1],
+      ['wrong-meta-key@ListMessages', 1],
+      ['page-size-above-max-accepted@ListFeedback', 1],
     ] as const) {
-      const f = fault ? faultNamed(fault) : undefined;
       const provider = await startProvider({
-        sessions: 7,
+        contract,
+        items: 7,
         credentials: { username: ACCOUNT, password: 'tok' },
-        ...(f ? { fault: f } : {}),
+        ...(fault ? { fault: activeFault(fault, contract) } : {}),
       });
       try {
         const dir = reportDir();
-        const r = await runCli('conformance', ['--target', 'live', '--report-dir', dir], {
-          TWILIO_ASSISTANTS_BASE_URL: provider.url,
-          TWILIO_ACCOUNT_SID: ACCOUNT,
-          TWILIO_AUTH_TOKEN: 'tok',
-        });
+        const r = await runCli(
+          'conformance',
+          ['--target', 'live', '--report-dir', dir, '--pagination-budget', '300'],
+          {
+            TWILIO_ASSISTANTS_BASE_URL: provider.url,
+            TWILIO_ACCOUNT_SID: ACCOUNT,
+            TWILIO_AUTH_TOKEN: 'tok',
+          },
+        );
         expect(r.status, `${fault}: ${r.stdout}${r.stderr}`).toBe(expected);
-        expect(r.stdout).toMatch(/\d+ requests of a budget of 50/);
-        expect(r.stdout).toMatch(/pagination properties: \d+ requests of a budget of 400/);
-        if (fault === 'lost-across-pages')
-          expect(r.stdout).toMatch(/error +pagination\.(chaining|same-sequence)/);
+        expect(r.stdout).toMatch(/live: \d+ requests for the checks, \d+ for the pagination properties/);
+        const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+        const reached = new Set(report.runs[0].requests.map((q: { operation: string }) => q.operation));
+        expect(reached.size).toBe(contract.operations.length);
       } finally {
         await provider.close();
       }
     }
+  });
+
+  it('--resource narrows the run to matching operations', async () => {
+    const dir = reportDir();
+    const r = await runCli('conformance', [
+      '--target',
+      'local',
+      '--resource',
+      'Knowledge',
+      '--no-pagination',
+      '--report-dir',
+      dir,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+    const ops = new Set(report.runs[0].results.map((x: { operation: string }) => x.operation));
+    expect([...ops].sort()).toEqual([
+      'GET /v1/Knowledge',
+      'GET /v1/Knowledge/{id}',
+      'GET /v1/Knowledge/{id}/Chunks',
+      'GET /v1/Knowledge/{id}/Status',
+    ]);
   });
 
   it.each([
@@ -111,10 +155,14 @@ describe('npm run conformance', () => {
       /^conformance: --base-url: not a URL/,
     ],
     [['--target', 'moon'], {}, /^conformance: --target: expected recorded\|live\|local/],
-    [['--budget', 'lots'], {}, /^conformance: --budget: expected a positive integer/],
-    [['--only', 'no.such.check'], {}, /^conformance: unknown check no\.such\.check/],
+    [['--budget', 'lots'], {}, /^conformance: --budget: expected an integer from 1 to/],
+    [['--timeout', '3000000000'], {}, /^conformance: --timeout: expected an integer from 1 to 2147483647/],
+    [['--timeout', '99999999999'], {}, /^conformance: --timeout: expected an integer from 1 to 2147483647/],
+    [['--only', 'no.such.check'], {}, /^conformance: --only: unknown rule no\.such\.check/],
+    [['--resource', 'Widgets'], {}, /^conformance: --resource: no operation matches Widgets/],
+    [['--fault', 'nope', '--target', 'local'], {}, /^conformance: --fault: unknown fault "nope"/],
     [['--verbose'], {}, /^conformance: Unknown option '--verbose'/],
-  ])('bad input %j: one line, exit 2, no report', async (args, env, message) => {
+  ])('bad input %j: one line, exit 2, nothing sent, no report', async (args, env, message) => {
     const dir = join(reportDir(), 'out');
     const r = await runCli('conformance', [...args, '--report-dir', dir], {
       TWILIO_AUTH_TOKEN: '',
@@ -125,6 +173,6 @@ describe('npm run conformance', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(existsSync(dir)).toBe(false);
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
   });
 });

@@ -2,12 +2,15 @@
 // canary must appear in no file the run wrote, nowhere under the project, and in no output.
 
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startProvider } from '../../src/provider/server';
 import { PROJECT_ROOT } from '../../src/sources/paths';
+import { startProvider } from '../../src/targets/targets';
 import { runCli } from '../support/fixtures';
+import { contract } from '../support/provider';
 
 const CANARY = `canary-${'7e1f'.repeat(6)}`;
 const ACCOUNT = `AC${'5a'.repeat(16)}`;
@@ -32,7 +35,8 @@ const leaks = (files: string[]) =>
 describe('secrets never leave the process', () => {
   it('conformance --target live, record, pact:verify and drift on traffic leave the canary token nowhere', async () => {
     const provider = await startProvider({
-      sessions: 5,
+      contract,
+      items: 5,
       credentials: { username: ACCOUNT, password: CANARY },
     });
     const out = mkdtempSync(join(tmpdir(), 'secrets-'));
@@ -43,7 +47,11 @@ describe('secrets never leave the process', () => {
     };
     try {
       const runs = [
-        await runCli('conformance', ['--target', 'live', '--report-dir', join(out, 'reports')], env),
+        await runCli(
+          'conformance',
+          ['--target', 'live', '--report-dir', join(out, 'reports'), '--pagination-budget', '200'],
+          env,
+        ),
         await runCli('record', ['--out', join(out, 'cassette.json')], env),
         await runCli('record', ['--out', join(out, 'redacted.json'), '--redact-account'], env),
         await runCli('pact-verify', ['--base-url', provider.url], { ...env, PACT_BROKER_BASE_URL: '' }),
@@ -81,6 +89,62 @@ describe('secrets never leave the process', () => {
       await provider.close();
     }
   });
+
+  // A proxy or provider that echoes the Authorization header back, in every place a response has.
+  const echoes: Record<string, (auth: string, res: ServerResponse) => void> = {
+    'body field': (auth, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ sessions: [{ id: auth }], meta: { key: auth } })),
+    'content-type parameter': (auth, res) =>
+      res.writeHead(200, { 'content-type': `application/json; echo=${auth}` }).end('{}'),
+    'HTML error page': (auth, res) =>
+      res.writeHead(502, { 'content-type': 'text/html' }).end(`<html>${auth}</html>`),
+    next_page_url: (auth, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          sessions: [],
+          meta: { key: 'sessions', next_page_url: `http://x/?t=${auth.split(' ')[1]}` },
+        }),
+      ),
+  };
+  it.each(Object.keys(echoes))(
+    'a provider echoing the Authorization header in a %s: the token appears in no report or output',
+    async (kind) => {
+      const server = createServer((req: IncomingMessage, res) =>
+        echoes[kind]?.(req.headers.authorization ?? '', res),
+      );
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const out = mkdtempSync(join(tmpdir(), 'echo-'));
+      try {
+        const r = await runCli(
+          'conformance',
+          ['--target', 'live', '--report-dir', out, '--resource', 'Sessions', '--pagination-budget', '20'],
+          {
+            TWILIO_ASSISTANTS_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+            TWILIO_ACCOUNT_SID: ACCOUNT,
+            TWILIO_AUTH_TOKEN: CANARY,
+          },
+        );
+        expect([0, 1]).toContain(r.status);
+        expect(r.stdout + r.stderr).not.toContain(CANARY);
+        expect(r.stdout + r.stderr).not.toContain(BASIC);
+        expect(readdirSync(out).sort()).toEqual([
+          'conformance.html',
+          'conformance.json',
+          'drift.json',
+          'junit.xml',
+        ]);
+        expect(leaks(filesUnder(out))).toEqual([]);
+        // Where a finding quotes what came back, the secret is replaced, not dropped silently.
+        if (kind === 'body field')
+          expect(readFileSync(join(out, 'conformance.json'), 'utf8')).toContain('[REDACTED]');
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    },
+  );
 
   it('the committed recordings and contracts carry no Authorization header', () => {
     for (const dir of ['suites/recordings', 'contracts']) {

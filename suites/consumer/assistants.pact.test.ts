@@ -44,7 +44,13 @@ describe('twilio-node 5.x as consumer of Assistants v1', () => {
     const nextUrl = `https://assistants.twilio.com${path}?${nextQuery}`;
 
     it('reads the first page with PageSize 2', async () => {
-      const example = examplePage(op, path, { count: 2, page: 0, next: nextUrl, previous: null, query: `PageSize=2${takesPage(op) ? '&Page=0' : ''}` });
+      const example = examplePage(op, path, {
+        count: 2,
+        page: 0,
+        next: nextUrl,
+        previous: null,
+        query: `PageSize=2${takesPage(op) ? '&Page=0' : ''}`,
+      });
       await newPact()
         .addInteraction()
         .given(STATES.listHasItems, { operation: op.id, count: 3 })
@@ -90,54 +96,64 @@ describe('twilio-node 5.x as consumer of Assistants v1', () => {
         });
     });
 
-    it.runIf(bounds !== undefined)('gets 400 with a Twilio error for a PageSize above the maximum', async () => {
-      const tooBig = String((bounds?.max ?? 0) + 1);
-      await newPact()
-        .addInteraction()
-        .given(STATES.listHasItems, { operation: op.id, count: 3 })
-        .uponReceiving(`a request for a page of ${operationLabel(op)} with PageSize ${tooBig}`)
-        .withRequest('GET', fromProviderState('${path}', path), (q) => q.query({ PageSize: tooBig }))
-        .willRespondWith(400, (r) => r.headers(json).jsonBody(twilioError(400, 20001)))
-        .executeTest(async (server) => {
-          const { node } = twilioAccessor(server.url, op, values);
-          const error = await node.page({ pageSize: Number(tooBig) }).catch((e: unknown) => e);
-          expect(error).toMatchObject({ status: 400, code: expect.any(Number) });
-        });
-    });
+    it.runIf(bounds !== undefined)(
+      'gets 400 with a Twilio error for a PageSize above the maximum',
+      async () => {
+        const tooBig = String((bounds?.max ?? 0) + 1);
+        await newPact()
+          .addInteraction()
+          .given(STATES.listHasItems, { operation: op.id, count: 3 })
+          .uponReceiving(`a request for a page of ${operationLabel(op)} with PageSize ${tooBig}`)
+          .withRequest('GET', fromProviderState('${path}', path), (q) => q.query({ PageSize: tooBig }))
+          .willRespondWith(400, (r) => r.headers(json).jsonBody(twilioError(400, 20001)))
+          .executeTest(async (server) => {
+            const { node } = twilioAccessor(server.url, op, values);
+            const error = await node.page({ pageSize: Number(tooBig) }).catch((e: unknown) => e);
+            expect(error).toMatchObject({ status: 400, code: expect.any(Number) });
+          });
+      },
+    );
   });
 
-  describe.each(instances.map((op) => [operationLabel(op), op] as [string, Operation]))('%s', (_label, op) => {
-    it('fetches an existing item', async () => {
-      const { path, values } = examplePath(op);
-      const example = exampleInstance(op);
-      await newPact()
-        .addInteraction()
-        .given(STATES.itemExists, { operation: op.id })
-        .uponReceiving(`a request to ${operationLabel(op)} for an existing item`)
-        .withRequest('GET', fromProviderState('${path}', path))
-        .willRespondWith(200, (r) => r.headers(json).jsonBody(bodyMatcher(op, example)))
-        .executeTest(async (server) => {
-          const { node } = twilioAccessor(server.url, op, values);
-          const instance = await node.fetch();
-          expect(mappedFieldProblems(instance, example)).toEqual([]);
-        });
-    });
+  describe.each(instances.map((op) => [operationLabel(op), op] as [string, Operation]))(
+    '%s',
+    (_label, op) => {
+      it('fetches an existing item', async () => {
+        const { path, values } = examplePath(op);
+        const example = exampleInstance(op);
+        await newPact()
+          .addInteraction()
+          .given(STATES.itemExists, { operation: op.id })
+          .uponReceiving(`a request to ${operationLabel(op)} for an existing item`)
+          .withRequest('GET', fromProviderState('${path}', path))
+          .willRespondWith(200, (r) => r.headers(json).jsonBody(bodyMatcher(op, example)))
+          .executeTest(async (server) => {
+            const { node } = twilioAccessor(server.url, op, values);
+            const instance = await node.fetch();
+            expect(mappedFieldProblems(instance, example)).toEqual([]);
+          });
+      });
 
-    it('gets a Twilio 404 for an unknown id', async () => {
-      const { path, values } = examplePath(op, true);
-      await newPact()
-        .addInteraction()
-        .given(STATES.noItem, { operation: op.id })
-        .uponReceiving(`a request to ${operationLabel(op)} for an id that does not exist`)
-        .withRequest('GET', fromProviderState('${path}', path))
-        .willRespondWith(404, (r) => r.headers(json).jsonBody(twilioError(404, 20404)))
-        .executeTest(async (server) => {
-          const { node } = twilioAccessor(server.url, op, values);
-          const error = await node.fetch().catch((e: unknown) => e);
-          expect(error).toMatchObject({ status: 404, code: 20404, moreInfo: 'https://www.twilio.com/docs/errors/20404' });
-        });
-    });
-  });
+      it('gets a Twilio 404 for an unknown id', async () => {
+        const { path, values } = examplePath(op, true);
+        await newPact()
+          .addInteraction()
+          .given(STATES.noItem, { operation: op.id })
+          .uponReceiving(`a request to ${operationLabel(op)} for an id that does not exist`)
+          .withRequest('GET', fromProviderState('${path}', path))
+          .willRespondWith(404, (r) => r.headers(json).jsonBody(twilioError(404, 20404)))
+          .executeTest(async (server) => {
+            const { node } = twilioAccessor(server.url, op, values);
+            const error = await node.fetch().catch((e: unknown) => e);
+            expect(error).toMatchObject({
+              status: 404,
+              code: 20404,
+              moreInfo: 'https://www.twilio.com/docs/errors/20404',
+            });
+          });
+      });
+    },
+  );
 
   // Last in the file: vitest runs a file's tests in order, so the pact is complete here.
   it('writes the contract that is committed in contracts/ (UPDATE_CONTRACTS=1 to accept a change)', () => {

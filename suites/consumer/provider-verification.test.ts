@@ -4,15 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { faultNamed } from '../../src/provider/faults';
-import { startProvider } from '../../src/provider/server';
+import { activeFault, startProvider } from '../../src/targets/targets';
 import { runCli } from '../support/fixtures';
-import { COMMITTED_DIR, PACT_FILE } from '../support/pact';
+import { COMMITTED_DIR, CONSUMER, PACT_FILE, PROVIDER } from '../support/pact';
+import { contract } from '../support/provider';
 import { contractChanges } from './contract-current';
 
 async function verifyAgainst(fault?: string) {
-  const f = fault ? faultNamed(fault) : undefined;
-  const provider = await startProvider({ sessions: 5, ...(f ? { fault: f } : {}) });
+  const provider = await startProvider({
+    contract,
+    items: 5,
+    ...(fault ? { fault: activeFault(fault, contract) } : {}),
+  });
   try {
     return await runCli('pact-verify', ['--base-url', provider.url], {
       TWILIO_ACCOUNT_SID: '',
@@ -39,7 +42,7 @@ describe('npm run pact:verify', () => {
     });
     await new Promise<void>((r) => broker.listen(0, '127.0.0.1', r));
     const port = (broker.address() as AddressInfo).port;
-    const provider = await startProvider({ sessions: 5 });
+    const provider = await startProvider({ contract, items: 5 });
     try {
       const r = await runCli('pact-verify', ['--base-url', provider.url], {
         PACT_BROKER_BASE_URL: `http://127.0.0.1:${port}`,
@@ -52,12 +55,12 @@ describe('npm run pact:verify', () => {
       expect(seen.slice(0, 2)).toEqual([
         {
           method: 'PUT',
-          url: '/pacticipants/twilio-node-sessions-consumer/branches/main/versions/abc123',
+          url: `/pacticipants/${CONSUMER}/branches/main/versions/abc123`,
           auth: 'Bearer broker-canary-token',
         },
         {
           method: 'PUT',
-          url: '/pacts/provider/twilio-assistants-v1-sessions/consumer/twilio-node-sessions-consumer/version/abc123',
+          url: `/pacts/provider/${PROVIDER}/consumer/${CONSUMER}/version/abc123`,
           auth: 'Bearer broker-canary-token',
         },
       ]);
@@ -75,11 +78,20 @@ describe('npm run pact:verify', () => {
     expect(r.stdout).toMatch(/pact verification passed/);
   });
 
+  it.each([['dates-with-milliseconds'], ['dates-with-offset']])(
+    'passes against a faithful provider variant: %s',
+    async (variant) => {
+      const r = await verifyAgainst(variant);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    },
+  );
+
   it.each([
-    ['missing-field', /date_updated/],
-    ['wrong-type', /verified/],
-    ['wrong-meta-key', /key/],
-    ['relative-next-page-url', /next_page_url/],
+    ['missing-field@FetchSession', /missing the following keys/],
+    ['wrong-type@ListTools', /enabled/],
+    ['wrong-meta-key@ListMessages', /key/],
+    ['relative-next-page-url@ListKnowledgeChunks', /next_page_url/],
+    ['non-iso-date@FetchKnowledge', /date_/],
   ])('fails against the %s fault with pact’s diff', async (fault, field) => {
     const r = await verifyAgainst(fault);
     expect(r.status, r.stdout + r.stderr).toBe(1);

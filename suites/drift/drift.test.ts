@@ -1,154 +1,207 @@
-// A corpus of before/after pairs written for this project: each changes one thing in an OpenAPI
-// spec and expects exactly one change with its class; nothing else may be reported.
+// Drift: any two of docs page, spec, schema folder and traffic, compared by one engine and
+// classified by the rules table from a consumer's point of view, direction by direction.
 
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DriftChange, diffModels } from '../../src/drift/diff';
-import { loadModel } from '../../src/drift/model';
-import { comparePatterns } from '../../src/drift/patterns';
+import { observe, observedSchema } from '../../src/drift/infer';
+import { loadSide } from '../../src/drift/sides';
+import type { Finding } from '../../src/finding';
+import { comparePatterns } from '../../src/rules/drift-patterns';
+import { DRIFT_RULES, diffSides, levelOf } from '../../src/rules/drift-table';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 import { FIXTURES, needsSources, realSources, runCli, sourcesMissing } from '../support/fixtures';
 
 // biome-ignore lint/suspicious/noExplicitAny: the corpus edits fixture specs freely
 type Spec = Record<string, any>;
+const SCHEMAS = join(PROJECT_ROOT, 'schemas');
 const base = (): Spec => JSON.parse(readFileSync(join(FIXTURES, 'drift/widgets.openapi.json'), 'utf8'));
 const dir = mkdtempSync(join(tmpdir(), 'drift-'));
-const write = (name: string, spec: Spec) => {
+const write = (name: string, doc: unknown) => {
   const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(spec));
+  writeFileSync(file, JSON.stringify(doc));
   return file;
 };
 const session = (s: Spec) => s.components.schemas.session.properties;
 const query = (s: Spec) => s.paths['/v1/Sessions'].get.parameters;
 
-function diffOf(mutate: (s: Spec) => void): DriftChange[] {
+function diffOf(mutate: (s: Spec) => void): Finding[] {
   const after = base();
   mutate(after);
-  return diffModels(
-    loadModel(write('before.json', base())),
-    loadModel(write(`after-${Math.random()}.json`, after)),
+  return diffSides(
+    loadSide(write('before.json', base()), SCHEMAS),
+    loadSide(write(`after-${Math.random()}.json`, after), SCHEMAS),
   );
 }
 
-const corpus: Array<[string, (s: Spec) => void, Partial<DriftChange>]> = [
-  [
-    'a response field removed',
-    (s) => delete session(s).label,
-    { field: 'label', change: 'field-removed', class: 'breaking' },
-  ],
+const corpus: Array<[string, (s: Spec) => void, string, string]> = [
+  ['a response field removed', (s) => delete session(s).label, '/label', 'drift.response-field-remove'],
   [
     'an optional response field added',
     (s) => (session(s).colour = { type: 'string' }),
-    { field: 'colour', change: 'field-added', class: 'non-breaking' },
+    '/colour',
+    'drift.response-field-add',
   ],
   [
     'a response field type changed',
     (s) => (session(s).count.type = 'string'),
-    { field: 'count', change: 'type-changed', class: 'breaking' },
+    '/count',
+    'drift.response-type-change',
+  ],
+  [
+    'a response field type widened',
+    (s) => (session(s).count.type = 'number'),
+    '/count',
+    'drift.response-type-widen',
   ],
   [
     'a response field became nullable',
     (s) => (session(s).label.nullable = true),
-    { field: 'label', change: 'nullable-added', class: 'breaking' },
+    '/label',
+    'drift.response-nullable-add',
   ],
   [
     'a response format changed',
     (s) => (session(s).created.format = 'date'),
-    { field: 'created', change: 'format-changed', class: 'breaking' },
+    '/created',
+    'drift.response-format-change',
   ],
   [
     'a response pattern narrowed',
     (s) => (session(s).sid.pattern = '^WG[0-9]{32}$'),
-    { field: 'sid', change: 'pattern-narrowed', class: 'breaking' },
+    '/sid',
+    'drift.response-pattern-narrow',
   ],
   [
     'a response pattern widened',
     (s) => (session(s).sid.pattern = '^WG[0-9a-fA-F]{32}$'),
-    { field: 'sid', change: 'pattern-widened', class: 'breaking' },
+    '/sid',
+    'drift.response-pattern-widen',
   ],
   [
     'a response pattern changed both ways',
     (s) => (session(s).sid.pattern = '^XY[0-9a-f]{32}$'),
-    { field: 'sid', change: 'pattern-incomparable', class: 'breaking' },
+    '/sid',
+    'drift.response-pattern-change',
   ],
   [
     'a response pattern rewritten to the same language',
     (s) => (session(s).sid.pattern = '^WG[a-f0-9]{32}$'),
-    { field: 'sid', change: 'pattern-rewritten', class: 'info' },
+    '/sid',
+    'drift.response-pattern-rewrite',
   ],
   [
     'a response field no longer required',
     (s) => (s.components.schemas.session.required = []),
-    { field: 'sid', change: 'required-removed', class: 'breaking' },
+    '/sid',
+    'drift.response-required-remove',
   ],
   [
     'a response maximum raised',
     (s) => (session(s).count.maximum = 200),
-    { field: 'count', change: 'maximum-changed', class: 'breaking' },
+    '/count/maximum',
+    'drift.response-bound-widen',
+  ],
+  [
+    'a maxLength added to a response field',
+    (s) => (session(s).label.maxLength = 64),
+    '/label/maxLength',
+    'drift.response-bound-narrow',
   ],
   [
     'a response enum value added',
     (s) => session(s).status.enum.push('failed'),
-    { field: 'status', change: 'enum-values-added', class: 'breaking' },
+    '/status',
+    'drift.response-enum-widen',
   ],
   [
     'a response enum value removed',
     (s) => session(s).status.enum.pop(),
-    { field: 'status', change: 'enum-values-removed', class: 'non-breaking' },
+    '/status',
+    'drift.response-enum-narrow',
   ],
   [
     'the PageSize maximum lowered',
     (s) => (query(s)[0].schema.maximum = 100),
-    { location: 'query', field: 'PageSize', change: 'maximum-changed', class: 'breaking' },
+    '/query/PageSize/maximum',
+    'drift.request-bound-narrow',
   ],
   [
     'the PageSize maximum raised',
     (s) => (query(s)[0].schema.maximum = 5000),
-    { location: 'query', field: 'PageSize', change: 'maximum-changed', class: 'non-breaking' },
+    '/query/PageSize/maximum',
+    'drift.request-bound-widen',
+  ],
+  [
+    'a query parameter given a format',
+    (s) => (query(s)[1].schema.format = 'uri'),
+    '/query/Colour',
+    'drift.request-format-add',
   ],
   [
     'a required query parameter added',
     (s) => query(s).push({ name: 'Owner', in: 'query', required: true, schema: { type: 'string' } }),
-    { location: 'query', field: 'Owner', change: 'parameter-added', class: 'breaking' },
+    '/query/Owner',
+    'drift.request-required-add',
   ],
   [
     'an optional query parameter added',
     (s) => query(s).push({ name: 'Owner', in: 'query', schema: { type: 'string' } }),
-    { location: 'query', field: 'Owner', change: 'parameter-added', class: 'non-breaking' },
+    '/query/Owner',
+    'drift.request-parameter-add',
   ],
-  [
-    'a query parameter removed',
-    (s) => query(s).pop(),
-    { location: 'query', field: 'Colour', change: 'parameter-removed', class: 'breaking' },
-  ],
+  ['a query parameter removed', (s) => query(s).pop(), '/query/Colour', 'drift.request-parameter-remove'],
   [
     'a query enum value removed',
     (s) => query(s)[1].schema.enum.pop(),
-    { location: 'query', field: 'Colour', change: 'enum-values-removed', class: 'breaking' },
+    '/query/Colour',
+    'drift.request-enum-narrow',
+  ],
+  [
+    'a query enum value added',
+    (s) => query(s)[1].schema.enum.push('green'),
+    '/query/Colour',
+    'drift.request-enum-widen',
   ],
   [
     'an error status added',
     (s) => (s.paths['/v1/Sessions/{id}'].get.responses['404'] = { description: 'nope' }),
-    { location: 'status', field: '404', change: 'status-added', class: 'non-breaking' },
+    '/status/404',
+    'drift.response-status-add',
   ],
   [
     'an error status removed',
     (s) => delete s.paths['/v1/Sessions'].get.responses['400'],
-    { location: 'status', field: '400', change: 'status-removed', class: 'info' },
+    '/status/400',
+    'drift.response-status-remove',
   ],
 ];
 
-describe('drift corpus: one change in, exactly one classified finding out', () => {
+describe('drift corpus: one change in, one classified change out (per operation that shows it)', () => {
   it('a spec against itself has no drift', () => {
     expect(diffOf(() => {})).toEqual([]);
   });
 
-  it.each(corpus)('%s', (_name, mutate, expected) => {
+  it.each(corpus)('%s', (_name, mutate, pointer, rule) => {
     const changes = diffOf(mutate);
-    expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject(expected);
-    expect(changes[0]?.reason.length).toBeGreaterThan(10);
+    expect([...new Set(changes.map((c) => `${c.pointer} ${c.rule}`))]).toEqual([`${pointer} ${rule}`]);
+    expect(changes[0]?.message.length).toBeGreaterThan(20);
+    expect(changes[0]?.category).toBe('contract');
+  });
+
+  it('direction decides: a request accepting less and a response sending more break consumers, the reverse does not', () => {
+    const level = (rule: string) => DRIFT_RULES.find((r) => r.name === rule)?.level;
+    expect(level('drift.request-bound-narrow')).toBe('breaking');
+    expect(level('drift.request-bound-widen')).toBe('non-breaking');
+    expect(level('drift.response-bound-widen')).toBe('breaking');
+    expect(level('drift.response-bound-narrow')).toBe('non-breaking');
+    expect(level('drift.response-nullable-add')).toBe('breaking');
+    expect(level('drift.response-enum-widen')).toBe('breaking');
+    expect(level('drift.request-enum-widen')).toBe('non-breaking');
+    // Every row is reachable from one (direction, subject, action): the table has no duplicate.
+    const keys = DRIFT_RULES.map((r) => `${r.direction} ${r.subject} ${r.action}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
 
@@ -161,52 +214,96 @@ describe('pattern comparison', () => {
   ])('%s → %s is %s', (a, b, relation) => {
     expect(comparePatterns(a, b).relation).toBe(relation);
   });
-  it('uses documented examples as witnesses', () => {
-    expect(comparePatterns('^aia_asst_*$', '^aia_asst_.+$', ['aia_asst']).onlyOld).toContain('aia_asst');
+  it('uses documented examples as witnesses, from both sides', () => {
+    const c = comparePatterns('^aia_asst_*$', '^aia_asst_.+$', ['aia_asst'], ['aia_asst_x1']);
+    expect(c.onlyOld).toContain('aia_asst');
+    expect(c.onlyNew).toContain('aia_asst_x1');
+  });
+  it('catastrophic-backtracking patterns end within the bound', () => {
+    const started = performance.now();
+    const c = comparePatterns('^(a|a)*$', '^(a+)+b$', ['a'.repeat(40)], [`${'a'.repeat(40)}b`]);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(['incomparable', 'narrowed', 'widened']).toContain(c.relation);
   });
 });
 
-describe('traffic as a source', () => {
-  it('the shipped recordings against the docs-derived schemas: the real assistant_id fails the docs pattern', () => {
-    const changes = diffModels(
-      loadModel(join(FIXTURES, '../../schemas')),
-      loadModel(join(FIXTURES, '../recordings')),
-    );
-    const violated = changes.find((c) => c.change === 'pattern-violated');
-    expect(violated).toMatchObject({ field: 'assistant_id', class: 'breaking' });
-    expect(changes.find((c) => c.field === 'date_created')).toMatchObject({
-      change: 'field-added',
-      class: 'info',
+describe('traffic as a source, against the resolved contract', () => {
+  const observed = (assistantId: string) => ({
+    runs: [],
+    observed: [
+      {
+        operation: 'GET /v1/Sessions/{id}',
+        path: '/v1/Sessions/{id}',
+        objects: 1,
+        instance: observedSchema(
+          observe([
+            {
+              id: 'sess_1',
+              account_sid: `AC${'a'.repeat(32)}`,
+              assistant_id: assistantId,
+              verified: true,
+              identity: 'u',
+              date_created: '2024-01-01T00:00:00Z',
+              date_updated: '2024-01-01T00:00:00Z',
+            },
+          ]),
+        ),
+        statuses: ['200', '401', '404'],
+      },
+    ],
+  });
+
+  it('a faithful provider’s traffic drifts nothing breaking (a real assistant_id passes the spec’s pattern)', async () => {
+    const r = await runCli('drift', [
+      '--from',
+      SCHEMAS,
+      '--to',
+      write('faithful.json', observed('aia_asst_6e7825d2-9636')),
+    ]);
+    expect(r.stdout).not.toMatch(/🔴/);
+    expect(r.status).toBe(0);
+  });
+
+  it('an assistant_id that breaks both sources’ patterns is breaking: exit 1', async () => {
+    const r = await runCli('drift', [
+      '--from',
+      SCHEMAS,
+      '--to',
+      write('broken.json', observed('asst_1')),
+      '--json',
+    ]);
+    expect(r.status).toBe(1);
+    const { changes } = JSON.parse(r.stdout) as { changes: Finding[] };
+    expect(changes.find((c) => c.pointer === '/assistant_id')).toMatchObject({
+      rule: 'drift.response-observed-pattern-violate',
     });
+  });
+
+  it('the shipped recordings drift nothing breaking from the committed schemas', () => {
+    const changes = diffSides(
+      loadSide(SCHEMAS, SCHEMAS),
+      loadSide(join(PROJECT_ROOT, 'suites/recordings'), SCHEMAS),
+    );
+    expect(changes.filter((c) => levelOf(c) === 'breaking')).toEqual([]);
   });
 });
 
 describe.skipIf(sourcesMissing)(needsSources('drift on the real docs page and spec'), () => {
   it('reports date_created and the assistant_id pattern, each classified with a reason; exit 1 on breaking', async () => {
-    const r = await runCli('drift', ['--from', realSources.docs, '--to', realSources.spec, '--json']);
+    const docs = realSources.docs[0] as string;
+    const r = await runCli('drift', ['--from', docs, '--to', realSources.spec, '--json']);
     expect(r.status).toBe(1);
-    const { changes } = JSON.parse(r.stdout) as { changes: DriftChange[] };
-    expect(changes.find((c) => c.field === 'date_created')).toMatchObject({
-      change: 'field-added',
-      class: 'non-breaking',
-    });
-    expect(changes.find((c) => c.field === 'assistant_id')).toMatchObject({
-      change: 'pattern-incomparable',
-      class: 'breaking',
-      from: '^aia_asst_*$',
-      to: '^aia_asst_.+$',
-    });
-    expect(changes).toHaveLength(2);
-    const none = await runCli('drift', [
-      '--from',
-      realSources.docs,
-      '--to',
-      realSources.spec,
-      '--fail-on',
-      'none',
+    const { changes } = JSON.parse(r.stdout) as { changes: Finding[] };
+    const fetch = changes.filter((c) => c.operation === 'GET /v1/Sessions/{id}');
+    expect(fetch.map((c) => [c.pointer, c.rule, levelOf(c)])).toEqual([
+      ['/assistant_id', 'drift.response-pattern-change', 'breaking'],
+      ['/date_created', 'drift.response-field-add', 'non-breaking'],
     ]);
+    expect(fetch[0]).toMatchObject({ expected: '^aia_asst_*$', actual: '^aia_asst_.+$' });
+    expect(changes).toHaveLength(4);
+    const none = await runCli('drift', ['--from', docs, '--to', realSources.spec, '--fail-on', 'none']);
     expect(none.status).toBe(0);
-    expect(none.stdout).toMatch(/\*\*1 breaking\*\*, 1 non-breaking/);
+    expect(none.stdout).toMatch(/\*\*2 breaking\*\*, 2 non-breaking/);
   });
 });
 
@@ -221,7 +318,7 @@ describe('bad drift input', () => {
         '--to',
         join(FIXTURES, 'docs/garbage.docs.txt'),
       ],
-      /^drift: .*garbage\.docs\.txt: not a docs page/,
+      /^drift: garbage\.docs\.txt:\d+: no resource-properties table/,
     ],
   ])('%j: one line, exit 2', async (args, message) => {
     const r = await runCli('drift', args as string[]);

@@ -1,136 +1,101 @@
-// The pagination properties against the local reference provider: they hold on the faithful one
-// and fail, with a replayable counterexample, on every pagination fault.
+// The pagination properties, on every list: they hold on the faithful provider, and each pagination
+// fault, switched on for lists of different resources (nested ones and Chunks, which has no Page),
+// is caught with a shrunk, replayable counterexample.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { walkAndCheck } from '../../src/pagination/chaining';
-import { PAGINATION_PROPERTIES, runPaginationProperties } from '../../src/pagination/properties';
-import { walkPages } from '../../src/pagination/walker';
-import { FAULTS, faultNamed } from '../../src/provider/faults';
-import { type RunningProvider, startProvider } from '../../src/provider/server';
+import { fillPath, type Operation } from '../../src/model/operation';
+import { walkAndCheck } from '../../src/rules/pagination/chaining';
+import { walkPages } from '../../src/rules/pagination/walker';
+import { selectRules } from '../../src/rules/registry';
+import { runJob } from '../../src/run/job';
+import { activeFault, type RunningProvider, startProvider } from '../../src/targets/targets';
 import { HttpTransport } from '../../src/transport/http';
 import { contract, LOCAL_CREDENTIALS } from '../support/provider';
 
-const RUNS = Number(process.env.PAGINATION_RUNS ?? 40);
+const op = (id: string) => contract.operations.find((o) => o.id === id) as Operation;
 
-async function withProvider<T>(
-  fault: string | undefined,
-  fn: (p: RunningProvider, t: HttpTransport) => Promise<T>,
-): Promise<T> {
-  const f = fault ? faultNamed(fault) : undefined;
-  const provider = await startProvider({
-    sessions: 10,
-    credentials: LOCAL_CREDENTIALS,
-    ...(f ? { fault: f } : {}),
+async function properties(fault: string, rule: string, runs = 10) {
+  const [run] = await runJob({
+    target: 'local',
+    contract,
+    recordingsDir: '',
+    items: 10,
+    fault,
+    operations: [fault.split('@')[1] as string],
+    rules: selectRules([rule]),
+    paginationRuns: runs,
+    paginationSeed: 20261125,
   });
-  try {
-    return await fn(
-      provider,
-      new HttpTransport({
-        target: `local${fault ? `:${fault}` : ''}`,
-        baseUrl: provider.url,
-        credentials: LOCAL_CREDENTIALS,
-      }),
-    );
-  } finally {
-    await provider.close();
-  }
+  return run?.findings.filter((f) => f.rule === rule) ?? [];
 }
 
-describe('pagination properties on the faithful provider', () => {
-  it(`all ${PAGINATION_PROPERTIES.length} hold (${RUNS} runs each, N from 0 to 3000)`, async () => {
-    const results = await withProvider(undefined, (p, transport) =>
-      runPaginationProperties({ transport, contract, setSessionCount: p.setSessionCount, numRuns: RUNS }),
+describe('every pagination fault is caught by its property, on lists of several resources', () => {
+  it.each([
+    ['duplicate-across-pages@ListMessages', 'pagination.chaining'],
+    ['lost-across-pages@ListKnowledgeChunks', 'pagination.chaining'],
+    ['lost-across-pages@ListPolicies', 'pagination.same-sequence'],
+    ['next-page-loop@ListToolsByAssistant', 'pagination.chaining'],
+    ['next-on-last-page@ListFeedback', 'pagination.chaining'],
+    ['page-counter-stuck@ListKnowledgeByAssistant', 'pagination.chaining'],
+    ['first-page-url-changes@ListAssistants', 'pagination.chaining'],
+    ['previous-url-wrong@ListTools', 'pagination.chaining'],
+    ['last-page-500@ListKnowledge', 'pagination.chaining'],
+    ['tampered-token-accepted@ListMessages', 'pagination.page-token-opaque'],
+    ['page-size-above-max-accepted@ListKnowledgeChunks', 'pagination.page-size-bounds'],
+    ['page-size-below-min-accepted@ListSessions', 'pagination.page-size-bounds'],
+    ['items-beyond-page-size@ListFeedback', 'pagination.page-size-bounds'],
+    ['fetch-list-mismatch@FetchTool', 'pagination.fetch-list-agreement'],
+  ])('%s fails %s with a replayable counterexample', async (fault, rule) => {
+    const operationId = fault.split('@')[1] as string;
+    const listId = op(operationId).kind === 'list' ? operationId : (op(operationId).pairsWith as string);
+    const [run] = await runJob({
+      target: 'local',
+      contract,
+      recordingsDir: '',
+      items: 10,
+      fault,
+      operations: [listId],
+      rules: selectRules([rule]),
+      paginationRuns: 10,
+      paginationSeed: 20261125,
+    });
+    const [failure] = (run?.findings ?? []).filter((f) => f.rule === rule && f.severity === 'error');
+    expect(failure, fault).toBeDefined();
+    expect(failure?.category).toBe('contract');
+    expect(failure?.operation).toBe(`GET ${op(listId).path}`);
+    expect(failure?.message).toMatch(/counterexample .*\(seed -?\d+, path "[\d:]*"/);
+    expect(failure?.message).toMatch(
+      /replay: curl -sS -X GET -u "\$TWILIO_ACCOUNT_SID:\$TWILIO_AUTH_TOKEN" 'http:\/\/127\.0\.0\.1:\d+\/v1\//,
     );
-    expect(results.map((r) => r.id)).toEqual(PAGINATION_PROPERTIES.map((p) => p.id));
-    for (const r of results)
-      expect(
-        r.findings.filter((f) => f.severity !== 'info'),
-        r.id,
-      ).toEqual([]);
   });
 
-  it('a walk of N sessions visits ⌈N/PageSize⌉ pages and every session once', async () => {
-    await withProvider(undefined, async (p, transport) => {
-      for (const [count, pageSize] of [
-        [0, 50],
-        [1, 1],
-        [7, 3],
-        [1000, 1000],
-        [1001, 1000],
-      ] as const) {
-        p.setSessionCount(count);
-        const r = await walkAndCheck(transport, { count, pageSize, itemsKey: 'sessions' });
-        expect(r.violations, `${count}/${pageSize}`).toEqual([]);
-        expect(r.pages).toBe(Math.max(1, Math.ceil(count / pageSize)));
-        expect(new Set(r.ids).size).toBe(count);
-      }
-    });
+  it('a provider that clamps is wrong under the reject policy (the default)', async () => {
+    const findings = await properties(
+      'page-size-above-max-accepted@ListSessions',
+      'pagination.page-size-bounds',
+      5,
+    );
+    expect(findings.find((f) => f.severity === 'error')?.message).toMatch(/instead of rejected with 400/);
   });
 });
 
-describe('every pagination fault is caught by its property', () => {
-  const paginationFaults = FAULTS.filter((f) => f.caughtBy.startsWith('pagination.'));
-
-  it.each(paginationFaults.map((f) => [f.name, f.caughtBy]))(
-    '%s fails %s with a replayable counterexample',
-    async (fault, id) => {
-      const results = await withProvider(fault, (p, transport) =>
-        runPaginationProperties({ transport, contract, setSessionCount: p.setSessionCount, numRuns: RUNS }, [
-          id,
-        ]),
-      );
-      const [failure] = results.flatMap((r) => r.findings).filter((f) => f.severity === 'error');
-      expect(failure, fault).toBeDefined();
-      expect(failure?.message).toMatch(/counterexample .*\(seed -?\d+, path "[\d:]+"/);
-      expect(failure?.message).toMatch(
-        /replay: curl -sS -X GET -u "\$TWILIO_ACCOUNT_SID:\$TWILIO_AUTH_TOKEN" 'http:\/\/127\.0\.0\.1:\d+\/v1\/Sessions/,
-      );
-    },
-  );
-
-  it('PageSize faults are caught too: 1001 and 0 accepted', async () => {
-    for (const fault of ['page-size-1001-accepted', 'page-size-0-accepted']) {
-      const [r] = await withProvider(fault, (p, transport) =>
-        runPaginationProperties({ transport, contract, setSessionCount: p.setSessionCount, numRuns: 10 }, [
-          'pagination.page-size-bounds',
-        ]),
-      );
-      expect(r?.findings[0]?.message, fault).toMatch(/instead of rejected with 400/);
-    }
-  });
-
-  it('a provider that clamps passes under the clamp policy and fails under reject', async () => {
-    await withProvider('page-size-1001-accepted', async (p, transport) => {
-      const under = async (pageSizePolicy: 'reject' | 'clamp') =>
-        runPaginationProperties(
-          { transport, contract, setSessionCount: p.setSessionCount, numRuns: 5, pageSizePolicy },
-          ['pagination.page-size-bounds'],
-        );
-      // This fault serves 1001 as 1001 (no clamp): wrong under both policies.
-      expect((await under('clamp'))[0]?.findings.some((f) => f.severity === 'error')).toBe(true);
-      expect((await under('reject'))[0]?.findings.some((f) => f.severity === 'error')).toBe(true);
-    });
-  });
-});
-
-describe('the walker', () => {
+describe('walks', () => {
   let provider: RunningProvider;
+  let transport: HttpTransport;
   beforeAll(async () => {
     provider = await startProvider({
-      sessions: 20,
+      contract,
+      items: 20,
       credentials: LOCAL_CREDENTIALS,
-      fault: faultNamed('next-page-loop'),
+      fault: activeFault('next-page-loop@ListSessions', contract),
     });
+    transport = new HttpTransport({ target: 'local', baseUrl: provider.url, credentials: LOCAL_CREDENTIALS });
   });
   afterAll(() => provider.close());
 
-  it('detects a next_page_url that loops instead of walking it forever', async () => {
-    const transport = new HttpTransport({
-      target: 'local',
-      baseUrl: provider.url,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    const walk = walkPages(transport, '/v1/Sessions?PageSize=2');
+  it('the walker detects a next_page_url that loops instead of walking it forever', async () => {
+    const before = transport.requestsSent;
+    const walk = walkPages(transport, `${op('ListSessions').path}?PageSize=2`);
     let step = await walk.next();
     let pages = 0;
     while (!step.done) {
@@ -139,6 +104,28 @@ describe('the walker', () => {
     }
     expect(step.value).toMatchObject({ kind: 'loop', firstSeenAt: 1, index: 3 });
     expect(pages).toBe(3);
-    expect(transport.requestsSent).toBe(3);
+    expect(transport.requestsSent - before).toBe(3);
+  });
+
+  it('a walk of N items visits ⌈N/PageSize⌉ pages and every item once, on a nested list too', async () => {
+    const messages = op('ListMessages');
+    const sessions = JSON.parse(
+      (await transport.get(`${op('ListSessions').path}?PageSize=5`)).response?.body ?? '{}',
+    );
+    for (const [count, pageSize] of [
+      [0, 50],
+      [1, 1],
+      [7, 3],
+      [1000, 1000],
+      [1001, 1000],
+    ] as const) {
+      provider.setCount('ListMessages', count);
+      const url = `${fillPath(messages.path, { sessionId: sessions.sessions[1].id })}?PageSize=${pageSize}`;
+      const r = await walkAndCheck(transport, { url, count, pageSize, itemsKey: 'messages', idField: 'id' });
+      expect(r.violations, `${count}/${pageSize}`).toEqual([]);
+      expect(r.pages).toBe(Math.max(1, Math.ceil(count / pageSize)));
+      expect(new Set(r.ids).size).toBe(count);
+    }
+    provider.resetCounts();
   });
 });

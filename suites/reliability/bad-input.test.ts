@@ -1,6 +1,6 @@
 // Bad input is one line naming the file or variable and what is wrong, exit 2, and no report.
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,36 +26,62 @@ async function expectBadInput(args: string[], message: RegExp) {
   expect(r.status, r.stdout + r.stderr).toBe(2);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(message);
-  expect(existsSync(reports)).toBe(false);
+  expect(existsSync(reports) ? readdirSync(reports) : []).toEqual([]);
 }
 
 describe('bad input, one clear line each', () => {
   it('a schema file that is not JSON', async () => {
-    const dir = schemasCopy((d) => writeFileSync(join(d, 'session.schema.json'), '{"type": "obj'));
-    await expectBadInput(['--schemas', dir], /^conformance: .*session\.schema\.json: not valid JSON/);
+    const dir = schemasCopy((d) =>
+      writeFileSync(join(d, 'openapi/fetch-session.response.schema.json'), '{"type": "obj'),
+    );
+    await expectBadInput(
+      ['--schemas', dir],
+      /^conformance: .*fetch-session\.response\.schema\.json: not valid JSON/,
+    );
   });
 
   it('a schema that is not a valid JSON Schema', async () => {
     const dir = schemasCopy((d) =>
-      editJson(join(d, 'session.schema.json'), (s) => (s.properties.account_sid.minLength = 'thirty-four')),
+      editJson(
+        join(d, 'openapi/fetch-session.response.schema.json'),
+        (s) => (s.properties.account_sid.minLength = 'thirty-four'),
+      ),
     );
     await expectBadInput(
       ['--schemas', dir],
-      /session\.schema\.json: not a valid JSON Schema \(data\/properties\/account_sid\/minLength must be integer\)/,
+      /fetch-session\.response\.schema\.json: not a valid JSON Schema \(data\/properties\/account_sid\/minLength must be integer\)/,
     );
   });
 
   it('a schema whose $ref leads nowhere', async () => {
     const dir = schemasCopy((d) =>
       editJson(
-        join(d, 'session-list.schema.json'),
-        (s) => (s.properties.sessions.items.$ref = 'nowhere.schema.json'),
+        join(d, 'openapi/list-sessions.response.schema.json'),
+        (s) => (s.properties.sessions.items = { $ref: 'nowhere.schema.json' }),
       ),
     );
     await expectBadInput(
       ['--schemas', dir],
-      /session-list\.schema\.json does not compile \(can't resolve reference nowhere\.schema\.json/,
+      /list-sessions\.response\.schema\.json: does not compile \(can't resolve reference nowhere\.schema\.json/,
     );
+  });
+
+  it('a model file that is not one', async () => {
+    const dir = schemasCopy((d) => writeFileSync(join(d, 'model.json'), '{"operations": 3}'));
+    await expectBadInput(['--schemas', dir], /^conformance: .*model\.json: not a model file/);
+  });
+
+  it.each([
+    ['a file', (d: string) => join(d, 'file')],
+    ['a path below a file', (d: string) => join(d, 'file', 'sub')],
+  ])('a --report-dir naming %s, before any request is sent', async (_what, target) => {
+    const d = mkdtempSync(join(tmpdir(), 'rd-'));
+    writeFileSync(join(d, 'file'), 'x');
+    const r = await runCli('conformance', ['--target', 'local', '--report-dir', target(d)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^conformance: --report-dir .*: not a writable folder/);
+    expect(r.stdout).not.toMatch(/▶/);
   });
 
   it('a hand-edited cassette', async () => {
@@ -72,7 +98,7 @@ describe('bad input, one clear line each', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
     writeFileSync(
       join(dir, 'baseline.json'),
-      '{"entries": [{"check": "x", "reason": "r", "expires": "soon"}]}',
+      '{"entries": [{"rule": "x", "reason": "r", "expires": "soon"}]}',
     );
     await expectBadInput(
       ['--baseline', join(dir, 'baseline.json')],

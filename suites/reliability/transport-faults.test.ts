@@ -5,10 +5,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../../src/checks/registry';
-import { runConformance } from '../../src/checks/runner';
-import { faultNamed } from '../../src/provider/faults';
-import { startProvider } from '../../src/provider/server';
+import { runConformance } from '../../src/run/run';
+import { activeFault, startProvider } from '../../src/targets/targets';
 import { HttpTransport } from '../../src/transport/http';
 import { runCli } from '../support/fixtures';
 import { contract, LOCAL_CREDENTIALS } from '../support/provider';
@@ -17,9 +15,10 @@ const TIMEOUT_MS = 800;
 
 async function run(fault: string, options: { maxBodyBytes?: number } = {}) {
   const provider = await startProvider({
-    sessions: 5,
+    contract,
+    items: 5,
     credentials: LOCAL_CREDENTIALS,
-    fault: faultNamed(fault),
+    fault: activeFault(`${fault}@ListSessions`, contract),
   });
   const started = Date.now();
   try {
@@ -32,7 +31,7 @@ async function run(fault: string, options: { maxBodyBytes?: number } = {}) {
       maxRetryWaitMs: 20,
       ...options,
     });
-    const result = await runConformance(transport, contract, CHECKS);
+    const result = await runConformance(transport, contract, { operations: ['ListSessions'] });
     return { result, ms: Date.now() - started };
   } finally {
     await provider.close();
@@ -54,7 +53,7 @@ describe('transport faults become classified findings', () => {
       'rate-limited',
       'transport.rate-limited',
       'provider-error',
-      /rate limited: still 429 after 3 attempts \(Retry-After: 1\)/,
+      /rate limited: still 429 after 1 attempts \(Retry-After: 1; Retry-After 1 is beyond the 20 ms cap\)/,
     ],
     [
       'rate-limited-no-retry-after',
@@ -67,8 +66,8 @@ describe('transport faults become classified findings', () => {
     ['content-type-lies', 'response.json', 'contract', /body is not JSON/],
   ])('%s → %s (%s)', async (fault, check, category, message) => {
     const { result, ms } = await run(fault);
-    const f = result.findings.find((x) => x.check === check && x.severity === 'error');
-    expect(f, JSON.stringify(result.findings.map((x) => x.check))).toBeDefined();
+    const f = result.findings.find((x) => x.rule === check && x.severity === 'error');
+    expect(f, JSON.stringify(result.findings.map((x) => x.rule))).toBeDefined();
     expect(f?.category).toBe(category);
     expect(f?.message).toMatch(message);
     expect(f?.request?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/Sessions/);
@@ -78,30 +77,91 @@ describe('transport faults become classified findings', () => {
 
   it('a smaller --max-body limit applies to ordinary pages', async () => {
     const { result } = await run('wrong-meta-key', { maxBodyBytes: 200 });
-    expect(result.findings.find((f) => f.check === 'transport.too-large')?.message).toMatch(
+    expect(result.findings.find((f) => f.rule === 'transport.too-large')?.message).toMatch(
       /larger than 200 bytes/,
     );
   });
 });
 
 describe('the run as a whole', () => {
+  it('after repeated network failures the rest is skipped and reported, not each waited out', async () => {
+    const provider = await startProvider({
+      contract,
+      items: 5,
+      credentials: LOCAL_CREDENTIALS,
+      fault: activeFault('never-ending-body', contract),
+    });
+    try {
+      const transport = new HttpTransport({
+        target: 'hang',
+        baseUrl: provider.url,
+        credentials: LOCAL_CREDENTIALS,
+        timeoutMs: 300,
+        maxRetries: 0,
+      });
+      const started = Date.now();
+      const result = await runConformance(transport, contract);
+      // The provider still answers 401s and 404s between the hangs: they do not reset the count, only a 2xx would.
+      expect(result.findings.filter((f) => f.rule === 'transport.timeout')).toHaveLength(5);
+      expect(Date.now() - started).toBeLessThan(5 * 300 + 2000);
+      const skipped = result.findings.filter((f) => f.rule === 'transport.unreachable');
+      expect(skipped.length).toBeGreaterThan(10);
+      expect(skipped[0]?.message).toMatch(/not sent: the provider failed 5 requests in a row/);
+      expect(skipped[0]?.category).toBe('network');
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('a Retry-After beyond the cap is not waited out: the rest is reported as rate-limited', async () => {
+    const provider = await startProvider({
+      contract,
+      items: 5,
+      credentials: LOCAL_CREDENTIALS,
+      fault: activeFault('rate-limited', contract),
+    });
+    try {
+      const transport = new HttpTransport({
+        target: 'slow',
+        baseUrl: provider.url,
+        credentials: LOCAL_CREDENTIALS,
+        maxRetryWaitMs: 500,
+      });
+      const started = Date.now();
+      const result = await runConformance(transport, contract);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(result.findings.find((f) => f.rule === 'transport.unreachable')?.message).toMatch(
+        /rate-limited: Retry-After 1 is beyond the 500 ms cap/,
+      );
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('--deadline ends a run against a hanging provider in time and still writes every report', async () => {
     const provider = await startProvider({
-      sessions: 5,
+      contract,
+      items: 5,
       credentials: LOCAL_CREDENTIALS,
-      fault: faultNamed('never-ending-body'),
+      fault: activeFault('never-ending-body', contract),
     });
     try {
       const dir = mkdtempSync(join(tmpdir(), 'deadline-'));
       const started = Date.now();
-      const r = await runCli('conformance', ['--target', 'live', '--deadline', '2', '--report-dir', dir], {
-        TWILIO_ASSISTANTS_BASE_URL: provider.url,
-        TWILIO_ACCOUNT_SID: LOCAL_CREDENTIALS.username,
-        TWILIO_AUTH_TOKEN: LOCAL_CREDENTIALS.password,
-      });
+      const r = await runCli(
+        'conformance',
+        ['--target', 'live', '--deadline', '2', '--timeout', '5000', '--report-dir', dir],
+        {
+          TWILIO_ASSISTANTS_BASE_URL: provider.url,
+          TWILIO_ACCOUNT_SID: LOCAL_CREDENTIALS.username,
+          TWILIO_AUTH_TOKEN: LOCAL_CREDENTIALS.password,
+        },
+      );
       expect(Date.now() - started).toBeLessThan(8000);
       expect(r.status).toBe(1);
-      expect(r.stdout).toMatch(/transport\.deadline .*not sent: the run reached its --deadline/);
+      expect(r.stdout).toMatch(
+        /transport\.(deadline|unreachable) .*not sent: (the run reached its --deadline|the provider failed)/,
+      );
       expect(readdirSync(dir).sort()).toEqual([
         'conformance.html',
         'conformance.json',

@@ -24,7 +24,13 @@ export const index = new ModelIndex(contract.model);
 export const credentials = { accountSid: `AC${'0'.repeat(32)}`, authToken: 'consumer-test-token' };
 
 export const newPact = () =>
-  new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: GENERATED_DIR, logLevel: 'warn', host: '127.0.0.1' });
+  new PactV4({
+    consumer: CONSUMER,
+    provider: PROVIDER,
+    dir: GENERATED_DIR,
+    logLevel: 'warn',
+    host: '127.0.0.1',
+  });
 
 const EXAMPLE_ORIGIN = 'https://assistants.twilio.com';
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -39,18 +45,28 @@ export function exampleInstance(op: Operation, k = 0): Record<string, unknown> {
 }
 
 /** Example path values: each parameter an example id of the list that supplies it. */
-export function examplePath(op: Operation, unknownLast = false): { path: string; values: Record<string, string> } {
+export function examplePath(
+  op: Operation,
+  unknownLast = false,
+): { path: string; values: Record<string, string> } {
   const values: Record<string, string> = {};
   op.pathParams.forEach((p, k) => {
     const list = p.from ? index.get(p.from.operation) : undefined;
     const id = list && p.from ? exampleInstance(list)[p.from.field] : undefined;
-    values[p.name] = unknownLast && k === op.pathParams.length - 1 ? 'conformance-unknown-id' : String(id ?? `example-${p.name}`);
+    values[p.name] =
+      unknownLast && k === op.pathParams.length - 1
+        ? 'conformance-unknown-id'
+        : String(id ?? `example-${p.name}`);
   });
   return { path: fillPath(op.path, values), values };
 }
 
 /** A list page as Twilio builds it, with `count` example items. */
-export function examplePage(op: Operation, path: string, o: { count: number; page: number; next: string | null; previous: string | null; query: string }) {
+export function examplePage(
+  op: Operation,
+  path: string,
+  o: { count: number; page: number; next: string | null; previous: string | null; query: string },
+) {
   const items = Array.from({ length: o.count }, (_, k) => exampleInstance(op, k));
   const url = `${EXAMPLE_ORIGIN}${path}`;
   return {
@@ -70,14 +86,18 @@ export function examplePage(op: Operation, path: string, o: { count: number; pag
 /** The body matchers: from the resolved contract, with meta.key pinned (twilio-node reads payload[meta.key]). */
 export function bodyMatcher(op: Operation, example: unknown): unknown {
   const m = matcherFor(contract.resolved(op), example) as Record<string, unknown>;
-  if (op.kind === 'list' && isRecord(m.meta)) m.meta = { ...m.meta, key: MatchersV3.equal(op.itemsKey ?? 'items') };
+  if (op.kind === 'list' && isRecord(m.meta))
+    m.meta = { ...m.meta, key: MatchersV3.equal(op.itemsKey ?? 'items') };
   return m;
 }
 
 export const twilioError = (status: number, code: number) => ({
   code: MatchersV3.integer(code),
   message: MatchersV3.string('explanation'),
-  more_info: MatchersV3.regex('^https://www\\.twilio\\.com/docs/errors/\\d+$', `https://www.twilio.com/docs/errors/${code}`),
+  more_info: MatchersV3.regex(
+    '^https://www\\.twilio\\.com/docs/errors/\\d+$',
+    `https://www.twilio.com/docs/errors/${code}`,
+  ),
   status: MatchersV3.equal(status),
 });
 
@@ -104,12 +124,16 @@ export function twilioAccessor(target: string, op: Operation, values: Record<str
     if (param) node = node(values[param]);
     else node = node[k === lastStatic && op.mountName ? op.mountName : lowerFirst(segment)];
   });
-  if (op.kind === 'instance' && lastStatic === segments.length - 1 && typeof node === 'function') node = node();
+  if (op.kind === 'instance' && lastStatic === segments.length - 1 && typeof node === 'function')
+    node = node();
   return { node, httpClient };
 }
 
 /** What the application gets: every scalar field twilio-node maps carries the example's value (dates parsed). */
-export function mappedFieldProblems(instance: Record<string, unknown>, example: Record<string, unknown>): string[] {
+export function mappedFieldProblems(
+  instance: Record<string, unknown>,
+  example: Record<string, unknown>,
+): string[] {
   const out: string[] = [];
   for (const [field, value] of Object.entries(example)) {
     const key = camel(field);
@@ -117,7 +141,8 @@ export function mappedFieldProblems(instance: Record<string, unknown>, example: 
     const got = instance[key];
     const want = got instanceof Date && typeof value === 'string' ? new Date(value).getTime() : value;
     const have = got instanceof Date ? got.getTime() : got;
-    if (JSON.stringify(have) !== JSON.stringify(want)) out.push(`${key}: ${JSON.stringify(have)} ≠ ${JSON.stringify(want)}`);
+    if (JSON.stringify(have) !== JSON.stringify(want))
+      out.push(`${key}: ${JSON.stringify(have)} ≠ ${JSON.stringify(want)}`);
   }
   return out;
 }

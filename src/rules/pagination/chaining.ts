@@ -121,7 +121,8 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
       const back = page.meta.previous_page_url;
       const r = typeof back === 'string' ? await transport.get(back) : undefined;
       if (r && isRunLimit(r)) throw new RunLimitError(r.error?.message ?? 'run limit');
-      const backIds = r?.response?.status === 200 ? itemIds(r.response.body, e.itemsKey, e.idField) : undefined;
+      const backIds =
+        r?.response?.status === 200 ? itemIds(r.response.body, e.itemsKey, e.idField) : undefined;
       if (JSON.stringify(backIds) !== JSON.stringify(previousItems)) {
         add(
           'previous-leads-back',

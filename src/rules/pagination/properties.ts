@@ -49,8 +49,19 @@ const withQuery = (path: string, query: Record<string, string>): string => {
   return q ? `${path}?${q}` : path;
 };
 
-function base(name: string, ctx: PropertyContext, f: Omit<Finding, 'rule' | 'operation' | 'category' | 'source'> & Partial<Pick<Finding, 'source' | 'category'>>): Finding {
-  return { rule: name, operation: operationLabel(ctx.op), category: 'contract', source: 'twilio convention', ...f };
+function base(
+  name: string,
+  ctx: PropertyContext,
+  f: Omit<Finding, 'rule' | 'operation' | 'category' | 'source'> &
+    Partial<Pick<Finding, 'source' | 'category'>>,
+): Finding {
+  return {
+    rule: name,
+    operation: operationLabel(ctx.op),
+    category: 'contract',
+    source: 'twilio convention',
+    ...f,
+  };
 }
 
 /** fast-check's verdict as findings: one per failing property, with what is needed to replay it. */
@@ -131,7 +142,10 @@ async function getJson(ctx: PropertyContext, url: string) {
   } catch {
     body = undefined;
   }
-  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const record =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
   return { status: exchange.response?.status, body: record, raw: body };
 }
 
@@ -156,7 +170,7 @@ export const pageSizeBoundsProperty: PaginationRule = {
   name: 'pagination.page-size-bounds',
   kind: 'pagination',
   asserts:
-    'every PageSize within the query schema\'s bounds is echoed with at most that many items; any other value gets 400 with a Twilio error body',
+    "every PageSize within the query schema's bounds is echoed with at most that many items; any other value gets 400 with a Twilio error body",
   needs: "the list-query schema's PageSize bounds",
   appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
   run: (ctx) => {
@@ -200,7 +214,10 @@ export const pageSizeBoundsProperty: PaginationRule = {
       ({ value }) => url(value),
       [
         ...[b.min, b.default, b.max].map((n) => ({ valid: true, value: String(n) })),
-        ...[String(b.min - 1), String(b.max + 1), '-1', 'abc', '2.5'].map((value) => ({ valid: false, value })),
+        ...[String(b.min - 1), String(b.max + 1), '-1', 'abc', '2.5'].map((value) => ({
+          valid: false,
+          value,
+        })),
       ],
     );
   },
@@ -231,12 +248,16 @@ export const chaining: PaginationRule = {
       ? fc.integer({ min: 0, max: 1500 }).chain((count) =>
           fc.record({
             count: fc.constant(count),
-            pageSize: fixed ? fc.constant(DEFAULT_PAGE_SIZE) : fc.integer({ min: Math.min(max, Math.max(min, Math.ceil(count / 40))), max }),
+            pageSize: fixed
+              ? fc.constant(DEFAULT_PAGE_SIZE)
+              : fc.integer({ min: Math.min(max, Math.max(min, Math.ceil(count / 40))), max }),
           }),
         )
       : fc.record({
           count: fc.constant(undefined),
-          pageSize: fixed ? fc.constant(DEFAULT_PAGE_SIZE) : fc.oneof(fc.integer({ min, max: Math.min(max, min + 4) }), fc.integer({ min, max })),
+          pageSize: fixed
+            ? fc.constant(DEFAULT_PAGE_SIZE)
+            : fc.oneof(fc.integer({ min, max: Math.min(max, min + 4) }), fc.integer({ min, max })),
         });
     return check(
       'pagination.chaining',

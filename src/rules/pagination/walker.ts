@@ -71,7 +71,8 @@ export async function* walkPages(
     } catch {
       return { kind: 'failed', url: absolute, index, status, message: 'body is not JSON' };
     }
-    if (!isRecord(parsed)) return { kind: 'failed', url: absolute, index, status, message: 'body is not a JSON object' };
+    if (!isRecord(parsed))
+      return { kind: 'failed', url: absolute, index, status, message: 'body is not a JSON object' };
     const body = parsed;
     const meta = (typeof body.meta === 'object' && body.meta !== null ? body.meta : {}) as Record<
       string,

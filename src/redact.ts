@@ -1,0 +1,53 @@
+// One redactor for every writer: reports, schemas, recordings, baselines and the command's own
+// stdout/stderr. It knows the secrets this process holds (auth token, API secret) and the forms
+// they travel in (the Basic header's base64 of user:secret, the secret's own base64 and
+// URL-encoding), and replaces each wherever it appears, whatever a provider echoed back.
+
+const REDACTED = '[REDACTED]';
+const forms: string[] = [];
+
+/** The forms a secret can be written in once it has been on the wire. */
+function formsOf(secret: string, users: readonly string[]): string[] {
+  const out = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
+  for (const user of users) {
+    const basic = Buffer.from(`${user}:${secret}`).toString('base64');
+    out.push(basic, basic.replace(/=+$/, ''), encodeURIComponent(basic));
+  }
+  return out;
+}
+
+/** Registers the secrets of an environment (TWILIO_AUTH_TOKEN, TWILIO_API_SECRET) and their users. */
+export function registerSecrets(env: NodeJS.ProcessEnv = process.env): void {
+  const users = [env.TWILIO_ACCOUNT_SID, env.TWILIO_API_KEY].filter((u): u is string => Boolean(u));
+  for (const secret of [env.TWILIO_AUTH_TOKEN, env.TWILIO_API_SECRET]) {
+    if (typeof secret === 'string' && secret.length >= 4) addSecret(secret, users);
+  }
+}
+
+export function addSecret(secret: string, users: readonly string[] = []): void {
+  for (const f of formsOf(secret, users)) if (f.length >= 4 && !forms.includes(f)) forms.push(f);
+  // Longest first, so a Basic value is replaced whole before any part of it.
+  forms.sort((a, b) => b.length - a.length);
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
+  return out;
+}
+
+/** Routes the process's own stdout and stderr through the redactor. */
+export function redactStandardStreams(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+      write(
+        typeof chunk === 'string'
+          ? redact(chunk)
+          : Buffer.isBuffer(chunk)
+            ? redact(chunk.toString('utf8'))
+            : chunk,
+        ...rest,
+      )) as typeof stream.write;
+  }
+}
