@@ -1,0 +1,72 @@
+// The layout shows the flow: each folder of src/ is a stage and imports only from earlier stages;
+// the reference provider is reachable only from targets (and the suites); no API path is written
+// into library code (a resource comes from the model).
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/sources/paths';
+
+/** The stages in flow order; files directly in src/ are shared basics every stage may use. */
+export const STAGES = [
+  'sources',
+  'model',
+  'schemas',
+  'transport',
+  'provider',
+  'targets',
+  'rules',
+  'run',
+  'findings',
+  'pact',
+  'drift',
+  'report',
+  'mutation',
+  'cli',
+] as const;
+
+const SRC = join(PROJECT_ROOT, 'src');
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+const stageOf = (file: string): number => {
+  const top = relative(SRC, file).split('/');
+  return top.length === 1 ? -1 : STAGES.indexOf(top[0] as (typeof STAGES)[number]);
+};
+const imports = (file: string): string[] =>
+  [...readFileSync(file, 'utf8').matchAll(/^import[^'"]*['"](\.[^'"]+)['"]/gm)].map((m) => resolve(file, '..', m[1] as string));
+
+describe('layout', () => {
+  const all = files(SRC);
+
+  it('every folder of src/ is a named stage, and the README’s folder table names each', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    for (const dir of readdirSync(SRC).filter((n) => statSync(join(SRC, n)).isDirectory())) {
+      expect(STAGES, dir).toContain(dir);
+      expect(readme, dir).toContain(`\`src/${dir}/\``);
+    }
+  });
+
+  it('each stage imports only from earlier stages (or the shared basics)', () => {
+    const backwards: string[] = [];
+    for (const file of all)
+      for (const target of imports(file))
+        if (stageOf(target) > stageOf(file)) backwards.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
+    expect(backwards).toEqual([]);
+  });
+
+  it('only targets import the reference provider', () => {
+    const reaching = all.filter(
+      (f) => !/\/src\/(provider|targets)\//.test(f) && imports(f).some((t) => t.includes('/src/provider/')),
+    );
+    expect(reaching.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('no API path is written into library code outside the reference provider', () => {
+    const literal = /['"`]\/v\d+\/[A-Z]/;
+    const offenders = all.filter((f) => !f.includes('/src/provider/') && literal.test(readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
+  });
+});
