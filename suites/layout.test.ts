@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/sources/paths';
 
 /** The stages in flow order; files directly in src/ are shared basics every stage may use. */
-export const STAGES = [
+const STAGES = [
   'sources',
   'model',
   'schemas',
@@ -36,7 +36,9 @@ const stageOf = (file: string): number => {
   return top.length === 1 ? -1 : STAGES.indexOf(top[0] as (typeof STAGES)[number]);
 };
 const imports = (file: string): string[] =>
-  [...readFileSync(file, 'utf8').matchAll(/^import[^'"]*['"](\.[^'"]+)['"]/gm)].map((m) => resolve(file, '..', m[1] as string));
+  [...readFileSync(file, 'utf8').matchAll(/^import[^'"]*['"](\.[^'"]+)['"]/gm)].map((m) =>
+    resolve(file, '..', m[1] as string),
+  );
 
 describe('layout', () => {
   const all = files(SRC);
@@ -53,7 +55,8 @@ describe('layout', () => {
     const backwards: string[] = [];
     for (const file of all)
       for (const target of imports(file))
-        if (stageOf(target) > stageOf(file)) backwards.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
+        if (stageOf(target) > stageOf(file))
+          backwards.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
     expect(backwards).toEqual([]);
   });
 
@@ -66,7 +69,9 @@ describe('layout', () => {
 
   it('no API path is written into library code outside the reference provider', () => {
     const literal = /['"`]\/v\d+\/[A-Z]/;
-    const offenders = all.filter((f) => !f.includes('/src/provider/') && literal.test(readFileSync(f, 'utf8')));
+    const offenders = all.filter(
+      (f) => !f.includes('/src/provider/') && literal.test(readFileSync(f, 'utf8')),
+    );
     expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
   });
 });
