@@ -3,7 +3,7 @@
 // how many items a list holds. Values a real provider makes up (ids, signed PageTokens) are returned
 // for fromProviderState.
 
-import { isRecord } from '../json';
+import { isRecord, parseProviderJson } from '../json';
 import { fillPath, ModelIndex, type Operation } from '../model/operation';
 import { itemId, pageSizeBounds } from '../rules/invariants';
 import { UNKNOWN_ID } from '../run/plan';
@@ -42,9 +42,9 @@ export function stateHandlers(contract: Contract, transport: HttpTransport, loca
     const status = exchange.response?.status;
     if (status !== 200)
       throw new ProviderStateError(`GET ${url} answered ${status ?? exchange.error?.message}`);
-    const body = JSON.parse(exchange.response?.body ?? '{}') as unknown;
-    if (!isRecord(body)) throw new ProviderStateError(`GET ${url}: not a JSON object`);
-    return body;
+    const parsed = parseProviderJson(exchange.response?.body ?? '');
+    if (!parsed.ok || !isRecord(parsed.value)) throw new ProviderStateError(`GET ${url}: not a JSON object`);
+    return parsed.value;
   };
   const itemsOf = (op: Operation, page: Json): unknown[] => {
     const items = page[op.itemsKey ?? ''];

@@ -4,6 +4,7 @@
 // drift rules are rows of a table (src/rules/drift-table.ts).
 
 import type { Category, Finding } from '../finding';
+import { parseProviderJson } from '../json';
 import type { Operation } from '../model/operation';
 import type { Contract } from '../schemas/contract';
 import type { Exchange } from '../transport/http';
@@ -86,11 +87,9 @@ export const succeeded = (o: Observation): boolean =>
 export function parseBody(o: Observation): void {
   const body = o.exchange.response?.body;
   if (body === undefined) return;
-  try {
-    o.json = JSON.parse(body);
-  } catch (error) {
-    o.jsonError = (error as Error).message;
-  }
+  const parsed = parseProviderJson(body);
+  if (parsed.ok) o.json = parsed.value;
+  else o.jsonError = parsed.error;
 }
 
 /** Pointer with array indices folded, so one defect on 50 items is one finding. */

@@ -136,7 +136,24 @@ export class Contract {
         }
         const labels = [mine, ...alsoBroken.map((o) => labelOf(op.schemas[o]?.[role] as JsonSchema, v))];
         const source = [...new Set(labels)].join(' and ');
-        out.set(key, { ...v, severity: 'error', source, message: `${v.message} (${source})` });
+        // Broken in several sources: each one's own constraint is shown, not only the first.
+        const expected = alsoBroken.length
+          ? Object.fromEntries(
+              [origin, ...alsoBroken].map((o) => [
+                ORIGIN_LABEL[o],
+                (found.get(o) ?? []).find((w) => w.pointer === v.pointer && w.keyword === v.keyword)
+                  ?.expected,
+              ]),
+            )
+          : v.expected;
+        const shown = alsoBroken.length ? ` ${JSON.stringify(expected)}` : '';
+        out.set(key, {
+          ...v,
+          expected,
+          severity: 'error',
+          source,
+          message: `${v.message} (${source})${shown}`,
+        });
       }
     }
     return [...out.values()];

@@ -215,9 +215,15 @@ function parseTable(
 }
 
 /** A name/type line with nothing after it: the page was cut off mid-row. */
+/** Nothing but blank lines after line i (stops at the first non-blank one: linear over a page). */
+function onlyBlankAfter(lines: readonly string[], i: number): boolean {
+  for (let j = i + 1; j < lines.length; j++) if ((lines[j] ?? '').trim() !== '') return false;
+  return true;
+}
+
 function failIfTruncatedRow(lines: readonly string[], i: number, fail: Fail): void {
   const text = (lines[i] ?? '').trim();
-  if (matchRowStart(text) && lines.slice(i + 1).every((l) => l.trim() === '')) {
+  if (matchRowStart(text) && onlyBlankAfter(lines, i)) {
     fail(i + 1, `row "${text}" is truncated: no Required/Optional line`);
   }
 }
@@ -259,7 +265,8 @@ function parseRowBody(
       continue;
     }
     if (inValues) {
-      constraints.enum = [...(constraints.enum ?? []), ...splitValues(text)];
+      constraints.enum ??= [];
+      for (const v of splitValues(text)) constraints.enum.push(v);
       continue;
     }
     if (confirmedRowStart(lines, i)) return row(false);

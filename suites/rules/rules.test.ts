@@ -6,7 +6,7 @@ import { operationLabel } from '../../src/model/operation';
 import { FAULTS } from '../../src/provider/faults';
 import { OBSERVATION_RULES, RULES, selectRules } from '../../src/rules/registry';
 import { undocumentedFields } from '../../src/rules/response';
-import type { Observation } from '../../src/rules/rule';
+import { foldIndices, type Observation } from '../../src/rules/rule';
 import { contract, runAgainstProvider } from '../support/provider';
 
 const op = (id: string) => {
@@ -96,6 +96,40 @@ const cases: Array<[string, string, string]> = [
   ['invalid-utf8', 'ListMessages', 'response.encoding'],
   ['content-type-lies', 'FetchTool', 'response.json'],
 ];
+
+describe('verdicts a team can trust', () => {
+  it('a provider whose only fault is a non-ISO date_created fails, naming the spec as the source', async () => {
+    const run = await runAgainstProvider({
+      fault: 'non-iso-date@ListSessions',
+      operations: ['ListSessions'],
+    });
+    const errors = run.findings.filter((f) => f.severity === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(new Set(errors.map((f) => `${f.rule} ${foldIndices(f.pointer ?? '')} ${f.source}`))).toEqual(
+      new Set(['response.schema /sessions/*/date_created openapi spec']),
+    );
+  });
+
+  it.each([['dates-with-milliseconds'], ['dates-with-offset']])(
+    'a faithful variant (%s) raises no error anywhere',
+    async (variant) => {
+      const run = await runAgainstProvider({ fault: variant, pagination: true, paginationRuns: 2 });
+      expect(run.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    },
+  );
+
+  it('an id that breaks both sources’ patterns is an error showing both', async () => {
+    const fetch = op('FetchSession');
+    const [e] = contract
+      .validate(fetch, { assistant_id: 'asst_1' })
+      .filter((v) => v.pointer === '/assistant_id');
+    expect(e).toMatchObject({
+      severity: 'error',
+      source: 'docs table and openapi spec',
+      expected: { 'docs table': { pattern: '^aia_asst_*$' }, 'openapi spec': { pattern: '^aia_asst_.+$' } },
+    });
+  });
+});
 
 describe('every rule fails on the fault it exists for', () => {
   it.each(cases)('%s on %s is caught by %s', async (fault, operation, rule) => {

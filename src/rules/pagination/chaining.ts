@@ -2,6 +2,7 @@
 // page count, no loss, no duplicate, full pages, page counter, stable first_page_url, meta.url is
 // the page's own URL, the last page ends the list, previous_page_url leads back.
 
+import { isRecord, parseProviderJson } from '../../json';
 import { type HttpTransport, isRunLimit, RunLimitError } from '../../transport/http';
 import { itemIdentity } from '../invariants';
 import { walkPages } from './walker';
@@ -150,7 +151,8 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
 
 function itemIds(body: string, itemsKey: string, idField: string | undefined): string[] | undefined {
   try {
-    const items = (JSON.parse(body) as Record<string, unknown>)[itemsKey];
+    const parsed = parseProviderJson(body);
+    const items = parsed.ok && isRecord(parsed.value) ? parsed.value[itemsKey] : undefined;
     return Array.isArray(items) ? items.map((it) => itemIdentity(it, idField)) : undefined;
   } catch {
     return undefined;

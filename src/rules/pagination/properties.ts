@@ -6,6 +6,7 @@
 
 import fc from 'fast-check';
 import type { Finding } from '../../finding';
+import { parseProviderJson } from '../../json';
 import { type Operation, operationLabel } from '../../model/operation';
 import { DEFAULT_PAGE_SIZE } from '../../model/twilio-conventions';
 import type { Contract } from '../../schemas/contract';
@@ -136,12 +137,8 @@ async function getJson(ctx: PropertyContext, url: string) {
     throw new RunLimitError(`request budget of ${ctx.transport.budget} used up`);
   const exchange = await ctx.transport.get(url);
   if (isRunLimit(exchange)) throw new RunLimitError(exchange.error?.message ?? 'run limit');
-  let body: unknown;
-  try {
-    body = JSON.parse(exchange.response?.body ?? '');
-  } catch {
-    body = undefined;
-  }
+  const parsed = parseProviderJson(exchange.response?.body ?? '');
+  const body = parsed.ok ? parsed.value : undefined;
   const record =
     typeof body === 'object' && body !== null && !Array.isArray(body)
       ? (body as Record<string, unknown>)

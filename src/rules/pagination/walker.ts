@@ -3,7 +3,7 @@
 // is detected, never walked forever.
 
 import { createHash } from 'node:crypto';
-import { isRecord } from '../../json';
+import { isRecord, parseProviderJson } from '../../json';
 import { type Exchange, type HttpTransport, isRunLimit, RunLimitError } from '../../transport/http';
 
 export interface WalkedPage {
@@ -65,15 +65,12 @@ export async function* walkPages(
         message: exchange.error?.message ?? `status ${status}`,
       };
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(exchange.response?.body ?? '');
-    } catch {
-      return { kind: 'failed', url: absolute, index, status, message: 'body is not JSON' };
-    }
-    if (!isRecord(parsed))
+    const parsed = parseProviderJson(exchange.response?.body ?? '');
+    if (!parsed.ok)
+      return { kind: 'failed', url: absolute, index, status, message: `body is not JSON (${parsed.error})` };
+    if (!isRecord(parsed.value))
       return { kind: 'failed', url: absolute, index, status, message: 'body is not a JSON object' };
-    const body = parsed;
+    const body = parsed.value;
     const meta = (typeof body.meta === 'object' && body.meta !== null ? body.meta : {}) as Record<
       string,
       unknown
