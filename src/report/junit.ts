@@ -36,12 +36,12 @@ export function junitXml(report: ConformanceReport, runs: readonly RunResult[]):
 
 // XML 1.0 forbids most control characters even when escaped, U+FFFE/U+FFFF and lone surrogates;
 // they are dropped, so the file is well-formed whatever a provider sent.
-const FORBIDDEN =
+export const XML_FORBIDDEN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function esc(s: string): string {
   return String(s)
-    .replace(FORBIDDEN, '')
+    .replace(XML_FORBIDDEN, '')
     .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
