@@ -6,6 +6,7 @@ export default defineConfig({
     // Pact's native library is not safe to load in worker threads.
     pool: 'forks',
     setupFiles: ['src/polyfills.ts'],
+    globalSetup: ['suites/support/build.ts'],
     reporters: ['default', ['junit', { outputFile: 'reports/junit.xml' }]],
     testTimeout: 60_000,
     env: { PACT_DO_NOT_TRACK: 'true' },

@@ -14,15 +14,11 @@ function timeCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // spawnSync would block the in-process provider; run the child asynchronously.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/conformance.ts'), ...args],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, ...env },
-        stdio: 'ignore',
-      },
-    );
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/cli/conformance.mjs'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
     child.on('close', (code) =>
       code === 0
         ? resolve(performance.now() - started)

@@ -19,7 +19,7 @@ function wall(args: string[]): number {
 export async function benchPact(): Promise<BenchLine[]> {
   const vitest = join(PROJECT_ROOT, 'node_modules/vitest/vitest.mjs');
   const consumer = wall([vitest, 'run', 'suites/consumer/assistants.pact.test.ts', '--reporter=dot']);
-  const verify = wall(['--import', 'tsx', join(PROJECT_ROOT, 'src/cli/pact-verify.ts')]);
+  const verify = wall([join(PROJECT_ROOT, 'dist/cli/pact-verify.mjs')]);
   return [
     { name: 'pact consumer suite (vitest), wall', value: Math.round(consumer), unit: 'ms' },
     { name: 'pact verification vs local provider, wall', value: Math.round(verify), unit: 'ms' },

@@ -23,6 +23,8 @@ import { intFlag, parseFlags, runCommand } from './run';
 const MAX_TIMER_MS = 2_147_483_647;
 /** Unless --deadline says otherwise, a whole run stops sending after this long and still writes its reports. */
 export const DEFAULT_DEADLINE_SECONDS = 300;
+/** Requests in flight at once: 2 on live targets (well inside Twilio's per-account concurrency), more locally. */
+const DEFAULT_CONCURRENCY: Record<TargetKind, number> = { live: 2, local: 8, recorded: 4 };
 
 await runCommand('conformance', async () => {
   const flags = parseFlags({
@@ -66,7 +68,9 @@ await runCommand('conformance', async () => {
   const maxBodyBytes = intFlag(flags['max-body'], '--max-body', 1, 1024 ** 3);
   const retries = intFlag(flags.retries, '--retries', 0, 10);
   const timeoutMs = intFlag(flags.timeout, '--timeout', 1, MAX_TIMER_MS);
-  const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
+  const concurrency =
+    intFlag(flags.concurrency, '--concurrency', 1, 64) ??
+    DEFAULT_CONCURRENCY[(flags.target ?? 'recorded') as TargetKind];
   const only = flags.only
     ?.split(',')
     .map((s) => s.trim())
@@ -109,7 +113,7 @@ await runCommand('conformance', async () => {
     ...(paginationBudget !== undefined ? { paginationBudget } : {}),
     ...(paginationRuns !== undefined ? { paginationRuns } : {}),
     pageSizePolicy: policy,
-    ...(concurrency !== undefined ? { concurrency } : {}),
+    concurrency,
     // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
     ...(sessionId ? { pathValues: pathValuesFor(contract, sessionId) } : {}),
     onTarget: (t) => console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`),
@@ -135,7 +139,7 @@ await runCommand('conformance', async () => {
     reportDir,
     startedAt,
     durationMs: Math.round(performance.now() - started),
-    concurrency: concurrency ?? 1,
+    concurrency,
     updateBaseline: flags['update-baseline'] === true,
   });
   printSummary(runs, done.findings);

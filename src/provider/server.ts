@@ -37,8 +37,8 @@ export const LOCAL_PROVIDER_CREDENTIALS = {
 export interface RunningProvider {
   url: string;
   port: number;
-  /** Sets how many items a list serves (under every parent, for a nested list). */
-  setCount(operationId: string, count: number): void;
+  /** Sets how many items a list serves (under every parent, for a nested list); undefined: the seeded size. */
+  setCount(operationId: string, count: number | undefined): void;
   /** Back to the seeded sizes. */
   resetCounts(): void;
   close(): Promise<void>;
@@ -333,8 +333,9 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    setCount: (operationId: string, n: number) => {
-      overrides.set(operationId, n);
+    setCount: (operationId: string, n: number | undefined) => {
+      if (n === undefined) overrides.delete(operationId);
+      else overrides.set(operationId, n);
     },
     resetCounts: () => overrides.clear(),
     close: () =>

@@ -36,7 +36,7 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
   try {
     for (const t of targets) {
       o.onTarget?.(t);
-      t.open();
+      await t.open();
       const propertyTransport =
         o.pagination === false
           ? undefined
@@ -60,12 +60,10 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
                     // Live runs are sized to their budget; each run walks a few pages.
                     numRuns:
                       o.paginationRuns ??
-                      (t.provider ? 10 : Math.max(2, Math.floor(propertyTransport.budget / 10 / 40))),
+                      (t.provider ? 8 : Math.max(2, Math.floor(propertyTransport.budget / 10 / 40))),
                     ...(o.pageSizePolicy ? { pageSizePolicy: o.pageSizePolicy } : {}),
                     ...(o.paginationSeed !== undefined ? { seed: o.paginationSeed } : {}),
-                    ...(t.provider
-                      ? { setCount: t.provider.setCount, resetCounts: t.provider.resetCounts }
-                      : {}),
+                    ...(t.provider ? { setCount: t.provider.setCount } : {}),
                   },
                 }
               : {}),

@@ -4,6 +4,7 @@
 // what earlier ones learnt (listed ids, next_page_url), so the same plan works on any account; a
 // nested list is read under a parent that has children when the provider has any.
 
+import { mapLimit } from '../concurrency';
 import { isRecord } from '../json';
 import { fillPath, ModelIndex, type Operation } from '../model/operation';
 import { invalidPageSizes, itemId, pageSizeBounds } from '../rules/invariants';
@@ -50,6 +51,8 @@ export async function runPlan(
   const lists = new Map<string, ListState>();
   const unreached = new Map<string, string>();
 
+  // Each operation's observations, kept apart so the result is in model order whatever the scheduling.
+  const byOp = new Map<Operation, Observation[]>();
   const observe = async (
     scenario: string,
     op: Operation,
@@ -61,7 +64,9 @@ export async function runPlan(
     const exchange = await transport.get(url, { authenticate });
     const o: Observation = { scenario, op, expect, exchange, ...extra };
     parseBody(o);
-    observations.push(o);
+    const list = byOp.get(op) ?? [];
+    list.push(o);
+    byOp.set(op, list);
     return o;
   };
   const itemsOf = (op: Operation, o: Observation): unknown[] => {
@@ -85,20 +90,24 @@ export async function runPlan(
     return out;
   };
 
-  // Parents first: an operation is ready when every list that supplies its parameters has been read.
-  const order: Operation[] = [];
-  const pending = contract.operations.filter(
-    (op) => wanted(op) || contract.operations.some((o) => wanted(o) && index.parentsOf(o).includes(op)),
-  );
+  // Parents first: operations run in waves, a wave holding those whose supplying lists are read;
+  // within a wave, up to `concurrency` operations at once (each one's requests in sequence).
+  const needed = (op: Operation): boolean =>
+    wanted(op) || contract.operations.some((o) => index.parentsOf(o).includes(op) && needed(o));
+  let pending = contract.operations.filter(needed);
+  const done = new Set<Operation>();
   while (pending.length) {
-    const k = pending.findIndex((op) =>
-      index.parentsOf(op).every((p) => order.includes(p) || !pending.includes(p)),
-    );
-    const [next] = pending.splice(k === -1 ? 0 : k, 1);
-    if (next) order.push(next);
+    let wave = pending.filter((op) => index.parentsOf(op).every((p) => done.has(p) || !pending.includes(p)));
+    if (wave.length === 0) wave = pending.slice(0, 1);
+    await mapLimit(wave, options.concurrency ?? 1, planOperation);
+    for (const op of wave) done.add(op);
+    pending = pending.filter((op) => !wave.includes(op));
   }
+  for (const op of contract.operations) observations.push(...(byOp.get(op) ?? []));
+  // Operations read only to reach a wanted one are not reported.
+  return { observations: observations.filter((o) => wanted(o.op)), lists, unreached };
 
-  for (const op of order) {
+  async function planOperation(op: Operation): Promise<void> {
     if (op.pathParams.length > 0 && candidates(op).length === 0) {
       const parent = index.parentsOf(op).at(-1);
       unreached.set(
@@ -113,7 +122,7 @@ export async function runPlan(
       : [{ values: {} }];
     if (op.kind === 'list') await planList(op, tries);
     else if (tries[0]) await planInstance(op, tries[0]);
-    if (!wanted(op)) continue;
+    if (!wanted(op)) return;
     const values = lists.get(op.id)?.values ?? tries[0]?.values;
     if (op.pathParams.length && values) {
       const last = op.pathParams.at(-1)?.name as string;
@@ -132,8 +141,6 @@ export async function runPlan(
         false,
       );
   }
-  // Operations read only to reach a wanted one are not reported.
-  return { observations: observations.filter((o) => wanted(o.op)), lists, unreached };
 
   async function planList(op: Operation, tries: Array<{ values: Record<string, string> }>): Promise<void> {
     let chosen: ListState | undefined;

@@ -2,6 +2,7 @@
 // every selected observation rule over every observation, the pagination properties over every
 // list, and an outcome per rule × operation (passed, failed or not run) for the reports.
 
+import { mapLimit } from '../concurrency';
 import type { Finding } from '../finding';
 import { fillPath, ModelIndex, type Operation, operationLabel } from '../model/operation';
 import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../rules/pagination/properties';
@@ -39,9 +40,8 @@ export interface PaginationOptions {
   numRuns: number;
   seed?: number;
   pageSizePolicy?: PageSizePolicy;
-  /** Resizes a list on the local provider. */
-  setCount?: (operationId: string, n: number) => void;
-  resetCounts?: () => void;
+  /** Resizes a list on the local provider (undefined: back to its seeded size). */
+  setCount?: (operationId: string, n: number | undefined) => void;
 }
 
 export interface RunOptions extends PlanOptions {
@@ -88,24 +88,40 @@ export async function runConformance(
     const share = Number.isFinite(p.transport.budget)
       ? Math.floor(p.transport.budget / Math.max(1, runs.length))
       : Number.POSITIVE_INFINITY;
+    // Lists of one family (a list and those nested under it) resize each other on the local provider:
+    // a family's runs go in sequence; families run side by side, up to the run's concurrency.
+    const rootOf = (op: Operation): Operation => {
+      const parent = index.parentsOf(op)[0];
+      return parent ? rootOf(parent) : op;
+    };
+    const families = [...new Set(runs.map(([, op]) => rootOf(op)))];
+    const resultsOf = await mapLimit(families, options.concurrency ?? 1, async (root) => {
+      const mine: Array<RuleResult & { requests?: number }> = [];
+      for (const [rule, op] of runs.filter(([, o]) => rootOf(o) === root)) {
+        const state = plan.lists.get(op.id);
+        mine.push(
+          state
+            ? await runProperty(rule, op, state.values, share)
+            : outcome(rule.name, op, 0, [], () => plan.unreached.get(op.id) ?? 'the list was not reached'),
+        );
+      }
+      return mine;
+    });
+    // Reported in model order, whatever the scheduling.
+    const all = resultsOf.flat();
     const byRule = new Map<string, Array<RuleResult & { requests?: number }>>();
     for (const [rule, op] of runs) {
-      const state = plan.lists.get(op.id);
-      const result = state
-        ? await runProperty(rule, op, state.values, share)
-        : outcome(rule.name, op, 0, [], () => plan.unreached.get(op.id) ?? 'the list was not reached');
+      const result = all.find((r) => r.rule === rule.name && r.operation === operationLabel(op));
+      if (!result) continue;
       paginationRequests += result.requests ?? 0;
       findings.push(...result.findings);
-      const list = byRule.get(rule.name) ?? [];
-      list.push(result);
-      byRule.set(rule.name, list);
+      byRule.set(rule.name, [...(byRule.get(rule.name) ?? []), result]);
     }
     for (const rule of rules) {
       const mine = byRule.get(rule.name) ?? [];
       results.push(...mine.map(({ requests: _r, ...rest }) => rest));
       options.onRule?.(rule.name, mine);
     }
-    p.resetCounts?.();
 
     async function runProperty(
       rule: PaginationRule,
@@ -147,7 +163,7 @@ export async function runConformance(
           },
         ];
       } finally {
-        p.resetCounts?.();
+        p.setCount?.(op.id, undefined);
       }
       const failed = found.some((f) => f.severity === 'error');
       const r: RuleResult & { requests?: number } = {

@@ -46,7 +46,7 @@ export interface PreparedTarget {
   provider?: RunningProvider;
   /** Path values the target knows in advance (ids a cassette holds). */
   pathHints?: (op: Operation) => Array<Record<string, string>>;
-  open(): void;
+  open(): void | Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,8 +108,8 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             maxRetries: 0,
           }),
           pathHints: cassetteHints(cassette),
-          open: () => {
-            restore = replay(cassette);
+          open: async () => {
+            restore = await replay(cassette);
           },
           close: async () => restore(),
         };

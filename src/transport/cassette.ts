@@ -5,7 +5,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import '../polyfills';
-import nock from 'nock';
 import { UsageError } from '../errors';
 import { isRecord } from '../json';
 import { NOT_RECORDED_HEADER } from './http';
@@ -90,8 +89,12 @@ export function loadCassette(file: string): LoadedCassette {
   return { ...(raw as unknown as Cassette), file, name: basename(file, '.json') };
 }
 
-/** Installs a cassette into nock; anything not recorded fails as "not recorded", never hits the network. */
-export function replay(cassette: Cassette): () => void {
+/**
+ * Installs a cassette into nock; anything not recorded fails as "not recorded", never hits the
+ * network. nock is loaded here, when a cassette is replayed: it intercepts every request once loaded.
+ */
+export async function replay(cassette: Cassette): Promise<() => void> {
+  const { default: nock } = await import('nock');
   nock.disableNetConnect();
   for (const { request, response } of cassette.interactions) {
     const scope = request.authenticated

@@ -3,7 +3,6 @@
 // the account SID redacted. The docs' own examples make a cassette too.
 
 import '../polyfills';
-import nock from 'nock';
 import { isRecord } from '../json';
 import { type ApiModel, fillPath } from '../model/operation';
 import { TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
@@ -23,6 +22,7 @@ interface NockDefinition {
 
 /** Runs `work` with nock's recorder on and returns what it recorded. */
 export async function recordWith(work: () => Promise<void>): Promise<NockDefinition[]> {
+  const { default: nock } = await import('nock');
   nock.recorder.clear();
   nock.recorder.rec({ output_objects: true, dont_print: true, enable_reqheaders_recording: true });
   try {

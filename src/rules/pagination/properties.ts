@@ -240,14 +240,14 @@ export const chaining: PaginationRule = {
     const min = b?.min ?? 1;
     const max = b ? Math.min(b.max, 1000) : 1;
     const fixed = b === undefined;
-    // With a resizable provider, N is generated too; PageSize is kept to at most ~40 pages a walk.
+    // With a resizable provider, N is generated too; PageSize is kept to at most ~25 pages a walk.
     const arbitrary: fc.Arbitrary<{ count?: number | undefined; pageSize: number }> = ctx.setCount
       ? fc.integer({ min: 0, max: 1500 }).chain((count) =>
           fc.record({
             count: fc.constant(count),
             pageSize: fixed
               ? fc.constant(DEFAULT_PAGE_SIZE)
-              : fc.integer({ min: Math.min(max, Math.max(min, Math.ceil(count / 40))), max }),
+              : fc.integer({ min: Math.min(max, Math.max(min, Math.ceil(count / 25))), max }),
           }),
         )
       : fc.record({
