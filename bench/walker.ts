@@ -76,7 +76,7 @@ export async function benchWalker(): Promise<BenchLine[]> {
           value: Math.round(r.pages / (r.ms / 1000)),
           unit: `pages/s (${r.pages} pages, ${Math.round(r.ms)} ms)`,
         });
-        lines.push({ name: `${label}: peak RSS`, value: Math.round(r.peakRssMb), unit: 'MB (target ≤ 150)' });
+        lines.push({ name: `${label}: peak RSS`, value: Math.round(r.peakRssMb), unit: 'MB', goal: '≤ 150' });
         if (pageSize === 50) {
           // Same walk with the heap capped: if it completes with the same RSS at 10k and 100k,
           // the growth under default flags is garbage V8 collects lazily, not memory the walker keeps.

@@ -3,8 +3,9 @@
 // redactor: no secret this process holds is ever written.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UsageError } from './errors';
 import { redact } from './redact';
 
 export interface OutputFile {
@@ -31,3 +32,18 @@ export function writeFilesAtomic(files: readonly OutputFile[]): void {
 export const writeFileAtomic = (path: string, data: string): void => writeFilesAtomic([{ path, data }]);
 
 export const stableJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/** The report folder exists (or is created) and takes a file, before any request is sent. */
+export function assertWritableDir(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${dir}: not a writable folder (${code ?? (error as Error).message})`);
+  }
+}

@@ -2,14 +2,14 @@
 //   [--budget N] [--report-dir DIR] [--contract docs|spec|both] [--baseline FILE] [--update-baseline]
 //   [--list-checks] … (see the README)
 
-import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
-import { bySeverity, type Finding } from '../finding';
 import { loadBaseline } from '../findings/baseline';
-import { findingLine } from '../report/findings-markdown';
+import { assertWritableDir } from '../fs-atomic';
+import { fetchIdsFor, selectOperations } from '../model/operation';
 import { finishRun } from '../report/finish';
+import { runSummary } from '../report/summary';
 import type { PageSizePolicy } from '../rules/pagination/properties';
 import { RULES, selectRules } from '../rules/registry';
 import { runJob } from '../run/job';
@@ -88,7 +88,7 @@ await runCommand('conformance', async () => {
   const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
   const baseline = loadBaseline(baselineFile);
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), mode);
-  const operations = operationsFor(contract, flags.resource);
+  const operations = selectOperations(contract.model, flags.resource);
   const sessionId = process.env.TWILIO_SESSION_ID;
 
   const startedAt = new Date().toISOString();
@@ -115,7 +115,7 @@ await runCommand('conformance', async () => {
     pageSizePolicy: policy,
     concurrency,
     // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
-    ...(sessionId ? { pathValues: pathValuesFor(contract, sessionId) } : {}),
+    ...(sessionId ? { pathValues: fetchIdsFor(contract.model, 'sessions', sessionId) } : {}),
     onTarget: (t) => console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`),
     onRule: (rule, results) => {
       const mark = results.some((r) => r.outcome === 'failed')
@@ -142,7 +142,7 @@ await runCommand('conformance', async () => {
     concurrency,
     updateBaseline: flags['update-baseline'] === true,
   });
-  printSummary(runs, done.findings);
+  console.log(runSummary(runs, done.findings));
   for (const e of done.stale)
     console.log(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
   for (const e of done.expired)
@@ -153,62 +153,3 @@ await runCommand('conformance', async () => {
   console.log(done.blocking ? `FAILED: ${done.blocking} blocking error(s)` : 'PASSED: no blocking error');
   return done.blocking ? 1 : 0;
 });
-
-/** --resource NAME (repeatable): operations of that resource (first path segment: Sessions, Assistants…) or with that id (ListMessages), case-insensitively. */
-function operationsFor(contract: Contract, names: string[] | undefined): string[] | undefined {
-  if (!names?.length) return undefined;
-  const wanted = names.map((n) => n.toLowerCase());
-  const ops = contract.operations.filter((op) =>
-    wanted.some((n) => op.resource.toLowerCase() === n || op.id.toLowerCase() === n),
-  );
-  if (ops.length === 0) {
-    const known = [...new Set(contract.operations.map((o) => o.resource))].join(', ');
-    throw new UsageError(`--resource: no operation matches ${names.join(', ')}; resources: ${known}`);
-  }
-  return ops.map((o) => o.id);
-}
-
-/** An id given in the environment fills the last path parameter of every fetch of that resource. */
-function pathValuesFor(contract: Contract, sessionId: string): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const op of contract.operations) {
-    const last = op.pathParams.at(-1);
-    if (op.kind === 'instance' && op.pathParams.length === 1 && last && /session/i.test(op.resource))
-      out[op.id] = { [last.name]: sessionId };
-  }
-  return out;
-}
-
-/** The report folder exists (or is created) and takes a file, before any request is sent. */
-function assertWritableDir(dir: string, flag: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    accessSync(dir, constants.W_OK);
-    const probe = join(dir, `.write-probe-${process.pid}`);
-    writeFileSync(probe, '');
-    rmSync(probe);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${dir}: not a writable folder (${code ?? (error as Error).message})`);
-  }
-}
-
-function printSummary(runs: readonly RunResult[], findings: readonly Finding[]): void {
-  console.log(`\n${'target'.padEnd(30)} ${'rule'.padEnd(40)} passed failed not-run`);
-  for (const run of runs) {
-    for (const rule of [...new Set(run.results.map((r) => r.rule))]) {
-      const rs = run.results.filter((r) => r.rule === rule);
-      const count = (o: string) => String(rs.filter((r) => r.outcome === o).length).padStart(6);
-      console.log(
-        `${run.target.padEnd(30)} ${rule.padEnd(40)} ${count('passed')} ${count('failed')} ${count('not-run')}`,
-      );
-    }
-  }
-  const shown = [...findings].filter((f) => f.severity !== 'info').sort(bySeverity);
-  if (shown.length) console.log('\nfindings:');
-  for (const f of shown) {
-    const tag = f.accepted ? (f.accepted.expired ? ' [baseline EXPIRED]' : ' [accepted]') : '';
-    console.log(`  ${f.target ?? ''} ${findingLine(f)}${tag}`);
-  }
-}

@@ -4,6 +4,7 @@
 // path parameter), what its list pages look like (items key, query schema with its bounds), which
 // fetch pairs with a list, and each source's schemas for the 200 body.
 
+import { UsageError } from '../errors';
 import type { JsonValue } from '../json';
 import type { JsonSchema } from './json-schema';
 
@@ -138,4 +139,44 @@ export class ModelIndex {
   get lists(): Operation[] {
     return this.model.operations.filter((o) => o.kind === 'list');
   }
+}
+
+/**
+ * --resource NAME (repeatable): the ids of the operations of that resource (the first path segment:
+ * Sessions, Assistants…) or with that id (ListMessages), case-insensitively; undefined for all.
+ */
+export function selectOperations(
+  model: ApiModel,
+  names: readonly string[] | undefined,
+): string[] | undefined {
+  if (!names?.length) return undefined;
+  const wanted = names.map((n) => n.toLowerCase());
+  const ops = model.operations.filter((op) =>
+    wanted.some((n) => op.resource.toLowerCase() === n || op.id.toLowerCase() === n),
+  );
+  if (ops.length === 0) {
+    const known = [...new Set(model.operations.map((o) => o.resource))].join(', ');
+    throw new UsageError(`--resource: no operation matches ${names.join(', ')}; resources: ${known}`);
+  }
+  return ops.map((o) => o.id);
+}
+
+/** An id known in advance (TWILIO_SESSION_ID) for the fetches of one resource: their last path parameter. */
+export function fetchIdsFor(
+  model: ApiModel,
+  resource: string,
+  id: string,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const op of model.operations) {
+    const last = op.pathParams.at(-1);
+    if (
+      op.kind === 'instance' &&
+      op.pathParams.length === 1 &&
+      last &&
+      op.resource.toLowerCase() === resource
+    )
+      out[op.id] = { [last.name]: id };
+  }
+  return out;
 }
