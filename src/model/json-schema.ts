@@ -27,6 +27,8 @@ export interface JsonSchema {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
   enum?: JsonValue[];
   const?: JsonValue;
   default?: JsonValue;
@@ -55,4 +57,22 @@ export const ANNOTATION_KEYWORDS = [
   'x-in',
   'x-observed',
   'x-any-pattern',
+] as const;
+
+/** Keywords that constrain a value: what a source "states" about a field, and what gets compared and resolved. */
+export const CONSTRAINT_KEYWORDS = [
+  'type',
+  'format',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'enum',
+  'const',
+  'additionalProperties',
 ] as const;

@@ -4,7 +4,7 @@
 
 import { basename } from 'node:path';
 import { escapePointer, isRecord, unescapePointer } from '../json';
-import type { JsonSchema, Provenance } from './json-schema';
+import { CONSTRAINT_KEYWORDS, type JsonSchema, type Provenance } from './json-schema';
 import {
   type Operation,
   type OperationKind,
@@ -22,19 +22,9 @@ export class SpecError extends Error {
 
 type Node = Record<string, unknown>;
 
+/** What the importer keeps of a spec schema node (subschemas are converted one by one). */
 const COPIED = [
-  'type',
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minItems',
-  'maxItems',
-  'enum',
+  ...CONSTRAINT_KEYWORDS.filter((k) => k !== 'additionalProperties'),
   'default',
   'description',
 ] as const;

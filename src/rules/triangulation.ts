@@ -4,7 +4,7 @@
 
 import type { Finding } from '../finding';
 import { isRecord } from '../json';
-import type { JsonSchema, JsonValue } from '../model/json-schema';
+import { CONSTRAINT_KEYWORDS, type JsonSchema, type JsonValue } from '../model/json-schema';
 import { instanceSchema, type Operation, type Origin, operationLabel } from '../model/operation';
 import type { Contract } from '../schemas/contract';
 import { schemaFile, schemaIdOf } from '../schemas/files';
@@ -16,16 +16,18 @@ export interface TriangulationRule extends RuleInfo {
   run(op: Operation, contract: Contract): Finding[];
 }
 
-const COMPARED = [
-  'type',
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'enum',
-] as const;
+/** The keywords the docs table and the spec are compared on (what a docs table can state). */
+const COMPARED = CONSTRAINT_KEYWORDS.filter(
+  (k) =>
+    ![
+      'const',
+      'additionalProperties',
+      'exclusiveMinimum',
+      'exclusiveMaximum',
+      'minItems',
+      'maxItems',
+    ].includes(k),
+);
 
 const both = (op: Operation) => op.schemas.docs !== undefined && op.schemas.openapi !== undefined;
 

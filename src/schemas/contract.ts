@@ -10,7 +10,7 @@
 import { UsageError } from '../errors';
 import type { Severity } from '../finding';
 import { unescapePointer } from '../json';
-import type { JsonSchema, Provenance } from '../model/json-schema';
+import { CONSTRAINT_KEYWORDS, type JsonSchema, type Provenance } from '../model/json-schema';
 import {
   type ApiModel,
   instanceSchema,
@@ -31,23 +31,8 @@ export interface ResolvedViolation extends Violation {
   source: string;
 }
 
-/** Keywords that constrain a value; a source "states" a constraint when its schema has the keyword there. */
-const CONSTRAINT_KEYWORDS = new Set([
-  'type',
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minItems',
-  'maxItems',
-  'enum',
-  'const',
-  'additionalProperties',
-]);
+/** A source "states" a constraint when its schema has one of these keywords there. */
+const STATED = new Set<string>(CONSTRAINT_KEYWORDS);
 
 export class Contract {
   readonly validator = new SchemaValidator();
@@ -225,7 +210,7 @@ export function resolveSchemas(a: JsonSchema | undefined, b: JsonSchema | undefi
   const out: JsonSchema = { ...a };
   const rec = out as Record<string, unknown>;
   const other = b as Record<string, unknown>;
-  for (const k of CONSTRAINT_KEYWORDS) {
+  for (const k of STATED) {
     const x = rec[k];
     const y = other[k];
     if (y === undefined || JSON.stringify(x) === JSON.stringify(y)) continue;
@@ -281,7 +266,7 @@ function states(root: JsonSchema | undefined, pointer: string, keyword: string):
     const name = unescapePointer(pointer.slice(pointer.lastIndexOf('/') + 1));
     return schemaAt(root, parent)?.required?.includes(name) ?? false;
   }
-  if (!CONSTRAINT_KEYWORDS.has(keyword)) return true;
+  if (!STATED.has(keyword)) return true;
   const node = schemaAt(root, pointer);
   return node !== undefined && (node as Record<string, unknown>)[keyword] !== undefined;
 }
@@ -307,7 +292,7 @@ function mergeSilent(base: JsonSchema, extra: JsonSchema | undefined): JsonSchem
   if (!extra) return base;
   const out: JsonSchema = { ...base };
   for (const [k, v] of Object.entries(extra)) {
-    if (CONSTRAINT_KEYWORDS.has(k) && (out as Record<string, unknown>)[k] === undefined)
+    if (STATED.has(k) && (out as Record<string, unknown>)[k] === undefined)
       (out as Record<string, unknown>)[k] = v;
   }
   if (extra.properties) {

@@ -14,14 +14,15 @@ import { contract, LOCAL_CREDENTIALS } from '../support/provider';
 
 const op = (id: string) => contract.operations.find((o) => o.id === id) as Operation;
 
-async function properties(fault: string, rule: string, runs = 10) {
+/** The findings of one pagination rule, run on one list with a fault switched on. */
+async function properties(fault: string, rule: string, list: string, runs = 10) {
   const [run] = await runJob({
     target: 'local',
     contract,
     recordingsDir: '',
     items: 10,
     fault,
-    operations: [fault.split('@')[1] as string],
+    operations: [list],
     rules: selectRules([rule]),
     paginationRuns: runs,
     paginationSeed: 20261125,
@@ -48,18 +49,8 @@ describe('every pagination fault is caught by its property, on lists of several 
   ])('%s fails %s with a replayable counterexample', async (fault, rule) => {
     const operationId = fault.split('@')[1] as string;
     const listId = op(operationId).kind === 'list' ? operationId : (op(operationId).pairsWith as string);
-    const [run] = await runJob({
-      target: 'local',
-      contract,
-      recordingsDir: '',
-      items: 10,
-      fault,
-      operations: [listId],
-      rules: selectRules([rule]),
-      paginationRuns: 10,
-      paginationSeed: 20261125,
-    });
-    const [failure] = (run?.findings ?? []).filter((f) => f.rule === rule && f.severity === 'error');
+    const found = await properties(fault, rule, listId);
+    const [failure] = found.filter((f) => f.severity === 'error');
     expect(failure, fault).toBeDefined();
     expect(failure?.category).toBe('contract');
     expect(failure?.operation).toBe(`GET ${op(listId).path}`);
@@ -73,6 +64,7 @@ describe('every pagination fault is caught by its property, on lists of several 
     const findings = await properties(
       'page-size-above-max-accepted@ListSessions',
       'pagination.page-size-bounds',
+      'ListSessions',
       5,
     );
     expect(findings.find((f) => f.severity === 'error')?.message).toMatch(/instead of rejected with 400/);
