@@ -3,7 +3,7 @@
 // work is bounded: a pattern with nested quantifiers (catastrophic backtracking) is only tested on
 // short strings, and the whole comparison stops at a time bound with "incomparable (bound reached)".
 
-import fc from 'fast-check';
+import { fastCheck } from '../lazy';
 
 export type PatternRelation = 'equivalent' | 'narrowed' | 'widened' | 'incomparable';
 
@@ -34,6 +34,7 @@ export const isRisky = (p: string | undefined): boolean => p !== undefined && NE
 function samples(re: RegExp | undefined, count: number, maxLength: number): string[] {
   if (!re) return [];
   try {
+    const fc = fastCheck();
     return fc
       .sample(fc.stringMatching(re, { size: 'small' }), { numRuns: count, seed: 42 })
       .filter((s) => s.length <= maxLength);

@@ -7,7 +7,7 @@ import { isRecord } from '../json';
 import { CONSTRAINT_KEYWORDS, type JsonSchema, type JsonValue } from '../model/json-schema';
 import { instanceSchema, type Operation, type Origin, operationLabel } from '../model/operation';
 import type { Contract } from '../schemas/contract';
-import { schemaFile, schemaIdOf } from '../schemas/files';
+import { schemaFile, schemaIdOf } from '../schemas/ids';
 import { itemsKeyProblem } from './invariants';
 import type { RuleInfo } from './rule';
 

@@ -20,10 +20,10 @@ import {
   type Origin,
 } from '../model/operation';
 import { ERROR_FILE, loadModel, type SchemaRole, schemaFile, schemaIdOf } from './files';
+import type { ContractMode } from './ids';
 import { SchemaValidator, type Violation } from './validator';
 
-export type ContractMode = 'docs' | 'spec' | 'both';
-export const CONTRACT_MODES: readonly ContractMode[] = ['docs', 'spec', 'both'];
+export { CONTRACT_MODES, type ContractMode } from './ids';
 
 export interface ResolvedViolation extends Violation {
   severity: Severity;

@@ -17,25 +17,12 @@ import {
   ORIGINS,
   type Origin,
 } from '../model/operation';
+import { ERROR_FILE, MODEL_FILE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
 import { createAjv } from './validator';
 
-export const MODEL_FILE = 'model.json';
-export const ERROR_FILE = 'twilio-error.schema.json';
-export const SCHEMA_BASE = 'https://schemas.conformance.test';
-export type SchemaRole = 'response' | 'query' | 'path';
+export { ERROR_FILE, MODEL_FILE, SCHEMA_BASE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
+
 const ROLES: readonly SchemaRole[] = ['response', 'query', 'path'];
-
-const kebab = (name: string): string =>
-  name
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .toLowerCase();
-
-/** The file of one operation's schema for one source and role, relative to the schemas folder. */
-export const schemaFile = (origin: Origin, op: Pick<Operation, 'id'>, role: SchemaRole): string =>
-  `${origin}/${kebab(op.id)}.${role}.schema.json`;
-
-export const schemaIdOf = (file: string): string => `${SCHEMA_BASE}/${file}`;
 
 interface StoredSchemas {
   response: string;
@@ -103,8 +90,12 @@ export function leftoverSchemaFiles(expected: readonly OutputFile[], dir: string
   return out;
 }
 
-// Checks hand-edited or corrupted schema files against the 2020-12 meta-schema before use.
-const metaSchema = createAjv();
+// Checks hand-edited or corrupted schema files against the 2020-12 meta-schema before use (built on first use).
+let metaSchemaAjv: ReturnType<typeof createAjv> | undefined;
+const metaSchemaChecker = () => {
+  metaSchemaAjv ??= createAjv();
+  return metaSchemaAjv;
+};
 
 export function loadModel(dir: string): ApiModel {
   const modelPath = join(dir, MODEL_FILE);
@@ -115,6 +106,7 @@ export function loadModel(dir: string): ApiModel {
   const schemaAt = (file: string): JsonSchema => {
     const path = join(dir, file);
     const schema = readJson(path);
+    const metaSchema = metaSchemaChecker();
     if (!isRecord(schema) || !metaSchema.validateSchema(schema)) {
       throw new UsageError(`${path}: not a valid JSON Schema (${metaSchema.errorsText(metaSchema.errors)})`);
     }

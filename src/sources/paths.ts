@@ -2,12 +2,17 @@
 // FILE given), and the OpenAPI spec. A flag wins over an environment variable, which wins over
 // ../shared/sources next to the project. A missing source is named in one line.
 
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+/** The project's folder: the nearest one above this module with a package.json (src/ or a bundle in dist/). */
+export const PROJECT_ROOT = ((): string => {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 export const DEFAULT_SOURCES_DIR = resolve(PROJECT_ROOT, '../shared/sources');
 export const DOCS_SUFFIX = '.docs.txt';
 export const SPEC_FILE = 'twilio_assistants_v1.openapi.json';

@@ -10,16 +10,11 @@ import type { Contract } from '../schemas/contract';
 import { type LoadedCassette, loadCassettes, replay } from '../transport/cassette';
 import { baseUrlFrom, credentialsFromEnv } from '../transport/credentials';
 import { HttpTransport } from '../transport/http';
+import { DEFAULT_LIVE_BUDGET, type TargetKind } from './kinds';
 
+export { DEFAULT_LIVE_BUDGET, DEFAULT_PAGINATION_BUDGET, TARGETS, type TargetKind } from './kinds';
 export type { ActiveFault, RunningProvider };
 export { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider, VARIANTS };
-
-export type TargetKind = 'recorded' | 'live' | 'local';
-export const TARGETS: readonly TargetKind[] = ['recorded', 'live', 'local'];
-/** A whole-API run makes about 100 requests (see the README's per-operation table). */
-export const DEFAULT_LIVE_BUDGET = 200;
-/** The pagination properties walk lists: they get their own, larger budget on live targets. */
-export const DEFAULT_PAGINATION_BUDGET = 600;
 
 export interface TargetOptions {
   target: TargetKind;

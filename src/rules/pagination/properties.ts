@@ -4,9 +4,10 @@
 // values come from the list's derived query schema. Each failure becomes a finding with the seed,
 // the path and the shrunk counterexample as a curl line to replay.
 
-import fc from 'fast-check';
+import type * as FC from 'fast-check';
 import type { Finding } from '../../finding';
 import { parseProviderJson } from '../../json';
+import { fastCheck } from '../../lazy';
 import { type Operation, operationLabel } from '../../model/operation';
 import { DEFAULT_PAGE_SIZE } from '../../model/twilio-conventions';
 import type { Contract } from '../../schemas/contract';
@@ -69,12 +70,13 @@ function base(
 async function check<T>(
   name: string,
   ctx: PropertyContext,
-  arbitrary: fc.Arbitrary<T>,
+  arbitrary: FC.Arbitrary<T>,
   predicate: (value: T) => Promise<string | undefined>,
   replay: (value: T) => string,
   /** Run first, every time: the boundaries are never left to chance. */
   examples: T[] = [],
 ): Promise<PropertyOutcome> {
+  const fc = fastCheck();
   let failure: { value: T; message: string } | undefined;
   let judged = 0;
   let unjudged = 0;
@@ -146,13 +148,13 @@ async function getJson(ctx: PropertyContext, url: string) {
   return { status: exchange.response?.status, body: record, raw: body };
 }
 
-const validPageSize = (b: PageSizeBounds) =>
+const validPageSize = (b: PageSizeBounds, fc = fastCheck()) =>
   fc.oneof(
     fc.integer({ min: b.min, max: Math.min(b.max, b.min + 9) }),
     fc.integer({ min: b.min, max: b.max }),
     fc.constantFrom(b.min, b.default, b.max - 1, b.max),
   );
-const invalidPageSize = (b: PageSizeBounds) =>
+const invalidPageSize = (b: PageSizeBounds, fc = fastCheck()) =>
   fc.oneof(
     fc.integer({ min: b.min - 1000, max: b.min - 1 }).map(String),
     fc.integer({ min: b.max + 1, max: b.max + 1_000_000 }).map(String),
@@ -171,6 +173,7 @@ export const pageSizeBoundsProperty: PaginationRule = {
   needs: "the list-query schema's PageSize bounds",
   appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
   run: (ctx) => {
+    const fc = fastCheck();
     const b = pageSizeBounds(ctx.op) as PageSizeBounds;
     const key = ctx.op.itemsKey ?? '';
     const url = (value: string) => withQuery(ctx.listPath, { [b.name]: value });
@@ -234,6 +237,7 @@ export const chaining: PaginationRule = {
   needs: 'list operations (items key, id field, PageSize bounds)',
   appliesTo: (op) => op.kind === 'list',
   run: (ctx) => {
+    const fc = fastCheck();
     const b = pageSizeBounds(ctx.op);
     const key = ctx.op.itemsKey ?? '';
     const idField = ctx.op.idField;
@@ -241,7 +245,7 @@ export const chaining: PaginationRule = {
     const max = b ? Math.min(b.max, 1000) : 1;
     const fixed = b === undefined;
     // With a resizable provider, N is generated too; PageSize is kept to at most ~25 pages a walk.
-    const arbitrary: fc.Arbitrary<{ count?: number | undefined; pageSize: number }> = ctx.setCount
+    const arbitrary: FC.Arbitrary<{ count?: number | undefined; pageSize: number }> = ctx.setCount
       ? fc.integer({ min: 0, max: 1500 }).chain((count) =>
           fc.record({
             count: fc.constant(count),
@@ -296,6 +300,7 @@ export const metamorphic: PaginationRule = {
   needs: 'list operations with PageSize',
   appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
   run: (ctx) => {
+    const fc = fastCheck();
     const b = pageSizeBounds(ctx.op) as PageSizeBounds;
     const walk = (pageSize: number) =>
       walkAndCheck(ctx.transport, {
@@ -334,6 +339,7 @@ export const pageTokenOpaque: PaginationRule = {
   needs: 'list operations with PageToken',
   appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
   run: async (ctx) => {
+    const fc = fastCheck();
     ctx.setCount?.(10);
     const b = pageSizeBounds(ctx.op) as PageSizeBounds;
     const first = await getJson(ctx, sized(ctx, Math.max(b.min, 2)));
@@ -388,6 +394,7 @@ export const fetchListAgreement: PaginationRule = {
   needs: 'a list and the fetch it pairs with',
   appliesTo: (op) => op.kind === 'list' && op.pairsWith !== undefined,
   run: async (ctx) => {
+    const fc = fastCheck();
     const key = ctx.op.itemsKey ?? '';
     const idField = ctx.op.idField ?? '';
     const fetchPathFor = ctx.fetchPathFor;
