@@ -57,6 +57,19 @@ describe('the faithful reference provider', () => {
     }
   });
 
+  it('gives the same findings and results at any concurrency', async () => {
+    const strip = (run: Awaited<ReturnType<typeof runAgainstProvider>>) =>
+      JSON.stringify({ findings: run.findings, results: run.results }).replace(/127\.0\.0\.1:\d+/g, 'HOST');
+    const [serial, parallel] = await Promise.all([
+      runAgainstProvider({ pagination: true, paginationRuns: 2, concurrency: 1 }),
+      runAgainstProvider({ pagination: true, paginationRuns: 2, concurrency: 8 }),
+    ]);
+    expect(strip(parallel)).toBe(strip(serial));
+    expect(parallel.observations.map((o) => `${o.op.id} ${o.scenario}`)).toEqual(
+      serial.observations.map((o) => `${o.op.id} ${o.scenario}`),
+    );
+  });
+
   it('shows the docs/spec assistant_id disagreement as a warning naming both sources', async () => {
     const run = await runAgainstProvider({ operations: ['FetchSession'] });
     const w = run.findings.find((f) => f.rule === 'response.schema' && f.pointer === '/assistant_id');

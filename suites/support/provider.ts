@@ -19,6 +19,7 @@ export interface LocalRun {
   items?: number;
   contract?: Contract;
   timeoutMs?: number;
+  concurrency?: number;
 }
 
 export async function runAgainstProvider(o: LocalRun = {}): Promise<RunResult> {
@@ -34,6 +35,7 @@ export async function runAgainstProvider(o: LocalRun = {}): Promise<RunResult> {
     pagination: o.pagination ?? false,
     paginationRuns: o.paginationRuns ?? 5,
     paginationSeed: 20261124,
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
   });
   if (!run) throw new Error('no run');
   return run;
