@@ -5,6 +5,7 @@
 // provider, with short timeouts so transport faults do not stall the score.
 
 import { availableParallelism } from 'node:os';
+import { mapLimit } from '../concurrency';
 import { type Operation, operationLabel } from '../model/operation';
 import { verifyPacts } from '../pact/verify';
 import { runJob } from '../run/job';
@@ -78,11 +79,14 @@ async function runOne(
     ...(op ? { operations: [op.id] } : {}),
     items: 12,
     seed: 1,
-    timeoutMs: 1500,
+    timeoutMs: 800,
     maxRetries: 1,
+    maxRetryWaitMs: 200,
     deadline: Date.now() + 60_000,
     paginationRuns: o.numRuns ?? 5,
     paginationSeed: 20261124,
+    // A verdict is all a mutant needs: the first failure ends a property, no shrinking.
+    shrink: false,
   });
   const caught = new Set(
     runs
@@ -122,22 +126,18 @@ async function runOne(
 }
 
 export async function runMutation(contract: Contract, o: MutationOptions = {}): Promise<MutationResult> {
-  const faithful = await runOne(contract, undefined, o);
-  o.onRow?.(faithful);
+  // The faithful provider first in the queue, the mutants after it, all in one pool.
   const queue = mutants(contract, o.faults);
-  const rows: MutationRow[] = new Array(queue.length);
-  let next = 0;
-  const workers = Array.from(
-    { length: Math.max(1, o.concurrency ?? availableParallelism() * 2) },
-    async () => {
-      for (let k = next++; k < queue.length; k = next++) {
-        const row = await runOne(contract, queue[k], o);
-        rows[k] = row;
-        o.onRow?.(row);
-      }
+  const [faithful, ...rows] = await mapLimit(
+    [undefined, ...queue],
+    Math.max(1, o.concurrency ?? availableParallelism() * 2),
+    async (mutant) => {
+      const row = await runOne(contract, mutant, o);
+      o.onRow?.(row);
+      return row;
     },
   );
-  await Promise.all(workers);
+  if (!faithful) throw new Error('no faithful run');
   return {
     faithful,
     rows,

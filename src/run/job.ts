@@ -22,6 +22,8 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   paginationBudget?: number;
   paginationRuns?: number;
   pageSizePolicy?: PageSizePolicy;
+  /** Shrink pagination counterexamples (default true; the mutation score only needs a verdict). */
+  shrink?: boolean;
   paginationSeed?: number;
   concurrency?: number;
   /** Path values known in advance: TWILIO_SESSION_ID-style ids, by operation id and parameter. */
@@ -62,6 +64,7 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
                       o.paginationRuns ??
                       (t.provider ? 8 : Math.max(2, Math.floor(propertyTransport.budget / 10 / 40))),
                     ...(o.pageSizePolicy ? { pageSizePolicy: o.pageSizePolicy } : {}),
+                    ...(o.shrink === false ? { shrink: false } : {}),
                     ...(o.paginationSeed !== undefined ? { seed: o.paginationSeed } : {}),
                     ...(t.provider ? { setCount: t.provider.setCount } : {}),
                   },

@@ -38,6 +38,7 @@ export interface RunResult {
 export interface PaginationOptions {
   transport: HttpTransport;
   numRuns: number;
+  shrink?: boolean;
   seed?: number;
   pageSizePolicy?: PageSizePolicy;
   /** Resizes a list on the local provider (undefined: back to its seeded size). */
@@ -145,6 +146,7 @@ export async function runConformance(
             : {}),
           ...(p.setCount ? { setCount: (n: number) => p.setCount?.(op.id, n) } : {}),
           numRuns: p.numRuns,
+          ...(p.shrink === false ? { shrink: false } : {}),
           ...(p.seed !== undefined ? { seed: p.seed } : {}),
           ...(p.pageSizePolicy ? { pageSizePolicy: p.pageSizePolicy } : {}),
         });

@@ -23,6 +23,8 @@ export interface TargetOptions {
   budget?: number;
   timeoutMs?: number;
   maxRetries?: number;
+  /** Longest wait on Retry-After or backoff; a longer Retry-After stops the run from sending. */
+  maxRetryWaitMs?: number;
   maxBodyBytes?: number;
   /** Epoch ms: the whole run's deadline. */
   deadline?: number;
@@ -87,6 +89,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
   const common = {
     timeoutMs: o.timeoutMs ?? 10_000,
     ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}),
+    ...(o.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: o.maxRetryWaitMs } : {}),
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
     ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
   };

@@ -30,6 +30,8 @@ export interface PropertyContext {
   /** Only the local provider can be resized; elsewhere N is whatever the account holds. */
   setCount?: (n: number) => void;
   numRuns: number;
+  /** Shrink a failure to its smallest counterexample (default); off, the first failure ends the property. */
+  shrink?: boolean;
   seed?: number;
   pageSizePolicy?: PageSizePolicy;
 }
@@ -98,6 +100,7 @@ async function check<T>(
   });
   const details = await fc.check(property, {
     numRuns: ctx.numRuns,
+    ...(ctx.shrink === false ? { endOnFailure: true } : {}),
     examples: examples.map((e) => [e] as [T]),
     ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}),
   });
@@ -383,6 +386,11 @@ export const pageTokenOpaque: PaginationRule = {
         return `a PageToken with one character changed answered ${status}${status === 200 ? ' with a page' : ''}, expected 400 with a Twilio error body`;
       },
       (p) => tampered(p),
+      // Always tried: the first and the last character (a provider that skips the signature check serves the last).
+      [
+        { at: 0, char: 'Z' },
+        { at: token.length - 1, char: 'A' },
+      ],
     );
   },
 };
