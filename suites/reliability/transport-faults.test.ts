@@ -13,12 +13,15 @@ import { contract, LOCAL_CREDENTIALS } from '../support/provider';
 
 const TIMEOUT_MS = 800;
 
-async function run(fault: string, options: { maxBodyBytes?: number } = {}) {
+type TransportTuning = Partial<ConstructorParameters<typeof HttpTransport>[0]>;
+
+/** A whole run against the reference provider with one fault on, through a transport tuned for the test. */
+async function runWithFault(fault: string, tuning: TransportTuning, operations?: string[]) {
   const provider = await startProvider({
     contract,
     items: 5,
     credentials: LOCAL_CREDENTIALS,
-    fault: activeFault(`${fault}@ListSessions`, contract),
+    fault: activeFault(fault, contract),
   });
   const started = Date.now();
   try {
@@ -26,17 +29,21 @@ async function run(fault: string, options: { maxBodyBytes?: number } = {}) {
       target: fault,
       baseUrl: provider.url,
       credentials: LOCAL_CREDENTIALS,
-      timeoutMs: TIMEOUT_MS,
-      maxRetries: 2,
-      maxRetryWaitMs: 20,
-      ...options,
+      ...tuning,
     });
-    const result = await runConformance(transport, contract, { operations: ['ListSessions'] });
+    const result = await runConformance(transport, contract, operations ? { operations } : {});
     return { result, ms: Date.now() - started };
   } finally {
     await provider.close();
   }
 }
+
+const run = (fault: string, options: TransportTuning = {}) =>
+  runWithFault(
+    `${fault}@ListSessions`,
+    { timeoutMs: TIMEOUT_MS, maxRetries: 2, maxRetryWaitMs: 20, ...options },
+    ['ListSessions'],
+  );
 
 describe('transport faults become classified findings', () => {
   it.each([
@@ -85,57 +92,22 @@ describe('transport faults become classified findings', () => {
 
 describe('the run as a whole', () => {
   it('after repeated network failures the rest is skipped and reported, not each waited out', async () => {
-    const provider = await startProvider({
-      contract,
-      items: 5,
-      credentials: LOCAL_CREDENTIALS,
-      fault: activeFault('never-ending-body', contract),
-    });
-    try {
-      const transport = new HttpTransport({
-        target: 'hang',
-        baseUrl: provider.url,
-        credentials: LOCAL_CREDENTIALS,
-        timeoutMs: 300,
-        maxRetries: 0,
-      });
-      const started = Date.now();
-      const result = await runConformance(transport, contract);
-      // The provider still answers 401s and 404s between the hangs: they do not reset the count, only a 2xx would.
-      expect(result.findings.filter((f) => f.rule === 'transport.timeout')).toHaveLength(5);
-      expect(Date.now() - started).toBeLessThan(5 * 300 + 2000);
-      const skipped = result.findings.filter((f) => f.rule === 'transport.unreachable');
-      expect(skipped.length).toBeGreaterThan(10);
-      expect(skipped[0]?.message).toMatch(/not sent: the provider failed 5 requests in a row/);
-      expect(skipped[0]?.category).toBe('network');
-    } finally {
-      await provider.close();
-    }
+    const { result, ms } = await runWithFault('never-ending-body', { timeoutMs: 300, maxRetries: 0 });
+    // The provider still answers 401s and 404s between the hangs: they do not reset the count, only a 2xx would.
+    expect(result.findings.filter((f) => f.rule === 'transport.timeout')).toHaveLength(5);
+    expect(ms).toBeLessThan(5 * 300 + 2000);
+    const skipped = result.findings.filter((f) => f.rule === 'transport.unreachable');
+    expect(skipped.length).toBeGreaterThan(10);
+    expect(skipped[0]?.message).toMatch(/not sent: the provider failed 5 requests in a row/);
+    expect(skipped[0]?.category).toBe('network');
   });
 
   it('a Retry-After beyond the cap is not waited out: the rest is reported as rate-limited', async () => {
-    const provider = await startProvider({
-      contract,
-      items: 5,
-      credentials: LOCAL_CREDENTIALS,
-      fault: activeFault('rate-limited', contract),
-    });
-    try {
-      const transport = new HttpTransport({
-        target: 'slow',
-        baseUrl: provider.url,
-        credentials: LOCAL_CREDENTIALS,
-        maxRetryWaitMs: 500,
-      });
-      const started = Date.now();
-      const result = await runConformance(transport, contract);
-      expect(Date.now() - started).toBeLessThan(3000);
-      expect(result.findings.find((f) => f.rule === 'transport.unreachable')?.message).toMatch(
-        /rate-limited: Retry-After 1 is beyond the 500 ms cap/,
-      );
-    } finally {
-      await provider.close();
-    }
+    const { result, ms } = await runWithFault('rate-limited', { maxRetryWaitMs: 500 });
+    expect(ms).toBeLessThan(3000);
+    expect(result.findings.find((f) => f.rule === 'transport.unreachable')?.message).toMatch(
+      /rate-limited: Retry-After 1 is beyond the 500 ms cap/,
+    );
   });
 
   it('--deadline ends a run against a hanging provider in time and still writes every report', async () => {
