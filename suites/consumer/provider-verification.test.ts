@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activeFault, startProvider } from '../../src/targets/targets';
+import { verifyPacts } from '../../src/pact/verify';
+import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
 import { runCli } from '../support/fixtures';
 import { COMMITTED_DIR, CONSUMER, PACT_FILE, PROVIDER } from '../support/pact';
 import { contract } from '../support/provider';
@@ -38,6 +39,34 @@ async function verifyAgainst(fault: string | undefined, operations: readonly str
       TWILIO_ACCOUNT_SID: '',
       PACT_BROKER_BASE_URL: '',
     });
+  } finally {
+    await provider.close();
+  }
+}
+
+/** The same verification in-process (no command start-up): what the interactions of some operations say of a provider. */
+async function verifyInProcess(
+  fault: string | undefined,
+  operations: readonly string[],
+): Promise<string | undefined> {
+  const provider = await startProvider({
+    contract,
+    items: 5,
+    credentials: LOCAL_PROVIDER_CREDENTIALS,
+    ...(fault ? { fault: activeFault(fault, contract) } : {}),
+  });
+  try {
+    await verifyPacts({
+      pactFiles: [join(pactFor(operations), PACT_FILE)],
+      contract,
+      baseUrl: provider.url,
+      credentials: LOCAL_PROVIDER_CREDENTIALS,
+      local: provider,
+      logLevel: 'error',
+    });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   } finally {
     await provider.close();
   }
@@ -102,8 +131,9 @@ describe('npm run pact:verify', () => {
   it.each([['dates-with-milliseconds'], ['dates-with-offset']])(
     'passes against a faithful provider variant: %s',
     async (variant) => {
-      const r = await verifyAgainst(variant, ['ListSessions', 'FetchSession', 'FetchKnowledge']);
-      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(
+        await verifyInProcess(variant, ['ListSessions', 'FetchSession', 'FetchKnowledge']),
+      ).toBeUndefined();
     },
   );
 
@@ -114,11 +144,16 @@ describe('npm run pact:verify', () => {
     ['relative-next-page-url@ListKnowledgeChunks', /next_page_url/],
     ['non-iso-date@FetchKnowledge', /date_/],
   ])('fails against the %s fault with pact’s diff', async (fault, field) => {
-    const r = await verifyAgainst(fault, [fault.split('@')[1] as string]);
+    const failure = await verifyInProcess(fault, [fault.split('@')[1] as string]);
+    expect(failure).toMatch(/BodyMismatch/);
+    expect(failure).toMatch(field);
+  });
+
+  it('the command fails with pact’s readable diff and exit 1', async () => {
+    const r = await verifyAgainst('wrong-meta-key@ListMessages', ['ListMessages']);
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/has a matching body \(.*FAILED/);
-    expect(r.stdout + r.stderr).toMatch(field);
-    expect(r.stderr).toMatch(/^pact:verify: verification failed/m);
+    expect(r.stderr).toMatch(/^pact:verify: verification failed: one or more interactions did not match/m);
   });
 
   it('a contracts file that is not a pact: one line, exit 2', async () => {
