@@ -1,6 +1,7 @@
 // Instance validations per second: the project's validator against raw ajv, same schema, same run.
 
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { generate } from '../src/provider/data';
 import { Contract } from '../src/schemas/contract';
 import { schemaFile, schemaIdOf } from '../src/schemas/files';
 import { addFormats } from '../src/schemas/validator';
@@ -16,15 +17,10 @@ export async function benchValidation(schemasDir: string): Promise<BenchLine[]> 
   addFormats(raw);
   const { $id: _id, ...schema } = op.schemas.openapi?.response ?? {};
   const rawValidate = raw.compile(schema as object);
-  const sessions = Array.from({ length: 1000 }, (_, i) => ({
-    id: `sess_${i}`,
-    account_sid: `AC${i.toString(16).padStart(32, '0')}`,
-    assistant_id: 'aia_asst_1',
-    verified: i % 2 === 0,
-    identity: `user-${i}`,
-    date_created: '2009-07-06T20:30:00Z',
-    date_updated: '2009-07-06T20:30:00Z',
-  }));
+  // Valid instances of the operation, generated from its schema as the reference provider does: the
+  // valid path is what a conforming provider exercises.
+  const sessions = Array.from({ length: 1000 }, (_, i) => generate(contract.merged(op), 7000 + i, 'item'));
+  if (!sessions.every((v) => rawValidate(v))) throw new Error(`generated ${op.id} instances do not validate`);
   const rounds = 7;
   const perRound = 200_000;
   const rate = (fn: (v: unknown) => unknown) => {
@@ -50,7 +46,8 @@ export async function benchValidation(schemasDir: string): Promise<BenchLine[]> 
     {
       name: 'project validator vs raw ajv',
       value: Number(((o / t) * 100).toFixed(1)),
-      unit: '% (target ≥ 90)',
+      unit: '%',
+      goal: '≥ 90',
     },
   ];
 }
