@@ -9,25 +9,23 @@ import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from 
 import type { Contract } from '../schemas/contract';
 import { type LoadedCassette, loadCassettes, replay } from '../transport/cassette';
 import { baseUrlFrom, credentialsFromEnv } from '../transport/credentials';
-import { HttpTransport } from '../transport/http';
+import { HttpTransport, type TransportOptions } from '../transport/http';
 import { DEFAULT_LIVE_BUDGET, type TargetKind } from './kinds';
 
 export { DEFAULT_LIVE_BUDGET, DEFAULT_PAGINATION_BUDGET, TARGETS, type TargetKind } from './kinds';
 export type { ActiveFault, RunningProvider };
 export { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider, VARIANTS };
 
-export interface TargetOptions {
+/** The transport's tuning a target passes on (see TransportOptions). */
+type Tuning = Pick<
+  TransportOptions,
+  'budget' | 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'maxBodyBytes' | 'deadline'
+>;
+
+export interface TargetOptions extends Tuning {
   target: TargetKind;
   contract: Contract;
   baseUrl?: string;
-  budget?: number;
-  timeoutMs?: number;
-  maxRetries?: number;
-  /** Longest wait on Retry-After or backoff; a longer Retry-After stops the run from sending. */
-  maxRetryWaitMs?: number;
-  maxBodyBytes?: number;
-  /** Epoch ms: the whole run's deadline. */
-  deadline?: number;
   recordingsDir: string;
   /** Local target: dataset and fault. */
   items?: number;
