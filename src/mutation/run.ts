@@ -82,6 +82,7 @@ async function runOne(
     timeoutMs: 800,
     maxRetries: 1,
     maxRetryWaitMs: 200,
+    maxConsecutiveFailures: 3,
     deadline: Date.now() + 60_000,
     paginationRuns: o.numRuns ?? 5,
     paginationSeed: 20261124,

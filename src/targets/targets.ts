@@ -19,7 +19,13 @@ export { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider, VARIANTS };
 /** The transport's tuning a target passes on (see TransportOptions). */
 type Tuning = Pick<
   TransportOptions,
-  'budget' | 'timeoutMs' | 'maxRetries' | 'maxRetryWaitMs' | 'maxBodyBytes' | 'deadline'
+  | 'budget'
+  | 'timeoutMs'
+  | 'maxRetries'
+  | 'maxRetryWaitMs'
+  | 'maxBodyBytes'
+  | 'deadline'
+  | 'maxConsecutiveFailures'
 >;
 
 export interface TargetOptions extends Tuning {
@@ -88,6 +94,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
     timeoutMs: o.timeoutMs ?? 10_000,
     ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}),
     ...(o.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: o.maxRetryWaitMs } : {}),
+    ...(o.maxConsecutiveFailures !== undefined ? { maxConsecutiveFailures: o.maxConsecutiveFailures } : {}),
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
     ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
   };
