@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { startProvider } from '../../src/targets/targets';
 import { runCli } from '../support/fixtures';
+import { pactFor } from '../support/pact';
 import { contract } from '../support/provider';
 
 const CANARY = `canary-${'7e1f'.repeat(6)}`;
@@ -54,7 +55,14 @@ describe('secrets never leave the process', () => {
         ),
         await runCli('record', ['--out', join(out, 'cassette.json')], env),
         await runCli('record', ['--out', join(out, 'redacted.json'), '--redact-account'], env),
-        await runCli('pact-verify', ['--base-url', provider.url], { ...env, PACT_BROKER_BASE_URL: '' }),
+        await runCli(
+          'pact-verify',
+          ['--base-url', provider.url, '--contracts', pactFor(['ListSessions', 'FetchSession'])],
+          {
+            ...env,
+            PACT_BROKER_BASE_URL: '',
+          },
+        ),
       ];
       const drift = await runCli(
         'drift',

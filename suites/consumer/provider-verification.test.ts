@@ -7,26 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { verifyPacts } from '../../src/pact/verify';
 import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
 import { runCli } from '../support/fixtures';
-import { COMMITTED_DIR, CONSUMER, PACT_FILE, PROVIDER } from '../support/pact';
+import { COMMITTED_DIR, CONSUMER, PACT_FILE, PROVIDER, pactFor } from '../support/pact';
 import { contract } from '../support/provider';
 import { contractChanges } from './contract-current';
-
-const committedPact = JSON.parse(readFileSync(join(COMMITTED_DIR, PACT_FILE), 'utf8'));
-
-/** The committed pact cut down to the interactions of some operations: a verification in a blink. */
-function pactFor(operationIds: readonly string[]): string {
-  const labels = operationIds.map((id) => {
-    const op = contract.operations.find((o) => o.id === id);
-    if (!op) throw new Error(`no operation ${id}`);
-    return `${op.method} ${op.path}`;
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'pact-'));
-  const interactions = committedPact.interactions.filter((i: { description: string }) =>
-    labels.some((l) => i.description.includes(`${l} `) || i.description.includes(`${l},`)),
-  );
-  writeFileSync(join(dir, PACT_FILE), JSON.stringify({ ...committedPact, interactions }));
-  return dir;
-}
 
 async function verifyAgainst(fault: string | undefined, operations: readonly string[]) {
   const provider = await startProvider({

@@ -2,6 +2,8 @@
 // any operation of the model, example bodies generated from the contract, and matchers from the
 // resolved contract (shapes and formats, never example values).
 
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import twilio from 'twilio';
@@ -145,4 +147,21 @@ export function mappedFieldProblems(
       out.push(`${key}: ${JSON.stringify(have)} ≠ ${JSON.stringify(want)}`);
   }
   return out;
+}
+
+const committedPact = JSON.parse(readFileSync(join(COMMITTED_DIR, PACT_FILE), 'utf8'));
+
+/** The committed pact cut down to the interactions of some operations: a verification in a blink. */
+export function pactFor(operationIds: readonly string[]): string {
+  const labels = operationIds.map((id) => {
+    const op = contract.operations.find((o) => o.id === id);
+    if (!op) throw new Error(`no operation ${id}`);
+    return `${op.method} ${op.path}`;
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'pact-'));
+  const interactions = committedPact.interactions.filter((i: { description: string }) =>
+    labels.some((l) => i.description.includes(`${l} `) || i.description.includes(`${l},`)),
+  );
+  writeFileSync(join(dir, PACT_FILE), JSON.stringify({ ...committedPact, interactions }));
+  return dir;
 }
