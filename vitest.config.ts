@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['suites/**/*.test.ts'],
     // Pact's native library is not safe to load in worker threads.
     pool: 'forks',
-    // Most suites wait on sockets and child processes, not the CPU: four files at once on two cores.
-    maxWorkers: 4,
+    // Most suites wait on sockets and child processes, not the CPU: three files at once on two cores
+    // (four starved Pact's mock server now and then).
+    maxWorkers: 3,
     setupFiles: ['src/polyfills.ts'],
     globalSetup: ['suites/support/build.ts'],
     reporters: ['default', ['junit', { outputFile: 'reports/junit.xml' }]],
