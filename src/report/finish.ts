@@ -56,17 +56,10 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     baselineFile: o.baselineFile,
     stale,
     expired,
+    // Each target's drift as the baseline left it (accepted or not), read back by rule kind and target.
     drift: drift.map((d) => ({
       ...d,
-      findings: findings.filter((f) =>
-        d.findings.some(
-          (x) =>
-            x.rule === f.rule &&
-            x.operation === f.operation &&
-            x.pointer === f.pointer &&
-            f.target === d.target,
-        ),
-      ),
+      findings: findings.filter((f) => f.target === d.target && f.rule.startsWith('drift.')),
     })),
     observed: observationsOf(runs.flatMap((r) => r.observations)),
     concurrency: o.concurrency,
