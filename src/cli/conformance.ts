@@ -7,7 +7,7 @@ import '../polyfills';
 import { UsageError } from '../errors';
 import { loadBaseline } from '../findings/baseline';
 import { assertWritableDir } from '../fs-atomic';
-import { fetchIdsFor, selectOperations } from '../model/operation';
+import { fetchIdsFor, idFlags, selectOperations } from '../model/operation';
 import { runSummary } from '../report/summary';
 import type { PageSizePolicy } from '../rules/pagination/properties';
 import { RULES, selectRules } from '../rules/registry';
@@ -50,6 +50,7 @@ await runCommand('conformance', async () => {
     'max-body': { type: 'string' },
     retries: { type: 'string' },
     concurrency: { type: 'string' },
+    id: { type: 'string', multiple: true },
   });
   if (flags['list-checks']) {
     for (const r of RULES) console.log(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
@@ -93,7 +94,13 @@ await runCommand('conformance', async () => {
   ]);
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), mode);
   const operations = selectOperations(contract.model, flags.resource);
+  // --id OperationId=VALUE (repeatable) fills a fetch's last path parameter; TWILIO_SESSION_ID is
+  // the documented shorthand for the Sessions fetch.
   const sessionId = process.env.TWILIO_SESSION_ID;
+  const pathValues = {
+    ...(sessionId ? fetchIdsFor(contract.model, 'sessions', sessionId) : {}),
+    ...idFlags(contract.model, flags.id),
+  };
 
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -119,7 +126,7 @@ await runCommand('conformance', async () => {
     pageSizePolicy: policy,
     concurrency,
     // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
-    ...(sessionId ? { pathValues: fetchIdsFor(contract.model, 'sessions', sessionId) } : {}),
+    pathValues,
     onTarget: (t) => console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`),
     onRule: (rule, results) => {
       const mark = results.some((r) => r.outcome === 'failed')

@@ -180,3 +180,22 @@ export function fetchIdsFor(
   }
   return out;
 }
+
+/** --id OperationId=VALUE (repeatable): the value of that operation's last path parameter. */
+export function idFlags(
+  model: ApiModel,
+  specs: readonly string[] | undefined,
+): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const spec of specs ?? []) {
+    const eq = spec.indexOf('=');
+    const id = spec.slice(0, eq);
+    const value = spec.slice(eq + 1);
+    const op = model.operations.find((o) => o.id === id);
+    const last = op?.pathParams.at(-1);
+    if (eq < 1 || !value) throw new UsageError(`--id: expected OperationId=VALUE, got "${spec}"`);
+    if (!op || !last) throw new UsageError(`--id: ${id} is not an operation with a path parameter`);
+    out[op.id] = { ...(out[op.id] ?? {}), [last.name]: value };
+  }
+  return out;
+}

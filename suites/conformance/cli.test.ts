@@ -123,6 +123,30 @@ describe('npm run conformance', () => {
     }
   });
 
+  it('--id names the item a fetch reads (one that does not exist is a finding, not a silent fallback)', async () => {
+    const dir = reportDir();
+    const r = await runCli('conformance', [
+      '--target',
+      'local',
+      '--resource',
+      'Sessions',
+      '--no-pagination',
+      '--id',
+      'FetchSession=sess_absent',
+      '--report-dir',
+      dir,
+    ]);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+    expect(report.runs[0].requests).toContainEqual(
+      expect.objectContaining({
+        scenario: 'fetch-listed',
+        url: expect.stringMatching(/\/v1\/Sessions\/sess_absent$/),
+        status: 404,
+      }),
+    );
+  });
+
   it('--resource narrows the run to matching operations', async () => {
     const dir = reportDir();
     const r = await runCli('conformance', [
@@ -170,6 +194,12 @@ describe('npm run conformance', () => {
     [['--resource', 'Widgets'], {}, /^conformance: --resource: no operation matches Widgets/],
     [['--fault', 'nope', '--target', 'local'], {}, /^conformance: --fault: unknown fault "nope"/],
     [['--verbose'], {}, /^conformance: Unknown option '--verbose'/],
+    [
+      ['--id', 'ListSessions=1'],
+      {},
+      /^conformance: --id: ListSessions is not an operation with a path parameter/,
+    ],
+    [['--id', 'FetchSession'], {}, /^conformance: --id: expected OperationId=VALUE, got "FetchSession"/],
   ])('bad input %j: one line, exit 2, nothing sent, no report', async (args, env, message) => {
     const dir = join(reportDir(), 'out');
     const r = await runCli('conformance', [...args, '--report-dir', dir], {
