@@ -85,6 +85,16 @@ const edit =
     return { ...item, [field]: change(item[field], instance.properties?.[field] as JsonSchema) };
   };
 
+/** Leaves out the field `pick` chooses from the instance schema. */
+const drop =
+  (pick: (instance: JsonSchema) => string | undefined) =>
+  (item: Item, _route: 'fetch' | 'list', instance: JsonSchema): Item => {
+    const field = pick(instance);
+    if (field === undefined) return item;
+    const { [field]: _dropped, ...rest } = item;
+    return rest;
+  };
+
 const requiredOrFirst = (instance: JsonSchema): string | undefined =>
   instance.required?.find(
     (r) => instance.properties?.[r] && !types(instance.properties[r] as JsonSchema).includes('array'),
@@ -112,24 +122,14 @@ export const FAULTS: readonly Fault[] = [
     description: 'items lose a documented field (a required one where the schema says which)',
     caughtBy: 'response.fields-present',
     appliesTo: (_op, instance) => requiredOrFirst(instance) !== undefined,
-    item: (item, _route, instance) => {
-      const field = requiredOrFirst(instance);
-      if (!field) return item;
-      const { [field]: _dropped, ...rest } = item;
-      return rest;
-    },
+    item: drop(requiredOrFirst),
   },
   {
     name: 'missing-array',
     description: 'items lose their first array field (e.g. an assistant without its tools)',
     caughtBy: 'response.fields-present',
     appliesTo: withField(isArray),
-    item: (item, _route, instance) => {
-      const field = fieldWhere(instance, isArray);
-      if (!field) return item;
-      const { [field]: _dropped, ...rest } = item;
-      return rest;
-    },
+    item: drop((instance) => fieldWhere(instance, isArray)),
   },
   {
     name: 'wrong-type',
