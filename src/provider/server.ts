@@ -324,7 +324,9 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     });
     res.end(response.body);
   });
-  server.keepAliveTimeout = 1000;
+  // Keep-alive long enough to be used: clients subtract about a second from the advertised
+  // `Keep-Alive: timeout=N`, so 1 s made undici and node's agent open a connection per request.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
