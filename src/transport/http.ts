@@ -1,7 +1,9 @@
-// The one transport every target goes through: real HTTP (fetch), GET only, a request budget, a
+// The one transport every target goes through: real HTTP (node's http/https, connections kept alive), GET only, a request budget, a
 // timeout per request, bounded jittered backoff on 429/503 honouring Retry-After. Credentials go
 // only to the base URL's origin and never into an Exchange, so nothing downstream can leak them.
 
+import http from 'node:http';
+import https from 'node:https';
 import type { ScrubbedRequest } from '../finding';
 
 export interface Credentials {
@@ -86,6 +88,7 @@ export class HttpTransport {
   readonly baseUrl: string;
   readonly budget: number;
   private sent = 0;
+  private readonly listeners = new Set<(e: Exchange) => void>();
 
   constructor(
     private readonly options: TransportOptions,
@@ -103,6 +106,12 @@ export class HttpTransport {
 
   get requestsSent(): number {
     return this.sent;
+  }
+
+  /** Calls `listener` with every exchange this transport completes; returns what stops it. */
+  onExchange(listener: (e: Exchange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Refuses anything but GET, whoever asks: a run against a real account can never change it. */
@@ -183,6 +192,7 @@ export class HttpTransport {
     }
     exchange.durationMs = Math.round(performance.now() - started);
     this.judgeHealth(exchange);
+    for (const listener of this.listeners) listener(exchange);
     return exchange;
   }
 
@@ -211,40 +221,32 @@ export class HttpTransport {
     }
   }
 
-  private async once(url: string, headers: Record<string, string>) {
+  private async once(
+    url: string,
+    headers: Record<string, string>,
+  ): Promise<{ response: HttpResponse } | { error: { kind: TransportErrorKind; message: string } }> {
     const left =
       this.options.deadline === undefined ? Number.POSITIVE_INFINITY : this.options.deadline - Date.now();
     const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs ?? 10_000, left));
     const maxBytes = this.options.maxBodyBytes ?? 5 * 1024 * 1024;
-    try {
-      const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-      const out: Record<string, string> = {};
-      res.headers.forEach((value, key) => {
-        out[key] = value;
-      });
-      const bytes = await readLimited(res, maxBytes);
-      if (bytes === undefined) {
-        return {
-          error: {
-            kind: 'too-large' as const,
-            message: `body of ${url} is larger than ${maxBytes} bytes (--max-body)`,
-          },
-        };
-      }
-      let body: string;
-      let invalidUtf8 = false;
-      try {
-        body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        body = new TextDecoder('utf-8').decode(bytes);
-        invalidUtf8 = true;
-      }
+    const raw = await request(url, headers, timeoutMs, maxBytes);
+    if ('failure' in raw) return { error: describeFailure(raw.failure, url, timeoutMs, raw.midBody) };
+    if (raw.bytes === undefined) {
       return {
-        response: { status: res.status, headers: out, body, ...(invalidUtf8 ? { invalidUtf8 } : {}) },
+        error: { kind: 'too-large', message: `body of ${url} is larger than ${maxBytes} bytes (--max-body)` },
       };
-    } catch (error) {
-      return { error: describeFailure(error, url, timeoutMs) };
     }
+    let body: string;
+    let invalidUtf8 = false;
+    try {
+      body = new TextDecoder('utf-8', { fatal: true }).decode(raw.bytes);
+    } catch {
+      body = new TextDecoder('utf-8').decode(raw.bytes);
+      invalidUtf8 = true;
+    }
+    return {
+      response: { status: raw.status, headers: raw.headers, body, ...(invalidUtf8 ? { invalidUtf8 } : {}) },
+    };
   }
 
   /** Retry-After (seconds or HTTP date) when given, else exponential backoff; jittered and bounded. Undefined: Retry-After is beyond the cap. */
@@ -262,50 +264,102 @@ export class HttpTransport {
   }
 }
 
-/** The body's bytes, or undefined as soon as they pass maxBytes (the rest is never read). */
-async function readLimited(res: Response, maxBytes: number): Promise<Uint8Array | undefined> {
-  if (!res.body) return new Uint8Array();
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body.cancel();
-    return undefined;
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+// Connections are kept alive between requests (one pool per protocol for the whole process).
+const AGENTS = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+};
+
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+type RawResult =
+  | { status: number; headers: Record<string, string>; bytes: Uint8Array | undefined }
+  | { failure: Error; midBody: boolean };
+
+/**
+ * One GET over node's http(s): status, headers and the body's bytes, or undefined bytes as soon as
+ * they pass maxBytes (the rest is never read). Redirects are not followed. The timeout covers the
+ * whole exchange, body included.
+ */
+function request(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<RawResult> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const client = target.protocol === 'https:' ? https : http;
+    let midBody = false;
+    let settled = false;
+    const settle = (r: RawResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    const fail = (failure: Error) => {
+      settle({ failure, midBody });
+      req.destroy();
+    };
+    const req = client.request(
+      target,
+      { method: 'GET', headers, agent: AGENTS[target.protocol as 'http:' | 'https:'] },
+      (res) => {
+        midBody = true;
+        const out: Record<string, string> = {};
+        for (const [key, value] of Object.entries(res.headers)) {
+          if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        const status = res.statusCode ?? 0;
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          settle({ status, headers: out, bytes: undefined });
+          res.destroy();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let total = 0;
+        res.on('data', (chunk: Buffer) => {
+          total += chunk.byteLength;
+          if (total > maxBytes) {
+            settle({ status, headers: out, bytes: undefined });
+            res.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => settle({ status, headers: out, bytes: Buffer.concat(chunks) }));
+        res.on('aborted', () => fail(new Error('the connection closed before the body ended')));
+        res.on('error', (e) => fail(e));
+        res.on('close', () => {
+          if (!res.complete) fail(new Error('the connection closed before the body ended'));
+        });
+      },
+    );
+    const timer = setTimeout(() => fail(new TimeoutError()), timeoutMs);
+    req.on('error', (e) => fail(e));
+    req.end();
+  });
 }
 
 function describeFailure(
-  error: unknown,
+  error: Error,
   url: string,
   timeoutMs: number,
+  midBody: boolean,
 ): { kind: TransportErrorKind; message: string } {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+  if (error instanceof TimeoutError) {
     return { kind: 'timeout', message: `no complete response from ${url} within ${timeoutMs} ms` };
   }
-  const nockMiss = /Nock: No match|Nock: Disallowed net connect/.test(
-    `${e.message} ${e.cause?.message ?? ''}`,
-  );
-  if (nockMiss) return { kind: 'not-recorded', message: `no recording for GET ${url}` };
-  const code = e.cause?.code ? ` (${e.cause.code})` : '';
-  if (e.message === 'terminated')
-    return {
-      kind: 'network',
-      message: `connection closed mid-body by ${url}: ${e.cause?.message ?? 'terminated'}${code}`,
-    };
-  return { kind: 'network', message: `${e.cause?.message ?? e.message}${code}` };
+  if (/Nock: No match|Nock: Disallowed net connect/.test(error.message))
+    return { kind: 'not-recorded', message: `no recording for GET ${url}` };
+  const code = (error as NodeJS.ErrnoException).code;
+  const detail = `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`;
+  if (midBody) return { kind: 'network', message: `connection closed mid-body by ${url}: ${detail}` };
+  return { kind: 'network', message: detail };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
