@@ -62,7 +62,26 @@ function readable(pattern: string): RegExp {
 }
 
 const patternArbs = new Map<string, fc.Arbitrary<string>>();
+/**
+ * Strings already drawn in this process, by (pattern, seed, bounds): every provider with the same
+ * seed draws the same ones (the suites and the mutation score start hundreds), and a draw costs a
+ * fast-check sample. Bounded: emptied when full.
+ */
+const drawn = new Map<string, string>();
+const MAX_DRAWN = 100_000;
+
 function fromPattern(pattern: string, seed: number, min?: number, max?: number): string {
+  const key = `${pattern}\u0000${seed}\u0000${min}\u0000${max}`;
+  let value = drawn.get(key);
+  if (value === undefined) {
+    value = drawFromPattern(pattern, seed, min, max);
+    if (drawn.size >= MAX_DRAWN) drawn.clear();
+    drawn.set(key, value);
+  }
+  return value;
+}
+
+function drawFromPattern(pattern: string, seed: number, min?: number, max?: number): string {
   let arb = patternArbs.get(pattern);
   if (!arb) {
     arb = fc.stringMatching(readable(pattern));

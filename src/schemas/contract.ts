@@ -35,25 +35,26 @@ export interface ResolvedViolation extends Violation {
 const STATED = new Set<string>(CONSTRAINT_KEYWORDS);
 
 export class Contract {
-  readonly validator = new SchemaValidator();
-  private readonly errorId: string;
+  readonly validator: SchemaValidator;
+  private readonly errorId = schemaIdOf(ERROR_FILE);
 
   constructor(
     readonly model: ApiModel,
     readonly mode: ContractMode = 'both',
   ) {
+    const schemas: JsonSchema[] = [];
     for (const op of model.operations) {
       for (const origin of ORIGINS) {
         const s = op.schemas[origin];
         if (!s) continue;
         for (const role of ['response', 'query', 'path'] as const) {
           const schema = s[role];
-          if (schema) this.validator.add(withId(schema, schemaIdOf(schemaFile(origin, op, role))));
+          if (schema) schemas.push(withId(schema, schemaIdOf(schemaFile(origin, op, role))));
         }
       }
     }
-    this.errorId = schemaIdOf(ERROR_FILE);
-    this.validator.add(withId(model.error, this.errorId));
+    schemas.push(withId(model.error, this.errorId));
+    this.validator = SchemaValidator.of(schemas);
   }
 
   static load(schemasDir: string, mode: ContractMode): Contract {

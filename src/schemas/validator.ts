@@ -32,10 +32,28 @@ export function createAjv(): Ajv2020 {
   return ajv;
 }
 
+/** Validators already built in this process, by the exact text of their schemas. */
+const built = new Map<string, SchemaValidator>();
+
 /** Schemas added once by $id and compiled on first use: the valid path is one call into ajv's function. */
 export class SchemaValidator {
   private readonly ajv = createAjv();
   private readonly compiled = new Map<string, ValidateFunction>();
+
+  /**
+   * The validator of exactly these schemas (each with its $id): one per process, so a second
+   * contract of the same schemas (a suite's next run, the mutation score's next mutant) compiles nothing.
+   */
+  static of(schemas: readonly JsonSchema[]): SchemaValidator {
+    const key = JSON.stringify(schemas);
+    let validator = built.get(key);
+    if (!validator) {
+      validator = new SchemaValidator();
+      for (const schema of schemas) validator.add(schema);
+      built.set(key, validator);
+    }
+    return validator;
+  }
 
   add(schema: JsonSchema): void {
     if (schema.$id && !this.ajv.getSchema(schema.$id)) this.ajv.addSchema(schema as object);
