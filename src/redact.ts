@@ -16,11 +16,16 @@ function formsOf(secret: string, users: readonly string[]): string[] {
   return out;
 }
 
-/** Registers the secrets of an environment (TWILIO_AUTH_TOKEN, TWILIO_API_SECRET) and their users. */
+/** Registers the secrets of an environment (TWILIO_AUTH_TOKEN, TWILIO_API_SECRET, the Pact Broker's) and their users. */
 export function registerSecrets(env: NodeJS.ProcessEnv = process.env): void {
   const users = [env.TWILIO_ACCOUNT_SID, env.TWILIO_API_KEY].filter((u): u is string => Boolean(u));
   for (const secret of [env.TWILIO_AUTH_TOKEN, env.TWILIO_API_SECRET]) {
     if (typeof secret === 'string' && secret.length >= 4) addSecret(secret, users);
+  }
+  // The Pact Broker's credentials travel in headers only, but are secrets all the same.
+  const brokerUsers = [env.PACT_BROKER_USERNAME].filter((u): u is string => Boolean(u));
+  for (const secret of [env.PACT_BROKER_TOKEN, env.PACT_BROKER_PASSWORD]) {
+    if (typeof secret === 'string' && secret.length >= 4) addSecret(secret, brokerUsers);
   }
 }
 

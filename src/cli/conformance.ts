@@ -15,7 +15,7 @@ import type { RunResult } from '../run/run';
 import { CONTRACT_MODES, type ContractMode } from '../schemas/ids';
 import { PROJECT_ROOT } from '../sources/paths';
 import { TARGETS, type TargetKind } from '../targets/kinds';
-import { intFlag, parseFlags, runCommand } from './run';
+import { command, intFlag, parseFlags, runIfMain } from './run';
 
 /** Node's timers hold at most 2^31 − 1 ms; a larger timeout would silently become 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -24,36 +24,39 @@ export const DEFAULT_DEADLINE_SECONDS = 300;
 /** Requests in flight at once: 4 on live targets (far inside Twilio's per-account concurrency limit), more locally. */
 const DEFAULT_CONCURRENCY: Record<TargetKind, number> = { live: 4, local: 8, recorded: 4 };
 
-await runCommand('conformance', async () => {
-  const flags = parseFlags({
-    target: { type: 'string' },
-    'base-url': { type: 'string' },
-    only: { type: 'string' },
-    resource: { type: 'string', multiple: true },
-    budget: { type: 'string' },
-    timeout: { type: 'string' },
-    'report-dir': { type: 'string' },
-    contract: { type: 'string' },
-    baseline: { type: 'string' },
-    'update-baseline': { type: 'boolean' },
-    'list-checks': { type: 'boolean' },
-    recordings: { type: 'string' },
-    schemas: { type: 'string' },
-    items: { type: 'string' },
-    seed: { type: 'string' },
-    fault: { type: 'string' },
-    'pagination-budget': { type: 'string' },
-    'pagination-runs': { type: 'string' },
-    'page-size-policy': { type: 'string' },
-    'no-pagination': { type: 'boolean' },
-    deadline: { type: 'string' },
-    'max-body': { type: 'string' },
-    retries: { type: 'string' },
-    concurrency: { type: 'string' },
-    id: { type: 'string', multiple: true },
-  });
+export const conformance = command('conformance', async (args, io) => {
+  const flags = parseFlags(
+    {
+      target: { type: 'string' },
+      'base-url': { type: 'string' },
+      only: { type: 'string' },
+      resource: { type: 'string', multiple: true },
+      budget: { type: 'string' },
+      timeout: { type: 'string' },
+      'report-dir': { type: 'string' },
+      contract: { type: 'string' },
+      baseline: { type: 'string' },
+      'update-baseline': { type: 'boolean' },
+      'list-checks': { type: 'boolean' },
+      recordings: { type: 'string' },
+      schemas: { type: 'string' },
+      items: { type: 'string' },
+      seed: { type: 'string' },
+      fault: { type: 'string' },
+      'pagination-budget': { type: 'string' },
+      'pagination-runs': { type: 'string' },
+      'page-size-policy': { type: 'string' },
+      'no-pagination': { type: 'boolean' },
+      deadline: { type: 'string' },
+      'max-body': { type: 'string' },
+      retries: { type: 'string' },
+      concurrency: { type: 'string' },
+      id: { type: 'string', multiple: true },
+    },
+    args,
+  );
   if (flags['list-checks']) {
-    for (const r of RULES) console.log(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
+    for (const r of RULES) io.out(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
     return 0;
   }
   const target = (flags.target ?? 'recorded') as TargetKind;
@@ -96,7 +99,7 @@ await runCommand('conformance', async () => {
   const operations = selectOperations(contract.model, flags.resource);
   // --id OperationId=VALUE (repeatable) fills a fetch's last path parameter; TWILIO_SESSION_ID is
   // the documented shorthand for the Sessions fetch.
-  const sessionId = process.env.TWILIO_SESSION_ID;
+  const sessionId = io.env.TWILIO_SESSION_ID;
   const pathValues = {
     ...(sessionId ? fetchIdsFor(contract.model, 'sessions', sessionId) : {}),
     ...idFlags(contract.model, flags.id),
@@ -106,6 +109,7 @@ await runCommand('conformance', async () => {
   const started = performance.now();
   const runs: RunResult[] = await runJob({
     target,
+    env: io.env,
     contract,
     baseUrl: flags['base-url'],
     budget,
@@ -127,7 +131,7 @@ await runCommand('conformance', async () => {
     concurrency,
     // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
     pathValues,
-    onTarget: (t) => console.log(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`),
+    onTarget: (t) => io.out(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`),
     onRule: (rule, results) => {
       const mark = results.some((r) => r.outcome === 'failed')
         ? '✖'
@@ -135,11 +139,11 @@ await runCommand('conformance', async () => {
           ? '–'
           : '✔';
       const n = results.reduce((k, r) => k + r.findings.length, 0);
-      console.log(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
+      io.out(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
     },
   });
   for (const run of runs) {
-    console.log(
+    io.out(
       `  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties`,
     );
   }
@@ -153,14 +157,16 @@ await runCommand('conformance', async () => {
     concurrency,
     updateBaseline: flags['update-baseline'] === true,
   });
-  console.log(runSummary(runs, done.findings));
+  io.out(runSummary(runs, done.findings));
   for (const e of done.stale)
-    console.log(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
+    io.out(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
   for (const e of done.expired)
-    console.log(`expired baseline entry (counts again): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
+    io.out(`expired baseline entry (counts again): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
   if (flags['update-baseline'])
-    console.log(`baseline written to ${baselineFile}: review each reason before committing`);
-  console.log(`reports: ${done.written.join(', ')}`);
-  console.log(done.blocking ? `FAILED: ${done.blocking} blocking error(s)` : 'PASSED: no blocking error');
+    io.out(`baseline written to ${baselineFile}: review each reason before committing`);
+  io.out(`reports: ${done.written.join(', ')}`);
+  io.out(done.blocking ? `FAILED: ${done.blocking} blocking error(s)` : 'PASSED: no blocking error');
   return done.blocking ? 1 : 0;
 });
+
+await runIfMain(conformance, import.meta.url);

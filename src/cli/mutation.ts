@@ -9,16 +9,19 @@ import { mutationMarkdown, runMutation } from '../mutation/run';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { FAULTS } from '../targets/targets';
-import { intFlag, parseFlags, runCommand } from './run';
+import { command, intFlag, parseFlags, runIfMain } from './run';
 
-await runCommand('mutation', async () => {
-  const flags = parseFlags({
-    runs: { type: 'string' },
-    fault: { type: 'string' },
-    concurrency: { type: 'string' },
-    'no-pact': { type: 'boolean' },
-    'report-dir': { type: 'string' },
-  });
+export const mutation = command('mutation', async (args, io) => {
+  const flags = parseFlags(
+    {
+      runs: { type: 'string' },
+      fault: { type: 'string' },
+      concurrency: { type: 'string' },
+      'no-pact': { type: 'boolean' },
+      'report-dir': { type: 'string' },
+    },
+    args,
+  );
   const names = flags.fault?.split(',').map((s) => s.trim());
   const unknown = names?.filter((n) => !FAULTS.some((f) => f.name === n)) ?? [];
   if (unknown.length) throw new UsageError(`--fault: unknown fault ${unknown.join(', ')}`);
@@ -31,14 +34,14 @@ await runCommand('mutation', async () => {
     : readdirSync(contracts)
         .filter((f) => f.endsWith('.json'))
         .map((f) => join(contracts, f));
-  console.log(`${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by`);
+  io.out(`${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by`);
   const result = await runMutation(contract, {
     ...(names ? { faults: names } : {}),
     ...(numRuns !== undefined ? { numRuns } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     pactFiles,
     onRow: (row) =>
-      console.log(
+      io.out(
         `${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.caughtBy.join(', ')}`,
       ),
   });
@@ -48,8 +51,10 @@ await runCommand('mutation', async () => {
     { path: join(dir, 'mutation.md'), data: mutationMarkdown(result) },
   ]);
   const score = ((result.killed / Math.max(1, result.total)) * 100).toFixed(1);
-  console.log(
+  io.out(
     `\nmutation score: ${result.killed}/${result.total} killed (${score} %) over ${result.resources.length} resources, ${result.falseAlarms.length} false alarms`,
   );
   return result.killed === result.total && result.falseAlarms.length === 0 ? 0 : 1;
 });
+
+await runIfMain(mutation, import.meta.url);

@@ -7,32 +7,35 @@ import { UsageError } from '../errors';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { activeFault, FAULTS, startProvider } from '../targets/targets';
-import { intFlag, parseFlags, runCommand } from './run';
+import { command, intFlag, parseFlags, runIfMain } from './run';
 
-await runCommand('provider', async () => {
-  const flags = parseFlags({
-    port: { type: 'string' },
-    items: { type: 'string' },
-    seed: { type: 'string' },
-    fault: { type: 'string' },
-    schemas: { type: 'string' },
-    'account-sid': { type: 'string' },
-    'auth-token': { type: 'string' },
-    'list-faults': { type: 'boolean' },
-  });
+export const provider = command('provider', async (args, io) => {
+  const flags = parseFlags(
+    {
+      port: { type: 'string' },
+      items: { type: 'string' },
+      seed: { type: 'string' },
+      fault: { type: 'string' },
+      schemas: { type: 'string' },
+      'account-sid': { type: 'string' },
+      'auth-token': { type: 'string' },
+      'list-faults': { type: 'boolean' },
+    },
+    args,
+  );
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
   if (flags['list-faults']) {
     for (const f of FAULTS) {
       const ops = contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))).map((op) => op.id);
-      console.log(
+      io.out(
         `${f.name.padEnd(30)} ${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`,
       );
     }
     return 0;
   }
   const fault = flags.fault === undefined ? undefined : activeFault(flags.fault, contract);
-  const username = flags['account-sid'] ?? process.env.TWILIO_ACCOUNT_SID;
-  const password = flags['auth-token'] ?? process.env.TWILIO_AUTH_TOKEN;
+  const username = flags['account-sid'] ?? io.env.TWILIO_ACCOUNT_SID;
+  const password = flags['auth-token'] ?? io.env.TWILIO_AUTH_TOKEN;
   if (username && !/^AC[0-9a-fA-F]{32}$/.test(username))
     throw new UsageError('--account-sid: expected "AC" followed by 32 hex digits');
   const provider = await startProvider({
@@ -43,7 +46,7 @@ await runCommand('provider', async () => {
     ...(fault ? { fault } : {}),
     ...(username && password ? { credentials: { username, password } } : {}),
   });
-  console.log(
+  io.out(
     `reference provider on ${provider.url}: ${contract.operations.length} GET operations${fault ? `, fault ${flags.fault}` : ''}; Ctrl-C stops it`,
   );
   await new Promise<void>((resolve) => {
@@ -52,3 +55,5 @@ await runCommand('provider', async () => {
   await provider.close();
   return 0;
 });
+
+await runIfMain(provider, import.meta.url);

@@ -13,35 +13,38 @@ import { parseDocsPage } from '../sources/docs-page';
 import { PROJECT_ROOT, readSource, sourcePaths } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, prepareTargets } from '../targets/targets';
 import { credentialsFromEnv, secretsOf } from '../transport/credentials';
-import { cassetteFromDocs, cassetteFromRecording, recordWith } from '../transport/recorder';
-import { parseFlags, runCommand } from './run';
+import { cassetteFromDocs, cassetteFromRecording, recordExchanges } from '../transport/recorder';
+import { command, parseFlags, runIfMain } from './run';
 
-await runCommand('record', async () => {
-  const flags = parseFlags({
-    target: { type: 'string' },
-    'base-url': { type: 'string' },
-    out: { type: 'string' },
-    label: { type: 'string' },
-    'redact-account': { type: 'boolean' },
-    'from-docs': { type: 'boolean' },
-    docs: { type: 'string', multiple: true },
-    schemas: { type: 'string' },
-  });
+export const record = command('record', async (args, io) => {
+  const flags = parseFlags(
+    {
+      target: { type: 'string' },
+      'base-url': { type: 'string' },
+      out: { type: 'string' },
+      label: { type: 'string' },
+      'redact-account': { type: 'boolean' },
+      'from-docs': { type: 'boolean' },
+      docs: { type: 'string', multiple: true },
+      schemas: { type: 'string' },
+    },
+    args,
+  );
   const recordings = join(PROJECT_ROOT, 'suites/recordings');
   if (flags['from-docs']) {
-    const paths = sourcePaths(flags.docs ? { docs: flags.docs } : {}).docs;
+    const paths = sourcePaths(flags.docs ? { docs: flags.docs } : {}, io.env).docs;
     if (paths.length === 0) throw new UsageError('no *.docs.txt page to take examples from (--docs FILE)');
     const model = buildModel({ pages: paths.map((p) => parseDocsPage(readSource(p, 'docs page'), p)) });
     const cassette = cassetteFromDocs(model);
     const out = resolve(flags.out ?? join(recordings, 'docs-examples.json'));
     writeFileAtomic(out, stableJson(cassette));
-    console.log(`wrote ${cassette.interactions.length} interactions from ${paths.join(', ')} to ${out}`);
+    io.out(`wrote ${cassette.interactions.length} interactions from ${paths.join(', ')} to ${out}`);
     return 0;
   }
   const target = flags.target ?? 'live';
   if (target !== 'live' && target !== 'local')
     throw new UsageError(`--target: expected live|local, got "${target}"`);
-  const env = process.env;
+  const env = io.env;
   const accountSid = target === 'live' ? credentialsFromEnv(env).accountSid : undefined;
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
   const [prepared] = await prepareTargets({
@@ -52,15 +55,15 @@ await runCommand('record', async () => {
     env,
   });
   if (!prepared) return 2;
-  let defs: Awaited<ReturnType<typeof recordWith>>;
+  let exchanges: Awaited<ReturnType<typeof recordExchanges>>;
   try {
-    defs = await recordWith(async () => {
+    exchanges = await recordExchanges(prepared.transport, async () => {
       await runPlan(prepared.transport, contract);
     });
   } finally {
     await prepared.close();
   }
-  const cassette = cassetteFromRecording(defs, {
+  const cassette = cassetteFromRecording(exchanges, {
     label: flags.label ?? `${target} recording, ${new Date().toISOString().slice(0, 10)}`,
     source: target === 'local' ? 'local-provider' : 'live',
     secrets: target === 'live' ? secretsOf(env) : [LOCAL_PROVIDER_CREDENTIALS.password],
@@ -70,8 +73,10 @@ await runCommand('record', async () => {
     flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`),
   );
   writeFileAtomic(out, stableJson(cassette));
-  console.log(
+  io.out(
     `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
   );
   return 0;
 });
+
+await runIfMain(record, import.meta.url);

@@ -1,17 +1,36 @@
-// Every command's shell: bad input is one line and exit 2; nothing else decides exit codes here.
+// Every command's shell. A command is a function of its arguments and an Io (output lines and the
+// environment it reads), so the suites call it in-process; its module runs it as the process only
+// when it is the entry point. Bad input is one line and exit 2; nothing else decides exit codes here.
 
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors';
 import { SpecError } from '../model/openapi';
-import { redactStandardStreams, registerSecrets } from '../redact';
+import { redact, redactStandardStreams, registerSecrets } from '../redact';
 import { DocsParseError } from '../sources/docs-page';
+
+/** Where a command's output goes and what environment it reads. Every line is redacted before it leaves. */
+export interface Io {
+  /** One line of standard output (the newline is added). */
+  out(line: string): void;
+  /** One line of standard error (the newline is added). */
+  err(line: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  name: string;
+  /** Runs the command on these arguments; resolves to its exit code, never throws. */
+  run(args: readonly string[], io: Io): Promise<number>;
+}
 
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   options: T,
-  args = process.argv.slice(2),
+  args: readonly string[],
 ) {
   try {
-    return parseArgs({ options, args, strict: true, allowPositionals: false }).values;
+    return parseArgs({ options, args: [...args], strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
@@ -37,18 +56,53 @@ export function intFlag(
   return Number(raw);
 }
 
-export async function runCommand(name: string, main: () => Promise<number> | number): Promise<void> {
-  registerSecrets();
-  redactStandardStreams();
+export function command(
+  name: string,
+  main: (args: readonly string[], io: Io) => Promise<number> | number,
+): Command {
+  return {
+    name,
+    async run(args, io) {
+      registerSecrets(io.env);
+      const safe: Io = {
+        env: io.env,
+        out: (line) => io.out(redact(line)),
+        err: (line) => io.err(redact(line)),
+      };
+      try {
+        return await main(args, safe);
+      } catch (error) {
+        if (error instanceof UsageError || error instanceof DocsParseError || error instanceof SpecError) {
+          safe.err(`${name}: ${error.message}`);
+          return 2;
+        }
+        safe.err(`${name}: unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
+        return 70;
+      }
+    },
+  };
+}
+
+/** This process's own streams (through the console, which ignores a reader that went away) and environment. */
+export const processIo: Io = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  env: process.env,
+};
+
+/**
+ * Runs the command as this process when `moduleUrl` is the script node was started with (directly,
+ * through npm, or through the bin link); importing the module does nothing else.
+ */
+export async function runIfMain(cmd: Command, moduleUrl: string): Promise<void> {
+  const script = process.argv[1];
+  if (!script) return;
   try {
-    process.exitCode = await main();
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof DocsParseError || error instanceof SpecError) {
-      process.stderr.write(`${name}: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`${name}: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 70;
+    if (realpathSync(script) !== realpathSync(fileURLToPath(moduleUrl))) return;
+  } catch {
+    return;
   }
+  // Whatever a library prints on its own goes through the redactor too.
+  redactStandardStreams();
+  process.exitCode = await cmd.run(process.argv.slice(2), processIo);
 }

@@ -10,20 +10,26 @@ import { triangulate } from '../rules/triangulation';
 import { Contract } from '../schemas/contract';
 import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/files';
 import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
-import { parseFlags, runCommand } from './run';
+import { command, parseFlags, runIfMain } from './run';
 
-await runCommand('schemas', () => {
-  const flags = parseFlags({
-    docs: { type: 'string', multiple: true },
-    spec: { type: 'string' },
-    out: { type: 'string' },
-    'report-dir': { type: 'string' },
-    check: { type: 'boolean' },
-  });
-  const paths = sourcePaths({
-    ...(flags.docs ? { docs: flags.docs } : {}),
-    ...(flags.spec ? { spec: flags.spec } : {}),
-  });
+export const schemas = command('schemas', (args, io) => {
+  const flags = parseFlags(
+    {
+      docs: { type: 'string', multiple: true },
+      spec: { type: 'string' },
+      out: { type: 'string' },
+      'report-dir': { type: 'string' },
+      check: { type: 'boolean' },
+    },
+    args,
+  );
+  const paths = sourcePaths(
+    {
+      ...(flags.docs ? { docs: flags.docs } : {}),
+      ...(flags.spec ? { spec: flags.spec } : {}),
+    },
+    io.env,
+  );
   const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
   const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
   const { model } = buildModelFromSources(paths);
@@ -31,10 +37,10 @@ await runCommand('schemas', () => {
   const files = modelFiles(model, out);
 
   const pages = paths.docs.length ? paths.docs.join(', ') : 'no docs page';
-  console.log(
+  io.out(
     `${model.operations.length} GET operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
   );
-  for (const f of findings) console.log(`  ${findingLine(f)}`);
+  for (const f of findings) io.out(`  ${findingLine(f)}`);
 
   const report = [
     { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, findings }) },
@@ -50,8 +56,8 @@ await runCommand('schemas', () => {
       ...staleSchemaLines(files, PROJECT_ROOT),
       ...leftovers.map((f) => `${f}: no operation of the sources names it any more`),
     ];
-    for (const line of stale) console.error(`stale: ${line}`);
-    console.log(
+    for (const line of stale) io.err(`stale: ${line}`);
+    io.out(
       stale.length
         ? `${stale.length} differences: run npm run schemas to update`
         : `schemas in ${out} match the sources`,
@@ -60,8 +66,10 @@ await runCommand('schemas', () => {
   }
   writeFilesAtomic([...files, ...report]);
   for (const f of leftovers) rmSync(f);
-  console.log(
+  io.out(
     `wrote ${files.length} files to ${out}${leftovers.length ? `, removed ${leftovers.length} stale` : ''}; reports in ${reportDir}`,
   );
   return 0;
 });
+
+await runIfMain(schemas, import.meta.url);

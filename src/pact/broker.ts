@@ -57,7 +57,11 @@ function authHeader(b: Broker): string {
     : `Basic ${Buffer.from(`${b.username}:${b.password}`).toString('base64')}`;
 }
 
-export async function publishPacts(b: Broker, files: readonly string[]): Promise<void> {
+export async function publishPacts(
+  b: Broker,
+  files: readonly string[],
+  log: (line: string) => void,
+): Promise<void> {
   for (const file of files) {
     const pact = JSON.parse(readFileSync(file, 'utf8')) as {
       consumer: { name: string };
@@ -80,7 +84,7 @@ export async function publishPacts(b: Broker, files: readonly string[]): Promise
       body: JSON.stringify(pact),
     });
     if (!r.ok) throw new UsageError(`pact broker: publishing ${file} answered ${r.status}`);
-    console.log(
+    log(
       `published ${pact.consumer.name} → ${pact.provider.name} version ${b.version}${b.branch ? ` (branch ${b.branch})` : ''}`,
     );
   }

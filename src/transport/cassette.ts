@@ -108,8 +108,11 @@ export async function replay(cassette: Cassette): Promise<() => void> {
     .persist()
     .get(() => true)
     .reply(599, 'not recorded', { [NOT_RECORDED_HEADER]: 'true' });
+  if (!nock.isActive()) nock.activate();
   return () => {
     nock.cleanAll();
     nock.enableNetConnect();
+    // Interception ends with the replay: whatever runs next in this process reaches the network.
+    nock.restore();
   };
 }

@@ -1,38 +1,30 @@
-// Recording: nock's recorder captures what the conformance scenarios send and receive; the result
-// becomes a cassette with credentials removed, the host normalised to Twilio's, and (optionally)
-// the account SID redacted. The docs' own examples make a cassette too.
+// Recording: every exchange the conformance scenarios complete through the transport becomes an
+// interaction of a cassette, with credentials removed, the host normalised to Twilio's, and
+// (optionally) the account SID redacted. The docs' own examples make a cassette too.
 
-import '../polyfills';
 import { isRecord } from '../json';
 import { type ApiModel, fillPath } from '../model/operation';
 import { TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
 import type { Cassette, Interaction } from './cassette';
+import type { Exchange, HttpTransport } from './http';
 
 const REDACTED_ACCOUNT = `AC${'0'.repeat(32)}`;
 
-interface NockDefinition {
-  scope: string;
-  method: string;
-  path: string;
-  status: number;
-  response?: unknown;
-  rawHeaders?: Record<string, string> | string[];
-  reqheaders?: Record<string, string>;
-}
-
-/** Runs `work` with nock's recorder on and returns what it recorded. */
-export async function recordWith(work: () => Promise<void>): Promise<NockDefinition[]> {
-  const { default: nock } = await import('nock');
-  nock.recorder.clear();
-  nock.recorder.rec({ output_objects: true, dont_print: true, enable_reqheaders_recording: true });
+/** Runs `work` and returns every exchange `transport` completed with a response meanwhile. */
+export async function recordExchanges(
+  transport: HttpTransport,
+  work: () => Promise<void>,
+): Promise<Exchange[]> {
+  const seen: Exchange[] = [];
+  const stop = transport.onExchange((e) => {
+    if (e.response) seen.push(e);
+  });
   try {
     await work();
-    return nock.recorder.play() as NockDefinition[];
   } finally {
-    nock.restore();
-    nock.recorder.clear();
-    nock.activate();
+    stop();
   }
+  return seen;
 }
 
 // Response headers worth keeping: they are part of the contract. Everything else (dates, request
@@ -47,25 +39,31 @@ export interface ScrubOptions {
   redactAccount?: string;
 }
 
-export function cassetteFromRecording(defs: readonly NockDefinition[], o: ScrubOptions): Cassette {
-  const interactions: Interaction[] = defs.map((d) => {
-    const headers = headerObject(d.rawHeaders);
-    const reqheaders = Object.fromEntries(
-      Object.entries(d.reqheaders ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+export function cassetteFromRecording(exchanges: readonly Exchange[], o: ScrubOptions): Cassette {
+  const interactions: Interaction[] = exchanges.flatMap((e) => {
+    if (!e.response) return [];
+    const url = new URL(e.request.url);
+    const rewrite = (text: string) => scrubText(text.replaceAll(url.origin, TWILIO_ASSISTANTS_ORIGIN), o);
+    const headers = Object.fromEntries(
+      Object.entries(e.response.headers).filter(([k]) => KEPT_HEADERS.has(k.toLowerCase())),
     );
-    const kept = Object.fromEntries(
-      Object.entries(headers).filter(([k]) => KEPT_HEADERS.has(k.toLowerCase())),
-    );
-    const rewrite = (text: string) => scrubText(text.replaceAll(d.scope, TWILIO_ASSISTANTS_ORIGIN), o);
-    const body = d.response;
-    const response: Interaction['response'] =
-      typeof body === 'string'
-        ? { status: d.status, headers: kept, bodyText: rewrite(body) }
-        : { status: d.status, headers: kept, body: JSON.parse(rewrite(JSON.stringify(body ?? null))) };
-    return {
-      request: { method: 'GET', path: rewrite(d.path), authenticated: 'authorization' in reqheaders },
-      response,
-    };
+    const text = rewrite(e.response.body);
+    let response: Interaction['response'];
+    try {
+      response = { status: e.response.status, headers, body: JSON.parse(text) };
+    } catch {
+      response = { status: e.response.status, headers, bodyText: text };
+    }
+    return [
+      {
+        request: {
+          method: 'GET' as const,
+          path: rewrite(`${url.pathname}${url.search}`),
+          authenticated: e.request.authenticated,
+        },
+        response,
+      },
+    ];
   });
   return {
     label: o.label,
@@ -80,14 +78,6 @@ function scrubText(text: string, o: ScrubOptions): string {
   let out = text;
   for (const secret of o.secrets) if (secret) out = out.replaceAll(secret, '[REDACTED]');
   if (o.redactAccount) out = out.replaceAll(o.redactAccount, REDACTED_ACCOUNT);
-  return out;
-}
-
-function headerObject(raw: NockDefinition['rawHeaders']): Record<string, string> {
-  if (!raw) return {};
-  if (!Array.isArray(raw)) return raw;
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) out[String(raw[i]).toLowerCase()] = String(raw[i + 1]);
   return out;
 }
 

@@ -8,16 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/rules/registry';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { activeFault, startProvider } from '../../src/targets/targets';
-import { runCli } from '../support/fixtures';
+import { runCli, runProcess } from '../support/fixtures';
 import { contract } from '../support/provider';
 
 const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));
 const ACCOUNT = `AC${'c0'.repeat(16)}`;
 
 describe('npm run conformance', () => {
-  it('offline by default: passes on the shipped cassettes, checks the docs’ fetch example, writes the reports', async () => {
+  it('offline by default: passes on the shipped cassettes, checks the docs’ fetch example, writes the reports (as a process)', async () => {
     const dir = reportDir();
-    const r = await runCli('conformance', ['--report-dir', dir]);
+    const r = await runProcess('conformance', ['--report-dir', dir]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/▶ recorded:docs-examples/);

@@ -6,19 +6,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyPacts } from '../../src/pact/verify';
 import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
-import { runCli } from '../support/fixtures';
+import { runCli, runProcess } from '../support/fixtures';
 import { COMMITTED_DIR, CONSUMER, PACT_FILE, PROVIDER, pactFor } from '../support/pact';
 import { contract } from '../support/provider';
 import { contractChanges } from './contract-current';
 
-async function verifyAgainst(fault: string | undefined, operations: readonly string[]) {
+async function verifyAgainst(fault: string | undefined, operations: readonly string[], run = runCli) {
   const provider = await startProvider({
     contract,
     items: 5,
     ...(fault ? { fault: activeFault(fault, contract) } : {}),
   });
   try {
-    return await runCli('pact-verify', ['--base-url', provider.url, '--contracts', pactFor(operations)], {
+    return await run('pact-verify', ['--base-url', provider.url, '--contracts', pactFor(operations)], {
       TWILIO_ACCOUNT_SID: '',
       PACT_BROKER_BASE_URL: '',
     });
@@ -132,8 +132,8 @@ describe('npm run pact:verify', () => {
     expect(failure).toMatch(field);
   });
 
-  it('the command fails with pact’s readable diff and exit 1', async () => {
-    const r = await verifyAgainst('wrong-meta-key@ListMessages', ['ListMessages']);
+  it('the command fails with pact’s readable diff and exit 1 (as a process: Pact prints the diff itself)', async () => {
+    const r = await verifyAgainst('wrong-meta-key@ListMessages', ['ListMessages'], runProcess);
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/has a matching body \(.*FAILED/);
     expect(r.stderr).toMatch(/^pact:verify: verification failed: one or more interactions did not match/m);

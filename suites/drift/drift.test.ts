@@ -11,7 +11,7 @@ import type { Finding } from '../../src/finding';
 import { comparePatterns } from '../../src/rules/drift-patterns';
 import { DRIFT_RULES, diffSides, levelOf } from '../../src/rules/drift-table';
 import { PROJECT_ROOT } from '../../src/sources/paths';
-import { FIXTURES, needsSources, realSources, runCli, sourcesMissing } from '../support/fixtures';
+import { FIXTURES, needsSources, realSources, runCli, runProcess, sourcesMissing } from '../support/fixtures';
 
 // biome-ignore lint/suspicious/noExplicitAny: the corpus edits fixture specs freely
 type Spec = Record<string, any>;
@@ -264,8 +264,8 @@ describe('traffic as a source, against the resolved contract', () => {
     expect(r.status).toBe(0);
   });
 
-  it('an assistant_id that breaks both sources’ patterns is breaking: exit 1', async () => {
-    const r = await runCli('drift', [
+  it('an assistant_id that breaks both sources’ patterns is breaking: exit 1 (as a process)', async () => {
+    const r = await runProcess('drift', [
       '--from',
       SCHEMAS,
       '--to',

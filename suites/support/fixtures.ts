@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Command } from '../../src/cli/run';
 import { type DocsPage, parseDocsPage } from '../../src/sources/docs-page';
 import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../../src/sources/paths';
 
@@ -25,8 +26,37 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * Runs a command in this process, as `npm run <command> -- args…` would run it: the same command
+ * function, its output lines (redacted), its exit code, `env` laid over this process's environment.
+ * The process boundary itself (streams, exit codes, the built bundle) is tested by runProcess.
+ */
+export async function runCli(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  const mod: Record<string, unknown> = await import(`../../src/cli/${command}.ts`);
+  const cmd = Object.values(mod).find(
+    (v): v is Command => typeof v === 'object' && v !== null && 'run' in v && 'name' in v,
+  );
+  if (!cmd) throw new Error(`src/cli/${command}.ts exports no command`);
+  let stdout = '';
+  let stderr = '';
+  const status = await cmd.run(args, {
+    out: (line) => {
+      stdout += `${line}\n`;
+    },
+    err: (line) => {
+      stderr += `${line}\n`;
+    },
+    env: { ...process.env, ...env },
+  });
+  return { status, stdout, stderr };
+}
+
 /** Runs `node dist/cli/<command>.mjs args…`, what `npm run <command> -- args…` runs (built by the suites' globalSetup). */
-export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/cli', `${command}.mjs`), ...args], {
       cwd: PROJECT_ROOT,
