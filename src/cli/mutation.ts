@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
-import { stableJson, writeFilesAtomic } from '../fs-atomic';
+import { assertWritableDir, stableJson, writeFilesAtomic } from '../fs-atomic';
 import { mutationMarkdown, runMutation } from '../mutation/run';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
@@ -27,6 +27,8 @@ export const mutation = command('mutation', async (args, io) => {
   if (unknown.length) throw new UsageError(`--fault: unknown fault ${unknown.join(', ')}`);
   const numRuns = intFlag(flags.runs, '--runs', 1, 1000);
   const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
+  const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
+  assertWritableDir(dir, '--report-dir');
   const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
   const contracts = join(PROJECT_ROOT, 'contracts');
   const pactFiles = flags['no-pact']
@@ -45,7 +47,6 @@ export const mutation = command('mutation', async (args, io) => {
         `${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.caughtBy.join(', ')}`,
       ),
   });
-  const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
   writeFilesAtomic([
     { path: join(dir, 'mutation.json'), data: stableJson(result) },
     { path: join(dir, 'mutation.md'), data: mutationMarkdown(result) },

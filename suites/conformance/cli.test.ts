@@ -1,6 +1,7 @@
 // The main command as a user runs it: offline by default, live against any base URL, one line and
 // exit 2 for bad input before anything is sent.
 
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,5 +213,43 @@ describe('npm run conformance', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+  });
+});
+
+describe('npm run provider', () => {
+  it('as a process: serves the API on 127.0.0.1 with the given credentials until SIGTERM, then exits 0', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(PROJECT_ROOT, 'dist/cli/provider.mjs'),
+        '--items',
+        '3',
+        '--account-sid',
+        ACCOUNT,
+        '--auth-token',
+        'tok',
+      ],
+      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stdout = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const m = /reference provider on (http:\/\/127\.0\.0\.1:\d+): 15 GET operations/.exec(stdout);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.on('close', () => reject(new Error(`exited before serving: ${stdout}`)));
+    });
+    const basic = `Basic ${Buffer.from(`${ACCOUNT}:tok`).toString('base64')}`;
+    const page = await fetch(`${url}/v1/Assistants?PageSize=2`, { headers: { authorization: basic } });
+    expect(page.status).toBe(200);
+    expect(((await page.json()) as { assistants: unknown[] }).assistants).toHaveLength(2);
+    const wrong = await fetch(`${url}/v1/Assistants`, {
+      headers: { authorization: `Basic ${Buffer.from(`${ACCOUNT}:other`).toString('base64')}` },
+    });
+    expect(wrong.status).toBe(401);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });

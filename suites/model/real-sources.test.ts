@@ -9,7 +9,7 @@ import { buildModelFromSources } from '../../src/model/build';
 import { instanceSchema, type Operation, queryParams } from '../../src/model/operation';
 import { triangulate } from '../../src/rules/triangulation';
 import { Contract } from '../../src/schemas/contract';
-import { sourcePaths } from '../../src/sources/paths';
+import { PROJECT_ROOT, sourcePaths } from '../../src/sources/paths';
 import { FIXTURES, needsSources, realSources, runCli, runProcess, sourcesMissing } from '../support/fixtures';
 
 describe.skipIf(sourcesMissing)(needsSources('the real docs page and OpenAPI spec'), () => {
@@ -190,6 +190,17 @@ describe.skipIf(sourcesMissing)(needsSources('the real docs page and OpenAPI spe
     expect(stale.status).toBe(1);
     expect(stale.stderr).toMatch(
       /fetch-session\.response\.schema\.json: \/properties\/account_sid\/maxLength: committed 35, sources give 34/,
+    );
+  });
+
+  it('npm run record -- --from-docs, as a process, makes exactly the shipped docs-examples cassette', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'record-')), 'docs-examples.json');
+    const r = await runProcess('record', ['--from-docs', '--out', out], { TWILIO_DOCS_PAGE: '' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^wrote \d+ interactions from .*sessions-resource\.docs\.txt to /);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(
+      JSON.parse(readFileSync(join(PROJECT_ROOT, 'suites/recordings/docs-examples.json'), 'utf8')),
     );
   });
 });

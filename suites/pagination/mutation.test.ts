@@ -1,6 +1,10 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mutants, mutationMarkdown, runMutation } from '../../src/mutation/run';
+import { mutants } from '../../src/mutation/run';
 import { FAULTS } from '../../src/provider/faults';
+import { runCli, runProcess } from '../support/fixtures';
 import { contract } from '../support/provider';
 
 describe('mutation score', () => {
@@ -15,14 +19,39 @@ describe('mutation score', () => {
     expect(all.some((m) => m.fault.name === 'wrong-meta-key' && m.operation === 'ListFeedback')).toBe(true);
   });
 
-  it('kills a fault on every resource it applies to, with no false alarm on the faithful provider', async () => {
-    const result = await runMutation(contract, { faults: ['wrong-meta-key'], numRuns: 3 });
+  it('npm run mutation kills a fault on every resource it applies to, with no false alarm on the faithful provider', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mutation-'));
+    const r = await runCli('mutation', [
+      '--fault',
+      'wrong-meta-key',
+      '--runs',
+      '3',
+      '--no-pact',
+      '--report-dir',
+      dir,
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /mutation score: (\d+)\/\1 killed \(100\.0 %\) over \d+ resources, 0 false alarms/,
+    );
+    const result = JSON.parse(readFileSync(join(dir, 'mutation.json'), 'utf8'));
     expect(result.falseAlarms).toEqual([]);
     expect(result.rows.length).toBeGreaterThanOrEqual(8);
     for (const row of result.rows) expect(row.killed, `${row.fault} on ${row.operation}`).toBe(true);
-    expect(result.rows.find((r) => r.fault === 'wrong-meta-key')?.caughtBy).toContain('list.meta-key');
-    expect(mutationMarkdown(result)).toMatch(
+    expect(result.rows.find((x: { fault: string }) => x.fault === 'wrong-meta-key')?.caughtBy).toContain(
+      'list.meta-key',
+    );
+    expect(readFileSync(join(dir, 'mutation.md'), 'utf8')).toMatch(
       /mutants killed \(100\.0 %\)\*\* over \d+ resources .*, 0 false alarms/,
     );
+  });
+
+  it('as a process, an unknown fault is one line and exit 2, and nothing is written', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mutation-')), 'out');
+    const r = await runProcess('mutation', ['--fault', 'no-such-fault', '--report-dir', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('mutation: --fault: unknown fault no-such-fault\n');
+    expect(existsSync(dir)).toBe(false);
   });
 });
