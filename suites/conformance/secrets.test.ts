@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { redact, registerSecrets } from '../../src/redact';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { startProvider } from '../../src/targets/targets';
 import { runCli, runProcess } from '../support/fixtures';
@@ -34,6 +35,18 @@ const leaks = (files: string[]) =>
   });
 
 describe('secrets never leave the process', () => {
+  it('the Pact Broker token and password are secrets too, in every form they travel in', () => {
+    registerSecrets({
+      PACT_BROKER_TOKEN: 'broker-tok-1234',
+      PACT_BROKER_USERNAME: 'ci',
+      PACT_BROKER_PASSWORD: 'broker-pw-5678',
+    });
+    const basic = Buffer.from('ci:broker-pw-5678').toString('base64');
+    expect(redact(`Bearer broker-tok-1234 | Basic ${basic} | broker-pw-5678`)).toBe(
+      'Bearer [REDACTED] | Basic [REDACTED] | [REDACTED]',
+    );
+  });
+
   it('conformance --target live, record, pact:verify and drift on traffic leave the canary token nowhere', async () => {
     const provider = await startProvider({
       contract,
