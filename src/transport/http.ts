@@ -281,65 +281,88 @@ type RawResult =
 /**
  * One GET over node's http(s): status, headers and the body's bytes, or undefined bytes as soon as
  * they pass maxBytes (the rest is never read). Redirects are not followed. The timeout covers the
- * whole exchange, body included.
+ * whole exchange, body included. A kept-alive connection the server closed while idle fails before
+ * any response; that request is sent once more on a fresh connection (nothing was answered yet).
  */
-function request(
+async function request(
   url: string,
   headers: Record<string, string>,
   timeoutMs: number,
   maxBytes: number,
 ): Promise<RawResult> {
+  const first = await attempt(url, headers, timeoutMs, maxBytes);
+  return 'stale' in first && first.stale ? attempt(url, headers, timeoutMs, maxBytes) : first;
+}
+
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+function attempt(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<RawResult & { stale?: boolean }> {
   return new Promise((resolve) => {
     const target = new URL(url);
     const client = target.protocol === 'https:' ? https : http;
     let midBody = false;
     let settled = false;
-    const settle = (r: RawResult) => {
+    let req: http.ClientRequest | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (r: RawResult & { stale?: boolean }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(r);
     };
     const fail = (failure: Error) => {
-      settle({ failure, midBody });
-      req.destroy();
+      const code = (failure as NodeJS.ErrnoException).code ?? '';
+      const stale = !midBody && req?.reusedSocket === true && STALE_SOCKET_CODES.has(code);
+      settle({ failure, midBody, ...(stale ? { stale } : {}) });
+      req?.destroy();
     };
-    const req = client.request(
-      target,
-      { method: 'GET', headers, agent: AGENTS[target.protocol as 'http:' | 'https:'] },
-      (res) => {
-        midBody = true;
-        const out: Record<string, string> = {};
-        for (const [key, value] of Object.entries(res.headers)) {
-          if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
-        }
-        const status = res.statusCode ?? 0;
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          settle({ status, headers: out, bytes: undefined });
-          res.destroy();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let total = 0;
-        res.on('data', (chunk: Buffer) => {
-          total += chunk.byteLength;
-          if (total > maxBytes) {
+    try {
+      req = client.request(
+        target,
+        { method: 'GET', headers, agent: AGENTS[target.protocol as 'http:' | 'https:'] },
+        (res) => {
+          midBody = true;
+          const out: Record<string, string> = {};
+          for (const [key, value] of Object.entries(res.headers)) {
+            if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
+          }
+          const status = res.statusCode ?? 0;
+          const declared = Number(res.headers['content-length']);
+          if (Number.isFinite(declared) && declared > maxBytes) {
             settle({ status, headers: out, bytes: undefined });
             res.destroy();
             return;
           }
-          chunks.push(chunk);
-        });
-        res.on('end', () => settle({ status, headers: out, bytes: Buffer.concat(chunks) }));
-        res.on('aborted', () => fail(new Error('the connection closed before the body ended')));
-        res.on('error', (e) => fail(e));
-        res.on('close', () => {
-          if (!res.complete) fail(new Error('the connection closed before the body ended'));
-        });
-      },
-    );
-    const timer = setTimeout(() => fail(new TimeoutError()), timeoutMs);
+          const chunks: Buffer[] = [];
+          let total = 0;
+          res.on('data', (chunk: Buffer) => {
+            total += chunk.byteLength;
+            if (total > maxBytes) {
+              settle({ status, headers: out, bytes: undefined });
+              res.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => settle({ status, headers: out, bytes: Buffer.concat(chunks) }));
+          res.on('aborted', () => fail(new Error('the connection closed before the body ended')));
+          res.on('error', (e) => fail(e));
+          res.on('close', () => {
+            if (!res.complete) fail(new Error('the connection closed before the body ended'));
+          });
+        },
+      );
+    } catch (error) {
+      // A header node refuses to send (a credential with a line break, say): nothing went out.
+      settle({ failure: error as Error, midBody });
+      return;
+    }
+    timer = setTimeout(() => fail(new TimeoutError()), timeoutMs);
     req.on('error', (e) => fail(e));
     req.end();
   });

@@ -1,5 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GetOnlyError, HttpTransport } from '../../src/transport/http';
 
@@ -81,6 +86,56 @@ describe('HttpTransport', () => {
     const e = await t.get('/v1/Sessions');
     expect(e.error).toMatchObject({ kind: 'timeout' });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('sends a request once more on a fresh connection when the server closed the kept-alive one, and only then', async () => {
+    let requests = 0;
+    const sockets: Socket[] = [];
+    /** Answers every request, except that it closes `closeOn`'s connection instead of answering it. */
+    const server = (closeOn: (request: number, fresh: boolean) => boolean) =>
+      createNetServer((socket) => {
+        sockets.push(socket);
+        let onThisSocket = 0;
+        let buffered = '';
+        socket.on('data', (d) => {
+          buffered += d;
+          while (buffered.includes('\r\n\r\n')) {
+            buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+            requests++;
+            onThisSocket++;
+            if (closeOn(requests, onThisSocket === 1)) {
+              socket.destroy();
+              return;
+            }
+            socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+          }
+        });
+      });
+    const listen = async (srv: NetServer) => {
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+      return `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    };
+    const stale = server((n) => n === 2);
+    const reset = server(() => true);
+    try {
+      // The second request goes out on the first, kept-alive connection, which the server closes.
+      const t = new HttpTransport({ target: 'live', baseUrl: await listen(stale), credentials: creds });
+      expect((await t.get('/v1/Sessions')).response?.status).toBe(200);
+      const again = await t.get('/v1/Sessions?Page=1');
+      expect(again.error).toBeUndefined();
+      expect(again.response?.status).toBe(200);
+      expect(requests).toBe(3);
+      // A fresh connection closed without an answer is the provider's failure: reported, not resent.
+      requests = 0;
+      const u = new HttpTransport({ target: 'live', baseUrl: await listen(reset), credentials: creds });
+      const failed = await u.get('/v1/Sessions');
+      expect(failed.error?.kind).toBe('network');
+      expect(failed.error?.message).toMatch(/socket hang up|ECONNRESET/);
+      expect(requests).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([stale, reset].map((srv) => new Promise((r) => srv.close(r))));
+    }
   });
 
   it('reports a refused connection as a network error', async () => {
