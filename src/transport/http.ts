@@ -291,7 +291,7 @@ async function request(
   maxBytes: number,
 ): Promise<RawResult> {
   const first = await attempt(url, headers, timeoutMs, maxBytes);
-  return 'stale' in first && first.stale ? attempt(url, headers, timeoutMs, maxBytes) : first;
+  return first.stale ? attempt(url, headers, timeoutMs, maxBytes) : first;
 }
 
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
@@ -358,7 +358,7 @@ function attempt(
         },
       );
     } catch (error) {
-      // A header node refuses to send (a credential with a line break, say): nothing went out.
+      // A URL node's http cannot send (a cassette origin that is not http or https): nothing went out.
       settle({ failure: error as Error, midBody });
       return;
     }

@@ -91,19 +91,17 @@ describe('HttpTransport', () => {
   it('sends a request once more on a fresh connection when the server closed the kept-alive one, and only then', async () => {
     let requests = 0;
     const sockets: Socket[] = [];
-    /** Answers every request, except that it closes `closeOn`'s connection instead of answering it. */
-    const server = (closeOn: (request: number, fresh: boolean) => boolean) =>
+    /** Answers every request, except that it closes the connection of those `closeOn` picks instead. */
+    const server = (closeOn: (request: number) => boolean) =>
       createNetServer((socket) => {
         sockets.push(socket);
-        let onThisSocket = 0;
         let buffered = '';
         socket.on('data', (d) => {
           buffered += d;
           while (buffered.includes('\r\n\r\n')) {
             buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
             requests++;
-            onThisSocket++;
-            if (closeOn(requests, onThisSocket === 1)) {
+            if (closeOn(requests)) {
               socket.destroy();
               return;
             }
@@ -136,6 +134,15 @@ describe('HttpTransport', () => {
       for (const socket of sockets) socket.destroy();
       await Promise.all([stale, reset].map((srv) => new Promise((r) => srv.close(r))));
     }
+  });
+
+  it('reports a URL node cannot send (neither http nor https) as a network error, without throwing', async () => {
+    const t = new HttpTransport({ target: 'recorded:x', baseUrl: 'ftp://127.0.0.1:1' });
+    const e = await t.get('/v1/Sessions');
+    expect(e.error).toEqual({
+      kind: 'network',
+      message: expect.stringMatching(/Protocol "ftp:" not supported.*ERR_INVALID_PROTOCOL/),
+    });
   });
 
   it('reports a refused connection as a network error', async () => {
