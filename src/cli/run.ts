@@ -84,7 +84,7 @@ export function command(
 }
 
 /** This process's own streams (through the console, which ignores a reader that went away) and environment. */
-export const processIo: Io = {
+const processIo: Io = {
   out: (line) => console.log(line),
   err: (line) => console.error(line),
   env: process.env,

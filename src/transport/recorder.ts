@@ -10,15 +10,13 @@ import type { Exchange, HttpTransport } from './http';
 
 const REDACTED_ACCOUNT = `AC${'0'.repeat(32)}`;
 
-/** Runs `work` and returns every exchange `transport` completed with a response meanwhile. */
+/** Runs `work` and returns every exchange `transport` completed meanwhile. */
 export async function recordExchanges(
   transport: HttpTransport,
   work: () => Promise<void>,
 ): Promise<Exchange[]> {
   const seen: Exchange[] = [];
-  const stop = transport.onExchange((e) => {
-    if (e.response) seen.push(e);
-  });
+  const stop = transport.onExchange((e) => seen.push(e));
   try {
     await work();
   } finally {

@@ -1,7 +1,6 @@
 // The main command as a user runs it: offline by default, live against any base URL, one line and
 // exit 2 for bad input before anything is sent.
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/rules/registry';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { activeFault, startProvider } from '../../src/targets/targets';
-import { runCli, runProcess } from '../support/fixtures';
+import { runCli, runProcess, startProcess } from '../support/fixtures';
 import { contract } from '../support/provider';
 
 const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));
@@ -218,19 +217,7 @@ describe('npm run conformance', () => {
 
 describe('npm run provider', () => {
   it('as a process: serves the API on 127.0.0.1 with the given credentials until SIGTERM, then exits 0', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(PROJECT_ROOT, 'dist/cli/provider.mjs'),
-        '--items',
-        '3',
-        '--account-sid',
-        ACCOUNT,
-        '--auth-token',
-        'tok',
-      ],
-      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = startProcess('provider', ['--items', '3', '--account-sid', ACCOUNT, '--auth-token', 'tok']);
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     let stdout = '';
     const url = await new Promise<string>((resolve, reject) => {

@@ -1,8 +1,9 @@
 // Shared test helpers: fixture pages, the real sources (or the reason they are absent), a CLI runner.
 
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Command } from '../../src/cli/run';
 import { type DocsPage, parseDocsPage } from '../../src/sources/docs-page';
 import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../../src/sources/paths';
@@ -55,14 +56,23 @@ export async function runCli(
   return { status, stdout, stderr };
 }
 
+/** Starts `node dist/cli/<command>.mjs args…` (what `npm run <command> -- args…` runs), stdout and stderr piped. */
+export function startProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [join(PROJECT_ROOT, 'dist/cli', `${command}.mjs`), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** Runs `node dist/cli/<command>.mjs args…`, what `npm run <command> -- args…` runs (built by the suites' globalSetup). */
 export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/cli', `${command}.mjs`), ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = startProcess(command, args, env);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
