@@ -46,6 +46,10 @@ export interface JsonSchema {
   [keyword: `x-${string}`]: unknown;
 }
 
+/** A schema's `type` as a list: [] when it states none. */
+export const schemaTypes = (s: JsonSchema): string[] =>
+  Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
+
 export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
 /** Property names our schemas annotate with, registered with ajv so strict mode accepts them. */

@@ -4,7 +4,7 @@
 
 import { basename } from 'node:path';
 import { escapePointer, isRecord, unescapePointer } from '../json';
-import { CONSTRAINT_KEYWORDS, type JsonSchema, type Provenance } from './json-schema';
+import { CONSTRAINT_KEYWORDS, type JsonSchema, type Provenance, schemaTypes } from './json-schema';
 import {
   type Operation,
   type OperationKind,
@@ -170,14 +170,12 @@ export function listItemsKey(page: JsonSchema): string | undefined {
   const props = page.properties ?? {};
   const metaFields = Object.keys(props.meta?.properties ?? {});
   if (!PAGE_META.some((f) => metaFields.includes(f))) return undefined;
-  const arrays = Object.entries(props).filter(([k, s]) => k !== 'meta' && typeOf(s).includes('array'));
+  const arrays = Object.entries(props).filter(([k, s]) => k !== 'meta' && schemaTypes(s).includes('array'));
   return arrays.length === 1 ? arrays[0]?.[0] : undefined;
 }
 
-const typeOf = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
-
 function nullable(schema: JsonSchema): JsonSchema {
-  const types = typeOf(schema);
+  const types = schemaTypes(schema);
   if (types.length === 0 || types.includes('null')) return schema;
   return { ...schema, type: [...types, 'null'] };
 }

@@ -64,11 +64,11 @@ export function twilioErrorSchema(): JsonSchema {
   };
 }
 
+/** camelCase or PascalCase to Twilio's snake_case field names (`sessionId` → `session_id`). */
+export const snakeCase = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
 /** Twilio names a list's items key after the path's last segment, in snake_case. */
 export function itemsKeyFromPath(path: string): string {
   const segment = path.split('/').filter(Boolean).at(-1) ?? 'items';
-  return segment
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .toLowerCase();
+  return snakeCase(segment).replace(/[^a-z0-9]+/g, '_');
 }

@@ -5,7 +5,7 @@
 
 import { MatchersV3 } from '@pact-foundation/pact';
 import { isRecord } from '../json';
-import type { JsonSchema } from '../model/json-schema';
+import { type JsonSchema, schemaTypes } from '../model/json-schema';
 
 const { regex, boolean, integer, number, string, atLeastLike, nullValue, like } = MatchersV3;
 
@@ -17,8 +17,6 @@ const { regex, boolean, integer, number, string, atLeastLike, nullValue, like } 
 export const RFC3339_DATE_TIME =
   '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt\\s]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)$';
 export const URI = '^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]*$';
-
-const types = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
 
 /** The pattern a string must match per the resolved contract, or undefined when any string will do. */
 export function stringPattern(s: JsonSchema): string | undefined {
@@ -34,7 +32,7 @@ export function stringPattern(s: JsonSchema): string | undefined {
 export function matcherFor(schema: JsonSchema | undefined, example: unknown): unknown {
   if (example === null) return nullValue();
   if (!schema) return like(example);
-  const t = types(schema);
+  const t = schemaTypes(schema);
   if (Array.isArray(example)) {
     const first = example[0];
     return first === undefined

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import type { JsonSchema } from '../model/json-schema';
+import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import type { Operation } from '../model/operation';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -36,8 +36,6 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const typesOf = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
 
 /** `.` outside a character class becomes [a-z0-9]: a subset of what the pattern accepts, and readable ids. */
 function readable(pattern: string): RegExp {
@@ -110,7 +108,7 @@ export function generate(schema: JsonSchema, seed: number, name = 'value', depth
   const r = rng(seed);
   if (schema.const !== undefined) return schema.const as Json;
   if (schema.enum?.length) return schema.enum[Math.floor(r() * schema.enum.length)] as Json;
-  const type = typesOf(schema).find((t) => t !== 'null') ?? (schema.properties ? 'object' : 'string');
+  const type = schemaTypes(schema).find((t) => t !== 'null') ?? (schema.properties ? 'object' : 'string');
   switch (type) {
     case 'boolean':
       return r() < 0.5;

@@ -5,7 +5,7 @@
 // use them to prove every rule can fail.
 
 import type { ServerResponse } from 'node:http';
-import type { JsonSchema } from '../model/json-schema';
+import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import type { Operation } from '../model/operation';
 
 export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized';
@@ -63,7 +63,6 @@ const isList = (op: Operation) => op.kind === 'list';
 const hasPageSize = (op: Operation) =>
   isList(op) && Object.values(op.schemas).some((s) => s?.query?.properties?.PageSize !== undefined);
 const always = () => true;
-const types = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
 
 /** The first field of the instance schema that satisfies `test`, in schema order. */
 export function fieldWhere(
@@ -97,10 +96,10 @@ const drop =
 
 const requiredOrFirst = (instance: JsonSchema): string | undefined =>
   instance.required?.find(
-    (r) => instance.properties?.[r] && !types(instance.properties[r] as JsonSchema).includes('array'),
+    (r) => instance.properties?.[r] && !schemaTypes(instance.properties[r] as JsonSchema).includes('array'),
   ) ??
   Object.keys(instance.properties ?? {}).find(
-    (k) => !types(instance.properties?.[k] as JsonSchema).includes('array'),
+    (k) => !schemaTypes(instance.properties?.[k] as JsonSchema).includes('array'),
   );
 
 /** A pattern that fixes a literal prefix: ^AC[0-9a-fA-F]{32}$, ^aia_asst_.+$ … */
@@ -109,8 +108,8 @@ const prefixOf = (s: JsonSchema): string | undefined =>
   s.pattern ? PREFIXED.exec(s.pattern)?.[1] : undefined;
 const isPrefixedId = (s: JsonSchema) => typeof s.pattern === 'string' && (prefixOf(s)?.length ?? 0) >= 2;
 const isDateTime = (s: JsonSchema) => s.format === 'date-time';
-const isBoolean = (s: JsonSchema) => types(s).includes('boolean');
-const isArray = (s: JsonSchema) => types(s).includes('array');
+const isBoolean = (s: JsonSchema) => schemaTypes(s).includes('boolean');
+const isArray = (s: JsonSchema) => schemaTypes(s).includes('array');
 const hasMaximum = (s: JsonSchema) => typeof s.maximum === 'number' || typeof s.maxLength === 'number';
 
 const twilioError = (status: number, code: number, message: string) =>
@@ -229,7 +228,7 @@ export const FAULTS: readonly Fault[] = [
       if (route !== 'fetch') return item;
       const field = fieldWhere(
         instance,
-        (s, name) => types(s).includes('string') && !s.pattern && !s.format && !s.enum && name in item,
+        (s, name) => schemaTypes(s).includes('string') && !s.pattern && !s.format && !s.enum && name in item,
       );
       return field ? { ...item, [field]: `${String(item[field])}_stale` } : item;
     },

@@ -5,9 +5,9 @@
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JsonSchema } from '../model/json-schema';
+import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import { type Operation, pathMatcher, queryParams } from '../model/operation';
-import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
+import { DEFAULT_PAGE_SIZE, snakeCase } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
 import { generate, hashInt, ItemStore } from './data';
 import type { ActiveFault, ListPage, PageWindow, ProviderResponse, Route } from './faults';
@@ -49,7 +49,6 @@ interface Resolved {
   values: Record<string, string>;
 }
 
-const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const singular = (s: string) => s.replace(/ies$/, 'y').replace(/s$/, '');
 
 export async function startProvider(options: ProviderOptions): Promise<RunningProvider> {
@@ -94,7 +93,10 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       const parent = p.from ? byId.get(p.from.operation) : undefined;
       const value = values[p.name];
       if (!parent || value === undefined) continue;
-      const candidates = [snake(p.name), `${singular(snake(parent.resource))}_${p.from?.field ?? 'id'}`];
+      const candidates = [
+        snakeCase(p.name),
+        `${singular(snakeCase(parent.resource))}_${p.from?.field ?? 'id'}`,
+      ];
       const field = candidates.find(
         (c) => c !== op.idField && props[c] && fits(props[c] as JsonSchema, value),
       );
@@ -349,8 +351,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
 }
 
 function fits(schema: JsonSchema, value: string): boolean {
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (!types.includes('string')) return false;
+  if (!schemaTypes(schema).includes('string')) return false;
   try {
     return !schema.pattern || new RegExp(schema.pattern).test(value);
   } catch {

@@ -5,7 +5,7 @@
 // that may send more breaks readers; the reverse of each does not.
 
 import type { Finding, Severity } from '../finding';
-import type { JsonSchema } from '../model/json-schema';
+import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import { comparePatterns } from './drift-patterns';
 import type { RuleInfo } from './rule';
 
@@ -284,7 +284,6 @@ export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
   return out;
 }
 
-const typesOf = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s.type ? [s.type] : []);
 const nonNull = (t: string[]) => t.filter((x) => x !== 'null').sort();
 /** integer ⊂ number */
 const covers = (big: string[], small: string[]) =>
@@ -326,20 +325,20 @@ function compareObject(direction: Direction, prefix: string, a: JsonSchema, b: J
 }
 
 function compareField(direction: Direction, where: string, a: JsonSchema, b: JsonSchema, ctx: Ctx): void {
-  const ta = nonNull(typesOf(a));
-  const tb = nonNull(typesOf(b));
+  const ta = nonNull(schemaTypes(a));
+  const tb = nonNull(schemaTypes(b));
   if (ta.length && tb.length && JSON.stringify(ta) !== JSON.stringify(tb) && !ctx.traffic) {
     const action: Action = covers(tb, ta) ? 'widen' : covers(ta, tb) ? 'narrow' : 'change';
     ctx.emit(direction, 'type', action, where, ta, tb);
   }
-  const na = typesOf(a).includes('null');
-  const nb = typesOf(b).includes('null');
-  if (na !== nb && typesOf(a).length && typesOf(b).length && !ctx.traffic)
-    ctx.emit(direction, 'nullable', nb ? 'add' : 'remove', where, typesOf(a), typesOf(b));
+  const na = schemaTypes(a).includes('null');
+  const nb = schemaTypes(b).includes('null');
+  if (na !== nb && schemaTypes(a).length && schemaTypes(b).length && !ctx.traffic)
+    ctx.emit(direction, 'nullable', nb ? 'add' : 'remove', where, schemaTypes(a), schemaTypes(b));
 
   if (ctx.traffic) {
     // B is what traffic showed: only a documented constraint that the values broke is breaking.
-    if (a.format !== undefined && b.format !== a.format && typesOf(b).includes('string'))
+    if (a.format !== undefined && b.format !== a.format && schemaTypes(b).includes('string'))
       ctx.emit('response', 'observed-format', 'violate', where, a.format, b.format ?? 'not every value');
     if (a.format === undefined && b.format !== undefined)
       ctx.emit('response', 'observed-format', 'seen', where, undefined, b.format);

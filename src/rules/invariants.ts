@@ -3,6 +3,7 @@
 // fetch/list agreement.
 
 import { isRecord } from '../json';
+import { schemaTypes } from '../model/json-schema';
 import { type Operation, queryParams } from '../model/operation';
 import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
@@ -42,13 +43,12 @@ export function pageSizeBounds(op: Operation): PageSizeBounds | undefined {
   const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
   const min = num(schema.minimum) ?? 1;
   const max = num(schema.maximum) ?? Number.MAX_SAFE_INTEGER;
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
   return {
     name,
     min,
     max,
     default: num(schema.default) ?? DEFAULT_PAGE_SIZE,
-    integer: types.includes('integer'),
+    integer: schemaTypes(schema).includes('integer'),
   };
 }
 

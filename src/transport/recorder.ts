@@ -4,7 +4,7 @@
 
 import { isRecord } from '../json';
 import { type ApiModel, fillPath } from '../model/operation';
-import { TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
+import { snakeCase, TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
 import type { Cassette, Interaction } from './cassette';
 import type { Exchange, HttpTransport } from './http';
 
@@ -92,7 +92,7 @@ export function cassetteFromDocs(model: ApiModel): Cassette {
       op.pathParams.forEach((p, k) => {
         // The instance's own id names the last parameter of a fetch; a parent's id, a field named after it.
         const fields = [
-          snake(p.name),
+          snakeCase(p.name),
           p.name,
           ...(op.kind === 'instance' && k === op.pathParams.length - 1 ? ['id', 'sid'] : []),
         ];
@@ -115,5 +115,3 @@ export function cassetteFromDocs(model: ApiModel): Cassette {
     interactions,
   };
 }
-
-const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
