@@ -71,15 +71,21 @@ export function readSource(path: string, what: string): string {
 
 /** For suites: the reason to skip when a source is absent, else undefined. */
 export function missingSourceReason(paths: SourcePaths = sourcePaths()): string | undefined {
-  const needed: Array<[string, string]> = [['openapi spec', paths.spec]];
-  if (paths.docs.length === 0) return `needs a *${DOCS_SUFFIX} page beside the spec (set TWILIO_SOURCES_DIR)`;
-  for (const d of paths.docs) needed.push(['docs page', d]);
-  for (const [what, path] of needed) {
+  // The spec first: when the whole sources folder is absent, that is what the reason names.
+  const unreadable = (what: string, path: string): string | undefined => {
     try {
       accessSync(path, constants.R_OK);
+      return undefined;
     } catch {
       return `needs the ${what} at ${path} (set TWILIO_SOURCES_DIR to point at a copy)`;
     }
+  };
+  const spec = unreadable('openapi spec', paths.spec);
+  if (spec) return spec;
+  if (paths.docs.length === 0) return `needs a *${DOCS_SUFFIX} page beside the spec (set TWILIO_SOURCES_DIR)`;
+  for (const d of paths.docs) {
+    const page = unreadable('docs page', d);
+    if (page) return page;
   }
   return undefined;
 }

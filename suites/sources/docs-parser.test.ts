@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocsParseError, parseDocsPage } from '../../src/sources/docs-page';
 import { matchRowStart, parseConstraintLine } from '../../src/sources/docs-rows';
-import { fixturePage } from '../support/fixtures';
+import { missingSourceReason } from '../../src/sources/paths';
+import { FIXTURES, fixturePage } from '../support/fixtures';
 
 describe('row start: name and type split by the type grammar', () => {
   it.each([
@@ -107,5 +109,23 @@ describe('bad pages give one clear error naming file and line', () => {
   it('rejects a property that appears twice in one table', () => {
     const text = 'X Properties\nProperty nameTypeRequired\nastring\n\nOptional\n\nastring\n\nOptional\n';
     expect(() => parseDocsPage(text, 'dup.txt')).toThrow(/dup\.txt:7: property "a" appears twice/);
+  });
+});
+
+describe('why a suite that needs the sources skips', () => {
+  const spec = join(FIXTURES, 'drift/widgets.openapi.json');
+  it('names the spec when the whole sources folder is absent', () => {
+    expect(missingSourceReason({ spec: '/nowhere/spec.json', docs: [] })).toBe(
+      'needs the openapi spec at /nowhere/spec.json (set TWILIO_SOURCES_DIR to point at a copy)',
+    );
+  });
+  it('asks for a docs page beside a spec that is there, and names an unreadable page', () => {
+    expect(missingSourceReason({ spec, docs: [] })).toMatch(/^needs a \*\.docs\.txt page beside the spec/);
+    expect(missingSourceReason({ spec, docs: ['/nowhere/x.docs.txt'] })).toMatch(
+      /^needs the docs page at \/nowhere\/x\.docs\.txt/,
+    );
+    expect(
+      missingSourceReason({ spec, docs: [join(FIXTURES, 'docs', 'truncated-row.docs.txt')] }),
+    ).toBeUndefined();
   });
 });
