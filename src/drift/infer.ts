@@ -88,6 +88,7 @@ export function observedSchema(o: Observation): JsonSchema {
 export interface ObservedOperation {
   operation: string;
   path: string;
+  itemsKey?: string;
   objects: number;
   instance: JsonSchema;
   meta?: JsonSchema;
@@ -97,6 +98,7 @@ export interface ObservedOperation {
 interface Raw {
   operation: string;
   path: string;
+  itemsKey?: string;
   instances: Array<Record<string, unknown>>;
   metas: Array<Record<string, unknown>>;
   statuses: Set<string>;
@@ -119,6 +121,7 @@ export function observeExchanges(
     const raw = by.get(e.operation) ?? {
       operation: e.operation,
       path: e.path,
+      ...(e.itemsKey ? { itemsKey: e.itemsKey } : {}),
       instances: [],
       metas: [],
       statuses: new Set<string>(),
@@ -138,6 +141,7 @@ export function observeExchanges(
     return {
       operation: r.operation,
       path: r.path,
+      ...(r.itemsKey ? { itemsKey: r.itemsKey } : {}),
       objects: seen.objects,
       instance: observedSchema(seen),
       ...(r.metas.length ? { meta: observedSchema(observe(r.metas)) } : {}),

@@ -58,9 +58,20 @@ export function observedDrift(
       statuses: o.statuses,
     };
   });
-  const findings = diffSides(contractSide(contract, 'contract'), trafficSide(target, observed)).map((f) => ({
-    ...f,
-    target,
-  }));
+  const bodies = new Map<string, unknown[]>();
+  for (const o of observations) {
+    const status = o.exchange.response?.status;
+    if (o.expect.body === 'error' || o.json === undefined || status === undefined || status >= 300) continue;
+    const label = `${o.op.method} ${o.op.path}`;
+    const list = bodies.get(label) ?? [];
+    list.push(o.json);
+    bodies.set(label, list);
+  }
+  const findings = diffSides(contractSide(contract, 'contract'), trafficSide(target, observed, bodies)).map(
+    (f) => ({
+      ...f,
+      target,
+    }),
+  );
   return { target, operations, findings };
 }

@@ -28,9 +28,14 @@ export function contractSide(
   label: string,
   kind: DriftSide['kind'] = 'schemas',
 ): DriftSide {
+  const byKey = new Map(contract.operations.map((op) => [pathShape(op.path), op]));
   return {
     label,
     kind,
+    validate: (key, body) => {
+      const op = byKey.get(key);
+      return op ? contract.validate(op, body).filter((v) => v.severity === 'error') : [];
+    },
     operations: contract.operations.map((op) => {
       const response = contract.resolved(op);
       const instance = op.kind === 'list' ? response?.properties?.[op.itemsKey ?? '']?.items : response;
@@ -83,11 +88,17 @@ export function loadSide(path: string, schemasDir: string): DriftSide {
 function fromCassettes(dir: string, label: string, schemasDir: string): DriftSide {
   const contract = Contract.load(schemasDir, 'both');
   const matchers = contract.operations.map((op) => ({ op, re: pathMatcher(op.path) }));
+  const bodies = new Map<string, unknown[]>();
   const exchanges = loadCassettes(dir).flatMap((c) =>
     c.interactions.flatMap(({ request, response }) => {
       const p = request.path.split('?')[0] ?? '';
       const op = matchers.find((m) => m.re.test(p))?.op;
       if (!op) return [];
+      if (response.status >= 200 && response.status < 300 && response.body !== undefined) {
+        const list = bodies.get(operationLabel(op)) ?? [];
+        list.push(response.body);
+        bodies.set(operationLabel(op), list);
+      }
       return [
         {
           operation: operationLabel(op),
@@ -100,19 +111,32 @@ function fromCassettes(dir: string, label: string, schemasDir: string): DriftSid
       ];
     }),
   );
-  return trafficSide(label, observeExchanges(exchanges));
+  return trafficSide(label, observeExchanges(exchanges), bodies);
 }
 
-export function trafficSide(label: string, observed: readonly ObservedOperation[]): DriftSide {
+/**
+ * What traffic showed, per operation: the inferred schemas and, when the bodies themselves are at
+ * hand (a run, a recordings folder; not a conformance.json), those bodies, for the contract to judge.
+ */
+export function trafficSide(
+  label: string,
+  observed: readonly ObservedOperation[],
+  bodies?: ReadonlyMap<string, readonly unknown[]>,
+): DriftSide {
   return {
     label,
     kind: 'traffic',
-    operations: observed.map((o) => ({
-      key: pathShape(o.path),
-      label: o.operation,
-      instance: o.instance,
-      ...(o.meta ? { meta: o.meta } : {}),
-      statuses: o.statuses,
-    })),
+    operations: observed.map((o) => {
+      const seen = bodies?.get(o.operation);
+      return {
+        key: pathShape(o.path),
+        label: o.operation,
+        instance: o.instance,
+        ...(o.meta ? { meta: o.meta } : {}),
+        statuses: o.statuses,
+        ...(bodies ? { bodies: seen ?? [] } : {}),
+        ...(o.itemsKey ? { itemsKey: o.itemsKey } : {}),
+      };
+    }),
   };
 }

@@ -113,6 +113,10 @@ export function instanceSchema(op: Operation, origin: Origin): JsonSchema | unde
   return op.kind === 'list' ? itemSchema(op, origin) : op.schemas[origin]?.response;
 }
 
+/** The field that identifies the operation's items: a list's id field, or the list field a fetch's id is read from. */
+export const identifyingField = (op: Operation): string | undefined =>
+  op.kind === 'list' ? op.idField : op.pathParams.at(-1)?.from?.field;
+
 /** Every query parameter any source documents, merged (the first source's schema wins per parameter). */
 export function queryParams(op: Operation): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};

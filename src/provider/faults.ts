@@ -6,7 +6,7 @@
 
 import type { ServerResponse } from 'node:http';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
-import type { Operation } from '../model/operation';
+import { identifyingField, type Operation } from '../model/operation';
 
 export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized';
 
@@ -45,7 +45,7 @@ export interface Fault {
   caughtBy: string;
   /** Whether this operation (with its instance schema) gives the fault something to break. */
   appliesTo(op: Operation, instance: JsonSchema): boolean;
-  item?(item: Item, route: 'fetch' | 'list', instance: JsonSchema): Item;
+  item?(item: Item, route: 'fetch' | 'list', instance: JsonSchema, op: Operation): Item;
   page?(page: ListPage, itemsKey: string): ListPage;
   /** Items served beyond PageSize on every non-last page. */
   extraItems?: number;
@@ -94,13 +94,11 @@ const drop =
     return rest;
   };
 
-const requiredOrFirst = (instance: JsonSchema): string | undefined =>
-  instance.required?.find(
-    (r) => instance.properties?.[r] && !schemaTypes(instance.properties[r] as JsonSchema).includes('array'),
-  ) ??
-  Object.keys(instance.properties ?? {}).find(
-    (k) => !schemaTypes(instance.properties?.[k] as JsonSchema).includes('array'),
-  );
+/** The first required field of the instance that `test` accepts: leaving out an optional one breaks nothing. */
+const requiredWhere =
+  (test: (s: JsonSchema) => boolean) =>
+  (instance: JsonSchema): string | undefined =>
+    instance.required?.find((r) => instance.properties?.[r] && test(instance.properties[r] as JsonSchema));
 
 /** A pattern that fixes a literal prefix: ^AC[0-9a-fA-F]{32}$, ^aia_asst_.+$ … */
 const PREFIXED = /^\^([A-Za-z][A-Za-z_]*)/;
@@ -110,6 +108,8 @@ const isPrefixedId = (s: JsonSchema) => typeof s.pattern === 'string' && (prefix
 const isDateTime = (s: JsonSchema) => s.format === 'date-time';
 const isBoolean = (s: JsonSchema) => schemaTypes(s).includes('boolean');
 const isArray = (s: JsonSchema) => schemaTypes(s).includes('array');
+const requiredScalar = requiredWhere((s) => !isArray(s));
+const requiredArray = requiredWhere(isArray);
 const hasMaximum = (s: JsonSchema) => typeof s.maximum === 'number' || typeof s.maxLength === 'number';
 
 const twilioError = (status: number, code: number, message: string) =>
@@ -118,17 +118,17 @@ const twilioError = (status: number, code: number, message: string) =>
 export const FAULTS: readonly Fault[] = [
   {
     name: 'missing-field',
-    description: 'items lose a documented field (a required one where the schema says which)',
+    description: 'items lose a field a source requires',
     caughtBy: 'response.fields-present',
-    appliesTo: (_op, instance) => requiredOrFirst(instance) !== undefined,
-    item: drop(requiredOrFirst),
+    appliesTo: (_op, instance) => requiredScalar(instance) !== undefined,
+    item: drop(requiredScalar),
   },
   {
     name: 'missing-array',
-    description: 'items lose their first array field (e.g. an assistant without its tools)',
+    description: 'items lose their first required array field (e.g. an assistant without its tools)',
     caughtBy: 'response.fields-present',
-    appliesTo: withField(isArray),
-    item: drop((instance) => fieldWhere(instance, isArray)),
+    appliesTo: (_op, instance) => requiredArray(instance) !== undefined,
+    item: drop(requiredArray),
   },
   {
     name: 'wrong-type',
@@ -475,6 +475,26 @@ const reformatDates =
     return out;
   };
 export const VARIANTS: readonly Fault[] = [
+  {
+    name: 'omit-optional',
+    description:
+      'every property no source requires is left out, as Twilio does (a File knowledge has no description); the identifier (or, without one, free text) stays',
+    caughtBy: '',
+    appliesTo: (_op, instance) =>
+      Object.keys(instance.properties ?? {}).some((k) => !instance.required?.includes(k)),
+    item: (item, _route, instance, op) => {
+      const id = identifyingField(op);
+      // Items with no identifier are told apart by their content: free text (no pattern, no format) stays.
+      const keep = (s: JsonSchema) =>
+        id === undefined && schemaTypes(s).includes('string') && !s.pattern && !s.format;
+      return Object.fromEntries(
+        Object.entries(item).filter(([k]) => {
+          const s = instance.properties?.[k];
+          return !s || instance.required?.includes(k) || k === id || keep(s);
+        }),
+      );
+    },
+  },
   {
     name: 'dates-with-milliseconds',
     description: 'every date-time carries milliseconds (2025-03-03T10:15:00.818Z)',

@@ -152,7 +152,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   };
 
   const bend = (op: Operation, item: Record<string, unknown>, route: 'fetch' | 'list') =>
-    faulty(op) && fault?.fault.item ? fault.fault.item(item, route, instanceOf(op)) : item;
+    faulty(op) && fault?.fault.item ? fault.fault.item(item, route, instanceOf(op), op) : item;
 
   const instance = ({ op, values }: Resolved): ProviderResponse => {
     const list = op.pairsWith ? byId.get(op.pairsWith) : undefined;

@@ -23,8 +23,22 @@ export type Subject =
   | 'enum'
   | 'status'
   | 'observed-format'
-  | 'observed-pattern';
-export type Action = 'add' | 'remove' | 'widen' | 'narrow' | 'change' | 'rewrite' | 'violate' | 'seen';
+  | 'observed-pattern'
+  | 'observed-type'
+  | 'observed-bound'
+  | 'observed-enum'
+  | 'observed-required'
+  | 'observed-constraint';
+export type Action =
+  | 'add'
+  | 'remove'
+  | 'widen'
+  | 'narrow'
+  | 'change'
+  | 'rewrite'
+  | 'violate'
+  | 'seen'
+  | 'unseen';
 
 export interface DriftRule extends RuleInfo {
   kind: 'drift';
@@ -69,6 +83,13 @@ export const DRIFT_RULES: readonly DriftRule[] = [
     'seen',
     'info',
     'seen in traffic but not documented: consumers may start relying on it',
+  ),
+  row(
+    'response',
+    'field',
+    'unseen',
+    'info',
+    'documented, not seen in traffic: an optional field may be absent (a required one missing is drift.response-observed-required-violate)',
   ),
   row('response', 'required', 'add', 'non-breaking', 'now always present'),
   row(
@@ -153,6 +174,41 @@ export const DRIFT_RULES: readonly DriftRule[] = [
     'breaking',
     'values seen in traffic fail every documented pattern: consumers validating by it reject real data',
   ),
+  row(
+    'response',
+    'observed-type',
+    'violate',
+    'breaking',
+    'values seen in traffic have a type (null included) the contract does not allow: consumers parsing by it fail',
+  ),
+  row(
+    'response',
+    'observed-bound',
+    'violate',
+    'breaking',
+    'values seen in traffic break a documented bound: consumers validating by it reject real data',
+  ),
+  row(
+    'response',
+    'observed-enum',
+    'violate',
+    'breaking',
+    'values seen in traffic are outside the documented values: consumers switching over them meet unknown ones',
+  ),
+  row(
+    'response',
+    'observed-required',
+    'violate',
+    'breaking',
+    'a field a source requires was missing in traffic: consumers that read it unconditionally fail',
+  ),
+  row(
+    'response',
+    'observed-constraint',
+    'violate',
+    'breaking',
+    'values seen in traffic break another constraint of the contract',
+  ),
   row('request', 'parameter', 'add', 'non-breaking', 'a new optional parameter'),
   row('request', 'parameter', 'remove', 'breaking', 'callers sending it lose what it did, or are rejected'),
   row('request', 'required', 'add', 'breaking', 'requests without it are now rejected'),
@@ -215,12 +271,27 @@ export interface DriftOperation {
   query?: JsonSchema;
   path?: JsonSchema;
   statuses?: string[];
+  /** Traffic: the 2xx bodies seen (list pages or instances), judged by the other side's contract. */
+  bodies?: readonly unknown[];
+  /** A list: the array that holds its items (pointers into it are folded to the item). */
+  itemsKey?: string;
+}
+
+/** A constraint of the contract a body breaks, as conformance's response.schema and fields-present see it. */
+export interface BodyViolation {
+  pointer: string;
+  keyword: string;
+  expected?: unknown;
+  actual?: unknown;
+  source: string;
 }
 
 export interface DriftSide {
   label: string;
   kind: 'docs' | 'openapi' | 'schemas' | 'traffic';
   operations: DriftOperation[];
+  /** A contract side: the errors the resolved contract finds in a body of the operation with this key. */
+  validate?: (key: string, body: unknown) => readonly BodyViolation[];
 }
 
 interface Ctx {
@@ -234,6 +305,8 @@ interface Ctx {
     detail?: string,
   ) => void;
   traffic: boolean;
+  /** Traffic whose bodies the contract judged: constraints are not inferred again from samples. */
+  judged: boolean;
   presenceOnly: boolean;
 }
 
@@ -258,9 +331,11 @@ export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
         message: `${where}: ${r.level}: ${detail ? `${detail}: ` : ''}${r.reason}`,
       });
     };
-    const ctx: Ctx = { emit, traffic, presenceOnly: false };
+    const judged = traffic && opB.bodies !== undefined && a.validate !== undefined;
+    const ctx: Ctx = { emit, traffic, judged, presenceOnly: false };
     const seenObjects = (s: JsonSchema | undefined) =>
       (s?.['x-observed'] as { objects?: number } | undefined)?.objects;
+    if (judged && a.validate) judgeBodies(opA.key, opB, a.validate, emit);
     if (opA.instance && opB.instance && seenObjects(opB.instance) !== 0)
       compareObject('response', '', opA.instance, opB.instance, ctx);
     if (opA.meta && opB.meta)
@@ -284,6 +359,64 @@ export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
   return out;
 }
 
+/** Which observed-* row a contract keyword's violation belongs to. */
+const OBSERVED_SUBJECT: Record<string, Subject> = {
+  type: 'observed-type',
+  format: 'observed-format',
+  pattern: 'observed-pattern',
+  'x-any-pattern': 'observed-pattern',
+  minimum: 'observed-bound',
+  maximum: 'observed-bound',
+  exclusiveMinimum: 'observed-bound',
+  exclusiveMaximum: 'observed-bound',
+  minLength: 'observed-bound',
+  maxLength: 'observed-bound',
+  minItems: 'observed-bound',
+  maxItems: 'observed-bound',
+  enum: 'observed-enum',
+  const: 'observed-enum',
+  required: 'observed-required',
+};
+
+/**
+ * Every body traffic showed, judged by the contract itself: each constraint it breaks is one
+ * breaking change at its pointer (items of a list folded to one), so drift over traffic and
+ * conformance over the same bodies always agree.
+ */
+function judgeBodies(
+  key: string,
+  op: DriftOperation,
+  validate: NonNullable<DriftSide['validate']>,
+  emit: Ctx['emit'],
+): void {
+  const found = new Map<string, { v: BodyViolation; values: unknown[] }>();
+  const items = op.itemsKey ? new RegExp(`^/${escapeRe(op.itemsKey)}/\\d+(?=/|$)`) : undefined;
+  for (const body of op.bodies ?? []) {
+    for (const v of validate(key, body)) {
+      const pointer = (items ? v.pointer.replace(items, '') : v.pointer).replace(/\/\d+(?=\/|$)/g, '/*');
+      const id = `${pointer}\u0000${v.keyword}`;
+      const prior = found.get(id);
+      if (!prior) found.set(id, { v: { ...v, pointer }, values: v.actual === undefined ? [] : [v.actual] });
+      else if (v.actual !== undefined && prior.values.length < 3 && !prior.values.includes(v.actual))
+        prior.values.push(v.actual);
+    }
+  }
+  for (const { v, values } of found.values()) {
+    const subject = OBSERVED_SUBJECT[v.keyword] ?? 'observed-constraint';
+    emit(
+      'response',
+      subject,
+      'violate',
+      v.pointer,
+      v.expected ?? v.keyword,
+      v.keyword === 'required' ? 'missing' : values,
+      `${v.keyword} (${v.source})`,
+    );
+  }
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const nonNull = (t: string[]) => t.filter((x) => x !== 'null').sort();
 /** integer ⊂ number */
 const covers = (big: string[], small: string[]) =>
@@ -304,13 +437,9 @@ function compareObject(direction: Direction, prefix: string, a: JsonSchema, b: J
   }
   for (const name of Object.keys(pa)) {
     if (Object.hasOwn(pb, name)) continue;
-    ctx.emit(
-      direction,
-      response ? 'field' : 'parameter',
-      'remove',
-      `${prefix}/${name}`,
-      ctx.traffic ? 'documented, never seen' : undefined,
-    );
+    // Traffic that never showed a field says nothing of its removal: absent is what optional means.
+    if (ctx.traffic) ctx.emit('response', 'field', 'unseen', `${prefix}/${name}`, 'documented, not seen');
+    else ctx.emit(direction, response ? 'field' : 'parameter', 'remove', `${prefix}/${name}`);
   }
   if (ctx.presenceOnly) return;
   for (const name of Object.keys(pa)) {
@@ -337,6 +466,8 @@ function compareField(direction: Direction, where: string, a: JsonSchema, b: Jso
     ctx.emit(direction, 'nullable', nb ? 'add' : 'remove', where, schemaTypes(a), schemaTypes(b));
 
   if (ctx.traffic) {
+    // Bodies the contract judged were compared constraint by constraint already (judgeBodies).
+    if (ctx.judged) return;
     // B is what traffic showed: only a documented constraint that the values broke is breaking.
     if (a.format !== undefined && b.format !== a.format && schemaTypes(b).includes('string'))
       ctx.emit('response', 'observed-format', 'violate', where, a.format, b.format ?? 'not every value');

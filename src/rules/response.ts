@@ -5,7 +5,15 @@ import type { Finding } from '../finding';
 import { isRecord } from '../json';
 import type { Operation } from '../model/operation';
 import type { Contract } from '../schemas/contract';
-import { finding, foldIndices, isSuccess, type Observation, type ObservationRule, succeeded } from './rule';
+import {
+  finding,
+  foldIndices,
+  isSuccess,
+  type Observation,
+  type ObservationRule,
+  succeeded,
+  violationsOf,
+} from './rule';
 
 const every = (_op: Operation) => true;
 
@@ -90,38 +98,48 @@ export const encoding: ObservationRule = {
       : [],
 };
 
+/** Violations of the resolved contract, grouped by folded pointer and keyword (one finding per defect, not per item). */
+function contractFindings(
+  rule: string,
+  o: Observation,
+  contract: Contract,
+  keep: (keyword: string) => boolean,
+): Finding[] {
+  const seen = new Map<string, Finding & { count: number }>();
+  for (const v of violationsOf(o, contract)) {
+    if (!keep(v.keyword)) continue;
+    const key = `${foldIndices(v.pointer)}\u0000${v.keyword}`;
+    const prior = seen.get(key);
+    if (prior) {
+      prior.count++;
+      continue;
+    }
+    seen.set(key, {
+      ...finding(rule, o, {
+        severity: v.severity,
+        source: v.source,
+        pointer: v.pointer,
+        ...(v.expected !== undefined ? { expected: v.expected } : {}),
+        ...(v.actual !== undefined ? { actual: v.actual } : {}),
+        message: v.message,
+      }),
+      count: 1,
+    });
+  }
+  return [...seen.values()].map(({ count, ...f }) =>
+    count > 1 ? { ...f, message: `${f.message} (and ${count - 1} more items)` } : f,
+  );
+}
+
 export const responseSchema: ObservationRule = {
   name: 'response.schema',
   kind: 'response',
-  asserts: 'a 200 body validates against the resolved contract (per constraint: docs table and openapi spec)',
+  asserts:
+    'a 200 body validates against the resolved contract (per constraint: docs table and openapi spec); presence is response.fields-present',
   needs: "each source's response schema",
   appliesTo: every,
   applies: succeeded,
-  run: (o, contract) => {
-    const seen = new Map<string, Finding & { count: number }>();
-    for (const v of contract.validate(o.op, o.json)) {
-      const key = `${foldIndices(v.pointer)}\u0000${v.keyword}`;
-      const prior = seen.get(key);
-      if (prior) {
-        prior.count++;
-        continue;
-      }
-      seen.set(key, {
-        ...finding('response.schema', o, {
-          severity: v.severity,
-          source: v.source,
-          pointer: v.pointer,
-          expected: v.expected,
-          actual: v.actual,
-          message: v.message,
-        }),
-        count: 1,
-      });
-    }
-    return [...seen.values()].map(({ count, ...f }) =>
-      count > 1 ? { ...f, message: `${f.message} (and ${count - 1} more items)` } : f,
-    );
-  },
+  run: (o, contract) => contractFindings('response.schema', o, contract, (k) => k !== 'required'),
 };
 
 /** The instance objects in a 200 body with the pointer each sits at. */
@@ -139,33 +157,12 @@ export function instances(o: Observation): Array<[string, Record<string, unknown
 export const fieldsPresent: ObservationRule = {
   name: 'response.fields-present',
   kind: 'response',
-  asserts: 'every documented field is present (Twilio serialises every property, null when unset)',
-  needs: 'the documented instance fields',
+  asserts:
+    'every field a source requires is present, at any depth; a documented optional field may be absent (Twilio omits them)',
+  needs: "each source's required lists",
   appliesTo: every,
   applies: succeeded,
-  run: (o, contract) => {
-    const documented = contract.documentedFields(o.op);
-    const missing = new Map<string, { pointer: string; count: number }>();
-    for (const [at, resource] of instances(o)) {
-      for (const name of documented.keys()) {
-        if (Object.hasOwn(resource, name)) continue;
-        const prior = missing.get(name);
-        if (prior) prior.count++;
-        else missing.set(name, { pointer: `${at}/${name}`, count: 1 });
-      }
-    }
-    return [...missing].map(([name, { pointer, count }]) => {
-      const sources = documented.get(name) ?? [];
-      const more = count > 1 ? ` (in ${count} items)` : '';
-      return finding('response.fields-present', o, {
-        severity: 'error',
-        source: sources.join(' and '),
-        pointer,
-        expected: { present: name, documentedBy: sources },
-        message: `documented field ${name} is missing${more} (documented by the ${sources.join(' and ')})`,
-      });
-    });
-  },
+  run: (o, contract) => contractFindings('response.fields-present', o, contract, (k) => k === 'required'),
 };
 
 export const undocumentedFields: ObservationRule = {

@@ -6,7 +6,7 @@
 import type { Category, Finding } from '../finding';
 import { parseProviderJson } from '../json';
 import type { Operation } from '../model/operation';
-import type { Contract } from '../schemas/contract';
+import type { Contract, ResolvedViolation } from '../schemas/contract';
 import type { Exchange } from '../transport/http';
 
 export type RuleKind =
@@ -94,3 +94,17 @@ export function parseBody(o: Observation): void {
 
 /** Pointer with array indices folded, so one defect on 50 items is one finding. */
 export const foldIndices = (pointer: string): string => pointer.replace(/\/\d+(?=\/|$)/g, '/*');
+
+const violationCache = new WeakMap<
+  Observation,
+  { contract: Contract; found: readonly ResolvedViolation[] }
+>();
+
+/** The body's violations of the resolved contract, computed once per observation and contract. */
+export function violationsOf(o: Observation, contract: Contract): readonly ResolvedViolation[] {
+  const cached = violationCache.get(o);
+  if (cached?.contract === contract) return cached.found;
+  const found = contract.validate(o.op, o.json);
+  violationCache.set(o, { contract, found });
+  return found;
+}

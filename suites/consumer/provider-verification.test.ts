@@ -111,17 +111,17 @@ describe('npm run pact:verify', () => {
     expect(r.stdout).toMatch(/pact verification passed/);
   });
 
-  it.each([['dates-with-milliseconds'], ['dates-with-offset']])(
+  it.each([['dates-with-milliseconds'], ['dates-with-offset'], ['omit-optional']])(
     'passes against a faithful provider variant: %s',
     async (variant) => {
       expect(
-        await verifyInProcess(variant, ['ListSessions', 'FetchSession', 'FetchKnowledge']),
+        await verifyInProcess(variant, ['ListSessions', 'FetchSession', 'FetchKnowledge', 'ListTools']),
       ).toBeUndefined();
     },
   );
 
   it.each([
-    ['missing-field@FetchSession', /missing the following keys/],
+    ['missing-field@FetchTool', /missing the following keys/],
     ['wrong-type@ListTools', /enabled/],
     ['wrong-meta-key@ListMessages', /key/],
     ['relative-next-page-url@ListKnowledgeChunks', /next_page_url/],

@@ -4,14 +4,20 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { observe, observedSchema } from '../../src/drift/infer';
-import { loadSide } from '../../src/drift/sides';
+import { observe, observedSchema, observeExchanges } from '../../src/drift/infer';
+import { observedDrift } from '../../src/drift/observed';
+import { contractSide, loadSide, trafficSide } from '../../src/drift/sides';
 import type { Finding } from '../../src/finding';
+import { type Operation, operationLabel } from '../../src/model/operation';
+import { generate } from '../../src/provider/data';
 import { comparePatterns } from '../../src/rules/drift-patterns';
 import { DRIFT_RULES, diffSides, levelOf } from '../../src/rules/drift-table';
+import { Contract } from '../../src/schemas/contract';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { FIXTURES, needsSources, realSources, runCli, runProcess, sourcesMissing } from '../support/fixtures';
+import { runAgainstProvider } from '../support/provider';
 
 // biome-ignore lint/suspicious/noExplicitAny: the corpus edits fixture specs freely
 type Spec = Record<string, any>;
@@ -23,6 +29,8 @@ const write = (name: string, doc: unknown) => {
   writeFileSync(file, JSON.stringify(doc));
   return file;
 };
+/** The contract keyword a traffic-drift finding names (its message reads "<pointer>: breaking: <keyword> (<source>)…"). */
+const keywordOf = (f: Finding): string => /: breaking: ([\w-]+) \(/.exec(f.message)?.[1] ?? f.rule;
 const session = (s: Spec) => s.components.schemas.session.properties;
 const query = (s: Spec) => s.paths['/v1/Sessions'].get.parameters;
 
@@ -285,6 +293,130 @@ describe('traffic as a source, against the resolved contract', () => {
       loadSide(join(PROJECT_ROOT, 'suites/recordings'), SCHEMAS),
     );
     expect(changes.filter((c) => levelOf(c) === 'breaking')).toEqual([]);
+  });
+});
+
+describe('one verdict per body: traffic drift and conformance judge the same bodies alike', () => {
+  const contract = Contract.load(SCHEMAS, 'both');
+  const side = contractSide(contract, 'contract');
+  const fold = (p: string) => p.replace(/\/\d+(?=\/|$)/g, '/*');
+  /** Conformance's blocking verdict on one body: response.schema and response.fields-present errors. */
+  const conformanceErrors = (op: Operation, body: unknown) =>
+    new Set(
+      contract
+        .validate(op, body)
+        .filter((v) => v.severity === 'error')
+        .map((v) => `${fold(v.pointer)} ${v.keyword}`),
+    );
+  const driftBreaking = (op: Operation, bodies: unknown[]) =>
+    diffSides(
+      side,
+      trafficSide('traffic', observationsOfBodies(op, bodies), new Map([[operationLabel(op), bodies]])),
+    ).filter((f) => levelOf(f) === 'breaking');
+  const observationsOfBodies = (op: Operation, bodies: unknown[]) =>
+    observeExchanges(
+      bodies.map((json) => ({
+        operation: operationLabel(op),
+        path: op.path,
+        ...(op.itemsKey ? { itemsKey: op.itemsKey } : {}),
+        kind: op.kind,
+        status: 200,
+        json,
+      })),
+    );
+
+  it('a body with null in a string field: conformance and drift both report it', () => {
+    const op = contract.operations.find((o) => o.id === 'FetchKnowledge') as Operation;
+    const body = {
+      id: 'aia_know_1',
+      name: 'n',
+      type: 'File',
+      embedding_model: null,
+      date_created: '2024-01-01T00:00:00Z',
+      date_updated: '2024-01-01T00:00:00Z',
+    };
+    expect(conformanceErrors(op, body)).toEqual(new Set(['/embedding_model type']));
+    const drift = driftBreaking(op, [body]);
+    expect(drift.map((f) => `${f.rule} ${f.pointer}`)).toEqual([
+      'drift.response-observed-type-violate /embedding_model',
+    ]);
+  });
+
+  it('an optional field never seen is info, never a removal; a required one missing is breaking, naming its source', () => {
+    const op = contract.operations.find((o) => o.id === 'FetchKnowledge') as Operation;
+    const body = {
+      id: 'aia_know_1',
+      type: 'File',
+      date_created: '2024-01-01T00:00:00Z',
+      date_updated: '2024-01-01T00:00:00Z',
+    };
+    const all = diffSides(
+      side,
+      trafficSide('traffic', observationsOfBodies(op, [body]), new Map([[operationLabel(op), [body]]])),
+    );
+    expect(all.filter((f) => f.rule === 'drift.response-field-remove')).toEqual([]);
+    expect(all.find((f) => f.pointer === '/description')).toMatchObject({
+      rule: 'drift.response-field-unseen',
+      severity: 'info',
+    });
+    expect(all.filter((f) => levelOf(f) === 'breaking')).toEqual([
+      expect.objectContaining({ rule: 'drift.response-observed-required-violate', pointer: '/name' }),
+    ]);
+    expect(all.find((f) => f.pointer === '/name')?.message).toMatch(/openapi spec/);
+  });
+
+  it('a provider that leaves out every optional property passes conformance and traffic drift with no error', async () => {
+    const run = await runAgainstProvider({ fault: 'omit-optional' });
+    expect(run.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const drift = observedDrift(run.target, run.observations, contract);
+    expect(drift.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // Not silence: what was never seen is said, as info.
+    expect(drift.findings.some((f) => f.rule === 'drift.response-field-unseen')).toBe(true);
+  });
+
+  it('on generated bodies of every operation, drift is breaking exactly where conformance errs', () => {
+    // Bodies a provider may send: valid ones with values swapped for other JSON (null, numbers,
+    // strings that break patterns and formats), fields left out, items added: every outcome a finding can have.
+    const wild = fc.oneof(
+      fc.constant(null),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constantFrom('', 'x', '2024-13-01', 'not a uri', 'aia_asst_1', `AC${'0'.repeat(32)}`),
+      fc.constant({}),
+      fc.constant([]),
+    );
+    for (const op of contract.operations) {
+      const schema = contract.merged(op);
+      const instance = op.kind === 'list' ? schema.properties?.[op.itemsKey ?? '']?.items : schema;
+      const fields = Object.keys(instance?.properties ?? {});
+      const item = fc
+        .tuple(fc.nat(), fc.subarray(fields), fc.dictionary(fc.constantFrom(...fields), wild))
+        .map(([seed, dropped, swapped]) => {
+          const base = generate(instance ?? {}, seed, 'item') as Record<string, unknown>;
+          for (const d of dropped) delete base[d];
+          return { ...base, ...swapped };
+        });
+      const body =
+        op.kind === 'list'
+          ? fc
+              .array(item, { maxLength: 3 })
+              .map((items) => ({ ...(generate(schema, 1, 'page') as object), [op.itemsKey ?? '']: items }))
+          : item;
+      fc.assert(
+        fc.property(fc.array(body, { minLength: 1, maxLength: 3 }), (bodies) => {
+          const items = op.itemsKey ? new RegExp(`^/${op.itemsKey}/\\*`) : undefined;
+          const want = new Set(
+            bodies.flatMap((b) =>
+              [...conformanceErrors(op, b)].map((k) => (items ? k.replace(items, '') : k)),
+            ),
+          );
+          const got = new Set(driftBreaking(op, bodies).map((f) => `${f.pointer} ${keywordOf(f)}`));
+          expect(got).toEqual(want);
+        }),
+        { numRuns: 25, seed: 20261127 },
+      );
+    }
   });
 });
 

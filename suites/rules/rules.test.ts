@@ -84,7 +84,7 @@ describe('the faithful reference provider', () => {
 
 // One mutant per (fault, operation): top-level and nested lists, fetches, on five resources.
 const cases: Array<[string, string, string]> = [
-  ['missing-field', 'ListMessages', 'response.fields-present'],
+  ['missing-field', 'ListKnowledge', 'response.fields-present'],
   ['missing-array', 'FetchAssistant', 'response.fields-present'],
   ['wrong-type', 'ListToolsByAssistant', 'response.schema'],
   ['wrong-id-prefix', 'ListFeedback', 'response.schema'],
@@ -123,7 +123,7 @@ describe('verdicts a team can trust', () => {
     );
   });
 
-  it.each([['dates-with-milliseconds'], ['dates-with-offset']])(
+  it.each([['dates-with-milliseconds'], ['dates-with-offset'], ['omit-optional']])(
     'a faithful variant (%s) raises no error anywhere',
     async (variant) => {
       const run = await runAgainstProvider({ fault: variant, pagination: true, paginationRuns: 2 });
