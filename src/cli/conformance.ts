@@ -52,6 +52,7 @@ export const conformance = command('conformance', async (args, io) => {
       retries: { type: 'string' },
       concurrency: { type: 'string' },
       id: { type: 'string', multiple: true },
+      'allow-unjudged': { type: 'boolean' },
     },
     args,
   );
@@ -156,6 +157,7 @@ export const conformance = command('conformance', async (args, io) => {
     durationMs: Math.round(performance.now() - started),
     concurrency,
     updateBaseline: flags['update-baseline'] === true,
+    allowUnjudged: flags['allow-unjudged'] === true,
   });
   io.out(runSummary(runs, done.findings));
   for (const e of done.stale)
@@ -165,8 +167,15 @@ export const conformance = command('conformance', async (args, io) => {
   if (flags['update-baseline'])
     io.out(`baseline written to ${baselineFile}: review each reason before committing`);
   io.out(`reports: ${done.written.join(', ')}`);
-  io.out(done.blocking ? `FAILED: ${done.blocking} blocking error(s)` : 'PASSED: no blocking error');
-  return done.blocking ? 1 : 0;
+  for (const line of done.report.verdict.lines.slice(1)) io.out(line);
+  io.out(
+    done.passed
+      ? 'PASSED: no blocking error'
+      : done.blocking
+        ? `FAILED: ${done.blocking} blocking error(s)`
+        : `FAILED: ${done.coverage.unjudged.length} operation(s) not judged (--allow-unjudged passes such a run)`,
+  );
+  return done.passed ? 0 : 1;
 });
 
 await runIfMain(conformance, import.meta.url);

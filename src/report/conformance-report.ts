@@ -7,11 +7,19 @@ import type { ObservedDrift } from '../drift/observed';
 import { bySeverity, type Finding, isBlocking } from '../finding';
 import type { BaselineEntry } from '../findings/baseline';
 import { stableJson, writeFilesAtomic } from '../fs-atomic';
+import type { Coverage } from '../run/coverage';
 import type { RuleResult, RunResult } from '../run/run';
 import { conformanceHtml } from './html';
 import { junitXml } from './junit';
 
+export interface Verdict {
+  passed: boolean;
+  /** What decided it, one line each: blocking errors, operations no rule judged. */
+  lines: string[];
+}
+
 export interface ConformanceReport {
+  verdict: Verdict;
   tool: { name: string; version: string; node: string };
   contract: string;
   startedAt: string;
@@ -40,6 +48,8 @@ export interface ConformanceReport {
   /** What the traffic showed, per operation (input for `npm run drift -- --to conformance.json`). */
   observed: ObservedOperation[];
   drift: ObservedDrift[];
+  /** Rule × operation pairs judged and not run; operations no rule judged on any target, with why. */
+  coverage: Coverage;
   baseline: { file: string; stale: BaselineEntry[]; expired: BaselineEntry[] };
   summary: { errors: number; warnings: number; info: number; accepted: number; blocking: number };
 }
@@ -58,10 +68,13 @@ export function buildReport(
     drift: ObservedDrift[];
     observed: ObservedOperation[];
     concurrency: number;
+    coverage: Coverage;
+    verdict: Verdict;
   },
 ): ConformanceReport {
   const sorted = [...findings].sort(bySeverity);
   return {
+    verdict: meta.verdict,
     tool: { name: 'twilio-assistants-v1-conformance', version: meta.version, node: process.version },
     contract: meta.contract,
     startedAt: meta.startedAt,
@@ -88,6 +101,7 @@ export function buildReport(
     findings: sorted,
     observed: meta.observed,
     drift: meta.drift,
+    coverage: meta.coverage,
     baseline: { file: meta.baselineFile, stale: meta.stale, expired: meta.expired },
     summary: {
       errors: sorted.filter((f) => f.severity === 'error').length,

@@ -8,6 +8,7 @@ import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
+import { type Coverage, coverageOf, unjudgedLine } from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
@@ -25,6 +26,8 @@ export interface FinishOptions {
   updateBaseline?: boolean;
   /** Extra findings not tied to a target run (e.g. triangulation of the sources). */
   extra?: Finding[];
+  /** Pass a run that left operations unjudged (--allow-unjudged); by default it fails. */
+  allowUnjudged?: boolean;
 }
 
 export interface Finished {
@@ -34,6 +37,9 @@ export interface Finished {
   stale: BaselineEntry[];
   expired: BaselineEntry[];
   blocking: number;
+  coverage: Coverage;
+  /** The verdict: no blocking error and, unless allowed, no operation left unjudged. */
+  passed: boolean;
 }
 
 export const toolVersion = (): string =>
@@ -48,7 +54,21 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   ];
   const targets = new Set(runs.map((r) => r.target));
   const { findings, stale, expired } = applyBaseline(all, o.baseline, targets);
+  const coverage = coverageOf(runs, o.contract.operations);
+  const blocking = findings.filter(isBlocking).length;
+  const unjudgedFails = coverage.unjudged.length > 0 && !o.allowUnjudged;
+  const verdict = {
+    passed: blocking === 0 && !unjudgedFails,
+    lines: [
+      blocking ? `FAILED: ${blocking} blocking error(s)` : 'no blocking error',
+      ...(coverage.unjudged.length
+        ? [`${unjudgedFails ? 'FAILED: ' : '(allowed) '}${unjudgedLine(coverage)}`]
+        : []),
+    ],
+  };
   const report = buildReport(runs, findings, {
+    coverage,
+    verdict,
     contract: o.contract.mode,
     startedAt: o.startedAt,
     durationMs: o.durationMs,
@@ -67,5 +87,14 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   const written = writeConformanceReports(o.reportDir, report, runs);
   if (o.updateBaseline)
     writeFileAtomic(o.baselineFile, stableJson(updatedBaseline(all, o.baseline, targets)));
-  return { report, findings, written, stale, expired, blocking: findings.filter(isBlocking).length };
+  return {
+    report,
+    findings,
+    written,
+    stale,
+    expired,
+    blocking,
+    coverage,
+    passed: verdict.passed,
+  };
 }

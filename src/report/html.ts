@@ -18,9 +18,9 @@ td,th{border:1px solid #dde;padding:.3rem .6rem;text-align:left;vertical-align:t
 
 export function conformanceHtml(report: ConformanceReport, runs: readonly RunResult[]): string {
   const s = report.summary;
-  const verdict = s.blocking
-    ? `<p class="error">FAILED: ${s.blocking} blocking error(s)</p>`
-    : '<p>PASSED: no blocking error</p>';
+  const verdict = report.verdict.passed
+    ? `<p>PASSED: ${report.verdict.lines.map(esc).join('<br>')}</p>`
+    : `<p class="error">FAILED</p><ul>${report.verdict.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
   const sections = runs.map((run) => {
     const ops = [...new Set(run.results.map((r) => r.operation))];
     // One table per resource (the first static path segment): rule × operation.

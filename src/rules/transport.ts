@@ -11,7 +11,7 @@ export interface TransportRule extends RuleInfo {
   kind: 'transport';
 }
 
-const rule = (kind: TransportErrorKind | 'rate-limited', asserts: string): TransportRule => ({
+const rule = (kind: TransportErrorKind | 'rate-limited' | 'unmapped', asserts: string): TransportRule => ({
   name: `transport.${kind}`,
   kind: 'transport',
   asserts,
@@ -31,7 +31,29 @@ export const TRANSPORT_RULES: readonly TransportRule[] = [
     'the provider stays reachable: after repeated failures or a Retry-After beyond the cap, the rest of the run is skipped',
   ),
   rule('not-recorded', 'a recorded target holds every request the plan makes (info)'),
+  rule(
+    'unmapped',
+    'every recorded exchange maps to an operation of the model (warning: one that does not is judged by nothing)',
+  ),
 ];
+
+/** A recorded request no operation of the model matches: said, never silently dropped. */
+export function unmappedFinding(r: { path: string; authenticated: boolean }, origin: string): Finding {
+  const path = r.path.split('?')[0] ?? r.path;
+  return {
+    rule: 'transport.unmapped',
+    severity: 'warning',
+    category: 'contract',
+    operation: `GET ${path}`,
+    source: 'the recording',
+    request: {
+      method: 'GET',
+      url: `${origin}${r.path}`,
+      ...(r.authenticated ? {} : { authenticated: false }),
+    },
+    message: `recorded GET ${r.path} maps to no operation of the model: nothing judged it`,
+  };
+}
 
 const CATEGORY: Record<TransportErrorKind, Category> = {
   network: 'network',

@@ -51,6 +51,7 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
             ...(o.rules ? { rules: o.rules } : {}),
             ...(o.operations ? { operations: o.operations } : {}),
             ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+            ...(t.recorded ? { recorded: t.recorded } : {}),
             pathHints: (op) => {
               const fixed = o.pathValues?.[op.id];
               return [...(fixed ? [fixed] : []), ...(t.pathHints?.(op) ?? [])];

@@ -6,13 +6,41 @@
 
 import { mapLimit } from '../concurrency';
 import { isRecord } from '../json';
-import { fillPath, ModelIndex, type Operation } from '../model/operation';
+import { fillPath, ModelIndex, type Operation, pathMatcher } from '../model/operation';
 import { invalidPageSizes, itemId, pageSizeBounds } from '../rules/invariants';
 import { type BodyRole, type Observation, parseBody } from '../rules/rule';
 import type { Contract } from '../schemas/contract';
 import type { HttpTransport } from '../transport/http';
 
 export const UNKNOWN_ID = 'conformance-unknown-id';
+
+/** A recorded or sent request, as the plan compares them: path and query as a URL parses them, and credentials. */
+const exchangeKey = (pathOrUrl: string, authenticated: boolean): string => {
+  const url = safeUrl(pathOrUrl);
+  return `${authenticated}\u0000${url ? `${url.pathname}?${[...url.searchParams].sort().join('&')}` : pathOrUrl}`;
+};
+
+function safeUrl(pathOrUrl: string): URL | undefined {
+  try {
+    return new URL(pathOrUrl, 'https://recorded.invalid');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Path values of a filled path, by parameter name (undecodable values kept as sent). */
+function pathValues(op: Operation, m: RegExpExecArray | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  op.pathParams.forEach((p, k) => {
+    const raw = m?.[k + 1] ?? '';
+    try {
+      out[p.name] = decodeURIComponent(raw);
+    } catch {
+      out[p.name] = raw;
+    }
+  });
+  return out;
+}
 /** Small enough that a few items span pages, so next_page_url is exercised. */
 export const SMALL_PAGE_SIZE = 2;
 /** Parents tried, at most, to find one whose nested list has items. */
@@ -25,6 +53,11 @@ export interface PlanOptions {
   operations?: readonly string[];
   /** How many requests may be in flight at once. */
   concurrency?: number;
+  /**
+   * A recorded target's exchanges (path with query, sent with credentials or not): each one that maps
+   * to an operation is judged as traffic, whatever its query or id; one that maps to none is reported.
+   */
+  recorded?: ReadonlyArray<{ path: string; authenticated: boolean }>;
 }
 
 /** Where each list was read: its path values and the items of its default page. */
@@ -38,6 +71,8 @@ export interface PlanResult {
   lists: Map<string, ListState>;
   /** Operations the plan could not reach, with why. */
   unreached: Map<string, string>;
+  /** Recorded requests that map to no operation of the model. */
+  unmapped: Array<{ path: string; authenticated: boolean }>;
 }
 
 export async function runPlan(
@@ -103,9 +138,79 @@ export async function runPlan(
     for (const op of wave) done.add(op);
     pending = pending.filter((op) => !wave.includes(op));
   }
+  const unmapped = await judgeRecorded();
   for (const op of contract.operations) observations.push(...(byOp.get(op) ?? []));
   // Operations read only to reach a wanted one are not reported.
-  return { observations: observations.filter((o) => wanted(o.op)), lists, unreached };
+  return { observations: observations.filter((o) => wanted(o.op)), lists, unreached, unmapped };
+
+  /**
+   * Every recorded exchange the plan did not itself ask for, judged as traffic: the plan's own
+   * scenarios (no credentials, an unknown id, PageSize out of bounds) where they were recorded, any
+   * other answer as a request the API should serve, a list at whatever PageSize it was read with.
+   */
+  async function judgeRecorded(): Promise<Array<{ path: string; authenticated: boolean }>> {
+    const asked = new Set(
+      [...byOp.values()]
+        .flat()
+        .map((o) => exchangeKey(o.exchange.request.url, o.exchange.request.authenticated)),
+    );
+    const matchers = contract.operations.map((op) => ({ op, re: pathMatcher(op.path) }));
+    const unmappedOut: Array<{ path: string; authenticated: boolean }> = [];
+    const todo: Array<() => Promise<unknown>> = [];
+    for (const r of options.recorded ?? []) {
+      const key = exchangeKey(r.path, r.authenticated);
+      if (asked.has(key)) continue;
+      asked.add(key);
+      const url = safeUrl(r.path);
+      const found = url && matchers.find((m) => m.re.test(url.pathname));
+      if (!url || !found) {
+        unmappedOut.push(r);
+        continue;
+      }
+      const { op } = found;
+      if (!wanted(op)) continue;
+      const values = pathValues(op, found.re.exec(url.pathname));
+      const bounds = pageSizeBounds(op);
+      const size = bounds ? (url.searchParams.get(bounds.name) ?? undefined) : undefined;
+      const sizeOk =
+        size === undefined || !bounds || (/^\d+$/.test(size) && +size >= bounds.min && +size <= bounds.max);
+      const body = op.kind === 'list' ? 'list' : 'instance';
+      const [scenario, expect]: [string, { status: number; body: BodyRole }] = !r.authenticated
+        ? ['no-auth', { status: 401, body: 'error' }]
+        : Object.values(values).includes(UNKNOWN_ID)
+          ? ['unknown-id', { status: 404, body: 'error' }]
+          : !sizeOk
+            ? [`list-page-size-invalid-${size}`, { status: 400, body: 'error' }]
+            : ['recorded', { status: 200, body }];
+      const last = op.pathParams.at(-1)?.name;
+      const entry =
+        op.kind === 'instance' && last && op.pairsWith ? listedEntry(op.pairsWith, values[last]) : undefined;
+      todo.push(() =>
+        observe(
+          scenario,
+          op,
+          r.path,
+          expect,
+          {
+            ...(size !== undefined ? { pageSize: size } : {}),
+            ...(entry !== undefined ? { listEntry: entry } : {}),
+          },
+          r.authenticated,
+        ),
+      );
+    }
+    await mapLimit(todo, options.concurrency ?? 1, (f) => f());
+    return unmappedOut;
+  }
+
+  /** The entry of the paired list, in any page the run read, whose id is `id`. */
+  function listedEntry(listId: string, id: string | undefined): unknown {
+    const list = index.get(listId);
+    if (!list?.idField || id === undefined) return undefined;
+    for (const o of byOp.get(list) ?? [])
+      for (const item of itemsOf(list, o)) if (itemId(item, list.idField) === id) return item;
+    return undefined;
+  }
 
   async function planOperation(op: Operation): Promise<void> {
     if (op.pathParams.length > 0 && candidates(op).length === 0) {
@@ -190,13 +295,18 @@ export async function runPlan(
     op: Operation,
     t: { values: Record<string, string>; entry?: unknown },
   ): Promise<void> {
-    const paired = op.pairsWith !== undefined && op.pathParams.at(-1)?.from?.operation === op.pairsWith;
+    const last = op.pathParams.at(-1);
+    const paired = op.pairsWith !== undefined && last?.from?.operation === op.pairsWith;
+    // An id known in advance (a hint) is compared with its entry when a page the run read lists it.
+    const entry = paired
+      ? (t.entry ?? listedEntry(op.pairsWith as string, t.values[last?.name ?? '']))
+      : undefined;
     await observe(
       'fetch-listed',
       op,
       fillPath(op.path, t.values),
       { status: 200, body: 'instance' },
-      paired && t.entry !== undefined ? { listEntry: t.entry } : {},
+      entry !== undefined ? { listEntry: entry } : {},
     );
   }
 }

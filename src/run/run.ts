@@ -8,7 +8,7 @@ import { fillPath, ModelIndex, type Operation, operationLabel } from '../model/o
 import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../rules/pagination/properties';
 import { OBSERVATION_RULES } from '../rules/registry';
 import type { Observation } from '../rules/rule';
-import { transportFindings } from '../rules/transport';
+import { transportFindings, unmappedFinding } from '../rules/transport';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
 import { type PlanOptions, runPlan } from './plan';
@@ -62,7 +62,10 @@ export async function runConformance(
   const ops = contract.operations.filter((op) => !options.operations || options.operations.includes(op.id));
   const plan = await runPlan(transport, contract, options);
   const { observations } = plan;
-  const findings: Finding[] = observations.flatMap(transportFindings).filter((f) => selected(f.rule));
+  const findings: Finding[] = [
+    ...observations.flatMap(transportFindings),
+    ...plan.unmapped.map((r) => unmappedFinding(r, transport.baseUrl)),
+  ].filter((f) => selected(f.rule));
   const results: RuleResult[] = [];
   for (const rule of OBSERVATION_RULES.filter((r) => selected(r.name))) {
     const mine: RuleResult[] = [];

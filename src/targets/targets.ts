@@ -47,6 +47,8 @@ export interface PreparedTarget {
   provider?: RunningProvider;
   /** Path values the target knows in advance (ids a cassette holds). */
   pathHints?: (op: Operation) => Array<Record<string, string>>;
+  /** A recorded target's requests: each one is judged as traffic. */
+  recorded?: ReadonlyArray<{ path: string; authenticated: boolean }>;
   open(): void | Promise<void>;
   close(): Promise<void>;
 }
@@ -111,6 +113,10 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             maxRetries: 0,
           }),
           pathHints: cassetteHints(cassette),
+          recorded: cassette.interactions.map(({ request }) => ({
+            path: request.path,
+            authenticated: request.authenticated,
+          })),
           open: async () => {
             restore = await replay(cassette);
           },
