@@ -5,6 +5,8 @@
 import { mapLimit } from '../concurrency';
 import type { Finding } from '../finding';
 import { fillPath, ModelIndex, type Operation, operationLabel } from '../model/operation';
+import { pageSizeBounds } from '../rules/invariants';
+import { type ListSize, probeSize, splitBudget } from '../rules/pagination/budget';
 import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../rules/pagination/properties';
 import { OBSERVATION_RULES } from '../rules/registry';
 import type { Observation } from '../rules/rule';
@@ -22,6 +24,9 @@ export interface RuleResult {
   findings: Finding[];
   /** Why a rule did not run for this operation. */
   reason?: string;
+  /** A pagination property on a bounded budget: its share of the pagination budget, and what it used. */
+  budget?: number;
+  requests?: number;
 }
 
 export interface RunResult {
@@ -89,9 +94,33 @@ export async function runConformance(
     const rules = PAGINATION_RULES.filter((r) => selected(r.name));
     const lists = ops.filter((op) => op.kind === 'list');
     const runs = lists.flatMap((op) => rules.filter((r) => r.appliesTo(op)).map((r) => [r, op] as const));
-    const share = Number.isFinite(p.transport.budget)
-      ? Math.floor(p.transport.budget / Math.max(1, runs.length))
-      : Number.POSITIVE_INFINITY;
+    // A bounded budget (live): each list's size is learnt by a probe at its largest PageSize, then
+    // the budget is split by need, so small lists leave what they do not use to large ones.
+    const sizes = new Map<string, ListSize>();
+    let allocation: Map<string, number> | undefined;
+    if (Number.isFinite(p.transport.budget)) {
+      const probe = p.transport.withBudget(p.transport.budget);
+      await mapLimit(lists, options.concurrency ?? 1, async (op) => {
+        const state = plan.lists.get(op.id);
+        const bounds = pageSizeBounds(op);
+        if (!state || !runs.some(([, o]) => o === op)) return;
+        const path = fillPath(op.path, state.values);
+        const url = bounds ? `${path}?${bounds.name}=${Math.min(bounds.max, 1000)}` : path;
+        const size = await probeSize(probe, url, op.itemsKey ?? '');
+        if (size) sizes.set(op.id, size);
+      });
+      paginationRequests += probe.requestsSent;
+      const unknown: ListSize = { count: 0, exact: true, requests: 0 };
+      allocation = splitBudget(
+        runs.map(([rule, op]) => ({
+          key: `${rule.name} ${op.id}`,
+          ...rule.demand(op, sizes.get(op.id) ?? unknown, p.numRuns),
+        })),
+        p.transport.budget - probe.requestsSent,
+      );
+    }
+    const shareOf = (rule: PaginationRule, op: Operation): number =>
+      allocation?.get(`${rule.name} ${op.id}`) ?? Number.POSITIVE_INFINITY;
     // Lists of one family (a list and those nested under it) resize each other on the local provider:
     // a family's runs go in sequence; families run side by side, up to the run's concurrency.
     const rootOf = (op: Operation): Operation => {
@@ -105,7 +134,7 @@ export async function runConformance(
         const state = plan.lists.get(op.id);
         mine.push(
           state
-            ? await runProperty(rule, op, state.values, share)
+            ? await runProperty(rule, op, state.values, shareOf(rule, op))
             : outcome(rule.name, op, 0, [], () => plan.unreached.get(op.id) ?? 'the list was not reached'),
         );
       }
@@ -123,7 +152,7 @@ export async function runConformance(
     }
     for (const rule of rules) {
       const mine = byRule.get(rule.name) ?? [];
-      results.push(...mine.map(({ requests: _r, ...rest }) => rest));
+      results.push(...mine);
       options.onRule?.(rule.name, mine);
     }
 
@@ -144,6 +173,7 @@ export async function runConformance(
           contract,
           op,
           listPath: fillPath(op.path, values),
+          ...(sizes.get(op.id) ? { size: sizes.get(op.id) as ListSize } : {}),
           ...(fetch && last
             ? { fetchPathFor: (id: string) => fillPath(fetch.path, { ...values, [last]: id }) }
             : {}),
@@ -171,12 +201,13 @@ export async function runConformance(
         p.setCount?.(op.id, undefined);
       }
       const failed = found.some((f) => f.severity === 'error');
-      const r: RuleResult & { requests?: number } = {
+      const r: RuleResult = {
         rule: rule.name,
         operation: operationLabel(op),
         outcome: failed ? 'failed' : judged === 0 ? 'not-run' : 'passed',
         findings: found,
         requests: t.requestsSent,
+        ...(Number.isFinite(budget) ? { budget } : {}),
         ...(judged === 0 && !failed
           ? { reason: found.find((f) => f.severity === 'info')?.message ?? 'no run could be judged' }
           : {}),

@@ -5,7 +5,7 @@
 import { isRecord, parseProviderJson } from '../../json';
 import { type HttpTransport, isRunLimit, RunLimitError } from '../../transport/http';
 import { itemIdentity } from '../invariants';
-import { walkPages } from './walker';
+import { type WalkedPage, type WalkStop, walkPages } from './walker';
 
 export interface Violation {
   invariant: string;
@@ -31,6 +31,8 @@ export interface WalkResult {
   violations: Violation[];
   ids: string[];
   pages: number;
+  /** The walk stopped at the request budget or the deadline before the last page: end-of-list invariants unjudged. */
+  cutShort?: string;
 }
 
 /** meta.url names the page fetched: same origin and path, every query parameter sent kept (defaults may be added). */
@@ -65,8 +67,17 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
     itemsKey: e.itemsKey,
   });
 
+  let cutShort: string | undefined;
   for (;;) {
-    const step = await walk.next();
+    let step: IteratorResult<WalkedPage, WalkStop>;
+    try {
+      step = await walk.next();
+    } catch (error) {
+      // The budget or the deadline ends the walk: every page it fetched was judged, the end was not.
+      if (!(error instanceof RunLimitError) || pages === 0) throw error;
+      cutShort = error.message;
+      break;
+    }
     if (step.done) {
       const stop = step.value;
       if (stop.kind === 'loop')
@@ -121,7 +132,10 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
       previousChecks--;
       const back = page.meta.previous_page_url;
       const r = typeof back === 'string' ? await transport.get(back) : undefined;
-      if (r && isRunLimit(r)) throw new RunLimitError(r.error?.message ?? 'run limit');
+      if (r && isRunLimit(r)) {
+        cutShort = r.error?.message ?? 'run limit';
+        break;
+      }
       const backIds =
         r?.response?.status === 200 ? itemIds(r.response.body, e.itemsKey, e.idField) : undefined;
       if (JSON.stringify(backIds) !== JSON.stringify(previousItems)) {
@@ -136,6 +150,7 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
   }
   if (
     e.count !== undefined &&
+    cutShort === undefined &&
     !violations.some((v) => v.invariant === 'terminates' || v.invariant === 'every-page-served')
   ) {
     const expectedPages = Math.max(1, Math.ceil(e.count / e.pageSize));
@@ -146,7 +161,7 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
       );
     if (seen.size !== e.count) add('no-loss', `walked ${seen.size} distinct items of ${e.count}`);
   }
-  return { violations, ids, pages };
+  return { violations, ids, pages, ...(cutShort !== undefined ? { cutShort } : {}) };
 }
 
 function itemIds(body: string, itemsKey: string, idField: string | undefined): string[] | undefined {

@@ -15,6 +15,7 @@ import { type HttpTransport, isRunLimit, RunLimitError } from '../../transport/h
 import { curlFor } from '../curl';
 import { entryDifferences, errorBodyProblems, type PageSizeBounds, pageSizeBounds } from '../invariants';
 import type { RuleInfo } from '../rule';
+import { fitWalks, type ListSize, plannedCount, walkCost } from './budget';
 import { walkAndCheck } from './chaining';
 
 export type PageSizePolicy = 'reject' | 'clamp';
@@ -34,6 +35,8 @@ export interface PropertyContext {
   shrink?: boolean;
   seed?: number;
   pageSizePolicy?: PageSizePolicy;
+  /** The list's size as a probe learnt it (bounded budgets): walks are sized to reach its end within the budget. */
+  size?: ListSize;
 }
 
 /** What a property found, and how many of its runs could be judged at all. */
@@ -45,6 +48,8 @@ export interface PropertyOutcome {
 export interface PaginationRule extends RuleInfo {
   kind: 'pagination';
   appliesTo(op: Operation): boolean;
+  /** Requests a full judgment of a list of this size costs, and the least that judges anything. */
+  demand(op: Operation, size: ListSize, numRuns: number): { need: number; floor: number };
   run(ctx: PropertyContext): Promise<PropertyOutcome>;
 }
 
@@ -77,6 +82,8 @@ async function check<T>(
   replay: (value: T) => string,
   /** Run first, every time: the boundaries are never left to chance. */
   examples: T[] = [],
+  /** Said as info after the verdict (walks the budget cut short, how the page sizes were fitted). */
+  notes: () => string[] = () => [],
 ): Promise<PropertyOutcome> {
   const fc = fastCheck();
   let failure: { value: T; message: string } | undefined;
@@ -134,6 +141,7 @@ async function check<T>(
       }),
     );
   }
+  for (const message of notes()) findings.push(base(name, ctx, { severity: 'info', message }));
   return { findings, judged };
 }
 
@@ -175,6 +183,7 @@ export const pageSizeBoundsProperty: PaginationRule = {
     "every PageSize within the query schema's bounds is echoed with at most that many items; any other value gets 400 with a Twilio error body",
   needs: "the list-query schema's PageSize bounds",
   appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  demand: (_op, _size, numRuns) => ({ need: numRuns + 8, floor: 8 }),
   run: (ctx) => {
     const fc = fastCheck();
     const b = pageSizeBounds(ctx.op) as PageSizeBounds;
@@ -232,13 +241,40 @@ const sized = (ctx: PropertyContext, pageSize: number): string => {
   return b ? withQuery(ctx.listPath, { [b.name]: String(pageSize) }) : ctx.listPath;
 };
 
+/** Page sizes a live walk may take: random, but never so small that a walk cannot reach the end in its share. */
+function fittedPageSizes(
+  ctx: PropertyContext,
+  b: PageSizeBounds,
+  walksPerRun: number,
+): { runs: number; floor: number; note?: string } | undefined {
+  if (!ctx.size || ctx.setCount || !Number.isFinite(ctx.transport.budget)) return undefined;
+  const count = plannedCount(ctx.size);
+  // fast-check counts its examples among numRuns: the runs are every walk the property makes.
+  const fit = fitWalks(count, ctx.transport.budget, ctx.numRuns, b, walksPerRun);
+  return {
+    runs: fit.runs,
+    floor: fit.floor,
+    note: `${ctx.size.exact ? '' : 'at least '}${ctx.size.count} items (a probe at PageSize ${b.max}); ${ctx.transport.budget} requests: ${fit.runs} run(s) at PageSize ≥ ${fit.floor}, so each walk reaches the last page`,
+  };
+}
+
 export const chaining: PaginationRule = {
   name: 'pagination.chaining',
   kind: 'pagination',
   asserts:
-    'following next_page_url terminates and yields every item exactly once, in full pages, with consistent meta',
+    'following next_page_url terminates and yields every item exactly once, in full pages, with consistent meta (per-page invariants on every page a walk fetched, end-of-list ones where it reached the end)',
   needs: 'list operations (items key, id field, PageSize bounds)',
   appliesTo: (op) => op.kind === 'list',
+  demand: (op, size, numRuns) => {
+    const b = pageSizeBounds(op);
+    const count = plannedCount(size);
+    // The most thorough walk: the smallest PageSize, at most a hundred pages.
+    const small = b ? Math.min(b.max, Math.max(b.min, Math.ceil(count / 100))) : DEFAULT_PAGE_SIZE;
+    return {
+      need: numRuns * walkCost(count, small),
+      floor: walkCost(count, b ? b.max : DEFAULT_PAGE_SIZE),
+    };
+  },
   run: (ctx) => {
     const fc = fastCheck();
     const b = pageSizeBounds(ctx.op);
@@ -247,6 +283,8 @@ export const chaining: PaginationRule = {
     const min = b?.min ?? 1;
     const max = b ? Math.min(b.max, 1000) : 1;
     const fixed = b === undefined;
+    const fit = b ? fittedPageSizes(ctx, { ...b, max }, 1) : undefined;
+    const low = fit?.floor ?? min;
     // With a resizable provider, N is generated too; PageSize is kept to at most ~25 pages a walk.
     const arbitrary: FC.Arbitrary<{ count?: number | undefined; pageSize: number }> = ctx.setCount
       ? fc.integer({ min: 0, max: 1500 }).chain((count) =>
@@ -261,11 +299,13 @@ export const chaining: PaginationRule = {
           count: fc.constant(undefined),
           pageSize: fixed
             ? fc.constant(DEFAULT_PAGE_SIZE)
-            : fc.oneof(fc.integer({ min, max: Math.min(max, min + 4) }), fc.integer({ min, max })),
+            : fc.oneof(fc.integer({ min: low, max: Math.min(max, low + 4) }), fc.integer({ min: low, max })),
         });
+    let cutShort = 0;
+    let walks = 0;
     return check(
       'pagination.chaining',
-      ctx,
+      fit ? { ...ctx, numRuns: fit.runs } : ctx,
       arbitrary,
       async ({ count, pageSize }) => {
         if (count !== undefined) ctx.setCount?.(count);
@@ -276,6 +316,8 @@ export const chaining: PaginationRule = {
           idField,
           ...(count !== undefined ? { count } : {}),
         });
+        walks++;
+        if (r.cutShort) cutShort++;
         const [first] = r.violations;
         return first
           ? `${first.invariant}: ${first.message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ''}`
@@ -291,7 +333,17 @@ export const chaining: PaginationRule = {
               { count: 6, pageSize: Math.max(min, 2) },
               { count: 1000, pageSize: max },
             ]
-          : [{ pageSize: Math.max(min, 2) }, { pageSize: b.default }],
+          : fit
+            ? [{ pageSize: low }]
+            : [{ pageSize: Math.max(min, 2) }, { pageSize: b.default }],
+      () => [
+        ...(fit?.note ? [fit.note] : []),
+        ...(cutShort
+          ? [
+              `${cutShort} of ${walks} walks stopped at the budget before the last page: judged on the pages they fetched, end-of-list invariants on the others`,
+            ]
+          : []),
+      ],
     );
   },
 };
@@ -302,9 +354,23 @@ export const metamorphic: PaginationRule = {
   asserts: 'walks of the same data at different PageSizes yield the same sequence of ids',
   needs: 'list operations with PageSize',
   appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  demand: (op, size, numRuns) => {
+    const b = pageSizeBounds(op) as PageSizeBounds;
+    const count = plannedCount(size);
+    const max = Math.min(b.max, 1000);
+    return {
+      need:
+        numRuns *
+        (walkCost(count, Math.min(max, b.min + 12)) + walkCost(count, Math.ceil((b.min + max) / 2))),
+      floor: 2 * walkCost(count, max),
+    };
+  },
   run: (ctx) => {
     const fc = fastCheck();
     const b = pageSizeBounds(ctx.op) as PageSizeBounds;
+    const max = Math.min(b.max, 1000);
+    const fit = fittedPageSizes(ctx, { ...b, max }, 2);
+    const low = fit?.floor ?? b.min;
     const walk = (pageSize: number) =>
       walkAndCheck(ctx.transport, {
         url: sized(ctx, pageSize),
@@ -315,22 +381,36 @@ export const metamorphic: PaginationRule = {
         // On the resizable provider the list holds 60 items: a walk needs no more pages than that.
         maxPages: ctx.setCount ? Math.ceil(60 / pageSize) + 3 : 400,
       });
+    let cutShort = 0;
     return check(
       'pagination.same-sequence',
-      ctx,
+      fit ? { ...ctx, numRuns: fit.runs } : ctx,
       fc.record({
-        a: fc.integer({ min: b.min, max: Math.min(b.max, b.min + 24) }),
-        b: fc.integer({ min: b.min, max: Math.min(b.max, 1000) }),
+        a: fc.integer({ min: low, max: Math.min(max, low + 24) }),
+        b: fc.integer({ min: low, max }),
       }),
       async ({ a, b: c }) => {
         ctx.setCount?.(60);
         const x = await walk(a);
         const y = await walk(c);
-        if (JSON.stringify(x.ids) === JSON.stringify(y.ids)) return undefined;
-        const at = x.ids.findIndex((id, k) => y.ids[k] !== id);
-        return `PageSize ${a} and ${c} disagree at position ${at === -1 ? x.ids.length : at}: ${x.ids[at] ?? 'end'} vs ${y.ids[at] ?? 'end'} (${x.ids.length} vs ${y.ids.length} items)`;
+        // A walk the budget cut short is a prefix of the list: the two agree as far as both went.
+        const n =
+          x.cutShort || y.cutShort
+            ? Math.min(x.ids.length, y.ids.length)
+            : Math.max(x.ids.length, y.ids.length);
+        if (x.cutShort || y.cutShort) cutShort++;
+        const xs = x.ids.slice(0, n);
+        const ys = y.ids.slice(0, n);
+        if (JSON.stringify(xs) === JSON.stringify(ys)) return undefined;
+        const at = xs.findIndex((id, k) => ys[k] !== id);
+        return `PageSize ${a} and ${c} disagree at position ${at === -1 ? xs.length : at}: ${xs[at] ?? 'end'} vs ${ys[at] ?? 'end'} (${x.ids.length} vs ${y.ids.length} items)`;
       },
       ({ a }) => sized(ctx, a),
+      fit ? [{ a: low, b: max }] : [],
+      () => [
+        ...(fit?.note ? [fit.note] : []),
+        ...(cutShort ? [`${cutShort} run(s) compared prefixes: a walk stopped at the budget`] : []),
+      ],
     );
   },
 };
@@ -341,6 +421,7 @@ export const pageTokenOpaque: PaginationRule = {
   asserts: 'a tampered PageToken gets 400, never a wrong page',
   needs: 'list operations with PageToken',
   appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  demand: (_op, _size, numRuns) => ({ need: numRuns + 3, floor: 2 }),
   run: async (ctx) => {
     const fc = fastCheck();
     ctx.setCount?.(10);
@@ -401,6 +482,7 @@ export const fetchListAgreement: PaginationRule = {
   asserts: 'any listed item fetched by id equals its list entry',
   needs: 'a list and the fetch it pairs with',
   appliesTo: (op) => op.kind === 'list' && op.pairsWith !== undefined,
+  demand: (_op, _size, numRuns) => ({ need: numRuns + 1, floor: 2 }),
   run: async (ctx) => {
     const fc = fastCheck();
     const key = ctx.op.itemsKey ?? '';
