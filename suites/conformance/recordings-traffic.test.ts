@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../src/report/conformance-report';
+import { startProvider } from '../../src/targets/targets';
 import { runCli } from '../support/fixtures';
+import { contract } from '../support/provider';
 
 const json = { 'content-type': 'application/json' };
 const account = `AC${'a'.repeat(32)}`;
@@ -150,6 +152,26 @@ describe('recordings are traffic', () => {
 });
 
 describe('coverage in the verdict', () => {
+  it('a live run against an account with no sessions exits 1, naming the Sessions operations it could not judge', async () => {
+    const creds = { username: `AC${'0123456789abcdef'.repeat(2)}`, password: 'empty-account-token' };
+    const provider = await startProvider({ contract, items: 0, seed: 1, credentials: creds });
+    try {
+      const reports = mkdtempSync(join(tmpdir(), 'empty-live-'));
+      const r = await runCli(
+        'conformance',
+        ['--target', 'live', '--base-url', provider.url, '--resource', 'Sessions', '--report-dir', reports],
+        { TWILIO_ACCOUNT_SID: creds.username, TWILIO_AUTH_TOKEN: creds.password },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(
+        /NOT JUDGED: 2 operation\(s\) no rule could judge: GET \/v1\/Sessions\/\{id\}/,
+      );
+      expect(r.stdout).not.toMatch(/^PASSED/m);
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('an operation no rule could judge fails the run with one line naming it and how to judge it; --allow-unjudged passes it', async () => {
     const cassette: Exchange[] = [{ path: '/v1/Sessions', body: { ...sessionsPage(50), sessions: [] } }];
     const r = await replay('empty-account', cassette, ['--resource', 'Sessions']);
