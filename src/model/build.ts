@@ -10,6 +10,7 @@ import type { JsonSchema } from './json-schema';
 import { operationsFromOpenApi } from './openapi';
 import { type ApiModel, instanceSchema, type Operation, ORIGINS, pathShape } from './operation';
 import { twilioErrorSchema } from './twilio-conventions';
+import { linkWrites } from './writes';
 
 export interface BuiltModel {
   model: ApiModel;
@@ -58,7 +59,8 @@ export function buildModel(input: {
     }
   }
   link(operations);
-  return { operations, error: fromSpec?.error ?? twilioErrorSchema() };
+  const writes = linkWrites(fromSpec?.writes ?? [], operations);
+  return { operations, writes, error: fromSpec?.error ?? twilioErrorSchema() };
 }
 
 /** Parents, pairs and identifying fields: what the run needs to reach every operation. */

@@ -61,6 +61,7 @@ export const ANNOTATION_KEYWORDS = [
   'x-in',
   'x-observed',
   'x-any-pattern',
+  'x-values',
 ] as const;
 
 /** Keywords that constrain a value: what a source "states" about a field, and what gets compared and resolved. */

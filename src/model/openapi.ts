@@ -12,6 +12,7 @@ import {
   pathParamNames,
   resourceOf,
 } from './operation';
+import type { WriteMethod } from './writes';
 
 export class SpecError extends Error {
   constructor(file: string, detail: string) {
@@ -31,9 +32,27 @@ const COPIED = [
 
 export interface SpecOperations {
   operations: Operation[];
+  /** Every operation that is not a GET, before build.ts links what each one does. */
+  writes: SpecWrite[];
   /** The spec's error body, when it documents one. */
   error?: JsonSchema;
 }
+
+/** A write as the spec states it: method, path, body, statuses; its effect is linked later (build.ts). */
+export interface SpecWrite {
+  id: string;
+  method: WriteMethod;
+  path: string;
+  resource: string;
+  statuses: string[];
+  request?: JsonSchema;
+  requestRequired: boolean;
+  /** The JSON body of its first 2xx that has one. */
+  response?: JsonSchema;
+  mountName?: string;
+}
+
+const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
 
 /** Every GET operation of the spec. */
 export function operationsFromOpenApi(spec: unknown, file: string): SpecOperations {
@@ -69,6 +88,8 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
       });
     }
     for (const key of COPIED) if (node[key] !== undefined) (out as Node)[key] = node[key];
+    const values = valuesInDescription(node);
+    if (values) out['x-values'] = values;
     if (isRecord(node.properties)) {
       out.properties = { ...(out.properties ?? {}) };
       for (const [prop, child] of Object.entries(node.properties)) {
@@ -90,9 +111,51 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
   };
 
   const operations: Operation[] = [];
+  const writes: SpecWrite[] = [];
   let error: JsonSchema | undefined;
   for (const [path, item] of Object.entries(spec.paths)) {
-    if (!isRecord(item) || !isRecord(item.get)) continue;
+    if (!isRecord(item)) continue;
+    const twilioOf = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
+    for (const method of WRITE_METHODS) {
+      const w = item[method];
+      if (!isRecord(w)) continue;
+      const base = `#/paths/${escapePointer(path)}/${method}`;
+      const responses = isRecord(w.responses) ? w.responses : {};
+      const statuses = Object.keys(responses).sort();
+      const ok = statuses.find((st) => /^2/.test(st) && jsonSchemaOf(responses[st]));
+      const body = isRecord(w.requestBody) ? w.requestBody : undefined;
+      const requestNode = jsonSchemaOf(body);
+      const mount = typeof twilioOf.mountName === 'string' ? camel(twilioOf.mountName) : undefined;
+      writes.push({
+        id: typeof w.operationId === 'string' ? w.operationId : `${method}:${path}`,
+        method: method.toUpperCase() as WriteMethod,
+        path,
+        resource: resourceOf(path),
+        statuses,
+        ...(requestNode
+          ? {
+              request: {
+                ...convert(requestNode, `${base}/requestBody/content/application~1json/schema`),
+                'x-source': src(`${base}/requestBody`),
+              },
+            }
+          : {}),
+        requestRequired: body?.required === true,
+        ...(ok
+          ? {
+              response: {
+                ...convert(
+                  jsonSchemaOf(responses[ok]) as Node,
+                  `${base}/responses/${ok}/content/application~1json/schema`,
+                ),
+                'x-source': src(`${base}/responses/${ok}`),
+              },
+            }
+          : {}),
+        ...(mount ? { mountName: mount } : {}),
+      });
+    }
+    if (!isRecord(item.get)) continue;
     const get = item.get;
     const base = `#/paths/${escapePointer(path)}/get`;
     const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
@@ -153,7 +216,19 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
     });
   }
   if (operations.length === 0) fail('documents no GET operation with a 200 application/json body');
-  return { operations, ...(error ? { error } : {}) };
+  return { operations, writes, ...(error ? { error } : {}) };
+}
+
+/**
+ * Allowed values a spec states only in prose: a string whose description lists two or more quoted
+ * values ("('Web', 'Database', 'Text', 'File')", "one of the modes 'chat', 'email' or 'voice'").
+ * An annotation (x-values), never enforced as an enum: it is how a valid request is built.
+ */
+export function valuesInDescription(node: Node): string[] | undefined {
+  if (node.type !== 'string' || typeof node.description !== 'string' || Array.isArray(node.enum))
+    return undefined;
+  const values = [...node.description.matchAll(/'([^'\s][^']{0,40})'/g)].map((m) => m[1] as string);
+  return values.length >= 2 || /\(\s*'[^']+'\s*\)/.test(node.description) ? [...new Set(values)] : undefined;
 }
 
 function jsonSchemaOf(response: unknown): Node | undefined {

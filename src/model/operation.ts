@@ -7,6 +7,7 @@
 import { UsageError } from '../errors';
 import type { JsonValue } from '../json';
 import type { JsonSchema } from './json-schema';
+import type { WriteOperation } from './writes';
 
 export type Origin = 'docs' | 'openapi';
 export const ORIGINS: readonly Origin[] = ['docs', 'openapi'];
@@ -61,7 +62,10 @@ export interface Operation {
 }
 
 export interface ApiModel {
+  /** The read operations (GET). */
   operations: Operation[];
+  /** The write operations (POST, PUT, PATCH, DELETE), with what each one does (src/model/writes.ts). */
+  writes: WriteOperation[];
   /** Twilio's error body (from the spec when it documents one, else Twilio's convention). */
   error: JsonSchema;
 }

@@ -19,6 +19,7 @@ import {
   ORIGINS,
   type Origin,
 } from '../model/operation';
+import type { WriteOperation } from '../model/writes';
 import { ERROR_FILE, loadModel, type SchemaRole, schemaFile, schemaIdOf } from './files';
 import type { ContractMode } from './ids';
 import { SchemaValidator, type Violation } from './validator';
@@ -53,8 +54,30 @@ export class Contract {
         }
       }
     }
+    for (const w of model.writes)
+      for (const role of ['request', 'response'] as const) {
+        const schema = w[role];
+        if (schema) schemas.push(withId(schema, schemaIdOf(schemaFile('openapi', w, role))));
+      }
     schemas.push(withId(model.error, this.errorId));
     this.validator = SchemaValidator.of(schemas);
+  }
+
+  get writes(): WriteOperation[] {
+    return this.model.writes;
+  }
+
+  /**
+   * A write's request body, or its 2xx body, against the spec's schema: every violation an error
+   * naming the spec (the only source that documents writes).
+   */
+  validateWrite(w: WriteOperation, role: 'request' | 'response', body: unknown): ResolvedViolation[] {
+    const schema = w[role];
+    if (!schema) return [];
+    return this.validator.validate(schemaIdOf(schemaFile('openapi', w, role)), body).map((v) => {
+      const source = labelOf(schema, v);
+      return { ...v, severity: 'error' as const, source, message: `${v.message} (${source})` };
+    });
   }
 
   static load(schemasDir: string, mode: ContractMode): Contract {

@@ -17,6 +17,7 @@ import {
   ORIGINS,
   type Origin,
 } from '../model/operation';
+import type { WriteOperation } from '../model/writes';
 import { ERROR_FILE, MODEL_FILE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
 import { createAjv } from './validator';
 
@@ -33,11 +34,19 @@ interface StoredSchemas {
 interface StoredOperation extends Omit<Operation, 'schemas'> {
   schemas: Partial<Record<Origin, StoredSchemas>>;
 }
+interface StoredWrite extends Omit<WriteOperation, 'request' | 'response'> {
+  request?: string;
+  response?: string;
+}
 interface StoredModel {
   generatedBy: string;
   error: string;
   operations: StoredOperation[];
+  writes: StoredWrite[];
 }
+
+/** A write's request and response schemas, as files of the spec's folder. */
+const WRITE_ROLES = ['request', 'response'] as const;
 
 /** Every file `npm run schemas` writes for a model. */
 export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
@@ -68,11 +77,31 @@ export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
     }
     return { ...op, schemas };
   });
+  const writes: StoredWrite[] = model.writes.map((w) => {
+    const { request: _q, response: _r, ...rest } = w;
+    const stored: StoredWrite = rest;
+    for (const role of WRITE_ROLES) {
+      const schema = w[role];
+      if (!schema) continue;
+      const file = schemaFile('openapi', w, role);
+      stored[role] = file;
+      files.push({
+        path: join(dir, file),
+        data: stableJson({
+          $schema: DRAFT_2020_12,
+          $id: schemaIdOf(file),
+          ...schema,
+          'x-operation': `${w.method} ${w.path}`,
+        }),
+      });
+    }
+    return stored;
+  });
   files.push({
     path: join(dir, ERROR_FILE),
     data: stableJson({ $schema: DRAFT_2020_12, $id: schemaIdOf(ERROR_FILE), ...model.error }),
   });
-  const stored: StoredModel = { generatedBy: 'npm run schemas', error: ERROR_FILE, operations };
+  const stored: StoredModel = { generatedBy: 'npm run schemas', error: ERROR_FILE, operations, writes };
   files.push({ path: join(dir, MODEL_FILE), data: stableJson(stored) });
   return files;
 }
@@ -129,7 +158,23 @@ export function loadModel(dir: string): ApiModel {
     }
     return { ...op, schemas } as Operation;
   });
-  return { operations, error: schemaAt(stored.error) };
+  const storedWrites = Array.isArray(stored.writes) ? (stored.writes as StoredWrite[]) : [];
+  const writes = storedWrites.map((w, k) => {
+    if (
+      !isRecord(w) ||
+      typeof w.id !== 'string' ||
+      typeof w.path !== 'string' ||
+      typeof w.method !== 'string'
+    )
+      throw new UsageError(`${modelPath}: writes/${k} is not a write descriptor`);
+    const { request, response, ...rest } = w;
+    return {
+      ...rest,
+      ...(typeof request === 'string' ? { request: schemaAt(request) } : {}),
+      ...(typeof response === 'string' ? { response: schemaAt(response) } : {}),
+    } as WriteOperation;
+  });
+  return { operations, writes, error: schemaAt(stored.error) };
 }
 
 function readJson(path: string): unknown {

@@ -11,6 +11,8 @@ export const MODEL_FILE = 'model.json';
 export const ERROR_FILE = 'twilio-error.schema.json';
 export const SCHEMA_BASE = 'https://schemas.conformance.test';
 export type SchemaRole = 'response' | 'query' | 'path';
+/** A write's schemas: its request body, and its 2xx body. */
+export type FileRole = SchemaRole | 'request';
 
 const kebab = (name: string): string =>
   name
@@ -19,7 +21,7 @@ const kebab = (name: string): string =>
     .toLowerCase();
 
 /** The file of one operation's schema for one source and role, relative to the schemas folder. */
-export const schemaFile = (origin: Origin, op: Pick<Operation, 'id'>, role: SchemaRole): string =>
+export const schemaFile = (origin: Origin, op: Pick<Operation, 'id'>, role: FileRole): string =>
   `${origin}/${kebab(op.id)}.${role}.schema.json`;
 
 export const schemaIdOf = (file: string): string => `${SCHEMA_BASE}/${file}`;

@@ -1,13 +1,15 @@
 // sources → model: docs tables and the OpenAPI spec become operation descriptors with their
 // schemas, whatever resource they describe. Nothing here names a Twilio field in the code under test.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build';
 import { operationsFromDocs } from '../../src/model/docs';
 import { operationsFromOpenApi, SpecError } from '../../src/model/openapi';
 import { instanceSchema, type Operation } from '../../src/model/operation';
 import { Contract } from '../../src/schemas/contract';
-import { fixturePage } from '../support/fixtures';
+import { FIXTURES, fixturePage } from '../support/fixtures';
 
 const page = fixturePage('widgets-resource.docs.txt');
 const ops = operationsFromDocs(page);
@@ -254,5 +256,47 @@ describe('OpenAPI importer', () => {
   ])('rejects a bad spec with one line (%#)', (doc, message) => {
     expect(() => operationsFromOpenApi(doc, 'bad.json')).toThrow(SpecError);
     expect(() => operationsFromOpenApi(doc, 'bad.json')).toThrow(message);
+  });
+});
+
+describe('writes: what each one does, from the paths alone (a made-up API, no Assistants name anywhere)', () => {
+  const spec = JSON.parse(readFileSync(join(FIXTURES, 'specs/gadgets.openapi.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const model = buildModel({ spec, specFile: 'gadgets.openapi.json' });
+  const w = (id: string) => model.writes.find((x) => x.id === id);
+
+  it('classifies every write and links it to the reads that show it', () => {
+    expect(model.writes.map((x) => [x.id, x.action, x.effect, x.success])).toEqual([
+      ['CreateBox', 'create', { list: 'ListBox', fetch: 'FetchBox' }, [201]],
+      ['UpdateBox', 'update', { fetch: 'FetchBox', list: 'ListBox' }, [200]],
+      ['DeleteBox', 'delete', { fetch: 'FetchBox', list: 'ListBox' }, [204]],
+      ['CreateGadget', 'create', { list: 'ListGadget', fetch: 'FetchGadget' }, [201]],
+      ['DeleteGadget', 'delete', { fetch: 'FetchGadget', list: 'ListGadget' }, [204]],
+      ['CreateBoxGadget', 'attach', { list: 'ListBoxGadget', item: 'ListGadget' }, [204]],
+      ['DeleteBoxGadget', 'detach', { list: 'ListBoxGadget', item: 'ListGadget' }, [204]],
+      [
+        'CreateShake',
+        'send',
+        { names: [{ field: 'box_sid', list: 'ListBox', children: 'ListBoxGadget' }] },
+        [200],
+      ],
+    ]);
+  });
+
+  it('fills each path parameter from the list that supplies it: an attached item from its own list', () => {
+    expect(w('CreateBoxGadget')?.pathParams).toEqual([
+      { name: 'BoxSid', from: { operation: 'ListBox', field: 'sid' } },
+      { name: 'Sid', from: { operation: 'ListGadget', field: 'sid' } },
+    ]);
+  });
+
+  it('keeps the request body with required, bounds and the values the response documents only in prose', () => {
+    const body = w('CreateBox')?.request;
+    expect(body?.required).toEqual(['name', 'colour']);
+    expect(body?.properties?.name).toMatchObject({ minLength: 1, maxLength: 64 });
+    expect(body?.properties?.colour?.['x-values']).toEqual(['red', 'blue']);
+    expect(w('CreateBox')?.requestRequired).toBe(true);
   });
 });

@@ -14,11 +14,28 @@ import { FIXTURES, needsSources, realSources, runCli, runProcess, sourcesMissing
 
 describe.skipIf(sourcesMissing)(needsSources('the real docs page and OpenAPI spec'), () => {
   const built = sourcesMissing ? undefined : buildModelFromSources(realSources);
-  const model = built?.model ?? { operations: [], error: {} };
+  const model = built?.model ?? { operations: [], writes: [], error: {} };
   const contract = new Contract(model, 'both');
   const op = (id: string) => model.operations.find((o) => o.id === id) as Operation;
   const findings = sourcesMissing ? [] : triangulate(contract);
   const byRule = (rule: string) => findings.filter((f) => f.rule === rule);
+
+  it('has 15 write operations, each linked to the reads that show what it does', () => {
+    const count = (action: string) => model.writes.filter((w) => w.action === action).length;
+    expect(model.writes).toHaveLength(15);
+    expect([
+      count('create'),
+      count('update'),
+      count('delete'),
+      count('attach'),
+      count('detach'),
+      count('send'),
+    ]).toEqual([4, 3, 3, 2, 2, 1]);
+    expect(model.writes.find((w) => w.action === 'send')?.effect.names).toEqual([
+      { field: 'session_id', list: 'ListSessions', children: 'ListMessages' },
+    ]);
+    expect(model.writes.find((w) => w.action === 'send')?.success).toEqual([200, 202]);
+  });
 
   it('has 15 GET operations: 10 lists (4 nested under a parent) and 5 fetches', () => {
     const lists = model.operations.filter((o) => o.kind === 'list');

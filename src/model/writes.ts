@@ -1,0 +1,145 @@
+// The write operations of the model: one descriptor per POST, PUT, PATCH or DELETE of the spec, and
+// what each one does as data, linked to the read operations that show it. Nothing below this stage
+// names a resource or a path: a create is "a POST where a list is", an attach "a POST on an item of
+// a nested list that no fetch reads", and so on, from the paths alone.
+//  - create: POST at a list's path; the list shows what it made, the list's fetch reads it.
+//  - update / delete: PUT (PATCH) / DELETE at a fetch's path.
+//  - attach / detach: POST / DELETE at {nested list}/{id} that no fetch reads; the item comes from
+//    the top-level list of the same name.
+//  - send: any other POST (a message to an assistant); what it makes is named by fields of its
+//    response that fill a read's path parameter (session_id → /v1/Sessions/{sessionId}/Messages).
+
+import type { JsonSchema } from './json-schema';
+import { type Operation, type PathParam, pathShape } from './operation';
+import { snakeCase } from './twilio-conventions';
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type WriteAction = 'create' | 'update' | 'delete' | 'attach' | 'detach' | 'send';
+
+export interface WriteEffect {
+  /** The list that shows what it creates, changes or removes (attach/detach: the nested list). */
+  list?: string;
+  /** The fetch that reads it. */
+  fetch?: string;
+  /** Attach/detach: the list whose items are attached. */
+  item?: string;
+  /** Send: response fields that name an item, the list that holds it, and the list nested under that item. */
+  names?: Array<{ field: string; list: string; children?: string }>;
+}
+
+export interface WriteOperation {
+  id: string;
+  method: WriteMethod;
+  path: string;
+  /** The resource group for reports: the first static segment after the version. */
+  resource: string;
+  /** Each path parameter and the list whose items supply it. */
+  pathParams: PathParam[];
+  action: WriteAction;
+  /** Every status the spec documents, and its 2xx ones as numbers. */
+  statuses: string[];
+  success: number[];
+  /** The JSON request body, and whether the spec requires one. */
+  request?: JsonSchema;
+  requestRequired?: boolean;
+  /** The body of its first 2xx that has one. */
+  response?: JsonSchema;
+  effect: WriteEffect;
+  /** twilio-node's accessor for the last path segment (x-twilio.mountName, camel-cased), when the spec names one. */
+  mountName?: string;
+}
+
+export const writeLabel = (w: Pick<WriteOperation, 'method' | 'path'>): string => `${w.method} ${w.path}`;
+
+/** The path with its last segment dropped: where a nested item's list is. */
+const parentShape = (path: string): string => pathShape(path.split('/').slice(0, -1).join('/'));
+const lastStatic = (path: string): string | undefined =>
+  path
+    .split('/')
+    .filter((s) => s && !s.startsWith('{'))
+    .at(-1);
+
+/** What each write does, from the paths: linked to the read operations (parents first, as reads are). */
+export function linkWrites(
+  raw: ReadonlyArray<Omit<WriteOperation, 'action' | 'effect' | 'pathParams' | 'success'>>,
+  reads: readonly Operation[],
+): WriteOperation[] {
+  const lists = reads.filter((o) => o.kind === 'list');
+  const listAt = (shape: string) => lists.find((l) => pathShape(l.path) === shape);
+  const fetchAt = (shape: string) => reads.find((o) => o.kind === 'instance' && pathShape(o.path) === shape);
+  return raw.map((w) => {
+    const shape = pathShape(w.path);
+    const fetch = fetchAt(shape);
+    const list = listAt(shape);
+    const nested = w.path.endsWith('}') ? listAt(parentShape(w.path)) : undefined;
+    const topLevel = (name: string | undefined) =>
+      lists.find((l) => l.pathParams.length === 0 && lastStatic(l.path) === name);
+    let action: WriteAction;
+    let effect: WriteEffect;
+    if (w.method === 'POST' && list) {
+      action = 'create';
+      effect = { list: list.id, ...(list.pairsWith ? { fetch: list.pairsWith } : {}) };
+    } else if (w.method !== 'DELETE' && fetch) {
+      // PUT or PATCH, or Twilio's usual POST to an instance's own path.
+      action = 'update';
+      effect = { fetch: fetch.id, ...(fetch.pairsWith ? { list: fetch.pairsWith } : {}) };
+    } else if (w.method === 'DELETE' && fetch) {
+      action = 'delete';
+      effect = { fetch: fetch.id, ...(fetch.pairsWith ? { list: fetch.pairsWith } : {}) };
+    } else if (nested && !fetch && (w.method === 'POST' || w.method === 'DELETE')) {
+      action = w.method === 'POST' ? 'attach' : 'detach';
+      const item = topLevel(lastStatic(w.path));
+      effect = { list: nested.id, ...(item ? { item: item.id } : {}) };
+    } else {
+      action = 'send';
+      const names: NonNullable<WriteEffect['names']> = [];
+      for (const field of Object.keys(w.response?.properties ?? {})) {
+        for (const read of reads) {
+          const param = read.pathParams.find((p) => snakeCase(p.name) === field && p.from);
+          if (param?.from && !names.some((n) => n.field === field))
+            names.push({ field, list: param.from.operation, children: read.id });
+        }
+      }
+      effect = names.length ? { names } : {};
+    }
+    const params = w.path.match(/\{[^}]+\}/g)?.map((p) => p.slice(1, -1)) ?? [];
+    const segments = w.path.split('/');
+    const pathParams: PathParam[] = params.map((name, k) => {
+      // An attached item's id comes from the list of that item; every other parameter from the list at its prefix.
+      if (k === params.length - 1 && (action === 'attach' || action === 'detach') && effect.item) {
+        const item = lists.find((l) => l.id === effect.item);
+        return item?.idField ? { name, from: { operation: item.id, field: item.idField } } : { name };
+      }
+      const at = segments.indexOf(`{${name}}`);
+      const prefix = pathShape(segments.slice(0, at).join('/'));
+      const supplier = listAt(prefix);
+      return supplier?.idField
+        ? { name, from: { operation: supplier.id, field: supplier.idField } }
+        : { name };
+    });
+    const success = w.statuses.filter((s) => /^2\d\d$/.test(s)).map(Number);
+    return {
+      ...w,
+      ...(w.request ? { request: withResponseValues(w.request, w.response) } : {}),
+      action,
+      effect,
+      pathParams,
+      success,
+    };
+  });
+}
+
+/**
+ * A request field takes the values its response documents for the same field when the request's own
+ * text names none (the spec lists a knowledge source's types only on the knowledge it returns).
+ */
+function withResponseValues(request: JsonSchema, response: JsonSchema | undefined): JsonSchema {
+  const props = request.properties;
+  if (!props || !response?.properties) return request;
+  const out: Record<string, JsonSchema> = {};
+  for (const [name, s] of Object.entries(props)) {
+    const values = response.properties[name]?.['x-values'];
+    out[name] = s['x-values'] === undefined && Array.isArray(values) ? { ...s, 'x-values': values } : s;
+  }
+  return { ...request, properties: out };
+}
