@@ -11,6 +11,8 @@ export interface ScrubbedRequest {
   url: string;
   /** False when the request was deliberately sent without credentials. */
   authenticated?: boolean;
+  /** A write's JSON body, as sent (the run's own data; never credentials). */
+  body?: unknown;
 }
 
 export interface Finding {

@@ -1,176 +1,28 @@
-// The reference provider's data, generated from the derived schemas: every value is a pure function
-// of (seed, operation, parent, index), so large lists cost little memory and the same seed always
-// gives the same data. Strings with a pattern come from fast-check's stringMatching, dates are ISO
-// 8601, bounds are kept. Nested items carry their parent's id where their schema has a field for it.
+// The reference provider's data: every generated value is a pure function of (seed, operation,
+// parent, index), so large lists cost little memory and the same seed always gives the same data;
+// nested items carry their parent's id where their schema has a field for it; writes change a list
+// through an overlay (added, removed, changed items).
 
-import { createHash } from 'node:crypto';
-import fc from 'fast-check';
-import { type JsonSchema, schemaTypes } from '../model/json-schema';
+import type { JsonSchema } from '../model/json-schema';
 import type { Operation } from '../model/operation';
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** FNV-1a over the parts: fast, stable, well spread for seeds (not for security). */
-const hashInt = (...parts: Array<string | number>): number => {
-  const text = parts.join('\u0000');
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // A final avalanche, so neighbouring seeds differ in every bit.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
-};
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `.` outside a character class becomes [a-z0-9]: a subset of what the pattern accepts, and readable ids. */
-function readable(pattern: string): RegExp {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '\\') {
-      out += c + (pattern[i + 1] ?? '');
-      i++;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    if (c === ']') inClass = false;
-    out += c === '.' && !inClass ? '[a-z0-9]' : c;
-  }
-  try {
-    return new RegExp(out);
-  } catch {
-    return new RegExp(pattern);
-  }
-}
-
-const patternArbs = new Map<string, fc.Arbitrary<string>>();
-/**
- * Strings already drawn in this process, by (pattern, seed, bounds): every provider with the same
- * seed draws the same ones (the suites and the mutation score start hundreds), and a draw costs a
- * fast-check sample. Bounded: emptied when full.
- */
-const drawn = new Map<string, string>();
-const MAX_DRAWN = 100_000;
-
-function fromPattern(pattern: string, seed: number, min?: number, max?: number): string {
-  const key = `${pattern}\u0000${seed}\u0000${min}\u0000${max}`;
-  let value = drawn.get(key);
-  if (value === undefined) {
-    value = drawFromPattern(pattern, seed, min, max);
-    if (drawn.size >= MAX_DRAWN) drawn.clear();
-    drawn.set(key, value);
-  }
-  return value;
-}
-
-function drawFromPattern(pattern: string, seed: number, min?: number, max?: number): string {
-  let arb = patternArbs.get(pattern);
-  if (!arb) {
-    arb = fc.stringMatching(readable(pattern));
-    patternArbs.set(pattern, arb);
-  }
-  const re = new RegExp(pattern);
-  for (let k = 0; k < 50; k++) {
-    const [v] = fc.sample(arb, { seed: seed + k * 7919, numRuns: 1 });
-    if (
-      v !== undefined &&
-      re.test(v) &&
-      (min === undefined || v.length >= min) &&
-      (max === undefined || v.length <= max)
-    )
-      return v;
-  }
-  return fc.sample(arb, { seed, numRuns: 1 })[0] ?? '';
-}
-
-const ISO_BASE = Date.UTC(2024, 0, 1);
-/** Twilio prints date-times as ISO 8601 in UTC without milliseconds. */
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/** One value for a schema, from a seed; `name` only flavours free-text strings. */
-export function generate(schema: JsonSchema, seed: number, name = 'value', depth = 0): Json {
-  const r = rng(seed);
-  if (schema.const !== undefined) return schema.const as Json;
-  if (schema.enum?.length) return schema.enum[Math.floor(r() * schema.enum.length)] as Json;
-  const type = schemaTypes(schema).find((t) => t !== 'null') ?? (schema.properties ? 'object' : 'string');
-  switch (type) {
-    case 'boolean':
-      return r() < 0.5;
-    case 'integer':
-    case 'number': {
-      const min = schema.minimum ?? 0;
-      const max = schema.maximum ?? min + 1000;
-      const n = min + Math.floor(r() * (max - min + 1));
-      return type === 'integer' ? Math.min(n, max) : Math.min(n + 0.5, max);
-    }
-    case 'array': {
-      if (!schema.items || depth > 3) return [];
-      const min = schema.minItems ?? 0;
-      const max = Math.max(min, Math.min(schema.maxItems ?? 2, 2));
-      const n = min + Math.floor(r() * (max - min + 1));
-      return Array.from({ length: n }, (_, k) =>
-        generate(schema.items as JsonSchema, hashInt(seed, k), name, depth + 1),
-      );
-    }
-    case 'object': {
-      const out: Record<string, Json> = {};
-      for (const [prop, child] of Object.entries(schema.properties ?? {}))
-        out[prop] = generate(child, hashInt(seed, prop), prop, depth + 1);
-      return out;
-    }
-    default:
-      return stringFor(schema, seed, name, r);
-  }
-}
-
-function stringFor(schema: JsonSchema, seed: number, name: string, r: () => number): string {
-  if (schema.pattern) return fromPattern(schema.pattern, seed, schema.minLength, schema.maxLength);
-  switch (schema.format) {
-    case 'date-time':
-      return isoSeconds(ISO_BASE + Math.floor(r() * 365 * 86_400) * 1000);
-    case 'date':
-      return isoSeconds(ISO_BASE + Math.floor(r() * 365) * 86_400_000).slice(0, 10);
-    case 'uri':
-    case 'url':
-      return `https://example.com/${name}/${seed.toString(16)}`;
-    case 'uuid': {
-      const h = createHash('sha256').update(String(seed)).digest('hex');
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-    }
-    case 'email':
-      return `user${seed % 10_000}@example.com`;
-  }
-  const min = schema.minLength ?? 1;
-  const max = schema.maxLength ?? Math.max(min, 24);
-  let s = `${name}_${seed.toString(36)}`;
-  while (s.length < min) s += 'x';
-  return s.slice(0, max);
-}
+import { generate, hashInt, ISO_BASE, isoSeconds, type Json } from '../schemas/generate';
 
 /** Items kept per list and parent; beyond it they are generated again on demand (the same, by seed). */
 const CACHED_ITEMS = 20_000;
 
-/** The items of one list under one parent: ids generated once (unique), items generated on demand and cached. */
+/**
+ * The items of one list under one parent: ids generated once (unique), items generated on demand and
+ * cached; then what writes did to it: items added (after the generated ones, in creation order),
+ * items removed, fields changed. The list a page shows is the generated items less the removed,
+ * then the added.
+ */
 export class ItemStore {
   private readonly ids: string[] = [];
   private readonly index = new Map<string, number>();
   private readonly cache = new Map<number, Record<string, Json>>();
+  private readonly added: Array<Record<string, Json>> = [];
+  private readonly removed = new Set<string>();
+  private readonly patches = new Map<string, Record<string, Json>>();
 
   constructor(
     readonly op: Operation,
@@ -221,6 +73,78 @@ export class ItemStore {
     return { ...item };
   }
 
+  /** How many items the list shows, of `count` generated. */
+  size(count: number): number {
+    return this.visible(count).length + this.added.length;
+  }
+
+  /** The k-th item the list shows, changes applied. */
+  at(k: number, count: number): Record<string, Json> {
+    const generated = this.visible(count);
+    const item =
+      k < generated.length
+        ? this.itemAt(generated.index(k))
+        : { ...(this.added[k - generated.length] ?? {}) };
+    const id = this.idField ? item[this.idField] : undefined;
+    const patch = typeof id === 'string' ? this.patches.get(id) : undefined;
+    return patch ? { ...item, ...patch } : item;
+  }
+
+  /** The position of an item the list shows, by id. */
+  find(id: string, count: number): number | undefined {
+    if (this.removed.has(id)) return undefined;
+    const added = this.added.findIndex((it) => this.idField !== undefined && it[this.idField] === id);
+    if (added >= 0) return this.visible(count).length + added;
+    const k = this.indexOf(id, count);
+    return k === undefined ? undefined : this.visible(count).position(k);
+  }
+
+  add(item: Record<string, Json>): void {
+    this.added.push({ ...item });
+  }
+
+  remove(id: string): boolean {
+    const k = this.added.findIndex((it) => this.idField !== undefined && it[this.idField] === id);
+    if (k >= 0) {
+      this.added.splice(k, 1);
+      return true;
+    }
+    if (this.removed.has(id)) return false;
+    this.removed.add(id);
+    return true;
+  }
+
+  patch(id: string, fields: Record<string, Json>): void {
+    this.patches.set(id, { ...(this.patches.get(id) ?? {}), ...fields });
+  }
+
+  /** A fresh id no item of this store has, drawn from the id field's schema. */
+  newId(): string {
+    const field = this.idField ?? 'id';
+    const idSchema = this.schema.properties?.[field] ?? { type: 'string' };
+    for (let attempt = 0; ; attempt++) {
+      const v = generate(
+        idSchema,
+        hashInt(this.seed, this.op.id, this.parentKey, 'new', this.added.length, attempt),
+        field,
+      );
+      const id = typeof v === 'string' ? v : String(v);
+      if (!this.index.has(id) && !this.added.some((it) => it[field] === id)) return id;
+    }
+  }
+
+  /**
+   * The generated indices still shown: every one of the `count` until a generated item is removed
+   * (then a list of them is built: a removal of a seeded item is rare, a seeded list of 100k common).
+   */
+  private visible(count: number): { length: number; index(k: number): number; position(k: number): number } {
+    if (this.removed.size === 0) return { length: count, index: (k) => k, position: (k) => k };
+    this.grow(count);
+    const shown: number[] = [];
+    for (let k = 0; k < count; k++) if (!this.removed.has(this.ids[k] as string)) shown.push(k);
+    return { length: shown.length, index: (k) => shown[k] as number, position: (k) => shown.indexOf(k) };
+  }
+
   private generateAt(k: number): Record<string, Json> {
     const item = generate(
       this.schema,
@@ -238,4 +162,4 @@ export class ItemStore {
   }
 }
 
-export { hashInt };
+export { generate, hashInt, type Json };

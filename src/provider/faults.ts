@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import { identifyingField, type Operation } from '../model/operation';
 
-export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized';
+export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized' | 'write';
 
 export interface ProviderResponse {
   status: number;

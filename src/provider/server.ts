@@ -6,12 +6,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
-import { type Operation, pathMatcher, queryParams } from '../model/operation';
+import { type Operation, type PathParam, pathMatcher, queryParams } from '../model/operation';
 import { DEFAULT_PAGE_SIZE, snakeCase } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
-import { generate, hashInt, ItemStore } from './data';
+import { generate, hashInt, ItemStore, type Json } from './data';
 import type { ActiveFault, ListPage, PageWindow, ProviderResponse, Route } from './faults';
 import { PageTokens } from './page-token';
+import { handleWrite, processedChildren, rejectBody, type WriteContext, withProcessing } from './writes';
 
 export interface ProviderOptions {
   contract: Contract;
@@ -26,6 +27,8 @@ export interface ProviderOptions {
   credentials?: { username: string; password: string };
   /** The account every item belongs to: fields documented as that kind of SID carry it (default: the credentials' account). */
   accountSid?: string;
+  /** How long a created item with lists to fill (a knowledge source's chunks) stays processing, in ms (default 150). */
+  processingMs?: number;
 }
 
 /** What the commands that start their own provider log in with: not a secret, never a real account. */
@@ -48,6 +51,9 @@ interface Resolved {
   op: Operation;
   values: Record<string, string>;
 }
+
+/** The largest write body the provider reads. */
+const MAX_REQUEST_BYTES = 1024 * 1024;
 
 const singular = (s: string) => s.replace(/ies$/, 'y').replace(/s$/, '');
 
@@ -83,13 +89,20 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
    * Fields an item takes from its context: the account's SID wherever the schema's pattern for a
    * field accepts it, and from its parent, <parent>_id or the path parameter in snake_case.
    */
-  const inherited = (op: Operation, values: Record<string, string>): Record<string, string> => {
-    const props = instanceOf(op).properties ?? {};
+  const inherited = (op: Operation, values: Record<string, string>): Record<string, string> =>
+    inheritedFor(instanceOf(op), op.pathParams, values, op.idField);
+  const inheritedFor = (
+    schema: JsonSchema,
+    pathParams: readonly PathParam[],
+    values: Record<string, string>,
+    idField: string | undefined,
+  ): Record<string, string> => {
+    const props = schema.properties ?? {};
     const out: Record<string, string> = {};
     if (accountSid)
-      for (const [field, schema] of Object.entries(props))
-        if (schema.pattern && field !== op.idField && fits(schema, accountSid)) out[field] = accountSid;
-    for (const p of op.pathParams) {
+      for (const [field, s] of Object.entries(props))
+        if (s.pattern && field !== idField && fits(s, accountSid)) out[field] = accountSid;
+    for (const p of pathParams) {
       const parent = p.from ? byId.get(p.from.operation) : undefined;
       const value = values[p.name];
       if (!parent || value === undefined) continue;
@@ -97,9 +110,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         snakeCase(p.name),
         `${singular(snakeCase(parent.resource))}_${p.from?.field ?? 'id'}`,
       ];
-      const field = candidates.find(
-        (c) => c !== op.idField && props[c] && fits(props[c] as JsonSchema, value),
-      );
+      const field = candidates.find((c) => c !== idField && props[c] && fits(props[c] as JsonSchema, value));
       if (field) out[field] = value;
     }
     return out;
@@ -113,7 +124,39 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     }
     return store;
   };
+  /** Items a write created: lists under them start empty, and those processing fills fill once it ends. */
+  const created = new Map<string, { readyAt: number }>();
+  const processingMs = options.processingMs ?? 150;
+  const processed = new Map<string, Operation[]>();
+  const processedOf = (list: Operation): Operation[] => {
+    let out = processed.get(list.id);
+    if (!out) {
+      out = processedChildren({ contract, byId }, list);
+      processed.set(list.id, out);
+    }
+    return out;
+  };
+  /** An item's processing-state fields as of now, when a write created it (or what it sits under). */
+  const processing = (
+    schema: JsonSchema,
+    item: Record<string, unknown>,
+    values: Record<string, string>,
+    id?: unknown,
+  ) => {
+    const readyAt =
+      (typeof id === 'string' ? created.get(id)?.readyAt : undefined) ??
+      Object.values(values)
+        .map((v) => created.get(v)?.readyAt)
+        .find((t) => t !== undefined);
+    return withProcessing(schema, item as Record<string, Json>, readyAt);
+  };
   const countOf = (op: Operation, values: Record<string, string>): number => {
+    const parent = op.pathParams.map((p) => created.get(values[p.name] ?? '')).find(Boolean);
+    if (parent) {
+      const list = op.pathParams.map((p) => (p.from ? byId.get(p.from.operation) : undefined)).at(-1);
+      const processed = list && processedOf(list).includes(op);
+      return processed && Date.now() >= parent.readyAt ? nestedItems : 0;
+    }
     const set = overrides.get(op.id);
     if (set !== undefined) return set;
     if (op.pathParams.length === 0) return topItems;
@@ -121,15 +164,13 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   };
 
   /** Every path parameter names an existing item of the list that supplies it. */
-  const exists = (op: Operation, values: Record<string, string>): boolean =>
+  const exists = (op: { pathParams: readonly PathParam[] }, values: Record<string, string>): boolean =>
     op.pathParams.every((p) => {
       const list = p.from ? byId.get(p.from.operation) : undefined;
       if (!list) return true;
       if (!exists(list, values)) return false;
       const value = values[p.name];
-      return (
-        value !== undefined && storeFor(list, values).indexOf(value, countOf(list, values)) !== undefined
-      );
+      return value !== undefined && storeFor(list, values).find(value, countOf(list, values)) !== undefined;
     });
 
   const json = (status: number, body: unknown): ProviderResponse => ({
@@ -165,13 +206,13 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     if (list && last) {
       // The fetch of a listed item: the list entry's fields, plus what only the fetch documents.
       const store = storeFor(list, values);
-      const k = store.indexOf(values[last.name] ?? '', countOf(list, values));
+      const k = store.find(values[last.name] ?? '', countOf(list, values));
       if (k === undefined) return notFound(op);
-      const entry = store.itemAt(k);
+      const entry = store.at(k, countOf(list, values));
       const fields = Object.keys(schema.properties ?? {});
       body = Object.fromEntries(fields.map((f) => [f, Object.hasOwn(entry, f) ? entry[f] : body[f]]));
     }
-    return json(200, bend(op, body, 'fetch'));
+    return json(200, bend(op, processing(schema, body, values), 'fetch'));
   };
   const notFound = (op: Operation) => error(404, 20404, `The requested resource ${op.path} was not found`);
 
@@ -215,7 +256,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       offset = state.offset;
       index = state.page ?? page;
     }
-    const count = countOf(op, values);
+    const generated = countOf(op, values);
+    const count = store.size(generated);
     const end = Math.min(count, offset + pageSize);
     let w: PageWindow = {
       count,
@@ -232,7 +274,13 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     if (w.status !== 200) return [error(w.status, 20500, 'Internal Server Error'), 'list'];
     const extra = end < count ? (bent?.extraItems ?? 0) : 0;
     const items = [];
-    for (let i = offset; i < Math.min(count, end + extra); i++) items.push(bend(op, store.itemAt(i), 'list'));
+    const itemSchema = instanceOf(op);
+    for (let i = offset; i < Math.min(count, end + extra); i++) {
+      const item = store.at(i, generated);
+      items.push(
+        bend(op, processing(itemSchema, item, {}, op.idField ? item[op.idField] : undefined), 'list'),
+      );
+    }
     const path = url.pathname;
     const pageUrl = (p: number, token?: string) => {
       const u = new URLSearchParams();
@@ -308,12 +356,70 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     return [r, r.status === 200 ? 'fetch' : 'not-found', found.op];
   };
 
-  const server: Server = createServer((req, res) => {
+  const writeCtx: WriteContext = {
+    contract,
+    byId,
+    seed,
+    storeFor,
+    countOf,
+    exists,
+    instanceOf,
+    inheritedFor,
+    fetchBody: (op, values) => instance({ op, values }),
+    json,
+    error,
+    created,
+    processingMs,
+  };
+  const writeMatchers = contract.writes.map((w) => ({ w, re: pathMatcher(w.path) }));
+
+  /** A write: the method and path name one, credentials, the items its path names, its body; then its handler. */
+  const routeWrite = (
+    req: IncomingMessage,
+    text: string,
+  ): [ProviderResponse, Route, Operation | undefined] => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      return [error(400, 20001, 'Malformed request'), 'bad-request', undefined];
+    }
+    const match = writeMatchers
+      .map(({ w, re }) => ({ w, m: re.exec(url.pathname) }))
+      .filter((x) => x.m !== null);
+    const found = match.find((x) => x.w.method === req.method);
+    if (!authorised(req))
+      return [error(401, 20003, 'Authentication Error - invalid username'), 'unauthorized', undefined];
+    if (!found?.m) {
+      const known = match.length > 0 || resolve(url.pathname) !== undefined;
+      return known
+        ? [error(405, 20004, 'Method not allowed'), 'bad-request', undefined]
+        : [error(404, 20404, `The requested resource ${url.pathname} was not found`), 'not-found', undefined];
+    }
+    const values: Record<string, string> = {};
+    found.w.pathParams.forEach((p, k) => {
+      values[p.name] = decodeURIComponent(found.m?.[k + 1] ?? '');
+    });
+    if (!exists(found.w, values))
+      return [
+        error(404, 20404, `The requested resource ${url.pathname} was not found`),
+        'not-found',
+        undefined,
+      ];
+    const checked = rejectBody(writeCtx, found.w, text);
+    if ('status' in checked) return [checked, 'bad-request', undefined];
+    return [handleWrite(writeCtx, found.w, values, checked.body), 'write', undefined];
+  };
+
+  const respond = (
+    res: import('node:http').ServerResponse,
+    decide: () => [ProviderResponse, Route, Operation | undefined],
+  ): void => {
     let response: ProviderResponse;
     let kind: Route;
     let op: Operation | undefined;
     try {
-      [response, kind, op] = route(req);
+      [response, kind, op] = decide();
     } catch (e) {
       [response, kind] = [error(500, 20500, `Internal Server Error: ${(e as Error).message}`), 'bad-request'];
     }
@@ -325,6 +431,28 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       'content-length': Buffer.byteLength(response.body),
     });
     res.end(response.body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    if (req.method === 'GET') {
+      respond(res, () => route(req));
+      return;
+    }
+    // A write's body, bounded: a request larger than a megabyte is refused, never buffered whole.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_REQUEST_BYTES) {
+        respond(res, () => [error(413, 20001, 'Request body too large'), 'bad-request', undefined]);
+        return;
+      }
+      respond(res, () => routeWrite(req, Buffer.concat(chunks).toString('utf8')));
+    });
+    req.on('error', () => res.destroy());
   });
   // Keep-alive long enough to be used: clients subtract about a second from the advertised
   // `Keep-Alive: timeout=N`, so 1 s made undici and node's agent open a connection per request.

@@ -1,4 +1,4 @@
-// The one transport every target goes through: real HTTP (node's http/https, connections kept alive), GET only, a request budget, a
+// The one transport every target goes through: real HTTP (node's http/https, connections kept alive), GET only unless writes were allowed for the target, a request budget, a
 // timeout per request, bounded jittered backoff on 429/503 honouring Retry-After. Credentials go
 // only to the base URL's origin and never into an Exchange, so nothing downstream can leak them.
 
@@ -55,7 +55,14 @@ export interface TransportOptions {
   deadline?: number;
   /** Failures (network, timeout, rate limiting that outlived the retries) with no 2xx between them, after which the rest is not sent. */
   maxConsecutiveFailures?: number;
+  /**
+   * Writes (POST, PUT, PATCH, DELETE) may be sent: only a target the user named disposable
+   * (--writes <AccountSid>, checked against the credentials) or the local reference provider.
+   */
+  writes?: boolean;
 }
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Shared by a transport and every copy made with withBudget: one provider, one verdict on whether it is reachable. */
 interface Health {
@@ -114,22 +121,48 @@ export class HttpTransport {
     return () => this.listeners.delete(listener);
   }
 
-  /** Refuses anything but GET, whoever asks: a run against a real account can never change it. */
-  async send(method: string, pathOrUrl: string, opts: { authenticate?: boolean } = {}): Promise<Exchange> {
-    if (method.toUpperCase() !== 'GET') {
-      throw new GetOnlyError(`refused ${method.toUpperCase()} ${pathOrUrl}: this transport only sends GET`);
+  /** Whether this transport may send writes (see TransportOptions.writes). */
+  get writes(): boolean {
+    return this.options.writes === true;
+  }
+
+  /**
+   * Any method: GET always; a write only when writes were allowed for this target, else refused
+   * whoever asks (a run against a real account cannot change it unless its user said so).
+   */
+  async send(
+    method: string,
+    pathOrUrl: string,
+    opts: { authenticate?: boolean; body?: unknown } = {},
+  ): Promise<Exchange> {
+    const m = method.toUpperCase();
+    if (m === 'GET') return this.get(pathOrUrl, opts);
+    if (!this.writes || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(m)) {
+      throw new GetOnlyError(
+        `refused ${m} ${pathOrUrl}: this transport only sends GET (writes need --writes <AccountSid>)`,
+      );
     }
-    return this.get(pathOrUrl, opts);
+    return this.exchange(m as Method, pathOrUrl, opts);
   }
 
   async get(pathOrUrl: string, opts: { authenticate?: boolean } = {}): Promise<Exchange> {
+    return this.exchange('GET', pathOrUrl, {
+      ...(opts.authenticate !== undefined ? { authenticate: opts.authenticate } : {}),
+    });
+  }
+
+  private async exchange(
+    method: Method,
+    pathOrUrl: string,
+    opts: { authenticate?: boolean; body?: unknown },
+  ): Promise<Exchange> {
     const authenticate = (opts.authenticate ?? true) && this.options.credentials !== undefined;
     let url: string;
     try {
       url = new URL(pathOrUrl, `${this.baseUrl}/`).toString();
     } catch {
       return {
-        request: { method: 'GET', url: String(pathOrUrl).slice(0, 500), authenticated: authenticate },
+        request: { method, url: String(pathOrUrl).slice(0, 500), authenticated: authenticate },
         attempts: 0,
         durationMs: 0,
         error: {
@@ -140,10 +173,16 @@ export class HttpTransport {
     }
     const sameOrigin = new URL(url).origin === new URL(this.baseUrl).origin;
     const exchange: Exchange = {
-      request: { method: 'GET', url, authenticated: authenticate },
+      request: {
+        method,
+        url,
+        authenticated: authenticate,
+        ...(opts.body !== undefined ? { body: opts.body } : {}),
+      },
       attempts: 0,
       durationMs: 0,
     };
+    const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
     if (!sameOrigin) {
       exchange.error = { kind: 'refused', message: `not sent: ${url} is not on ${this.baseUrl}` };
       return exchange;
@@ -152,7 +191,10 @@ export class HttpTransport {
       exchange.error = { kind: 'unreachable', message: `not sent: ${this.health.stopped}` };
       return exchange;
     }
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+    };
     if (authenticate && this.options.credentials) {
       const { username, password } = this.options.credentials;
       headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
@@ -170,17 +212,20 @@ export class HttpTransport {
       }
       this.sent++;
       exchange.attempts++;
-      const result = await this.once(url, headers);
+      const result = await this.once(method, url, headers, payload);
       if ('error' in result) {
         exchange.error = result.error;
         break;
       }
       if (result.response.headers[NOT_RECORDED_HEADER]) {
-        exchange.error = { kind: 'not-recorded', message: `no recording for GET ${url}` };
+        exchange.error = { kind: 'not-recorded', message: `no recording for ${method} ${url}` };
         break;
       }
       exchange.response = result.response;
-      if (!RETRYABLE.has(result.response.status) || exchange.attempts > maxRetries) break;
+      // A write is retried only on 429 (Twilio did not take it); a 503 may have been acted on.
+      const retryable =
+        method === 'GET' ? RETRYABLE.has(result.response.status) : result.response.status === 429;
+      if (!retryable || exchange.attempts > maxRetries) break;
       const wait = this.retryWait(result.response, exchange.attempts);
       if (wait === undefined) {
         // Retry-After beyond the cap: waiting it out would stall the run; nothing more is sent.
@@ -222,14 +267,16 @@ export class HttpTransport {
   }
 
   private async once(
+    method: Method,
     url: string,
     headers: Record<string, string>,
+    payload: Buffer | undefined,
   ): Promise<{ response: HttpResponse } | { error: { kind: TransportErrorKind; message: string } }> {
     const left =
       this.options.deadline === undefined ? Number.POSITIVE_INFINITY : this.options.deadline - Date.now();
     const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs ?? 10_000, left));
     const maxBytes = this.options.maxBodyBytes ?? 5 * 1024 * 1024;
-    const raw = await request(url, headers, timeoutMs, maxBytes);
+    const raw = await request(method, url, headers, timeoutMs, maxBytes, payload);
     if ('failure' in raw) return { error: describeFailure(raw.failure, url, timeoutMs, raw.midBody) };
     if (raw.bytes === undefined) {
       return {
@@ -285,22 +332,29 @@ type RawResult =
  * any response; that request is sent once more on a fresh connection (nothing was answered yet).
  */
 async function request(
+  method: Method,
   url: string,
   headers: Record<string, string>,
   timeoutMs: number,
   maxBytes: number,
+  payload: Buffer | undefined,
 ): Promise<RawResult> {
-  const first = await attempt(url, headers, timeoutMs, maxBytes);
-  return first.stale ? attempt(url, headers, timeoutMs, maxBytes) : first;
+  // A write goes on a connection of its own: it is never sent twice, and a fresh socket is never stale.
+  if (method !== 'GET') return attempt(method, url, headers, timeoutMs, maxBytes, payload, false);
+  const first = await attempt(method, url, headers, timeoutMs, maxBytes, undefined, true);
+  return first.stale ? attempt(method, url, headers, timeoutMs, maxBytes, undefined, true) : first;
 }
 
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 function attempt(
+  method: Method,
   url: string,
   headers: Record<string, string>,
   timeoutMs: number,
   maxBytes: number,
+  payload: Buffer | undefined,
+  keepAlive: boolean,
 ): Promise<RawResult & { stale?: boolean }> {
   return new Promise((resolve) => {
     const target = new URL(url);
@@ -324,7 +378,7 @@ function attempt(
     try {
       req = client.request(
         target,
-        { method: 'GET', headers, agent: AGENTS[target.protocol as 'http:' | 'https:'] },
+        { method, headers, agent: keepAlive ? AGENTS[target.protocol as 'http:' | 'https:'] : false },
         (res) => {
           midBody = true;
           const out: Record<string, string> = {};
@@ -364,7 +418,7 @@ function attempt(
     }
     timer = setTimeout(() => fail(new TimeoutError()), timeoutMs);
     req.on('error', (e) => fail(e));
-    req.end();
+    req.end(payload);
   });
 }
 

@@ -18,8 +18,8 @@ import {
 } from '../../src/model/operation';
 import { matcherFor } from '../../src/pact/matchers';
 import { CONSUMER, PACT_FILE, PROVIDER } from '../../src/pact/verify';
-import { generate } from '../../src/provider/data';
 import { Contract } from '../../src/schemas/contract';
+import { generate } from '../../src/schemas/generate';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { HostSwappingClient } from '../../src/targets/twilio-client';
 

@@ -1,0 +1,253 @@
+// The reference provider's writes: one small handler per action shape (create, update, delete,
+// attach, detach, send), each reading its descriptor from the model, over the same item stores the
+// reads serve, so a list and a fetch show what a write did. Shared steps: the request body is
+// checked against the spec's schema (and the values its prose allows) before anything changes;
+// a created item with lists that no write fills (a knowledge source's chunks) is processed
+// asynchronously: its status moves on and those lists fill after a delay.
+
+import { type JsonSchema, schemaTypes } from '../model/json-schema';
+import type { Operation, PathParam } from '../model/operation';
+import type { WriteOperation } from '../model/writes';
+import type { Contract } from '../schemas/contract';
+import { generate, hashInt, type ItemStore, type Json } from './data';
+import type { ProviderResponse } from './faults';
+
+type Item = Record<string, Json>;
+
+export interface WriteContext {
+  contract: Contract;
+  byId: ReadonlyMap<string, Operation>;
+  seed: number;
+  storeFor(op: Operation, values: Record<string, string>): ItemStore;
+  countOf(op: Operation, values: Record<string, string>): number;
+  exists(op: { pathParams: readonly PathParam[] }, values: Record<string, string>): boolean;
+  instanceOf(op: Operation): JsonSchema;
+  inheritedFor(
+    schema: JsonSchema,
+    pathParams: readonly PathParam[],
+    values: Record<string, string>,
+    idField: string | undefined,
+  ): Record<string, string>;
+  /** What a GET of the fetch would answer now. */
+  fetchBody(op: Operation, values: Record<string, string>): ProviderResponse;
+  json(status: number, body: unknown): ProviderResponse;
+  error(status: number, code: number, message: string): ProviderResponse;
+  /** Items this provider created, with when their processing ends. */
+  created: Map<string, { readyAt: number }>;
+  processingMs: number;
+}
+
+const PROCESSING = /process|queue|pending|progress|running/i;
+const DONE = /complete|ready|succe|done|active|finished/i;
+
+/** Fields whose prose-listed values tell processing from done, with the two values. */
+export function processingFields(schema: JsonSchema): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
+  for (const [name, s] of Object.entries(schema.properties ?? {})) {
+    const values = (s['x-values'] as string[] | undefined) ?? [];
+    const busy = values.find((v) => PROCESSING.test(v));
+    const done = values.find((v) => DONE.test(v));
+    if (busy && done) out.push([name, busy, done]);
+  }
+  return out;
+}
+
+/** The item's processing-state fields set as of now: busy until its processing ends. */
+export function withProcessing(schema: JsonSchema, item: Item, readyAt: number | undefined): Item {
+  if (readyAt === undefined) return item;
+  const fields = processingFields(schema);
+  if (fields.length === 0) return item;
+  const out = { ...item };
+  for (const [name, busy, done] of fields) out[name] = Date.now() < readyAt ? busy : done;
+  return out;
+}
+
+const isoNow = () => new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** A value the request sent for an item field, when the item's schema has that field and its type fits. */
+function fromRequest(schema: JsonSchema, body: unknown): Item {
+  const out: Item = {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return out;
+  for (const [name, value] of Object.entries(body as Record<string, Json>)) {
+    const s = schema.properties?.[name];
+    if (!s) continue;
+    const types = schemaTypes(s);
+    const t = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+    if (types.length === 0 || types.includes(t) || (t === 'number' && types.includes('integer')))
+      out[name] = value;
+  }
+  return out;
+}
+
+/** A new item for a list: generated from its schema, then what the request sent, its context and fresh dates. */
+function newItem(
+  ctx: WriteContext,
+  list: Operation,
+  values: Record<string, string>,
+  body: unknown,
+  extra: { pathParams: readonly PathParam[]; values: Record<string, string> } | undefined,
+  id: string,
+): Item {
+  const schema = ctx.instanceOf(list);
+  const item = generate(schema, hashInt(ctx.seed, 'created', list.id, id), 'item') as Item;
+  for (const [name, s] of Object.entries(schema.properties ?? {}))
+    if (s.format === 'date-time') item[name] = isoNow();
+  Object.assign(
+    item,
+    fromRequest(schema, body),
+    ctx.inheritedFor(schema, list.pathParams, values, list.idField),
+    extra ? ctx.inheritedFor(schema, extra.pathParams, extra.values, list.idField) : {},
+  );
+  if (list.idField) item[list.idField] = id;
+  return item;
+}
+
+/** Lists nested under an item of `list` that no write fills: what processing fills. */
+export function processedChildren(
+  ctx: Pick<WriteContext, 'contract' | 'byId'>,
+  list: Operation,
+): Operation[] {
+  const filled = new Set(
+    ctx.contract.writes.flatMap((w) => [w.effect.list, ...(w.effect.names ?? []).map((n) => n.children)]),
+  );
+  return [...ctx.byId.values()].filter(
+    (o) => o.kind === 'list' && o.pathParams.some((p) => p.from?.operation === list.id) && !filled.has(o.id),
+  );
+}
+
+/** The request body checked against the spec's schema and the values its prose allows: a 400 when it fails. */
+export function rejectBody(
+  ctx: WriteContext,
+  w: WriteOperation,
+  raw: string,
+): ProviderResponse | { body: unknown } {
+  let body: unknown;
+  if (raw.trim() === '') {
+    if (w.requestRequired) return ctx.error(400, 20001, 'Missing request body');
+    return { body: {} };
+  }
+  if (!w.request) return { body: {} };
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return ctx.error(400, 20001, 'Request body is not valid JSON');
+  }
+  const [v] = ctx.contract.validateWrite(w, 'request', body);
+  if (v) return ctx.error(400, 20001, `Invalid parameter: ${v.message}`);
+  for (const [name, s] of Object.entries(w.request.properties ?? {})) {
+    const allowed = s['x-values'] as string[] | undefined;
+    const value = (body as Record<string, unknown>)[name];
+    if (allowed?.length && typeof value === 'string' && !allowed.includes(value))
+      return ctx.error(400, 20001, `Invalid parameter ${name}: must be one of ${allowed.join(', ')}`);
+  }
+  return { body };
+}
+
+export function handleWrite(
+  ctx: WriteContext,
+  w: WriteOperation,
+  values: Record<string, string>,
+  body: unknown,
+): ProviderResponse {
+  const status = w.success[0] ?? 200;
+  const op = (id: string | undefined) => (id ? ctx.byId.get(id) : undefined);
+  const lastValue = values[w.pathParams.at(-1)?.name ?? ''] ?? '';
+  const notFound = () => ctx.error(404, 20404, `The requested resource ${w.path} was not found`);
+  const empty = (): ProviderResponse => ({ status, headers: {}, body: '' });
+  switch (w.action) {
+    case 'create': {
+      const list = op(w.effect.list);
+      if (!list) return notFound();
+      const store = ctx.storeFor(list, values);
+      const id = store.newId();
+      const item = newItem(ctx, list, values, body, undefined, id);
+      store.add(item);
+      const processing = processedChildren(ctx, list).length > 0;
+      ctx.created.set(id, { readyAt: Date.now() + (processing ? ctx.processingMs : 0) });
+      const fetch = op(w.effect.fetch);
+      const last = fetch?.pathParams.at(-1)?.name;
+      if (fetch && last) {
+        const shown = ctx.fetchBody(fetch, { ...values, [last]: id });
+        return { ...shown, status };
+      }
+      return ctx.json(status, withProcessing(ctx.instanceOf(list), item, ctx.created.get(id)?.readyAt));
+    }
+    case 'update':
+    case 'delete': {
+      const list = op(w.effect.list);
+      const fetch = op(w.effect.fetch);
+      if (!list || !fetch) return notFound();
+      const store = ctx.storeFor(list, values);
+      if (store.find(lastValue, ctx.countOf(list, values)) === undefined) return notFound();
+      if (w.action === 'delete') {
+        store.remove(lastValue);
+        return empty();
+      }
+      store.patch(lastValue, fromRequest(ctx.instanceOf(list), body));
+      return { ...ctx.fetchBody(fetch, values), status };
+    }
+    case 'attach':
+    case 'detach': {
+      const nested = op(w.effect.list);
+      const source = op(w.effect.item);
+      if (!nested || !source) return notFound();
+      const from = ctx.storeFor(source, values);
+      const k = from.find(lastValue, ctx.countOf(source, values));
+      const into = ctx.storeFor(nested, values);
+      const attached = into.find(lastValue, ctx.countOf(nested, values)) !== undefined;
+      if (w.action === 'detach') {
+        if (!attached) return notFound();
+        into.remove(lastValue);
+        return empty();
+      }
+      if (k === undefined) return notFound();
+      if (!attached) into.add(from.at(k, ctx.countOf(source, values)));
+      return empty();
+    }
+    case 'send': {
+      const response: Item = w.response
+        ? {
+            ...(generate(
+              w.response,
+              hashInt(ctx.seed, 'sent', w.id, lastValue, Date.now()),
+              'reply',
+            ) as Item),
+            ...fromRequest(w.response, body),
+            ...ctx.inheritedFor(w.response, w.pathParams, values, undefined),
+          }
+        : {};
+      for (const name of w.effect.names ?? []) {
+        const list = op(name.list);
+        if (!list) continue;
+        const store = ctx.storeFor(list, {});
+        const sent = (body as Record<string, unknown> | undefined)?.[name.field];
+        const id = typeof sent === 'string' && sent !== '' ? sent : store.newId();
+        if (store.find(id, ctx.countOf(list, {})) === undefined) {
+          store.add(newItem(ctx, list, {}, body, { pathParams: w.pathParams, values }, id));
+          ctx.created.set(id, { readyAt: Date.now() });
+        }
+        response[name.field] = id;
+        const children = op(name.children);
+        const param = children?.pathParams.find((p) => p.from?.operation === list.id);
+        if (children && param) {
+          const under = { [param.name]: id };
+          const messages = ctx.storeFor(children, under);
+          // The exchange: what was sent, and the reply.
+          for (const turn of ['request', 'reply']) {
+            const mid = messages.newId();
+            const item = newItem(
+              ctx,
+              children,
+              under,
+              turn === 'request' ? body : {},
+              { pathParams: w.pathParams, values },
+              mid,
+            );
+            messages.add(item);
+          }
+        }
+      }
+      return ctx.json(status, response);
+    }
+  }
+}
