@@ -53,6 +53,9 @@ export const conformance = command('conformance', async (args, io) => {
       concurrency: { type: 'string' },
       id: { type: 'string', multiple: true },
       'allow-unjudged': { type: 'boolean' },
+      writes: { type: 'string' },
+      'read-only': { type: 'boolean' },
+      'write-budget': { type: 'string' },
     },
     args,
   );
@@ -85,6 +88,15 @@ export const conformance = command('conformance', async (args, io) => {
   const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget', 1, 1_000_000);
   const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs', 1, 10_000);
   const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1);
+  const writeBudget = intFlag(flags['write-budget'], '--write-budget', 1, 1_000_000);
+  if (flags.writes !== undefined && target !== 'live')
+    throw new UsageError(
+      `--writes: only for --target live (the local provider takes writes already; recordings replay)`,
+    );
+  if (flags['read-only'] && target !== 'local')
+    throw new UsageError(
+      '--read-only: only for --target local (other targets are GET-only unless --writes is given)',
+    );
   const items = intFlag(flags.items, '--items', 0, 1_000_000);
   const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
   assertWritableDir(reportDir, '--report-dir');
@@ -106,46 +118,71 @@ export const conformance = command('conformance', async (args, io) => {
     ...idFlags(contract.model, flags.id),
   };
 
+  // SIGINT, SIGTERM: nothing new is sent; what the run made is undone (on a transport of its own),
+  // and the reports are written.
+  const transports: Array<{ stop(why: string): void }> = [];
+  const onSignal = (signal: NodeJS.Signals) => {
+    io.err(`${signal}: stopping; undoing what the run made, then writing the reports`);
+    for (const t of transports) t.stop(`stopped by ${signal}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const startedAt = new Date().toISOString();
   const started = performance.now();
-  const runs: RunResult[] = await runJob({
-    target,
-    env: io.env,
-    contract,
-    baseUrl: flags['base-url'],
-    budget,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(retries !== undefined ? { maxRetries: retries } : {}),
-    ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
-    // The clock starts now: set-up (a local provider) counts against the deadline too.
-    deadline: Date.now() + deadlineSeconds * 1000,
-    recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
-    ...(items !== undefined ? { items } : {}),
-    ...(seed !== undefined ? { seed, paginationSeed: seed } : {}),
-    ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
-    rules,
-    ...(operations ? { operations } : {}),
-    pagination: !flags['no-pagination'],
-    ...(paginationBudget !== undefined ? { paginationBudget } : {}),
-    ...(paginationRuns !== undefined ? { paginationRuns } : {}),
-    pageSizePolicy: policy,
-    concurrency,
-    // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
-    pathValues,
-    onTarget: (t) => io.out(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}`),
-    onRule: (rule, results) => {
-      const mark = results.some((r) => r.outcome === 'failed')
-        ? '✖'
-        : results.every((r) => r.outcome === 'not-run')
-          ? '–'
-          : '✔';
-      const n = results.reduce((k, r) => k + r.findings.length, 0);
-      io.out(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
-    },
-  });
+  let runs: RunResult[];
+  try {
+    runs = await runJob({
+      target,
+      env: io.env,
+      contract,
+      baseUrl: flags['base-url'],
+      budget,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(retries !== undefined ? { maxRetries: retries } : {}),
+      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+      // The clock starts now: set-up (a local provider) counts against the deadline too.
+      deadline: Date.now() + deadlineSeconds * 1000,
+      recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
+      ...(items !== undefined ? { items } : {}),
+      ...(seed !== undefined ? { seed, paginationSeed: seed } : {}),
+      ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
+      rules,
+      ...(operations ? { operations } : {}),
+      pagination: !flags['no-pagination'],
+      ...(paginationBudget !== undefined ? { paginationBudget } : {}),
+      ...(paginationRuns !== undefined ? { paginationRuns } : {}),
+      pageSizePolicy: policy,
+      concurrency,
+      // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
+      pathValues,
+      ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
+      ...(flags['read-only'] ? { readOnly: true } : {}),
+      ...(writeBudget !== undefined ? { writeBudget } : {}),
+      journalDir: join(reportDir, 'journal'),
+      cleanupCommand: `npm run cleanup -- --base-url ${flags['base-url'] ?? io.env.TWILIO_ASSISTANTS_BASE_URL ?? 'https://assistants.twilio.com'} --writes <AccountSid> --journal-dir ${join(reportDir, 'journal')}`,
+      onTarget: (t) => {
+        transports.push(t.transport);
+        io.out(
+          `▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}${t.transport.writes ? ', writes allowed' : ''}`,
+        );
+      },
+      onRule: (rule, results) => {
+        const mark = results.some((r) => r.outcome === 'failed')
+          ? '✖'
+          : results.every((r) => r.outcome === 'not-run')
+            ? '–'
+            : '✔';
+        const n = results.reduce((k, r) => k + r.findings.length, 0);
+        io.out(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
   for (const run of runs) {
     io.out(
-      `  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties`,
+      `  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties${run.writeRequests !== undefined ? `, ${run.writeRequests} for the writes` : ''}`,
     );
   }
   const done = finishRun(runs, {

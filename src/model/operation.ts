@@ -159,7 +159,7 @@ export function selectOperations(
 ): string[] | undefined {
   if (!names?.length) return undefined;
   const wanted = names.map((n) => n.toLowerCase());
-  const ops = model.operations.filter((op) =>
+  const ops = [...model.operations, ...model.writes].filter((op) =>
     wanted.some((n) => op.resource.toLowerCase() === n || op.id.toLowerCase() === n),
   );
   if (ops.length === 0) {

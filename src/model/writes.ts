@@ -9,7 +9,7 @@
 //  - send: any other POST (a message to an assistant); what it makes is named by fields of its
 //    response that fill a read's path parameter (session_id → /v1/Sessions/{sessionId}/Messages).
 
-import type { JsonSchema } from './json-schema';
+import { type JsonSchema, schemaTypes } from './json-schema';
 import { type Operation, type PathParam, pathShape } from './operation';
 import { snakeCase } from './twilio-conventions';
 
@@ -25,6 +25,8 @@ export interface WriteEffect {
   item?: string;
   /** Send: response fields that name an item, the list that holds it, and the list nested under that item. */
   names?: Array<{ field: string; list: string; children?: string }>;
+  /** Create: request fields that hold an item of another list, made with it (a tool's policy → the policies list). */
+  alsoCreates?: Array<{ field: string; list: string }>;
 }
 
 export interface WriteOperation {
@@ -50,6 +52,9 @@ export interface WriteOperation {
 }
 
 export const writeLabel = (w: Pick<WriteOperation, 'method' | 'path'>): string => `${w.method} ${w.path}`;
+
+/** An items key in the singular: Twilio's plural forms (policies → policy, tools → tool). */
+const singular = (s: string): string => s.replace(/ies$/, 'y').replace(/s$/, '');
 
 /** The path with its last segment dropped: where a nested item's list is. */
 const parentShape = (path: string): string => pathShape(path.split('/').slice(0, -1).join('/'));
@@ -78,7 +83,19 @@ export function linkWrites(
     let effect: WriteEffect;
     if (w.method === 'POST' && list) {
       action = 'create';
-      effect = { list: list.id, ...(list.pairsWith ? { fetch: list.pairsWith } : {}) };
+      // An object field named like another top-level list's items (policy ↔ policies) makes one of them.
+      const alsoCreates = Object.entries(w.request?.properties ?? {}).flatMap(([field, s]) => {
+        if (!s.properties && !schemaTypes(s).includes('object')) return [];
+        const other = lists.find(
+          (l) => l !== list && l.pathParams.length === 0 && l.itemsKey && singular(l.itemsKey) === field,
+        );
+        return other ? [{ field, list: other.id }] : [];
+      });
+      effect = {
+        list: list.id,
+        ...(list.pairsWith ? { fetch: list.pairsWith } : {}),
+        ...(alsoCreates.length ? { alsoCreates } : {}),
+      };
     } else if (w.method !== 'DELETE' && fetch) {
       // PUT or PATCH, or Twilio's usual POST to an instance's own path.
       action = 'update';

@@ -4,9 +4,10 @@
 // faithful provider must give none (no false alarm). Mutants run in parallel, each on its own
 // provider, with short timeouts so transport faults do not stall the score.
 
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mapLimit } from '../concurrency';
-import { type Operation, operationLabel } from '../model/operation';
+import type { Operation } from '../model/operation';
 import { verifyPacts } from '../pact/verify';
 import { runJob } from '../run/job';
 import type { Contract } from '../schemas/contract';
@@ -49,6 +50,13 @@ export function mutants(contract: Contract, names?: readonly string[]): ActiveFa
   const out: ActiveFault[] = [];
   for (const fault of FAULTS.filter((f) => !names || names.includes(f.name))) {
     const seen = new Set<string>();
+    // A write fault: one write of each action per resource it applies to.
+    for (const w of contract.writes) {
+      const shape = `${w.resource} ${w.action}`;
+      if (seen.has(shape) || !fault.appliesToWrite?.(w)) continue;
+      seen.add(shape);
+      out.push({ fault, operation: w.id });
+    }
     for (const op of contract.operations) {
       const shape = `${op.resource} ${op.kind} ${op.pathParams.length > (op.kind === 'instance' ? 1 : 0) ? 'nested' : 'top'}`;
       if (seen.has(shape) || !fault.appliesTo(op, instanceOf(contract, op))) continue;
@@ -70,7 +78,11 @@ async function runOne(
   o: MutationOptions,
 ): Promise<MutationRow> {
   const started = performance.now();
-  const op = mutant?.operation ? contract.operations.find((x) => x.id === mutant.operation) : undefined;
+  const op = mutant?.operation
+    ? [...contract.operations, ...contract.writes].find((x) => x.id === mutant.operation)
+    : undefined;
+  // Read faults need no writes; write faults and the faithful provider (no false alarm anywhere) get them.
+  const writes = !mutant || mutant.fault.appliesToWrite !== undefined;
   const runs = await runJob({
     target: 'local',
     contract,
@@ -88,6 +100,9 @@ async function runOne(
     paginationSeed: 20261124,
     // A verdict is all a mutant needs: the first failure ends a property, no shrinking.
     shrink: false,
+    readOnly: !writes,
+    journalDir: join(tmpdir(), 'conformance-mutation-journal'),
+    ...(writes && mutant ? { pagination: false } : {}),
   });
   const caught = new Set(
     runs
@@ -118,7 +133,7 @@ async function runOne(
   }
   return {
     fault: mutant?.fault.name ?? 'faithful',
-    ...(op ? { operation: operationLabel(op) } : {}),
+    ...(op ? { operation: `${op.method} ${op.path}` } : {}),
     description: mutant?.fault.description ?? 'the reference provider as documented',
     caughtBy: [...caught].sort(),
     killed: caught.size > 0,
@@ -146,7 +161,12 @@ export async function runMutation(contract: Contract, o: MutationOptions = {}): 
     total: rows.length,
     falseAlarms: faithful.caughtBy,
     resources: [
-      ...new Set(queue.map((m) => contract.operations.find((op) => op.id === m.operation)?.resource ?? '')),
+      ...new Set(
+        queue.map(
+          (m) =>
+            [...contract.operations, ...contract.writes].find((op) => op.id === m.operation)?.resource ?? '',
+        ),
+      ),
     ],
   };
 }

@@ -46,7 +46,8 @@ export class ItemStore {
       for (let attempt = 0; attempt < 100; attempt++) {
         const v = generate(idSchema, hashInt(this.seed, this.op.id, this.parentKey, 'id', k, attempt), field);
         id = typeof v === 'string' ? v : String(v);
-        if (!this.index.has(id)) break;
+        // Never an id a write already gave an item: generated items come after, in any order of growth.
+        if (!this.index.has(id) && !this.added.some((it) => it[field] === id)) break;
       }
       this.ids.push(id);
       this.index.set(id, k);
@@ -97,6 +98,11 @@ export class ItemStore {
     if (added >= 0) return this.visible(count).length + added;
     const k = this.indexOf(id, count);
     return k === undefined ? undefined : this.visible(count).position(k);
+  }
+
+  /** Items writes added (and did not remove). */
+  get addedCount(): number {
+    return this.added.length;
   }
 
   add(item: Record<string, Json>): void {

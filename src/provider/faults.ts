@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import { identifyingField, type Operation } from '../model/operation';
+import type { WriteOperation } from '../model/writes';
 
 export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized' | 'write';
 
@@ -45,7 +46,8 @@ export interface Fault {
   caughtBy: string;
   /** Whether this operation (with its instance schema) gives the fault something to break. */
   appliesTo(op: Operation, instance: JsonSchema): boolean;
-  item?(item: Item, route: 'fetch' | 'list', instance: JsonSchema, op: Operation): Item;
+  /** `written`: a write made or changed this item (a faithful variant leaves what a client set alone). */
+  item?(item: Item, route: 'fetch' | 'list', instance: JsonSchema, op: Operation, written?: boolean): Item;
   page?(page: ListPage, itemsKey: string): ListPage;
   /** Items served beyond PageSize on every non-last page. */
   extraItems?: number;
@@ -57,6 +59,27 @@ export interface Fault {
   acceptsTamperedTokens?: boolean;
   skipsAuth?: boolean;
   respond?(response: ProviderResponse, route: Route): ProviderResponse;
+  /** A write fault: the writes it applies to, and how it bends them (reads are left alone). */
+  appliesToWrite?(w: WriteOperation): boolean;
+  write?: WriteBend;
+}
+
+/** How a write fault bends a write (src/provider/writes.ts consults it). */
+export interface WriteBend {
+  /** Answers another success status. */
+  status?(w: WriteOperation, status: number): number;
+  /** Answers success but leaves the store as it was. */
+  noEffect?: boolean;
+  /** An update also changes a field it was not sent. */
+  touchesOther?: boolean;
+  /** A 204 carries a JSON body. */
+  bodyOn204?: boolean;
+  /** The request-schema keywords it does not enforce. */
+  accepts?: readonly string[];
+  /** The success body loses a field the spec requires. */
+  dropsRequired?: boolean;
+  /** A send makes nothing it names. */
+  namesNothing?: boolean;
 }
 
 const isList = (op: Operation) => op.kind === 'list';
@@ -114,6 +137,126 @@ const hasMaximum = (s: JsonSchema) => typeof s.maximum === 'number' || typeof s.
 
 const twilioError = (status: number, code: number, message: string) =>
   JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+
+const never = () => false;
+const writeFault = (
+  name: string,
+  description: string,
+  caughtBy: string,
+  applies: (w: WriteOperation) => boolean,
+  write: WriteBend,
+): Fault => ({ name, description, caughtBy, appliesTo: never, appliesToWrite: applies, write });
+const action =
+  (...actions: WriteOperation['action'][]) =>
+  (w: WriteOperation) =>
+    actions.includes(w.action);
+
+function writeFaults(): Fault[] {
+  return [
+    writeFault(
+      'create-answers-200',
+      'a create answers 200 instead of 201',
+      'write.status',
+      (w) => w.action === 'create' && w.success.includes(201),
+      {
+        status: () => 200,
+      },
+    ),
+    writeFault(
+      'no-content-answers-200',
+      'a delete, attach or detach answers 200 instead of 204',
+      'write.status',
+      (w) => w.success.includes(204),
+      {
+        status: () => 200,
+      },
+    ),
+    writeFault(
+      'created-not-kept',
+      'a create answers success but keeps nothing: not listed, not fetchable',
+      'write.create-readable',
+      action('create'),
+      {
+        noEffect: true,
+      },
+    ),
+    writeFault(
+      'update-ignored',
+      'an update answers success but changes nothing',
+      'write.update-applied',
+      action('update'),
+      { noEffect: true },
+    ),
+    writeFault(
+      'update-touches-other',
+      'an update also changes a field it was not sent',
+      'write.update-applied',
+      action('update'),
+      {
+        touchesOther: true,
+      },
+    ),
+    writeFault(
+      'delete-leaves-item',
+      'a delete answers 204 but the item stays',
+      'write.delete-gone',
+      action('delete'),
+      { noEffect: true },
+    ),
+    writeFault(
+      'body-on-204',
+      'a 204 carries a JSON body',
+      'write.no-content',
+      (w) => w.success.includes(204),
+      { bodyOn204: true },
+    ),
+    writeFault(
+      'attach-not-reflected',
+      'an attach answers 204 but the nested list does not show the item',
+      'write.attach-listed',
+      action('attach'),
+      {
+        noEffect: true,
+      },
+    ),
+    writeFault(
+      'send-makes-nothing',
+      'a message answers 200 but creates no session and no messages',
+      'write.send-effect',
+      action('send'),
+      {
+        namesNothing: true,
+      },
+    ),
+    writeFault(
+      'accepts-missing-required',
+      'a body without a required field is accepted',
+      'write.refuses-invalid',
+      (w) => (w.request?.required?.length ?? 0) > 0,
+      {
+        accepts: ['required'],
+      },
+    ),
+    writeFault(
+      'accepts-wrong-type',
+      'a field of the wrong type is accepted',
+      'write.refuses-invalid',
+      (w) => Object.keys(w.request?.properties ?? {}).length > 0,
+      {
+        accepts: ['type'],
+      },
+    ),
+    writeFault(
+      'write-drops-required',
+      "a write's success body lacks a field the spec requires",
+      'write.schema',
+      (w) => (w.response?.required?.length ?? 0) > 0,
+      {
+        dropsRequired: true,
+      },
+    ),
+  ];
+}
 
 export const FAULTS: readonly Fault[] = [
   {
@@ -458,6 +601,8 @@ export const FAULTS: readonly Fault[] = [
     respond: (r, route) =>
       route === 'list' || route === 'fetch' ? { ...r, body: '<html><body>Oops</body></html>' } : r,
   },
+  // Write faults: each bends the writes of one shape (create, update, delete, attach, send).
+  ...writeFaults(),
 ];
 
 /**
@@ -478,11 +623,12 @@ export const VARIANTS: readonly Fault[] = [
   {
     name: 'omit-optional',
     description:
-      'every property no source requires is left out, as Twilio does (a File knowledge has no description); the identifier (or, without one, free text) stays',
+      'every property no source requires is left out of the seeded items, as Twilio leaves out what is unset (a File knowledge has no description); the identifier (or, without one, free text) stays, and so does what a write set',
     caughtBy: '',
     appliesTo: (_op, instance) =>
       Object.keys(instance.properties ?? {}).some((k) => !instance.required?.includes(k)),
-    item: (item, _route, instance, op) => {
+    item: (item, _route, instance, op, written) => {
+      if (written) return item;
       const id = identifyingField(op);
       // Items with no identifier are told apart by their content: free text (no pattern, no format) stays.
       const keep = (s: JsonSchema) =>

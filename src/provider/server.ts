@@ -6,7 +6,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
-import { type Operation, type PathParam, pathMatcher, queryParams } from '../model/operation';
+import {
+  identifyingField,
+  type Operation,
+  type PathParam,
+  pathMatcher,
+  queryParams,
+} from '../model/operation';
 import { DEFAULT_PAGE_SIZE, snakeCase } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
 import { generate, hashInt, ItemStore, type Json } from './data';
@@ -126,6 +132,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   };
   /** Items a write created: lists under them start empty, and those processing fills fill once it ends. */
   const created = new Map<string, { readyAt: number }>();
+  const changed = new Set<string>();
   const processingMs = options.processingMs ?? 150;
   const processed = new Map<string, Operation[]>();
   const processedOf = (list: Operation): Operation[] => {
@@ -151,14 +158,15 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     return withProcessing(schema, item as Record<string, Json>, readyAt);
   };
   const countOf = (op: Operation, values: Record<string, string>): number => {
+    // A resized list shows exactly that many items, what writes added included.
+    const set = overrides.get(op.id);
+    if (set !== undefined) return Math.max(0, set - storeFor(op, values).addedCount);
     const parent = op.pathParams.map((p) => created.get(values[p.name] ?? '')).find(Boolean);
     if (parent) {
       const list = op.pathParams.map((p) => (p.from ? byId.get(p.from.operation) : undefined)).at(-1);
       const processed = list && processedOf(list).includes(op);
       return processed && Date.now() >= parent.readyAt ? nestedItems : 0;
     }
-    const set = overrides.get(op.id);
-    if (set !== undefined) return set;
     if (op.pathParams.length === 0) return topItems;
     return hashInt(seed, parentKey(op, values)) % 4 === 0 ? 0 : nestedItems;
   };
@@ -192,8 +200,16 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     return /^(AC|SK)[0-9a-fA-F]{32}$/.test(user) && pass.length > 0;
   };
 
+  /** Whether a write made (or changed) this item: its identifier is one a write gave out. */
+  const writtenItem = (op: Operation, item: Record<string, unknown>): boolean => {
+    const field = identifyingField(op);
+    const id = field ? item[field] : undefined;
+    return typeof id === 'string' && (created.has(id) || changed.has(id));
+  };
   const bend = (op: Operation, item: Record<string, unknown>, route: 'fetch' | 'list') =>
-    faulty(op) && fault?.fault.item ? fault.fault.item(item, route, instanceOf(op), op) : item;
+    faulty(op) && fault?.fault.item
+      ? fault.fault.item(item, route, instanceOf(op), op, writtenItem(op, item))
+      : item;
 
   const instance = ({ op, values }: Resolved): ProviderResponse => {
     const list = op.pairsWith ? byId.get(op.pairsWith) : undefined;
@@ -257,7 +273,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       index = state.page ?? page;
     }
     const generated = countOf(op, values);
-    const count = store.size(generated);
+    // Resized below what writes added, a list shows its first items only.
+    const count = Math.min(store.size(generated), overrides.get(op.id) ?? Number.POSITIVE_INFINITY);
     const end = Math.min(count, offset + pageSize);
     let w: PageWindow = {
       count,
@@ -369,7 +386,14 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     json,
     error,
     created,
+    changed,
     processingMs,
+    bendOf: (w) =>
+      fault?.fault.write &&
+      fault.fault.appliesToWrite?.(w) &&
+      (fault.operation === undefined || fault.operation === w.id)
+        ? fault.fault.write
+        : undefined,
   };
   const writeMatchers = contract.writes.map((w) => ({ w, re: pathMatcher(w.path) }));
 
@@ -426,6 +450,14 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     const bent = op && faulty(op) ? fault?.fault : undefined;
     if (bent?.respond) response = bent.respond(response, kind);
     if (bent?.raw?.(kind, res, response)) return;
+    // Node never sends a 204's body, and a client never reads one: a write fault that gives one
+    // says so in its headers (what a client sees of such a body), on a connection it then closes.
+    if (response.status === 204 && response.body !== '') {
+      res.socket?.end(
+        `HTTP/1.1 204 No Content\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(response.body)}\r\nconnection: close\r\n\r\n`,
+      );
+      return;
+    }
     res.writeHead(response.status, {
       ...response.headers,
       'content-length': Buffer.byteLength(response.body),

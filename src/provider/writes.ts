@@ -10,7 +10,7 @@ import type { Operation, PathParam } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
 import type { Contract } from '../schemas/contract';
 import { generate, hashInt, type ItemStore, type Json } from './data';
-import type { ProviderResponse } from './faults';
+import type { ProviderResponse, WriteBend } from './faults';
 
 type Item = Record<string, Json>;
 
@@ -34,6 +34,10 @@ export interface WriteContext {
   error(status: number, code: number, message: string): ProviderResponse;
   /** Items this provider created, with when their processing ends. */
   created: Map<string, { readyAt: number }>;
+  /** Items an update changed. */
+  changed: Set<string>;
+  /** The write fault switched on for this write, if any. */
+  bendOf(w: WriteOperation): WriteBend | undefined;
   processingMs: number;
 }
 
@@ -132,7 +136,8 @@ export function rejectBody(
   } catch {
     return ctx.error(400, 20001, 'Request body is not valid JSON');
   }
-  const [v] = ctx.contract.validateWrite(w, 'request', body);
+  const accepts = ctx.bendOf(w)?.accepts ?? [];
+  const [v] = ctx.contract.validateWrite(w, 'request', body).filter((x) => !accepts.includes(x.keyword));
   if (v) return ctx.error(400, 20001, `Invalid parameter: ${v.message}`);
   for (const [name, s] of Object.entries(w.request.properties ?? {})) {
     const allowed = s['x-values'] as string[] | undefined;
@@ -149,6 +154,28 @@ export function handleWrite(
   values: Record<string, string>,
   body: unknown,
 ): ProviderResponse {
+  const bend = ctx.bendOf(w);
+  let response = act(ctx, w, values, body, bend);
+  if (!bend) return response;
+  if (bend.status && response.status < 300)
+    response = { ...response, status: bend.status(w, response.status) };
+  if (bend.bodyOn204 && response.status === 204) response = { ...ctx.json(200, { ok: true }), status: 204 };
+  if (bend.dropsRequired && response.status < 300 && response.body) {
+    const parsed = JSON.parse(response.body) as Record<string, unknown>;
+    const field = w.response?.required?.find((r) => Object.hasOwn(parsed, r));
+    if (field) delete parsed[field];
+    response = { ...response, body: JSON.stringify(parsed) };
+  }
+  return response;
+}
+
+function act(
+  ctx: WriteContext,
+  w: WriteOperation,
+  values: Record<string, string>,
+  body: unknown,
+  bend: WriteBend | undefined,
+): ProviderResponse {
   const status = w.success[0] ?? 200;
   const op = (id: string | undefined) => (id ? ctx.byId.get(id) : undefined);
   const lastValue = values[w.pathParams.at(-1)?.name ?? ''] ?? '';
@@ -161,7 +188,17 @@ export function handleWrite(
       const store = ctx.storeFor(list, values);
       const id = store.newId();
       const item = newItem(ctx, list, values, body, undefined, id);
+      if (bend?.noEffect) return ctx.json(status, item);
       store.add(item);
+      for (const also of w.effect.alsoCreates ?? []) {
+        const other = op(also.list);
+        const sent = (body as Record<string, unknown> | undefined)?.[also.field];
+        if (!other || typeof sent !== 'object' || sent === null) continue;
+        const into = ctx.storeFor(other, {});
+        const oid = into.newId();
+        into.add(newItem(ctx, other, {}, sent, undefined, oid));
+        ctx.created.set(oid, { readyAt: Date.now() });
+      }
       const processing = processedChildren(ctx, list).length > 0;
       ctx.created.set(id, { readyAt: Date.now() + (processing ? ctx.processingMs : 0) });
       const fetch = op(w.effect.fetch);
@@ -180,10 +217,27 @@ export function handleWrite(
       const store = ctx.storeFor(list, values);
       if (store.find(lastValue, ctx.countOf(list, values)) === undefined) return notFound();
       if (w.action === 'delete') {
-        store.remove(lastValue);
+        if (!bend?.noEffect) store.remove(lastValue);
         return empty();
       }
-      store.patch(lastValue, fromRequest(ctx.instanceOf(list), body));
+      if (!bend?.noEffect) store.patch(lastValue, fromRequest(ctx.instanceOf(list), body));
+      if (bend?.touchesOther) {
+        const item = store.at(
+          store.find(lastValue, ctx.countOf(list, values)) ?? 0,
+          ctx.countOf(list, values),
+        );
+        const sent = new Set(Object.keys((body as Record<string, unknown>) ?? {}));
+        const other = Object.entries(ctx.instanceOf(list).properties ?? {}).find(
+          ([name, s]) =>
+            !sent.has(name) &&
+            name !== list.idField &&
+            schemaTypes(s).includes('string') &&
+            !s.format &&
+            !s.pattern,
+        )?.[0];
+        if (other) store.patch(lastValue, { [other]: `${String(item[other] ?? '')} (changed)` });
+      }
+      ctx.changed.add(lastValue);
       return { ...ctx.fetchBody(fetch, values), status };
     }
     case 'attach':
@@ -201,7 +255,7 @@ export function handleWrite(
         return empty();
       }
       if (k === undefined) return notFound();
-      if (!attached) into.add(from.at(k, ctx.countOf(source, values)));
+      if (!attached && !bend?.noEffect) into.add(from.at(k, ctx.countOf(source, values)));
       return empty();
     }
     case 'send': {
@@ -219,6 +273,10 @@ export function handleWrite(
       for (const name of w.effect.names ?? []) {
         const list = op(name.list);
         if (!list) continue;
+        if (bend?.namesNothing) {
+          response[name.field] = `${ctx.seed}-unsaved-${Date.now()}`;
+          continue;
+        }
         const store = ctx.storeFor(list, {});
         const sent = (body as Record<string, unknown> | undefined)?.[name.field];
         const id = typeof sent === 'string' && sent !== '' ? sent : store.newId();

@@ -25,6 +25,38 @@ export function errorBodyProblems(contract: Contract, body: unknown, status: num
   return out;
 }
 
+/**
+ * What is wrong with an answer that should refuse a request with `want` and a Twilio error body:
+ * the status, a body that is not JSON, or an error body that is not Twilio's. Read and write rules
+ * alike report these.
+ */
+export function refusalDefects(
+  contract: Contract,
+  scenario: string,
+  response: { status: number; headers: Record<string, string> },
+  json: unknown,
+  jsonError: string | undefined,
+  want: number,
+): Array<{ expected: unknown; actual?: unknown; message: string }> {
+  const what = `${scenario}: expected ${want} with a Twilio error body`;
+  if (response.status !== want)
+    return [{ expected: want, actual: response.status, message: `${what}, got status ${response.status}` }];
+  if (jsonError !== undefined || json === undefined) {
+    const type = response.headers['content-type'] ?? 'no Content-Type';
+    return [
+      {
+        expected: 'Twilio error JSON',
+        actual: type,
+        message: `${what}, got a ${type} body that is not JSON`,
+      },
+    ];
+  }
+  return errorBodyProblems(contract, json, want).map((problem) => ({
+    expected: 'Twilio error body',
+    message: `${what}: ${problem}`,
+  }));
+}
+
 export interface PageSizeBounds {
   name: string;
   min: number;

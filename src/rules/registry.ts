@@ -10,6 +10,7 @@ import type { ObservationRule, RuleInfo } from './rule';
 import { SCENARIO_RULES } from './scenario';
 import { TRANSPORT_RULES } from './transport';
 import { TRIANGULATION_RULES } from './triangulation';
+import { cleanupRule, WRITE_RULES } from './writes';
 
 export const OBSERVATION_RULES: readonly ObservationRule[] = [
   ...RESPONSE_RULES,
@@ -20,6 +21,8 @@ export const OBSERVATION_RULES: readonly ObservationRule[] = [
 export const RULES: readonly RuleInfo[] = [
   ...TRANSPORT_RULES,
   ...OBSERVATION_RULES,
+  ...WRITE_RULES,
+  cleanupRule,
   ...PAGINATION_RULES,
   ...TRIANGULATION_RULES,
   ...DRIFT_RULES,

@@ -16,7 +16,8 @@ export type RuleKind =
   | 'scenario'
   | 'pagination'
   | 'triangulation'
-  | 'drift';
+  | 'drift'
+  | 'write';
 
 export interface RuleInfo {
   name: string;

@@ -4,7 +4,7 @@
 import type { Finding } from '../finding';
 import type { Operation } from '../model/operation';
 import type { Contract } from '../schemas/contract';
-import { entryDifferences, errorBodyProblems, pageSizeBounds } from './invariants';
+import { entryDifferences, pageSizeBounds, refusalDefects } from './invariants';
 import { finding, type Observation, type ObservationRule, succeeded } from './rule';
 
 export const fetchMatchesList: ObservationRule = {
@@ -48,32 +48,9 @@ function refusal(
 
 function refusalProblems(name: string, o: Observation, contract: Contract): Finding[] {
   const response = o.exchange.response;
-  const want = o.expect.status;
   if (!response) return [];
-  const what = `${o.scenario}: expected ${want} with a Twilio error body`;
-  if (response.status !== want) {
-    return [
-      finding(name, o, {
-        severity: 'error',
-        expected: want,
-        actual: response.status,
-        message: `${what}, got status ${response.status}`,
-      }),
-    ];
-  }
-  if (o.jsonError !== undefined) {
-    const type = response.headers['content-type'] ?? 'no Content-Type';
-    return [
-      finding(name, o, {
-        severity: 'error',
-        expected: 'Twilio error JSON',
-        actual: type,
-        message: `${what}, got a ${type} body that is not JSON`,
-      }),
-    ];
-  }
-  return errorBodyProblems(contract, o.json, want).map((problem) =>
-    finding(name, o, { severity: 'error', expected: 'Twilio error body', message: `${what}: ${problem}` }),
+  return refusalDefects(contract, o.scenario, response, o.json, o.jsonError, o.expect.status).map((d) =>
+    finding(name, o, { severity: 'error', ...d }),
   );
 }
 

@@ -66,11 +66,13 @@ const CATEGORY: Record<TransportErrorKind, Category> = {
   unreachable: 'network',
 };
 
-export function transportFindings(o: Observation): Finding[] {
-  const { method, url } = o.exchange.request;
+export function transportFindings(
+  o: Pick<Observation, 'scenario' | 'exchange'> & { op: { method: string; path: string } },
+): Finding[] {
+  const { method, url, body } = o.exchange.request;
   const base = {
     operation: `${o.op.method} ${o.op.path}`,
-    request: { method, url },
+    request: { method, url, ...(body !== undefined ? { body } : {}) },
     source: 'the transport',
   };
   const error = o.exchange.error;

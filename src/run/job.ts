@@ -2,15 +2,19 @@
 // properties with their own budget) in turn, everything torn down. The conformance command, the
 // mutation score, the recorder and the suites all call this.
 
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { PageSizePolicy } from '../rules/pagination/properties';
 import type { Contract } from '../schemas/contract';
+import { PROJECT_ROOT } from '../sources/paths';
 import {
   DEFAULT_PAGINATION_BUDGET,
   type PreparedTarget,
   prepareTargets,
   type TargetOptions,
 } from '../targets/targets';
-import { type RuleResult, type RunResult, runConformance } from './run';
+import { Journal } from './journal';
+import { type RuleResult, type RunResult, runConformance, type WriteRunOptions } from './run';
 
 export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   contract: Contract;
@@ -28,9 +32,48 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   concurrency?: number;
   /** Path values known in advance: TWILIO_SESSION_ID-style ids, by operation id and parameter. */
   pathValues?: Record<string, Record<string, string>>;
+  /** Where a run that writes keeps its journal (default: reports/journal). */
+  journalDir?: string;
+  /** Requests a run may spend on writes and what they need read back (default 400). */
+  writeBudget?: number;
+  /** The command that removes what a run left, quoted in the finding that lists it. */
+  cleanupCommand?: string;
+  /** Items each list gets when the run arranges data (default 5: three pages at PageSize 2). */
+  perList?: number;
+  /** Whether the reference provider's processing is waited for (ms) and how often it is polled. */
+  processingBoundMs?: number;
+  pollMs?: number;
   onTarget?: (t: PreparedTarget) => void;
   onRule?: (rule: string, results: RuleResult[]) => void;
 }
+
+/** A tag no other run shares: what this run makes carries it, and its journal is named by it. */
+export const runTag = (): string =>
+  `conformance-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+
+function writeOptions(t: PreparedTarget, o: JobOptions): WriteRunOptions {
+  // The reference provider is new each run: its tag follows the seed, so a seed replays a run exactly.
+  const tag = t.provider ? `conformance-local-${o.seed ?? 1}` : runTag();
+  return {
+    transport: t.transport.withBudget(o.writeBudget ?? DEFAULT_WRITE_BUDGET),
+    cleanup: t.transport.forCleanup(),
+    journal: new Journal(Journal.fileFor(o.journalDir ?? join(PROJECT_ROOT, 'reports/journal'), tag), tag),
+    tag,
+    seed: o.seed ?? 1,
+    cleanupCommand:
+      o.cleanupCommand ?? `npm run cleanup -- --base-url ${t.transport.baseUrl} --writes <AccountSid>`,
+    ...(o.perList !== undefined ? { perList: o.perList } : {}),
+    ...(o.processingBoundMs !== undefined
+      ? { processingBoundMs: o.processingBoundMs }
+      : t.provider
+        ? { processingBoundMs: 3000 }
+        : {}),
+    ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : t.provider ? { pollMs: 50 } : {}),
+  };
+}
+
+/** Writes and what they read back: arranging, every refusal, undoing (about 250 on the reference provider). */
+export const DEFAULT_WRITE_BUDGET = 400;
 
 export async function runJob(o: JobOptions): Promise<RunResult[]> {
   const targets = await prepareTargets(o);
@@ -72,6 +115,7 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
                 }
               : {}),
             ...(o.onRule ? { onRule: o.onRule } : {}),
+            ...(t.transport.writes ? { writes: writeOptions(t, o) } : {}),
           }),
         );
       } finally {

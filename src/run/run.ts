@@ -5,14 +5,18 @@
 import { mapLimit } from '../concurrency';
 import type { Finding } from '../finding';
 import { fillPath, ModelIndex, type Operation, operationLabel } from '../model/operation';
+import { writeLabel } from '../model/writes';
 import { pageSizeBounds } from '../rules/invariants';
 import { type ListSize, probeSize, splitBudget } from '../rules/pagination/budget';
 import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../rules/pagination/properties';
 import { OBSERVATION_RULES } from '../rules/registry';
 import type { Observation } from '../rules/rule';
 import { transportFindings, unmappedFinding } from '../rules/transport';
+import { cleanupRule, WRITE_RULES } from '../rules/writes';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
+import { type Journal, type JournalEntry, readJournal } from './journal';
+import { type Arranged, arrange, undo, type WriteObservation } from './lifecycle';
 import { type PlanOptions, runPlan } from './plan';
 
 export type Outcome = 'passed' | 'failed' | 'not-run';
@@ -37,6 +41,8 @@ export interface RunResult {
   /** Requests the plan's checks made, and those the pagination properties made (they have their own budget). */
   requests: number;
   paginationRequests: number;
+  /** Writes the run sent (arrange, refusals, undo), when writes were allowed. */
+  writeRequests?: number;
   durationMs: number;
 }
 
@@ -50,10 +56,27 @@ export interface PaginationOptions {
   setCount?: (operationId: string, n: number | undefined) => void;
 }
 
+export interface WriteRunOptions {
+  /** Sends the writes (its own budget); never the plan's transport. */
+  transport: HttpTransport;
+  /** Undoes what the run made: a transport of its own, not stopped by the deadline or a signal. */
+  cleanup: HttpTransport;
+  journal: Journal;
+  tag: string;
+  seed: number;
+  perList?: number;
+  processingBoundMs?: number;
+  pollMs?: number;
+  /** The command that removes what is left, for the finding that lists it. */
+  cleanupCommand: string;
+}
+
 export interface RunOptions extends PlanOptions {
   /** Rule names to run (all when absent). */
   rules?: ReadonlySet<string>;
   pagination?: PaginationOptions;
+  /** Writes allowed on this target: arrange what the reads need, judge every write, undo it all. */
+  writes?: WriteRunOptions;
   onRule?: (rule: string, results: RuleResult[]) => void;
 }
 
@@ -65,166 +88,289 @@ export async function runConformance(
   const started = performance.now();
   const selected = (name: string) => !options.rules || options.rules.has(name);
   const ops = contract.operations.filter((op) => !options.operations || options.operations.includes(op.id));
-  const plan = await runPlan(transport, contract, options);
-  const { observations } = plan;
-  const findings: Finding[] = [
-    ...observations.flatMap(transportFindings),
-    ...plan.unmapped.map((r) => unmappedFinding(r, transport.baseUrl)),
-  ].filter((f) => selected(f.rule));
-  const results: RuleResult[] = [];
-  for (const rule of OBSERVATION_RULES.filter((r) => selected(r.name))) {
-    const mine: RuleResult[] = [];
-    for (const op of ops.filter((o) => rule.appliesTo(o))) {
-      const applicable = observations.filter((o) => o.op === op && rule.applies(o));
-      const found = applicable.flatMap((o) => rule.run(o, contract));
-      mine.push(
-        outcome(rule.name, op, applicable.length, found, () =>
-          notRunReason(observations, op, plan.unreached),
-        ),
-      );
-      findings.push(...found);
-    }
-    results.push(...mine);
-    options.onRule?.(rule.name, mine);
-  }
-  let paginationRequests = 0;
-  if (options.pagination) {
-    const p = options.pagination;
-    const index = new ModelIndex(contract.model);
-    const rules = PAGINATION_RULES.filter((r) => selected(r.name));
-    const lists = ops.filter((op) => op.kind === 'list');
-    const runs = lists.flatMap((op) => rules.filter((r) => r.appliesTo(op)).map((r) => [r, op] as const));
-    // A bounded budget (live): each list's size is learnt by a probe at its largest PageSize, then
-    // the budget is split by need, so small lists leave what they do not use to large ones.
-    const sizes = new Map<string, ListSize>();
-    let allocation: Map<string, number> | undefined;
-    if (Number.isFinite(p.transport.budget)) {
-      const probe = p.transport.withBudget(p.transport.budget);
-      await mapLimit(lists, options.concurrency ?? 1, async (op) => {
-        const state = plan.lists.get(op.id);
-        const bounds = pageSizeBounds(op);
-        if (!state || !runs.some(([, o]) => o === op)) return;
-        const path = fillPath(op.path, state.values);
-        const url = bounds ? `${path}?${bounds.name}=${Math.min(bounds.max, 1000)}` : path;
-        const size = await probeSize(probe, url, op.itemsKey ?? '');
-        if (size) sizes.set(op.id, size);
-      });
-      paginationRequests += probe.requestsSent;
-      const unknown: ListSize = { count: 0, exact: true, requests: 0 };
-      allocation = splitBudget(
-        runs.map(([rule, op]) => ({
-          key: `${rule.name} ${op.id}`,
-          ...rule.demand(op, sizes.get(op.id) ?? unknown, p.numRuns),
-        })),
-        p.transport.budget - probe.requestsSent,
-      );
-    }
-    const shareOf = (rule: PaginationRule, op: Operation): number =>
-      allocation?.get(`${rule.name} ${op.id}`) ?? Number.POSITIVE_INFINITY;
-    // Lists of one family (a list and those nested under it) resize each other on the local provider:
-    // a family's runs go in sequence; families run side by side, up to the run's concurrency.
-    const rootOf = (op: Operation): Operation => {
-      const parent = index.parentsOf(op)[0];
-      return parent ? rootOf(parent) : op;
-    };
-    const families = [...new Set(runs.map(([, op]) => rootOf(op)))];
-    const resultsOf = await mapLimit(families, options.concurrency ?? 1, async (root) => {
-      const mine: Array<RuleResult & { requests?: number }> = [];
-      for (const [rule, op] of runs.filter(([, o]) => rootOf(o) === root)) {
-        const state = plan.lists.get(op.id);
-        mine.push(
-          state
-            ? await runProperty(rule, op, state.values, shareOf(rule, op))
-            : outcome(rule.name, op, 0, [], () => plan.unreached.get(op.id) ?? 'the list was not reached'),
-        );
+  const w = options.writes;
+  const writeObservations: WriteObservation[] = [];
+  let arranged: Arranged | undefined;
+  let undone: Awaited<ReturnType<typeof undo>> | undefined;
+  let result: RunResult;
+  try {
+    if (w) {
+      w.journal.record({ kind: 'run', baseUrl: transport.baseUrl, message: `writes by ${transport.target}` });
+      try {
+        arranged = await arrange(w.transport, {
+          contract,
+          journal: w.journal,
+          tag: w.tag,
+          seed: w.seed,
+          ...(w.perList !== undefined ? { perList: w.perList } : {}),
+          ...(w.processingBoundMs !== undefined ? { processingBoundMs: w.processingBoundMs } : {}),
+          ...(w.pollMs !== undefined ? { pollMs: w.pollMs } : {}),
+        });
+        writeObservations.push(...arranged.observations);
+      } catch (error) {
+        if (!(error instanceof RunLimitError)) throw error;
       }
-      return mine;
-    });
-    // Reported in model order, whatever the scheduling.
-    const all = resultsOf.flat();
-    const byRule = new Map<string, Array<RuleResult & { requests?: number }>>();
-    for (const [rule, op] of runs) {
-      const result = all.find((r) => r.rule === rule.name && r.operation === operationLabel(op));
-      if (!result) continue;
-      paginationRequests += result.requests ?? 0;
-      findings.push(...result.findings);
-      byRule.set(rule.name, [...(byRule.get(rule.name) ?? []), result]);
     }
-    for (const rule of rules) {
-      const mine = byRule.get(rule.name) ?? [];
+    result = await judge();
+  } finally {
+    if (w) {
+      undone = await undo(w.cleanup, contract, w.journal, readJournal(w.journal.file));
+      writeObservations.push(...undone.observations);
+      if (undone.left.length === 0) w.journal.record({ kind: 'done' });
+      w.journal.close();
+    }
+  }
+  if (w) {
+    const judged = judgeWrites(contract, writeObservations, undone?.left ?? [], {
+      selected,
+      ...(options.operations ? { operations: options.operations } : {}),
+      cleanupCommand: w.cleanupCommand,
+      target: transport.target,
+    });
+    result.findings.push(...judged.findings);
+    result.results.push(...judged.results);
+    result.writeRequests = w.transport.requestsSent + w.cleanup.requestsSent;
+    options.onRule?.('write', judged.results);
+  }
+  return result;
+
+  async function judge(): Promise<RunResult> {
+    const hinted = arranged;
+    const plan = await runPlan(transport, contract, {
+      ...options,
+      pathHints: (op) => [...(hinted?.hints(op) ?? []), ...(options.pathHints?.(op) ?? [])],
+    });
+    const { observations } = plan;
+    const findings: Finding[] = [
+      ...observations.flatMap(transportFindings),
+      ...plan.unmapped.map((r) => unmappedFinding(r, transport.baseUrl)),
+    ].filter((f) => selected(f.rule));
+    const results: RuleResult[] = [];
+    for (const rule of OBSERVATION_RULES.filter((r) => selected(r.name))) {
+      const mine: RuleResult[] = [];
+      for (const op of ops.filter((o) => rule.appliesTo(o))) {
+        const applicable = observations.filter((o) => o.op === op && rule.applies(o));
+        const found = applicable.flatMap((o) => rule.run(o, contract));
+        mine.push(
+          outcome(rule.name, op, applicable.length, found, () =>
+            notRunReason(observations, op, plan.unreached),
+          ),
+        );
+        findings.push(...found);
+      }
       results.push(...mine);
       options.onRule?.(rule.name, mine);
     }
-
-    async function runProperty(
-      rule: PaginationRule,
-      op: Operation,
-      values: Record<string, string>,
-      budget: number,
-    ) {
-      const t = p.transport.withBudget(budget);
-      const fetch = op.pairsWith ? index.get(op.pairsWith) : undefined;
-      const last = fetch?.pathParams.at(-1)?.name;
-      let found: Finding[];
-      let judged = 0;
-      try {
-        const outcome = await rule.run({
-          transport: t,
-          contract,
-          op,
-          listPath: fillPath(op.path, values),
-          ...(sizes.get(op.id) ? { size: sizes.get(op.id) as ListSize } : {}),
-          ...(fetch && last
-            ? { fetchPathFor: (id: string) => fillPath(fetch.path, { ...values, [last]: id }) }
-            : {}),
-          ...(p.setCount ? { setCount: (n: number) => p.setCount?.(op.id, n) } : {}),
-          numRuns: p.numRuns,
-          ...(p.shrink === false ? { shrink: false } : {}),
-          ...(p.seed !== undefined ? { seed: p.seed } : {}),
-          ...(p.pageSizePolicy ? { pageSizePolicy: p.pageSizePolicy } : {}),
+    let paginationRequests = 0;
+    if (options.pagination) {
+      const p = options.pagination;
+      const index = new ModelIndex(contract.model);
+      const rules = PAGINATION_RULES.filter((r) => selected(r.name));
+      const lists = ops.filter((op) => op.kind === 'list');
+      const runs = lists.flatMap((op) => rules.filter((r) => r.appliesTo(op)).map((r) => [r, op] as const));
+      // A bounded budget (live): each list's size is learnt by a probe at its largest PageSize, then
+      // the budget is split by need, so small lists leave what they do not use to large ones.
+      const sizes = new Map<string, ListSize>();
+      let allocation: Map<string, number> | undefined;
+      if (Number.isFinite(p.transport.budget)) {
+        const probe = p.transport.withBudget(p.transport.budget);
+        await mapLimit(lists, options.concurrency ?? 1, async (op) => {
+          const state = plan.lists.get(op.id);
+          const bounds = pageSizeBounds(op);
+          if (!state || !runs.some(([, o]) => o === op)) return;
+          const path = fillPath(op.path, state.values);
+          const url = bounds ? `${path}?${bounds.name}=${Math.min(bounds.max, 1000)}` : path;
+          const size = await probeSize(probe, url, op.itemsKey ?? '');
+          if (size) sizes.set(op.id, size);
         });
-        found = outcome.findings;
-        judged = outcome.judged;
-      } catch (error) {
-        if (!(error instanceof RunLimitError)) throw error;
-        found = [
-          {
-            rule: rule.name,
-            severity: 'info',
-            category: 'network',
-            source: 'the transport',
-            operation: operationLabel(op),
-            message: `not run: ${error.message}`,
-          },
-        ];
-      } finally {
-        p.setCount?.(op.id, undefined);
+        paginationRequests += probe.requestsSent;
+        const unknown: ListSize = { count: 0, exact: true, requests: 0 };
+        allocation = splitBudget(
+          runs.map(([rule, op]) => ({
+            key: `${rule.name} ${op.id}`,
+            ...rule.demand(op, sizes.get(op.id) ?? unknown, p.numRuns),
+          })),
+          p.transport.budget - probe.requestsSent,
+        );
       }
-      const failed = found.some((f) => f.severity === 'error');
-      const r: RuleResult = {
-        rule: rule.name,
-        operation: operationLabel(op),
-        outcome: failed ? 'failed' : judged === 0 ? 'not-run' : 'passed',
-        findings: found,
-        requests: t.requestsSent,
-        ...(Number.isFinite(budget) ? { budget } : {}),
-        ...(judged === 0 && !failed
-          ? { reason: found.find((f) => f.severity === 'info')?.message ?? 'no run could be judged' }
-          : {}),
+      const shareOf = (rule: PaginationRule, op: Operation): number =>
+        allocation?.get(`${rule.name} ${op.id}`) ?? Number.POSITIVE_INFINITY;
+      // Lists of one family (a list and those nested under it) resize each other on the local provider:
+      // a family's runs go in sequence; families run side by side, up to the run's concurrency.
+      const rootOf = (op: Operation): Operation => {
+        const parent = index.parentsOf(op)[0];
+        return parent ? rootOf(parent) : op;
       };
-      return r;
+      const families = [...new Set(runs.map(([, op]) => rootOf(op)))];
+      const resultsOf = await mapLimit(families, options.concurrency ?? 1, async (root) => {
+        const mine: Array<RuleResult & { requests?: number }> = [];
+        for (const [rule, op] of runs.filter(([, o]) => rootOf(o) === root)) {
+          const state = plan.lists.get(op.id);
+          mine.push(
+            state
+              ? await runProperty(rule, op, state.values, shareOf(rule, op))
+              : outcome(rule.name, op, 0, [], () => plan.unreached.get(op.id) ?? 'the list was not reached'),
+          );
+        }
+        return mine;
+      });
+      // Reported in model order, whatever the scheduling.
+      const all = resultsOf.flat();
+      const byRule = new Map<string, Array<RuleResult & { requests?: number }>>();
+      for (const [rule, op] of runs) {
+        const result = all.find((r) => r.rule === rule.name && r.operation === operationLabel(op));
+        if (!result) continue;
+        paginationRequests += result.requests ?? 0;
+        findings.push(...result.findings);
+        byRule.set(rule.name, [...(byRule.get(rule.name) ?? []), result]);
+      }
+      for (const rule of rules) {
+        const mine = byRule.get(rule.name) ?? [];
+        results.push(...mine);
+        options.onRule?.(rule.name, mine);
+      }
+
+      async function runProperty(
+        rule: PaginationRule,
+        op: Operation,
+        values: Record<string, string>,
+        budget: number,
+      ) {
+        const t = p.transport.withBudget(budget);
+        const fetch = op.pairsWith ? index.get(op.pairsWith) : undefined;
+        const last = fetch?.pathParams.at(-1)?.name;
+        let found: Finding[];
+        let judged = 0;
+        try {
+          const outcome = await rule.run({
+            transport: t,
+            contract,
+            op,
+            listPath: fillPath(op.path, values),
+            ...(sizes.get(op.id) ? { size: sizes.get(op.id) as ListSize } : {}),
+            ...(fetch && last
+              ? { fetchPathFor: (id: string) => fillPath(fetch.path, { ...values, [last]: id }) }
+              : {}),
+            ...(p.setCount ? { setCount: (n: number) => p.setCount?.(op.id, n) } : {}),
+            numRuns: p.numRuns,
+            ...(p.shrink === false ? { shrink: false } : {}),
+            ...(p.seed !== undefined ? { seed: p.seed } : {}),
+            ...(p.pageSizePolicy ? { pageSizePolicy: p.pageSizePolicy } : {}),
+          });
+          found = outcome.findings;
+          judged = outcome.judged;
+        } catch (error) {
+          if (!(error instanceof RunLimitError)) throw error;
+          found = [
+            {
+              rule: rule.name,
+              severity: 'info',
+              category: 'network',
+              source: 'the transport',
+              operation: operationLabel(op),
+              message: `not run: ${error.message}`,
+            },
+          ];
+        } finally {
+          p.setCount?.(op.id, undefined);
+        }
+        const failed = found.some((f) => f.severity === 'error');
+        const r: RuleResult = {
+          rule: rule.name,
+          operation: operationLabel(op),
+          outcome: failed ? 'failed' : judged === 0 ? 'not-run' : 'passed',
+          findings: found,
+          requests: t.requestsSent,
+          ...(Number.isFinite(budget) ? { budget } : {}),
+          ...(judged === 0 && !failed
+            ? { reason: found.find((f) => f.severity === 'info')?.message ?? 'no run could be judged' }
+            : {}),
+        };
+        return r;
+      }
+    }
+    for (const f of findings) f.target = transport.target;
+    return {
+      target: transport.target,
+      observations,
+      findings,
+      results,
+      requests: transport.requestsSent,
+      paginationRequests,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+}
+
+/**
+ * The write rules over every write the run sent (arrange, refusals, undo), one result per rule ×
+ * write operation; and what the run made but could not remove, with the command that removes it.
+ */
+export function judgeWrites(
+  contract: Contract,
+  observations: readonly WriteObservation[],
+  left: readonly JournalEntry[],
+  o: {
+    selected: (rule: string) => boolean;
+    cleanupCommand: string;
+    target: string;
+    /** Operation ids the run reports (all when absent). */
+    operations?: readonly string[];
+  },
+): { findings: Finding[]; results: RuleResult[] } {
+  const results: RuleResult[] = [];
+  // A write that got no usable answer is a transport finding like any request's.
+  const findings: Finding[] = observations
+    .filter((x) => !o.operations || o.operations.includes(x.write.id))
+    .flatMap((x) => transportFindings({ scenario: x.scenario, exchange: x.exchange, op: x.write }))
+    .filter((f) => o.selected(f.rule));
+  for (const rule of WRITE_RULES.filter((r) => o.selected(r.name))) {
+    for (const write of contract.writes.filter(
+      (x) => rule.appliesTo(x) && (!o.operations || o.operations.includes(x.id)),
+    )) {
+      const applicable = observations.filter((x) => x.write === write && rule.applies(x));
+      const found = applicable.flatMap((x) => rule.run(x, contract));
+      findings.push(...found);
+      results.push({
+        rule: rule.name,
+        operation: writeLabel(write),
+        outcome:
+          applicable.length === 0
+            ? 'not-run'
+            : found.some((f) => f.severity === 'error')
+              ? 'failed'
+              : 'passed',
+        findings: found,
+        ...(applicable.length === 0
+          ? {
+              reason: observations.some((x) => x.write === write)
+                ? 'no write this rule applies to'
+                : 'the run sent no such write (nothing to send it to?)',
+            }
+          : {}),
+      });
     }
   }
-  for (const f of findings) f.target = transport.target;
-  return {
-    target: transport.target,
-    observations,
-    findings,
-    results,
-    requests: transport.requestsSent,
-    paginationRequests,
-    durationMs: Math.round(performance.now() - started),
-  };
+  if (o.selected(cleanupRule.name)) {
+    const removable = left.filter((e) => e.undo);
+    const cleanupFindings: Finding[] = removable.map((e) => ({
+      rule: cleanupRule.name,
+      severity: 'error',
+      category: 'contract',
+      source: 'the run journal',
+      operation: `${e.undo?.method} ${e.undo?.path}`,
+      message: `left behind: ${e.list ?? e.write} ${e.id ?? ''} (${e.undo?.method} ${e.undo?.path}); remove it with: ${o.cleanupCommand}`,
+    }));
+    findings.push(...cleanupFindings);
+    results.push({
+      rule: cleanupRule.name,
+      operation: 'the run journal',
+      outcome: cleanupFindings.length ? 'failed' : 'passed',
+      findings: cleanupFindings,
+    });
+  }
+  for (const f of findings) f.target = o.target;
+  return { findings, results };
 }
 
 function outcome(

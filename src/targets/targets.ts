@@ -8,7 +8,7 @@ import { type ActiveFault, FAULTS, faultNamed, parseFaultSpec, VARIANTS } from '
 import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
 import type { Contract } from '../schemas/contract';
 import { type LoadedCassette, loadCassettes, replay } from '../transport/cassette';
-import { baseUrlFrom, credentialsFromEnv } from '../transport/credentials';
+import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
 import { HttpTransport, type TransportOptions } from '../transport/http';
 import { DEFAULT_LIVE_BUDGET, type TargetKind } from './kinds';
 
@@ -38,6 +38,10 @@ export interface TargetOptions extends Tuning {
   seed?: number;
   fault?: string;
   env?: NodeJS.ProcessEnv;
+  /** Live: the account the user names disposable (--writes <AccountSid>); writes go only there. */
+  writesAccount?: string;
+  /** Local: GET only (writes are allowed on the reference provider by default). */
+  readOnly?: boolean;
 }
 
 /** A transport ready to use, with what to undo after its run. */
@@ -64,10 +68,9 @@ export function activeFault(spec: string, contract: Contract): ActiveFault {
     throw new UsageError(
       `--fault: unknown fault "${name}"; known: ${[...FAULTS, ...VARIANTS].map((f) => f.name).join(', ')}`,
     );
-  if (operation !== undefined && !contract.operations.some((o) => o.id === operation))
-    throw new UsageError(
-      `--fault: no operation "${operation}"; known: ${contract.operations.map((o) => o.id).join(', ')}`,
-    );
+  const ids = [...contract.operations, ...contract.writes].map((o) => o.id);
+  if (operation !== undefined && !ids.includes(operation))
+    throw new UsageError(`--fault: no operation "${operation}"; known: ${ids.join(', ')}`);
   return { fault, ...(operation ? { operation } : {}) };
 }
 
@@ -126,6 +129,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
     case 'live': {
       const credentials = credentialsFromEnv(env);
       const baseUrl = baseUrlFrom(o.baseUrl, env);
+      const writes = o.writesAccount !== undefined && writableAccount(o.writesAccount, env) !== undefined;
       return [
         {
           transport: new HttpTransport({
@@ -134,6 +138,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             baseUrl,
             credentials,
             budget: o.budget ?? DEFAULT_LIVE_BUDGET,
+            writes,
           }),
           open: () => {},
           close: async () => {},
@@ -157,6 +162,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             target: fault ? `local:${o.fault}` : 'local',
             baseUrl: provider.url,
             credentials,
+            writes: o.readOnly !== true,
             ...(o.budget ? { budget: o.budget } : {}),
           }),
           open: () => {},

@@ -59,3 +59,18 @@ export function secretsOf(env: NodeJS.ProcessEnv = process.env): string[] {
     (s): s is string => typeof s === 'string' && s.length >= 4,
   );
 }
+
+/**
+ * --writes <AccountSid>: the account the user declares disposable must be the credentials' account,
+ * checked before anything is sent. Returns the account, or throws a one-line usage error.
+ */
+export function writableAccount(named: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!ACCOUNT_SID.test(named))
+    throw new UsageError(`--writes: expected the disposable account's SID ("AC" followed by 32 hex digits)`);
+  const { accountSid } = credentialsFromEnv(env);
+  if (accountSid !== named)
+    throw new UsageError(
+      '--writes: the account named is not the account of the credentials (TWILIO_ACCOUNT_SID); nothing was sent',
+    );
+  return named;
+}

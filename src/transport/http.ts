@@ -111,6 +111,15 @@ export class HttpTransport {
     return new HttpTransport({ ...this.options, budget }, this.health);
   }
 
+  /**
+   * The same target for undoing what a run made: writes allowed, no budget, no deadline, and a
+   * health of its own (a run stopped by a signal or its breaker still cleans up).
+   */
+  forCleanup(): HttpTransport {
+    const { deadline: _d, budget: _b, ...rest } = this.options;
+    return new HttpTransport({ ...rest, target: this.target, writes: true });
+  }
+
   get requestsSent(): number {
     return this.sent;
   }
@@ -119,6 +128,11 @@ export class HttpTransport {
   onExchange(listener: (e: Exchange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Sends nothing more, from now on, on this transport and every copy sharing its health (a signal). */
+  stop(why: string): void {
+    this.health.stopped ??= why;
   }
 
   /** Whether this transport may send writes (see TransportOptions.writes). */

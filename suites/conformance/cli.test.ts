@@ -162,10 +162,14 @@ describe('npm run conformance', () => {
     const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
     const ops = new Set(report.runs[0].results.map((x: { operation: string }) => x.operation));
     expect([...ops].sort()).toEqual([
+      'DELETE /v1/Knowledge/{id}',
       'GET /v1/Knowledge',
       'GET /v1/Knowledge/{id}',
       'GET /v1/Knowledge/{id}/Chunks',
       'GET /v1/Knowledge/{id}/Status',
+      'POST /v1/Knowledge',
+      'PUT /v1/Knowledge/{id}',
+      'the run journal',
     ]);
   });
 

@@ -21,9 +21,16 @@ describe('the registry', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const r of RULES) {
       expect(r.asserts.length, r.name).toBeGreaterThan(10);
-      expect(['transport', 'response', 'list', 'scenario', 'pagination', 'triangulation', 'drift']).toContain(
-        r.kind,
-      );
+      expect([
+        'transport',
+        'response',
+        'list',
+        'scenario',
+        'write',
+        'pagination',
+        'triangulation',
+        'drift',
+      ]).toContain(r.kind);
     }
   });
 

@@ -20,6 +20,9 @@ export interface LocalRun {
   contract?: Contract;
   timeoutMs?: number;
   concurrency?: number;
+  /** Arrange data through the writes and judge them (the local target's default); off here unless asked. */
+  writes?: boolean;
+  journalDir?: string;
 }
 
 export async function runAgainstProvider(o: LocalRun = {}): Promise<RunResult> {
@@ -36,6 +39,8 @@ export async function runAgainstProvider(o: LocalRun = {}): Promise<RunResult> {
     paginationRuns: o.paginationRuns ?? 5,
     paginationSeed: 20261124,
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    readOnly: o.writes !== true,
+    ...(o.journalDir ? { journalDir: o.journalDir } : {}),
   });
   if (!run) throw new Error('no run');
   return run;
