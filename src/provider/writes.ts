@@ -279,7 +279,13 @@ function act(
         }
         const store = ctx.storeFor(list, {});
         const sent = (body as Record<string, unknown> | undefined)?.[name.field];
-        const id = typeof sent === 'string' && sent !== '' ? sent : store.newId();
+        // The item the path itself names (a shake of this box), else the one the body names, else a new one.
+        const inPath = w.pathParams.find((p) => p.from?.operation === list.id);
+        const id = inPath
+          ? (values[inPath.name] ?? '')
+          : typeof sent === 'string' && sent !== ''
+            ? sent
+            : store.newId();
         if (store.find(id, ctx.countOf(list, {})) === undefined) {
           store.add(newItem(ctx, list, {}, body, { pathParams: w.pathParams, values }, id));
           ctx.created.set(id, { readyAt: Date.now() });

@@ -215,13 +215,19 @@ export async function arrange(transport: HttpTransport, o: LifecycleOptions): Pr
     } else if (w.action === 'send') {
       for (const name of w.effect.names ?? []) {
         const id = isRecord(obs.json) ? obs.json[name.field] : undefined;
-        if (typeof id !== 'string') continue;
+        // What the path names already existed: the send did not make it.
+        const inPath = w.pathParams.find((p) => p.from?.operation === name.list);
+        if (typeof id !== 'string' || (inPath && values[inPath.name] === id)) continue;
+        const del = undoFor('delete', name.list);
+        const last = del?.pathParams.at(-1)?.name;
         o.journal.record({
           kind: 'made',
           write: w.id,
           id,
           list: name.list,
-          message: `no operation removes it`,
+          ...(del && last
+            ? { undo: { write: del.id, method: del.method, path: fillPath(del.path, { [last]: id }) } }
+            : { message: 'no operation removes it' }),
         });
         if (obs.scenario === 'arrange' && !ids.get(name.list)?.includes(id)) remember(name.list, id);
       }
