@@ -20,6 +20,7 @@ async function properties(fault: string, rule: string, list: string, runs = 10) 
     target: 'local',
     contract,
     recordingsDir: '',
+    readOnly: true,
     items: 10,
     fault,
     operations: [list],

@@ -159,7 +159,7 @@ describe('write faults are caught', () => {
   const cases = FAULTS.filter((f) => f.appliesToWrite).map(
     (f) => [f.name, contract.writes.find((w) => f.appliesToWrite?.(w))?.id ?? '', f.caughtBy] as const,
   );
-  it.each(cases)('%s on %s: %s', async (fault, write, caughtBy) => {
+  it.concurrent.each(cases)('%s on %s: %s', async (fault, write, caughtBy) => {
     const p = await provider(3, contract, `${fault}@${write}`);
     const { run } = await liveRun(p, contract, { operations: [write], pagination: false });
     expect(run.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toContain(caughtBy);
