@@ -26,7 +26,10 @@ export const provider = command('provider', async (args, io) => {
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
   if (flags['list-faults']) {
     for (const f of FAULTS) {
-      const ops = contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))).map((op) => op.id);
+      const ops = [
+        ...contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))),
+        ...contract.writes.filter((w) => f.appliesToWrite?.(w)),
+      ].map((op) => op.id);
       io.out(
         `${f.name.padEnd(30)} ${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`,
       );
@@ -47,7 +50,7 @@ export const provider = command('provider', async (args, io) => {
     ...(username && password ? { credentials: { username, password } } : {}),
   });
   io.out(
-    `reference provider on ${provider.url}: ${contract.operations.length} GET operations${fault ? `, fault ${flags.fault}` : ''}; Ctrl-C stops it`,
+    `reference provider on ${provider.url}: ${contract.operations.length} reads and ${contract.writes.length} writes${fault ? `, fault ${flags.fault}` : ''}; Ctrl-C stops it`,
   );
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());

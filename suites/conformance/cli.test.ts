@@ -227,7 +227,7 @@ describe('npm run provider', () => {
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (d) => {
         stdout += d;
-        const m = /reference provider on (http:\/\/127\.0\.0\.1:\d+): 15 GET operations/.exec(stdout);
+        const m = /reference provider on (http:\/\/127\.0\.0\.1:\d+): 15 reads and 15 writes/.exec(stdout);
         if (m?.[1]) resolve(m[1]);
       });
       child.on('close', () => reject(new Error(`exited before serving: ${stdout}`)));
