@@ -72,3 +72,22 @@ export function itemsKeyFromPath(path: string): string {
   const segment = path.split('/').filter(Boolean).at(-1) ?? 'items';
   return snakeCase(segment).replace(/[^a-z0-9]+/g, '_');
 }
+
+const PROCESSING = /process|queue|pending|progress|running/i;
+const DONE = /complete|ready|succe|done|active|finished/i;
+
+/**
+ * Fields of a resource processed asynchronously (a knowledge source): those whose listed values
+ * tell processing from done ("('QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED')"), with the two
+ * values. The provider moves them; rules expect them to move between two reads.
+ */
+export function processingFields(schema: JsonSchema): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
+  for (const [name, s] of Object.entries(schema.properties ?? {})) {
+    const values = (s['x-values'] as string[] | undefined) ?? [];
+    const busy = values.find((v) => PROCESSING.test(v));
+    const done = values.find((v) => DONE.test(v));
+    if (busy && done) out.push([name, busy, done]);
+  }
+  return out;
+}

@@ -23,6 +23,9 @@ export class ItemStore {
   private readonly added: Array<Record<string, Json>> = [];
   private readonly removed = new Set<string>();
   private readonly patches = new Map<string, Record<string, Json>>();
+  /** Ids handed out by writes, ever: never given twice, even after a delete. */
+  private minted = 0;
+  private readonly given = new Set<string>();
 
   constructor(
     readonly op: Operation,
@@ -47,7 +50,7 @@ export class ItemStore {
         const v = generate(idSchema, hashInt(this.seed, this.op.id, this.parentKey, 'id', k, attempt), field);
         id = typeof v === 'string' ? v : String(v);
         // Never an id a write already gave an item: generated items come after, in any order of growth.
-        if (!this.index.has(id) && !this.added.some((it) => it[field] === id)) break;
+        if (!this.index.has(id) && !this.given.has(id)) break;
       }
       this.ids.push(id);
       this.index.set(id, k);
@@ -107,6 +110,9 @@ export class ItemStore {
 
   add(item: Record<string, Json>): void {
     this.added.push({ ...item });
+    // An attached item keeps its own id: no generated item of this list may take it.
+    const id = this.idField ? item[this.idField] : undefined;
+    if (typeof id === 'string') this.given.add(id);
   }
 
   remove(id: string): boolean {
@@ -131,11 +137,15 @@ export class ItemStore {
     for (let attempt = 0; ; attempt++) {
       const v = generate(
         idSchema,
-        hashInt(this.seed, this.op.id, this.parentKey, 'new', this.added.length, attempt),
+        hashInt(this.seed, this.op.id, this.parentKey, 'new', this.minted, attempt),
         field,
       );
       const id = typeof v === 'string' ? v : String(v);
-      if (!this.index.has(id) && !this.added.some((it) => it[field] === id)) return id;
+      if (!this.index.has(id) && !this.given.has(id)) {
+        this.minted++;
+        this.given.add(id);
+        return id;
+      }
     }
   }
 

@@ -7,6 +7,7 @@
 
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import type { Operation, PathParam } from '../model/operation';
+import { processingFields } from '../model/twilio-conventions';
 import type { WriteOperation } from '../model/writes';
 import type { Contract } from '../schemas/contract';
 import { generate, hashInt, type ItemStore, type Json } from './data';
@@ -41,22 +42,9 @@ export interface WriteContext {
   processingMs: number;
 }
 
-const PROCESSING = /process|queue|pending|progress|running/i;
-const DONE = /complete|ready|succe|done|active|finished/i;
-
-/** Fields whose prose-listed values tell processing from done, with the two values. */
-export function processingFields(schema: JsonSchema): Array<[string, string, string]> {
-  const out: Array<[string, string, string]> = [];
-  for (const [name, s] of Object.entries(schema.properties ?? {})) {
-    const values = (s['x-values'] as string[] | undefined) ?? [];
-    const busy = values.find((v) => PROCESSING.test(v));
-    const done = values.find((v) => DONE.test(v));
-    if (busy && done) out.push([name, busy, done]);
-  }
-  return out;
-}
-
 /** The item's processing-state fields set as of now: busy until its processing ends. */
+export { processingFields };
+
 export function withProcessing(schema: JsonSchema, item: Item, readyAt: number | undefined): Item {
   if (readyAt === undefined) return item;
   const fields = processingFields(schema);

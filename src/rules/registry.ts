@@ -10,7 +10,7 @@ import type { ObservationRule, RuleInfo } from './rule';
 import { SCENARIO_RULES } from './scenario';
 import { TRANSPORT_RULES } from './transport';
 import { TRIANGULATION_RULES } from './triangulation';
-import { cleanupRule, WRITE_RULES } from './writes';
+import { cleanupRule, lifecycleRule, WRITE_RULES } from './writes';
 
 export const OBSERVATION_RULES: readonly ObservationRule[] = [
   ...RESPONSE_RULES,
@@ -22,6 +22,7 @@ export const RULES: readonly RuleInfo[] = [
   ...TRANSPORT_RULES,
   ...OBSERVATION_RULES,
   ...WRITE_RULES,
+  lifecycleRule,
   cleanupRule,
   ...PAGINATION_RULES,
   ...TRIANGULATION_RULES,

@@ -7,6 +7,7 @@
 import type { Finding } from '../finding';
 import { isRecord } from '../json';
 import type { JsonSchema } from '../model/json-schema';
+import { processingFields } from '../model/twilio-conventions';
 import { type WriteAction, type WriteOperation, writeLabel } from '../model/writes';
 import type { Contract } from '../schemas/contract';
 import { entryDifferences, refusalDefects } from './invariants';
@@ -154,7 +155,7 @@ export const createReadable: WriteRule = {
         }),
       );
     else if (f)
-      for (const d of entryDifferences(o.json, f.json))
+      for (const d of entryDifferences(o.json, f.json).filter((x) => !moves(o.write, x.field)))
         out.push(
           writeFinding('write.create-readable', o, {
             severity: 'error',
@@ -177,6 +178,10 @@ export const createReadable: WriteRule = {
 };
 
 const isDate = (s: JsonSchema | undefined) => s?.format === 'date-time';
+/** A field the server moves on its own between two reads: a timestamp, or the state of asynchronous processing. */
+const moves = (w: WriteOperation, field: string): boolean =>
+  isDate(w.response?.properties?.[field]) ||
+  processingFields(w.response ?? {}).some(([name]) => name === field);
 
 export const updateApplied: WriteRule = {
   name: 'write.update-applied',
@@ -207,7 +212,7 @@ export const updateApplied: WriteRule = {
     for (const [field, value] of Object.entries(before)) {
       if (
         Object.hasOwn(o.sent, field) ||
-        isDate(props[field]) ||
+        moves(o.write, field) ||
         JSON.stringify(after[field]) === JSON.stringify(value)
       )
         continue;
@@ -315,6 +320,15 @@ function refusal(name: string, scenario: string, asserts: string): WriteRule {
     },
   };
 }
+
+/** The lifecycle as a model (src/run/stateful.ts): any sequence of writes leaves the API as the model says. */
+export const lifecycleRule: RuleInfo = {
+  name: 'write.lifecycle-model',
+  kind: 'write',
+  asserts:
+    'after any sequence of creates, updates, deletes, attaches and detaches, what the API fetches and lists equals the model (fast-check model-based, shrunk to the shortest sequence)',
+  needs: 'the write descriptors and the reads that show them',
+};
 
 /** Reported by the run, not judged per write: what it made and could not remove. */
 export const cleanupRule: RuleInfo = {

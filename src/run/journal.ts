@@ -64,6 +64,8 @@ export function unansweredIntents(entries: readonly JournalEntry[]): JournalEntr
 
 export class Journal {
   private fd: number | undefined;
+  /** What this process recorded, in order (the file holds the same, and survives it). */
+  readonly entries: JournalEntry[] = [];
 
   constructor(
     readonly file: string,
@@ -83,8 +85,10 @@ export class Journal {
       mkdirSync(dirname(this.file), { recursive: true });
       this.fd = openSync(this.file, this.append ? 'a' : 'w');
     }
-    writeSync(this.fd, `${JSON.stringify({ ...entry, at: new Date().toISOString(), tag: this.tag })}\n`);
+    const full: JournalEntry = { ...entry, at: new Date().toISOString(), tag: this.tag };
+    writeSync(this.fd, `${JSON.stringify(full)}\n`);
     fsyncSync(this.fd);
+    this.entries.push(full);
   }
 
   close(): void {

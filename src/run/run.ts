@@ -12,12 +12,13 @@ import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../r
 import { OBSERVATION_RULES } from '../rules/registry';
 import type { Observation } from '../rules/rule';
 import { transportFindings, unmappedFinding } from '../rules/transport';
-import { cleanupRule, WRITE_RULES } from '../rules/writes';
+import { cleanupRule, lifecycleRule, WRITE_RULES } from '../rules/writes';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
 import { type Journal, type JournalEntry, readJournal } from './journal';
 import { type Arranged, arrange, undo, type WriteObservation } from './lifecycle';
 import { type PlanOptions, runPlan } from './plan';
+import { runStateful } from './stateful';
 
 export type Outcome = 'passed' | 'failed' | 'not-run';
 
@@ -69,6 +70,8 @@ export interface WriteRunOptions {
   pollMs?: number;
   /** The command that removes what is left, for the finding that lists it. */
   cleanupCommand: string;
+  /** Sequences the lifecycle model runs (0: none). */
+  modelRuns?: number;
 }
 
 export interface RunOptions extends PlanOptions {
@@ -112,6 +115,32 @@ export async function runConformance(
       }
     }
     result = await judge();
+    if (w && (w.modelRuns ?? 0) > 0 && selected(lifecycleRule.name)) {
+      const model = await runStateful({
+        contract,
+        transport: w.transport,
+        cleanup: w.cleanup,
+        journal: w.journal,
+        tag: w.tag,
+        numRuns: w.modelRuns ?? 0,
+        seed: w.seed,
+      }).catch((error: unknown) => {
+        if (error instanceof RunLimitError)
+          return { findings: [], judged: 0, requests: 0, why: error.message };
+        throw error;
+      });
+      for (const f of model.findings) f.target = transport.target;
+      result.findings.push(...model.findings);
+      result.results.push({
+        rule: lifecycleRule.name,
+        operation: 'the write lifecycle',
+        outcome: model.findings.length ? 'failed' : model.judged ? 'passed' : 'not-run',
+        findings: model.findings,
+        ...(model.judged || model.findings.length
+          ? {}
+          : { reason: 'why' in model ? String(model.why) : 'no sequence could run' }),
+      });
+    }
   } finally {
     if (w) {
       undone = await undo(w.cleanup, contract, w.journal, readJournal(w.journal.file));

@@ -170,6 +170,7 @@ describe('npm run conformance', () => {
       'POST /v1/Knowledge',
       'PUT /v1/Knowledge/{id}',
       'the run journal',
+      'the write lifecycle',
     ]);
   });
 

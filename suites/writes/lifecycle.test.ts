@@ -128,6 +128,7 @@ describe('a run with writes on a faithful provider', () => {
       expect(run.findings.filter((f) => f.severity === 'error')).toEqual([]);
       const judged = new Set(run.results.filter((r) => r.outcome !== 'not-run').map((r) => r.operation));
       judged.delete('the run journal');
+      judged.delete('the write lifecycle');
       expect(judged.size).toBe(30);
       const reads = run.results.filter((r) => r.operation.startsWith('GET '));
       expect(
@@ -150,7 +151,7 @@ describe('a run with writes on a faithful provider', () => {
     const { run } = await liveRun(p, c);
     expect(run.findings.filter((f) => f.severity === 'error')).toEqual([]);
     const judged = new Set(run.results.filter((r) => r.outcome !== 'not-run').map((r) => r.operation));
-    expect(judged.size).toBe(c.operations.length + c.writes.length + 1);
+    expect(judged.size).toBe(c.operations.length + c.writes.length + 2);
     expectLeftAsFound(c, before, await snapshot(p, c));
   });
 });
@@ -163,6 +164,37 @@ describe('write faults are caught', () => {
     const p = await provider(3, contract, `${fault}@${write}`);
     const { run } = await liveRun(p, contract, { operations: [write], pagination: false });
     expect(run.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toContain(caughtBy);
+  });
+});
+
+describe('the lifecycle as a model (fast-check commands)', () => {
+  it.concurrent.each([
+    ['delete-leaves-item@DeleteTool', /answered 200; the model says 404/],
+    ['attach-not-reflected', /the nested list of .* shows \[\]; the model says/],
+    ['created-not-kept@CreateKnowledge', /answered 404; the model says 200/],
+  ])('%s: the model disagrees, shrunk to the shortest sequence, replayable by seed', async (fault, why) => {
+    const p = await provider(3, contract, fault);
+    const { run } = await liveRun(p, contract, {
+      pagination: false,
+      rules: new Set(['write.lifecycle-model']),
+      seed: 11,
+      modelRuns: 25,
+    });
+    const [f] = run.findings.filter((x) => x.rule === 'write.lifecycle-model');
+    expect(f?.severity).toBe('error');
+    expect(f?.message).toMatch(why);
+    expect(f?.message).toMatch(/shortest sequence .*\(seed 11, .*replay with --seed 11\)/);
+  });
+
+  it('holds on the faithful provider', async () => {
+    const p = await provider(3);
+    const { run } = await liveRun(p, contract, {
+      pagination: false,
+      rules: new Set(['write.lifecycle-model']),
+      seed: 11,
+      modelRuns: 25,
+    });
+    expect(run.results.find((r) => r.rule === 'write.lifecycle-model')?.outcome).toBe('passed');
   });
 });
 
