@@ -54,6 +54,8 @@ export interface LifecycleOptions {
   processingBoundMs?: number;
   /** Between processing polls, in ms. */
   pollMs?: number;
+  /** Writes the run reports (all when absent): only these get updates and refusals sent; arranging serves every read. */
+  operations?: readonly string[];
 }
 
 export interface Arranged {
@@ -359,8 +361,9 @@ export async function arrange(transport: HttpTransport, o: LifecycleOptions): Pr
       await new Promise((res) => setTimeout(res, o.pollMs ?? 500));
     }
   }
+  const wanted = (w: WriteOperation) => !o.operations || o.operations.includes(w.id);
   // 6. Updates: the first arranged item of each list, its free-text fields changed; read before and after.
-  for (const w of writes.filter((x) => x.action === 'update')) {
+  for (const w of writes.filter((x) => x.action === 'update' && wanted(x))) {
     const values = pathFor(w);
     const fetch = byId.get(w.effect.fetch ?? '');
     if (!values || !fetch) continue;
@@ -372,7 +375,7 @@ export async function arrange(transport: HttpTransport, o: LifecycleOptions): Pr
   }
   // 7. Bodies the spec refuses, an unknown id, no credentials: every write, on the items the run made.
   const refused = (status: number): WriteObservation['expect'] => ({ statuses: [status], body: 'error' });
-  for (const w of writes) {
+  for (const w of writes.filter(wanted)) {
     const values = pathFor(w);
     if (!values) continue;
     const valid = body(w, o.seed + 400) ?? {};

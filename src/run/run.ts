@@ -108,6 +108,7 @@ export async function runConformance(
           ...(w.perList !== undefined ? { perList: w.perList } : {}),
           ...(w.processingBoundMs !== undefined ? { processingBoundMs: w.processingBoundMs } : {}),
           ...(w.pollMs !== undefined ? { pollMs: w.pollMs } : {}),
+          ...(options.operations ? { operations: options.operations } : {}),
         });
         writeObservations.push(...arranged.observations);
       } catch (error) {

@@ -131,6 +131,7 @@ describe('npm run conformance', () => {
       '--resource',
       'Sessions',
       '--no-pagination',
+      '--read-only',
       '--id',
       'FetchSession=sess_absent',
       '--report-dir',

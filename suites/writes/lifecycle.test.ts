@@ -1,119 +1,18 @@
 // Writes on the reference provider: a run that may write arranges what every read needs, judges all
 // 30 operations, and leaves nothing it made; on an empty provider too; on a made-up API as well
-// (nothing here is keyed to Assistants); every write fault is caught; live targets stay GET-only
-// without --writes, and --writes must name the credentials' account.
+// (nothing here is keyed to Assistants); live targets stay GET-only without --writes, and --writes
+// must name the credentials' account.
 
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build';
-import { FAULTS } from '../../src/provider/faults';
-import { runJob } from '../../src/run/job';
 import { readJournal } from '../../src/run/journal';
 import { Contract } from '../../src/schemas/contract';
-import { activeFault, type RunningProvider, startProvider } from '../../src/targets/targets';
 import { FIXTURES, runCli } from '../support/fixtures';
 import { contract } from '../support/provider';
-
-const creds = { username: `AC${'0123456789abcdef'.repeat(2)}`, password: 'writes-test-token' };
-const env = { TWILIO_ACCOUNT_SID: creds.username, TWILIO_AUTH_TOKEN: creds.password };
-const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-const started: Array<{ close(): Promise<void> }> = [];
-afterAll(() => Promise.all(started.map((p) => p.close())));
-
-async function provider(items: number, c: Contract = contract, fault?: string): Promise<RunningProvider> {
-  const p = await startProvider({
-    contract: c,
-    items,
-    seed: 5,
-    credentials: creds,
-    processingMs: 30,
-    ...(fault ? { fault: activeFault(fault, c) } : {}),
-  });
-  started.push(p);
-  return p;
-}
-
-/** A proxy in front of a provider that records the method and path of every request it is sent. */
-async function recordingProxy(target: string) {
-  const seen: string[] = [];
-  const proxy = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      fetch(`${target}${req.url}`, {
-        method: req.method ?? 'GET',
-        headers: {
-          authorization: req.headers.authorization ?? '',
-          'content-type': req.headers['content-type'] ?? 'application/json',
-        },
-        ...(body.length ? { body } : {}),
-      })
-        .then(async (r) => {
-          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-          res.end(await r.text());
-        })
-        .catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-  const handle = {
-    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
-    seen,
-    close: async () => {
-      proxy.closeAllConnections();
-      await new Promise((r) => proxy.close(r));
-    },
-  };
-  started.push(handle);
-  return handle;
-}
-
-/**
- * What a run must leave as it found it: every item that was there, unchanged; and, in the lists a
- * delete empties, nothing more (a session or a policy no operation removes stays: the API has no way).
- */
-function expectLeftAsFound(c: Contract, before: Record<string, unknown[]>, after: Record<string, unknown[]>) {
-  for (const [list, items] of Object.entries(before)) {
-    const removable = c.writes.some((w) => w.action === 'delete' && w.effect.list === list);
-    if (removable) expect(after[list], list).toEqual(items);
-    else for (const item of items) expect(after[list], list).toContainEqual(item);
-  }
-}
-
-/** Every item every top-level list shows, by list. */
-async function snapshot(p: RunningProvider, c: Contract): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const op of c.operations.filter((o) => o.kind === 'list' && o.pathParams.length === 0)) {
-    const r = await fetch(`${p.url}${op.path}?PageSize=100`, { headers: { authorization: auth } });
-    const body = (await r.json()) as Record<string, unknown>;
-    out[op.id] = body[op.itemsKey ?? ''] as unknown[];
-  }
-  return out;
-}
-
-async function liveRun(p: { url: string }, c: Contract = contract, more: Record<string, unknown> = {}) {
-  const journalDir = mkdtempSync(join(tmpdir(), 'journal-'));
-  const [run] = await runJob({
-    target: 'live',
-    contract: c,
-    baseUrl: p.url,
-    recordingsDir: '',
-    env,
-    writesAccount: creds.username,
-    journalDir,
-    processingBoundMs: 3000,
-    pollMs: 20,
-    concurrency: 4,
-    ...more,
-  });
-  if (!run) throw new Error('no run');
-  return { run, journalDir };
-}
+import { env, expectLeftAsFound, liveRun, provider, recordingProxy, snapshot } from '../support/writes';
 
 describe('a run with writes on a faithful provider', () => {
   it.each([
@@ -153,48 +52,6 @@ describe('a run with writes on a faithful provider', () => {
     const judged = new Set(run.results.filter((r) => r.outcome !== 'not-run').map((r) => r.operation));
     expect(judged.size).toBe(c.operations.length + c.writes.length + 2);
     expectLeftAsFound(c, before, await snapshot(p, c));
-  });
-});
-
-describe('write faults are caught', () => {
-  const cases = FAULTS.filter((f) => f.appliesToWrite).map(
-    (f) => [f.name, contract.writes.find((w) => f.appliesToWrite?.(w))?.id ?? '', f.caughtBy] as const,
-  );
-  it.concurrent.each(cases)('%s on %s: %s', async (fault, write, caughtBy) => {
-    const p = await provider(3, contract, `${fault}@${write}`);
-    const { run } = await liveRun(p, contract, { operations: [write], pagination: false });
-    expect(run.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toContain(caughtBy);
-  });
-});
-
-describe('the lifecycle as a model (fast-check commands)', () => {
-  it.concurrent.each([
-    ['delete-leaves-item@DeleteTool', /answered 200; the model says 404/],
-    ['attach-not-reflected', /the nested list of .* shows \[\]; the model says/],
-    ['created-not-kept@CreateKnowledge', /answered 404; the model says 200/],
-  ])('%s: the model disagrees, shrunk to the shortest sequence, replayable by seed', async (fault, why) => {
-    const p = await provider(3, contract, fault);
-    const { run } = await liveRun(p, contract, {
-      pagination: false,
-      rules: new Set(['write.lifecycle-model']),
-      seed: 11,
-      modelRuns: 25,
-    });
-    const [f] = run.findings.filter((x) => x.rule === 'write.lifecycle-model');
-    expect(f?.severity).toBe('error');
-    expect(f?.message).toMatch(why);
-    expect(f?.message).toMatch(/shortest sequence .*\(seed 11, .*replay with --seed 11\)/);
-  });
-
-  it('holds on the faithful provider', async () => {
-    const p = await provider(3);
-    const { run } = await liveRun(p, contract, {
-      pagination: false,
-      rules: new Set(['write.lifecycle-model']),
-      seed: 11,
-      modelRuns: 25,
-    });
-    expect(run.results.find((r) => r.rule === 'write.lifecycle-model')?.outcome).toBe('passed');
   });
 });
 
