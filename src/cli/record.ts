@@ -7,6 +7,10 @@ import '../polyfills';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { buildModel } from '../model/build';
+import type { Operation } from '../model/operation';
+import { runTag } from '../run/job';
+import { Journal } from '../run/journal';
+import { arrange, undo } from '../run/lifecycle';
 import { runPlan } from '../run/plan';
 import { Contract } from '../schemas/contract';
 import { parseDocsPage } from '../sources/docs-page';
@@ -27,6 +31,8 @@ export const record = command('record', async (args, io) => {
       'from-docs': { type: 'boolean' },
       docs: { type: 'string', multiple: true },
       schemas: { type: 'string' },
+      writes: { type: 'string' },
+      'read-only': { type: 'boolean' },
     },
     args,
   );
@@ -53,13 +59,39 @@ export const record = command('record', async (args, io) => {
     baseUrl: flags['base-url'],
     recordingsDir: recordings,
     env,
+    ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
+    ...(flags['read-only'] ? { readOnly: true } : {}),
   });
   if (!prepared) return 2;
-  let exchanges: Awaited<ReturnType<typeof recordExchanges>>;
+  const exchanges: Awaited<ReturnType<typeof recordExchanges>> = [];
+  /** Records what `work` sends: writes always, reads only when `reads` (one state of the data per cassette). */
+  const phase = async (reads: boolean, work: () => Promise<void>) => {
+    const seen = await recordExchanges(prepared.transport, work);
+    exchanges.push(...seen.filter((e) => reads || e.request.method !== 'GET'));
+  };
   try {
-    exchanges = await recordExchanges(prepared.transport, async () => {
-      await runPlan(prepared.transport, contract);
-    });
+    if (!prepared.transport.writes)
+      await phase(true, () => runPlan(prepared.transport, contract).then(() => {}));
+    else {
+      // Writes allowed: every operation recorded — what the reads need arranged, every write and its
+      // refusals, the reads on that data, then what the run made undone; journalled like any run. The
+      // reads the writes made to check themselves are left out: a replay serves one state of the data.
+      const tag = target === 'local' ? 'conformance-record' : runTag();
+      const journal = new Journal(Journal.fileFor(join(PROJECT_ROOT, 'reports/journal'), tag), tag);
+      try {
+        let hints: (op: Operation) => Array<Record<string, string>> = () => [];
+        await phase(false, async () => {
+          hints = (await arrange(prepared.transport, { contract, journal, tag, seed: 1, pollMs: 50 })).hints;
+        });
+        await phase(true, () => runPlan(prepared.transport, contract, { pathHints: hints }).then(() => {}));
+      } finally {
+        await phase(false, async () => {
+          const done = await undo(prepared.transport, contract, journal, journal.entries);
+          if (done.left.every((e) => !e.undo)) journal.record({ kind: 'done' });
+        });
+        journal.close();
+      }
+    }
   } finally {
     await prepared.close();
   }

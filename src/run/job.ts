@@ -119,7 +119,8 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
                 }
               : {}),
             ...(o.onRule ? { onRule: o.onRule } : {}),
-            ...(t.transport.writes ? { writes: writeOptions(t, o) } : {}),
+            // A recording replays what it holds; only a live or local target runs the lifecycle.
+            ...(t.transport.writes && !t.recorded ? { writes: writeOptions(t, o) } : {}),
           }),
         );
       } finally {

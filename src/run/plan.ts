@@ -5,11 +5,14 @@
 // nested list is read under a parent that has children when the provider has any.
 
 import { mapLimit } from '../concurrency';
-import { isRecord } from '../json';
+import { isRecord, parseProviderJson } from '../json';
 import { fillPath, ModelIndex, type Operation, pathMatcher } from '../model/operation';
+import type { WriteOperation } from '../model/writes';
 import { invalidPageSizes, itemId, pageSizeBounds } from '../rules/invariants';
 import { type BodyRole, type Observation, parseBody } from '../rules/rule';
+import type { WriteCheck } from '../rules/writes';
 import type { Contract } from '../schemas/contract';
+import type { RecordedRequest } from '../transport/cassette';
 import type { HttpTransport } from '../transport/http';
 
 export const UNKNOWN_ID = 'conformance-unknown-id';
@@ -30,8 +33,15 @@ function safeUrl(pathOrUrl: string): URL | undefined {
 
 /** Path values of a filled path, by parameter name (undecodable values kept as sent). */
 function pathValues(op: Operation, m: RegExpExecArray | null): Record<string, string> {
+  return pathValuesOf(op.pathParams, m);
+}
+
+function pathValuesOf(
+  params: ReadonlyArray<{ name: string }>,
+  m: RegExpExecArray | null,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  op.pathParams.forEach((p, k) => {
+  params.forEach((p, k) => {
     const raw = m?.[k + 1] ?? '';
     try {
       out[p.name] = decodeURIComponent(raw);
@@ -57,7 +67,7 @@ export interface PlanOptions {
    * A recorded target's exchanges (path with query, sent with credentials or not): each one that maps
    * to an operation is judged as traffic, whatever its query or id; one that maps to none is reported.
    */
-  recorded?: ReadonlyArray<{ path: string; authenticated: boolean }>;
+  recorded?: ReadonlyArray<RecordedRequest>;
 }
 
 /** Where each list was read: its path values and the items of its default page. */
@@ -72,7 +82,9 @@ export interface PlanResult {
   /** Operations the plan could not reach, with why. */
   unreached: Map<string, string>;
   /** Recorded requests that map to no operation of the model. */
-  unmapped: Array<{ path: string; authenticated: boolean }>;
+  unmapped: RecordedRequest[];
+  /** Recorded writes, replayed and judged as traffic. */
+  writes: WriteCheck[];
 }
 
 export async function runPlan(
@@ -138,26 +150,36 @@ export async function runPlan(
     for (const op of wave) done.add(op);
     pending = pending.filter((op) => !wave.includes(op));
   }
+  const writes: WriteCheck[] = [];
   const unmapped = await judgeRecorded();
   for (const op of contract.operations) observations.push(...(byOp.get(op) ?? []));
   // Operations read only to reach a wanted one are not reported.
-  return { observations: observations.filter((o) => wanted(o.op)), lists, unreached, unmapped };
+  return { observations: observations.filter((o) => wanted(o.op)), lists, unreached, unmapped, writes };
 
   /**
    * Every recorded exchange the plan did not itself ask for, judged as traffic: the plan's own
    * scenarios (no credentials, an unknown id, PageSize out of bounds) where they were recorded, any
    * other answer as a request the API should serve, a list at whatever PageSize it was read with.
    */
-  async function judgeRecorded(): Promise<Array<{ path: string; authenticated: boolean }>> {
+  async function judgeRecorded(): Promise<RecordedRequest[]> {
     const asked = new Set(
       [...byOp.values()]
         .flat()
         .map((o) => exchangeKey(o.exchange.request.url, o.exchange.request.authenticated)),
     );
     const matchers = contract.operations.map((op) => ({ op, re: pathMatcher(op.path) }));
-    const unmappedOut: Array<{ path: string; authenticated: boolean }> = [];
+    const unmappedOut: RecordedRequest[] = [];
     const todo: Array<() => Promise<unknown>> = [];
+    const writeMatchers = contract.writes.map((w) => ({ w, re: pathMatcher(w.path) }));
     for (const r of options.recorded ?? []) {
+      if (r.method !== 'GET') {
+        const url = safeUrl(r.path);
+        const found = url && writeMatchers.find((m) => m.w.method === r.method && m.re.test(url.pathname));
+        if (!url || !found) unmappedOut.push(r);
+        else if (!options.operations || options.operations.includes(found.w.id))
+          todo.push(() => judgeRecordedWrite(found.w, found.re.exec(url.pathname), r));
+        continue;
+      }
       const key = exchangeKey(r.path, r.authenticated);
       if (asked.has(key)) continue;
       asked.add(key);
@@ -201,6 +223,38 @@ export async function runPlan(
     }
     await mapLimit(todo, options.concurrency ?? 1, (f) => f());
     return unmappedOut;
+  }
+
+  /**
+   * A recorded write, replayed: no credentials → 401 expected, an unknown id → 404, a recorded 4xx
+   * (a body the provider refused) → a refusal with a Twilio error body, any other → a success the
+   * spec documents. What it changed cannot be read back from a recording.
+   */
+  async function judgeRecordedWrite(w: WriteOperation, m: RegExpExecArray | null, r: RecordedRequest) {
+    const values = Object.values(pathValuesOf(w.pathParams, m));
+    const exchange = await transport.send(r.method, r.path, {
+      ...(r.body !== undefined ? { body: r.body } : {}),
+      ...(r.authenticated ? {} : { authenticate: false }),
+    });
+    const status = exchange.response?.status ?? 0;
+    const [scenario, expect]: [string, WriteCheck['expect']] = !r.authenticated
+      ? ['no-auth', { statuses: [401], body: 'error' }]
+      : values.includes(UNKNOWN_ID)
+        ? ['unknown-id', { statuses: [404], body: 'error' }]
+        : status >= 400 && status < 500
+          ? ['negative', { statuses: [status], body: 'error' }]
+          : ['recorded', { statuses: w.success, body: 'success' }];
+    const text = exchange.response?.body ?? '';
+    const parsed = text.trim() ? parseProviderJson(text) : undefined;
+    writes.push({
+      scenario,
+      write: w,
+      exchange,
+      expect,
+      ...(r.body !== undefined ? { sent: r.body } : {}),
+      ...(parsed?.ok ? { json: parsed.value } : parsed ? { jsonError: parsed.error } : {}),
+      evidence: {},
+    });
   }
 
   /** The entry of the paired list, in any page the run read, whose id is `id`. */

@@ -12,7 +12,7 @@ import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../r
 import { OBSERVATION_RULES } from '../rules/registry';
 import type { Observation } from '../rules/rule';
 import { transportFindings, unmappedFinding } from '../rules/transport';
-import { cleanupRule, lifecycleRule, WRITE_RULES } from '../rules/writes';
+import { cleanupRule, lifecycleRule, WRITE_RULES, type WriteCheck } from '../rules/writes';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
 import { type Journal, type JournalEntry, readJournal } from './journal';
@@ -171,11 +171,23 @@ export async function runConformance(
       pathHints: (op) => [...(hinted?.hints(op) ?? []), ...(options.pathHints?.(op) ?? [])],
     });
     const { observations } = plan;
+    const recordedWrites =
+      plan.writes.length > 0
+        ? judgeWrites(contract, plan.writes, [], {
+            selected,
+            cleanupCommand: '',
+            target: transport.target,
+            recorded: true,
+            ...(options.operations ? { operations: options.operations } : {}),
+          })
+        : undefined;
     const findings: Finding[] = [
       ...observations.flatMap(transportFindings),
       ...plan.unmapped.map((r) => unmappedFinding(r, transport.baseUrl)),
+      ...(recordedWrites?.findings ?? []),
     ].filter((f) => selected(f.rule));
-    const results: RuleResult[] = [];
+    // Recorded writes first, as a run that writes reports them after its reads.
+    const results: RuleResult[] = [...(recordedWrites?.results ?? [])];
     for (const rule of OBSERVATION_RULES.filter((r) => selected(r.name))) {
       const mine: RuleResult[] = [];
       for (const op of ops.filter((o) => rule.appliesTo(o))) {
@@ -338,7 +350,7 @@ export async function runConformance(
  */
 export function judgeWrites(
   contract: Contract,
-  observations: readonly WriteObservation[],
+  observations: readonly WriteCheck[],
   left: readonly JournalEntry[],
   o: {
     selected: (rule: string) => boolean;
@@ -346,6 +358,8 @@ export function judgeWrites(
     target: string;
     /** Operation ids the run reports (all when absent). */
     operations?: readonly string[];
+    /** Recorded writes: replayed, not a lifecycle (what they changed cannot be read back). */
+    recorded?: boolean;
   },
 ): { findings: Finding[]; results: RuleResult[] } {
   const results: RuleResult[] = [];
@@ -381,7 +395,7 @@ export function judgeWrites(
       });
     }
   }
-  if (o.selected(cleanupRule.name)) {
+  if (o.selected(cleanupRule.name) && !o.recorded) {
     const removable = left.filter((e) => e.undo);
     const cleanupFindings: Finding[] = removable.map((e) => ({
       rule: cleanupRule.name,

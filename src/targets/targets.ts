@@ -7,7 +7,7 @@ import { type Operation, pathMatcher } from '../model/operation';
 import { type ActiveFault, FAULTS, faultNamed, parseFaultSpec, VARIANTS } from '../provider/faults';
 import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
 import type { Contract } from '../schemas/contract';
-import { type LoadedCassette, loadCassettes, replay } from '../transport/cassette';
+import { type LoadedCassette, loadCassettes, type RecordedRequest, replay } from '../transport/cassette';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
 import { HttpTransport, type TransportOptions } from '../transport/http';
 import { DEFAULT_LIVE_BUDGET, type TargetKind } from './kinds';
@@ -52,7 +52,7 @@ export interface PreparedTarget {
   /** Path values the target knows in advance (ids a cassette holds). */
   pathHints?: (op: Operation) => Array<Record<string, string>>;
   /** A recorded target's requests: each one is judged as traffic. */
-  recorded?: ReadonlyArray<{ path: string; authenticated: boolean }>;
+  recorded?: ReadonlyArray<RecordedRequest>;
   open(): void | Promise<void>;
   close(): Promise<void>;
 }
@@ -114,11 +114,15 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             baseUrl: cassette.origin,
             credentials: PLACEHOLDER,
             maxRetries: 0,
+            // Recorded writes are replayed to be judged: nock answers them, nothing reaches a network.
+            writes: true,
           }),
           pathHints: cassetteHints(cassette),
           recorded: cassette.interactions.map(({ request }) => ({
+            method: request.method,
             path: request.path,
             authenticated: request.authenticated,
+            ...(request.body !== undefined ? { body: request.body } : {}),
           })),
           open: async () => {
             restore = await replay(cassette);

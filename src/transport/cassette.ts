@@ -9,10 +9,21 @@ import { UsageError } from '../errors';
 import { isRecord } from '../json';
 import { NOT_RECORDED_HEADER } from './http';
 
+export const RECORDED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 export interface Interaction {
-  request: { method: 'GET'; path: string; authenticated: boolean };
+  request: {
+    method: (typeof RECORDED_METHODS)[number];
+    path: string;
+    authenticated: boolean;
+    /** A write's JSON body, as sent. */
+    body?: unknown;
+  };
   response: { status: number; headers: Record<string, string>; body?: unknown; bodyText?: string };
 }
+
+/** A recorded request as a run replays it: what was sent, with credentials or not. */
+export type RecordedRequest = Interaction['request'];
 
 export interface Cassette {
   /** What it is, for people: shown in reports as the target's name. */
@@ -67,7 +78,8 @@ export function loadCassette(file: string): LoadedCassette {
       return bad(at, 'needs request and response objects');
     }
     const { request, response } = it;
-    if (request.method !== 'GET') bad(`${at}/request/method`, 'must be "GET"');
+    if (!RECORDED_METHODS.includes(request.method as Interaction['request']['method']))
+      bad(`${at}/request/method`, `must be one of ${RECORDED_METHODS.join(', ')}`);
     if (typeof request.path !== 'string' || !request.path.startsWith('/'))
       bad(`${at}/request/path`, 'must be a path starting with /');
     if (typeof request.authenticated !== 'boolean')
@@ -101,13 +113,22 @@ export async function replay(cassette: Cassette): Promise<() => void> {
       ? nock(cassette.origin, { reqheaders: { authorization: /^Basic \S+$/ } })
       : nock(cassette.origin, { badheaders: ['authorization'] });
     const body = response.bodyText ?? (response.body === undefined ? '' : JSON.stringify(response.body));
-    scope.get(request.path).times(Number.MAX_SAFE_INTEGER).reply(response.status, body, response.headers);
+    // A write matches on its body too: the same path takes several bodies (a valid one, each negative one).
+    scope
+      .intercept(
+        request.path,
+        request.method,
+        request.body === undefined ? undefined : JSON.stringify(request.body),
+      )
+      .times(Number.MAX_SAFE_INTEGER)
+      .reply(response.status, body, response.headers);
   }
-  // Registered last, so it only answers what no recording matches.
-  nock(cassette.origin)
-    .persist()
-    .get(() => true)
-    .reply(599, 'not recorded', { [NOT_RECORDED_HEADER]: 'true' });
+  // Registered last, so they only answer what no recording matches.
+  for (const method of RECORDED_METHODS)
+    nock(cassette.origin)
+      .persist()
+      .intercept(() => true, method)
+      .reply(599, 'not recorded', { [NOT_RECORDED_HEADER]: 'true' });
   if (!nock.isActive()) nock.activate();
   return () => {
     nock.cleanAll();

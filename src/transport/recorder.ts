@@ -52,12 +52,15 @@ export function cassetteFromRecording(exchanges: readonly Exchange[], o: ScrubOp
     } catch {
       response = { status: e.response.status, headers, bodyText: text };
     }
+    const body =
+      e.request.body === undefined ? undefined : JSON.parse(rewrite(JSON.stringify(e.request.body)));
     return [
       {
         request: {
-          method: 'GET' as const,
+          method: e.request.method as Interaction['request']['method'],
           path: rewrite(`${url.pathname}${url.search}`),
           authenticated: e.request.authenticated,
+          ...(body !== undefined ? { body } : {}),
         },
         response,
       },

@@ -36,14 +36,17 @@ describe('cassettes', () => {
     ['no label', JSON.stringify({ ...good, label: '' }), /\/label must be a non-empty string/],
     ['bad origin', JSON.stringify({ ...good, origin: 'nowhere' }), /\/origin is not a URL/],
     [
-      'a POST',
+      'a TRACE',
       JSON.stringify({
         ...good,
         interactions: [
-          { ...good.interactions[0], request: { method: 'POST', path: '/v1/Sessions', authenticated: true } },
+          {
+            ...good.interactions[0],
+            request: { method: 'TRACE', path: '/v1/Sessions', authenticated: true },
+          },
         ],
       }),
-      /\/interactions\/0\/request\/method must be "GET"/,
+      /\/interactions\/0\/request\/method must be one of GET, POST, PUT, PATCH, DELETE/,
     ],
     [
       'bad status',
