@@ -387,9 +387,11 @@ export function judgeWrites(
         findings: found,
         ...(applicable.length === 0
           ? {
-              reason: observations.some((x) => x.write === write)
-                ? 'no write this rule applies to'
-                : 'the run sent no such write (nothing to send it to?)',
+              reason: o.recorded
+                ? 'not judged on recordings: it needs a live lifecycle (what the write changed, read back)'
+                : observations.some((x) => x.write === write)
+                  ? 'no write this rule applies to'
+                  : 'the run sent no such write (nothing to send it to?)',
             }
           : {}),
       });
