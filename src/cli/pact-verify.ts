@@ -1,15 +1,19 @@
 // npm run pact:verify -- [--base-url URL] [--contracts DIR] [--schemas DIR]
 // Without --base-url: starts the local reference provider and verifies against it.
 
-import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { type Broker, brokerFromEnv, publishPacts } from '../pact/broker';
-import { verifyPacts } from '../pact/verify';
+import { assertPactFiles, verifyPacts, writeInteractions } from '../pact/verify';
+import { runTag } from '../run/job';
+import { Journal, pendingUndos } from '../run/journal';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
-import { baseUrlFrom, credentialsFromEnv } from '../transport/credentials';
+import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
+import { HttpTransport } from '../transport/http';
 import { command, type Io, parseFlags, runIfMain } from './run';
 
 export const pactVerify = command('pact:verify', async (args, io) => {
@@ -19,6 +23,8 @@ export const pactVerify = command('pact:verify', async (args, io) => {
       contracts: { type: 'string' },
       schemas: { type: 'string' },
       'log-level': { type: 'string' },
+      writes: { type: 'string' },
+      'only-reads': { type: 'boolean' },
     },
     args,
   );
@@ -32,13 +38,22 @@ export const pactVerify = command('pact:verify', async (args, io) => {
     throw new UsageError(`contracts folder ${dir}: not found`);
   }
   const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
+  if (flags['only-reads'] && flags.writes !== undefined)
+    throw new UsageError(
+      '--only-reads: not with --writes (one verifies the reads alone, the other every interaction)',
+    );
+  if (flags['only-reads']) {
+    assertPactFiles(files);
+    files = readsOnly(files);
+    io.out('--only-reads: the write interactions are left out of this verification');
+  }
   const broker = brokerFromEnv(io.env);
   if (broker) await publishPacts(broker, files, io.out);
   else io.out('publishing skipped: PACT_BROKER_BASE_URL is not set');
 
   const logLevel = (flags['log-level'] ?? 'warn') as 'warn';
   try {
-    await verify(files, contract, flags['base-url'], broker, logLevel, io);
+    await verify(files, contract, flags['base-url'], broker, logLevel, io, flags.writes);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     // Pact has already printed its readable diff above.
@@ -62,37 +77,92 @@ async function verify(
   broker: Broker | undefined,
   logLevel: 'warn',
   io: Io,
+  writesFlag: string | undefined,
 ) {
+  assertPactFiles(files);
+  const writes = writeInteractions(files);
   if (baseUrlFlag === undefined) {
     const credentials = LOCAL_PROVIDER_CREDENTIALS;
     const local = await startProvider({ contract, credentials });
     io.out(`verifying ${files.length} pact file(s) against the local reference provider at ${local.url}`);
+    // The reference provider goes with the verification: its journal is throwaway too.
+    const stateWrites = writesTo(
+      local.url,
+      credentials,
+      'conformance-pact-local',
+      mkdtempSync(join(tmpdir(), 'pact-journal-')),
+    );
     try {
-      await verifyPacts({ pactFiles: files, contract, baseUrl: local.url, credentials, local, logLevel });
+      await verifyPacts({
+        pactFiles: files,
+        contract,
+        baseUrl: local.url,
+        credentials,
+        local,
+        logLevel,
+        writes: stateWrites,
+      });
     } finally {
+      stateWrites.journal.close();
       await local.close();
     }
   } else {
     const baseUrl = baseUrlFrom(baseUrlFlag, io.env);
     const credentials = credentialsOrLoopbackPlaceholder(baseUrl, io.env);
+    // A pact may only make the verification write where the user allowed it, checked before anything is sent.
+    if (writes.length && writesFlag === undefined)
+      throw new UsageError(
+        `${writes.length} interaction(s) are writes (${writes[0]}…): verify them against ${baseUrl} only with --writes <AccountSid> naming that disposable account; nothing was sent`,
+      );
+    if (writesFlag !== undefined) writableAccount(writesFlag, io.env);
+    const stateWrites =
+      writesFlag !== undefined
+        ? writesTo(baseUrl, credentials, runTag(), join(PROJECT_ROOT, 'reports/journal'))
+        : undefined;
     io.out(`verifying ${files.length} pact file(s) against ${baseUrl}`);
-    await verifyPacts({
-      pactFiles: files,
-      contract,
-      baseUrl,
-      credentials,
-      logLevel,
-      ...(broker && io.env.PACT_PUBLISH_VERIFICATION === 'true'
-        ? {
-            publish: {
-              ...broker,
-              providerVersion: broker.version,
-              ...(broker.branch ? { branch: broker.branch } : {}),
-            },
-          }
-        : {}),
-    });
+    try {
+      await verifyPacts({
+        pactFiles: files,
+        contract,
+        baseUrl,
+        credentials,
+        logLevel,
+        ...(stateWrites ? { writes: stateWrites } : {}),
+        ...(broker && io.env.PACT_PUBLISH_VERIFICATION === 'true'
+          ? {
+              publish: {
+                ...broker,
+                providerVersion: broker.version,
+                ...(broker.branch ? { branch: broker.branch } : {}),
+              },
+            }
+          : {}),
+      });
+    } finally {
+      if (stateWrites && pendingUndos(stateWrites.journal.entries).length === 0)
+        stateWrites.journal.record({ kind: 'done' });
+      stateWrites?.journal.close();
+    }
   }
+}
+
+/** Where a verification's provider states write, journalled and tagged like any run that writes. */
+function writesTo(
+  baseUrl: string,
+  credentials: { username: string; password: string },
+  tag: string,
+  dir: string,
+) {
+  const transport = new HttpTransport({
+    target: 'pact-states',
+    baseUrl,
+    credentials,
+    writes: true,
+    timeoutMs: 10_000,
+  });
+  const journal = new Journal(Journal.fileFor(dir, tag), tag);
+  journal.record({ kind: 'run', baseUrl, message: 'pact:verify provider states' });
+  return { transport, journal, tag };
 }
 
 /** A loopback provider started without credentials accepts any well-formed pair; elsewhere they are required. */
@@ -101,4 +171,20 @@ function credentialsOrLoopbackPlaceholder(baseUrl: string, env: NodeJS.ProcessEn
   if (loopback && !env.TWILIO_ACCOUNT_SID) return { username: `AC${'0'.repeat(32)}`, password: 'loopback' };
   const { username, password } = credentialsFromEnv(env);
   return { username, password };
+}
+
+/** Copies of the pacts with their GET interactions only (in a folder of their own). */
+function readsOnly(files: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'pact-reads-'));
+  return files.map((file) => {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      interactions: Array<{ request?: { method?: string } }>;
+    };
+    const out = join(dir, basename(file));
+    const interactions = doc.interactions.filter(
+      (i) => String(i.request?.method ?? 'GET').toUpperCase() === 'GET',
+    );
+    writeFileSync(out, JSON.stringify({ ...doc, interactions }));
+    return out;
+  });
 }

@@ -6,6 +6,8 @@
 import { isRecord, parseProviderJson } from '../json';
 import { fillPath, ModelIndex, type Operation } from '../model/operation';
 import { itemId, pageSizeBounds } from '../rules/invariants';
+import type { Journal } from '../run/journal';
+import { prepareWrite, taggedLeftovers, undo } from '../run/lifecycle';
 import { UNKNOWN_ID } from '../run/plan';
 import type { Contract } from '../schemas/contract';
 import type { HttpTransport } from '../transport/http';
@@ -25,12 +27,25 @@ export const STATES = {
   listHasItems: 'a list has items',
   itemExists: 'an item exists',
   noItem: 'no item',
+  writeReady: 'a write can be made',
 } as const;
+
+/** A verification that may write: where, the journal it keeps, and the tag what it makes carries. */
+export interface StateWrites {
+  transport: HttpTransport;
+  journal: Journal;
+  tag: string;
+}
 
 /** Parents tried, at most, to find one with children. */
 const PROBES = 5;
 
-export function stateHandlers(contract: Contract, transport: HttpTransport, local?: ResizableProvider) {
+export function stateHandlers(
+  contract: Contract,
+  transport: HttpTransport,
+  local?: ResizableProvider,
+  writes?: StateWrites,
+) {
   const index = new ModelIndex(contract.model);
   const opOf = (params: Params): Operation => {
     const op = index.get(String(params?.operation));
@@ -93,7 +108,41 @@ export function stateHandlers(contract: Contract, transport: HttpTransport, loca
     return { path, pageSize: q.get(b.name), page: q.get('Page'), pageToken: q.get('PageToken') };
   };
 
+  /**
+   * A write interaction: what it needs is made through the API (journalled, tagged) and its path and
+   * the body fields it refers to returned; afterwards what the state and the interaction made is undone.
+   */
+  let since = 0;
+  const writeReady = {
+    setup: async (params: Params) => {
+      if (!writes)
+        throw new ProviderStateError('write interactions need writes allowed (--writes <AccountSid>)');
+      const w = contract.writes.find((x) => x.id === String(params?.operation));
+      if (!w) throw new ProviderStateError(`no write ${String(params?.operation)} in the model`);
+      if (local) local.resetCounts();
+      since = writes.journal.entries.length;
+      // The interaction's own create is recorded as intended: teardown finds what it made by the tag.
+      if (w.action === 'create' || w.action === 'send')
+        writes.journal.record({ kind: 'intent', write: w.id, path: w.path });
+      const { values, supplied } = await prepareWrite(
+        writes.transport,
+        contract,
+        writes.journal,
+        writes.tag,
+        w,
+      );
+      return { path: fillPath(w.path, values), tag: writes.tag, ...supplied };
+    },
+    teardown: async () => {
+      if (!writes) return;
+      const entries = writes.journal.entries.slice(since);
+      const found = await taggedLeftovers(writes.transport, contract, entries, writes.tag);
+      await undo(writes.transport, contract, writes.journal, [...entries, ...found]);
+    },
+  };
+
   return {
+    [STATES.writeReady]: writeReady,
     [STATES.listHasItems]: async (params: Params) => {
       const op = opOf(params);
       if (local && typeof params?.count === 'number') local.setCount(op.id, params.count);

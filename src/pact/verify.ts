@@ -10,7 +10,7 @@ type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
 import { UsageError } from '../errors';
 import type { Contract } from '../schemas/contract';
 import { type Credentials, HttpTransport } from '../transport/http';
-import { type ResizableProvider, stateHandlers } from './provider-states';
+import { type ResizableProvider, type StateWrites, stateHandlers } from './provider-states';
 
 /** The pact's two sides: twilio-node as consumer, the Assistants v1 API as provider. */
 export const CONSUMER = 'twilio-node-assistants-consumer';
@@ -34,6 +34,20 @@ export interface VerifyOptions {
     branch?: string;
   };
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
+  /** Write interactions may be verified: the provider takes writes (local, or --writes for its account). */
+  writes?: StateWrites;
+}
+
+/** Interactions whose request is not a GET, by file: verified only where writes are allowed. */
+export function writeInteractions(files: readonly string[]): string[] {
+  return files.flatMap((file) => {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      interactions?: Array<{ description?: string; request?: { method?: string } }>;
+    };
+    return (doc.interactions ?? [])
+      .filter((i) => String(i.request?.method ?? 'GET').toUpperCase() !== 'GET')
+      .map((i) => `${String(i.request?.method).toUpperCase()} ${i.description ?? ''}`);
+  });
 }
 
 function brokerSource(p: NonNullable<VerifyOptions['publish']>) {
@@ -78,7 +92,7 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
     maxRetries: 1,
   });
   const authorization = `Basic ${Buffer.from(`${o.credentials.username}:${o.credentials.password}`).toString('base64')}`;
-  const handlers = stateHandlers(o.contract, lookups, o.local);
+  const handlers = stateHandlers(o.contract, lookups, o.local, o.writes);
   await new Verifier({
     provider: PROVIDER,
     providerBaseUrl: o.baseUrl,
@@ -87,9 +101,14 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
     logLevel: o.logLevel ?? 'warn',
     timeout: 10_000,
     stateHandlers: Object.fromEntries(
-      Object.entries(handlers).map(([name, fn]) => [
+      Object.entries(handlers).map(([name, h]) => [
         name,
-        (params?: unknown) => fn(params as Record<string, unknown>),
+        typeof h === 'function'
+          ? (params?: unknown) => h(params as Record<string, unknown>)
+          : {
+              setup: (params?: unknown) => h.setup(params as Record<string, unknown>),
+              teardown: () => h.teardown(),
+            },
       ]),
     ) as never,
     requestFilter: ((req: { headers: Record<string, unknown> }, _res: unknown, next: () => void) => {

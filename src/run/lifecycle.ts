@@ -544,3 +544,106 @@ export async function taggedLeftovers(
   }
   return out;
 }
+
+/**
+ * What one write needs made first, made through the API and journalled (a provider state for a
+ * write interaction): a fresh item for each of its path parameters (so an update or a delete only
+ * ever touches what this made), the item attached first for a detach, and, for a body that refers
+ * to a conversation (feedback), a message sent to make one. Returns the path values and the body
+ * fields it supplies.
+ */
+export async function prepareWrite(
+  transport: HttpTransport,
+  contract: Contract,
+  journal: Journal,
+  tag: string,
+  w: WriteOperation,
+  seed = 1,
+): Promise<{ values: Record<string, string>; supplied: Record<string, string> }> {
+  const reads = new Map(contract.operations.map((r) => [r.id, r]));
+  const send = async (x: WriteOperation, values: Record<string, string>, body?: unknown) => {
+    const path = fillPath(x.path, values);
+    journal.record({ kind: 'intent', write: x.id, path });
+    const e = await transport.send(x.method, path, body === undefined ? {} : { body });
+    const status = e.response?.status;
+    if (status === undefined || status >= 300)
+      throw new Error(`${x.method} ${path} answered ${status ?? e.error?.message} while preparing ${w.id}`);
+    const parsed = e.response?.body ? parseProviderJson(e.response.body) : undefined;
+    return parsed?.ok ? parsed.value : undefined;
+  };
+  const made = new Map<string, string>();
+  /** A fresh item of a top-level list, made by its create and journalled with its delete. */
+  const make = async (listId: string): Promise<string> => {
+    const create = contract.writes.find(
+      (x) => x.action === 'create' && x.effect.list === listId && x.pathParams.length === 0,
+    );
+    const list = reads.get(listId);
+    if (!create || !list?.idField) throw new Error(`nothing creates an item of ${listId} for ${w.id}`);
+    const json = await send(create, {}, validBody(create, { seed, tag }));
+    const id = isRecord(json) ? json[list.idField] : undefined;
+    if (typeof id !== 'string') throw new Error(`${create.id} answered no ${list.idField}`);
+    const del = contract.writes.find((x) => x.action === 'delete' && x.effect.list === listId);
+    const last = del?.pathParams.at(-1)?.name;
+    journal.record({
+      kind: 'made',
+      write: create.id,
+      id,
+      list: listId,
+      ...(del && last
+        ? { undo: { write: del.id, method: del.method, path: fillPath(del.path, { [last]: id }) } }
+        : {}),
+    });
+    made.set(listId, id);
+    return id;
+  };
+  const values: Record<string, string> = {};
+  for (const p of w.pathParams) {
+    if (!p.from) throw new Error(`${w.path}: no list supplies {${p.name}}`);
+    values[p.name] = await make(p.from.operation);
+  }
+  if (w.action === 'detach') {
+    const attach = contract.writes.find((x) => x.action === 'attach' && x.effect.list === w.effect.list);
+    if (attach) {
+      await send(attach, values);
+      journal.record({
+        kind: 'made',
+        write: attach.id,
+        path: fillPath(attach.path, values),
+        undo: { write: w.id, method: w.method, path: fillPath(w.path, values) },
+      });
+    }
+  }
+  // A body that refers to a conversation: one made by a send to the same parent, its first message.
+  const supplied: Record<string, string> = {};
+  const fields = Object.entries(w.request?.properties ?? {});
+  const sendW = contract.writes.find(
+    (x) =>
+      x.action === 'send' &&
+      x.pathParams.every((p) => values[p.name] !== undefined) &&
+      x.pathParams.length > 0,
+  );
+  const named = (sendW?.effect.names ?? []).filter((n) => fields.some(([f]) => f === n.field));
+  if (sendW && named.length) {
+    const body = validBody(sendW, { seed, tag }) ?? {};
+    const json = await send(sendW, values, body);
+    for (const n of named) {
+      const id = isRecord(json) ? json[n.field] : undefined;
+      if (typeof id !== 'string') continue;
+      supplied[n.field] = id;
+      journal.record({ kind: 'made', write: sendW.id, id, list: n.list, message: 'no operation removes it' });
+      const children = reads.get(n.children ?? '');
+      const param = children?.pathParams.find((p) => p.from?.operation === n.list);
+      if (!children || !param) continue;
+      const r = await transport.get(fillPath(children.path, { [param.name]: id }));
+      const parsed = r.response?.status === 200 ? parseProviderJson(r.response.body) : undefined;
+      const items = parsed?.ok && isRecord(parsed.value) ? parsed.value[children.itemsKey ?? ''] : undefined;
+      const first = Array.isArray(items) ? items[0] : undefined;
+      const childId = isRecord(first) && children.idField ? first[children.idField] : undefined;
+      if (typeof childId !== 'string') continue;
+      for (const [field, s] of fields)
+        if (s.pattern && !supplied[field] && new RegExp(s.pattern, 'u').test(childId))
+          supplied[field] = childId;
+    }
+  }
+  return { values, supplied };
+}

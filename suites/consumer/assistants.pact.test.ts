@@ -8,15 +8,19 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MatchersV3 } from '@pact-foundation/pact';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Operation, operationLabel } from '../../src/model/operation';
+import { fillPath, type Operation, operationLabel } from '../../src/model/operation';
+import { type WriteOperation, writeLabel } from '../../src/model/writes';
+import { matcherFor } from '../../src/pact/matchers';
 import { STATES } from '../../src/pact/provider-states';
 import { pageSizeBounds } from '../../src/rules/invariants';
+import { tagField, validBody } from '../../src/schemas/bodies';
 import {
   bodyMatcher,
   contract,
   exampleInstance,
   examplePage,
   examplePath,
+  exampleWriteResponse,
   GENERATED_DIR,
   mappedFieldProblems,
   newPact,
@@ -24,6 +28,7 @@ import {
   takesPage,
   twilioAccessor,
   twilioError,
+  writeAccessor,
 } from '../support/pact';
 import { checkCommittedContract } from './contract-current';
 
@@ -153,6 +158,71 @@ describe('twilio-node 5.x as consumer of Assistants v1', { retry: 2 }, () => {
               code: 20404,
               moreInfo: 'https://www.twilio.com/docs/errors/20404',
             });
+          });
+      });
+    },
+  );
+
+  // Every write through twilio-node: the request body pinned by matchers from the request schema,
+  // the path, the run's tag and the ids the body refers to given by the provider state, which makes
+  // (and afterwards removes) what the write needs.
+  describe.each(contract.writes.map((w) => [writeLabel(w), w] as [string, WriteOperation]))(
+    '%s',
+    (_label, w) => {
+      it(`${w.action}s through twilio-node`, async () => {
+        const values = Object.fromEntries(w.pathParams.map((p) => [p.name, `example-${p.name}`]));
+        const path = fillPath(w.path, values);
+        const tagged = tagField(w);
+        const example = validBody(w, { seed: 3, tag: 'conformance-pact' });
+        const supplied = new Set(
+          (contract.writes.find((x) => x.action === 'send')?.effect.names ?? []).map((n) => n.field),
+        );
+        const body =
+          example &&
+          Object.fromEntries(
+            Object.entries(matcherFor(w.request, example) as Record<string, unknown>).map(([field, m]) => [
+              field,
+              field === tagged
+                ? fromProviderState('${tag}', String(example[field]))
+                : supplied.has(field) || (w.request?.properties?.[field]?.pattern && /_id$/.test(field))
+                  ? fromProviderState(`\${${field}}`, String(example[field]))
+                  : m,
+            ]),
+          );
+        const reply = exampleWriteResponse(w);
+        const status = w.success[0] ?? 200;
+        await newPact()
+          .addInteraction()
+          .given(STATES.writeReady, { operation: w.id })
+          .uponReceiving(`a ${w.action} through ${writeLabel(w)}`)
+          .withRequest(w.method, fromProviderState('${path}', path), (r) =>
+            body ? r.headers(json).jsonBody(body) : r,
+          )
+          .willRespondWith(status, (r) =>
+            reply ? r.headers(json).jsonBody(matcherFor(w.response, reply)) : r,
+          )
+          .executeTest(async (server) => {
+            const { node } = writeAccessor(server.url, w, values);
+            const call =
+              w.action === 'delete' || w.action === 'detach'
+                ? node.remove()
+                : w.action === 'update'
+                  ? node.update(example ?? {})
+                  : w.request
+                    ? node.create(example)
+                    : node.create();
+            if (w.method === 'POST' && status === 204) {
+              // KNOWN CONSUMER DEFECT (twilio-node 5.13.1): create() parses the body of the documented
+              // 204 as JSON and rejects, though the write was made. Asserted so a fix is noticed.
+              await expect(call).rejects.toThrow(/JSON/);
+              console.warn(
+                `KNOWN CONSUMER DEFECT twilio-node 5.13.1: ${writeLabel(w)} answers the documented 204 and create() rejects ("Unexpected end of JSON input"); the write was made: treat that rejection as success`,
+              );
+              return;
+            }
+            const result = await call;
+            if (w.action === 'delete' || w.action === 'detach') expect(result).toBe(true);
+            else expect(result).toBeTruthy();
           });
       });
     },

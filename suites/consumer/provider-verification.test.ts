@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyPacts } from '../../src/pact/verify';
+import { Journal } from '../../src/run/journal';
 import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
+import { HttpTransport } from '../../src/transport/http';
 import { runCli, runProcess } from '../support/fixtures';
 import { COMMITTED_DIR, CONSUMER, PACT_FILE, PROVIDER, pactFor } from '../support/pact';
 import { contract } from '../support/provider';
+import { recordingProxy } from '../support/writes';
 import { contractChanges } from './contract-current';
 
 async function verifyAgainst(fault: string | undefined, operations: readonly string[], run = runCli) {
@@ -38,6 +41,14 @@ async function verifyInProcess(
     credentials: LOCAL_PROVIDER_CREDENTIALS,
     ...(fault ? { fault: activeFault(fault, contract) } : {}),
   });
+  const tag = 'conformance-pact-test';
+  const journal = new Journal(Journal.fileFor(mkdtempSync(join(tmpdir(), 'pact-journal-')), tag), tag);
+  const transport = new HttpTransport({
+    target: 'pact-states',
+    baseUrl: provider.url,
+    credentials: LOCAL_PROVIDER_CREDENTIALS,
+    writes: true,
+  });
   try {
     await verifyPacts({
       pactFiles: [join(pactFor(operations), PACT_FILE)],
@@ -46,6 +57,7 @@ async function verifyInProcess(
       credentials: LOCAL_PROVIDER_CREDENTIALS,
       local: provider,
       logLevel: 'error',
+      writes: { transport, journal, tag },
     });
     return undefined;
   } catch (error) {
@@ -54,6 +66,95 @@ async function verifyInProcess(
     await provider.close();
   }
 }
+
+describe('pact:verify of the write interactions', () => {
+  const writes = contract.writes.map((w) => w.id);
+
+  it('all 15 pass against the faithful provider: their states are made through the API', async () => {
+    expect(await verifyInProcess(undefined, writes)).toBeUndefined();
+  });
+
+  it('fails on a provider whose create answers 200', async () => {
+    const failure = await verifyInProcess('create-answers-200@CreateAssistant', ['CreateAssistant']);
+    expect(failure).toMatch(/StatusMismatch|status/i);
+  });
+
+  it('against a base URL, write interactions without --writes: one line, exit 2, nothing sent', async () => {
+    const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
+    let requests = 0;
+    const counter = createServer((_req, res) => {
+      requests++;
+      res.end();
+    });
+    await new Promise<void>((r) => counter.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (counter.address() as { port: number }).port;
+      const r = await runCli('pact-verify', ['--base-url', `http://127.0.0.1:${port}`], {
+        PACT_BROKER_BASE_URL: '',
+        TWILIO_ACCOUNT_SID: LOCAL_PROVIDER_CREDENTIALS.username,
+        TWILIO_AUTH_TOKEN: LOCAL_PROVIDER_CREDENTIALS.password,
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /^pact:verify: 15 interaction\(s\) are writes .* only with --writes <AccountSid> naming that disposable account; nothing was sent\n$/,
+      );
+      expect(requests).toBe(0);
+    } finally {
+      counter.closeAllConnections();
+      await new Promise((r) => counter.close(r));
+      await provider.close();
+    }
+  });
+});
+
+describe('pact:verify against a base URL', () => {
+  const env = {
+    PACT_BROKER_BASE_URL: '',
+    TWILIO_ACCOUNT_SID: LOCAL_PROVIDER_CREDENTIALS.username,
+    TWILIO_AUTH_TOKEN: LOCAL_PROVIDER_CREDENTIALS.password,
+  };
+  const ids = async (url: string) => {
+    const auth = `Basic ${Buffer.from(`${env.TWILIO_ACCOUNT_SID}:${env.TWILIO_AUTH_TOKEN}`).toString('base64')}`;
+    const out: Record<string, unknown> = {};
+    for (const op of contract.operations.filter((o) => o.kind === 'list' && o.pathParams.length === 0))
+      if (contract.writes.some((w) => w.action === 'delete' && w.effect.list === op.id)) {
+        const r = await fetch(`${url}${op.path}?PageSize=1000`, { headers: { authorization: auth } });
+        out[op.id] = ((await r.json()) as Record<string, unknown>)[op.itemsKey ?? ''];
+      }
+    return out;
+  };
+
+  it('with --writes for the credentials’ account: the write states are made through the API and removed after', async () => {
+    const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
+    try {
+      const before = await ids(provider.url);
+      const r = await runCli(
+        'pact-verify',
+        ['--base-url', provider.url, '--writes', env.TWILIO_ACCOUNT_SID],
+        env,
+      );
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/pact verification passed/);
+      expect(await ids(provider.url)).toEqual(before);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('--only-reads verifies the reads alone and sends no write', async () => {
+    const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
+    const proxy = await recordingProxy(provider.url);
+    try {
+      const r = await runCli('pact-verify', ['--base-url', proxy.url, '--only-reads'], env);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/--only-reads: the write interactions are left out/);
+      expect(proxy.seen.length).toBeGreaterThan(20);
+      expect(new Set(proxy.seen.map((x) => x.split(' ')[0]))).toEqual(new Set(['GET']));
+    } finally {
+      await provider.close();
+    }
+  });
+});
 
 describe('npm run pact:verify', () => {
   it('by default starts the local reference provider, sets up its states and passes', async () => {

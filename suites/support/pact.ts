@@ -16,6 +16,7 @@ import {
   type Operation,
   queryParams,
 } from '../../src/model/operation';
+import type { WriteOperation } from '../../src/model/writes';
 import { matcherFor } from '../../src/pact/matchers';
 import { CONSUMER, PACT_FILE, PROVIDER } from '../../src/pact/verify';
 import { Contract } from '../../src/schemas/contract';
@@ -128,7 +129,11 @@ type Node = any;
  * a property (the spec's x-twilio.mountName for the last one, else the segment in lowerCamelCase),
  * each parameter a call; a singleton instance (…/Status) is called once more for its context.
  */
-export function twilioAccessor(target: string, op: Operation, values: Record<string, string>) {
+export function twilioAccessor(
+  target: string,
+  op: Pick<Operation, 'path' | 'kind' | 'mountName'>,
+  values: Record<string, string>,
+) {
   const httpClient = new HostSwappingClient(target);
   const client = twilio(credentials.accountSid, credentials.authToken, { httpClient });
   const segments = op.path.split('/').filter(Boolean).slice(1);
@@ -167,14 +172,36 @@ const committedPact = JSON.parse(readFileSync(join(COMMITTED_DIR, PACT_FILE), 'u
 /** The committed pact cut down to the interactions of some operations: a verification in a blink. */
 export function pactFor(operationIds: readonly string[]): string {
   const labels = operationIds.map((id) => {
-    const op = contract.operations.find((o) => o.id === id);
+    const op = [...contract.operations, ...contract.writes].find((o) => o.id === id);
     if (!op) throw new Error(`no operation ${id}`);
     return `${op.method} ${op.path}`;
   });
   const dir = mkdtempSync(join(tmpdir(), 'pact-'));
   const interactions = committedPact.interactions.filter((i: { description: string }) =>
-    labels.some((l) => i.description.includes(`${l} `) || i.description.includes(`${l},`)),
+    labels.some(
+      (l) => i.description.includes(`${l} `) || i.description.includes(`${l},`) || i.description.endsWith(l),
+    ),
   );
   writeFileSync(join(dir, PACT_FILE), JSON.stringify({ ...committedPact, interactions }));
   return dir;
+}
+
+/**
+ * A write's twilio-node accessor: the node at its path (a create at a list's, an update at an item's,
+ * an attach at the attachment's), the x-twilio mountName of the write or of the read at that path.
+ */
+export function writeAccessor(target: string, w: WriteOperation, values: Record<string, string>) {
+  const read = contract.operations.find((o) => o.path === w.path);
+  const mountName = w.mountName ?? read?.mountName;
+  return twilioAccessor(target, { path: w.path, kind: 'list', ...(mountName ? { mountName } : {}) }, values);
+}
+
+/** A write's example success body: what the spec requires, and the identifier. */
+export function exampleWriteResponse(w: WriteOperation): Record<string, unknown> | undefined {
+  if (!w.response) return undefined;
+  const value = generate(w.response, 2000, 'reply');
+  if (!isRecord(value)) return undefined;
+  const list = contract.operations.find((o) => o.id === w.effect.list);
+  const keep = new Set([...(w.response.required ?? []), list?.idField]);
+  return Object.fromEntries(Object.entries(value).filter(([name]) => keep.has(name)));
 }
