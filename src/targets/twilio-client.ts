@@ -10,6 +10,8 @@ export interface SentRequest {
   method: string;
   url: string;
   params: Record<string, unknown>;
+  /** A write's body, as twilio-node hands it to the transport. */
+  data?: unknown;
 }
 
 export class HostSwappingClient extends twilio.RequestClient {
@@ -28,6 +30,7 @@ export class HostSwappingClient extends twilio.RequestClient {
       method: String(opts.method).toUpperCase(),
       url: uri,
       params: { ...(opts.params ?? {}) },
+      ...(opts.data !== undefined ? { data: opts.data } : {}),
     });
     return super.request<TData>({ ...opts, uri });
   }
