@@ -6,14 +6,13 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { type Broker, brokerFromEnv, publishPacts } from '../pact/broker';
-import { assertPactFiles, verifyPacts, writeInteractions } from '../pact/verify';
+import { assertPactFiles, stateWritesTo, verifyPacts, writeInteractions } from '../pact/verify';
 import { runTag } from '../run/job';
-import { Journal, pendingUndos } from '../run/journal';
+import { pendingUndos } from '../run/journal';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
-import { HttpTransport } from '../transport/http';
 import { command, type Io, parseFlags, runIfMain } from './run';
 
 export const pactVerify = command('pact:verify', async (args, io) => {
@@ -86,7 +85,7 @@ async function verify(
     const local = await startProvider({ contract, credentials });
     io.out(`verifying ${files.length} pact file(s) against the local reference provider at ${local.url}`);
     // The reference provider goes with the verification: its journal is throwaway too.
-    const stateWrites = writesTo(
+    const stateWrites = stateWritesTo(
       local.url,
       credentials,
       'conformance-pact-local',
@@ -117,7 +116,7 @@ async function verify(
     if (writesFlag !== undefined) writableAccount(writesFlag, io.env);
     const stateWrites =
       writesFlag !== undefined
-        ? writesTo(baseUrl, credentials, runTag(), join(PROJECT_ROOT, 'reports/journal'))
+        ? stateWritesTo(baseUrl, credentials, runTag(), join(PROJECT_ROOT, 'reports/journal'))
         : undefined;
     io.out(`verifying ${files.length} pact file(s) against ${baseUrl}`);
     try {
@@ -144,25 +143,6 @@ async function verify(
       stateWrites?.journal.close();
     }
   }
-}
-
-/** Where a verification's provider states write, journalled and tagged like any run that writes. */
-function writesTo(
-  baseUrl: string,
-  credentials: { username: string; password: string },
-  tag: string,
-  dir: string,
-) {
-  const transport = new HttpTransport({
-    target: 'pact-states',
-    baseUrl,
-    credentials,
-    writes: true,
-    timeoutMs: 10_000,
-  });
-  const journal = new Journal(Journal.fileFor(dir, tag), tag);
-  journal.record({ kind: 'run', baseUrl, message: 'pact:verify provider states' });
-  return { transport, journal, tag };
 }
 
 /** A loopback provider started without credentials accepts any well-formed pair; elsewhere they are required. */

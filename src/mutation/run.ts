@@ -8,10 +8,12 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapLimit } from '../concurrency';
 import type { Operation } from '../model/operation';
-import { verifyPacts } from '../pact/verify';
+import { stateWritesTo, verifyPacts } from '../pact/verify';
 import { runJob } from '../run/job';
+import { Journal } from '../run/journal';
 import type { Contract } from '../schemas/contract';
 import { type ActiveFault, FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
+import { HttpTransport } from '../transport/http';
 
 export interface MutationRow {
   fault: string;
@@ -116,6 +118,13 @@ async function runOne(
       credentials: LOCAL_PROVIDER_CREDENTIALS,
       ...(mutant ? { fault: mutant } : {}),
     });
+    // The write interactions' states are made through the provider's own writes.
+    const writes = stateWritesTo(
+      provider.url,
+      LOCAL_PROVIDER_CREDENTIALS,
+      'conformance-mutation-pact',
+      join(tmpdir(), 'conformance-mutation-journal'),
+    );
     try {
       await verifyPacts({
         pactFiles: o.pactFiles,
@@ -124,10 +133,12 @@ async function runOne(
         credentials: LOCAL_PROVIDER_CREDENTIALS,
         local: provider,
         logLevel: 'error',
+        writes,
       });
     } catch {
       caught.add('pact');
     } finally {
+      writes.journal.close();
       await provider.close();
     }
   }

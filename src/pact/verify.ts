@@ -8,6 +8,7 @@ import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
 
 import { UsageError } from '../errors';
+import { Journal } from '../run/journal';
 import type { Contract } from '../schemas/contract';
 import { type Credentials, HttpTransport } from '../transport/http';
 import { type ResizableProvider, type StateWrites, stateHandlers } from './provider-states';
@@ -125,4 +126,26 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
         }
       : {}),
   }).verifyProvider();
+}
+
+/**
+ * Where a verification's write states are made: the provider itself (writes allowed), a journal in
+ * `dir`, and the tag what they make carries.
+ */
+export function stateWritesTo(
+  baseUrl: string,
+  credentials: Credentials,
+  tag: string,
+  dir: string,
+): StateWrites {
+  const transport = new HttpTransport({
+    target: 'pact-states',
+    baseUrl,
+    credentials,
+    writes: true,
+    timeoutMs: 10_000,
+  });
+  const journal = new Journal(Journal.fileFor(dir, tag), tag);
+  journal.record({ kind: 'run', baseUrl, message: 'pact:verify provider states' });
+  return { transport, journal, tag };
 }

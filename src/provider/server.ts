@@ -33,7 +33,7 @@ export interface ProviderOptions {
   credentials?: { username: string; password: string };
   /** The account every item belongs to: fields documented as that kind of SID carry it (default: the credentials' account). */
   accountSid?: string;
-  /** How long a created item with lists to fill (a knowledge source's chunks) stays processing, in ms (default 150). */
+  /** How long a created item with lists to fill (a knowledge source's chunks) stays processing, in ms (default 50). */
   processingMs?: number;
 }
 
@@ -133,7 +133,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   /** Items a write created: lists under them start empty, and those processing fills fill once it ends. */
   const created = new Map<string, { readyAt: number }>();
   const changed = new Set<string>();
-  const processingMs = options.processingMs ?? 150;
+  const processingMs = options.processingMs ?? 50;
   const processed = new Map<string, Operation[]>();
   const processedOf = (list: Operation): Operation[] => {
     let out = processed.get(list.id);

@@ -38,7 +38,7 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   writeBudget?: number;
   /** The command that removes what a run left, quoted in the finding that lists it. */
   cleanupCommand?: string;
-  /** Sequences the write lifecycle model runs (default 10 locally, 3 live; 0 turns it off). */
+  /** Sequences the write lifecycle model runs (default 5 locally, 3 live; 0 turns it off). */
   modelRuns?: number;
   /** Items each list gets when the run arranges data (default 5: three pages at PageSize 2). */
   perList?: number;
@@ -66,7 +66,7 @@ function writeOptions(t: PreparedTarget, o: JobOptions): WriteRunOptions {
       o.cleanupCommand ?? `npm run cleanup -- --base-url ${t.transport.baseUrl} --writes <AccountSid>`,
     ...(o.perList !== undefined ? { perList: o.perList } : {}),
     // The lifecycle model: more sequences on the reference provider, a few within a live budget.
-    modelRuns: o.modelRuns ?? (t.provider ? 10 : 3),
+    modelRuns: o.modelRuns ?? (t.provider ? 5 : 3),
     ...(o.processingBoundMs !== undefined
       ? { processingBoundMs: o.processingBoundMs }
       : t.provider

@@ -75,19 +75,6 @@ const requestsOf = (report: ConformanceReport, operation: string) =>
   report.runs.flatMap((run) => run.requests).filter((q) => q.operation === operation && q.status !== 599);
 
 describe('recordings are traffic', () => {
-  it('the default offline run judges all 30 operations of the shipped recordings; lifecycle rules say why they did not run', async () => {
-    const reports = mkdtempSync(join(tmpdir(), 'offline-30-'));
-    const r = await runCli('conformance', ['--report-dir', reports]);
-    expect(r.status, r.stdout).toBe(0);
-    const report = JSON.parse(readFileSync(join(reports, 'conformance.json'), 'utf8')) as ConformanceReport;
-    const results = report.runs.flatMap((run) => run.results);
-    const judged = new Set(results.filter((x) => x.outcome !== 'not-run').map((x) => x.operation));
-    expect(judged.size).toBe(30);
-    expect(results.find((x) => x.rule === 'write.delete-gone')?.reason).toMatch(
-      /not judged on recordings: it needs a live lifecycle/,
-    );
-  });
-
   it('a list recorded with the query twilio-node sends (?PageSize=20) is judged by the list rules', async () => {
     const r = await replay(
       'page-size-20',

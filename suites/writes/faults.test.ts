@@ -32,7 +32,7 @@ describe('the lifecycle as a model (fast-check commands)', () => {
       pagination: false,
       rules: new Set(['write.lifecycle-model']),
       seed: 11,
-      modelRuns: 20,
+      modelRuns: 15,
     });
     const [f] = run.findings.filter((x) => x.rule === 'write.lifecycle-model');
     expect(f?.severity).toBe('error');
@@ -46,7 +46,7 @@ describe('the lifecycle as a model (fast-check commands)', () => {
       pagination: false,
       rules: new Set(['write.lifecycle-model']),
       seed: 11,
-      modelRuns: 20,
+      modelRuns: 15,
     });
     expect(run.results.find((r) => r.rule === 'write.lifecycle-model')?.outcome).toBe('passed');
   });
