@@ -10,10 +10,8 @@ import { mapLimit } from '../concurrency';
 import type { Operation } from '../model/operation';
 import { stateWritesTo, verifyPacts } from '../pact/verify';
 import { runJob } from '../run/job';
-import { Journal } from '../run/journal';
 import type { Contract } from '../schemas/contract';
 import { type ActiveFault, FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
-import { HttpTransport } from '../transport/http';
 
 export interface MutationRow {
   fault: string;

@@ -2,10 +2,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mutants, runMutation } from '../../src/mutation/run';
+import { mutants } from '../../src/mutation/run';
 import { FAULTS } from '../../src/provider/faults';
 import { runCli, runProcess } from '../support/fixtures';
-import { COMMITTED_DIR, PACT_FILE } from '../support/pact';
 import { contract } from '../support/provider';
 
 describe('mutation score', () => {
