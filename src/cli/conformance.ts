@@ -195,6 +195,7 @@ export const conformance = command('conformance', async (args, io) => {
     concurrency,
     updateBaseline: flags['update-baseline'] === true,
     allowUnjudged: flags['allow-unjudged'] === true,
+    rules,
   });
   io.out(runSummary(runs, done.findings));
   for (const e of done.stale)

@@ -27,6 +27,10 @@ export const pactVerify = command('pact:verify', async (args, io) => {
     },
     args,
   );
+  const logLevel = (flags['log-level'] ?? 'warn') as 'warn';
+  const LEVELS = ['error', 'warn', 'info', 'debug', 'trace'];
+  if (!LEVELS.includes(logLevel))
+    throw new UsageError(`--log-level: expected ${LEVELS.join('|')}, got "${flags['log-level']}"`);
   const dir = resolve(flags.contracts ?? join(PROJECT_ROOT, 'contracts'));
   let files: string[];
   try {
@@ -50,7 +54,6 @@ export const pactVerify = command('pact:verify', async (args, io) => {
   if (broker) await publishPacts(broker, files, io.out);
   else io.out('publishing skipped: PACT_BROKER_BASE_URL is not set');
 
-  const logLevel = (flags['log-level'] ?? 'warn') as 'warn';
   try {
     await verify(files, contract, flags['base-url'], broker, logLevel, io, flags.writes);
   } catch (error) {

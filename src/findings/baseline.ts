@@ -70,14 +70,41 @@ const matches = (entry: BaselineEntry, f: Finding): boolean => {
   return isDeepStrictEqual(scope, scopeOf(f));
 };
 
-/** Whether a run over these targets judges this entry (an entry without a target concerns every run). */
-export const judgedBy = (entry: BaselineEntry, targets: ReadonlySet<string>): boolean =>
-  entry.target === undefined || targets.has(entry.target);
+/**
+ * What a run judged: its targets and, when known, each target × rule × operation it judged (a
+ * narrowed run, --only or --resource, judges fewer). Kinds reported per operation without a result of
+ * their own (drift, transport) count as judged where the operation was.
+ */
+export interface Judged {
+  targets: ReadonlySet<string>;
+  /** `${target}\u0000${rule}\u0000${operation}` for every result passed or failed. */
+  pairs?: ReadonlySet<string>;
+  /** `${target}\u0000${operation}` for every operation any rule judged. */
+  operations?: ReadonlySet<string>;
+  /** The rules the run selected. */
+  rules?: ReadonlySet<string>;
+}
+
+const PER_OPERATION = /^(drift|transport)\./;
+
+/** Whether a run judges this entry: its target, and (a narrowed run) its rule on its operation. */
+export const judgedBy = (entry: BaselineEntry, judged: ReadonlySet<string> | Judged): boolean => {
+  const j: Judged = judged instanceof Set ? { targets: judged } : (judged as Judged);
+  if (entry.target !== undefined && !j.targets.has(entry.target)) return false;
+  if (j.rules && !j.rules.has(entry.rule)) return false;
+  if (!j.pairs || entry.operation === undefined) return true;
+  const targets = entry.target !== undefined ? [entry.target] : [...j.targets];
+  return targets.some((t) =>
+    PER_OPERATION.test(entry.rule)
+      ? (j.operations?.has(`${t}\u0000${entry.operation}`) ?? true)
+      : j.pairs?.has(`${t}\u0000${entry.rule}\u0000${entry.operation}`),
+  );
+};
 
 export function applyBaseline(
   findings: readonly Finding[],
   entries: readonly BaselineEntry[],
-  targets: ReadonlySet<string>,
+  targets: ReadonlySet<string> | Judged,
   today = new Date(),
 ): BaselineOutcome {
   const day = today.toISOString().slice(0, 10);
@@ -110,11 +137,12 @@ export function applyBaseline(
 export function updatedBaseline(
   findings: readonly Finding[],
   previous: readonly BaselineEntry[],
-  targets: ReadonlySet<string>,
+  targets: ReadonlySet<string> | Judged,
 ): { entries: BaselineEntry[] } {
   const entries: BaselineEntry[] = previous.filter((e) => !judgedBy(e, targets));
   for (const f of findings) {
-    if (f.severity !== 'error') continue;
+    // An outage is not a contract anyone reviewed: a network or provider error never becomes an entry.
+    if (f.severity !== 'error' || f.category === 'network' || f.category === 'provider-error') continue;
     const scope = scopeOf(f);
     if (entries.some((e) => matches(e, f))) continue;
     const prior = previous.find((e) => matches(e, f));

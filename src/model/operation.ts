@@ -79,11 +79,19 @@ export const pathShape = (path: string): string => path.replace(/\{[^}]+\}/g, '{
 export const pathParamNames = (path: string): string[] =>
   [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
 
-/** The path with every parameter filled in (each value URL-encoded). */
+/**
+ * A value that can stand in a path as one segment: not empty, and not `.` or `..`, which a URL
+ * resolves into another path (an id `..` would send a DELETE to the parent resource).
+ */
+export const isPathValue = (v: string): boolean => v !== '' && v !== '.' && v !== '..';
+
+/** The path with every parameter filled in (each value URL-encoded as one segment). */
 export function fillPath(path: string, values: Readonly<Record<string, string>>): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const v = values[name];
     if (v === undefined) throw new Error(`no value for path parameter ${name} of ${path}`);
+    if (!isPathValue(v))
+      throw new Error(`refused ${JSON.stringify(v)} as ${name} of ${path}: not one path segment`);
     return encodeURIComponent(v);
   });
 }
@@ -202,6 +210,7 @@ export function idFlags(
     const op = model.operations.find((o) => o.id === id);
     const last = op?.pathParams.at(-1);
     if (eq < 1 || !value) throw new UsageError(`--id: expected OperationId=VALUE, got "${spec}"`);
+    if (!isPathValue(value)) throw new UsageError(`--id: ${JSON.stringify(value)} is not one path segment`);
     if (!op || !last) throw new UsageError(`--id: ${id} is not an operation with a path parameter`);
     out[op.id] = { ...(out[op.id] ?? {}), [last.name]: value };
   }

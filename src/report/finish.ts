@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { observationsOf, observedDrift } from '../drift/observed';
 import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
-import { applyBaseline, type BaselineEntry, updatedBaseline } from '../findings/baseline';
+import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { type Coverage, coverageOf, unjudgedLine } from '../run/coverage';
 import type { RunResult } from '../run/run';
@@ -26,6 +26,8 @@ export interface FinishOptions {
   updateBaseline?: boolean;
   /** Extra findings not tied to a target run (e.g. triangulation of the sources). */
   extra?: Finding[];
+  /** The rules the run selected (all when absent): a narrowed run judges, and rewrites, only those. */
+  rules?: ReadonlySet<string>;
   /** Pass a run that left operations unjudged (--allow-unjudged); by default it fails. */
   allowUnjudged?: boolean;
 }
@@ -45,6 +47,19 @@ export interface Finished {
 export const toolVersion = (): string =>
   (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** What the runs judged, target by target: rule × operation pairs and operations (for the baseline). */
+function judgedOf(runs: readonly RunResult[], rules: ReadonlySet<string> | undefined): Judged {
+  const pairs = new Set<string>();
+  const operations = new Set<string>();
+  for (const run of runs)
+    for (const r of run.results)
+      if (r.outcome !== 'not-run') {
+        pairs.add(`${run.target}\u0000${r.rule}\u0000${r.operation}`);
+        operations.add(`${run.target}\u0000${r.operation}`);
+      }
+  return { targets: new Set(runs.map((r) => r.target)), pairs, operations, ...(rules ? { rules } : {}) };
+}
+
 export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {
   const drift = runs.map((r) => observedDrift(r.target, r.observations, o.contract));
   const all: Finding[] = [
@@ -52,8 +67,8 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     ...drift.flatMap((d) => d.findings),
     ...(o.extra ?? []),
   ];
-  const targets = new Set(runs.map((r) => r.target));
-  const { findings, stale, expired } = applyBaseline(all, o.baseline, targets);
+  const judged = judgedOf(runs, o.rules);
+  const { findings, stale, expired } = applyBaseline(all, o.baseline, judged);
   const coverage = coverageOf(runs, o.contract.operations);
   const blocking = findings.filter(isBlocking).length;
   const unjudgedFails = coverage.unjudged.length > 0 && !o.allowUnjudged;
@@ -85,8 +100,7 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     concurrency: o.concurrency,
   });
   const written = writeConformanceReports(o.reportDir, report, runs);
-  if (o.updateBaseline)
-    writeFileAtomic(o.baselineFile, stableJson(updatedBaseline(all, o.baseline, targets)));
+  if (o.updateBaseline) writeFileAtomic(o.baselineFile, stableJson(updatedBaseline(all, o.baseline, judged)));
   return {
     report,
     findings,

@@ -4,7 +4,7 @@
 
 import { isRecord } from '../json';
 import { schemaTypes } from '../model/json-schema';
-import { type Operation, queryParams } from '../model/operation';
+import { isPathValue, type Operation, queryParams } from '../model/operation';
 import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
 
@@ -108,9 +108,11 @@ export function entryDifferences(
 }
 
 /** The id a list item carries for the field that identifies it. */
+/** An item's id, when it can stand in a path: `.` and `..` (another path once resolved) are refused. */
 export function itemId(item: unknown, field: string): string | undefined {
   const v = isRecord(item) ? item[field] : undefined;
-  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  const id = typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  return id !== undefined && isPathValue(id) ? id : undefined;
 }
 
 /** What tells two items of a list apart: their id, or (items without one) their whole content. */

@@ -6,7 +6,7 @@
 // this run made is ever updated or removed.
 
 import { isRecord, parseProviderJson } from '../json';
-import { fillPath, type Operation } from '../model/operation';
+import { fillPath, isPathValue, type Operation } from '../model/operation';
 import { snakeCase } from '../model/twilio-conventions';
 import type { WriteOperation } from '../model/writes';
 import { negativeBodies, tagField, validBody } from '../schemas/bodies';
@@ -77,7 +77,7 @@ export async function arrange(transport: HttpTransport, o: LifecycleOptions): Pr
   const ids = new Map<string, string[]>();
   const observations: WriteObservation[] = [];
   const remember = (list: string | undefined, id: string | undefined) => {
-    if (!list || id === undefined) return;
+    if (!list || id === undefined || !isPathValue(id)) return;
     ids.set(list, [...(ids.get(list) ?? []), id]);
   };
   const first = (list: string | undefined) => (list ? ids.get(list)?.[0] : undefined);
@@ -176,7 +176,7 @@ export async function arrange(transport: HttpTransport, o: LifecycleOptions): Pr
     if (w.action === 'create') {
       const list = byId.get(w.effect.list ?? '');
       const id = list?.idField && isRecord(obs.json) ? obs.json[list.idField] : undefined;
-      const made = typeof id === 'string' ? id : undefined;
+      const made = typeof id === 'string' && isPathValue(id) ? id : undefined;
       const del = undoFor('delete', w.effect.list);
       const last = del?.pathParams.at(-1)?.name;
       o.journal.record({

@@ -50,6 +50,11 @@ export function baseUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv = p
     throw new UsageError(`${name}: must be http or https, got ${url.protocol}`);
   if (url.username || url.password)
     throw new UsageError(`${name}: must not carry credentials; use the TWILIO_* variables`);
+  // Requests and the links a provider hands out are absolute paths (/v1/…): a prefix would be dropped.
+  if (url.pathname.replace(/\/+$/, '') !== '' || url.search || url.hash)
+    throw new UsageError(
+      `${name}: must be an origin (scheme, host, port) with no path, query or fragment; got ${JSON.stringify(raw)}`,
+    );
   return url.toString().replace(/\/+$/, '');
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { Finding } from '../../src/finding';
 import { applyBaseline, loadBaseline, updatedBaseline } from '../../src/findings/baseline';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { loadCassette, loadCassettes } from '../../src/transport/cassette';
+import { runCli } from '../support/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'cassettes-'));
 const write = (name: string, body: string) => {
@@ -165,5 +166,41 @@ describe('baseline', () => {
       /\/entries\/0 needs a "reason"/,
     );
     expect(() => loadBaseline(write('baseline2.json', '[]'))).toThrow(/expected \{"entries"/);
+  });
+});
+
+describe('--update-baseline on a narrowed run', () => {
+  const shipped = join(PROJECT_ROOT, 'suites/baseline.json');
+  it.each([[['--only', 'response.schema']], [['--resource', 'Tools']]])(
+    '%j keeps every reviewed entry it did not judge',
+    async (narrowing) => {
+      const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
+      const file = join(dir, 'baseline.json');
+      writeFileSync(file, readFileSync(shipped, 'utf8'));
+      const r = await runCli('conformance', [
+        ...narrowing,
+        '--baseline',
+        file,
+        '--update-baseline',
+        '--report-dir',
+        dir,
+        '--allow-unjudged',
+      ]);
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(loadBaseline(file)).toEqual(loadBaseline(shipped));
+    },
+  );
+
+  it('an outage never becomes an accepted entry', () => {
+    const outage: Finding = {
+      rule: 'transport.network',
+      severity: 'error',
+      category: 'network',
+      source: 'the transport',
+      operation: 'GET /v1/Sessions',
+      target: 'live',
+      message: 'connection refused',
+    };
+    expect(updatedBaseline([outage], [], new Set(['live'])).entries).toEqual([]);
   });
 });

@@ -204,6 +204,18 @@ describe('npm run conformance', () => {
       { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'x' },
       /^conformance: --base-url: not a URL/,
     ],
+    [
+      ['--target', 'live', '--base-url', 'http://127.0.0.1:9/twilio-assistants'],
+      { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'x' },
+      /^conformance: --base-url: must be an origin \(scheme, host, port\) with no path, query or fragment/,
+    ],
+    [
+      ['--target', 'live', '--base-url', 'http://127.0.0.1:9', '--writes', 'ACnope'],
+      { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'x' },
+      /^conformance: --writes: expected the disposable account's SID/,
+    ],
+    [['--writes', ACCOUNT], {}, /^conformance: --writes: only for --target live/],
+    [['--read-only'], {}, /^conformance: --read-only: only for --target local/],
     [['--target', 'moon'], {}, /^conformance: --target: expected recorded\|live\|local/],
     [['--budget', 'lots'], {}, /^conformance: --budget: expected an integer from 1 to/],
     [['--timeout', '3000000000'], {}, /^conformance: --timeout: expected an integer from 1 to 2147483647/],

@@ -101,6 +101,14 @@ describe('pact:verify of the write interactions', () => {
   });
 });
 
+describe('pact:verify bad input', () => {
+  it('an unknown --log-level is one line and exit 2, before anything is sent', async () => {
+    const r = await runCli('pact-verify', ['--log-level', 'bogus'], { PACT_BROKER_BASE_URL: '' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('pact:verify: --log-level: expected error|warn|info|debug|trace, got "bogus"\n');
+  });
+});
+
 describe('pact:verify against a base URL', () => {
   const env = {
     PACT_BROKER_BASE_URL: '',

@@ -300,3 +300,15 @@ describe('writes: what each one does, from the paths alone (a made-up API, no As
     expect(w('CreateBox')?.requestRequired).toBe(true);
   });
 });
+
+describe('ids in paths', () => {
+  it('`.` and `..` never stand in a path: a provider id or a flag that is one is refused, not resolved', async () => {
+    const { fillPath } = await import('../../src/model/operation');
+    const { itemId } = await import('../../src/rules/invariants');
+    expect(() => fillPath('/v1/Things/{id}', { id: '..' })).toThrow(/not one path segment/);
+    expect(() => fillPath('/v1/Things/{id}', { id: '.' })).toThrow(/not one path segment/);
+    expect(fillPath('/v1/Things/{id}', { id: 'a/b' })).toBe('/v1/Things/a%2Fb');
+    expect(itemId({ id: '..' }, 'id')).toBeUndefined();
+    expect(itemId({ id: 'x..' }, 'id')).toBe('x..');
+  });
+});
