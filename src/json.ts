@@ -82,3 +82,12 @@ function keepOverflowText(value: unknown, text: string): unknown {
   };
   return visit(value);
 }
+
+/** A percent-encoded path segment decoded, or kept as it came when it is not valid percent-encoding. */
+export function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}

@@ -4,10 +4,10 @@
 // the docs cassette never hides the same defect from a live provider. A run judges only the entries
 // of the targets it evaluated: entries for other targets are kept verbatim, never called stale.
 
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../errors';
 import type { Finding } from '../finding';
+import { readTextFile } from '../fs-read';
 import { foldIndices } from '../rules/rule';
 
 export interface BaselineEntry {
@@ -30,7 +30,7 @@ export interface BaselineOutcome {
 export function loadBaseline(path: string): BaselineEntry[] {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readTextFile(path, 'baseline'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new UsageError(`baseline ${path}: not valid JSON (${(error as Error).message.split('\n')[0]})`);

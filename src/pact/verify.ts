@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+import { readTextFile } from '../fs-read';
 
 type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
 
@@ -67,7 +68,7 @@ export function assertPactFiles(files: readonly string[]): void {
   for (const file of files) {
     let doc: unknown;
     try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
+      doc = JSON.parse(readTextFile(file, 'pact'));
     } catch (error) {
       throw new UsageError(`pact ${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
     }

@@ -5,6 +5,7 @@
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeSegment } from '../json';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import {
   identifyingField,
@@ -338,7 +339,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       if (!m) continue;
       const values: Record<string, string> = {};
       op.pathParams.forEach((p, k) => {
-        values[p.name] = decodeURIComponent(m[k + 1] ?? '');
+        values[p.name] = decodeSegment(m[k + 1] ?? '');
       });
       return { op, values };
     }
@@ -422,7 +423,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     }
     const values: Record<string, string> = {};
     found.w.pathParams.forEach((p, k) => {
-      values[p.name] = decodeURIComponent(found.m?.[k + 1] ?? '');
+      values[p.name] = decodeSegment(found.m?.[k + 1] ?? '');
     });
     if (!exists(found.w, values))
       return [

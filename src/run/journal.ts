@@ -5,18 +5,10 @@
 // credential.
 
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors';
+import { readTextFile } from '../fs-read';
 
 export type JournalKind = 'run' | 'intent' | 'made' | 'undone' | 'failed' | 'done';
 
@@ -99,12 +91,7 @@ export class Journal {
 
 /** A journal file's entries; a torn last line (a run killed mid-write) is skipped, anything else malformed is one line, exit 2. */
 export function readJournal(file: string): JournalEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`journal ${file}: not found`);
-  }
+  const text = readTextFile(file, 'journal');
   const lines = text.split('\n');
   const out: JournalEntry[] = [];
   lines.forEach((line, k) => {

@@ -5,7 +5,7 @@
 // Every write that may make something is journalled before it is sent; only what the journal says
 // this run made is ever updated or removed.
 
-import { isRecord, parseProviderJson } from '../json';
+import { decodeSegment, isRecord, parseProviderJson } from '../json';
 import { fillPath, isPathValue, type Operation } from '../model/operation';
 import { snakeCase } from '../model/twilio-conventions';
 import type { WriteOperation } from '../model/writes';
@@ -488,7 +488,7 @@ function valuesOf(w: WriteOperation, path: string): Record<string, string> {
   const out: Record<string, string> = {};
   shape.forEach((seg, k) => {
     const m = /^\{(.+)\}$/.exec(seg);
-    if (m?.[1]) out[m[1]] = decodeURIComponent(parts[k] ?? '');
+    if (m?.[1]) out[m[1]] = decodeSegment(parts[k] ?? '');
   });
   return out;
 }

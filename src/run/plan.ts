@@ -5,7 +5,7 @@
 // nested list is read under a parent that has children when the provider has any.
 
 import { mapLimit } from '../concurrency';
-import { isRecord, parseProviderJson } from '../json';
+import { decodeSegment, isRecord, parseProviderJson } from '../json';
 import { fillPath, ModelIndex, type Operation, pathMatcher } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
 import { invalidPageSizes, itemId, pageSizeBounds } from '../rules/invariants';
@@ -42,12 +42,7 @@ function pathValuesOf(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   params.forEach((p, k) => {
-    const raw = m?.[k + 1] ?? '';
-    try {
-      out[p.name] = decodeURIComponent(raw);
-    } catch {
-      out[p.name] = raw;
-    }
+    out[p.name] = decodeSegment(m?.[k + 1] ?? '');
   });
   return out;
 }

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UsageError } from '../errors';
 import { type OutputFile, stableJson } from '../fs-atomic';
+import { readTextFile } from '../fs-read';
 import { isRecord } from '../json';
 import { jsonDiff } from '../json-diff';
 import { DRAFT_2020_12, type JsonSchema } from '../model/json-schema';
@@ -178,12 +179,8 @@ export function loadModel(dir: string): ApiModel {
 }
 
 function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`${path}: missing (run npm run schemas)`);
-  }
+  if (!existsSync(path)) throw new UsageError(`${path}: missing (run npm run schemas)`);
+  const text = readTextFile(path, 'schema file');
   try {
     return JSON.parse(text);
   } catch (error) {

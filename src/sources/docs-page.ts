@@ -2,7 +2,7 @@
 // resource-properties table, each operation's parameter tables, and the example outputs.
 
 import { basename } from 'node:path';
-import type { JsonValue } from '../json';
+import { decodeSegment, type JsonValue } from '../json';
 import {
   ConstraintError,
   type Constraints,
@@ -110,7 +110,7 @@ export function parseDocsPage(text: string, file = 'docs page'): DocsPage {
     const op = OPERATION.exec(text);
     if (op?.[1] && op[2]) {
       const url = new URL(op[2].replaceAll('{', '%7B').replaceAll('}', '%7D'));
-      const path = decodeURIComponent(url.pathname);
+      const path = decodeSegment(url.pathname);
       operations.push({
         method: op[1],
         url: op[2],

@@ -2,10 +2,10 @@
 // FILE given), and the OpenAPI spec. A flag wins over an environment variable, which wins over
 // ../shared/sources next to the project. A missing source is named in one line.
 
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../errors';
+import { readTextFile } from '../fs-read';
 
 /** The project's folder: the nearest one above this module with a package.json (src/ or a bundle in dist/). */
 export const PROJECT_ROOT = ((): string => {
@@ -59,14 +59,7 @@ export function sourcePaths(flags: SourceFlags = {}, env: NodeJS.ProcessEnv = pr
 }
 
 export function readSource(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
-    throw new UsageError(`${what} ${path}: ${why}`);
-  }
+  return readTextFile(path, what);
 }
 
 /** For suites: the reason to skip when a source is absent, else undefined. */

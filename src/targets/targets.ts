@@ -3,6 +3,7 @@
 // reference provider.
 
 import { UsageError } from '../errors';
+import { decodeSegment } from '../json';
 import { type Operation, pathMatcher } from '../model/operation';
 import { type ActiveFault, FAULTS, faultNamed, parseFaultSpec, VARIANTS } from '../provider/faults';
 import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
@@ -85,7 +86,7 @@ export function cassetteHints(cassette: LoadedCassette): (op: Operation) => Arra
       if (!m) continue;
       const values: Record<string, string> = {};
       op.pathParams.forEach((p, k) => {
-        values[p.name] = decodeURIComponent(m[k + 1] ?? '');
+        values[p.name] = decodeSegment(m[k + 1] ?? '');
       });
       if (!out.some((v) => JSON.stringify(v) === JSON.stringify(values))) out.push(values);
     }

@@ -2,8 +2,9 @@
 // target goes through the same HTTP client as live traffic. Each cassette says where it came from.
 // A request's credentials are never stored, only whether it carried any.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { readTextFile } from '../fs-read';
 import '../polyfills';
 import { UsageError } from '../errors';
 import { isRecord } from '../json';
@@ -54,7 +55,7 @@ export function loadCassettes(dir: string): LoadedCassette[] {
 export function loadCassette(file: string): LoadedCassette {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readTextFile(file, 'cassette'));
   } catch (error) {
     throw new UsageError(`cassette ${file}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
   }

@@ -1,6 +1,15 @@
 // Bad input is one line naming the file or variable and what is wrong, exit 2, and no report.
 
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,5 +124,49 @@ describe('bad input, one clear line each', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('conformance: TWILIO_API_KEY: expected "SK" followed by 32 hex digits');
+  });
+});
+
+describe('hostile files', () => {
+  it.each([
+    ['a symlink to /dev/zero', (file: string) => symlinkSync('/dev/zero', file), /not a regular file/],
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file]), /not a regular file/],
+  ])('a cassette that is %s: one line, exit 2, at once', async (_name, make, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
+    make(join(dir, 'evil.json'));
+    const started = Date.now();
+    await expectBadInput(['--recordings', dir], message);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('a cassette with a bad percent-escape in a path: classified findings and reports, no crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'escape-'));
+    writeFileSync(
+      join(dir, 'escape.json'),
+      JSON.stringify({
+        label: 'bad escape',
+        source: 'test',
+        origin: 'https://assistants.twilio.com',
+        interactions: [
+          {
+            request: { method: 'GET', path: '/v1/Sessions/%E0%A4%A', authenticated: true },
+            response: {
+              status: 404,
+              headers: { 'content-type': 'application/json' },
+              body: {
+                code: 20404,
+                message: 'x',
+                more_info: 'https://www.twilio.com/docs/errors/20404',
+                status: 404,
+              },
+            },
+          },
+        ],
+      }),
+    );
+    const reports = mkdtempSync(join(tmpdir(), 'escape-reports-'));
+    const r = await runCli('conformance', ['--recordings', dir, '--report-dir', reports]);
+    expect([0, 1]).toContain(r.status);
+    expect(existsSync(join(reports, 'conformance.json'))).toBe(true);
   });
 });
