@@ -81,7 +81,10 @@ export const record = command('record', async (args, io) => {
       try {
         let hints: (op: Operation) => Array<Record<string, string>> = () => [];
         await phase(false, async () => {
-          hints = (await arrange(prepared.transport, { contract, journal, tag, seed: 1, pollMs: 50 })).hints;
+          // Three items a list: a next page at PageSize 2, and a smaller cassette to replay.
+          hints = (
+            await arrange(prepared.transport, { contract, journal, tag, seed: 1, pollMs: 50, perList: 3 })
+          ).hints;
         });
         await phase(true, () => runPlan(prepared.transport, contract, { pathHints: hints }).then(() => {}));
       } finally {

@@ -132,7 +132,22 @@ describe('pact:verify against a base URL', () => {
       const before = await ids(provider.url);
       const r = await runCli(
         'pact-verify',
-        ['--base-url', provider.url, '--writes', env.TWILIO_ACCOUNT_SID],
+        [
+          '--base-url',
+          provider.url,
+          '--writes',
+          env.TWILIO_ACCOUNT_SID,
+          // One write of each shape: a create, an update, a delete, an attach, a detach, a nested create.
+          '--contracts',
+          pactFor([
+            'CreateTool',
+            'UpdateTool',
+            'DeleteTool',
+            'CreateAssistantToolAttachment',
+            'DeleteAssistantToolAttachment',
+            'CreateFeedback',
+          ]),
+        ],
         env,
       );
       expect(r.status, r.stdout + r.stderr).toBe(0);
