@@ -88,6 +88,16 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
       });
     }
     for (const key of COPIED) if (node[key] !== undefined) (out as Node)[key] = node[key];
+    // What a JSON Schema validator would refuse to compile is one line naming where it is.
+    if (Array.isArray(out.enum) && out.enum.length === 0) fail(`${pointer}: "enum" lists no value`);
+    if (out.enum !== undefined && !Array.isArray(out.enum)) fail(`${pointer}: "enum" is not a list`);
+    if (out.pattern !== undefined) {
+      try {
+        new RegExp(String(out.pattern), 'u');
+      } catch {
+        fail(`${pointer}: "pattern" ${JSON.stringify(out.pattern)} is not a valid regular expression`);
+      }
+    }
     const values = valuesInDescription(node);
     if (values) out['x-values'] = values;
     if (isRecord(node.properties)) {

@@ -100,7 +100,14 @@ export function parseConstraintLine(text: string, target: Constraints): void {
     const to = marks[k + 1]?.index ?? text.length;
     const raw = text.slice(from, to).trim();
     const key = CONSTRAINT_LABELS[label] as keyof Constraints;
-    if (key === 'pattern' || key === 'default') {
+    if (key === 'pattern') {
+      try {
+        new RegExp(raw, 'u');
+      } catch {
+        throw new ConstraintError(`constraint "${label}" is not a valid regular expression: "${raw}"`);
+      }
+      target.pattern = raw;
+    } else if (key === 'default') {
       target[key] = raw;
     } else if (key === 'enum') {
       target.enum = raw === '' ? [] : splitValues(raw);

@@ -170,3 +170,61 @@ describe('hostile files', () => {
     expect(existsSync(join(reports, 'conformance.json'))).toBe(true);
   });
 });
+
+describe('sources a validator would refuse: one line naming where, exit 2', () => {
+  const fixtures = join(PROJECT_ROOT, 'suites/fixtures');
+  it('a spec with an empty enum, for schemas and drift alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enum-'));
+    const spec = JSON.parse(readFileSync(join(fixtures, 'drift/widgets.openapi.json'), 'utf8'));
+    spec.components.schemas.session.properties.status.enum = [];
+    // The spec alone: the fixture docs page states its own constraints.
+    const file = join(dir, 'spec.json');
+    writeFileSync(file, JSON.stringify(spec));
+    for (const [cmd, args] of [
+      [
+        'schemas',
+        [
+          '--spec',
+          file,
+          '--docs',
+          join(fixtures, 'docs/widgets-resource.docs.txt'),
+          '--out',
+          join(dir, 'out'),
+          '--report-dir',
+          join(dir, 'r'),
+        ],
+      ],
+      ['drift', ['--from', file, '--to', file]],
+    ] as const) {
+      const r = await runCli(cmd, [...args]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        /spec\.json: #\/components\/schemas\/session\/properties\/status: "enum" lists no value\n$/,
+      );
+    }
+  });
+
+  it('a docs page whose Pattern is not a regular expression', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pattern-'));
+    const page = readFileSync(join(fixtures, 'docs/widgets-resource.docs.txt'), 'utf8').replace(
+      /Pattern: \S+/,
+      'Pattern: ^WG[0-9a-f',
+    );
+    const file = join(dir, 'bad.docs.txt');
+    writeFileSync(file, page);
+    const r = await runCli('schemas', [
+      '--spec',
+      join(fixtures, 'drift/widgets.openapi.json'),
+      '--docs',
+      file,
+      '--out',
+      join(dir, 'out'),
+      '--report-dir',
+      join(dir, 'r'),
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^schemas: .*bad\.docs\.txt:\d+: constraint "Pattern" is not a valid regular expression: "\^WG\[0-9a-f[^\n]*\n$/,
+    );
+  });
+});
