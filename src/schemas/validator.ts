@@ -24,8 +24,13 @@ export interface Violation {
 
 const NONE: readonly Violation[] = Object.freeze([]);
 
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, strictRequired: false });
+export function createAjv(o: { allErrors?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: o.allErrors ?? true,
+    strict: true,
+    allowUnionTypes: true,
+    strictRequired: false,
+  });
   addFormats(ajv);
   for (const keyword of ANNOTATION_KEYWORDS)
     ajv.addKeyword({ keyword, schemaType: ['object', 'array', 'string'] });
@@ -35,10 +40,24 @@ export function createAjv(): Ajv2020 {
 /** Validators already built in this process, by the exact text of their schemas. */
 const built = new Map<string, SchemaValidator>();
 
-/** Schemas added once by $id and compiled on first use: the valid path is one call into ajv's function. */
+/** Items of an array checked for every violation; beyond them a body is checked for its first one only. */
+export const DETAILED_ITEMS = 1000;
+/** Violations reported for one body at most: the rest are counted, never held. */
+export const MAX_VIOLATIONS = 2000;
+
+/**
+ * Schemas added once by $id and compiled on first use: the valid path is one call into ajv's
+ * function. An invalid body is checked in detail on a copy whose arrays are cut to DETAILED_ITEMS
+ * (so a page of millions of broken items costs what a thousand do), and its violations are capped.
+ */
 export class SchemaValidator {
   private readonly ajv = createAjv();
+  /** Stops at the first violation: how a body of any size is judged at all. */
+  private readonly firstOnly = createAjv({ allErrors: false });
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly compiledFirst = new Map<string, ValidateFunction>();
+  /** Violations a detailed check left uncounted, by the last validate call (0 when none were cut). */
+  lastUncounted = 0;
 
   /**
    * The validator of exactly these schemas (each with its $id): one per process, so a second
@@ -56,7 +75,10 @@ export class SchemaValidator {
   }
 
   add(schema: JsonSchema): void {
-    if (schema.$id && !this.ajv.getSchema(schema.$id)) this.ajv.addSchema(schema as object);
+    if (schema.$id && !this.ajv.getSchema(schema.$id)) {
+      this.ajv.addSchema(schema as object);
+      this.firstOnly.addSchema(schema as object);
+    }
   }
 
   /** The compiled function for a schema id; the bench compares it against raw ajv. */
@@ -71,10 +93,58 @@ export class SchemaValidator {
   }
 
   validate(id: string, value: unknown): readonly Violation[] {
+    this.lastUncounted = 0;
+    // The valid path: one call that stops at the first violation, whatever the body's size.
+    const first = this.firstFor(id);
+    if (first(value)) return NONE;
+    // Invalid: the detail, on a copy whose arrays are cut when any is huge.
+    const doc = hasLongArray(value, DETAILED_ITEMS) ? cutArrays(value, DETAILED_ITEMS) : value;
     const fn = this.compiledFor(id);
-    if (fn(value)) return NONE;
-    return (fn.errors ?? []).map((e) => toViolation(e, value));
+    if (!fn(doc)) return capped(fn.errors ?? [], doc, this);
+    // Only the items beyond the cut are broken: their first violation stands for them.
+    return (first.errors ?? []).map((e) => toViolation(e, value));
   }
+
+  private firstFor(id: string): ValidateFunction {
+    let fn = this.compiledFirst.get(id);
+    if (!fn) {
+      fn = this.firstOnly.getSchema(id) as ValidateFunction | undefined;
+      if (!fn) throw new Error(`no schema ${id}`);
+      this.compiledFirst.set(id, fn);
+    }
+    return fn;
+  }
+}
+
+function capped(errors: readonly ErrorObject[], document: unknown, v: SchemaValidator): Violation[] {
+  v.lastUncounted = Math.max(0, errors.length - MAX_VIOLATIONS);
+  return errors.slice(0, MAX_VIOLATIONS).map((e) => toViolation(e, document));
+}
+
+/** Whether any array in the document holds more than `max` items (iteratively: bodies can be deep). */
+function hasLongArray(value: unknown, max: number): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      if (v.length > max) return true;
+      for (const x of v) if (typeof x === 'object' && x !== null) stack.push(x);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) stack.push(x);
+    }
+  }
+  return false;
+}
+
+/** A copy of the document with every array cut to its first `max` items (indices, so pointers, kept). */
+function cutArrays(value: unknown, max: number): unknown {
+  if (Array.isArray(value)) return value.slice(0, max).map((x) => cutArrays(x, max));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, x] of Object.entries(value)) out[k] = cutArrays(x, max);
+    return out;
+  }
+  return value;
 }
 
 function toViolation(error: ErrorObject, document: unknown): Violation {

@@ -2,11 +2,13 @@
 // several resources (nested lists included): a rule that cannot fail is no rule.
 
 import { describe, expect, it } from 'vitest';
+import type { Operation } from '../../src/model/operation';
 import { operationLabel } from '../../src/model/operation';
 import { FAULTS } from '../../src/provider/faults';
 import { OBSERVATION_RULES, RULES, selectRules } from '../../src/rules/registry';
 import { undocumentedFields } from '../../src/rules/response';
 import { foldIndices, type Observation } from '../../src/rules/rule';
+import { generate } from '../../src/schemas/generate';
 import { contract, runAgainstProvider } from '../support/provider';
 
 const op = (id: string) => {
@@ -194,5 +196,25 @@ describe('response.undocumented-fields (warning only: new fields are not breakin
       ['warning', '/messages/0/colour', 'colour'],
       ['warning', '/meta/cursor', 'meta.cursor'],
     ]);
+  });
+});
+
+describe('validation stays bounded on huge bodies', () => {
+  const list = contract.operations.find((o) => o.id === 'ListAssistants') as Operation;
+  const meta = { key: 'assistants', page: 0, page_size: 50 };
+  it('a page of 200,000 broken items: violations capped, the detail from the first items', () => {
+    const v = contract.validate(list, { assistants: Array.from({ length: 200_000 }, () => ({})), meta });
+    expect(v.length).toBeGreaterThan(0);
+    expect(v.length).toBeLessThanOrEqual(2000);
+    expect(new Set(v.map((x) => x.keyword))).toEqual(new Set(['required']));
+  });
+
+  it('a huge page broken only beyond the detailed items still fails, at the broken item', () => {
+    const good = contract.merged(list).properties?.assistants?.items ?? {};
+    const item = generate(good, 1, 'item') as Record<string, unknown>;
+    const items = Array.from({ length: 1500 }, () => item);
+    items[1400] = { ...item, id: 42 };
+    const v = contract.validate(list, { assistants: items, meta });
+    expect(v.map((x) => x.pointer)).toEqual(['/assistants/1400/id']);
   });
 });
