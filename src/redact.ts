@@ -5,6 +5,9 @@
 
 const REDACTED = '[REDACTED]';
 const forms: string[] = [];
+/** Every run of FRAGMENT characters of every form of a secret: what a cut (…) can leave of it. */
+const FRAGMENT = 8;
+const fragments = new Set<string>();
 
 /** The forms a secret can be written in once it has been on the wire. */
 function formsOf(secret: string, users: readonly string[]): string[] {
@@ -30,15 +33,48 @@ export function registerSecrets(env: NodeJS.ProcessEnv = process.env): void {
 }
 
 export function addSecret(secret: string, users: readonly string[] = []): void {
-  for (const f of formsOf(secret, users)) if (f.length >= 4 && !forms.includes(f)) forms.push(f);
+  for (const f of formsOf(secret, users)) {
+    if (f.length >= 4 && !forms.includes(f)) forms.push(f);
+    // A random token (hex or base64, not words) is redacted in parts too: a cut leaves parts of it.
+    if (randomToken(secret))
+      for (let i = 0; i + FRAGMENT <= f.length; i++) fragments.add(f.slice(i, i + FRAGMENT));
+  }
   // Longest first, so a Basic value is replaced whole before any part of it.
   forms.sort((a, b) => b.length - a.length);
 }
 
+/** A secret made to be random (Twilio's 32-hex tokens, API secrets): no run of 8 letters that could be a word. */
+const randomToken = (secret: string): boolean =>
+  /^[A-Za-z0-9+/=_-]{16,}$/.test(secret) &&
+  (secret.match(/\d/g)?.length ?? 0) >= 4 &&
+  !/[A-Za-z]{8}/.test(secret);
+
 export function redact(text: string): string {
   let out = text;
   for (const f of forms) if (out.includes(f)) out = out.split(f).join(REDACTED);
-  return out;
+  return fragments.size ? redactFragments(out) : out;
+}
+
+/**
+ * Any FRAGMENT or more consecutive characters of a secret's form, wherever a cut left them (a body
+ * shortened to 120 characters, an error message quoting 10): one pass over the text, runs merged.
+ */
+function redactFragments(text: string): string {
+  let out = '';
+  let from = 0;
+  let i = 0;
+  while (i + FRAGMENT <= text.length) {
+    if (!fragments.has(text.slice(i, i + FRAGMENT))) {
+      i++;
+      continue;
+    }
+    let end = i + FRAGMENT;
+    while (end < text.length && fragments.has(text.slice(end - FRAGMENT + 1, end + 1))) end++;
+    out += text.slice(from, i) + REDACTED;
+    from = end;
+    i = end;
+  }
+  return out + text.slice(from);
 }
 
 /** Routes the process's own stdout and stderr through the redactor. */

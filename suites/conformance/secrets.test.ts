@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redact, registerSecrets } from '../../src/redact';
 import { PROJECT_ROOT } from '../../src/sources/paths';
@@ -176,5 +177,39 @@ describe('secrets never leave the process', () => {
         );
       }
     }
+  });
+});
+
+describe('a cut secret is still a secret', () => {
+  it('any 8 or more consecutive characters of a random token, wherever a cut left them, are redacted', async () => {
+    const { addSecret } = await import('../../src/redact');
+    // Twilio's tokens: 32 hex digits (a run of 8 letters would read as a word, and is kept whole).
+    const hex = fc
+      .stringMatching(/^[0-9a-f]{32}$/)
+      .filter((t) => (t.match(/\d/g)?.length ?? 0) >= 4 && !/[a-f]{8}/.test(t));
+    fc.assert(
+      fc.property(
+        hex,
+        fc.nat(24),
+        fc.integer({ min: 8, max: 32 }),
+        fc.string(),
+        fc.string(),
+        (token, at, len, before, after) => {
+          addSecret(token, [`AC${'0'.repeat(32)}`]);
+          const part = token.slice(at, at + len);
+          fc.pre(part.length >= 8);
+          const out = redact(`${before}${part}…${after}`);
+          for (let i = 0; i + 8 <= token.length; i++) expect(out.includes(token.slice(i, i + 8))).toBe(false);
+        },
+      ),
+      { numRuns: 300, seed: 20261127 },
+    );
+  });
+
+  it('words are not mistaken for a token: a test password made of words is redacted whole only', async () => {
+    const { addSecret } = await import('../../src/redact');
+    addSecret('local-provider-token');
+    expect(redact('the reference provider answered')).toBe('the reference provider answered');
+    expect(redact('password local-provider-token here')).toBe('password [REDACTED] here');
   });
 });
