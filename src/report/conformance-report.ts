@@ -127,3 +127,22 @@ export function writeConformanceReports(
   writeFilesAtomic(files);
   return files.map((f) => f.path);
 }
+
+/** Findings by target, rule and operation, built once: the writers look each result up, never rescan. */
+export function findingsIndex(
+  findings: readonly Finding[],
+): (target: string, rule?: string, operation?: string) => Finding[] {
+  const by = new Map<string, Finding[]>();
+  const add = (key: string, f: Finding) => {
+    const list = by.get(key);
+    if (list) list.push(f);
+    else by.set(key, [f]);
+  };
+  for (const f of findings) {
+    add(`${f.target}\u0000${f.rule}\u0000${f.operation}`, f);
+    add(`${f.target}`, f);
+  }
+  const none: Finding[] = [];
+  return (target, rule, operation) =>
+    by.get(rule === undefined ? `${target}` : `${target}\u0000${rule}\u0000${operation}`) ?? none;
+}

@@ -5,7 +5,7 @@ import { type Finding, isBlocking } from '../finding';
 import { curlFor } from '../rules/curl';
 import { levelOf } from '../rules/drift-table';
 import type { RunResult } from '../run/run';
-import type { ConformanceReport } from './conformance-report';
+import { type ConformanceReport, findingsIndex } from './conformance-report';
 import { esc } from './junit';
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d2230;max-width:1200px}
@@ -21,7 +21,9 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
   const verdict = report.verdict.passed
     ? `<p>PASSED: ${report.verdict.lines.map(esc).join('<br>')}</p>`
     : `<p class="error">FAILED</p><ul>${report.verdict.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
+  const of = findingsIndex(report.findings);
   const sections = runs.map((run) => {
+    const resultOf = new Map(run.results.map((x) => [`${x.rule}\u0000${x.operation}`, x]));
     const ops = [...new Set(run.results.map((r) => r.operation))];
     // One table per resource (the first static path segment): rule × operation.
     const resources = new Map<string, string[]>();
@@ -33,11 +35,9 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
       const rules = [...new Set(run.results.filter((r) => columns.includes(r.operation)).map((r) => r.rule))];
       const rows = rules.map((rule) => {
         const cells = columns.map((op) => {
-          const r = run.results.find((x) => x.rule === rule && x.operation === op);
+          const r = resultOf.get(`${rule}\u0000${op}`);
           if (!r) return '<td class="not-run">n/a</td>';
-          const fs = report.findings.filter(
-            (f) => f.target === run.target && f.rule === rule && f.operation === op,
-          );
+          const fs = of(run.target, rule, op);
           const cls = r.outcome === 'failed' && !fs.some(isBlocking) ? 'accepted' : r.outcome;
           return `<td class="${cls}" title="${esc(r.reason ?? '')}">${cls}${fs.length ? ` (${fs.length})` : ''}</td>`;
         });
@@ -45,7 +45,7 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
       });
       return `<h3>${esc(resource)}</h3><table><tr><th>rule</th>${columns.map((o) => `<th>${esc(o)}</th>`).join('')}</tr>${rows.join('')}</table>`;
     });
-    const findings = report.findings.filter((f) => f.target === run.target).map(findingBlock);
+    const findings = of(run.target).map(findingBlock);
     const summary = report.runs.find((r) => r.target === run.target);
     return `<h2>Target ${esc(run.target)}</h2><p>${summary?.requestCount ?? run.observations.length} requests for the checks, ${summary?.paginationRequests ?? 0} for the pagination properties, concurrency ${summary?.concurrency ?? 1}, ${run.durationMs} ms</p>
 ${tables.join('\n')}

@@ -3,14 +3,13 @@
 
 import { isBlocking } from '../finding';
 import type { RunResult } from '../run/run';
-import type { ConformanceReport } from './conformance-report';
+import { type ConformanceReport, findingsIndex } from './conformance-report';
 
 export function junitXml(report: ConformanceReport, runs: readonly RunResult[]): string {
+  const of = findingsIndex(report.findings);
   const suites = runs.map((run) => {
     const cases = run.results.map((r) => {
-      const findings = report.findings.filter(
-        (f) => f.target === run.target && f.rule === r.rule && f.operation === r.operation,
-      );
+      const findings = of(run.target, r.rule, r.operation);
       const blocking = findings.filter(isBlocking);
       const notes = findings
         .filter((f) => !isBlocking(f))
@@ -23,11 +22,7 @@ export function junitXml(report: ConformanceReport, runs: readonly RunResult[]):
       if (notes.length) body += `<system-out>${esc(notes.join('\n'))}</system-out>`;
       return `    <testcase classname="${esc(`${run.target}.${r.rule}`)}" name="${esc(r.operation)}">${body}</testcase>`;
     });
-    const failures = run.results.filter((r) =>
-      report.findings.some(
-        (f) => f.target === run.target && f.rule === r.rule && f.operation === r.operation && isBlocking(f),
-      ),
-    ).length;
+    const failures = run.results.filter((r) => of(run.target, r.rule, r.operation).some(isBlocking)).length;
     const skipped = run.results.filter((r) => r.outcome === 'not-run').length;
     return `  <testsuite name="conformance ${esc(run.target)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${(run.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
