@@ -58,29 +58,70 @@ export function parseProviderJson(text: string): ParsedJson {
   return { ok: true, value: overflow ? keepOverflowText(value, text) : value };
 }
 
-/** Numbers JSON.parse turned into ±Infinity, replaced by their literal text, in document order. */
+/**
+ * Numbers JSON.parse turned into ±Infinity, replaced by their literal text, each taken from its own
+ * position: the text is scanned (strings skipped, so a string "9e999" is never taken for a number)
+ * and every out-of-range number is set at the path it stands at (a later duplicate key wins, as in
+ * JSON.parse).
+ */
 function keepOverflowText(value: unknown, text: string): unknown {
-  const literals = [...text.matchAll(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)]
-    .map((m) => m[0])
-    .filter((t) => !Number.isFinite(Number(t)));
-  let k = 0;
-  const visit = (node: unknown): unknown => {
-    if (typeof node === 'number' && !Number.isFinite(node)) return literals[k++] ?? String(node);
-    if (Array.isArray(node)) return node.map(visit);
+  const copy = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(copy);
     if (isRecord(node)) {
-      const out: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(node))
-        Object.defineProperty(out, key, {
-          value: visit(v),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+      const out: Record<string, unknown> = Object.create(null);
+      for (const [key, v] of Object.entries(node)) out[key] = copy(v);
       return out;
     }
     return node;
   };
-  return visit(value);
+  const root = copy(value);
+  for (const { path, literal } of overflowingNumbers(text)) {
+    let node: unknown = root;
+    for (const step of path.slice(0, -1)) node = (node as Record<string, unknown>)[step];
+    const last = path.at(-1);
+    if (last === undefined) return literal;
+    if (node !== null && typeof node === 'object') (node as Record<string, unknown>)[last] = literal;
+  }
+  return root;
+}
+
+/** Every number literal outside double range, with the path (keys and indices) it stands at. */
+function overflowingNumbers(text: string): Array<{ path: Array<string | number>; literal: string }> {
+  const out: Array<{ path: Array<string | number>; literal: string }> = [];
+  const frames: Array<{ array: boolean; key: string | number; expectKey: boolean }> = [];
+  const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const path = () => frames.map((f) => f.key);
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    const top = frames.at(-1);
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (top && !top.array && top.expectKey) {
+        top.key = JSON.parse(text.slice(i, j + 1)) as string;
+        top.expectKey = false;
+      }
+      i = j + 1;
+    } else if (c === '{' || c === '[') {
+      frames.push({ array: c === '[', key: c === '[' ? 0 : '', expectKey: c === '{' });
+      i++;
+    } else if (c === '}' || c === ']') {
+      frames.pop();
+      i++;
+    } else if (c === ',') {
+      if (top?.array) top.key = (top.key as number) + 1;
+      else if (top) top.expectKey = true;
+      i++;
+    } else if (c === '-' || (c >= '0' && c <= '9')) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text);
+      const literal = m?.[0] ?? c;
+      if (!Number.isFinite(Number(literal))) out.push({ path: path(), literal });
+      i += literal.length;
+    } else i++;
+  }
+  return out;
 }
 
 /** A percent-encoded path segment decoded, or kept as it came when it is not valid percent-encoding. */

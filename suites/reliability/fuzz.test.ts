@@ -166,3 +166,15 @@ describe('fuzz: a hostile provider never crashes a run', () => {
     expect(echo?.actual).toBe('1e400');
   });
 });
+
+describe('numbers beyond double range', () => {
+  it('each is kept as its own literal, taken from its own position (a string that looks like one is not it)', async () => {
+    const { parseProviderJson } = await import('../../src/json');
+    expect(parseProviderJson('{"label":"9e999","n":1e400,"list":[1,2e999,{"x":-3e500}]}')).toEqual({
+      ok: true,
+      value: { label: '9e999', n: '1e400', list: [1, '2e999', { x: '-3e500' }] },
+    });
+    // A later duplicate key wins, as in JSON.parse.
+    expect(parseProviderJson('{"a":1e400,"a":2e400}')).toEqual({ ok: true, value: { a: '2e400' } });
+  });
+});
