@@ -16,15 +16,27 @@ export interface OutputFile {
 export function writeFilesAtomic(files: readonly OutputFile[]): void {
   const suffix = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const written: string[] = [];
+  let current = '';
   try {
     for (const file of files) {
+      current = file.path;
       mkdirSync(dirname(file.path), { recursive: true });
       writeFileSync(file.path + suffix, redact(file.data));
       written.push(file.path);
     }
   } catch (error) {
-    for (const path of written) rmSync(path + suffix, { force: true });
-    throw error;
+    // Nothing half-written stays behind: the temporary files, the one being written included, go.
+    for (const path of [...written, current]) rmSync(path + suffix, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOSPC'
+        ? 'the disk is full'
+        : code === 'EROFS' || code === 'EACCES'
+          ? 'the folder is read-only'
+          : (code ?? (error as Error).message);
+    throw new UsageError(
+      `could not write ${current}: ${why}${code && !why.includes(code) ? ` (${code})` : ''}; nothing was written`,
+    );
   }
   for (const path of written) renameSync(path + suffix, path);
 }

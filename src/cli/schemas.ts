@@ -51,7 +51,12 @@ export const schemas = command('schemas', (args, io) => {
   ];
   const leftovers = leftoverSchemaFiles(files, out);
   if (flags.check) {
-    writeFilesAtomic(report);
+    // --check compares; a read-only checkout still gets its verdict, without the reports.
+    try {
+      writeFilesAtomic(report);
+    } catch (error) {
+      io.err(`reports not written: ${(error as Error).message}`);
+    }
     const stale = [
       ...staleSchemaLines(files, PROJECT_ROOT),
       ...leftovers.map((f) => `${f}: no operation of the sources names it any more`),

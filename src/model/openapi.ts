@@ -74,9 +74,16 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
     return isRecord(node) ? { node, pointer: ref } : fail(`$ref "${ref}" points at nothing`);
   };
 
+  // $ref expansion is bounded: a schema that references the next level twice, 20 levels deep,
+  // would inline a million nodes. Past these, one line naming where, exit 2.
+  let nodes = 0;
+  const MAX_NODES = 200_000;
+  const MAX_REF_DEPTH = 32;
   const convert = (node: Node, pointer: string, stack: readonly string[] = []): JsonSchema => {
+    if (++nodes > MAX_NODES) fail(`${pointer}: $ref expansion exceeds ${MAX_NODES} schema nodes`);
     if (typeof node.$ref === 'string') {
       if (stack.includes(node.$ref)) return { description: `recursive reference to ${node.$ref}` };
+      if (stack.length >= MAX_REF_DEPTH) fail(`${pointer}: $ref chain deeper than ${MAX_REF_DEPTH}`);
       const target = resolveRef(node.$ref);
       const inner = convert(target.node, target.pointer, [...stack, node.$ref]);
       return node.nullable === true ? nullable(inner) : inner;

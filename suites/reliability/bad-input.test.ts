@@ -228,3 +228,43 @@ describe('sources a validator would refuse: one line naming where, exit 2', () =
     );
   });
 });
+
+describe('bounded work on legal-size input', () => {
+  it('a spec whose schemas each reference the next level twice, 20 levels deep: one line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'refs-'));
+    const schemas: Record<string, unknown> = { s20: { type: 'string' } };
+    for (let k = 0; k < 20; k++)
+      schemas[`s${k}`] = {
+        type: 'object',
+        properties: {
+          a: { $ref: `#/components/schemas/s${k + 1}` },
+          b: { $ref: `#/components/schemas/s${k + 1}` },
+        },
+      };
+    const spec = {
+      openapi: '3.0.1',
+      info: { title: 'refs', version: '1' },
+      paths: {
+        '/v1/Things/{id}': {
+          get: {
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+            responses: {
+              '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/s0' } } } },
+            },
+          },
+        },
+      },
+      components: { schemas },
+    };
+    const file = join(dir, 'refs.json');
+    writeFileSync(file, JSON.stringify(spec));
+    for (const [cmd, args] of [
+      ['schemas', ['--spec', file, '--out', join(dir, 'out'), '--report-dir', join(dir, 'r')]],
+      ['drift', ['--from', file, '--to', file]],
+    ] as const) {
+      const r = await runCli(cmd, [...args]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/refs\.json: .*\$ref expansion exceeds 200000 schema nodes\n$/);
+    }
+  });
+});
