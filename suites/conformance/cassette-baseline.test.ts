@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -177,8 +177,17 @@ describe('--update-baseline on a narrowed run', () => {
       const dir = mkdtempSync(join(tmpdir(), 'baseline-'));
       const file = join(dir, 'baseline.json');
       writeFileSync(file, readFileSync(shipped, 'utf8'));
+      // The reviewed entries are the docs examples' own: that cassette alone is the run.
+      const recordings = join(dir, 'recordings');
+      mkdirSync(recordings);
+      copyFileSync(
+        join(PROJECT_ROOT, 'suites/recordings/docs-examples.json'),
+        join(recordings, 'docs-examples.json'),
+      );
       const r = await runCli('conformance', [
         ...narrowing,
+        '--recordings',
+        recordings,
         '--baseline',
         file,
         '--update-baseline',
