@@ -16,7 +16,7 @@ import { cleanupRule, lifecycleRule, WRITE_RULES, type WriteCheck } from '../rul
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
 import { type Journal, type JournalEntry, readJournal } from './journal';
-import { type Arranged, arrange, undo, type WriteObservation } from './lifecycle';
+import { type Arranged, arrange, type LifecycleOptions, undo, type WriteObservation } from './lifecycle';
 import { type PlanOptions, runPlan } from './plan';
 import { runStateful } from './stateful';
 
@@ -57,17 +57,11 @@ export interface PaginationOptions {
   setCount?: (operationId: string, n: number | undefined) => void;
 }
 
-export interface WriteRunOptions {
+export interface WriteRunOptions extends Omit<LifecycleOptions, 'contract' | 'operations'> {
   /** Sends the writes (its own budget); never the plan's transport. */
   transport: HttpTransport;
   /** Undoes what the run made: a transport of its own, not stopped by the deadline or a signal. */
   cleanup: HttpTransport;
-  journal: Journal;
-  tag: string;
-  seed: number;
-  perList?: number;
-  processingBoundMs?: number;
-  pollMs?: number;
   /** The command that removes what is left, for the finding that lists it. */
   cleanupCommand: string;
   /** Sequences the lifecycle model runs (0: none). */
@@ -100,14 +94,10 @@ export async function runConformance(
     if (w) {
       w.journal.record({ kind: 'run', baseUrl: transport.baseUrl, message: `writes by ${transport.target}` });
       try {
+        const { transport: _t, cleanup: _c, cleanupCommand: _cc, modelRuns: _m, ...lifecycle } = w;
         arranged = await arrange(w.transport, {
+          ...lifecycle,
           contract,
-          journal: w.journal,
-          tag: w.tag,
-          seed: w.seed,
-          ...(w.perList !== undefined ? { perList: w.perList } : {}),
-          ...(w.processingBoundMs !== undefined ? { processingBoundMs: w.processingBoundMs } : {}),
-          ...(w.pollMs !== undefined ? { pollMs: w.pollMs } : {}),
           ...(options.operations ? { operations: options.operations } : {}),
         });
         writeObservations.push(...arranged.observations);

@@ -19,7 +19,7 @@ import {
   type Origin,
 } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
-import { ERROR_FILE, MODEL_FILE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
+import { ERROR_FILE, type FileRole, MODEL_FILE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
 import { createAjv } from './validator';
 
 export { ERROR_FILE, MODEL_FILE, SCHEMA_BASE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
@@ -49,6 +49,28 @@ interface StoredModel {
 /** A write's request and response schemas, as files of the spec's folder. */
 const WRITE_ROLES = ['request', 'response'] as const;
 
+/** One schema as the file it is written to (with its $id and the operation it belongs to); returns its name. */
+function pushSchema(
+  files: OutputFile[],
+  dir: string,
+  origin: Origin,
+  op: Pick<Operation, 'id' | 'method' | 'path'> | Pick<WriteOperation, 'id' | 'method' | 'path'>,
+  role: FileRole,
+  schema: JsonSchema,
+): string {
+  const file = schemaFile(origin, op, role);
+  files.push({
+    path: join(dir, file),
+    data: stableJson({
+      $schema: DRAFT_2020_12,
+      $id: schemaIdOf(file),
+      ...schema,
+      'x-operation': `${op.method} ${op.path}`,
+    }),
+  });
+  return file;
+}
+
 /** Every file `npm run schemas` writes for a model. */
 export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
   const files: OutputFile[] = [];
@@ -61,17 +83,7 @@ export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
       for (const role of ROLES) {
         const schema = own[role];
         if (!schema) continue;
-        const file = schemaFile(origin, op, role);
-        stored[role] = file;
-        files.push({
-          path: join(dir, file),
-          data: stableJson({
-            $schema: DRAFT_2020_12,
-            $id: schemaIdOf(file),
-            ...schema,
-            'x-operation': `${op.method} ${op.path}`,
-          }),
-        });
+        stored[role] = pushSchema(files, dir, origin, op, role, schema);
       }
       if (own.statuses) stored.statuses = own.statuses;
       schemas[origin] = stored as StoredSchemas;
@@ -84,17 +96,7 @@ export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
     for (const role of WRITE_ROLES) {
       const schema = w[role];
       if (!schema) continue;
-      const file = schemaFile('openapi', w, role);
-      stored[role] = file;
-      files.push({
-        path: join(dir, file),
-        data: stableJson({
-          $schema: DRAFT_2020_12,
-          $id: schemaIdOf(file),
-          ...schema,
-          'x-operation': `${w.method} ${w.path}`,
-        }),
-      });
+      stored[role] = pushSchema(files, dir, 'openapi', w, role, schema);
     }
     return stored;
   });

@@ -40,24 +40,23 @@ async function madeEntries(dir: string): Promise<number> {
     : 0;
 }
 
+/** A provider, the ids it lists, and a run that writes to it, started as a process (to be killed). */
+async function startWritingRun(name: string) {
+  const provider = await startProvider({ contract, items: 4, seed: 9, credentials: creds, processingMs: 30 });
+  closers.push(() => provider.close());
+  const before = await ids(provider.url);
+  const reports = mkdtempSync(join(tmpdir(), `${name}-`));
+  const child = startProcess(
+    'conformance',
+    ['--target', 'live', '--base-url', provider.url, '--writes', creds.username, '--report-dir', reports],
+    env,
+  );
+  return { provider, before, reports, journalDir: join(reports, 'journal'), child };
+}
+
 describe('a killed run', () => {
   it('SIGKILL mid-run, then npm run cleanup: nothing the run made is left, nothing else is touched', async () => {
-    const provider = await startProvider({
-      contract,
-      items: 4,
-      seed: 9,
-      credentials: creds,
-      processingMs: 30,
-    });
-    closers.push(() => provider.close());
-    const before = await ids(provider.url);
-    const reports = mkdtempSync(join(tmpdir(), 'killed-'));
-    const journalDir = join(reports, 'journal');
-    const child = startProcess(
-      'conformance',
-      ['--target', 'live', '--base-url', provider.url, '--writes', creds.username, '--report-dir', reports],
-      env,
-    );
+    const { provider, before, reports, journalDir, child } = await startWritingRun('killed');
     // Killed once the run has made a good part of its data, mid-arrange.
     for (let k = 0; k < 400 && (await madeEntries(journalDir)) < 12; k++)
       await new Promise((r) => setTimeout(r, 10));
@@ -103,22 +102,7 @@ describe('a killed run', () => {
   });
 
   it('SIGTERM mid-run: it stops sending, undoes what it made, and writes its reports', async () => {
-    const provider = await startProvider({
-      contract,
-      items: 4,
-      seed: 9,
-      credentials: creds,
-      processingMs: 30,
-    });
-    closers.push(() => provider.close());
-    const before = await ids(provider.url);
-    const reports = mkdtempSync(join(tmpdir(), 'terminated-'));
-    const journalDir = join(reports, 'journal');
-    const child = startProcess(
-      'conformance',
-      ['--target', 'live', '--base-url', provider.url, '--writes', creds.username, '--report-dir', reports],
-      env,
-    );
+    const { provider, before, reports, journalDir, child } = await startWritingRun('terminated');
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;
