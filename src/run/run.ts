@@ -15,7 +15,7 @@ import { transportFindings, unmappedFinding } from '../rules/transport';
 import { cleanupRule, lifecycleRule, WRITE_RULES, type WriteCheck } from '../rules/writes';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
-import { type Journal, type JournalEntry, readJournal } from './journal';
+import { type JournalEntry, readJournal } from './journal';
 import { type Arranged, arrange, type LifecycleOptions, undo, type WriteObservation } from './lifecycle';
 import { type PlanOptions, runPlan } from './plan';
 import { runStateful } from './stateful';
