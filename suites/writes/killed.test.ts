@@ -56,7 +56,7 @@ async function startWritingRun(name: string) {
 
 describe('a killed run', () => {
   it('SIGKILL mid-run, then npm run cleanup: nothing the run made is left, nothing else is touched', async () => {
-    const { provider, before, reports, journalDir, child } = await startWritingRun('killed');
+    const { provider, before, journalDir, child } = await startWritingRun('killed');
     // Killed once the run has made a good part of its data, mid-arrange.
     for (let k = 0; k < 400 && (await madeEntries(journalDir)) < 12; k++)
       await new Promise((r) => setTimeout(r, 10));
