@@ -39,15 +39,4 @@ describe('the lifecycle as a model (fast-check commands)', () => {
     expect(f?.message).toMatch(why);
     expect(f?.message).toMatch(/shortest sequence .*\(seed 11, .*replay with --seed 11\)/);
   });
-
-  it('holds on the faithful provider', async () => {
-    const p = await provider(3);
-    const { run } = await liveRun(p, contract, {
-      pagination: false,
-      rules: new Set(['write.lifecycle-model']),
-      seed: 11,
-      modelRuns: 15,
-    });
-    expect(run.results.find((r) => r.rule === 'write.lifecycle-model')?.outcome).toBe('passed');
-  });
 });
