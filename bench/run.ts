@@ -19,6 +19,14 @@ export interface BenchLine {
   goal?: string;
 }
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: npm run bench
+Measures every figure beside its goal (validation, command start-up, whole-API runs with and without
+writes, pact, drift, the docs parser, the pagination walker, npm test and the mutation score) and
+prints a table and one JSON line. It measures, it never fails on a figure; it takes several minutes.`);
+  process.exit(0);
+}
+
 const sections: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', () => benchValidation(join(PROJECT_ROOT, 'schemas'))],
   ['commands', benchConformance],

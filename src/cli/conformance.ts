@@ -20,200 +20,244 @@ import { command, intFlag, parseFlags, runIfMain } from './run';
 /** Node's timers hold at most 2^31 − 1 ms; a larger timeout would silently become 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
 /** Unless --deadline says otherwise, a whole run stops sending after this long and still writes its reports. */
+const HELP = `
+Usage: npm run conformance -- [flags]
+Judges the API against its contract: every named rule on every operation, on recordings (default),
+a live target, or the local reference provider. Exit 0 passed, 1 a blocking error or an operation
+not judged, 2 bad input (nothing sent).
+
+Targets
+  --target recorded|live|local   default recorded (the cassettes in suites/recordings)
+  --base-url URL                 live: where (default $TWILIO_ASSISTANTS_BASE_URL, else https://assistants.twilio.com)
+  --writes AccountSid            live: also write, to this account only (must be the credentials' account)
+  --read-only                    local: GET only (the reference provider takes writes by default)
+  --recordings DIR               recorded: default suites/recordings
+  --items N --seed S --fault NAME[@OperationId]   local: dataset and a fault (npm run provider -- --list-faults)
+  --id OperationId=VALUE         the item a fetch or nested list reads (repeatable)
+
+Selection and verdict
+  --resource NAME                an API resource (Sessions, Tools…) or an operation id (repeatable)
+  --only RULE|KIND,…             rules by name or kind (see --list-checks)
+  --contract docs|spec|both      default both
+  --baseline FILE                default suites/baseline.json; --update-baseline rewrites what this run judged
+  --allow-unjudged               pass a run that left operations unjudged (the line is still printed)
+  --list-checks                  list every rule and exit
+
+Limits
+  --budget N (live 200)  --pagination-budget N (live 600)  --write-budget N (400)  --pagination-runs N
+  --no-pagination  --page-size-policy reject|clamp  --timeout MS (10000)  --retries N (3)
+  --max-body BYTES (5 MiB)  --deadline SECONDS (300)  --concurrency N (live 4, local 8)
+  --report-dir DIR (reports)  --schemas DIR (schemas)
+
+Environment
+  TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET (live)
+  TWILIO_ASSISTANTS_BASE_URL, TWILIO_SESSION_ID
+
+Examples
+  npm run conformance
+  npm run conformance -- --target local
+  npm run conformance -- --target live --writes AC0123…   (a sandbox you may change)
+Note: npm swallows flags before "--": write npm run conformance -- --target live, not npm run conformance --target=live.
+`;
+
 export const DEFAULT_DEADLINE_SECONDS = 300;
 /** Requests in flight at once: 4 on live targets (far inside Twilio's per-account concurrency limit), more locally. */
 const DEFAULT_CONCURRENCY: Record<TargetKind, number> = { live: 4, local: 8, recorded: 4 };
 
-export const conformance = command('conformance', async (args, io) => {
-  const flags = parseFlags(
-    {
-      target: { type: 'string' },
-      'base-url': { type: 'string' },
-      only: { type: 'string' },
-      resource: { type: 'string', multiple: true },
-      budget: { type: 'string' },
-      timeout: { type: 'string' },
-      'report-dir': { type: 'string' },
-      contract: { type: 'string' },
-      baseline: { type: 'string' },
-      'update-baseline': { type: 'boolean' },
-      'list-checks': { type: 'boolean' },
-      recordings: { type: 'string' },
-      schemas: { type: 'string' },
-      items: { type: 'string' },
-      seed: { type: 'string' },
-      fault: { type: 'string' },
-      'pagination-budget': { type: 'string' },
-      'pagination-runs': { type: 'string' },
-      'page-size-policy': { type: 'string' },
-      'no-pagination': { type: 'boolean' },
-      deadline: { type: 'string' },
-      'max-body': { type: 'string' },
-      retries: { type: 'string' },
-      concurrency: { type: 'string' },
-      id: { type: 'string', multiple: true },
-      'allow-unjudged': { type: 'boolean' },
-      writes: { type: 'string' },
-      'read-only': { type: 'boolean' },
-      'write-budget': { type: 'string' },
-    },
-    args,
-  );
-  if (flags['list-checks']) {
-    for (const r of RULES) io.out(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
-    return 0;
-  }
-  const target = (flags.target ?? 'recorded') as TargetKind;
-  if (!TARGETS.includes(target))
-    throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
-  const mode = (flags.contract ?? 'both') as ContractMode;
-  if (!CONTRACT_MODES.includes(mode))
-    throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
-  const budget = intFlag(flags.budget, '--budget', 1, 1_000_000);
-  const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
-  const maxBodyBytes = intFlag(flags['max-body'], '--max-body', 1, 1024 ** 3);
-  const retries = intFlag(flags.retries, '--retries', 0, 10);
-  const timeoutMs = intFlag(flags.timeout, '--timeout', 1, MAX_TIMER_MS);
-  const concurrency =
-    intFlag(flags.concurrency, '--concurrency', 1, 64) ??
-    DEFAULT_CONCURRENCY[(flags.target ?? 'recorded') as TargetKind];
-  const only = flags.only
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const rules = selectRules(only);
-  const policy = (flags['page-size-policy'] ?? 'reject') as PageSizePolicy;
-  if (policy !== 'reject' && policy !== 'clamp')
-    throw new UsageError(`--page-size-policy: expected reject|clamp, got "${policy}"`);
-  const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget', 1, 1_000_000);
-  const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs', 1, 10_000);
-  const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1);
-  const writeBudget = intFlag(flags['write-budget'], '--write-budget', 1, 1_000_000);
-  if (flags.writes !== undefined && target !== 'live')
-    throw new UsageError(
-      `--writes: only for --target live (the local provider takes writes already; recordings replay)`,
+export const conformance = command(
+  'conformance',
+  async (args, io) => {
+    const flags = parseFlags(
+      {
+        target: { type: 'string' },
+        'base-url': { type: 'string' },
+        only: { type: 'string' },
+        resource: { type: 'string', multiple: true },
+        budget: { type: 'string' },
+        timeout: { type: 'string' },
+        'report-dir': { type: 'string' },
+        contract: { type: 'string' },
+        baseline: { type: 'string' },
+        'update-baseline': { type: 'boolean' },
+        'list-checks': { type: 'boolean' },
+        recordings: { type: 'string' },
+        schemas: { type: 'string' },
+        items: { type: 'string' },
+        seed: { type: 'string' },
+        fault: { type: 'string' },
+        'pagination-budget': { type: 'string' },
+        'pagination-runs': { type: 'string' },
+        'page-size-policy': { type: 'string' },
+        'no-pagination': { type: 'boolean' },
+        deadline: { type: 'string' },
+        'max-body': { type: 'string' },
+        retries: { type: 'string' },
+        concurrency: { type: 'string' },
+        id: { type: 'string', multiple: true },
+        'allow-unjudged': { type: 'boolean' },
+        writes: { type: 'string' },
+        'read-only': { type: 'boolean' },
+        'write-budget': { type: 'string' },
+      },
+      args,
     );
-  if (flags['read-only'] && target !== 'local')
-    throw new UsageError(
-      '--read-only: only for --target local (other targets are GET-only unless --writes is given)',
-    );
-  const items = intFlag(flags.items, '--items', 0, 1_000_000);
-  const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-  assertWritableDir(reportDir, '--report-dir');
-  const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
-  const baseline = loadBaseline(baselineFile);
-  // The heavy stages load only now: listing the rules or a bad flag never pays for them.
-  const [{ Contract }, { runJob }, { finishRun }] = await Promise.all([
-    import('../schemas/contract'),
-    import('../run/job'),
-    import('../report/finish'),
-  ]);
-  const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), mode);
-  const operations = selectOperations(contract.model, flags.resource);
-  // --id OperationId=VALUE (repeatable) fills a fetch's last path parameter; TWILIO_SESSION_ID is
-  // the documented shorthand for the Sessions fetch.
-  const sessionId = io.env.TWILIO_SESSION_ID;
-  const pathValues = {
-    ...(sessionId ? fetchIdsFor(contract.model, 'sessions', sessionId) : {}),
-    ...idFlags(contract.model, flags.id),
-  };
+    if (flags['list-checks']) {
+      for (const r of RULES) io.out(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
+      return 0;
+    }
+    const target = (flags.target ?? 'recorded') as TargetKind;
+    if (!TARGETS.includes(target))
+      throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
+    const mode = (flags.contract ?? 'both') as ContractMode;
+    if (!CONTRACT_MODES.includes(mode))
+      throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
+    const budget = intFlag(flags.budget, '--budget', 1, 1_000_000);
+    const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
+    const maxBodyBytes = intFlag(flags['max-body'], '--max-body', 1, 1024 ** 3);
+    const retries = intFlag(flags.retries, '--retries', 0, 10);
+    const timeoutMs = intFlag(flags.timeout, '--timeout', 1, MAX_TIMER_MS);
+    const concurrency =
+      intFlag(flags.concurrency, '--concurrency', 1, 64) ??
+      DEFAULT_CONCURRENCY[(flags.target ?? 'recorded') as TargetKind];
+    const only = flags.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const rules = selectRules(only);
+    const policy = (flags['page-size-policy'] ?? 'reject') as PageSizePolicy;
+    if (policy !== 'reject' && policy !== 'clamp')
+      throw new UsageError(`--page-size-policy: expected reject|clamp, got "${policy}"`);
+    const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget', 1, 1_000_000);
+    const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs', 1, 10_000);
+    const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1);
+    const writeBudget = intFlag(flags['write-budget'], '--write-budget', 1, 1_000_000);
+    if (flags.writes !== undefined && target !== 'live')
+      throw new UsageError(
+        `--writes: only for --target live (the local provider takes writes already; recordings replay)`,
+      );
+    if (flags['read-only'] && target !== 'local')
+      throw new UsageError(
+        '--read-only: only for --target local (other targets are GET-only unless --writes is given)',
+      );
+    const items = intFlag(flags.items, '--items', 0, 1_000_000);
+    const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
+    assertWritableDir(reportDir, '--report-dir');
+    const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
+    const baseline = loadBaseline(baselineFile);
+    // The heavy stages load only now: listing the rules or a bad flag never pays for them.
+    const [{ Contract }, { runJob }, { finishRun }] = await Promise.all([
+      import('../schemas/contract'),
+      import('../run/job'),
+      import('../report/finish'),
+    ]);
+    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), mode);
+    const operations = selectOperations(contract.model, flags.resource);
+    // --id OperationId=VALUE (repeatable) fills a fetch's last path parameter; TWILIO_SESSION_ID is
+    // the documented shorthand for the Sessions fetch.
+    const sessionId = io.env.TWILIO_SESSION_ID;
+    const pathValues = {
+      ...(sessionId ? fetchIdsFor(contract.model, 'sessions', sessionId) : {}),
+      ...idFlags(contract.model, flags.id),
+    };
 
-  // SIGINT, SIGTERM: nothing new is sent; what the run made is undone (on a transport of its own),
-  // and the reports are written.
-  const transports: Array<{ stop(why: string): void }> = [];
-  const onSignal = (signal: NodeJS.Signals) => {
-    io.err(`${signal}: stopping; undoing what the run made, then writing the reports`);
-    for (const t of transports) t.stop(`stopped by ${signal}`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const startedAt = new Date().toISOString();
-  const started = performance.now();
-  let runs: RunResult[];
-  try {
-    runs = await runJob({
-      target,
-      env: io.env,
+    // SIGINT, SIGTERM: nothing new is sent; what the run made is undone (on a transport of its own),
+    // and the reports are written.
+    const transports: Array<{ stop(why: string): void }> = [];
+    const onSignal = (signal: NodeJS.Signals) => {
+      io.err(`${signal}: stopping; undoing what the run made, then writing the reports`);
+      for (const t of transports) t.stop(`stopped by ${signal}`);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    let runs: RunResult[];
+    try {
+      runs = await runJob({
+        target,
+        env: io.env,
+        contract,
+        baseUrl: flags['base-url'],
+        budget,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(retries !== undefined ? { maxRetries: retries } : {}),
+        ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+        // The clock starts now: set-up (a local provider) counts against the deadline too.
+        deadline: Date.now() + deadlineSeconds * 1000,
+        recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
+        ...(items !== undefined ? { items } : {}),
+        ...(seed !== undefined ? { seed, paginationSeed: seed } : {}),
+        ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
+        rules,
+        ...(operations ? { operations } : {}),
+        pagination: !flags['no-pagination'],
+        ...(paginationBudget !== undefined ? { paginationBudget } : {}),
+        ...(paginationRuns !== undefined ? { paginationRuns } : {}),
+        pageSizePolicy: policy,
+        concurrency,
+        // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
+        pathValues,
+        ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
+        ...(flags['read-only'] ? { readOnly: true } : {}),
+        ...(writeBudget !== undefined ? { writeBudget } : {}),
+        journalDir: join(reportDir, 'journal'),
+        cleanupCommand: `npm run cleanup -- --base-url ${flags['base-url'] ?? io.env.TWILIO_ASSISTANTS_BASE_URL ?? 'https://assistants.twilio.com'} --writes <AccountSid> --journal-dir ${join(reportDir, 'journal')}`,
+        onTarget: (t) => {
+          transports.push(t.transport);
+          io.out(
+            `▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}${t.transport.writes ? ', writes allowed' : ''}`,
+          );
+        },
+        onRule: (rule, results) => {
+          const mark = results.some((r) => r.outcome === 'failed')
+            ? '✖'
+            : results.every((r) => r.outcome === 'not-run')
+              ? '–'
+              : '✔';
+          const n = results.reduce((k, r) => k + r.findings.length, 0);
+          io.out(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
+        },
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    for (const run of runs) {
+      io.out(
+        `  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties${run.writeRequests !== undefined ? `, ${run.writeRequests} for the writes` : ''}`,
+      );
+    }
+    const done = finishRun(runs, {
       contract,
-      baseUrl: flags['base-url'],
-      budget,
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(retries !== undefined ? { maxRetries: retries } : {}),
-      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
-      // The clock starts now: set-up (a local provider) counts against the deadline too.
-      deadline: Date.now() + deadlineSeconds * 1000,
-      recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
-      ...(items !== undefined ? { items } : {}),
-      ...(seed !== undefined ? { seed, paginationSeed: seed } : {}),
-      ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
-      rules,
-      ...(operations ? { operations } : {}),
-      pagination: !flags['no-pagination'],
-      ...(paginationBudget !== undefined ? { paginationBudget } : {}),
-      ...(paginationRuns !== undefined ? { paginationRuns } : {}),
-      pageSizePolicy: policy,
+      baselineFile,
+      baseline,
+      reportDir,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
       concurrency,
-      // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
-      pathValues,
-      ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
-      ...(flags['read-only'] ? { readOnly: true } : {}),
-      ...(writeBudget !== undefined ? { writeBudget } : {}),
-      journalDir: join(reportDir, 'journal'),
-      cleanupCommand: `npm run cleanup -- --base-url ${flags['base-url'] ?? io.env.TWILIO_ASSISTANTS_BASE_URL ?? 'https://assistants.twilio.com'} --writes <AccountSid> --journal-dir ${join(reportDir, 'journal')}`,
-      onTarget: (t) => {
-        transports.push(t.transport);
-        io.out(
-          `▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}${t.transport.writes ? ', writes allowed' : ''}`,
-        );
-      },
-      onRule: (rule, results) => {
-        const mark = results.some((r) => r.outcome === 'failed')
-          ? '✖'
-          : results.every((r) => r.outcome === 'not-run')
-            ? '–'
-            : '✔';
-        const n = results.reduce((k, r) => k + r.findings.length, 0);
-        io.out(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
-      },
+      updateBaseline: flags['update-baseline'] === true,
+      allowUnjudged: flags['allow-unjudged'] === true,
+      rules,
     });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  for (const run of runs) {
+    io.out(runSummary(runs, done.findings));
+    for (const e of done.stale)
+      io.out(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
+    for (const e of done.expired)
+      io.out(`expired baseline entry (counts again): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
+    if (flags['update-baseline'])
+      io.out(`baseline written to ${baselineFile}: review each reason before committing`);
+    io.out(`reports: ${done.written.join(', ')}`);
+    for (const line of done.report.verdict.lines.slice(1)) io.out(line);
     io.out(
-      `  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties${run.writeRequests !== undefined ? `, ${run.writeRequests} for the writes` : ''}`,
+      done.passed
+        ? 'PASSED: no blocking error'
+        : done.blocking
+          ? `FAILED: ${done.blocking} blocking error(s)`
+          : `FAILED: ${done.coverage.unjudged.length} operation(s) not judged (--allow-unjudged passes such a run)`,
     );
-  }
-  const done = finishRun(runs, {
-    contract,
-    baselineFile,
-    baseline,
-    reportDir,
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
-    concurrency,
-    updateBaseline: flags['update-baseline'] === true,
-    allowUnjudged: flags['allow-unjudged'] === true,
-    rules,
-  });
-  io.out(runSummary(runs, done.findings));
-  for (const e of done.stale)
-    io.out(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
-  for (const e of done.expired)
-    io.out(`expired baseline entry (counts again): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
-  if (flags['update-baseline'])
-    io.out(`baseline written to ${baselineFile}: review each reason before committing`);
-  io.out(`reports: ${done.written.join(', ')}`);
-  for (const line of done.report.verdict.lines.slice(1)) io.out(line);
-  io.out(
-    done.passed
-      ? 'PASSED: no blocking error'
-      : done.blocking
-        ? `FAILED: ${done.blocking} blocking error(s)`
-        : `FAILED: ${done.coverage.unjudged.length} operation(s) not judged (--allow-unjudged passes such a run)`,
-  );
-  return done.passed ? 0 : 1;
-});
+    return done.passed ? 0 : 1;
+  },
+  HELP,
+);
 
 await runIfMain(conformance, import.meta.url);

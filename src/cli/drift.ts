@@ -11,34 +11,53 @@ import { diffSides, levelOf } from '../rules/drift-table';
 import { PROJECT_ROOT } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
 
-export const drift = command('drift', (args, io) => {
-  const flags = parseFlags(
-    {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      json: { type: 'boolean' },
-      'fail-on': { type: 'string' },
-      out: { type: 'string' },
-      schemas: { type: 'string' },
-    },
-    args,
-  );
-  if (!flags.from || !flags.to) throw new UsageError('needs --from A and --to B');
-  const failOn = flags['fail-on'] ?? 'breaking';
-  if (!['breaking', 'any', 'none'].includes(failOn))
-    throw new UsageError(`--fail-on: expected breaking|any|none, got "${failOn}"`);
-  const schemas = resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
-  const a = loadSide(resolve(flags.from), schemas);
-  const b = loadSide(resolve(flags.to), schemas);
-  const changes = sortChanges(diffSides(a, b));
-  const output = flags.json
-    ? stableJson({ from: { source: a.label, kind: a.kind }, to: { source: b.label, kind: b.kind }, changes })
-    : driftMarkdown(a.label, b.label, changes);
-  if (flags.out) writeFileAtomic(resolve(flags.out), output);
-  io.out(output.replace(/\n$/, ''));
-  const breaking = changes.some((c) => levelOf(c) === 'breaking');
-  const nonInfo = changes.some((c) => levelOf(c) !== 'info');
-  return failOn === 'none' ? 0 : failOn === 'any' ? (nonInfo ? 1 : 0) : breaking ? 1 : 0;
-});
+const HELP = `
+Usage: npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
+Classifies the changes between two sides, each a docs page, an OpenAPI spec, a folder of derived
+schemas, a recordings folder or a conformance.json. Exit 1 when --fail-on is met (default breaking),
+2 bad input.
+
+Examples
+  npm run drift -- --from ../shared/sources/sessions-resource.docs.txt --to ../shared/sources/twilio_assistants_v1.openapi.json
+  npm run drift -- --from schemas --to reports/conformance.json
+`;
+
+export const drift = command(
+  'drift',
+  (args, io) => {
+    const flags = parseFlags(
+      {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        json: { type: 'boolean' },
+        'fail-on': { type: 'string' },
+        out: { type: 'string' },
+        schemas: { type: 'string' },
+      },
+      args,
+    );
+    if (!flags.from || !flags.to) throw new UsageError('needs --from A and --to B');
+    const failOn = flags['fail-on'] ?? 'breaking';
+    if (!['breaking', 'any', 'none'].includes(failOn))
+      throw new UsageError(`--fail-on: expected breaking|any|none, got "${failOn}"`);
+    const schemas = resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
+    const a = loadSide(resolve(flags.from), schemas);
+    const b = loadSide(resolve(flags.to), schemas);
+    const changes = sortChanges(diffSides(a, b));
+    const output = flags.json
+      ? stableJson({
+          from: { source: a.label, kind: a.kind },
+          to: { source: b.label, kind: b.kind },
+          changes,
+        })
+      : driftMarkdown(a.label, b.label, changes);
+    if (flags.out) writeFileAtomic(resolve(flags.out), output);
+    io.out(output.replace(/\n$/, ''));
+    const breaking = changes.some((c) => levelOf(c) === 'breaking');
+    const nonInfo = changes.some((c) => levelOf(c) !== 'info');
+    return failOn === 'none' ? 0 : failOn === 'any' ? (nonInfo ? 1 : 0) : breaking ? 1 : 0;
+  },
+  HELP,
+);
 
 await runIfMain(drift, import.meta.url);

@@ -11,51 +11,67 @@ import { PROJECT_ROOT } from '../sources/paths';
 import { FAULTS } from '../targets/targets';
 import { command, intFlag, parseFlags, runIfMain } from './run';
 
-export const mutation = command('mutation', async (args, io) => {
-  const flags = parseFlags(
-    {
-      runs: { type: 'string' },
-      fault: { type: 'string' },
-      concurrency: { type: 'string' },
-      'no-pact': { type: 'boolean' },
-      'report-dir': { type: 'string' },
-    },
-    args,
-  );
-  const names = flags.fault?.split(',').map((s) => s.trim());
-  const unknown = names?.filter((n) => !FAULTS.some((f) => f.name === n)) ?? [];
-  if (unknown.length) throw new UsageError(`--fault: unknown fault ${unknown.join(', ')}`);
-  const numRuns = intFlag(flags.runs, '--runs', 1, 1000);
-  const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
-  const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-  assertWritableDir(dir, '--report-dir');
-  const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
-  const contracts = join(PROJECT_ROOT, 'contracts');
-  const pactFiles = flags['no-pact']
-    ? []
-    : readdirSync(contracts)
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => join(contracts, f));
-  io.out(`${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by`);
-  const result = await runMutation(contract, {
-    ...(names ? { faults: names } : {}),
-    ...(numRuns !== undefined ? { numRuns } : {}),
-    ...(concurrency !== undefined ? { concurrency } : {}),
-    pactFiles,
-    onRow: (row) =>
-      io.out(
-        `${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.caughtBy.join(', ')}`,
-      ),
-  });
-  writeFilesAtomic([
-    { path: join(dir, 'mutation.json'), data: stableJson(result) },
-    { path: join(dir, 'mutation.md'), data: mutationMarkdown(result) },
-  ]);
-  const score = ((result.killed / Math.max(1, result.total)) * 100).toFixed(1);
-  io.out(
-    `\nmutation score: ${result.killed}/${result.total} killed (${score} %) over ${result.resources.length} resources, ${result.falseAlarms.length} false alarms`,
-  );
-  return result.killed === result.total && result.falseAlarms.length === 0 ? 0 : 1;
-});
+const HELP = `
+Usage: npm run mutation -- [--runs N] [--fault NAME,…] [--concurrency N] [--no-pact] [--report-dir DIR]
+The mutation score: the whole suite against the faithful reference provider and against each fault
+of the catalogue switched on for one operation of each shape per resource. Exit 0 every mutant
+killed and no false alarm, 1 otherwise, 2 bad input.
+
+  --runs N          property runs per list (default 5)
+  --fault NAME,…    only these faults (npm run provider -- --list-faults)
+  --no-pact         skip pact verification of the mutants conformance did not kill
+Example: npm run mutation -- --fault wrong-meta-key,create-answers-200
+`;
+
+export const mutation = command(
+  'mutation',
+  async (args, io) => {
+    const flags = parseFlags(
+      {
+        runs: { type: 'string' },
+        fault: { type: 'string' },
+        concurrency: { type: 'string' },
+        'no-pact': { type: 'boolean' },
+        'report-dir': { type: 'string' },
+      },
+      args,
+    );
+    const names = flags.fault?.split(',').map((s) => s.trim());
+    const unknown = names?.filter((n) => !FAULTS.some((f) => f.name === n)) ?? [];
+    if (unknown.length) throw new UsageError(`--fault: unknown fault ${unknown.join(', ')}`);
+    const numRuns = intFlag(flags.runs, '--runs', 1, 1000);
+    const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
+    const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
+    assertWritableDir(dir, '--report-dir');
+    const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
+    const contracts = join(PROJECT_ROOT, 'contracts');
+    const pactFiles = flags['no-pact']
+      ? []
+      : readdirSync(contracts)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => join(contracts, f));
+    io.out(`${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by`);
+    const result = await runMutation(contract, {
+      ...(names ? { faults: names } : {}),
+      ...(numRuns !== undefined ? { numRuns } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      pactFiles,
+      onRow: (row) =>
+        io.out(
+          `${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.caughtBy.join(', ')}`,
+        ),
+    });
+    writeFilesAtomic([
+      { path: join(dir, 'mutation.json'), data: stableJson(result) },
+      { path: join(dir, 'mutation.md'), data: mutationMarkdown(result) },
+    ]);
+    const score = ((result.killed / Math.max(1, result.total)) * 100).toFixed(1);
+    io.out(
+      `\nmutation score: ${result.killed}/${result.total} killed (${score} %) over ${result.resources.length} resources, ${result.falseAlarms.length} false alarms`,
+    );
+    return result.killed === result.total && result.falseAlarms.length === 0 ? 0 : 1;
+  },
+  HELP,
+);
 
 await runIfMain(mutation, import.meta.url);

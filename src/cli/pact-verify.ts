@@ -15,60 +15,78 @@ import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
 import { command, type Io, parseFlags, runIfMain } from './run';
 
-export const pactVerify = command('pact:verify', async (args, io) => {
-  const flags = parseFlags(
-    {
-      'base-url': { type: 'string' },
-      contracts: { type: 'string' },
-      schemas: { type: 'string' },
-      'log-level': { type: 'string' },
-      writes: { type: 'string' },
-      'only-reads': { type: 'boolean' },
-    },
-    args,
-  );
-  const logLevel = (flags['log-level'] ?? 'warn') as 'warn';
-  const LEVELS = ['error', 'warn', 'info', 'debug', 'trace'];
-  if (!LEVELS.includes(logLevel))
-    throw new UsageError(`--log-level: expected ${LEVELS.join('|')}, got "${flags['log-level']}"`);
-  const dir = resolve(flags.contracts ?? join(PROJECT_ROOT, 'contracts'));
-  let files: string[];
-  try {
-    files = readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => join(dir, f));
-  } catch {
-    throw new UsageError(`contracts folder ${dir}: not found`);
-  }
-  const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
-  if (flags['only-reads'] && flags.writes !== undefined)
-    throw new UsageError(
-      '--only-reads: not with --writes (one verifies the reads alone, the other every interaction)',
-    );
-  if (flags['only-reads']) {
-    assertPactFiles(files);
-    files = readsOnly(files);
-    io.out('--only-reads: the write interactions are left out of this verification');
-  }
-  const broker = brokerFromEnv(io.env);
-  if (broker) await publishPacts(broker, files, io.out);
-  else io.out('publishing skipped: PACT_BROKER_BASE_URL is not set');
+const HELP = `
+Usage: npm run pact:verify -- [--base-url URL [--writes AccountSid | --only-reads]] [--contracts DIR] [--log-level LEVEL]
+Verifies the committed pacts (contracts/) against the local reference provider (default, states set
+up in-process) or any base URL. Write interactions against a base URL need --writes naming the
+credentials' account; --only-reads leaves them out. Exit 0 passed, 1 a mismatch, 2 bad input.
 
-  try {
-    await verify(files, contract, flags['base-url'], broker, logLevel, io, flags.writes);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    // Pact has already printed its readable diff above.
-    const first = (error as Error).message.split('\n')[0] ?? '';
-    const failed = /"result":"Error"/.test(first)
-      ? 'one or more interactions did not match (see the diff above)'
-      : first.slice(0, 200);
-    io.err(`pact:verify: verification failed: ${failed}`);
-    return 1;
-  }
-  io.out('pact verification passed');
-  return 0;
-});
+  --log-level error|warn|info|debug|trace   default warn
+Environment: TWILIO_* credentials (base URL); PACT_BROKER_BASE_URL with PACT_BROKER_TOKEN (or
+PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) to publish; PACT_PUBLISH_VERIFICATION=true
+Examples
+  npm run pact:verify
+  npm run pact:verify -- --base-url https://assistants.twilio.com --only-reads
+`;
+
+export const pactVerify = command(
+  'pact:verify',
+  async (args, io) => {
+    const flags = parseFlags(
+      {
+        'base-url': { type: 'string' },
+        contracts: { type: 'string' },
+        schemas: { type: 'string' },
+        'log-level': { type: 'string' },
+        writes: { type: 'string' },
+        'only-reads': { type: 'boolean' },
+      },
+      args,
+    );
+    const logLevel = (flags['log-level'] ?? 'warn') as 'warn';
+    const LEVELS = ['error', 'warn', 'info', 'debug', 'trace'];
+    if (!LEVELS.includes(logLevel))
+      throw new UsageError(`--log-level: expected ${LEVELS.join('|')}, got "${flags['log-level']}"`);
+    const dir = resolve(flags.contracts ?? join(PROJECT_ROOT, 'contracts'));
+    let files: string[];
+    try {
+      files = readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(dir, f));
+    } catch {
+      throw new UsageError(`contracts folder ${dir}: not found`);
+    }
+    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
+    if (flags['only-reads'] && flags.writes !== undefined)
+      throw new UsageError(
+        '--only-reads: not with --writes (one verifies the reads alone, the other every interaction)',
+      );
+    if (flags['only-reads']) {
+      assertPactFiles(files);
+      files = readsOnly(files);
+      io.out('--only-reads: the write interactions are left out of this verification');
+    }
+    const broker = brokerFromEnv(io.env);
+    if (broker) await publishPacts(broker, files, io.out);
+    else io.out('publishing skipped: PACT_BROKER_BASE_URL is not set');
+
+    try {
+      await verify(files, contract, flags['base-url'], broker, logLevel, io, flags.writes);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      // Pact has already printed its readable diff above.
+      const first = (error as Error).message.split('\n')[0] ?? '';
+      const failed = /"result":"Error"/.test(first)
+        ? 'one or more interactions did not match (see the diff above)'
+        : first.slice(0, 200);
+      io.err(`pact:verify: verification failed: ${failed}`);
+      return 1;
+    }
+    io.out('pact verification passed');
+    return 0;
+  },
+  HELP,
+);
 
 await runIfMain(pactVerify, import.meta.url);
 

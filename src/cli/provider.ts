@@ -9,54 +9,65 @@ import { PROJECT_ROOT } from '../sources/paths';
 import { activeFault, FAULTS, startProvider } from '../targets/targets';
 import { command, intFlag, parseFlags, runIfMain } from './run';
 
-export const provider = command('provider', async (args, io) => {
-  const flags = parseFlags(
-    {
-      port: { type: 'string' },
-      items: { type: 'string' },
-      seed: { type: 'string' },
-      fault: { type: 'string' },
-      schemas: { type: 'string' },
-      'account-sid': { type: 'string' },
-      'auth-token': { type: 'string' },
-      'list-faults': { type: 'boolean' },
-    },
-    args,
-  );
-  const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
-  if (flags['list-faults']) {
-    for (const f of FAULTS) {
-      const ops = [
-        ...contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))),
-        ...contract.writes.filter((w) => f.appliesToWrite?.(w)),
-      ].map((op) => op.id);
-      io.out(
-        `${f.name.padEnd(30)} ${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`,
-      );
+const HELP = `
+Usage: npm run provider -- [--port P] [--items N] [--seed S] [--fault NAME[@OperationId]] [--list-faults]
+Serves every operation of the model on 127.0.0.1 (reads and stateful writes) until SIGINT/SIGTERM.
+  --port P (0: any)  --items N (30)  --seed S (1)  --account-sid/--auth-token (or TWILIO_*) to enforce
+Example: npm run provider -- --port 4010 --items 30
+`;
+
+export const provider = command(
+  'provider',
+  async (args, io) => {
+    const flags = parseFlags(
+      {
+        port: { type: 'string' },
+        items: { type: 'string' },
+        seed: { type: 'string' },
+        fault: { type: 'string' },
+        schemas: { type: 'string' },
+        'account-sid': { type: 'string' },
+        'auth-token': { type: 'string' },
+        'list-faults': { type: 'boolean' },
+      },
+      args,
+    );
+    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
+    if (flags['list-faults']) {
+      for (const f of FAULTS) {
+        const ops = [
+          ...contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))),
+          ...contract.writes.filter((w) => f.appliesToWrite?.(w)),
+        ].map((op) => op.id);
+        io.out(
+          `${f.name.padEnd(30)} ${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`,
+        );
+      }
+      return 0;
     }
+    const fault = flags.fault === undefined ? undefined : activeFault(flags.fault, contract);
+    const username = flags['account-sid'] ?? io.env.TWILIO_ACCOUNT_SID;
+    const password = flags['auth-token'] ?? io.env.TWILIO_AUTH_TOKEN;
+    if (username && !/^AC[0-9a-fA-F]{32}$/.test(username))
+      throw new UsageError('--account-sid: expected "AC" followed by 32 hex digits');
+    const provider = await startProvider({
+      contract,
+      port: intFlag(flags.port, '--port', 0, 65_535) ?? 0,
+      items: intFlag(flags.items, '--items', 0, 1_000_000) ?? 30,
+      seed: intFlag(flags.seed, '--seed', 0) ?? 1,
+      ...(fault ? { fault } : {}),
+      ...(username && password ? { credentials: { username, password } } : {}),
+    });
+    io.out(
+      `reference provider on ${provider.url}: ${contract.operations.length} reads and ${contract.writes.length} writes${fault ? `, fault ${flags.fault}` : ''}; Ctrl-C stops it`,
+    );
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    });
+    await provider.close();
     return 0;
-  }
-  const fault = flags.fault === undefined ? undefined : activeFault(flags.fault, contract);
-  const username = flags['account-sid'] ?? io.env.TWILIO_ACCOUNT_SID;
-  const password = flags['auth-token'] ?? io.env.TWILIO_AUTH_TOKEN;
-  if (username && !/^AC[0-9a-fA-F]{32}$/.test(username))
-    throw new UsageError('--account-sid: expected "AC" followed by 32 hex digits');
-  const provider = await startProvider({
-    contract,
-    port: intFlag(flags.port, '--port', 0, 65_535) ?? 0,
-    items: intFlag(flags.items, '--items', 0, 1_000_000) ?? 30,
-    seed: intFlag(flags.seed, '--seed', 0) ?? 1,
-    ...(fault ? { fault } : {}),
-    ...(username && password ? { credentials: { username, password } } : {}),
-  });
-  io.out(
-    `reference provider on ${provider.url}: ${contract.operations.length} reads and ${contract.writes.length} writes${fault ? `, fault ${flags.fault}` : ''}; Ctrl-C stops it`,
-  );
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
-  await provider.close();
-  return 0;
-});
+  },
+  HELP,
+);
 
 await runIfMain(provider, import.meta.url);

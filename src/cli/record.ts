@@ -20,98 +20,112 @@ import { credentialsFromEnv, secretsOf } from '../transport/credentials';
 import { cassetteFromDocs, cassetteFromRecording, recordExchanges } from '../transport/recorder';
 import { command, parseFlags, runIfMain } from './run';
 
-export const record = command('record', async (args, io) => {
-  const flags = parseFlags(
-    {
-      target: { type: 'string' },
-      'base-url': { type: 'string' },
-      out: { type: 'string' },
-      label: { type: 'string' },
-      'redact-account': { type: 'boolean' },
-      'from-docs': { type: 'boolean' },
-      docs: { type: 'string', multiple: true },
-      schemas: { type: 'string' },
-      writes: { type: 'string' },
-      'read-only': { type: 'boolean' },
-    },
-    args,
-  );
-  const recordings = join(PROJECT_ROOT, 'suites/recordings');
-  if (flags['from-docs']) {
-    const paths = sourcePaths(flags.docs ? { docs: flags.docs } : {}, io.env).docs;
-    if (paths.length === 0) throw new UsageError('no *.docs.txt page to take examples from (--docs FILE)');
-    const model = buildModel({ pages: paths.map((p) => parseDocsPage(readSource(p, 'docs page'), p)) });
-    const cassette = cassetteFromDocs(model);
-    const out = resolve(flags.out ?? join(recordings, 'docs-examples.json'));
-    writeFileAtomic(out, stableJson(cassette));
-    io.out(`wrote ${cassette.interactions.length} interactions from ${paths.join(', ')} to ${out}`);
-    return 0;
-  }
-  const target = flags.target ?? 'live';
-  if (target !== 'live' && target !== 'local')
-    throw new UsageError(`--target: expected live|local, got "${target}"`);
-  const env = io.env;
-  const accountSid = target === 'live' ? credentialsFromEnv(env).accountSid : undefined;
-  const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
-  const [prepared] = await prepareTargets({
-    target,
-    contract,
-    baseUrl: flags['base-url'],
-    recordingsDir: recordings,
-    env,
-    ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
-    ...(flags['read-only'] ? { readOnly: true } : {}),
-  });
-  if (!prepared) return 2;
-  const exchanges: Awaited<ReturnType<typeof recordExchanges>> = [];
-  /** Records what `work` sends: writes always, reads only when `reads` (one state of the data per cassette). */
-  const phase = async (reads: boolean, work: () => Promise<void>) => {
-    const seen = await recordExchanges(prepared.transport, work);
-    exchanges.push(...seen.filter((e) => reads || e.request.method !== 'GET'));
-  };
-  try {
-    if (!prepared.transport.writes)
-      await phase(true, () => runPlan(prepared.transport, contract).then(() => {}));
-    else {
-      // Writes allowed: every operation recorded — what the reads need arranged, every write and its
-      // refusals, the reads on that data, then what the run made undone; journalled like any run. The
-      // reads the writes made to check themselves are left out: a replay serves one state of the data.
-      const tag = target === 'local' ? 'conformance-record' : runTag();
-      const journal = new Journal(Journal.fileFor(join(PROJECT_ROOT, 'reports/journal'), tag), tag);
-      try {
-        let hints: (op: Operation) => Array<Record<string, string>> = () => [];
-        await phase(false, async () => {
-          // Three items a list: a next page at PageSize 2, and a smaller cassette to replay.
-          hints = (
-            await arrange(prepared.transport, { contract, journal, tag, seed: 1, pollMs: 50, perList: 3 })
-          ).hints;
-        });
-        await phase(true, () => runPlan(prepared.transport, contract, { pathHints: hints }).then(() => {}));
-      } finally {
-        await phase(false, async () => {
-          const done = await undo(prepared.transport, contract, journal, journal.entries);
-          if (done.left.every((e) => !e.undo)) journal.record({ kind: 'done' });
-        });
-        journal.close();
-      }
+const HELP = `
+Usage: npm run record -- [--target live|local] [--base-url URL] [--writes AccountSid] [--out FILE] [--label TEXT] [--redact-account]
+       npm run record -- --from-docs [--docs FILE]… [--out FILE]
+Records the plan's exchanges as a cassette (credentials never stored). With writes allowed (the local
+target, or --writes live) every operation is recorded: arrange, writes and refusals, reads, undo.
+Examples
+  npm run record -- --target local --out suites/recordings/local-provider.json
+  npm run record -- --from-docs
+`;
+
+export const record = command(
+  'record',
+  async (args, io) => {
+    const flags = parseFlags(
+      {
+        target: { type: 'string' },
+        'base-url': { type: 'string' },
+        out: { type: 'string' },
+        label: { type: 'string' },
+        'redact-account': { type: 'boolean' },
+        'from-docs': { type: 'boolean' },
+        docs: { type: 'string', multiple: true },
+        schemas: { type: 'string' },
+        writes: { type: 'string' },
+        'read-only': { type: 'boolean' },
+      },
+      args,
+    );
+    const recordings = join(PROJECT_ROOT, 'suites/recordings');
+    if (flags['from-docs']) {
+      const paths = sourcePaths(flags.docs ? { docs: flags.docs } : {}, io.env).docs;
+      if (paths.length === 0) throw new UsageError('no *.docs.txt page to take examples from (--docs FILE)');
+      const model = buildModel({ pages: paths.map((p) => parseDocsPage(readSource(p, 'docs page'), p)) });
+      const cassette = cassetteFromDocs(model);
+      const out = resolve(flags.out ?? join(recordings, 'docs-examples.json'));
+      writeFileAtomic(out, stableJson(cassette));
+      io.out(`wrote ${cassette.interactions.length} interactions from ${paths.join(', ')} to ${out}`);
+      return 0;
     }
-  } finally {
-    await prepared.close();
-  }
-  const cassette = cassetteFromRecording(exchanges, {
-    label: flags.label ?? `${target} recording, ${new Date().toISOString().slice(0, 10)}`,
-    source: target === 'local' ? 'local-provider' : 'live',
-    secrets: target === 'live' ? secretsOf(env) : [LOCAL_PROVIDER_CREDENTIALS.password],
-    ...(flags['redact-account'] && accountSid ? { redactAccount: accountSid } : {}),
-  });
-  const out = resolve(
-    flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`),
-  );
-  writeFileAtomic(out, stableJson(cassette));
-  io.out(
-    `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
-  );
-  return 0;
-});
+    const target = flags.target ?? 'live';
+    if (target !== 'live' && target !== 'local')
+      throw new UsageError(`--target: expected live|local, got "${target}"`);
+    const env = io.env;
+    const accountSid = target === 'live' ? credentialsFromEnv(env).accountSid : undefined;
+    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
+    const [prepared] = await prepareTargets({
+      target,
+      contract,
+      baseUrl: flags['base-url'],
+      recordingsDir: recordings,
+      env,
+      ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
+      ...(flags['read-only'] ? { readOnly: true } : {}),
+    });
+    if (!prepared) return 2;
+    const exchanges: Awaited<ReturnType<typeof recordExchanges>> = [];
+    /** Records what `work` sends: writes always, reads only when `reads` (one state of the data per cassette). */
+    const phase = async (reads: boolean, work: () => Promise<void>) => {
+      const seen = await recordExchanges(prepared.transport, work);
+      exchanges.push(...seen.filter((e) => reads || e.request.method !== 'GET'));
+    };
+    try {
+      if (!prepared.transport.writes)
+        await phase(true, () => runPlan(prepared.transport, contract).then(() => {}));
+      else {
+        // Writes allowed: every operation recorded — what the reads need arranged, every write and its
+        // refusals, the reads on that data, then what the run made undone; journalled like any run. The
+        // reads the writes made to check themselves are left out: a replay serves one state of the data.
+        const tag = target === 'local' ? 'conformance-record' : runTag();
+        const journal = new Journal(Journal.fileFor(join(PROJECT_ROOT, 'reports/journal'), tag), tag);
+        try {
+          let hints: (op: Operation) => Array<Record<string, string>> = () => [];
+          await phase(false, async () => {
+            // Three items a list: a next page at PageSize 2, and a smaller cassette to replay.
+            hints = (
+              await arrange(prepared.transport, { contract, journal, tag, seed: 1, pollMs: 50, perList: 3 })
+            ).hints;
+          });
+          await phase(true, () => runPlan(prepared.transport, contract, { pathHints: hints }).then(() => {}));
+        } finally {
+          await phase(false, async () => {
+            const done = await undo(prepared.transport, contract, journal, journal.entries);
+            if (done.left.every((e) => !e.undo)) journal.record({ kind: 'done' });
+          });
+          journal.close();
+        }
+      }
+    } finally {
+      await prepared.close();
+    }
+    const cassette = cassetteFromRecording(exchanges, {
+      label: flags.label ?? `${target} recording, ${new Date().toISOString().slice(0, 10)}`,
+      source: target === 'local' ? 'local-provider' : 'live',
+      secrets: target === 'live' ? secretsOf(env) : [LOCAL_PROVIDER_CREDENTIALS.password],
+      ...(flags['redact-account'] && accountSid ? { redactAccount: accountSid } : {}),
+    });
+    const out = resolve(
+      flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`),
+    );
+    writeFileAtomic(out, stableJson(cassette));
+    io.out(
+      `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
+    );
+    return 0;
+  },
+  HELP,
+);
 
 await runIfMain(record, import.meta.url);

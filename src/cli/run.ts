@@ -59,10 +59,16 @@ export function intFlag(
 export function command(
   name: string,
   main: (args: readonly string[], io: Io) => Promise<number> | number,
+  /** What `--help` prints: usage, each flag with its default, the environment it reads, examples. */
+  help: string,
 ): Command {
   return {
     name,
     async run(args, io) {
+      if (args.includes('--help') || args.includes('-h')) {
+        for (const line of help.trim().split('\n')) io.out(line);
+        return 0;
+      }
       registerSecrets(io.env);
       const safe: Io = {
         env: io.env,

@@ -12,69 +12,80 @@ import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/fi
 import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
 
-export const schemas = command('schemas', (args, io) => {
-  const flags = parseFlags(
-    {
-      docs: { type: 'string', multiple: true },
-      spec: { type: 'string' },
-      out: { type: 'string' },
-      'report-dir': { type: 'string' },
-      check: { type: 'boolean' },
-    },
-    args,
-  );
-  const paths = sourcePaths(
-    {
-      ...(flags.docs ? { docs: flags.docs } : {}),
-      ...(flags.spec ? { spec: flags.spec } : {}),
-    },
-    io.env,
-  );
-  const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
-  const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-  const { model } = buildModelFromSources(paths);
-  const findings = triangulate(new Contract(model, 'both')).sort(bySeverity);
-  const files = modelFiles(model, out);
+const HELP = `
+Usage: npm run schemas -- [--docs FILE]… [--spec FILE] [--out DIR] [--report-dir DIR] [--check]
+Derives the resource model and its schemas from the sources (every *.docs.txt page, the spec) into
+schemas/, and triangulates them. --check writes no schema: exit 1 when the committed ones differ.
+Environment: TWILIO_SOURCES_DIR (default ../shared/sources), TWILIO_DOCS_PAGE, TWILIO_OPENAPI_SPEC
+`;
 
-  const pages = paths.docs.length ? paths.docs.join(', ') : 'no docs page';
-  io.out(
-    `${model.operations.length} GET operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
-  );
-  for (const f of findings) io.out(`  ${findingLine(f)}`);
-
-  const report = [
-    { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, findings }) },
-    {
-      path: join(reportDir, 'triangulation.md'),
-      data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings),
-    },
-  ];
-  const leftovers = leftoverSchemaFiles(files, out);
-  if (flags.check) {
-    // --check compares; a read-only checkout still gets its verdict, without the reports.
-    try {
-      writeFilesAtomic(report);
-    } catch (error) {
-      io.err(`reports not written: ${(error as Error).message}`);
-    }
-    const stale = [
-      ...staleSchemaLines(files, PROJECT_ROOT),
-      ...leftovers.map((f) => `${f}: no operation of the sources names it any more`),
-    ];
-    for (const line of stale) io.err(`stale: ${line}`);
-    io.out(
-      stale.length
-        ? `${stale.length} differences: run npm run schemas to update`
-        : `schemas in ${out} match the sources`,
+export const schemas = command(
+  'schemas',
+  (args, io) => {
+    const flags = parseFlags(
+      {
+        docs: { type: 'string', multiple: true },
+        spec: { type: 'string' },
+        out: { type: 'string' },
+        'report-dir': { type: 'string' },
+        check: { type: 'boolean' },
+      },
+      args,
     );
-    return stale.length ? 1 : 0;
-  }
-  writeFilesAtomic([...files, ...report]);
-  for (const f of leftovers) rmSync(f);
-  io.out(
-    `wrote ${files.length} files to ${out}${leftovers.length ? `, removed ${leftovers.length} stale` : ''}; reports in ${reportDir}`,
-  );
-  return 0;
-});
+    const paths = sourcePaths(
+      {
+        ...(flags.docs ? { docs: flags.docs } : {}),
+        ...(flags.spec ? { spec: flags.spec } : {}),
+      },
+      io.env,
+    );
+    const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
+    const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
+    const { model } = buildModelFromSources(paths);
+    const findings = triangulate(new Contract(model, 'both')).sort(bySeverity);
+    const files = modelFiles(model, out);
+
+    const pages = paths.docs.length ? paths.docs.join(', ') : 'no docs page';
+    io.out(
+      `${model.operations.length} GET operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
+    );
+    for (const f of findings) io.out(`  ${findingLine(f)}`);
+
+    const report = [
+      { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, findings }) },
+      {
+        path: join(reportDir, 'triangulation.md'),
+        data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings),
+      },
+    ];
+    const leftovers = leftoverSchemaFiles(files, out);
+    if (flags.check) {
+      // --check compares; a read-only checkout still gets its verdict, without the reports.
+      try {
+        writeFilesAtomic(report);
+      } catch (error) {
+        io.err(`reports not written: ${(error as Error).message}`);
+      }
+      const stale = [
+        ...staleSchemaLines(files, PROJECT_ROOT),
+        ...leftovers.map((f) => `${f}: no operation of the sources names it any more`),
+      ];
+      for (const line of stale) io.err(`stale: ${line}`);
+      io.out(
+        stale.length
+          ? `${stale.length} differences: run npm run schemas to update`
+          : `schemas in ${out} match the sources`,
+      );
+      return stale.length ? 1 : 0;
+    }
+    writeFilesAtomic([...files, ...report]);
+    for (const f of leftovers) rmSync(f);
+    io.out(
+      `wrote ${files.length} files to ${out}${leftovers.length ? `, removed ${leftovers.length} stale` : ''}; reports in ${reportDir}`,
+    );
+    return 0;
+  },
+  HELP,
+);
 
 await runIfMain(schemas, import.meta.url);

@@ -14,6 +14,25 @@ import { contract } from '../support/provider';
 const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));
 const ACCOUNT = `AC${'c0'.repeat(16)}`;
 
+describe('--help', () => {
+  it.each([
+    'conformance',
+    'cleanup',
+    'drift',
+    'lint-workflows',
+    'mutation',
+    'pact-verify',
+    'provider',
+    'record',
+    'schemas',
+  ])('%s --help: usage, exit 0, nothing else done', async (command) => {
+    const r = await runCli(command, ['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: npm run /);
+    expect(r.stderr).toBe('');
+  });
+});
+
 describe('npm run conformance', () => {
   it('offline by default: passes on the shipped cassettes, checks the docs’ fetch example, writes the reports (as a process)', async () => {
     const dir = reportDir();
