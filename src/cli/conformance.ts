@@ -105,9 +105,31 @@ export const conformance = command(
       for (const r of RULES) io.out(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
       return 0;
     }
-    const target = (flags.target ?? 'recorded') as TargetKind;
+    // Flags that only mean something on one target name it: given alone they choose it, given with
+    // another target they are a usage error (a flag never silently does nothing).
+    const FOR: Array<[string, boolean, TargetKind]> = [
+      ['--base-url', flags['base-url'] !== undefined, 'live'],
+      ['--writes', flags.writes !== undefined, 'live'],
+      ['--fault', flags.fault !== undefined, 'local'],
+      ['--items', flags.items !== undefined, 'local'],
+      ['--read-only', flags['read-only'] === true, 'local'],
+      ['--recordings', flags.recordings !== undefined, 'recorded'],
+    ];
+    const implied = [...new Set(FOR.filter(([, given]) => given).map(([, , t]) => t))];
+    if (flags.target === undefined && implied.length > 1)
+      throw new UsageError(
+        `${FOR.filter(([, given]) => given)
+          .map(([f]) => f)
+          .join(
+            ', ',
+          )}: these flags belong to different targets (${implied.join(', ')}); choose one with --target`,
+      );
+    const target = (flags.target ?? implied[0] ?? 'recorded') as TargetKind;
     if (!TARGETS.includes(target))
       throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
+    for (const [flag, given, needs] of FOR)
+      if (given && needs !== target)
+        throw new UsageError(`${flag}: only for --target ${needs}, and this run's target is ${target}`);
     const mode = (flags.contract ?? 'both') as ContractMode;
     if (!CONTRACT_MODES.includes(mode))
       throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
@@ -116,9 +138,7 @@ export const conformance = command(
     const maxBodyBytes = intFlag(flags['max-body'], '--max-body', 1, 1024 ** 3);
     const retries = intFlag(flags.retries, '--retries', 0, 10);
     const timeoutMs = intFlag(flags.timeout, '--timeout', 1, MAX_TIMER_MS);
-    const concurrency =
-      intFlag(flags.concurrency, '--concurrency', 1, 64) ??
-      DEFAULT_CONCURRENCY[(flags.target ?? 'recorded') as TargetKind];
+    const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64) ?? DEFAULT_CONCURRENCY[target];
     const only = flags.only
       ?.split(',')
       .map((s) => s.trim())
@@ -131,14 +151,7 @@ export const conformance = command(
     const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs', 1, 10_000);
     const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1);
     const writeBudget = intFlag(flags['write-budget'], '--write-budget', 1, 1_000_000);
-    if (flags.writes !== undefined && target !== 'live')
-      throw new UsageError(
-        `--writes: only for --target live (the local provider takes writes already; recordings replay)`,
-      );
-    if (flags['read-only'] && target !== 'local')
-      throw new UsageError(
-        '--read-only: only for --target local (other targets are GET-only unless --writes is given)',
-      );
+
     const items = intFlag(flags.items, '--items', 0, 1_000_000);
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
     assertWritableDir(reportDir, '--report-dir');

@@ -233,8 +233,28 @@ describe('npm run conformance', () => {
       { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'x' },
       /^conformance: --writes: expected the disposable account's SID/,
     ],
-    [['--writes', ACCOUNT], {}, /^conformance: --writes: only for --target live/],
-    [['--read-only'], {}, /^conformance: --read-only: only for --target local/],
+    [
+      ['--target', 'local', '--writes', ACCOUNT],
+      {},
+      /^conformance: --writes: only for --target live, and this run's target is local/,
+    ],
+    [['--target', 'recorded', '--read-only'], {}, /^conformance: --read-only: only for --target local/],
+    [
+      ['--target', 'live', '--fault', 'wrong-type'],
+      { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'x' },
+      /^conformance: --fault: only for --target local, and this run's target is live/,
+    ],
+    [
+      ['--base-url', 'http://127.0.0.1:9', '--fault', 'wrong-type'],
+      {},
+      /^conformance: --base-url, --fault: these flags belong to different targets \(live, local\); choose one with --target/,
+    ],
+    // --base-url alone means live: without credentials that is one line, never a replay of the recordings.
+    [
+      ['--base-url', 'http://127.0.0.1:9'],
+      { TWILIO_ACCOUNT_SID: '' },
+      /^conformance: live target needs TWILIO_ACCOUNT_SID/,
+    ],
     [['--target', 'moon'], {}, /^conformance: --target: expected recorded\|live\|local/],
     [['--budget', 'lots'], {}, /^conformance: --budget: expected an integer from 1 to/],
     [['--timeout', '3000000000'], {}, /^conformance: --timeout: expected an integer from 1 to 2147483647/],
