@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
+import { isBlocking } from '../finding';
 import { loadBaseline } from '../findings/baseline';
 import { assertWritableDir } from '../fs-atomic';
 import { fetchIdsFor, idFlags, selectOperations } from '../model/operation';
@@ -261,14 +262,20 @@ export const conformance = command(
       io.out(`baseline written to ${baselineFile}: review each reason before committing`);
     io.out(`reports: ${done.written.join(', ')}`);
     for (const line of done.report.verdict.lines.slice(1)) io.out(line);
+    // Every blocking finding an outage (network, provider error): the provider could not be judged,
+    // which is not a broken contract. Exit 3, for CI to retry later; it outranks operations not judged.
+    const blocking = done.findings.filter(isBlocking);
+    const outage = blocking.length > 0 && blocking.every((f) => f.category !== 'contract');
     io.out(
       done.passed
         ? 'PASSED: no blocking error'
-        : done.blocking
-          ? `FAILED: ${done.blocking} blocking error(s)`
-          : `FAILED: ${done.coverage.unjudged.length} operation(s) not judged (--allow-unjudged passes such a run)`,
+        : outage
+          ? `UNAVAILABLE: ${done.blocking} blocking error(s), every one a network or provider error: retry later (exit 3)`
+          : done.blocking
+            ? `FAILED: ${done.blocking} blocking error(s)`
+            : `FAILED: ${done.coverage.unjudged.length} operation(s) not judged (--allow-unjudged passes such a run)`,
     );
-    return done.passed ? 0 : 1;
+    return done.passed ? 0 : outage ? 3 : 1;
   },
   HELP,
 );

@@ -14,6 +14,39 @@ import { contract } from '../support/provider';
 const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));
 const ACCOUNT = `AC${'c0'.repeat(16)}`;
 
+describe('outages told apart from contract breaks', () => {
+  it('a closed port: no contract finding, exit 3 (retry later), reports written', async () => {
+    const dir = reportDir();
+    const r = await runCli(
+      'conformance',
+      ['--base-url', 'http://127.0.0.1:9', '--report-dir', dir, '--no-pagination'],
+      {
+        TWILIO_ACCOUNT_SID: ACCOUNT,
+        TWILIO_AUTH_TOKEN: 'x',
+      },
+    );
+    expect(r.status).toBe(3);
+    expect(r.stdout).toMatch(/UNAVAILABLE: \d+ blocking error\(s\), every one a network or provider error/);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+    expect(report.findings.filter((f: { category: string }) => f.category === 'contract')).toEqual([]);
+  });
+
+  it('the pagination properties derive no contract finding from a request that got no answer', async () => {
+    const dir = reportDir();
+    const r = await runCli(
+      'conformance',
+      ['--base-url', 'http://127.0.0.1:9', '--report-dir', dir, '--resource', 'ListSessions'],
+      {
+        TWILIO_ACCOUNT_SID: ACCOUNT,
+        TWILIO_AUTH_TOKEN: 'x',
+      },
+    );
+    expect(r.status).toBe(3);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+    expect(report.findings.filter((f: { category: string }) => f.category === 'contract')).toEqual([]);
+  });
+});
+
 describe('--help', () => {
   it.each([
     'conformance',

@@ -87,6 +87,13 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
           stop.url,
         );
       if (stop.kind === 'limit') add('terminates', `still not at the last page after ${stop.pages} pages`);
+      // A page that got no answer at all is the network's (a transport finding), not the list's.
+      if (
+        stop.kind === 'failed' &&
+        stop.status === undefined &&
+        !/not a URL|not JSON|not a JSON object/.test(stop.message)
+      )
+        throw new RunLimitError(stop.message);
       if (stop.kind === 'failed')
         add('every-page-served', `page ${stop.index} answered ${stop.status ?? stop.message}`, stop.url);
       break;

@@ -137,6 +137,8 @@ async function check<T>(
     findings.push(
       base(name, ctx, {
         severity: 'info',
+        category: 'network',
+        source: 'the transport',
         message: `${unjudged} of ${judged + unjudged} runs could not be judged: ${why}`,
       }),
     );
@@ -150,6 +152,9 @@ async function getJson(ctx: PropertyContext, url: string) {
     throw new RunLimitError(`request budget of ${ctx.transport.budget} used up`);
   const exchange = await ctx.transport.get(url);
   if (isRunLimit(exchange)) throw new RunLimitError(exchange.error?.message ?? 'run limit');
+  // No answer at all (refused, reset, timed out): the network's, judged by the transport rules, never
+  // a contract verdict of this property.
+  if (!exchange.response) throw new RunLimitError(exchange.error?.message ?? 'no response');
   const parsed = parseProviderJson(exchange.response?.body ?? '');
   const body = parsed.ok ? parsed.value : undefined;
   const record =
