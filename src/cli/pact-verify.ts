@@ -1,6 +1,7 @@
 // npm run pact:verify -- [--base-url URL] [--contracts DIR] [--schemas DIR]
 // Without --base-url: starts the local reference provider and verifies against it.
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
-import { command, type Io, parseFlags, runIfMain } from './run';
+import { command, type Io, intFlag, parseFlags, runIfMain } from './run';
 
 const HELP = `
 Usage: npm run pact:verify -- [--base-url URL [--writes AccountSid | --only-reads]] [--contracts DIR] [--log-level LEVEL]
@@ -22,6 +23,7 @@ up in-process) or any base URL. Write interactions against a base URL need --wri
 credentials' account; --only-reads leaves them out. Exit 0 passed, 1 a mismatch, 2 bad input.
 
   --log-level error|warn|info|debug|trace   default warn
+  --deadline SECONDS   a verification not finished by then is stopped (default 600): exit 1
 Environment: TWILIO_* credentials (base URL); PACT_BROKER_BASE_URL with PACT_BROKER_TOKEN (or
 PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) to publish; PACT_PUBLISH_VERIFICATION=true
 Examples
@@ -40,6 +42,7 @@ export const pactVerify = command(
         'log-level': { type: 'string' },
         writes: { type: 'string' },
         'only-reads': { type: 'boolean' },
+        deadline: { type: 'string' },
       },
       args,
     );
@@ -47,6 +50,10 @@ export const pactVerify = command(
     const LEVELS = ['error', 'warn', 'info', 'debug', 'trace'];
     if (!LEVELS.includes(logLevel))
       throw new UsageError(`--log-level: expected ${LEVELS.join('|')}, got "${flags['log-level']}"`);
+    const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
+    // As a process, the verification runs in a child: Pact's native core writes to the streams itself,
+    // so only a pipe lets every line through the redactor, and only a child can be stopped at a deadline.
+    if (io.process && !io.env[CHILD]) return verifyInChild(args, io, deadlineSeconds);
     const dir = resolve(flags.contracts ?? join(PROJECT_ROOT, 'contracts'));
     let files: string[];
     try {
@@ -87,8 +94,6 @@ export const pactVerify = command(
   },
   HELP,
 );
-
-await runIfMain(pactVerify, import.meta.url);
 
 async function verify(
   files: string[],
@@ -189,3 +194,46 @@ function readsOnly(files: readonly string[]): string[] {
     return out;
   });
 }
+
+/** Set in the child's environment: it verifies itself instead of spawning another. */
+const CHILD = 'CONFORMANCE_PACT_VERIFY_CHILD';
+/** Unless --deadline says otherwise, a verification that has not finished by then is stopped. */
+const DEFAULT_DEADLINE_SECONDS = 600;
+
+function verifyInChild(args: readonly string[], io: Io, deadlineSeconds: number): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [process.argv[1] as string, ...args], {
+      env: { ...io.env, [CHILD]: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const relay = (stream: NodeJS.ReadableStream, write: (line: string) => void) => {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) write(line);
+      });
+      stream.on('end', () => {
+        if (rest) write(rest);
+      });
+    };
+    relay(child.stdout, io.out);
+    relay(child.stderr, io.err);
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    }, deadlineSeconds * 1000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (late) {
+        io.err(`pact:verify: did not finish within --deadline ${deadlineSeconds} s; stopped`);
+        resolvePromise(1);
+      } else resolvePromise(code ?? 1);
+    });
+  });
+}
+
+await runIfMain(pactVerify, import.meta.url);

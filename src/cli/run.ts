@@ -17,6 +17,8 @@ export interface Io {
   /** One line of standard error (the newline is added). */
   err(line: string): void;
   env: NodeJS.ProcessEnv;
+  /** The command is this process (its entry point), not a call from the suites. */
+  process?: boolean;
 }
 
 export interface Command {
@@ -72,6 +74,7 @@ export function command(
       registerSecrets(io.env);
       const safe: Io = {
         env: io.env,
+        ...(io.process ? { process: true } : {}),
         out: (line) => io.out(redact(line)),
         err: (line) => io.err(redact(line)),
       };
@@ -94,6 +97,7 @@ const processIo: Io = {
   out: (line) => console.log(line),
   err: (line) => console.error(line),
   env: process.env,
+  process: true,
 };
 
 /**

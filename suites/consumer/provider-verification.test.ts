@@ -294,3 +294,64 @@ describe('contract changes are named, never silent', () => {
     expect(lines.filter((l) => l.startsWith('removed interaction'))).toHaveLength(1);
   });
 });
+
+describe('pact:verify as a process: Pact’s own output redacted, a deadline', () => {
+  const serve = async (
+    handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void,
+  ) => {
+    const server = createServer(handler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      },
+    };
+  };
+
+  it('a provider echoing the token into the body: no 8 consecutive characters of it in anything printed', async () => {
+    const token = '0f3a9c1b7d2e4f60a8b9c0d1e2f3a4b5';
+    const echo = await serve((req, res) => {
+      const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const secret = Buffer.from(basic, 'base64').toString().split(':')[1] ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          policies: [{ type: secret, policy_details: secret, id: secret }],
+          meta: { key: secret },
+        }),
+      );
+    });
+    try {
+      const r = await runProcess(
+        'pact-verify',
+        ['--base-url', echo.url, '--only-reads', '--contracts', pactFor(['ListPolicies'])],
+        { PACT_BROKER_BASE_URL: '', TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: token },
+      );
+      expect(r.status).toBe(1);
+      const printed = r.stdout + r.stderr;
+      for (let i = 0; i + 8 <= token.length; i++)
+        expect(printed.includes(token.slice(i, i + 8)), token.slice(i, i + 8)).toBe(false);
+    } finally {
+      await echo.close();
+    }
+  });
+
+  it('a provider that never answers: stopped at --deadline, one line, exit 1', async () => {
+    const hang = await serve(() => {});
+    try {
+      const started = Date.now();
+      const r = await runProcess(
+        'pact-verify',
+        ['--base-url', hang.url, '--only-reads', '--contracts', pactFor(['ListPolicies']), '--deadline', '2'],
+        { PACT_BROKER_BASE_URL: '' },
+      );
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/pact:verify: did not finish within --deadline 2 s; stopped/);
+    } finally {
+      await hang.close();
+    }
+  });
+});
