@@ -38,12 +38,17 @@ export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: stri
  * outside double range is kept as its text (`"1e400"`) instead of becoming Infinity, then null.
  */
 export function parseProviderJson(text: string): ParsedJson {
+  // One pass over the text first: a document too deep is refused before it is built, and one with
+  // no number that could leave double range (nearly all) needs no walk of its millions of nodes.
+  const scan = scanJsonText(text);
+  if (scan.depth > MAX_JSON_DEPTH) return { ok: false, error: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }
+  if (!scan.mayOverflow) return { ok: true, value };
   const stack: Array<[unknown, number]> = [[value, 0]];
   let overflow = false;
   while (stack.length) {
@@ -122,6 +127,38 @@ function overflowingNumbers(text: string): Array<{ path: Array<string | number>;
     } else i++;
   }
   return out;
+}
+
+/**
+ * The deepest nesting of a JSON text (strings skipped) and whether it holds a number literal long
+ * enough, or with an exponent large enough, to leave double range. No allocation per node.
+ */
+function scanJsonText(text: string): { depth: number; mayOverflow: boolean } {
+  let depth = 0;
+  let max = 0;
+  let mayOverflow = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 123 || c === 91 /* { [ */) {
+      if (++depth > max) max = depth;
+    } else if (c === 125 || c === 93 /* } ] */) depth--;
+    else if (!mayOverflow && (c === 101 || c === 69) /* e E */) {
+      // An exponent of 300 or more (three digits starting 3-9, or four or more) may overflow.
+      let j = i + 1;
+      if (text[j] === '+' || text[j] === '-') j++;
+      let digits = '';
+      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) digits += text[j++];
+      if (digits.replace(/^0+/, '').length >= 3 && Number(digits) >= 300) mayOverflow = true;
+    } else if (!mayOverflow && c >= 48 && c <= 57) {
+      let j = i;
+      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      if (j - i >= 300) mayOverflow = true;
+      i = j - 1;
+    }
+  }
+  return { depth: max, mayOverflow };
 }
 
 /** A percent-encoded path segment decoded, or kept as it came when it is not valid percent-encoding. */

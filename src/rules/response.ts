@@ -142,16 +142,19 @@ export const responseSchema: ObservationRule = {
   run: (o, contract) => contractFindings('response.schema', o, contract, (k) => k !== 'required'),
 };
 
-/** The instance objects in a 200 body with the pointer each sits at. */
-export function instances(o: Observation): Array<[string, Record<string, unknown>]> {
-  if (o.expect.body === 'instance') return isRecord(o.json) ? [['', o.json]] : [];
+/** The instance objects in a 200 body, each with the pointer it sits at (built only when asked for: a page may hold millions). */
+export function* instances(o: Observation): Generator<[() => string, Record<string, unknown>]> {
+  if (o.expect.body === 'instance') {
+    if (isRecord(o.json)) yield [() => '', o.json];
+    return;
+  }
   const key = o.op.itemsKey ?? '';
   const items = isRecord(o.json) ? o.json[key] : undefined;
-  return Array.isArray(items)
-    ? items.flatMap((it, k) =>
-        isRecord(it) ? [[`/${key}/${k}`, it] as [string, Record<string, unknown>]] : [],
-      )
-    : [];
+  if (!Array.isArray(items)) return;
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k];
+    if (isRecord(it)) yield [() => `/${key}/${k}`, it];
+  }
 }
 
 export const fieldsPresent: ObservationRule = {
@@ -177,7 +180,7 @@ export const undocumentedFields: ObservationRule = {
     const extra = new Map<string, string>();
     for (const [at, resource] of instances(o)) {
       for (const name of Object.keys(resource))
-        if (!documented.has(name) && !extra.has(name)) extra.set(name, `${at}/${name}`);
+        if (!documented.has(name) && !extra.has(name)) extra.set(name, `${at()}/${name}`);
     }
     if (o.expect.body === 'list' && isRecord(o.json)) {
       const envelope = contract.envelopeFields(o.op);
