@@ -197,35 +197,31 @@ export const updateApplied: WriteRule = {
     if (!isRecord(after) || !isRecord(before) || !isRecord(o.sent)) return [];
     const props = o.write.response?.properties ?? {};
     const out: Finding[] = [];
-    for (const [field, value] of Object.entries(o.sent)) {
-      if (!Object.hasOwn(props, field) || JSON.stringify(after[field]) === JSON.stringify(value)) continue;
+    const changed = (field: string, expected: unknown, message: string) =>
       out.push(
         writeFinding('write.update-applied', o, {
           severity: 'error',
           pointer: `/${field}`,
-          expected: value,
+          expected,
           actual: after[field],
-          message: `sent ${field} = ${JSON.stringify(value)}, the fetch shows ${JSON.stringify(after[field])}`,
+          message,
         }),
       );
-    }
-    for (const [field, value] of Object.entries(before)) {
-      if (
-        Object.hasOwn(o.sent, field) ||
-        moves(o.write, field) ||
-        JSON.stringify(after[field]) === JSON.stringify(value)
-      )
-        continue;
-      out.push(
-        writeFinding('write.update-applied', o, {
-          severity: 'error',
-          pointer: `/${field}`,
-          expected: value,
-          actual: after[field],
-          message: `${field} was not sent but changed from ${JSON.stringify(value)} to ${JSON.stringify(after[field])}`,
-        }),
-      );
-    }
+    const same = (field: string, value: unknown) => JSON.stringify(after[field]) === JSON.stringify(value);
+    for (const [field, value] of Object.entries(o.sent))
+      if (Object.hasOwn(props, field) && !same(field, value))
+        changed(
+          field,
+          value,
+          `sent ${field} = ${JSON.stringify(value)}, the fetch shows ${JSON.stringify(after[field])}`,
+        );
+    for (const [field, value] of Object.entries(before))
+      if (!Object.hasOwn(o.sent, field) && !moves(o.write, field) && !same(field, value))
+        changed(
+          field,
+          value,
+          `${field} was not sent but changed from ${JSON.stringify(value)} to ${JSON.stringify(after[field])}`,
+        );
     return out;
   },
 };

@@ -83,13 +83,7 @@ export class SchemaValidator {
 
   /** The compiled function for a schema id; the bench compares it against raw ajv. */
   compiledFor(id: string): ValidateFunction {
-    let fn = this.compiled.get(id);
-    if (!fn) {
-      fn = this.ajv.getSchema(id) as ValidateFunction | undefined;
-      if (!fn) throw new Error(`no schema ${id}`);
-      this.compiled.set(id, fn);
-    }
-    return fn;
+    return compiledIn(this.ajv, this.compiled, id);
   }
 
   validate(id: string, value: unknown): readonly Violation[] {
@@ -106,14 +100,19 @@ export class SchemaValidator {
   }
 
   private firstFor(id: string): ValidateFunction {
-    let fn = this.compiledFirst.get(id);
-    if (!fn) {
-      fn = this.firstOnly.getSchema(id) as ValidateFunction | undefined;
-      if (!fn) throw new Error(`no schema ${id}`);
-      this.compiledFirst.set(id, fn);
-    }
-    return fn;
+    return compiledIn(this.firstOnly, this.compiledFirst, id);
   }
+}
+
+/** A schema's compiled function from one ajv instance, looked up once and kept. */
+function compiledIn(ajv: Ajv2020, cache: Map<string, ValidateFunction>, id: string): ValidateFunction {
+  let fn = cache.get(id);
+  if (!fn) {
+    fn = ajv.getSchema(id) as ValidateFunction | undefined;
+    if (!fn) throw new Error(`no schema ${id}`);
+    cache.set(id, fn);
+  }
+  return fn;
 }
 
 function capped(errors: readonly ErrorObject[], document: unknown, v: SchemaValidator): Violation[] {
