@@ -13,7 +13,7 @@ import { pendingUndos } from '../run/journal';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
-import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
+import { baseUrlFrom, credentialsFromEnv, secretsOf, writableAccount } from '../transport/credentials';
 import { command, type Io, intFlag, parseFlags, runIfMain } from './run';
 
 const HELP = `
@@ -51,9 +51,13 @@ export const pactVerify = command(
     if (!LEVELS.includes(logLevel))
       throw new UsageError(`--log-level: expected ${LEVELS.join('|')}, got "${flags['log-level']}"`);
     const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
-    // As a process, the verification runs in a child: Pact's native core writes to the streams itself,
-    // so only a pipe lets every line through the redactor, and only a child can be stopped at a deadline.
-    if (io.process && !io.env[CHILD]) return verifyInChild(args, io, deadlineSeconds);
+    // As a process, a verification that may meet a secret or a provider that hangs runs in a child:
+    // Pact's native core writes to the streams itself (only a pipe lets every line through the
+    // redactor) and blocks its thread (only another process can stop it at the deadline). Against the
+    // local reference provider with no secret set, it runs here.
+    const secrets = [...secretsOf(io.env), io.env.PACT_BROKER_TOKEN, io.env.PACT_BROKER_PASSWORD];
+    const child = secrets.some(Boolean) || flags['base-url'] !== undefined;
+    if (io.process && !io.env[CHILD] && child) return verifyInChild(args, io, deadlineSeconds);
     const dir = resolve(flags.contracts ?? join(PROJECT_ROOT, 'contracts'));
     let files: string[];
     try {
