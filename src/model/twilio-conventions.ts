@@ -67,6 +67,9 @@ export function twilioErrorSchema(): JsonSchema {
 /** camelCase or PascalCase to Twilio's snake_case field names (`sessionId` → `session_id`). */
 export const snakeCase = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
+/** A plural name in the singular, as Twilio forms it (policies → policy, tools → tool). */
+export const singular = (s: string): string => s.replace(/ies$/, 'y').replace(/s$/, '');
+
 /** Twilio names a list's items key after the path's last segment, in snake_case. */
 export function itemsKeyFromPath(path: string): string {
   const segment = path.split('/').filter(Boolean).at(-1) ?? 'items';

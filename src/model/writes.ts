@@ -11,7 +11,7 @@
 
 import { type JsonSchema, schemaTypes } from './json-schema';
 import { type Operation, type PathParam, pathShape } from './operation';
-import { snakeCase } from './twilio-conventions';
+import { singular, snakeCase } from './twilio-conventions';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type WriteAction = 'create' | 'update' | 'delete' | 'attach' | 'detach' | 'send';
@@ -52,9 +52,6 @@ export interface WriteOperation {
 }
 
 export const writeLabel = (w: Pick<WriteOperation, 'method' | 'path'>): string => `${w.method} ${w.path}`;
-
-/** An items key in the singular: Twilio's plural forms (policies → policy, tools → tool). */
-const singular = (s: string): string => s.replace(/ies$/, 'y').replace(/s$/, '');
 
 /** The path with its last segment dropped: where a nested item's list is. */
 const parentShape = (path: string): string => pathShape(path.split('/').slice(0, -1).join('/'));

@@ -14,7 +14,7 @@ import {
   pathMatcher,
   queryParams,
 } from '../model/operation';
-import { DEFAULT_PAGE_SIZE, snakeCase } from '../model/twilio-conventions';
+import { DEFAULT_PAGE_SIZE, singular, snakeCase } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
 import { generate, hashInt, ItemStore, type Json } from './data';
 import type { ActiveFault, ListPage, PageWindow, ProviderResponse, Route } from './faults';
@@ -61,8 +61,6 @@ interface Resolved {
 
 /** The largest write body the provider reads. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
-
-const singular = (s: string) => s.replace(/ies$/, 'y').replace(/s$/, '');
 
 export async function startProvider(options: ProviderOptions): Promise<RunningProvider> {
   const { contract } = options;
