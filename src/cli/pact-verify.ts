@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { type Broker, brokerFromEnv, publishPacts } from '../pact/broker';
-import { assertPactFiles, stateWritesTo, verifyPacts, writeInteractions } from '../pact/verify';
+import {
+  assertPactFiles,
+  isWriteInteraction,
+  stateWritesTo,
+  verifyPacts,
+  writeInteractions,
+} from '../pact/verify';
 import { runTag } from '../run/job';
 import { pendingUndos } from '../run/journal';
 import { Contract } from '../schemas/contract';
@@ -191,9 +197,7 @@ function readsOnly(files: readonly string[]): string[] {
       interactions: Array<{ request?: { method?: string } }>;
     };
     const out = join(dir, basename(file));
-    const interactions = doc.interactions.filter(
-      (i) => String(i.request?.method ?? 'GET').toUpperCase() === 'GET',
-    );
+    const interactions = doc.interactions.filter((i) => !isWriteInteraction(i));
     writeFileSync(out, JSON.stringify({ ...doc, interactions }));
     return out;
   });

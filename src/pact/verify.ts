@@ -40,6 +40,10 @@ export interface VerifyOptions {
   writes?: StateWrites;
 }
 
+/** A pact interaction whose request is not a GET (a request without a method is a GET). */
+export const isWriteInteraction = (i: { request?: { method?: string } }): boolean =>
+  String(i.request?.method ?? 'GET').toUpperCase() !== 'GET';
+
 /** Interactions whose request is not a GET, by file: verified only where writes are allowed. */
 export function writeInteractions(files: readonly string[]): string[] {
   return files.flatMap((file) => {
@@ -47,7 +51,7 @@ export function writeInteractions(files: readonly string[]): string[] {
       interactions?: Array<{ description?: string; request?: { method?: string } }>;
     };
     return (doc.interactions ?? [])
-      .filter((i) => String(i.request?.method ?? 'GET').toUpperCase() !== 'GET')
+      .filter(isWriteInteraction)
       .map((i) => `${String(i.request?.method).toUpperCase()} ${i.description ?? ''}`);
   });
 }
