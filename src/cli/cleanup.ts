@@ -51,14 +51,13 @@ export const cleanup = command(
       import('../run/lifecycle'),
     ]);
     const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
-    const files = journal.openJournals(dir);
-    if (files.length === 0) {
+    const journals = journal.openJournals(dir);
+    if (journals.length === 0) {
       io.out(`nothing to clean up: no unfinished run journal in ${dir}`);
       return 0;
     }
     let left = 0;
-    for (const file of files) {
-      const entries = journal.readJournal(file);
+    for (const { file, entries } of journals) {
       const tag = entries[0]?.tag ?? '';
       const wrote = entries.find((e) => e.kind === 'run')?.baseUrl;
       // Never clean up on another host than the run wrote to: ids mean nothing there.

@@ -108,11 +108,11 @@ export function readJournal(file: string): JournalEntry[] {
   return out;
 }
 
-/** Every journal in a folder whose run has not finished cleaning up. */
-export function openJournals(dir: string): string[] {
+/** Every journal in a folder whose run has not finished cleaning up, with its entries. */
+export function openJournals(dir: string): Array<{ file: string; entries: JournalEntry[] }> {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
-    .map((f) => join(dir, f))
-    .filter((f) => !readJournal(f).some((e) => e.kind === 'done'));
+    .map((f) => ({ file: join(dir, f), entries: readJournal(join(dir, f)) }))
+    .filter((j) => !j.entries.some((e) => e.kind === 'done'));
 }
