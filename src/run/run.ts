@@ -15,7 +15,7 @@ import { transportFindings, unmappedFinding } from '../rules/transport';
 import { cleanupRule, lifecycleRule, WRITE_RULES, type WriteCheck } from '../rules/writes';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
-import { type JournalEntry, readJournal } from './journal';
+import type { JournalEntry } from './journal';
 import { type Arranged, arrange, type LifecycleOptions, undo, type WriteObservation } from './lifecycle';
 import { type PlanOptions, runPlan } from './plan';
 import { runStateful } from './stateful';
@@ -134,7 +134,7 @@ export async function runConformance(
     }
   } finally {
     if (w) {
-      undone = await undo(w.cleanup, contract, w.journal, readJournal(w.journal.file));
+      undone = await undo(w.cleanup, contract, w.journal, w.journal.entries);
       writeObservations.push(...undone.observations);
       if (undone.left.length === 0) w.journal.record({ kind: 'done' });
       w.journal.close();
