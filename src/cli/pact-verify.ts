@@ -6,10 +6,19 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
-import { type Broker, brokerFromEnv, publishPacts } from '../pact/broker';
+import {
+  type Broker,
+  type BrokerPact,
+  brokerFromEnv,
+  fetchPactsForVerification,
+  publishPacts,
+  publishVerificationResult,
+  registerProviderBranch,
+} from '../pact/broker';
 import {
   assertPactFiles,
   isWriteInteraction,
+  PROVIDER,
   stateWritesTo,
   verifyPacts,
   writeInteractions,
@@ -78,17 +87,39 @@ export const pactVerify = command(
       throw new UsageError(
         '--only-reads: not with --writes (one verifies the reads alone, the other every interaction)',
       );
-    if (flags['only-reads']) {
-      assertPactFiles(files);
-      files = readsOnly(files);
-      io.out('--only-reads: the write interactions are left out of this verification');
-    }
+    assertPactFiles(files);
     const broker = brokerFromEnv(io.env);
     if (broker) await publishPacts(broker, files, io.out);
     else io.out('publishing skipped: PACT_BROKER_BASE_URL is not set');
+    // Results are published only for the broker's own pacts: fetched here, then checked for writes
+    // like local files before anything reaches the provider, and verified exactly as fetched.
+    let fromBroker: BrokerPact[] | undefined;
+    if (broker && flags['base-url'] !== undefined && io.env.PACT_PUBLISH_VERIFICATION === 'true') {
+      fromBroker = await fetchPactsForVerification(
+        broker,
+        PROVIDER,
+        mkdtempSync(join(tmpdir(), 'pact-broker-')),
+        io.out,
+      );
+      files = fromBroker.map((p) => p.file);
+      assertPactFiles(files);
+    }
+    if (flags['only-reads']) {
+      files = readsOnly(files);
+      if (fromBroker) fromBroker = fromBroker.map((p, i) => ({ ...p, file: files[i] as string }));
+      io.out('--only-reads: the write interactions are left out of this verification');
+    }
 
     try {
-      await verify(files, contract, flags['base-url'], broker, logLevel, io, flags.writes);
+      await verify(
+        files,
+        contract,
+        flags['base-url'],
+        broker && fromBroker ? { broker, pacts: fromBroker } : undefined,
+        logLevel,
+        io,
+        flags.writes,
+      );
     } catch (error) {
       if (error instanceof UsageError) throw error;
       // Pact has already printed its readable diff above.
@@ -109,7 +140,7 @@ async function verify(
   files: string[],
   contract: Contract,
   baseUrlFlag: string | undefined,
-  broker: Broker | undefined,
+  publishTo: { broker: Broker; pacts: BrokerPact[] } | undefined,
   logLevel: 'warn',
   io: Io,
   writesFlag: string | undefined,
@@ -155,24 +186,34 @@ async function verify(
         ? stateWritesTo(baseUrl, credentials, runTag(), join(PROJECT_ROOT, 'reports/journal'))
         : undefined;
     io.out(`verifying ${files.length} pact file(s) against ${baseUrl}`);
-    try {
-      await verifyPacts({
-        pactFiles: files,
+    const verifyFiles = (pactFiles: string[]) =>
+      verifyPacts({
+        pactFiles,
         contract,
         baseUrl,
         credentials,
         logLevel,
         ...(stateWrites ? { writes: stateWrites } : {}),
-        ...(broker && io.env.PACT_PUBLISH_VERIFICATION === 'true'
-          ? {
-              publish: {
-                ...broker,
-                providerVersion: broker.version,
-                ...(broker.branch ? { branch: broker.branch } : {}),
-              },
-            }
-          : {}),
       });
+    try {
+      if (!publishTo) await verifyFiles(files);
+      else {
+        // One verification per broker pact, so each result published is that pact's own.
+        await registerProviderBranch(publishTo.broker, PROVIDER);
+        let failure: unknown;
+        for (const pact of publishTo.pacts) {
+          let success = true;
+          try {
+            await verifyFiles([pact.file]);
+          } catch (error) {
+            success = false;
+            failure ??= error;
+          }
+          await publishVerificationResult(publishTo.broker, pact, success);
+        }
+        io.out(`verification results published for ${publishTo.pacts.length} pact(s)`);
+        if (failure) throw failure;
+      }
     } finally {
       if (stateWrites && pendingUndos(stateWrites.journal.entries).length === 0)
         stateWrites.journal.record({ kind: 'done' });

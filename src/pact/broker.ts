@@ -2,7 +2,8 @@
 // version (git SHA) and branch. Tokens go in headers only, never into output.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../errors';
 
 export interface Broker {
@@ -88,4 +89,105 @@ export async function publishPacts(
       `published ${pact.consumer.name} → ${pact.provider.name} version ${b.version}${b.branch ? ` (branch ${b.branch})` : ''}`,
     );
   }
+}
+
+const CONSUMER_VERSION_SELECTORS = [
+  { mainBranch: true },
+  { deployedOrReleased: true },
+  { matchingBranch: true },
+];
+
+/** A fetched pact file and where its verification result goes. */
+export interface BrokerPact {
+  file: string;
+  resultsUrl: string | undefined;
+}
+
+/**
+ * The broker's pacts for this provider (its selectors), fetched before anything is verified and
+ * written to `dir`: the caller checks them like local files (writes refused unless allowed), and the
+ * verifier verifies exactly what was checked, never a second fetch.
+ */
+export async function fetchPactsForVerification(
+  b: Broker,
+  provider: string,
+  dir: string,
+  log: (line: string) => void,
+): Promise<BrokerPact[]> {
+  const headers = {
+    authorization: authHeader(b),
+    'content-type': 'application/json',
+    accept: 'application/hal+json',
+  };
+  const list = await fetch(`${b.brokerUrl}/pacts/provider/${encodeURIComponent(provider)}/for-verification`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      consumerVersionSelectors: CONSUMER_VERSION_SELECTORS,
+      ...(b.branch ? { providerVersionBranch: b.branch } : {}),
+    }),
+  });
+  if (!list.ok) throw new UsageError(`pact broker: pacts for verification answered ${list.status}`);
+  const body = (await list.json().catch(() => undefined)) as
+    | { _embedded?: { pacts?: Array<{ _links?: { self?: { href?: unknown } } }> } }
+    | undefined;
+  const hrefs = (body?._embedded?.pacts ?? []).map((p) => p._links?.self?.href);
+  if (hrefs.length === 0) throw new UsageError('pact broker: no pacts to verify for this provider');
+  const out: BrokerPact[] = [];
+  for (const [i, href] of hrefs.entries()) {
+    if (typeof href !== 'string' || new URL(href, b.brokerUrl).origin !== new URL(b.brokerUrl).origin)
+      throw new UsageError(`pact broker: pact ${i + 1} has no link on the broker's own origin`);
+    const r = await fetch(new URL(href, b.brokerUrl), { headers });
+    if (!r.ok) throw new UsageError(`pact broker: fetching pact ${i + 1} answered ${r.status}`);
+    const text = await r.text();
+    let doc: { _links?: Record<string, { href?: unknown }> };
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      throw new UsageError(`pact broker: pact ${i + 1} is not valid JSON`);
+    }
+    const file = join(dir, `broker-pact-${i + 1}.json`);
+    writeFileSync(file, text);
+    const results = doc?._links?.['pb:publish-verification-results']?.href;
+    out.push({ file, resultsUrl: typeof results === 'string' ? results : undefined });
+  }
+  log(`fetched ${out.length} pact(s) for verification from the broker`);
+  return out;
+}
+
+/** The provider version on its branch, before its results are published. */
+export async function registerProviderBranch(b: Broker, provider: string): Promise<void> {
+  if (!b.branch) return;
+  const r = await fetch(
+    `${b.brokerUrl}/pacticipants/${encodeURIComponent(provider)}/branches/${encodeURIComponent(b.branch)}/versions/${encodeURIComponent(b.version)}`,
+    {
+      method: 'PUT',
+      headers: { authorization: authHeader(b), 'content-type': 'application/json' },
+      body: '{}',
+    },
+  );
+  if (!r.ok)
+    throw new UsageError(`pact broker: registering provider branch ${b.branch} answered ${r.status}`);
+}
+
+/** One pact's verification result, under the provider version. */
+export async function publishVerificationResult(
+  b: Broker,
+  pact: BrokerPact,
+  success: boolean,
+): Promise<void> {
+  if (!pact.resultsUrl) return;
+  const url = new URL(pact.resultsUrl, b.brokerUrl);
+  if (url.origin !== new URL(b.brokerUrl).origin)
+    throw new UsageError("pact broker: a results link is not on the broker's own origin; nothing published");
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: authHeader(b), 'content-type': 'application/json' },
+    body: JSON.stringify({
+      success,
+      providerApplicationVersion: b.version,
+      verifiedBy: { implementation: 'twilio-assistants-conformance' },
+    }),
+  });
+  if (!r.ok) throw new UsageError(`pact broker: publishing a verification result answered ${r.status}`);
 }

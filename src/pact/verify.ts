@@ -27,14 +27,6 @@ export interface VerifyOptions {
   local?: ResizableProvider;
   /** Live lookups for provider states are bounded like any live run. */
   budget?: number;
-  publish?: {
-    brokerUrl: string;
-    token?: string;
-    username?: string;
-    password?: string;
-    providerVersion: string;
-    branch?: string;
-  };
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
   /** Write interactions may be verified: the provider takes writes (local, or --writes for its account). */
   writes?: StateWrites;
@@ -54,16 +46,6 @@ export function writeInteractions(files: readonly string[]): string[] {
       .filter(isWriteInteraction)
       .map((i) => `${String(i.request?.method).toUpperCase()} ${i.description ?? ''}`);
   });
-}
-
-function brokerSource(p: NonNullable<VerifyOptions['publish']>) {
-  return {
-    pactBrokerUrl: p.brokerUrl,
-    ...(p.token
-      ? { pactBrokerToken: p.token }
-      : { pactBrokerUsername: p.username, pactBrokerPassword: p.password }),
-    consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }, { matchingBranch: true }],
-  };
 }
 
 /** Each file must be a pact: consumer, provider and interactions. One line naming the file if not. */
@@ -88,7 +70,7 @@ export function assertPactFiles(files: readonly string[]): void {
 }
 
 export async function verifyPacts(o: VerifyOptions): Promise<void> {
-  if (!o.publish) assertPactFiles(o.pactFiles);
+  assertPactFiles(o.pactFiles);
   const lookups = new HttpTransport({
     target: 'pact-states',
     baseUrl: o.baseUrl,
@@ -102,8 +84,8 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
   await new Verifier({
     provider: PROVIDER,
     providerBaseUrl: o.baseUrl,
-    // Results can only be published for pacts fetched from the broker (they attach to its links).
-    ...(o.publish ? brokerSource(o.publish) : { pactUrls: o.pactFiles }),
+    // Always files: pacts from a broker were fetched and checked first (broker.ts), results published there.
+    pactUrls: o.pactFiles,
     logLevel: o.logLevel ?? 'warn',
     timeout: 10_000,
     stateHandlers: Object.fromEntries(
@@ -123,13 +105,6 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
       if (!req.headers.authorization) req.headers.authorization = authorization;
       next();
     }) as unknown as RequestFilter,
-    ...(o.publish
-      ? {
-          publishVerificationResult: true,
-          providerVersion: o.publish.providerVersion,
-          ...(o.publish.branch ? { providerVersionBranch: o.publish.branch } : {}),
-        }
-      : {}),
   }).verifyProvider();
 }
 

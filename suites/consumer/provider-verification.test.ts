@@ -232,6 +232,117 @@ describe('npm run pact:verify', () => {
     }
   });
 
+  /** A broker serving `pact` for verification; what it was sent is kept. */
+  async function brokerServing(pact: unknown) {
+    const seen: Array<{ method?: string; url?: string; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, body });
+        const json = (status: number, doc: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/hal+json' }).end(JSON.stringify(doc));
+        if (req.url?.endsWith('/for-verification'))
+          return json(200, {
+            _embedded: { pacts: [{ _links: { self: { href: `${url}/pacts/the-one` } } }] },
+          });
+        if (req.url === '/pacts/the-one')
+          return json(200, {
+            ...(pact as object),
+            _links: { 'pb:publish-verification-results': { href: `${url}/pacts/the-one/results` } },
+          });
+        json(201, {});
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      url,
+      seen,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      },
+    };
+  }
+  const brokerEnv = (url: string) => ({
+    PACT_BROKER_BASE_URL: url,
+    PACT_BROKER_TOKEN: 'broker-canary-token',
+    PACT_PUBLISH_VERIFICATION: 'true',
+    GITHUB_SHA: 'abc123',
+    GITHUB_REF_NAME: 'main',
+    TWILIO_ACCOUNT_SID: LOCAL_PROVIDER_CREDENTIALS.username,
+    TWILIO_AUTH_TOKEN: LOCAL_PROVIDER_CREDENTIALS.password,
+  });
+
+  it('a pact fetched from the broker with a DELETE and a POST: refused before anything reaches the provider, exit 2', async () => {
+    const local = JSON.parse(readFileSync(join(pactFor(['ListPolicies']), PACT_FILE), 'utf8'));
+    const get = local.interactions[0];
+    const hostile = {
+      ...local,
+      interactions: [
+        get,
+        {
+          ...get,
+          description: 'delete it',
+          request: { method: 'DELETE', path: '/v1/Assistants/aia_asst_1' },
+        },
+        { ...get, description: 'make one', request: { method: 'POST', path: '/v1/Assistants' } },
+      ],
+    };
+    const broker = await brokerServing(hostile);
+    let requests = 0;
+    const provider = createServer((_req, res) => {
+      requests++;
+      res.end();
+    });
+    await new Promise<void>((r) => provider.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (provider.address() as AddressInfo).port;
+      const r = await runCli(
+        'pact-verify',
+        ['--base-url', `http://127.0.0.1:${port}`, '--contracts', pactFor(['ListPolicies'])],
+        brokerEnv(broker.url),
+      );
+      expect(r.status, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/2 interaction\(s\) are writes \(DELETE delete it…\).*nothing was sent\n$/);
+      expect(requests).toBe(0);
+      expect(broker.seen.some((s) => s.url?.endsWith('/results'))).toBe(false);
+    } finally {
+      provider.closeAllConnections();
+      await new Promise((r) => provider.close(r));
+      await broker.close();
+    }
+  });
+
+  it('a GET-only pact from the broker is verified as fetched and its own result published there', async () => {
+    const pact = JSON.parse(readFileSync(join(pactFor(['ListPolicies']), PACT_FILE), 'utf8'));
+    const broker = await brokerServing(pact);
+    const provider = await startProvider({ contract, items: 5, credentials: LOCAL_PROVIDER_CREDENTIALS });
+    try {
+      const r = await runCli(
+        'pact-verify',
+        ['--base-url', provider.url, '--contracts', pactFor(['ListPolicies'])],
+        brokerEnv(broker.url),
+      );
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      const results = broker.seen.filter((s) => s.url === '/pacts/the-one/results');
+      expect(results).toHaveLength(1);
+      expect(JSON.parse(results[0]?.body ?? '{}')).toMatchObject({
+        success: true,
+        providerApplicationVersion: 'abc123',
+      });
+      expect(broker.seen.map((s) => `${s.method} ${s.url}`)).toContain(
+        `PUT /pacticipants/${PROVIDER}/branches/main/versions/abc123`,
+      );
+    } finally {
+      await provider.close();
+      await broker.close();
+    }
+  });
+
   it('passes against a separately started faithful provider', async () => {
     const r = await verifyAgainst(undefined, ['ListTools', 'FetchTool']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
