@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/sources/paths';
 import { benchConformance } from './conformance';
 import { benchDrift } from './drift';
+import { benchHugePage } from './huge-page';
 import { benchPact } from './pact';
 import { benchParser } from './parser';
 import { benchSuite } from './suite';
@@ -30,6 +31,7 @@ prints a table and one JSON line. It measures, it never fails on a figure; it ta
 const sections: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', () => benchValidation(join(PROJECT_ROOT, 'schemas'))],
   ['commands', benchConformance],
+  ['a huge legal page', benchHugePage],
   ['pact', benchPact],
   ['drift', benchDrift],
   ['docs parser', benchParser],

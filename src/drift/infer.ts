@@ -33,32 +33,52 @@ const typeOf = (v: unknown): string =>
           ? 'number'
           : typeof v;
 
-export function observe(objects: Iterable<Record<string, unknown>>, maxSamples = 20): Observation {
-  const out: Observation = { objects: 0, fields: Object.create(null) as Record<string, ObservedField> };
-  const formatMisses = new Map<string, Set<string>>();
-  for (const obj of objects) {
-    out.objects++;
+/** Objects observed one at a time: what is kept is per field, never the objects themselves. */
+export class Observer {
+  private readonly out: Observation = {
+    objects: 0,
+    fields: Object.create(null) as Record<string, ObservedField>,
+  };
+  private readonly formatMisses = new Map<string, Set<string>>();
+  constructor(private readonly maxSamples = 20) {}
+
+  add(obj: Record<string, unknown>): void {
+    this.out.objects++;
     for (const [name, value] of Object.entries(obj)) {
-      const field = out.fields[name] ?? { present: 0, types: [], formats: [], samples: [] };
-      out.fields[name] = field;
+      const field = this.out.fields[name] ?? { present: 0, types: [], formats: [], samples: [] };
+      this.out.fields[name] = field;
       field.present++;
       const t = typeOf(value);
       if (!field.types.includes(t)) field.types.push(t);
       if (typeof value === 'string') {
-        if (field.samples.length < maxSamples && !field.samples.includes(value)) field.samples.push(value);
-        const misses = formatMisses.get(name) ?? new Set<string>();
-        for (const f of FORMATS) if (!formatCheck[f]?.(value)) misses.add(f);
-        formatMisses.set(name, misses);
+        if (field.samples.length < this.maxSamples && !field.samples.includes(value))
+          field.samples.push(value);
+        const misses = this.formatMisses.get(name) ?? new Set<string>();
+        for (const f of FORMATS) if (!misses.has(f) && !formatCheck[f]?.(value)) misses.add(f);
+        this.formatMisses.set(name, misses);
       }
     }
   }
-  for (const [name, field] of Object.entries(out.fields)) {
-    const misses = formatMisses.get(name);
-    // A format is "seen" when every string value had it.
-    field.formats = misses ? FORMATS.filter((f) => !misses.has(f)) : [];
-    field.types.sort();
+
+  result(): Observation {
+    const fields: Record<string, ObservedField> = Object.create(null);
+    for (const [name, field] of Object.entries(this.out.fields)) {
+      const misses = this.formatMisses.get(name);
+      // A format is "seen" when every string value had it.
+      fields[name] = {
+        ...field,
+        formats: misses ? FORMATS.filter((f) => !misses.has(f)) : [],
+        types: [...field.types].sort(),
+      };
+    }
+    return { objects: this.out.objects, fields };
   }
-  return out;
+}
+
+export function observe(objects: Iterable<Record<string, unknown>>, maxSamples = 20): Observation {
+  const observer = new Observer(maxSamples);
+  for (const obj of objects) observer.add(obj);
+  return observer.result();
 }
 
 export function observedSchema(o: Observation): JsonSchema {
@@ -99,8 +119,8 @@ interface Raw {
   operation: string;
   path: string;
   itemsKey?: string;
-  instances: Array<Record<string, unknown>>;
-  metas: Array<Record<string, unknown>>;
+  instances: Observer;
+  metas: Observer;
   statuses: Set<string>;
 }
 
@@ -122,29 +142,32 @@ export function observeExchanges(
       operation: e.operation,
       path: e.path,
       ...(e.itemsKey ? { itemsKey: e.itemsKey } : {}),
-      instances: [],
-      metas: [],
+      instances: new Observer(),
+      metas: new Observer(),
       statuses: new Set<string>(),
     };
     by.set(e.operation, raw);
     raw.statuses.add(String(e.status));
-    if (e.status !== 200 || !isRecord(e.json)) continue;
-    if (e.kind === 'instance') raw.instances.push(e.json);
+    if (e.status !== 200) continue;
+    // Read once: a large body's value is parsed on demand (rules/rule.ts), and is not kept here.
+    const json = e.json;
+    if (!isRecord(json)) continue;
+    if (e.kind === 'instance') raw.instances.add(json);
     else {
-      if (isRecord(e.json.meta)) raw.metas.push(e.json.meta);
-      const items = e.itemsKey ? e.json[e.itemsKey] : undefined;
-      if (Array.isArray(items)) for (const it of items) if (isRecord(it)) raw.instances.push(it);
+      if (isRecord(json.meta)) raw.metas.add(json.meta);
+      const items = e.itemsKey ? json[e.itemsKey] : undefined;
+      if (Array.isArray(items)) for (const it of items) if (isRecord(it)) raw.instances.add(it);
     }
   }
   return [...by.values()].map((r) => {
-    const seen = observe(r.instances);
+    const seen = r.instances.result();
     return {
       operation: r.operation,
       path: r.path,
       ...(r.itemsKey ? { itemsKey: r.itemsKey } : {}),
       objects: seen.objects,
       instance: observedSchema(seen),
-      ...(r.metas.length ? { meta: observedSchema(observe(r.metas)) } : {}),
+      ...(r.metas.result().objects ? { meta: observedSchema(r.metas.result()) } : {}),
       statuses: [...r.statuses].sort(),
     };
   });

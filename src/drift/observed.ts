@@ -10,17 +10,23 @@ import type { Contract } from '../schemas/contract';
 import { type ObservedOperation, observeExchanges } from './infer';
 import { contractSide, trafficSide } from './sides';
 
-export function observationsOf(observations: readonly Observation[]): ObservedOperation[] {
-  return observeExchanges(
-    observations.map((o) => ({
+/** Each observation as an exchange; its body is read only when the inference reaches it. */
+function* exchangesOf(observations: readonly Observation[]) {
+  for (const o of observations)
+    yield {
       operation: `${o.op.method} ${o.op.path}`,
       path: o.op.path,
       ...(o.op.itemsKey ? { itemsKey: o.op.itemsKey } : {}),
       kind: o.expect.body === 'list' ? ('list' as const) : ('instance' as const),
       ...(o.exchange.response ? { status: o.exchange.response.status } : {}),
-      json: o.expect.body === 'error' ? undefined : o.json,
-    })),
-  );
+      get json() {
+        return o.expect.body === 'error' ? undefined : o.json;
+      },
+    };
+}
+
+export function observationsOf(observations: readonly Observation[]): ObservedOperation[] {
+  return observeExchanges(exchangesOf(observations));
 }
 
 export interface ObservedDrift {
@@ -58,15 +64,29 @@ export function observedDrift(
       statuses: o.statuses,
     };
   });
-  const bodies = new Map<string, unknown[]>();
+  // The 2xx bodies by operation, each read only as the contract judges it (never all held at once).
+  const judged = new Map<string, Observation[]>();
   for (const o of observations) {
     const status = o.exchange.response?.status;
-    if (o.expect.body === 'error' || o.json === undefined || status === undefined || status >= 300) continue;
+    if (o.expect.body === 'error' || status === undefined || status >= 300) continue;
     const label = `${o.op.method} ${o.op.path}`;
-    const list = bodies.get(label) ?? [];
-    list.push(o.json);
-    bodies.set(label, list);
+    const list = judged.get(label) ?? [];
+    list.push(o);
+    judged.set(label, list);
   }
+  const bodies = new Map<string, Iterable<unknown>>(
+    [...judged].map(([label, list]) => [
+      label,
+      {
+        *[Symbol.iterator]() {
+          for (const o of list) {
+            const json = o.json;
+            if (json !== undefined) yield json;
+          }
+        },
+      },
+    ]),
+  );
   const findings = diffSides(contractSide(contract, 'contract'), trafficSide(target, observed, bodies)).map(
     (f) => ({
       ...f,

@@ -121,7 +121,7 @@ function fromCassettes(dir: string, label: string, schemasDir: string): DriftSid
 export function trafficSide(
   label: string,
   observed: readonly ObservedOperation[],
-  bodies?: ReadonlyMap<string, readonly unknown[]>,
+  bodies?: ReadonlyMap<string, Iterable<unknown>>,
 ): DriftSide {
   return {
     label,

@@ -272,7 +272,7 @@ export interface DriftOperation {
   path?: JsonSchema;
   statuses?: string[];
   /** Traffic: the 2xx bodies seen (list pages or instances), judged by the other side's contract. */
-  bodies?: readonly unknown[];
+  bodies?: Iterable<unknown>;
   /** A list: the array that holds its items (pointers into it are folded to the item). */
   itemsKey?: string;
 }

@@ -85,12 +85,41 @@ export const isSuccess = (o: Observation): boolean => o.expect.status < 300;
 export const succeeded = (o: Observation): boolean =>
   isSuccess(o) && o.exchange.response?.status === o.expect.status && hasJson(o);
 
+/**
+ * Above this many characters a body is not kept parsed: its value is parsed again when asked for,
+ * and only the last one asked for is held. A legal 5 MB page can hold millions of items, hundreds
+ * of MB once parsed; a run keeps several such pages (each scenario's) until its report is written.
+ */
+const KEEP_PARSED_CHARS = 1 << 20;
+let lastParsed: { body: string; value: unknown } | undefined;
+
 export function parseBody(o: Observation): void {
   const body = o.exchange.response?.body;
   if (body === undefined) return;
   const parsed = parseProviderJson(body);
-  if (parsed.ok) o.json = parsed.value;
-  else o.jsonError = parsed.error;
+  if (!parsed.ok) {
+    o.jsonError = parsed.error;
+    return;
+  }
+  if (body.length <= KEEP_PARSED_CHARS) {
+    o.json = parsed.value;
+    return;
+  }
+  lastParsed = { body, value: parsed.value };
+  Object.defineProperty(o, 'json', {
+    enumerable: true,
+    configurable: true,
+    get(): unknown {
+      if (lastParsed?.body !== body) {
+        const again = parseProviderJson(body);
+        lastParsed = { body, value: again.ok ? again.value : undefined };
+      }
+      return lastParsed.value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(o, 'json', { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
 }
 
 /** Pointer with array indices folded, so one defect on 50 items is one finding. */

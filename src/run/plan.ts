@@ -65,11 +65,14 @@ export interface PlanOptions {
   recorded?: ReadonlyArray<RecordedRequest>;
 }
 
-/** Where each list was read: its path values and the items of its default page. */
+/** Where each list was read: its path values and the first items of its default page. */
 export interface ListState {
   values: Record<string, string>;
+  /** At most KEPT_ITEMS: children are read under PARENT_PROBES of them, not under a page of millions. */
   items: unknown[];
 }
+
+const KEPT_ITEMS = 64;
 
 export interface PlanResult {
   observations: Observation[];
@@ -113,7 +116,7 @@ export async function runPlan(
   };
   const itemsOf = (op: Operation, o: Observation): unknown[] => {
     const items = isRecord(o.json) && op.itemsKey ? o.json[op.itemsKey] : undefined;
-    return o.exchange.response?.status === 200 && Array.isArray(items) ? items : [];
+    return o.exchange.response?.status === 200 && Array.isArray(items) ? items.slice(0, KEPT_ITEMS) : [];
   };
 
   /** Candidate path values for an operation: from the lists that supply its parameters, then hints. */

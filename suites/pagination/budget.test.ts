@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULTS } from '../../src/provider/faults';
 import { fitWalks, splitBudget, walkCost } from '../../src/rules/pagination/budget';
-import { walkAndCheck } from '../../src/rules/pagination/chaining';
+import { KEPT_PER_INVARIANT, walkAndCheck } from '../../src/rules/pagination/chaining';
 import { selectRules } from '../../src/rules/registry';
 import { runJob } from '../../src/run/job';
 import { DEFAULT_LIVE_BUDGET, DEFAULT_PAGINATION_BUDGET } from '../../src/targets/kinds';
@@ -119,6 +119,50 @@ describe('a walk the budget cuts short is judged on every page it fetched', () =
     expect(r.cutShort).toMatch(/budget/);
     expect(r.pages).toBe(4);
     expect(r.violations.map((v) => v.invariant)).toContain(invariant);
+  });
+});
+
+describe('violations are counted, not all listed', () => {
+  it('one page of 1,000 identical items: at most KEPT_PER_INVARIANT no-duplicate violations kept, the rest counted', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}${req.url}`;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          things: Array(1000).fill({ id: 'same' }),
+          meta: {
+            key: 'things',
+            page: 0,
+            page_size: 1000,
+            url,
+            first_page_url: url,
+            next_page_url: null,
+            previous_page_url: null,
+          },
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const transport = new HttpTransport({
+        target: 'live',
+        baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        credentials: creds,
+      });
+      const r = await walkAndCheck(transport, {
+        url: '/v1/Things?PageSize=1000',
+        pageSize: 1000,
+        itemsKey: 'things',
+        idField: 'id',
+      });
+      const dups = r.violations.filter((v) => v.invariant === 'no-duplicate');
+      expect(dups).toHaveLength(KEPT_PER_INVARIANT);
+      expect(r.omitted).toBe(999 - KEPT_PER_INVARIANT);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

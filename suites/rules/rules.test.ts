@@ -7,7 +7,7 @@ import { operationLabel } from '../../src/model/operation';
 import { FAULTS } from '../../src/provider/faults';
 import { OBSERVATION_RULES, RULES, selectRules } from '../../src/rules/registry';
 import { undocumentedFields } from '../../src/rules/response';
-import { foldIndices, type Observation } from '../../src/rules/rule';
+import { foldIndices, type Observation, parseBody } from '../../src/rules/rule';
 import { generate } from '../../src/schemas/generate';
 import { contract, runAgainstProvider } from '../support/provider';
 
@@ -216,5 +216,36 @@ describe('validation stays bounded on huge bodies', () => {
     items[1400] = { ...item, id: 42 };
     const v = contract.validate(list, { assistants: items, meta });
     expect(v.map((x) => x.pointer)).toEqual(['/assistants/1400/id']);
+  });
+});
+
+describe('a large body is held as text, not parsed', () => {
+  it('over 1 MiB: the value is parsed again on demand, equal each time, and no parsed copy is kept on the observation', () => {
+    const op = contract.operations.find((o) => o.kind === 'list') as Operation;
+    const key = op.itemsKey ?? 'items';
+    const body = JSON.stringify({
+      [key]: Array.from({ length: 60_000 }, (_, i) => ({ n: i, s: 'x'.repeat(10) })),
+    });
+    const make = (text: string): Observation => ({
+      scenario: 'list-default',
+      op,
+      expect: { status: 200, body: 'list' },
+      exchange: {
+        request: { method: 'GET', url: '/', authenticated: true },
+        response: { status: 200, headers: {}, body: text },
+      } as never,
+    });
+    const big = make(body);
+    parseBody(big);
+    expect(body.length).toBeGreaterThan(1 << 20);
+    expect(Object.getOwnPropertyDescriptor(big, 'json')?.get).toBeTypeOf('function');
+    expect(big.json).toEqual(JSON.parse(body));
+    const other = make(JSON.stringify({ [key]: [] }).padEnd((1 << 20) + 10, ' '));
+    parseBody(other);
+    expect(other.json).toEqual({ [key]: [] });
+    expect(big.json).toEqual(JSON.parse(body));
+    const small = make('{"a":1}');
+    parseBody(small);
+    expect(Object.getOwnPropertyDescriptor(small, 'json')?.value).toEqual({ a: 1 });
   });
 });

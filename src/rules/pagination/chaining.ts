@@ -27,8 +27,14 @@ export interface WalkExpectation {
   maxPages?: number;
 }
 
+/** Violations kept per invariant: a page of a million duplicates is counted, not listed. */
+export const KEPT_PER_INVARIANT = 20;
+
 export interface WalkResult {
+  /** At most KEPT_PER_INVARIANT per invariant, in order found. */
   violations: Violation[];
+  /** How many more were found and not kept. */
+  omitted: number;
   ids: string[];
   pages: number;
   /** The walk stopped at the request budget or the deadline before the last page: end-of-list invariants unjudged. */
@@ -53,8 +59,14 @@ const namesPage = (metaUrl: unknown, fetched: string): boolean => {
 
 export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation): Promise<WalkResult> {
   const violations: Violation[] = [];
-  const add = (invariant: string, message: string, url?: string) =>
-    violations.push({ invariant, message, ...(url ? { url } : {}) });
+  const found = new Map<string, number>();
+  let omitted = 0;
+  const add = (invariant: string, message: string, url?: string) => {
+    const n = (found.get(invariant) ?? 0) + 1;
+    found.set(invariant, n);
+    if (n > KEPT_PER_INVARIANT) omitted++;
+    else violations.push({ invariant, message, ...(url ? { url } : {}) });
+  };
   const ids: string[] = [];
   const seen = new Set<string>();
   let firstPageUrl: unknown;
@@ -168,7 +180,7 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
       );
     if (seen.size !== e.count) add('no-loss', `walked ${seen.size} distinct items of ${e.count}`);
   }
-  return { violations, ids, pages, ...(cutShort !== undefined ? { cutShort } : {}) };
+  return { violations, omitted, ids, pages, ...(cutShort !== undefined ? { cutShort } : {}) };
 }
 
 function itemIds(body: string, itemsKey: string, idField: string | undefined): string[] | undefined {

@@ -325,7 +325,7 @@ export const chaining: PaginationRule = {
         if (r.cutShort) cutShort++;
         const [first] = r.violations;
         return first
-          ? `${first.invariant}: ${first.message}${r.violations.length > 1 ? ` (+${r.violations.length - 1} more)` : ''}`
+          ? `${first.invariant}: ${first.message}${r.violations.length + r.omitted > 1 ? ` (+${r.violations.length + r.omitted - 1} more)` : ''}`
           : undefined;
       },
       ({ pageSize }) => sized(ctx, pageSize),
