@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/sources/paths';
+import { benchCassettes } from './cassettes';
 import { benchConformance } from './conformance';
 import { benchDrift } from './drift';
 import { benchHugePage } from './huge-page';
@@ -32,6 +33,7 @@ const sections: Array<[string, () => Promise<BenchLine[]>]> = [
   ['validation', () => benchValidation(join(PROJECT_ROOT, 'schemas'))],
   ['commands', benchConformance],
   ['a huge legal page', benchHugePage],
+  ['many cassettes', benchCassettes],
   ['pact', benchPact],
   ['drift', benchDrift],
   ['docs parser', benchParser],

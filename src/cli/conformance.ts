@@ -159,11 +159,15 @@ export const conformance = command(
     const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
     const baseline = loadBaseline(baselineFile);
     // The heavy stages load only now: listing the rules or a bad flag never pays for them.
-    const [{ Contract }, { runJob }, { finishRun }] = await Promise.all([
-      import('../schemas/contract'),
-      import('../run/job'),
-      import('../report/finish'),
-    ]);
+    const [{ Contract }, { runJob }, { finishRun }, { TrafficDigest }, { releaseBodies }] = await Promise.all(
+      [
+        import('../schemas/contract'),
+        import('../run/job'),
+        import('../report/finish'),
+        import('../drift/observed'),
+        import('../rules/rule'),
+      ],
+    );
     const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), mode);
     const operations = selectOperations(contract.model, flags.resource);
     // --id OperationId=VALUE (repeatable) fills a fetch's last path parameter; TWILIO_SESSION_ID is
@@ -186,6 +190,7 @@ export const conformance = command(
     const startedAt = new Date().toISOString();
     const started = performance.now();
     let runs: RunResult[];
+    const traffic = new TrafficDigest(contract);
     try {
       runs = await runJob({
         target,
@@ -222,6 +227,11 @@ export const conformance = command(
             `▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}${t.transport.writes ? ', writes allowed' : ''}`,
           );
         },
+        // Each run's traffic is digested as it ends and its bodies let go (a thousand cassettes).
+        onRun: (run) => {
+          traffic.add(run.target, run.observations);
+          releaseBodies(run.observations);
+        },
         onRule: (rule, results) => {
           const mark = results.some((r) => r.outcome === 'failed')
             ? '✖'
@@ -252,6 +262,7 @@ export const conformance = command(
       updateBaseline: flags['update-baseline'] === true,
       allowUnjudged: flags['allow-unjudged'] === true,
       rules,
+      traffic,
     });
     io.out(runSummary(runs, done.findings));
     for (const e of done.stale)

@@ -124,21 +124,22 @@ interface Raw {
   statuses: Set<string>;
 }
 
-/** Every exchange of a run (or a recording) grouped by operation, each as inferred schemas. */
-export function observeExchanges(
-  exchanges: Iterable<{
-    operation: string;
-    path: string;
-    itemsKey?: string;
-    kind: 'list' | 'instance';
-    status?: number;
-    json?: unknown;
-  }>,
-): ObservedOperation[] {
-  const by = new Map<string, Raw>();
-  for (const e of exchanges) {
-    if (e.status === undefined) continue;
-    const raw = by.get(e.operation) ?? {
+export interface ObservedExchange {
+  operation: string;
+  path: string;
+  itemsKey?: string;
+  kind: 'list' | 'instance';
+  status?: number;
+  json?: unknown;
+}
+
+/** Exchanges taken one at a time, grouped by operation: what is kept is per field, never a body. */
+export class ExchangeObserver {
+  private readonly by = new Map<string, Raw>();
+
+  add(e: ObservedExchange): void {
+    if (e.status === undefined) return;
+    const raw = this.by.get(e.operation) ?? {
       operation: e.operation,
       path: e.path,
       ...(e.itemsKey ? { itemsKey: e.itemsKey } : {}),
@@ -146,12 +147,12 @@ export function observeExchanges(
       metas: new Observer(),
       statuses: new Set<string>(),
     };
-    by.set(e.operation, raw);
+    this.by.set(e.operation, raw);
     raw.statuses.add(String(e.status));
-    if (e.status !== 200) continue;
+    if (e.status !== 200) return;
     // Read once: a large body's value is parsed on demand (rules/rule.ts), and is not kept here.
     const json = e.json;
-    if (!isRecord(json)) continue;
+    if (!isRecord(json)) return;
     if (e.kind === 'instance') raw.instances.add(json);
     else {
       if (isRecord(json.meta)) raw.metas.add(json.meta);
@@ -159,16 +160,27 @@ export function observeExchanges(
       if (Array.isArray(items)) for (const it of items) if (isRecord(it)) raw.instances.add(it);
     }
   }
-  return [...by.values()].map((r) => {
-    const seen = r.instances.result();
-    return {
-      operation: r.operation,
-      path: r.path,
-      ...(r.itemsKey ? { itemsKey: r.itemsKey } : {}),
-      objects: seen.objects,
-      instance: observedSchema(seen),
-      ...(r.metas.result().objects ? { meta: observedSchema(r.metas.result()) } : {}),
-      statuses: [...r.statuses].sort(),
-    };
-  });
+
+  result(): ObservedOperation[] {
+    return [...this.by.values()].map((r) => {
+      const seen = r.instances.result();
+      const metas = r.metas.result();
+      return {
+        operation: r.operation,
+        path: r.path,
+        ...(r.itemsKey ? { itemsKey: r.itemsKey } : {}),
+        objects: seen.objects,
+        instance: observedSchema(seen),
+        ...(metas.objects ? { meta: observedSchema(metas) } : {}),
+        statuses: [...r.statuses].sort(),
+      };
+    });
+  }
+}
+
+/** Every exchange of a run (or a recording) grouped by operation, each as inferred schemas. */
+export function observeExchanges(exchanges: Iterable<ObservedExchange>): ObservedOperation[] {
+  const observer = new ExchangeObserver();
+  for (const e of exchanges) observer.add(e);
+  return observer.result();
 }

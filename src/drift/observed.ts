@@ -7,7 +7,7 @@ import { pathShape } from '../model/operation';
 import { diffSides } from '../rules/drift-table';
 import type { Observation } from '../rules/rule';
 import type { Contract } from '../schemas/contract';
-import { type ObservedOperation, observeExchanges } from './infer';
+import { ExchangeObserver, type ObservedOperation, observeExchanges } from './infer';
 import { contractSide, trafficSide } from './sides';
 
 /** Each observation as an exchange; its body is read only when the inference reaches it. */
@@ -94,4 +94,29 @@ export function observedDrift(
     }),
   );
   return { target, operations, findings };
+}
+
+/**
+ * The traffic of a job, taken run by run as each one ends: that run's drift, and what all runs showed
+ * together. Once a run is taken its bodies are no longer needed (releaseBodies), so a job of a thousand
+ * cassettes holds one run's bodies at a time.
+ */
+export class TrafficDigest {
+  private readonly drifts: ObservedDrift[] = [];
+  private readonly all = new ExchangeObserver();
+  constructor(private readonly contract: Contract) {}
+
+  add(target: string, observations: readonly Observation[]): void {
+    this.drifts.push(observedDrift(target, observations, this.contract));
+    for (const e of exchangesOf(observations)) this.all.add(e);
+  }
+
+  /** Each run's drift, in the order taken. */
+  drift(): ObservedDrift[] {
+    return this.drifts;
+  }
+
+  observed(): ObservedOperation[] {
+    return this.all.result();
+  }
 }

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { observationsOf, observedDrift } from '../drift/observed';
+import { observationsOf, observedDrift, type TrafficDigest } from '../drift/observed';
 import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
@@ -30,6 +30,8 @@ export interface FinishOptions {
   rules?: ReadonlySet<string>;
   /** Pass a run that left operations unjudged (--allow-unjudged); by default it fails. */
   allowUnjudged?: boolean;
+  /** The runs' traffic, digested as each ended (their bodies let go): else read from the runs here. */
+  traffic?: TrafficDigest;
 }
 
 export interface Finished {
@@ -61,7 +63,7 @@ function judgedOf(runs: readonly RunResult[], rules: ReadonlySet<string> | undef
 }
 
 export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {
-  const drift = runs.map((r) => observedDrift(r.target, r.observations, o.contract));
+  const drift = o.traffic?.drift() ?? runs.map((r) => observedDrift(r.target, r.observations, o.contract));
   const all: Finding[] = [
     ...runs.flatMap((r) => r.findings),
     ...drift.flatMap((d) => d.findings),
@@ -96,7 +98,7 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
       ...d,
       findings: findings.filter((f) => f.target === d.target && f.rule.startsWith('drift.')),
     })),
-    observed: observationsOf(runs.flatMap((r) => r.observations)),
+    observed: o.traffic?.observed() ?? observationsOf(runs.flatMap((r) => r.observations)),
     concurrency: o.concurrency,
   });
   const written = writeConformanceReports(o.reportDir, report, runs);

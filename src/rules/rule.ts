@@ -122,6 +122,23 @@ export function parseBody(o: Observation): void {
   });
 }
 
+/**
+ * Once a run has been judged and its traffic digested, its bodies are let go: what the reports keep
+ * of an observation is its request, status and timing.
+ */
+export function releaseBodies(observations: readonly Observation[]): void {
+  for (const o of observations) {
+    Object.defineProperty(o, 'json', {
+      value: undefined,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    if (o.exchange.response) o.exchange.response.body = '';
+    delete o.listEntry;
+  }
+}
+
 /** Pointer with array indices folded, so one defect on 50 items is one finding. */
 export const foldIndices = (pointer: string): string => pointer.replace(/\/\d+(?=\/|$)/g, '/*');
 

@@ -46,6 +46,8 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   processingBoundMs?: number;
   pollMs?: number;
   onTarget?: (t: PreparedTarget) => void;
+  /** Each run as it ends (before the next target opens). */
+  onRun?: (run: RunResult) => void;
   onRule?: (rule: string, results: RuleResult[]) => void;
 }
 
@@ -93,36 +95,36 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
               o.paginationBudget ?? (t.provider ? Number.POSITIVE_INFINITY : DEFAULT_PAGINATION_BUDGET),
             );
       try {
-        runs.push(
-          await runConformance(t.transport, o.contract, {
-            ...(o.rules ? { rules: o.rules } : {}),
-            ...(o.operations ? { operations: o.operations } : {}),
-            ...(o.concurrency ? { concurrency: o.concurrency } : {}),
-            ...(t.recorded ? { recorded: t.recorded } : {}),
-            pathHints: (op) => {
-              const fixed = o.pathValues?.[op.id];
-              return [...(fixed ? [fixed] : []), ...(t.pathHints?.(op) ?? [])];
-            },
-            ...(propertyTransport
-              ? {
-                  pagination: {
-                    transport: propertyTransport,
-                    // Live runs are sized to their budget; each run walks a few pages.
-                    numRuns:
-                      o.paginationRuns ??
-                      (t.provider ? 8 : Math.max(2, Math.floor(propertyTransport.budget / 10 / 40))),
-                    ...(o.pageSizePolicy ? { pageSizePolicy: o.pageSizePolicy } : {}),
-                    ...(o.shrink === false ? { shrink: false } : {}),
-                    ...(o.paginationSeed !== undefined ? { seed: o.paginationSeed } : {}),
-                    ...(t.provider ? { setCount: t.provider.setCount } : {}),
-                  },
-                }
-              : {}),
-            ...(o.onRule ? { onRule: o.onRule } : {}),
-            // A recording replays what it holds; only a live or local target runs the lifecycle.
-            ...(t.transport.writes && !t.recorded ? { writes: writeOptions(t, o) } : {}),
-          }),
-        );
+        const run = await runConformance(t.transport, o.contract, {
+          ...(o.rules ? { rules: o.rules } : {}),
+          ...(o.operations ? { operations: o.operations } : {}),
+          ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+          ...(t.recorded ? { recorded: t.recorded } : {}),
+          pathHints: (op) => {
+            const fixed = o.pathValues?.[op.id];
+            return [...(fixed ? [fixed] : []), ...(t.pathHints?.(op) ?? [])];
+          },
+          ...(propertyTransport
+            ? {
+                pagination: {
+                  transport: propertyTransport,
+                  // Live runs are sized to their budget; each run walks a few pages.
+                  numRuns:
+                    o.paginationRuns ??
+                    (t.provider ? 8 : Math.max(2, Math.floor(propertyTransport.budget / 10 / 40))),
+                  ...(o.pageSizePolicy ? { pageSizePolicy: o.pageSizePolicy } : {}),
+                  ...(o.shrink === false ? { shrink: false } : {}),
+                  ...(o.paginationSeed !== undefined ? { seed: o.paginationSeed } : {}),
+                  ...(t.provider ? { setCount: t.provider.setCount } : {}),
+                },
+              }
+            : {}),
+          ...(o.onRule ? { onRule: o.onRule } : {}),
+          // A recording replays what it holds; only a live or local target runs the lifecycle.
+          ...(t.transport.writes && !t.recorded ? { writes: writeOptions(t, o) } : {}),
+        });
+        runs.push(run);
+        o.onRun?.(run);
       } finally {
         await t.close();
       }

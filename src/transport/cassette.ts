@@ -109,27 +109,31 @@ export function loadCassette(file: string): LoadedCassette {
 export async function replay(cassette: Cassette): Promise<() => void> {
   const { default: nock } = await import('nock');
   nock.disableNetConnect();
+  // One interceptor per method answering from a map, not one per recording: nock tries its
+  // interceptors in turn on every request, so a cassette of N exchanges would cost N² matches.
+  // The first recording of a request (method, path with query, credentials or not, body) answers it.
+  const recorded = new Map<string, Interaction['response']>();
   for (const { request, response } of cassette.interactions) {
-    const scope = request.authenticated
-      ? nock(cassette.origin, { reqheaders: { authorization: /^Basic \S+$/ } })
-      : nock(cassette.origin, { badheaders: ['authorization'] });
-    const body = response.bodyText ?? (response.body === undefined ? '' : JSON.stringify(response.body));
-    // A write matches on its body too: the same path takes several bodies (a valid one, each negative one).
-    scope
-      .intercept(
-        request.path,
-        request.method,
-        request.body === undefined ? undefined : JSON.stringify(request.body),
-      )
-      .times(Number.MAX_SAFE_INTEGER)
-      .reply(response.status, body, response.headers);
+    const key = requestKey(request.method, request.path, request.authenticated, request.body);
+    if (!recorded.has(key)) recorded.set(key, response);
   }
-  // Registered last, so they only answer what no recording matches.
   for (const method of RECORDED_METHODS)
     nock(cassette.origin)
       .persist()
       .intercept(() => true, method)
-      .reply(599, 'not recorded', { [NOT_RECORDED_HEADER]: 'true' });
+      .reply(async (request: Request) => {
+        const authorization = request.headers.get('authorization');
+        const authenticated = authorization !== null && /^Basic \S+$/.test(authorization);
+        const url = new URL(request.url);
+        const text = await request.text();
+        const response =
+          authorization === null || authenticated
+            ? recorded.get(requestKey(method, url.pathname + url.search, authenticated, bodyOf(text)))
+            : undefined;
+        if (!response) return [599, 'not recorded', { [NOT_RECORDED_HEADER]: 'true' }];
+        const body = response.bodyText ?? (response.body === undefined ? '' : JSON.stringify(response.body));
+        return [response.status, body, response.headers];
+      });
   if (!nock.isActive()) nock.activate();
   return () => {
     nock.cleanAll();
@@ -138,3 +142,28 @@ export async function replay(cassette: Cassette): Promise<() => void> {
     nock.restore();
   };
 }
+
+/** A request body as sent: JSON when it parses, else its text; none when empty. */
+function bodyOf(body: string): unknown {
+  if (body === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
+/** JSON with object keys sorted, so two bodies equal as values have one key. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    isRecord(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  ) ?? '';
+
+const requestKey = (method: string, path: string, authenticated: boolean, body: unknown): string =>
+  `${method} ${path} ${authenticated ? 'auth' : 'anon'} ${body === undefined ? '' : canonical(body)}`;

@@ -4,6 +4,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { ScrubbedRequest } from '../finding';
 
 export interface Credentials {
@@ -330,6 +331,30 @@ const AGENTS = {
   'http:': new http.Agent({ keepAlive: true }),
   'https:': new https.Agent({ keepAlive: true }),
 };
+/**
+ * One TLS context (default roots, default settings) for every https request: node would otherwise
+ * build one per connection, which a replay through nock (a new socket per request) pays each time.
+ */
+let tlsContext: tls.SecureContext | undefined;
+const sharedTlsContext = (): tls.SecureContext => {
+  tlsContext ??= tls.createSecureContext();
+  return tlsContext;
+};
+
+/**
+ * A socket closed with its handle still open is released: nock's emulated sockets (a replay) close
+ * without closing the handle they were given, which then stays in the process for good, one per
+ * request (1,000 cassettes ran out of memory). A real socket has no handle left once closed.
+ */
+const hooked = new WeakSet<object>();
+function releaseHandleOnClose(socket: import('node:net').Socket | null): void {
+  if (!socket || hooked.has(socket)) return;
+  hooked.add(socket);
+  socket.once('close', () => {
+    const handle = (socket as unknown as { _handle?: { close?: () => void } | null })._handle;
+    if (handle && typeof handle.close === 'function') handle.close();
+  });
+}
 
 class TimeoutError extends Error {
   override name = 'TimeoutError';
@@ -392,9 +417,15 @@ function attempt(
     try {
       req = client.request(
         target,
-        { method, headers, agent: keepAlive ? AGENTS[target.protocol as 'http:' | 'https:'] : false },
+        {
+          method,
+          headers,
+          agent: keepAlive ? AGENTS[target.protocol as 'http:' | 'https:'] : false,
+          ...(target.protocol === 'https:' ? { secureContext: sharedTlsContext() } : {}),
+        },
         (res) => {
           midBody = true;
+          releaseHandleOnClose(res.socket);
           const out: Record<string, string> = {};
           for (const [key, value] of Object.entries(res.headers)) {
             if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;

@@ -173,3 +173,109 @@ describe('HttpTransport', () => {
     expect(s.seen[1]?.authorization).toBeUndefined();
   });
 });
+
+describe('cassette replay', () => {
+  it('answers a request only from its own recording: method, path with query, credentials or not, body as a value', async () => {
+    const { replay } = await import('../../src/transport/cassette');
+    const origin = 'https://replay.example.test';
+    const restore = await replay({
+      label: 'replay test',
+      source: 'test',
+      origin,
+      recordedAt: '2026-11-27T00:00:00Z',
+      file: 'replay.json',
+      name: 'replay',
+      interactions: [
+        {
+          request: { method: 'GET', path: '/v1/Things?PageSize=2', authenticated: true },
+          response: { status: 200, headers: { 'content-type': 'application/json' }, body: { n: 1 } },
+        },
+        {
+          request: { method: 'GET', path: '/v1/Things?PageSize=2', authenticated: false },
+          response: { status: 401, headers: { 'content-type': 'application/json' }, body: { n: 2 } },
+        },
+        {
+          request: { method: 'POST', path: '/v1/Things', authenticated: true, body: { a: 1, b: 'x' } },
+          response: { status: 201, headers: { 'content-type': 'application/json' }, body: { n: 3 } },
+        },
+      ],
+    } as never);
+    const auth = { authorization: `Basic ${Buffer.from('AC1:secret').toString('base64')}` };
+    const send = async (path: string, init: RequestInit = {}) => {
+      const { default: https } = await import('node:https');
+      return new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = https.request(
+          `${origin}${path}`,
+          { method: init.method ?? 'GET', headers: init.headers as never },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => {
+              body += c;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end(init.body as string | undefined);
+      });
+    };
+    try {
+      expect(await send('/v1/Things?PageSize=2', { headers: auth })).toEqual({
+        status: 200,
+        body: '{"n":1}',
+      });
+      expect(await send('/v1/Things?PageSize=2')).toEqual({ status: 401, body: '{"n":2}' });
+      expect((await send('/v1/Things?PageSize=3', { headers: auth })).status).toBe(599);
+      expect((await send('/v1/Things?PageSize=2', { headers: { authorization: 'Bearer x' } })).status).toBe(
+        599,
+      );
+      const post = (body: string) =>
+        send('/v1/Things', {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body,
+        });
+      expect(await post('{"b":"x","a":1}')).toEqual({ status: 201, body: '{"n":3}' });
+      expect((await post('{"a":2,"b":"x"}')).status).toBe(599);
+      expect((await send('/v1/Things', { method: 'DELETE', headers: auth })).status).toBe(599);
+    } finally {
+      restore();
+    }
+  });
+
+  it('a replayed request leaves no socket handle behind (nock closes its sockets without their handles)', async () => {
+    const { replay } = await import('../../src/transport/cassette');
+    const origin = 'https://replay.example.test';
+    const restore = await replay({
+      label: 'handles',
+      source: 'test',
+      origin,
+      recordedAt: '2026-11-27T00:00:00Z',
+      file: 'handles.json',
+      name: 'handles',
+      interactions: [
+        {
+          request: { method: 'GET', path: '/v1/Things', authenticated: true },
+          response: { status: 200, headers: { 'content-type': 'application/json' }, body: {} },
+        },
+      ],
+    } as never);
+    const transport = new HttpTransport({
+      target: 'recorded:handles',
+      baseUrl: origin,
+      credentials: { username: 'AC1', password: 'x' },
+      maxRetries: 0,
+    });
+    const handles = () =>
+      (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+    try {
+      await transport.get('/v1/Things');
+      const before = handles();
+      for (let i = 0; i < 100; i++) expect((await transport.get('/v1/Things')).response?.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(handles() - before).toBeLessThan(5);
+    } finally {
+      restore();
+    }
+  });
+});
