@@ -29,6 +29,10 @@ export interface Finding {
   pointer?: string;
   expected?: unknown;
   actual?: unknown;
+  /** A generated input that made a property fail (its shrunk counterexample): an input, not an answer. */
+  input?: unknown;
+  /** The command that reproduces it: the run's own flags and seed. */
+  replay?: string;
   /** One line a person understands. */
   message: string;
   /** Where each side of a disagreement comes from (file:line or file#pointer). */

@@ -2,14 +2,16 @@
 //   [--budget N] [--report-dir DIR] [--contract docs|spec|both] [--baseline FILE] [--update-baseline]
 //   [--list-checks] … (see the README)
 
+import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
 import { isBlocking } from '../finding';
-import { loadBaseline } from '../findings/baseline';
+import { acceptedBy, loadBaseline } from '../findings/baseline';
 import { assertWritableDir } from '../fs-atomic';
 import { fetchIdsFor, idFlags, selectOperations } from '../model/operation';
 import { runSummary } from '../report/summary';
+import { conformanceReplay, shellWord } from '../rules/curl';
 import type { PageSizePolicy } from '../rules/pagination/properties';
 import { RULES, selectRules } from '../rules/registry';
 import type { RunResult } from '../run/run';
@@ -150,7 +152,10 @@ export const conformance = command(
       throw new UsageError(`--page-size-policy: expected reject|clamp, got "${policy}"`);
     const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget', 1, 1_000_000);
     const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs', 1, 10_000);
-    const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1);
+    // Every run has a seed, its own when not given: printed, recorded in the reports and in each
+    // finding's replay command, so a failure replays exactly.
+    const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1);
+    const replay = conformanceReplay(args, seed);
     const writeBudget = intFlag(flags['write-budget'], '--write-budget', 1, 1_000_000);
 
     const items = intFlag(flags.items, '--items', 0, 1_000_000);
@@ -191,6 +196,9 @@ export const conformance = command(
     const started = performance.now();
     let runs: RunResult[];
     const traffic = new TrafficDigest(contract);
+    let current = '';
+    let provider: string | undefined;
+    io.out(`seed ${seed}: ${replay} replays this run`);
     try {
       runs = await runJob({
         target,
@@ -205,7 +213,8 @@ export const conformance = command(
         deadline: Date.now() + deadlineSeconds * 1000,
         recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
         ...(items !== undefined ? { items } : {}),
-        ...(seed !== undefined ? { seed, paginationSeed: seed } : {}),
+        seed,
+        paginationSeed: seed,
         ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
         rules,
         ...(operations ? { operations } : {}),
@@ -222,6 +231,18 @@ export const conformance = command(
         journalDir: join(reportDir, 'journal'),
         cleanupCommand: `npm run cleanup -- --base-url ${flags['base-url'] ?? io.env.TWILIO_ASSISTANTS_BASE_URL ?? 'https://assistants.twilio.com'} --writes <AccountSid> --journal-dir ${join(reportDir, 'journal')}`,
         onTarget: (t) => {
+          current = t.transport.target;
+          if (t.provider)
+            provider = [
+              'npm run provider --',
+              '--port',
+              new URL(t.provider.url).port,
+              '--items',
+              String(items ?? 30),
+              '--seed',
+              String(seed),
+              ...(flags.fault !== undefined ? ['--fault', shellWord(flags.fault)] : []),
+            ].join(' ');
           transports.push(t.transport);
           io.out(
             `▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}${t.transport.writes ? ', writes allowed' : ''}`,
@@ -233,13 +254,18 @@ export const conformance = command(
           releaseBodies(run.observations);
         },
         onRule: (rule, results) => {
-          const mark = results.some((r) => r.outcome === 'failed')
-            ? '✖'
-            : results.every((r) => r.outcome === 'not-run')
-              ? '–'
-              : '✔';
-          const n = results.reduce((k, r) => k + r.findings.length, 0);
-          io.out(`  ${mark} ${rule} (${results.length} operations)${n ? ` ${n} findings` : ''}`);
+          // ✖ only for what fails the run: an error the baseline does not accept. A rule that ran
+          // nowhere shows why it did not, not a count of the notes saying so.
+          const found = results.flatMap((r) => r.findings);
+          const fails = found.some(
+            (f) => isBlocking(f) && !acceptedBy(baseline, { ...f, target: f.target ?? current }),
+          );
+          const ran = results.some((r) => r.outcome !== 'not-run');
+          const mark = fails ? '✖' : ran ? '✔' : '–';
+          const counted = found.filter((f) => f.severity !== 'info').length;
+          io.out(
+            `  ${mark} ${rule} (${results.length} operations)${ran ? (counted ? ` ${counted} findings` : '') : ' not run'}`,
+          );
         },
       });
     } finally {
@@ -263,6 +289,9 @@ export const conformance = command(
       allowUnjudged: flags['allow-unjudged'] === true,
       rules,
       traffic,
+      seed,
+      replay,
+      ...(provider ? { provider } : {}),
     });
     io.out(runSummary(runs, done.findings));
     for (const e of done.stale)
@@ -272,21 +301,21 @@ export const conformance = command(
     if (flags['update-baseline'])
       io.out(`baseline written to ${baselineFile}: review each reason before committing`);
     io.out(`reports: ${done.written.join(', ')}`);
+    if (!done.passed) io.out(`replay: ${replay}`);
     for (const line of done.report.verdict.lines.slice(1)) io.out(line);
     // Every blocking finding an outage (network, provider error): the provider could not be judged,
     // which is not a broken contract. Exit 3, for CI to retry later; it outranks operations not judged.
-    const blocking = done.findings.filter(isBlocking);
-    const outage = blocking.length > 0 && blocking.every((f) => f.category !== 'contract');
+    const status = done.report.verdict.status;
     io.out(
-      done.passed
+      status === 'passed'
         ? 'PASSED: no blocking error'
-        : outage
+        : status === 'unavailable'
           ? `UNAVAILABLE: ${done.blocking} blocking error(s), every one a network or provider error: retry later (exit 3)`
           : done.blocking
             ? `FAILED: ${done.blocking} blocking error(s)`
             : `FAILED: ${done.coverage.unjudged.length} operation(s) not judged (--allow-unjudged passes such a run)`,
     );
-    return done.passed ? 0 : outage ? 3 : 1;
+    return status === 'passed' ? 0 : status === 'unavailable' ? 3 : 1;
   },
   HELP,
 );

@@ -70,6 +70,12 @@ const matches = (entry: BaselineEntry, f: Finding): boolean => {
   return isDeepStrictEqual(scope, scopeOf(f));
 };
 
+/** Whether a live (unexpired) entry of the baseline accepts this finding. */
+export function acceptedBy(entries: readonly BaselineEntry[], f: Finding, today = new Date()): boolean {
+  const day = today.toISOString().slice(0, 10);
+  return entries.some((e) => matches(e, f) && (e.expires === undefined || e.expires > day));
+}
+
 /**
  * What a run judged: its targets and, when known, each target × rule × operation it judged (a
  * narrowed run, --only or --resource, judges fewer). Kinds reported per operation without a result of

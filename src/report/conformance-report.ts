@@ -14,6 +14,8 @@ import { junitXml } from './junit';
 
 export interface Verdict {
   passed: boolean;
+  /** passed; failed; unavailable: every blocking finding a network or provider error (exit 3, retry later). */
+  status: 'passed' | 'failed' | 'unavailable';
   /** What decided it, one line each: blocking errors, operations no rule judged. */
   lines: string[];
 }
@@ -22,6 +24,12 @@ export interface ConformanceReport {
   verdict: Verdict;
   tool: { name: string; version: string; node: string };
   contract: string;
+  /** The seed of the run's generated data (properties; the local provider's dataset): --seed replays it. */
+  seed?: number;
+  /** The command that replays this run. */
+  replay?: string;
+  /** A local run: the command that starts a provider as the run's was (its port, data, fault). */
+  provider?: string;
   startedAt: string;
   durationMs: number;
   runs: Array<{
@@ -59,6 +67,9 @@ export function buildReport(
   findings: readonly Finding[],
   meta: {
     contract: string;
+    seed?: number;
+    replay?: string;
+    provider?: string;
     startedAt: string;
     durationMs: number;
     version: string;
@@ -77,6 +88,9 @@ export function buildReport(
     verdict: meta.verdict,
     tool: { name: 'twilio-assistants-v1-conformance', version: meta.version, node: process.version },
     contract: meta.contract,
+    ...(meta.seed !== undefined ? { seed: meta.seed } : {}),
+    ...(meta.replay ? { replay: meta.replay } : {}),
+    ...(meta.provider ? { provider: meta.provider } : {}),
     startedAt: meta.startedAt,
     durationMs: meta.durationMs,
     runs: runs.map((r) => ({

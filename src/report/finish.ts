@@ -30,6 +30,11 @@ export interface FinishOptions {
   rules?: ReadonlySet<string>;
   /** Pass a run that left operations unjudged (--allow-unjudged); by default it fails. */
   allowUnjudged?: boolean;
+  /** The run's seed (recorded in every report) and the command that replays it, set on each run finding. */
+  seed?: number;
+  replay?: string;
+  /** A local run: the command that starts a provider as the run's was. */
+  provider?: string;
   /** The runs' traffic, digested as each ended (their bodies let go): else read from the runs here. */
   traffic?: TrafficDigest;
 }
@@ -64,9 +69,12 @@ function judgedOf(runs: readonly RunResult[], rules: ReadonlySet<string> | undef
 
 export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {
   const drift = o.traffic?.drift() ?? runs.map((r) => observedDrift(r.target, r.observations, o.contract));
+  // Every finding of a run (its rules' and its traffic's drift) carries the command that replays it.
+  const replayed = (fs: readonly Finding[]): Finding[] =>
+    o.replay ? fs.map((f) => ({ ...f, replay: o.replay as string })) : [...fs];
   const all: Finding[] = [
-    ...runs.flatMap((r) => r.findings),
-    ...drift.flatMap((d) => d.findings),
+    ...runs.flatMap((r) => replayed(r.findings)),
+    ...drift.flatMap((d) => replayed(d.findings)),
     ...(o.extra ?? []),
   ];
   const judged = judgedOf(runs, o.rules);
@@ -74,8 +82,13 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   const coverage = coverageOf(runs, o.contract.operations);
   const blocking = findings.filter(isBlocking).length;
   const unjudgedFails = coverage.unjudged.length > 0 && !o.allowUnjudged;
+  const blockers = findings.filter(isBlocking);
+  const passed = blocking === 0 && !unjudgedFails;
+  // An outage is not a broken contract: it outranks operations not judged (they could not be).
+  const outage = blockers.length > 0 && blockers.every((f) => f.category !== 'contract');
   const verdict = {
-    passed: blocking === 0 && !unjudgedFails,
+    passed,
+    status: passed ? ('passed' as const) : outage ? ('unavailable' as const) : ('failed' as const),
     lines: [
       blocking ? `FAILED: ${blocking} blocking error(s)` : 'no blocking error',
       ...(coverage.unjudged.length
@@ -87,6 +100,9 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     coverage,
     verdict,
     contract: o.contract.mode,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.replay ? { replay: o.replay } : {}),
+    ...(o.provider ? { provider: o.provider } : {}),
     startedAt: o.startedAt,
     durationMs: o.durationMs,
     version: toolVersion(),

@@ -1,5 +1,8 @@
-// conformance.html: a page a person reads. Summary, a check × operation table per target, and each
-// finding with its request, expected, actual and a curl line to reproduce it.
+// conformance.html: a page a person reads, verdict first. A green, red or amber banner with the
+// counts and the seed; the blocking failures as a list, each with its replay command; then one
+// compact rules × operations grid per target (a coloured cell each, its name on hover, operations
+// numbered in a legend) that fits a 1280 px window; then the findings, info and not-run collapsed;
+// then the drift the traffic showed.
 
 import { type Finding, isBlocking } from '../finding';
 import { curlFor } from '../rules/curl';
@@ -8,57 +11,64 @@ import type { RunResult } from '../run/run';
 import { type ConformanceReport, findingsIndex } from './conformance-report';
 import { esc } from './junit';
 
-const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d2230;max-width:1200px}
-h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #dde}table{border-collapse:collapse;margin:.5rem 0}
-td,th{border:1px solid #dde;padding:.3rem .6rem;text-align:left;vertical-align:top}th{background:#f4f5fa}
-.passed{background:#e5f6e8}.failed{background:#fde5e5}.not-run{background:#f1f1f1;color:#666}.accepted{background:#fff6d8}
-.error{color:#b00020;font-weight:600}.warning{color:#8a5a00;font-weight:600}.info{color:#2a5db0}
-.cards{display:flex;gap:1rem}.card{border:1px solid #dde;border-radius:6px;padding:.6rem 1rem}.card b{font-size:1.4rem;display:block}
-  .cat{background:#eef;border-radius:3px;padding:0 .3rem;font-size:.85em}pre{background:#f6f7fb;padding:.4rem .6rem;overflow-x:auto;margin:.2rem 0}details{margin:.4rem 0}`;
+const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem auto;color:#1d2230;max-width:1220px;padding:0 1rem}
+h1{font-size:1.4rem;margin:.2rem 0}h2{margin-top:1.6rem;border-bottom:1px solid #dde;font-size:1.15rem}h3{font-size:1rem}
+.banner{border-radius:8px;padding:.8rem 1.2rem;color:#fff}.banner b{font-size:1.5rem;margin-right:1rem}
+.banner.passed{background:#1e7b34}.banner.failed{background:#b00020}.banner.unavailable{background:#a35a00}
+.banner span{display:inline-block;margin-right:1.2rem}.banner code{color:#fff;background:rgba(0,0,0,.2);padding:0 .3rem;border-radius:3px}
+ol.blocking li{margin:.4rem 0}table{border-collapse:collapse;margin:.5rem 0}
+td,th{border:1px solid #dde;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f4f5fa;font-weight:600}
+table.grid td{width:18px;height:18px;padding:0}table.grid th.rule{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}
+table.grid th.op{font-size:11px;text-align:center;padding:0 2px;width:18px}
+.passed-c{background:#5cb85c}.failed-c{background:#d9534f}.accepted-c{background:#f0c040}.not-run-c{background:#e4e4e4}.none-c{background:#fff}
+.legend span.sw{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 .3rem 0 .8rem;border:1px solid #ccd}
+ol.ops{columns:3;font-size:12px;font-family:ui-monospace,monospace}
+.error{color:#b00020;font-weight:600}.warning{color:#8a5a00;font-weight:600}.info{color:#2a5db0}.accepted{background:#fff6d8}
+.cat{background:#eef;border-radius:3px;padding:0 .3rem;font-size:.85em}pre{background:#f6f7fb;padding:.4rem .6rem;overflow-x:auto;margin:.2rem 0;white-space:pre-wrap;word-break:break-all}
+details{margin:.3rem 0}summary{cursor:pointer}`;
+
+const STATUS_WORD = { passed: 'PASSED', failed: 'FAILED', unavailable: 'UNAVAILABLE' } as const;
 
 export function conformanceHtml(report: ConformanceReport, runs: readonly RunResult[]): string {
   const s = report.summary;
-  const verdict = report.verdict.passed
-    ? `<p>PASSED: ${report.verdict.lines.map(esc).join('<br>')}</p>`
-    : `<p class="error">FAILED</p><ul>${report.verdict.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`;
+  const status = report.verdict.status;
+  const blocking = report.findings.filter(isBlocking);
+  const operations = new Set(runs.flatMap((r) => r.results.map((x) => x.operation)));
+  const banner = `<div class="banner ${status}" role="status"><b>${STATUS_WORD[status]}</b>
+<span>${s.blocking} blocking</span><span>${s.errors} errors</span><span>${s.warnings} warnings</span><span>${s.accepted} accepted</span><span>${s.info} info</span>
+<span>${operations.size - report.coverage.unjudged.length}/${operations.size} operations judged</span>${report.seed !== undefined ? `<span>seed <code>${report.seed}</code></span>` : ''}
+<div>${report.verdict.lines.map(esc).join('<br>')}</div></div>
+${report.replay ? `<p>Replay this run: <code>${esc(report.replay)}</code></p>` : ''}`;
+  const failures = blocking.length
+    ? `<h2>Blocking failures (${blocking.length})</h2>${report.replay ? `<p>Each replays with <code>${esc(report.replay)}</code>${report.provider ? `; a single request against a provider started as that run's was: <code>${esc(report.provider)}</code>, then its curl line` : ''}.</p>` : ''}<ol class="blocking">${blocking.map((f) => failureItem(f, report.replay)).join('')}</ol>`
+    : '';
   const of = findingsIndex(report.findings);
   const sections = runs.map((run) => {
-    const resultOf = new Map(run.results.map((x) => [`${x.rule}\u0000${x.operation}`, x]));
-    const ops = [...new Set(run.results.map((r) => r.operation))];
-    // One table per resource (the first static path segment): rule × operation.
-    const resources = new Map<string, string[]>();
-    for (const op of ops) {
-      const resource = op.split(' ')[1]?.split('/').filter(Boolean)[1] ?? op;
-      resources.set(resource, [...(resources.get(resource) ?? []), op]);
-    }
-    const tables = [...resources].map(([resource, columns]) => {
-      const rules = [...new Set(run.results.filter((r) => columns.includes(r.operation)).map((r) => r.rule))];
-      const rows = rules.map((rule) => {
-        const cells = columns.map((op) => {
-          const r = resultOf.get(`${rule}\u0000${op}`);
-          if (!r) return '<td class="not-run">n/a</td>';
-          const fs = of(run.target, rule, op);
-          const cls = r.outcome === 'failed' && !fs.some(isBlocking) ? 'accepted' : r.outcome;
-          return `<td class="${cls}" title="${esc(r.reason ?? '')}">${cls}${fs.length ? ` (${fs.length})` : ''}</td>`;
-        });
-        return `<tr><th>${esc(rule)}</th>${cells.join('')}</tr>`;
-      });
-      return `<h3>${esc(resource)}</h3><table><tr><th>rule</th>${columns.map((o) => `<th>${esc(o)}</th>`).join('')}</tr>${rows.join('')}</table>`;
-    });
-    const findings = of(run.target).map(findingBlock);
     const summary = report.runs.find((r) => r.target === run.target);
+    const findings = of(run.target);
+    const shown = findings.filter((f) => f.severity !== 'info');
+    const info = findings.filter((f) => f.severity === 'info');
+    const notRun = run.results.filter((r) => r.outcome === 'not-run');
     return `<h2>Target ${esc(run.target)}</h2><p>${summary?.requestCount ?? run.observations.length} requests for the checks, ${summary?.paginationRequests ?? 0} for the pagination properties, concurrency ${summary?.concurrency ?? 1}, ${run.durationMs} ms</p>
-${tables.join('\n')}
-<h3>Findings</h3>${findings.join('') || '<p>None.</p>'}`;
+${grid(run, of)}
+<h3>Errors and warnings (${shown.length})</h3>${shown.map(findingBlock).join('') || '<p>None.</p>'}
+<details><summary>Info (${info.length})</summary>${info.map(findingBlock).join('') || '<p>None.</p>'}</details>
+<details><summary>Not run (${notRun.length} rule × operation pairs)</summary><table><tr><th>rule</th><th>operation</th><th>why</th></tr>${notRun
+      .map(
+        (r) =>
+          `<tr><td><code>${esc(r.rule)}</code></td><td>${esc(r.operation)}</td><td>${esc(r.reason ?? '')}</td></tr>`,
+      )
+      .join('')}</table></details>`;
   });
   const stale = report.baseline.stale.length
     ? `<h2>Stale baseline entries</h2><p>These accepted findings no longer occur; remove them from ${esc(report.baseline.file)}.</p><pre>${esc(JSON.stringify(report.baseline.stale, null, 2))}</pre>`
     : '';
   const drift = report.drift
     .map((d) => {
+      const breaking = d.findings.filter((c) => levelOf(c) === 'breaking').length;
       const rows = d.findings.map(
         (c) =>
-          `<tr><td class="${levelOf(c) === 'breaking' ? 'failed' : levelOf(c) === 'info' ? 'not-run' : 'passed'}">${esc(levelOf(c))}</td><td>${esc(c.operation)}</td><td><code>${esc(c.pointer ?? '')}</code></td><td><code>${esc(c.rule)}</code></td><td>${esc(c.message)}</td></tr>`,
+          `<tr><td class="${levelOf(c) === 'breaking' ? 'failed-c' : levelOf(c) === 'info' ? 'not-run-c' : 'passed-c'}">${esc(levelOf(c))}</td><td>${esc(c.operation)}</td><td><code>${esc(c.pointer ?? '')}</code></td><td><code>${esc(c.rule)}</code></td><td>${esc(c.message)}</td></tr>`,
       );
       const ops = d.operations
         .map(
@@ -66,20 +76,54 @@ ${tables.join('\n')}
             `<tr><td>${esc(o.operation)}</td><td>${o.objects}</td><td>${o.undocumented.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'}</td><td>${o.neverSeen.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'}</td><td>${esc(o.statuses.join(', '))}</td></tr>`,
         )
         .join('');
-      return `<h3>${esc(d.target)}</h3>
+      return `<details${breaking ? ' open' : ''}><summary>${esc(d.target)}: ${breaking} breaking, ${d.findings.length - breaking} other change(s)</summary>
 <table><tr><th>operation</th><th>items seen</th><th>undocumented fields</th><th>documented, never seen</th><th>statuses</th></tr>${ops}</table>
-${rows.length ? `<table><tr><th>class</th><th>operation</th><th>where</th><th>rule</th><th>why</th></tr>${rows.join('')}</table>` : '<p>No drift against the resolved contract.</p>'}`;
+${rows.length ? `<table><tr><th>class</th><th>operation</th><th>where</th><th>rule</th><th>why</th></tr>${rows.join('')}</table>` : '<p>No drift against the resolved contract.</p>'}</details>`;
     })
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Twilio Assistants v1 conformance report</title><style>${CSS}</style></head><body>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${STATUS_WORD[status]} · Twilio Assistants v1 conformance</title><style>${CSS}</style></head><body>
 <h1>Twilio Assistants v1 — conformance</h1>
+${banner}
 <p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
-${verdict}
-<div class="cards"><div class="card"><b>${s.blocking}</b>blocking</div><div class="card"><b>${s.errors}</b>errors</div><div class="card"><b>${s.warnings}</b>warnings</div><div class="card"><b>${s.accepted}</b>accepted</div><div class="card"><b>${s.info}</b>info</div></div>
+${failures}
 ${sections.join('\n')}${stale}
 <h2>Live drift: what the traffic showed against the contract</h2>${drift || '<p>No traffic observed.</p>'}
 </body></html>
 `;
+}
+
+/** One compact grid: a row per rule, a numbered column per operation, a coloured cell each. */
+function grid(run: RunResult, of: ReturnType<typeof findingsIndex>): string {
+  const resultOf = new Map(run.results.map((x) => [`${x.rule}\u0000${x.operation}`, x]));
+  const ops = [...new Set(run.results.map((r) => r.operation))];
+  const rules = [...new Set(run.results.map((r) => r.rule))];
+  const rows = rules.map((rule) => {
+    const cells = ops.map((op, i) => {
+      const r = resultOf.get(`${rule}\u0000${op}`);
+      if (!r) return `<td class="none-c" title="${esc(`${rule} · ${i + 1} ${op}: does not apply`)}"></td>`;
+      const fs = of(run.target, rule, op);
+      const cls = r.outcome === 'failed' && !fs.some(isBlocking) ? 'accepted' : r.outcome;
+      const why = r.reason ? ` — ${r.reason}` : fs.length ? ` — ${fs.length} finding(s)` : '';
+      return `<td class="${cls}-c" title="${esc(`${rule} · ${i + 1} ${op}: ${cls}${why}`)}"></td>`;
+    });
+    return `<tr><th class="rule">${esc(rule)}</th>${cells.join('')}</tr>`;
+  });
+  return `<table class="grid" aria-label="rules by operations"><tr><th>rule \\ operation</th>${ops.map((op, i) => `<th class="op" title="${esc(op)}">${i + 1}</th>`).join('')}</tr>${rows.join('')}</table>
+<p class="legend">Hover a cell for its rule, operation and outcome.<span class="sw passed-c"></span>passed<span class="sw failed-c"></span>failed<span class="sw accepted-c"></span>failed, accepted by the baseline<span class="sw not-run-c"></span>not run<span class="sw none-c"></span>does not apply</p>
+<details><summary>Operations by number</summary><ol class="ops">${ops.map((op) => `<li>${esc(op)}</li>`).join('')}</ol></details>`;
+}
+
+function replayLines(f: Finding, runReplay?: string): string {
+  return [
+    f.replay && f.replay !== runReplay ? `<div>Replay the run:<pre>${esc(f.replay)}</pre></div>` : '',
+    f.request && !f.target?.startsWith('recorded')
+      ? `<div>Replay the request:<pre>${esc(curlFor(f.request, f.request.authenticated !== false))}</pre></div>`
+      : '',
+  ].join('');
+}
+
+function failureItem(f: Finding, runReplay?: string): string {
+  return `<li><code>${esc(f.rule)}</code> on <b>${esc(f.operation)}</b> <span class="cat">${esc(f.category)}</span> (${esc(f.target ?? '')}) — ${esc(f.message)}${replayLines(f, runReplay)}</li>`;
 }
 
 function findingBlock(f: Finding): string {
@@ -89,13 +133,14 @@ function findingBlock(f: Finding): string {
   const detail = [
     f.request ? `<div>Request: <code>${esc(`${f.request.method} ${f.request.url}`)}</code></div>` : '',
     f.pointer !== undefined ? `<div>Pointer: <code>${esc(f.pointer || '(root)')}</code></div>` : '',
+    f.input !== undefined
+      ? `<div>Input (the shrunk counterexample generated):<pre>${esc(JSON.stringify(f.input, null, 2))}</pre></div>`
+      : '',
     f.expected !== undefined
       ? `<div>Expected:<pre>${esc(JSON.stringify(f.expected, null, 2))}</pre></div>`
       : '',
     f.actual !== undefined ? `<div>Actual:<pre>${esc(JSON.stringify(f.actual, null, 2))}</pre></div>` : '',
-    f.request && !f.target?.startsWith('recorded')
-      ? `<div>Reproduce:<pre>${esc(curlFor(f.request, f.request.authenticated !== false))}</pre></div>`
-      : '',
+    replayLines(f),
   ].join('');
   return `<details${isBlocking(f) ? ' open' : ''}><summary><span class="${f.severity}">${f.severity}</span> <span class="cat">${esc(f.category)}</span> <code>${esc(f.rule)}</code> ${esc(f.operation)} — ${esc(f.message)} <i>(source: ${esc(f.source)})</i>${accepted}</summary>${detail}</details>`;
 }

@@ -242,7 +242,7 @@ export async function runStateful(
       category: 'contract',
       source: 'the write descriptors',
       operation: 'the write lifecycle',
-      ...(details.counterexample ? { actual: String(details.counterexample[0]) } : {}),
+      ...(details.counterexample ? { input: String(details.counterexample[0]) } : {}),
       message: `${lastError || String(details.errorInstance)} — shortest sequence ${details.counterexample ? String(details.counterexample[0]) : '?'} (seed ${seed}, path "${details.counterexamplePath}"; replay with --seed ${seed})`,
     });
   }

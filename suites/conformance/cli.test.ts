@@ -122,7 +122,9 @@ describe('npm run conformance', () => {
     ).toEqual([]);
     const html = readFileSync(join(dir, 'conformance.html'), 'utf8');
     expect(html).toMatch(/Live drift: what the traffic showed/);
-    expect(html).toMatch(/<h3>Assistants<\/h3>/);
+    expect(html).toMatch(/<div class="banner passed"/);
+    expect(html).toMatch(/<table class="grid"/);
+    expect(html).toContain('<li>GET /v1/Assistants</li>');
     const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
     expect(junit).toMatch(
       /<testcase classname="recorded:local-provider.list.meta-key" name="GET \/v1\/Sessions\/\{sessionId\}\/Messages">/,

@@ -121,7 +121,7 @@ async function check<T>(
       base(name, ctx, {
         severity: 'error',
         request: { method: 'GET', url },
-        actual: value as unknown,
+        input: value as unknown,
         message: `${message} — counterexample ${JSON.stringify(value)} (seed ${details.seed}, path "${details.counterexamplePath}", ${details.numRuns} runs, ${details.numShrinks} shrinks); replay: ${curlFor({ method: 'GET', url })}`,
       }),
     );

@@ -1,0 +1,110 @@
+// A failing run replays from what it printed, and its report reads verdict first.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/fixtures';
+
+const reportDir = () => mkdtempSync(join(tmpdir(), 'conformance-'));
+
+describe('a failing run replays, and reads verdict first', () => {
+  const normalized = (file: string) => {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as {
+      seed: number;
+      findings: Array<Record<string, unknown>>;
+    };
+    return {
+      seed: r.seed,
+      findings: r.findings
+        .map(({ replay: _r, ...f }) => JSON.stringify(f).replace(/127\.0\.0\.1:\d+/g, 'HOST'))
+        .sort(),
+    };
+  };
+
+  it('records a non-negative seed everywhere; each finding carries the command; that seed gives the same findings', async () => {
+    const a = reportDir();
+    const first = await runCli('conformance', [
+      ...['--target', 'local', '--fault', 'wrong-type@ListTools', '--items', '5'],
+      ...['--report-dir', a],
+    ]);
+    expect(first.status).toBe(1);
+    const seed = Number(/^seed (\d+): /m.exec(first.stdout)?.[1]);
+    expect(seed).toBeGreaterThanOrEqual(0);
+    const report = JSON.parse(readFileSync(join(a, 'conformance.json'), 'utf8'));
+    expect(report.seed).toBe(seed);
+    expect(report.replay).toBe(
+      `npm run conformance -- --target local --fault wrong-type@ListTools --items 5 --report-dir ${a} --seed ${seed}`,
+    );
+    const blocking = report.findings.filter(
+      (f: { severity: string; accepted?: unknown }) => f.severity === 'error',
+    );
+    expect(blocking.length).toBeGreaterThan(0);
+    for (const f of report.findings) expect(f.replay).toBe(report.replay);
+    expect(first.stdout).toContain(`replay: ${report.replay}`);
+    const html = readFileSync(join(a, 'conformance.html'), 'utf8');
+    expect(html).toContain(`seed <code>${seed}</code>`);
+    // Verdict first: the banner, then every blocking finding's rule, all before the first grid.
+    const grid = html.indexOf('<table class="grid"');
+    expect(html.indexOf('<div class="banner failed"')).toBeGreaterThan(-1);
+    expect(html.indexOf('<div class="banner failed"')).toBeLessThan(grid);
+    const list = html.slice(html.indexOf('<ol class="blocking">'), grid);
+    for (const f of blocking)
+      expect(list).toContain(`<code>${f.rule}</code> on <b>${f.operation.replace(/&/g, '&amp;')}</b>`);
+
+    const b = reportDir();
+    const again = await runCli('conformance', [
+      '--target',
+      'local',
+      '--fault',
+      'wrong-type@ListTools',
+      '--items',
+      '5',
+      '--report-dir',
+      b,
+      '--seed',
+      String(seed),
+    ]);
+    expect(again.status).toBe(1);
+    expect(normalized(join(b, 'conformance.json'))).toEqual(normalized(join(a, 'conformance.json')));
+  });
+
+  it('the terminal marks ✖ only what fails the run: accepted failures pass, a rule that ran nowhere shows no count', async () => {
+    const dir = reportDir();
+    const baseline = join(dir, 'baseline.json');
+    writeFileSync(baseline, '{"entries": []}');
+    const args = [
+      '--target',
+      'local',
+      '--fault',
+      'wrong-type@ListTools',
+      '--seed',
+      '7',
+      '--baseline',
+      baseline,
+    ];
+    const failing = await runCli('conformance', [...args, '--report-dir', dir]);
+    expect(failing.stdout).toMatch(/^ {2}✖ response\.schema /m);
+    await runCli('conformance', [...args, '--report-dir', dir, '--update-baseline']);
+    const accepted = await runCli('conformance', [...args, '--report-dir', dir]);
+    expect(accepted.status, accepted.stdout).toBe(0);
+    expect(accepted.stdout).not.toMatch(/✖/);
+    expect(accepted.stdout).toMatch(/^ {2}✔ response\.schema /m);
+    expect(accepted.stdout).toMatch(/ response\.schema +\d+ +0 +[1-9]\d* +\d+$/m);
+    const none = await runCli('conformance', [
+      '--target',
+      'local',
+      '--items',
+      '0',
+      '--read-only',
+      '--allow-unjudged',
+      '--report-dir',
+      dir,
+      '--baseline',
+      baseline,
+    ]);
+    for (const line of none.stdout.split('\n').filter((l) => /^ {2}– /.test(l)))
+      expect(line).toMatch(/ not run$/);
+    expect(none.stdout).toMatch(/^ {2}– /m);
+  });
+});
