@@ -14,7 +14,7 @@ export default defineConfig({
     isolate: false,
     setupFiles: ['src/polyfills.ts'],
     globalSetup: ['suites/support/build.ts'],
-    reporters: ['default', ['junit', { outputFile: 'reports/junit.xml' }]],
+    reporters: ['default', ['junit', { outputFile: 'reports/tests.junit.xml' }]],
     testTimeout: 60_000,
     env: { PACT_DO_NOT_TRACK: 'true' },
   },

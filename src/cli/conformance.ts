@@ -253,6 +253,10 @@ export const conformance = command(
           traffic.add(run.target, run.observations);
           releaseBodies(run.observations);
         },
+        onProperty: (r) =>
+          io.out(
+            `    · ${r.rule} ${r.operation}: ${r.outcome}${r.requests !== undefined ? `, ${r.requests} requests` : ''}`,
+          ),
         onRule: (rule, results) => {
           // ✖ only for what fails the run: an error the baseline does not accept. A rule that ran
           // nowhere shows why it did not, not a count of the notes saying so.

@@ -9,6 +9,7 @@ import { mutationMarkdown, runMutation } from '../mutation/run';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { FAULTS } from '../targets/targets';
+import { inChild, markedIo, runInChild } from './child';
 import { command, intFlag, parseFlags, runIfMain } from './run';
 
 const HELP = `
@@ -20,6 +21,9 @@ killed and no false alarm, 1 otherwise, 2 bad input.
   --runs N          property runs per list (default 5)
   --fault NAME,…    only these faults (npm run provider -- --list-faults)
   --no-pact         skip pact verification of the mutants conformance did not kill
+  --pact-output     print Pact's own output too (else it goes to reports/pact/mutation.log)
+Each row says k/N as it ends; a survivor says why; the mutants' timeout is ten times the faithful
+run's slowest exchange (at least 800 ms), and a faithful run that raises anything fails the score.
 Example: npm run mutation -- --fault wrong-meta-key,create-answers-200
 `;
 
@@ -33,6 +37,7 @@ export const mutation = command(
         concurrency: { type: 'string' },
         'no-pact': { type: 'boolean' },
         'report-dir': { type: 'string' },
+        'pact-output': { type: 'boolean' },
       },
       args,
     );
@@ -41,6 +46,14 @@ export const mutation = command(
     if (unknown.length) throw new UsageError(`--fault: unknown fault ${unknown.join(', ')}`);
     const numRuns = intFlag(flags.runs, '--runs', 1, 1000);
     const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
+    // Pact's native core prints every verification it makes: a child keeps it in a log, the rows here.
+    if (io.process && !inChild(io) && !flags['no-pact'])
+      return runInChild(args, io, {
+        name: 'mutation',
+        logFile: resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'), 'pact', 'mutation.log'),
+        showNative: flags['pact-output'] === true,
+      });
+    if (inChild(io)) io = markedIo(io);
     const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
     assertWritableDir(dir, '--report-dir');
     const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
@@ -50,15 +63,17 @@ export const mutation = command(
       : readdirSync(contracts)
           .filter((f) => f.endsWith('.json'))
           .map((f) => join(contracts, f));
-    io.out(`${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by`);
+    io.out(
+      `${'k/N'.padEnd(9)} ${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by, or why not`,
+    );
     const result = await runMutation(contract, {
       ...(names ? { faults: names } : {}),
       ...(numRuns !== undefined ? { numRuns } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       pactFiles,
-      onRow: (row) =>
+      onRow: (row, k, n) =>
         io.out(
-          `${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.caughtBy.join(', ')}`,
+          `${`${k}/${n}`.padEnd(9)} ${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.killed && row.fault !== 'faithful' ? row.caughtBy.join(', ') : (row.why ?? '')}`,
         ),
     });
     writeFilesAtomic([
@@ -66,8 +81,12 @@ export const mutation = command(
       { path: join(dir, 'mutation.md'), data: mutationMarkdown(result) },
     ]);
     const score = ((result.killed / Math.max(1, result.total)) * 100).toFixed(1);
+    if (result.falseAlarms.length)
+      io.err(
+        `mutation: the faithful provider raised ${result.falseAlarms.join(', ')}: the score means nothing until it raises nothing (${result.faithful.why ?? ''})`,
+      );
     io.out(
-      `\nmutation score: ${result.killed}/${result.total} killed (${score} %) over ${result.resources.length} resources, ${result.falseAlarms.length} false alarms`,
+      `\nmutation score: ${result.killed}/${result.total} killed (${score} %) over ${result.resources.length} resources, ${result.falseAlarms.length} false alarms; mutant timeout ${result.timeoutMs} ms (scaled from the faithful run)`,
     );
     return result.killed === result.total && result.falseAlarms.length === 0 ? 0 : 1;
   },

@@ -1,7 +1,6 @@
 // npm run pact:verify -- [--base-url URL] [--contracts DIR] [--schemas DIR]
 // Without --base-url: starts the local reference provider and verifies against it.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -28,7 +27,8 @@ import { pendingUndos } from '../run/journal';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
-import { baseUrlFrom, credentialsFromEnv, secretsOf, writableAccount } from '../transport/credentials';
+import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
+import { inChild, markedIo, runInChild } from './child';
 import { command, type Io, intFlag, parseFlags, runIfMain } from './run';
 
 const HELP = `
@@ -39,6 +39,9 @@ credentials' account; --only-reads leaves them out. Exit 0 passed, 1 a mismatch,
 
   --log-level error|warn|info|debug|trace   default warn
   --deadline SECONDS   a verification not finished by then is stopped (default 600): exit 1
+  --report-dir DIR     Pact's own output goes to DIR/pact/verify.log (default reports/); on a
+                       failure its Failures section is printed too
+  --pact-output        print all of Pact's output as well
 Environment: TWILIO_* credentials (base URL); PACT_BROKER_BASE_URL with PACT_BROKER_TOKEN (or
 PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) to publish; PACT_PUBLISH_VERIFICATION=true
 Examples
@@ -58,6 +61,8 @@ export const pactVerify = command(
         writes: { type: 'string' },
         'only-reads': { type: 'boolean' },
         deadline: { type: 'string' },
+        'report-dir': { type: 'string' },
+        'pact-output': { type: 'boolean' },
       },
       args,
     );
@@ -70,9 +75,16 @@ export const pactVerify = command(
     // Pact's native core writes to the streams itself (only a pipe lets every line through the
     // redactor) and blocks its thread (only another process can stop it at the deadline). Against the
     // local reference provider with no secret set, it runs here.
-    const secrets = [...secretsOf(io.env), io.env.PACT_BROKER_TOKEN, io.env.PACT_BROKER_PASSWORD];
-    const child = secrets.some(Boolean) || flags['base-url'] !== undefined;
-    if (io.process && !io.env[CHILD] && child) return verifyInChild(args, io, deadlineSeconds);
+    if (io.process && !inChild(io))
+      return runInChild(args, io, {
+        name: 'pact:verify',
+        logFile: resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'), 'pact', 'verify.log'),
+        showNative: flags['pact-output'] === true,
+        // Pact's readable diff: its Failures section.
+        showFrom: /^Failures:/,
+        deadlineSeconds,
+      });
+    if (inChild(io)) io = markedIo(io);
     const dir = resolve(flags.contracts ?? join(PROJECT_ROOT, 'contracts'));
     let files: string[];
     try {
@@ -244,45 +256,7 @@ function readsOnly(files: readonly string[]): string[] {
   });
 }
 
-/** Set in the child's environment: it verifies itself instead of spawning another. */
-const CHILD = 'CONFORMANCE_PACT_VERIFY_CHILD';
 /** Unless --deadline says otherwise, a verification that has not finished by then is stopped. */
 const DEFAULT_DEADLINE_SECONDS = 600;
-
-function verifyInChild(args: readonly string[], io: Io, deadlineSeconds: number): Promise<number> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [process.argv[1] as string, ...args], {
-      env: { ...io.env, [CHILD]: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const relay = (stream: NodeJS.ReadableStream, write: (line: string) => void) => {
-      let rest = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const lines = (rest + chunk).split('\n');
-        rest = lines.pop() ?? '';
-        for (const line of lines) write(line);
-      });
-      stream.on('end', () => {
-        if (rest) write(rest);
-      });
-    };
-    relay(child.stdout, io.out);
-    relay(child.stderr, io.err);
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-    }, deadlineSeconds * 1000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (late) {
-        io.err(`pact:verify: did not finish within --deadline ${deadlineSeconds} s; stopped`);
-        resolvePromise(1);
-      } else resolvePromise(code ?? 1);
-    });
-  });
-}
 
 await runIfMain(pactVerify, import.meta.url);

@@ -22,6 +22,8 @@ export interface MutationRow {
   caughtBy: string[];
   killed: boolean;
   ms: number;
+  /** A survivor (or a faithful run that raised something): why, in one line. */
+  why?: string;
 }
 
 export interface MutationResult {
@@ -29,8 +31,11 @@ export interface MutationResult {
   rows: MutationRow[];
   killed: number;
   total: number;
+  /** Anything the faithful provider raised: an error or warning of any rule, or a network or provider error. */
   falseAlarms: string[];
   resources: string[];
+  /** The mutants' timeout, scaled from the faithful run's own slowest exchange. */
+  timeoutMs: number;
 }
 
 export interface MutationOptions {
@@ -39,7 +44,8 @@ export interface MutationOptions {
   /** Pact files to verify against each mutant the conformance run did not already kill, and the faithful one. */
   pactFiles?: string[];
   concurrency?: number;
-  onRow?: (row: MutationRow) => void;
+  /** Each row as it ends, with its place: k of n (the faithful run is 0). */
+  onRow?: (row: MutationRow, k: number, n: number) => void;
 }
 
 /**
@@ -72,11 +78,17 @@ const instanceOf = (contract: Contract, op: Operation) => {
   return (op.kind === 'list' ? merged.properties?.[op.itemsKey ?? '']?.items : merged) ?? {};
 };
 
+/** Timeouts for the mutants: ten times the faithful run's slowest exchange, never under 800 ms. */
+export function scaledTimeout(slowestMs: number): number {
+  return Math.min(15_000, Math.max(800, Math.ceil(slowestMs * 10)));
+}
+
 async function runOne(
   contract: Contract,
   mutant: ActiveFault | undefined,
   o: MutationOptions,
-): Promise<MutationRow> {
+  timeoutMs: number,
+): Promise<MutationRow & { slowestMs: number }> {
   const started = performance.now();
   const op = mutant?.operation
     ? [...contract.operations, ...contract.writes].find((x) => x.id === mutant.operation)
@@ -91,11 +103,11 @@ async function runOne(
     ...(op ? { operations: [op.id] } : {}),
     items: 12,
     seed: 1,
-    timeoutMs: 800,
+    timeoutMs,
     maxRetries: 1,
-    maxRetryWaitMs: 200,
+    maxRetryWaitMs: Math.ceil(timeoutMs / 4),
     maxConsecutiveFailures: 3,
-    deadline: Date.now() + 60_000,
+    deadline: Date.now() + Math.max(60_000, timeoutMs * 75),
     paginationRuns: o.numRuns ?? 5,
     paginationSeed: 20261124,
     // A verdict is all a mutant needs: the first failure ends a property, no shrinking.
@@ -104,12 +116,15 @@ async function runOne(
     journalDir: join(tmpdir(), 'conformance-mutation-journal'),
     ...(writes && mutant ? { pagination: false } : {}),
   });
+  const findings = runs.flatMap((r) => r.findings);
+  // A mutant is caught by an error. The faithful run must raise nothing: no error, and no network or
+  // provider error of any severity (a timeout or a retry there is a false alarm too).
   const caught = new Set(
-    runs
-      .flatMap((r) => r.findings)
-      .filter((f) => f.severity === 'error')
+    findings
+      .filter((f) => f.severity === 'error' || (!mutant && f.category !== 'contract'))
       .map((f) => f.rule),
   );
+  const slowestMs = Math.max(0, ...runs.flatMap((r) => r.observations.map((x) => x.exchange.durationMs)));
   if (o.pactFiles?.length && caught.size === 0) {
     const provider = await startProvider({
       contract,
@@ -140,35 +155,75 @@ async function runOne(
       await provider.close();
     }
   }
+  const label = op ? `${op.method} ${op.path}` : undefined;
+  const killed = caught.size > 0;
   return {
     fault: mutant?.fault.name ?? 'faithful',
-    ...(op ? { operation: `${op.method} ${op.path}` } : {}),
+    ...(label ? { operation: label } : {}),
     description: mutant?.fault.description ?? 'the reference provider as documented',
     caughtBy: [...caught].sort(),
-    killed: caught.size > 0,
+    killed,
     ms: Math.round(performance.now() - started),
+    slowestMs,
+    ...(mutant && !killed ? { why: survivorWhy(runs, label) } : {}),
+    ...(!mutant && killed
+      ? {
+          why: findings
+            .filter((f) => caught.has(f.rule))
+            .slice(0, 3)
+            .map((f) => `${f.rule} (${f.severity}, ${f.category}): ${f.message}`)
+            .join('; '),
+        }
+      : {}),
   };
 }
 
+/** Why no rule caught a mutant: what judged its operation and passed, what could not run, what only warned. */
+function survivorWhy(runs: Awaited<ReturnType<typeof runJob>>, operation: string | undefined): string {
+  const results = runs.flatMap((r) => r.results).filter((r) => !operation || r.operation === operation);
+  const passed = results.filter((r) => r.outcome === 'passed').map((r) => r.rule);
+  const notRun = results.filter((r) => r.outcome === 'not-run');
+  const warned = [
+    ...new Set(
+      runs
+        .flatMap((r) => r.findings)
+        .filter((f) => f.severity === 'warning' && (!operation || f.operation === operation))
+        .map((f) => f.rule),
+    ),
+  ];
+  return [
+    `${passed.length} rule(s) judged ${operation ?? 'the run'} and passed${passed.length ? ` (${passed.slice(0, 6).join(', ')}${passed.length > 6 ? ', …' : ''})` : ''}`,
+    ...(notRun.length
+      ? [`${notRun.length} did not run (${notRun[0]?.rule}: ${notRun[0]?.reason ?? 'no reason given'})`]
+      : []),
+    ...(warned.length ? [`only warnings from ${warned.join(', ')}`] : []),
+  ].join('; ');
+}
+
 export async function runMutation(contract: Contract, o: MutationOptions = {}): Promise<MutationResult> {
-  // The faithful provider first in the queue, the mutants after it, all in one pool.
   const queue = mutants(contract, o.faults);
-  const [faithful, ...rows] = await mapLimit(
-    [undefined, ...queue],
+  // The faithful provider first, alone, with room to spare: it must raise nothing, and its slowest
+  // exchange sets the mutants' timeout (a loaded machine is slower for both alike).
+  const { slowestMs, ...faithful } = await runOne(contract, undefined, o, 10_000);
+  o.onRow?.(faithful, 0, queue.length);
+  const timeoutMs = scaledTimeout(slowestMs);
+  let done = 0;
+  const rows = await mapLimit(
+    queue,
     Math.max(1, o.concurrency ?? availableParallelism() * 2),
     async (mutant) => {
-      const row = await runOne(contract, mutant, o);
-      o.onRow?.(row);
+      const { slowestMs: _s, ...row } = await runOne(contract, mutant, o, timeoutMs);
+      o.onRow?.(row, ++done, queue.length);
       return row;
     },
   );
-  if (!faithful) throw new Error('no faithful run');
   return {
     faithful,
     rows,
     killed: rows.filter((r) => r.killed).length,
     total: rows.length,
     falseAlarms: faithful.caughtBy,
+    timeoutMs,
     resources: [
       ...new Set(
         queue.map(
@@ -185,13 +240,13 @@ export function mutationMarkdown(r: MutationResult): string {
   return [
     '# Mutation score',
     '',
-    `**${r.killed}/${r.total} mutants killed (${score} %)** over ${r.resources.length} resources (${r.resources.join(', ')}), ${r.falseAlarms.length} false alarms on the faithful provider${r.falseAlarms.length ? ` (${r.falseAlarms.join(', ')})` : ''}.`,
+    `**${r.killed}/${r.total} mutants killed (${score} %)** over ${r.resources.length} resources (${r.resources.join(', ')}), ${r.falseAlarms.length} false alarms on the faithful provider${r.falseAlarms.length ? ` (${r.falseAlarms.join(', ')}: ${r.faithful.why ?? ''})` : ''}. Mutant timeout ${r.timeoutMs} ms (ten times the faithful run's slowest exchange, at least 800 ms).`,
     '',
-    '| fault | operation | killed | caught by | what it breaks |',
+    '| fault | operation | killed | caught by, or why it survived | what it breaks |',
     '|---|---|---|---|---|',
     ...r.rows.map(
       (row) =>
-        `| \`${row.fault}\` | \`${row.operation ?? ''}\` | ${row.killed ? 'yes' : '**NO**'} | ${row.caughtBy.map((c) => `\`${c}\``).join(', ') || '—'} | ${row.description} |`,
+        `| \`${row.fault}\` | \`${row.operation ?? ''}\` | ${row.killed ? 'yes' : '**NO**'} | ${row.killed ? row.caughtBy.map((c) => `\`${c}\``).join(', ') : (row.why ?? '—')} | ${row.description} |`,
     ),
     '',
   ].join('\n');

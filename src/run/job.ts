@@ -49,6 +49,7 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   /** Each run as it ends (before the next target opens). */
   onRun?: (run: RunResult) => void;
   onRule?: (rule: string, results: RuleResult[]) => void;
+  onProperty?: (result: RuleResult) => void;
 }
 
 /** A tag no other run shares: what this run makes carries it, and its journal is named by it. */

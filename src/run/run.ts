@@ -75,6 +75,8 @@ export interface RunOptions extends PlanOptions {
   /** Writes allowed on this target: arrange what the reads need, judge every write, undo it all. */
   writes?: WriteRunOptions;
   onRule?: (rule: string, results: RuleResult[]) => void;
+  /** Each pagination property on each list as it ends (they are the long part of a run). */
+  onProperty?: (result: RuleResult) => void;
 }
 
 export async function runConformance(
@@ -318,6 +320,7 @@ export async function runConformance(
             ? { reason: found.find((f) => f.severity === 'info')?.message ?? 'no run could be judged' }
             : {}),
         };
+        options.onProperty?.(r);
         return r;
       }
     }

@@ -1,0 +1,95 @@
+// Provider verifications whose failures are expected, run in a process of their own: Pact's native
+// core prints each verification (and a red FAILED for every expected failure) straight to the
+// process's stdout, which no test can silence. The tests get each case's failure message, and the
+// terminal of `npm test` none of Pact's output.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { verifyPacts } from '../../src/pact/verify';
+import { Journal } from '../../src/run/journal';
+import { PROJECT_ROOT } from '../../src/sources/paths';
+import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
+import { HttpTransport } from '../../src/transport/http';
+import { PACT_FILE, pactFor } from './pact';
+import { contract } from './provider';
+
+export interface VerifyCase {
+  /** A fault or faithful variant of the reference provider (undefined: faithful). */
+  fault?: string;
+  /** The operations whose interactions are verified. */
+  operations: string[];
+}
+
+/** One verification, here: the failure message, or undefined when it passed. */
+export async function verifyHere(c: VerifyCase): Promise<string | undefined> {
+  const provider = await startProvider({
+    contract,
+    items: 5,
+    credentials: LOCAL_PROVIDER_CREDENTIALS,
+    ...(c.fault ? { fault: activeFault(c.fault, contract) } : {}),
+  });
+  const tag = 'conformance-pact-test';
+  const journal = new Journal(Journal.fileFor(mkdtempSync(join(tmpdir(), 'pact-journal-')), tag), tag);
+  const transport = new HttpTransport({
+    target: 'pact-states',
+    baseUrl: provider.url,
+    credentials: LOCAL_PROVIDER_CREDENTIALS,
+    writes: true,
+  });
+  try {
+    await verifyPacts({
+      pactFiles: [join(pactFor(c.operations), PACT_FILE)],
+      contract,
+      baseUrl: provider.url,
+      credentials: LOCAL_PROVIDER_CREDENTIALS,
+      local: provider,
+      logLevel: 'error',
+      writes: { transport, journal, tag },
+    });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await provider.close();
+  }
+}
+
+const MARK = '\u0000results ';
+
+/** The cases verified in one child process, its output kept from the terminal: each one's failure. */
+export function verifyInChild(cases: readonly VerifyCase[]): Promise<Array<string | undefined>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify(cases)],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => {
+      const at = out.lastIndexOf(MARK);
+      if (code !== 0 || at < 0) reject(new Error(`verification child exited ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(out.slice(at + MARK.length).split('\n')[0] as string));
+    });
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const cases = JSON.parse(process.argv[2] ?? '[]') as VerifyCase[];
+  const results: Array<string | null> = [];
+  for (const c of cases) results.push((await verifyHere(c)) ?? null);
+  process.stdout.write(`\n${MARK}${JSON.stringify(results)}\n`);
+}
