@@ -2,19 +2,21 @@
 // A and B: a docs page, an OpenAPI spec, a folder of derived schemas, a recordings folder, or a
 // conformance.json.
 
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadSide } from '../drift/sides';
+import { loadSides } from '../drift/sides';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
-import { driftMarkdown, sortChanges } from '../report/drift-markdown';
+import { changeJson, driftMarkdown, sortChanges } from '../report/drift-markdown';
 import { diffSides, levelOf } from '../rules/drift-table';
 import { PROJECT_ROOT } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
 
 const HELP = `
 Usage: npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
-Classifies the changes between two sides, each a docs page, an OpenAPI spec, a folder of derived
-schemas, a recordings folder or a conformance.json. Exit 1 when --fail-on is met (default breaking),
+Classifies the changes between two sides, each a docs page, an OpenAPI spec (JSON or YAML), a folder
+of derived schemas, a recordings folder or a conformance.json. Two specs are compared whole: every
+operation of every method, parameters, request bodies, statuses, nested fields. Exit 1 when --fail-on is met (default breaking),
 2 bad input.
 
 Examples
@@ -41,14 +43,15 @@ export const drift = command(
     if (!['breaking', 'any', 'none'].includes(failOn))
       throw new UsageError(`--fail-on: expected breaking|any|none, got "${failOn}"`);
     const schemas = resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
-    const a = loadSide(resolve(flags.from), schemas);
-    const b = loadSide(resolve(flags.to), schemas);
+    if (!existsSync(resolve(flags.from))) throw new UsageError(`${resolve(flags.from)}: not found`);
+    if (!existsSync(resolve(flags.to))) throw new UsageError(`${resolve(flags.to)}: not found`);
+    const [a, b] = loadSides(resolve(flags.from), resolve(flags.to), schemas);
     const changes = sortChanges(diffSides(a, b));
     const output = flags.json
       ? stableJson({
           from: { source: a.label, kind: a.kind },
           to: { source: b.label, kind: b.kind },
-          changes,
+          changes: changes.map(changeJson),
         })
       : driftMarkdown(a.label, b.label, changes);
     if (flags.out) writeFileAtomic(resolve(flags.out), output);

@@ -15,6 +15,7 @@ import { MODEL_FILE } from '../schemas/files';
 import { parseDocsPage } from '../sources/docs-page';
 import { loadCassettes } from '../transport/cassette';
 import { type ObservedOperation, observeExchanges } from './infer';
+import { readSpecDocument, specSide } from './spec-side';
 
 const conventionalOnly = (s: JsonSchema | undefined): boolean => {
   const src = s?.['x-source'];
@@ -57,6 +58,18 @@ export function contractSide(
   };
 }
 
+/**
+ * Two sides to compare. Two OpenAPI documents (JSON or YAML, any Twilio product) are compared whole:
+ * every operation of every method, request bodies, every status, at full depth. Otherwise each side is
+ * what the model derives from it (the spec's GET operations, a docs page, schemas, traffic).
+ */
+export function loadSides(from: string, to: string, schemasDir: string): [DriftSide, DriftSide] {
+  const a = readSpecDocument(from);
+  const b = readSpecDocument(to);
+  if (a && b) return [specSide(a, basename(from)), specSide(b, basename(to))];
+  return [loadSide(from, schemasDir), loadSide(to, schemasDir)];
+}
+
 /** Loads any drift source; recordings are mapped to operations by the model in `schemasDir`. */
 export function loadSide(path: string, schemasDir: string): DriftSide {
   if (!existsSync(path)) throw new UsageError(`${path}: not found`);
@@ -65,6 +78,8 @@ export function loadSide(path: string, schemasDir: string): DriftSide {
     if (existsSync(join(path, MODEL_FILE))) return contractSide(Contract.load(path, 'both'), label);
     return fromCassettes(path, label, schemasDir);
   }
+  const spec = readSpecDocument(path);
+  if (spec) return contractSide(new Contract(buildModel({ spec, specFile: path }), 'spec'), label, 'openapi');
   const text = readFileSync(path, 'utf8');
   if (text.trimStart().startsWith('{')) {
     let doc: unknown;

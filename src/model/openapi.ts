@@ -55,14 +55,15 @@ export interface SpecWrite {
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
 
 /** Every GET operation of the spec. */
-export function operationsFromOpenApi(spec: unknown, file: string): SpecOperations {
-  const name = basename(file);
+/**
+ * An OpenAPI document's schemas as JSON Schema: `$ref` resolved (cycles cut, expansion bounded),
+ * `allOf` merged, `oneOf`/`anyOf` as one schema every branch satisfies the shape of (properties
+ * united, required only where every branch requires it, types united), `nullable` as a null type.
+ */
+export function schemaConverter(spec: Record<string, unknown>, name: string) {
   const fail = (detail: string): never => {
     throw new SpecError(name, detail);
   };
-  if (!isRecord(spec) || typeof spec.openapi !== 'string' || !isRecord(spec.paths)) {
-    return fail('not an OpenAPI 3 document (no "openapi" version or "paths")');
-  }
   const src = (pointer: string): Provenance => ({ source: 'openapi', file: name, pointer });
   const resolveRef = (ref: string): { node: Node; pointer: string } => {
     if (!ref.startsWith('#/')) return fail(`external $ref "${ref}" is not supported`);
@@ -93,6 +94,14 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
       node.allOf.forEach((part, k) => {
         if (isRecord(part)) out = mergeAll(out, convert(part, `${pointer}/allOf/${k}`, stack));
       });
+    }
+    for (const key of ['oneOf', 'anyOf'] as const) {
+      const branches = node[key];
+      if (!Array.isArray(branches)) continue;
+      const parts = branches.flatMap((part, k) =>
+        isRecord(part) ? [convert(part, `${pointer}/${key}/${k}`, stack)] : [],
+      );
+      if (parts.length) out = mergeAll(out, mergeAny(parts));
     }
     for (const key of COPIED) if (node[key] !== undefined) (out as Node)[key] = node[key];
     // What a JSON Schema validator would refuse to compile is one line naming where it is.
@@ -126,6 +135,20 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
     if (node.nullable === true) out = nullable(out);
     return out;
   };
+
+  return { convert, resolveRef };
+}
+
+export function operationsFromOpenApi(spec: unknown, file: string): SpecOperations {
+  const name = basename(file);
+  const fail = (detail: string): never => {
+    throw new SpecError(name, detail);
+  };
+  if (!isRecord(spec) || typeof spec.openapi !== 'string' || !isRecord(spec.paths)) {
+    return fail('not an OpenAPI 3 document (no "openapi" version or "paths")');
+  }
+  const { convert, resolveRef } = schemaConverter(spec, name);
+  const src = (pointer: string): Provenance => ({ source: 'openapi', file: name, pointer });
 
   const operations: Operation[] = [];
   const writes: SpecWrite[] = [];
@@ -270,6 +293,24 @@ function nullable(schema: JsonSchema): JsonSchema {
   const types = schemaTypes(schema);
   if (types.length === 0 || types.includes('null')) return schema;
   return { ...schema, type: [...types, 'null'] };
+}
+
+/**
+ * oneOf/anyOf branches as one schema: every branch's properties (a name in several, the first
+ * branch's), required where all require it, every branch's types.
+ */
+function mergeAny(parts: readonly JsonSchema[]): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p.properties ?? {})) properties[k] ??= v;
+  const required = (parts[0]?.required ?? []).filter((r) => parts.every((p) => p.required?.includes(r)));
+  const types = [...new Set(parts.flatMap((p) => schemaTypes(p)))];
+  return {
+    ...(Object.keys(properties).length ? { properties } : {}),
+    ...(required.length ? { required } : {}),
+    ...(types.length && parts.every((p) => schemaTypes(p).length)
+      ? { type: types.length === 1 ? (types[0] as string) : types }
+      : {}),
+  };
 }
 
 /** allOf parts merged: properties and required are united; other keywords, the later part wins. */

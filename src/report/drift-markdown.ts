@@ -18,26 +18,50 @@ export const sortChanges = (changes: readonly Finding[]): Finding[] =>
       (x.pointer ?? '').localeCompare(y.pointer ?? ''),
   );
 
+/** Markdown grouped by operation (those with a breaking change first), each by level. */
 export function driftMarkdown(from: string, to: string, changes: readonly Finding[]): string {
   const count = (c: DriftLevel) => changes.filter((x) => levelOf(x) === c).length;
   const cell = (s: unknown) => (s === undefined ? '' : `\`${JSON.stringify(s).replaceAll('|', '\\|')}\``);
+  const byOperation = new Map<string, Finding[]>();
+  for (const c of sortChanges(changes))
+    byOperation.set(c.operation, [...(byOperation.get(c.operation) ?? []), c]);
+  const worst = (fs: readonly Finding[]) => Math.min(...fs.map((f) => ORDER[levelOf(f)]));
+  const operations = [...byOperation].sort(([a, fa], [b, fb]) => worst(fa) - worst(fb) || a.localeCompare(b));
   return [
     `## API drift: \`${from}\` → \`${to}\``,
     '',
     changes.length
-      ? `**${count('breaking')} breaking**, ${count('non-breaking')} non-breaking, ${count('info')} info.`
+      ? `**${count('breaking')} breaking**, ${count('non-breaking')} non-breaking, ${count('info')} info, in ${byOperation.size} operation(s).`
       : 'No drift.',
     '',
-    ...(changes.length
-      ? [
-          '| class | operation | where | rule | from | to | why |',
-          '|---|---|---|---|---|---|---|',
-          ...sortChanges(changes).map(
-            (c) =>
-              `| ${ICON[levelOf(c)]} | \`${c.operation}\` | \`${c.pointer ?? ''}\` | \`${c.rule}\` | ${cell(c.expected)} | ${cell(c.actual)} | ${c.message.replaceAll('|', '\\|')} |`,
-          ),
-        ]
-      : []),
-    '',
+    ...operations.flatMap(([operation, fs]) => [
+      `### \`${operation}\``,
+      '',
+      ...(['breaking', 'non-breaking', 'info'] as const).flatMap((level) => {
+        const mine = fs.filter((f) => levelOf(f) === level);
+        return mine.length
+          ? [
+              `**${ICON[level]}** (${mine.length})`,
+              '',
+              '| where | rule | from | to | why |',
+              '|---|---|---|---|---|',
+              ...mine.map(
+                (c) =>
+                  `| \`${c.pointer || '(operation)'}\` | \`${c.rule}\` | ${cell(c.expected)} | ${cell(c.actual)} | ${c.message.replaceAll('|', '\\|')} |`,
+              ),
+              '',
+            ]
+          : [];
+      }),
+    ]),
   ].join('\n');
 }
+
+/** A change as JSON output carries it: operation, pointer, rule, level, before and after. */
+export const changeJson = (c: Finding) => ({
+  ...c,
+  pointer: c.pointer ?? '',
+  level: levelOf(c),
+  ...(c.expected !== undefined ? { before: c.expected } : {}),
+  ...(c.actual !== undefined ? { after: c.actual } : {}),
+});

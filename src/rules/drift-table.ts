@@ -5,6 +5,7 @@
 // that may send more breaks readers; the reverse of each does not.
 
 import type { Finding, Severity } from '../finding';
+import { escapePointer } from '../json';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import { comparePatterns } from './drift-patterns';
 import type { RuleInfo } from './rule';
@@ -22,6 +23,8 @@ export type Subject =
   | 'bound'
   | 'enum'
   | 'status'
+  | 'success-status'
+  | 'operation'
   | 'observed-format'
   | 'observed-pattern'
   | 'observed-type'
@@ -149,10 +152,27 @@ export const DRIFT_RULES: readonly DriftRule[] = [
     'response',
     'status',
     'add',
-    'non-breaking',
-    'a new status; consumers should handle it like others of its class',
+    'info',
+    'a new error status; consumers should handle it like others of its class',
   ),
-  row('response', 'status', 'remove', 'info', 'a status is no longer documented or seen'),
+  row('response', 'status', 'remove', 'info', 'an error status is no longer documented or seen'),
+  row(
+    'response',
+    'success-status',
+    'remove',
+    'breaking',
+    'consumers that expect this success status (a create’s 201) treat the answer as a failure',
+  ),
+  row('response', 'success-status', 'add', 'non-breaking', 'another success status may answer'),
+  row(
+    'request',
+    'operation',
+    'remove',
+    'breaking',
+    'callers of this operation get 404s',
+    'drift.operation-remove',
+  ),
+  row('request', 'operation', 'add', 'info', 'a new operation', 'drift.operation-add'),
   row(
     'response',
     'observed-format',
@@ -271,6 +291,10 @@ export interface DriftOperation {
   query?: JsonSchema;
   path?: JsonSchema;
   statuses?: string[];
+  /** A spec side: header parameters, the request body per media type, each status's body. */
+  header?: JsonSchema;
+  requestBody?: Record<string, JsonSchema>;
+  responses?: Record<string, JsonSchema | undefined>;
   /** Traffic: the 2xx bodies seen (list pages or instances), judged by the other side's contract. */
   bodies?: Iterable<unknown>;
   /** A list: the array that holds its items (pointers into it are folded to the item). */
@@ -288,7 +312,8 @@ export interface BodyViolation {
 
 export interface DriftSide {
   label: string;
-  kind: 'docs' | 'openapi' | 'schemas' | 'traffic';
+  /** spec: any OpenAPI document at full depth (every method, request bodies, every status). */
+  kind: 'docs' | 'openapi' | 'schemas' | 'traffic' | 'spec';
   operations: DriftOperation[];
   /** A contract side: the errors the resolved contract finds in a body of the operation with this key. */
   validate?: (key: string, body: unknown) => readonly BodyViolation[];
@@ -314,16 +339,18 @@ interface Ctx {
 export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
   const out: Finding[] = [];
   const traffic = b.kind === 'traffic';
-  for (const opB of b.operations) {
-    const opA = a.operations.find((o) => o.key === opB.key);
-    if (!opA) continue;
-    const emit: Ctx['emit'] = (direction, subject, action, where, from, to, detail) => {
+  // Two whole specs: an operation one has and the other lacks is a change; other sources describe
+  // part of an API (a docs page, what traffic reached), so a missing operation says nothing there.
+  const whole = a.kind === 'spec' && b.kind === 'spec';
+  const emitter =
+    (label: string): Ctx['emit'] =>
+    (direction, subject, action, where, from, to, detail) => {
       const r = ruleFor(direction, subject, action);
       out.push({
         rule: r.name,
         severity: LEVEL_SEVERITY[r.level],
         category: 'contract',
-        operation: opA.label,
+        operation: label,
         source: `${a.label} → ${b.label}`,
         pointer: where,
         ...(from !== undefined ? { expected: from } : {}),
@@ -331,29 +358,76 @@ export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
         message: `${where}: ${r.level}: ${detail ? `${detail}: ` : ''}${r.reason}`,
       });
     };
+  if (whole) {
+    const keysB = new Set(b.operations.map((o) => o.key));
+    const keysA = new Set(a.operations.map((o) => o.key));
+    for (const opA of a.operations)
+      if (!keysB.has(opA.key)) emitter(opA.label)('request', 'operation', 'remove', '', opA.label, undefined);
+    for (const opB of b.operations)
+      if (!keysA.has(opB.key)) emitter(opB.label)('request', 'operation', 'add', '', undefined, opB.label);
+  }
+  for (const opB of b.operations) {
+    const opA = a.operations.find((o) => o.key === opB.key);
+    if (!opA) continue;
+    const emit = emitter(opA.label);
     const judged = traffic && opB.bodies !== undefined && a.validate !== undefined;
     const ctx: Ctx = { emit, traffic, judged, presenceOnly: false };
     const seenObjects = (s: JsonSchema | undefined) =>
       (s?.['x-observed'] as { objects?: number } | undefined)?.objects;
     if (judged && a.validate) judgeBodies(opA.key, opB, a.validate, emit);
-    if (opA.instance && opB.instance && seenObjects(opB.instance) !== 0)
+    if (opA.responses && opB.responses) {
+      // Each success status both document: its body, at full depth.
+      for (const status of Object.keys(opB.responses).filter((s) => /^2/.test(s))) {
+        const ra = opA.responses[status];
+        const rb = opB.responses[status];
+        if (ra && rb) compareSchema('response', '', ra, rb, ctx);
+      }
+    } else if (opA.instance && opB.instance && seenObjects(opB.instance) !== 0)
       compareObject('response', '', opA.instance, opB.instance, ctx);
     if (opA.meta && opB.meta)
       compareObject('response', '/meta', opA.meta, opB.meta, {
         ...ctx,
         presenceOnly: Boolean(opA.metaConventional || opB.metaConventional),
       });
-    for (const role of ['query', 'path'] as const) {
+    for (const role of ['query', 'path', 'header'] as const) {
       const pa = opA[role];
       const pb = opB[role];
-      if (pa && pb && !traffic) compareObject('request', `/${role}`, pa, pb, ctx);
+      if (traffic) continue;
+      // A side that documents no parameter of this kind has an empty set of them.
+      if (pa || pb)
+        compareObject('request', `/${role}`, pa ?? { properties: {} }, pb ?? { properties: {} }, ctx);
+    }
+    if (opA.requestBody && opB.requestBody) {
+      const media = Object.keys(opA.requestBody).filter((m) => opB.requestBody?.[m]);
+      for (const m of media) {
+        const where = media.length > 1 ? `/body/${escapePointer(m)}` : '/body';
+        compareSchema(
+          'request',
+          where,
+          opA.requestBody[m] as JsonSchema,
+          opB.requestBody[m] as JsonSchema,
+          ctx,
+        );
+      }
+    } else if (opA.requestBody && !opB.requestBody && whole) emit('request', 'parameter', 'remove', '/body');
+    else if (!opA.requestBody && opB.requestBody && whole) {
+      const required = Object.values(opB.requestBody).some((s) => (s.required ?? []).length > 0);
+      if (required) emit('request', 'required', 'add', '/body', undefined, 'required');
     }
     if (opA.statuses && opB.statuses) {
+      const success = (s: string) => /^2/.test(s);
+      const added = opB.statuses.filter((x) => !opA.statuses?.includes(x));
+      const removed = opA.statuses.filter((x) => !opB.statuses?.includes(x));
       // Traffic answering 4xx/5xx follows Twilio's error convention; only documented sources add statuses.
-      for (const s of opB.statuses.filter((x) => !opA.statuses?.includes(x)))
-        if (!/^2/.test(s) && !traffic) emit('response', 'status', 'add', `/status/${s}`, undefined, s);
-      for (const s of opA.statuses.filter((x) => !opB.statuses?.includes(x)))
-        emit('response', 'status', 'remove', `/status/${s}`, s, undefined);
+      for (const s of added)
+        if (success(s)) {
+          if (!traffic) emit('response', 'success-status', 'add', `/status/${s}`, undefined, s);
+        } else if (!traffic) emit('response', 'status', 'add', `/status/${s}`, undefined, s);
+      // Traffic not showing a status says nothing of its removal.
+      for (const s of removed)
+        if (success(s) && !traffic)
+          emit('response', 'success-status', 'remove', `/status/${s}`, s, undefined);
+        else emit('response', 'status', 'remove', `/status/${s}`, s, undefined);
     }
   }
   return out;
@@ -422,7 +496,29 @@ const nonNull = (t: string[]) => t.filter((x) => x !== 'null').sort();
 const covers = (big: string[], small: string[]) =>
   small.every((t) => big.includes(t) || (t === 'integer' && big.includes('number')));
 
-function compareObject(direction: Direction, prefix: string, a: JsonSchema, b: JsonSchema, ctx: Ctx): void {
+/** Any two schemas at one place: the value's own constraints, then its fields or items, recursively. */
+function compareSchema(
+  direction: Direction,
+  where: string,
+  a: JsonSchema,
+  b: JsonSchema,
+  ctx: Ctx,
+  depth = 0,
+): void {
+  if (where) compareField(direction, where, a, b, ctx);
+  if (ctx.traffic || depth > 32) return;
+  if (a.properties || b.properties) compareObject(direction, where, a, b, ctx, depth);
+  if (a.items && b.items) compareSchema(direction, `${where}/*`, a.items, b.items, ctx, depth + 1);
+}
+
+function compareObject(
+  direction: Direction,
+  prefix: string,
+  a: JsonSchema,
+  b: JsonSchema,
+  ctx: Ctx,
+  depth = 0,
+): void {
   const pa = a.properties ?? {};
   const pb = b.properties ?? {};
   const reqA = new Set(a.required ?? []);
@@ -449,7 +545,9 @@ function compareObject(direction: Direction, prefix: string, a: JsonSchema, b: J
     const where = `${prefix}/${name}`;
     if (reqA.has(name) !== reqB.has(name) && !ctx.traffic)
       ctx.emit(direction, 'required', reqB.has(name) ? 'add' : 'remove', where);
-    compareField(direction, where, fa, fb, ctx);
+    // Nested objects and arrays, down to every leaf (traffic's inferred schemas are one level deep).
+    if (ctx.traffic) compareField(direction, where, fa, fb, ctx);
+    else compareSchema(direction, where, fa, fb, ctx, depth + 1);
   }
 }
 
@@ -460,6 +558,9 @@ function compareField(direction: Direction, where: string, a: JsonSchema, b: Jso
     const action: Action = covers(tb, ta) ? 'widen' : covers(ta, tb) ? 'narrow' : 'change';
     ctx.emit(direction, 'type', action, where, ta, tb);
   }
+  // A type removed: any value may now come (a response) or be sent (a request).
+  if (ta.length && !schemaTypes(b).length && !ctx.traffic && !b.properties && !b.items)
+    ctx.emit(direction, 'type', 'widen', where, ta, undefined, 'the type is gone');
   const na = schemaTypes(a).includes('null');
   const nb = schemaTypes(b).includes('null');
   if (na !== nb && schemaTypes(a).length && schemaTypes(b).length && !ctx.traffic)
