@@ -198,7 +198,6 @@ export const conformance = command(
     const traffic = new TrafficDigest(contract);
     let current = '';
     let provider: string | undefined;
-    io.out(`seed ${seed}: ${replay} replays this run`);
     try {
       runs = await runJob({
         target,
@@ -231,6 +230,8 @@ export const conformance = command(
         journalDir: join(reportDir, 'journal'),
         cleanupCommand: `npm run cleanup -- --base-url ${flags['base-url'] ?? io.env.TWILIO_ASSISTANTS_BASE_URL ?? 'https://assistants.twilio.com'} --writes <AccountSid> --journal-dir ${join(reportDir, 'journal')}`,
         onTarget: (t) => {
+          // Printed once the flags have been accepted (a base URL carrying credentials never is).
+          if (!current) io.out(`seed ${seed}: ${replay} replays this run`);
           current = t.transport.target;
           if (t.provider)
             provider = [

@@ -114,5 +114,10 @@ export async function runIfMain(cmd: Command, moduleUrl: string): Promise<void> 
   }
   // Whatever a library prints on its own goes through the redactor too.
   redactStandardStreams();
+  // A reader that went away (`… | head`) ends the output, not the command with a stack trace.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
   process.exitCode = await cmd.run(process.argv.slice(2), processIo);
 }

@@ -108,3 +108,18 @@ describe('a failing run replays, and reads verdict first', () => {
     expect(none.stdout).toMatch(/^ {2}– /m);
   });
 });
+
+describe('the replay line never carries what the flags were refused for', () => {
+  it('a base URL with credentials: refused before the seed and replay line is printed', async () => {
+    const r = await runCli(
+      'conformance',
+      ['--target', 'live', '--base-url', 'http://u:pw-in-the-url@127.0.0.1:9'],
+      {
+        TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'token-for-the-test',
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stdout + r.stderr).not.toContain('pw-in-the-url');
+  });
+});
