@@ -25,7 +25,7 @@ describe('a failing run replays, and reads verdict first', () => {
   it('records a non-negative seed everywhere; each finding carries the command; that seed gives the same findings', async () => {
     const a = reportDir();
     const first = await runCli('conformance', [
-      ...['--target', 'local', '--fault', 'wrong-type@ListTools', '--items', '5'],
+      ...['--target', 'local', '--fault', 'wrong-type@ListTools', '--items', '5', '--resource', 'Tools'],
       ...['--report-dir', a],
     ]);
     expect(first.status).toBe(1);
@@ -34,7 +34,7 @@ describe('a failing run replays, and reads verdict first', () => {
     const report = JSON.parse(readFileSync(join(a, 'conformance.json'), 'utf8'));
     expect(report.seed).toBe(seed);
     expect(report.replay).toBe(
-      `npm run conformance -- --target local --fault wrong-type@ListTools --items 5 --report-dir ${a} --seed ${seed}`,
+      `npm run conformance -- --target local --fault wrong-type@ListTools --items 5 --resource Tools --report-dir ${a} --seed ${seed}`,
     );
     const blocking = report.findings.filter(
       (f: { severity: string; accepted?: unknown }) => f.severity === 'error',
@@ -60,6 +60,8 @@ describe('a failing run replays, and reads verdict first', () => {
       'wrong-type@ListTools',
       '--items',
       '5',
+      '--resource',
+      'Tools',
       '--report-dir',
       b,
       '--seed',
@@ -74,14 +76,8 @@ describe('a failing run replays, and reads verdict first', () => {
     const baseline = join(dir, 'baseline.json');
     writeFileSync(baseline, '{"entries": []}');
     const args = [
-      '--target',
-      'local',
-      '--fault',
-      'wrong-type@ListTools',
-      '--seed',
-      '7',
-      '--baseline',
-      baseline,
+      ...['--target', 'local', '--fault', 'wrong-type@ListTools', '--seed', '7', '--items', '5'],
+      ...['--resource', 'Tools', '--read-only', '--no-pagination', '--baseline', baseline],
     ];
     const failing = await runCli('conformance', [...args, '--report-dir', dir]);
     expect(failing.stdout).toMatch(/^ {2}✖ response\.schema /m);
@@ -94,6 +90,8 @@ describe('a failing run replays, and reads verdict first', () => {
     const none = await runCli('conformance', [
       '--target',
       'local',
+      '--resource',
+      'Tools',
       '--items',
       '0',
       '--read-only',
