@@ -269,5 +269,30 @@ describe('bounded work on legal-size input', () => {
     ]);
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/refs\.json: .*\$ref expansion exceeds 200000 schema nodes\n$/);
+    // Two whole specs compared at full depth read them through the same converter.
+    const d = await runCli('drift', ['--from', file, '--to', file]);
+    expect(d.status, d.stderr).toBe(2);
+    expect(d.stderr).toMatch(/^drift: refs\.json: .*\$ref expansion exceeds 200000 schema nodes\n$/);
+  });
+
+  it('a YAML spec that expands aliases without end: one line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yaml-bomb-'));
+    const lines = [
+      'openapi: 3.0.1',
+      'info: {title: bomb, version: "1"}',
+      'paths: {}',
+      'x0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+    ];
+    for (let k = 1; k < 12; k++)
+      lines.push(
+        `x${k}: &a${k} [${Array(10)
+          .fill(`*a${k - 1}`)
+          .join(', ')}]`,
+      );
+    const file = join(dir, 'bomb.yaml');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const d = await runCli('drift', ['--from', file, '--to', file]);
+    expect(d.status, d.stderr).toBe(2);
+    expect(d.stderr).toMatch(/^drift: .*bomb\.yaml: neither JSON nor YAML \(.*alias/i);
   });
 });
