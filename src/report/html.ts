@@ -7,7 +7,7 @@
 import { type Finding, isBlocking } from '../finding';
 import { curlFor } from '../rules/curl';
 import { levelOf } from '../rules/drift-table';
-import type { RunResult } from '../run/run';
+import type { RuleResult, RunResult } from '../run/run';
 import { type ConformanceReport, findingsIndex } from './conformance-report';
 import { esc } from './junit';
 
@@ -27,6 +27,10 @@ ol.ops{columns:3;font-size:12px;font-family:ui-monospace,monospace}
 .cat{background:#eef;border-radius:3px;padding:0 .3rem;font-size:.85em}pre{background:#f6f7fb;padding:.4rem .6rem;overflow-x:auto;margin:.2rem 0;white-space:pre-wrap;word-break:break-all}
 details{margin:.3rem 0}summary{cursor:pointer}`;
 
+/** Beyond this many targets the report shows one grid over all of them. */
+const MANY_TARGETS = 5;
+const MAX_SECTIONS = 20;
+
 const STATUS_WORD = { passed: 'PASSED', failed: 'FAILED', unavailable: 'UNAVAILABLE' } as const;
 
 export function conformanceHtml(report: ConformanceReport, runs: readonly RunResult[]): string {
@@ -43,14 +47,17 @@ ${report.replay ? `<p>Replay this run: <code>${esc(report.replay)}</code></p>` :
     ? `<h2>Blocking failures (${blocking.length})</h2>${report.replay ? `<p>Each replays with <code>${esc(report.replay)}</code>${report.provider ? `; a single request against a provider started as that run's was: <code>${esc(report.provider)}</code>, then its curl line` : ''}.</p>` : ''}<ol class="blocking">${blocking.map((f) => failureItem(f, report.replay)).join('')}</ol>`
     : '';
   const of = findingsIndex(report.findings);
-  const sections = runs.map((run) => {
+  const section = (run: RunResult) => {
     const summary = report.runs.find((r) => r.target === run.target);
     const findings = of(run.target);
     const shown = findings.filter((f) => f.severity !== 'info');
     const info = findings.filter((f) => f.severity === 'info');
     const notRun = run.results.filter((r) => r.outcome === 'not-run');
     return `<h2>Target ${esc(run.target)}</h2><p>${summary?.requestCount ?? run.observations.length} requests for the checks, ${summary?.paginationRequests ?? 0} for the pagination properties, concurrency ${summary?.concurrency ?? 1}, ${run.durationMs} ms</p>
-${grid(run, of)}
+${grid(
+  run.results.map((r) => ({ ...r, target: run.target })),
+  of,
+)}
 <h3>Errors and warnings (${shown.length})</h3>${shown.map(findingBlock).join('') || '<p>None.</p>'}
 <details><summary>Info (${info.length})</summary>${info.map(findingBlock).join('') || '<p>None.</p>'}</details>
 <details><summary>Not run (${notRun.length} rule × operation pairs)</summary><table><tr><th>rule</th><th>operation</th><th>why</th></tr>${notRun
@@ -59,11 +66,42 @@ ${grid(run, of)}
           `<tr><td><code>${esc(r.rule)}</code></td><td>${esc(r.operation)}</td><td>${esc(r.reason ?? '')}</td></tr>`,
       )
       .join('')}</table></details>`;
-  });
+  };
+  // Many targets (a folder of nightly cassettes): one grid over all of them, a line per target, and
+  // the full section only for the targets that fail the run (at most MAX_SECTIONS).
+  const many = runs.length > MANY_TARGETS;
+  const failing = runs.filter((r) => of(r.target).some(isBlocking));
+  const sections = many
+    ? [
+        `<h2>All ${runs.length} targets</h2>${grid(
+          runs.flatMap((run) => run.results.map((r) => ({ ...r, target: run.target }))),
+          of,
+        )}
+<details${failing.length ? ' open' : ''}><summary>Targets (${failing.length} failing)</summary><table><tr><th>target</th><th>blocking</th><th>errors</th><th>warnings</th><th>requests</th></tr>${[
+          ...failing,
+          ...runs.filter((r) => !failing.includes(r)),
+        ]
+          .map((run) => {
+            const fs = of(run.target);
+            const n = (p: (f: Finding) => boolean) => fs.filter(p).length;
+            return `<tr><td>${esc(run.target)}</td><td>${n(isBlocking)}</td><td>${n((f) => f.severity === 'error')}</td><td>${n((f) => f.severity === 'warning')}</td><td>${report.runs.find((r) => r.target === run.target)?.requestCount ?? ''}</td></tr>`;
+          })
+          .join('')}</table></details>`,
+        ...failing.slice(0, MAX_SECTIONS).map(section),
+        failing.length > MAX_SECTIONS
+          ? `<p>${failing.length - MAX_SECTIONS} more failing target(s): their findings are in conformance.json and junit.xml.</p>`
+          : '',
+      ]
+    : runs.map(section);
   const stale = report.baseline.stale.length
     ? `<h2>Stale baseline entries</h2><p>These accepted findings no longer occur; remove them from ${esc(report.baseline.file)}.</p><pre>${esc(JSON.stringify(report.baseline.stale, null, 2))}</pre>`
     : '';
-  const drift = report.drift
+  // Many targets: the drift of those with a breaking change (at most MAX_SECTIONS), the rest counted.
+  const driftShown = many
+    ? report.drift.filter((d) => d.findings.some((c) => levelOf(c) === 'breaking')).slice(0, MAX_SECTIONS)
+    : report.drift;
+  const driftRest = report.drift.length - driftShown.length;
+  const drift = driftShown
     .map((d) => {
       const breaking = d.findings.filter((c) => levelOf(c) === 'breaking').length;
       const rows = d.findings.map(
@@ -87,23 +125,49 @@ ${banner}
 <p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
 ${failures}
 ${sections.join('\n')}${stale}
-<h2>Live drift: what the traffic showed against the contract</h2>${drift || '<p>No traffic observed.</p>'}
+<h2>Live drift: what the traffic showed against the contract</h2>${drift}${driftRest ? `<p>${driftRest} more target(s) not shown here${many ? ' (no breaking drift, or beyond the first ' + MAX_SECTIONS + ')' : ''}: see drift.json.</p>` : ''}${report.drift.length ? '' : '<p>No traffic observed.</p>'}
 </body></html>
 `;
 }
 
-/** One compact grid: a row per rule, a numbered column per operation, a coloured cell each. */
-function grid(run: RunResult, of: ReturnType<typeof findingsIndex>): string {
-  const resultOf = new Map(run.results.map((x) => [`${x.rule}\u0000${x.operation}`, x]));
-  const ops = [...new Set(run.results.map((r) => r.operation))];
-  const rules = [...new Set(run.results.map((r) => r.rule))];
+/**
+ * One compact grid: a row per rule, a numbered column per operation, a coloured cell each. Over
+ * several targets a cell is the worst outcome: failed anywhere, else accepted, else passed, else not run.
+ */
+function grid(
+  results: ReadonlyArray<RuleResult & { target: string }>,
+  of: ReturnType<typeof findingsIndex>,
+): string {
+  const cellOf = new Map<string, Array<RuleResult & { target: string }>>();
+  for (const r of results) {
+    const key = `${r.rule}\u0000${r.operation}`;
+    const list = cellOf.get(key);
+    if (list) list.push(r);
+    else cellOf.set(key, [r]);
+  }
+  const ops = [...new Set(results.map((r) => r.operation))];
+  const rules = [...new Set(results.map((r) => r.rule))];
+  const RANK = { failed: 0, accepted: 1, passed: 2, 'not-run': 3 } as const;
   const rows = rules.map((rule) => {
     const cells = ops.map((op, i) => {
-      const r = resultOf.get(`${rule}\u0000${op}`);
-      if (!r) return `<td class="none-c" title="${esc(`${rule} · ${i + 1} ${op}: does not apply`)}"></td>`;
-      const fs = of(run.target, rule, op);
-      const cls = r.outcome === 'failed' && !fs.some(isBlocking) ? 'accepted' : r.outcome;
-      const why = r.reason ? ` — ${r.reason}` : fs.length ? ` — ${fs.length} finding(s)` : '';
+      const rs = cellOf.get(`${rule}\u0000${op}`);
+      if (!rs) return `<td class="none-c" title="${esc(`${rule} · ${i + 1} ${op}: does not apply`)}"></td>`;
+      const outcomes = rs.map((r) =>
+        r.outcome === 'failed' && !of(r.target, rule, op).some(isBlocking)
+          ? ('accepted' as const)
+          : r.outcome,
+      );
+      const cls = outcomes.reduce((a, b) => (RANK[b] < RANK[a] ? b : a));
+      const why =
+        rs.length > 1
+          ? ` (${(['failed', 'accepted', 'passed', 'not-run'] as const)
+              .map((o) => [o, outcomes.filter((x) => x === o).length] as const)
+              .filter(([, k]) => k)
+              .map(([o, k]) => `${o} on ${k}`)
+              .join(', ')})`
+          : rs[0]?.reason
+            ? ` — ${rs[0].reason}`
+            : '';
       return `<td class="${cls}-c" title="${esc(`${rule} · ${i + 1} ${op}: ${cls}${why}`)}"></td>`;
     });
     return `<tr><th class="rule">${esc(rule)}</th>${cells.join('')}</tr>`;
