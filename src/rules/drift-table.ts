@@ -333,6 +333,8 @@ interface Ctx {
   /** Traffic whose bodies the contract judged: constraints are not inferred again from samples. */
   judged: boolean;
   presenceOnly: boolean;
+  /** Two whole specs: a nested object one side leaves undescribed is a change, not silence. */
+  whole?: boolean;
 }
 
 /** Every classified change from side A to side B, as findings of the drift rules. */
@@ -371,7 +373,7 @@ export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
     if (!opA) continue;
     const emit = emitter(opA.label);
     const judged = traffic && opB.bodies !== undefined && a.validate !== undefined;
-    const ctx: Ctx = { emit, traffic, judged, presenceOnly: false };
+    const ctx: Ctx = { emit, traffic, judged, presenceOnly: false, whole };
     const seenObjects = (s: JsonSchema | undefined) =>
       (s?.['x-observed'] as { objects?: number } | undefined)?.objects;
     if (judged && a.validate) judgeBodies(opA.key, opB, a.validate, emit);
@@ -507,7 +509,11 @@ function compareSchema(
 ): void {
   if (where) compareField(direction, where, a, b, ctx);
   if (ctx.traffic || depth > 32) return;
-  if (a.properties || b.properties) compareObject(direction, where, a, b, ctx, depth);
+  // Below the top, a source that does not describe an object's fields (a docs table lists only the
+  // top level) says nothing of them; between two whole specs it does.
+  const nested = where !== '' && !ctx.whole;
+  if (nested ? a.properties && b.properties : a.properties || b.properties)
+    compareObject(direction, where, a, b, ctx, depth);
   if (a.items && b.items) compareSchema(direction, `${where}/*`, a.items, b.items, ctx, depth + 1);
 }
 

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import type { JsonSchema } from '../../src/model/json-schema';
+import { type DriftSide, diffSides } from '../../src/rules/drift-table';
 import { FIXTURES, needsSources, realSources, runCli, sourcesMissing } from '../support/fixtures';
 
 // biome-ignore lint/suspicious/noExplicitAny: the edits reach anywhere into a spec document
@@ -191,5 +193,40 @@ describe('a real pair from twilio-oai history: Verify v2, 2025-07 → 2025-08', 
         severity: 'warning',
       }),
     );
+  });
+});
+
+describe('nested fields a source does not describe', () => {
+  // A nested object, and an array of objects, each described by one side only.
+  const side = (kind: DriftSide['kind'], inner?: JsonSchema): DriftSide => ({
+    label: kind,
+    kind,
+    operations: [
+      {
+        key: '/v1/Things',
+        label: 'GET /v1/Things',
+        instance: {
+          type: 'object',
+          properties: {
+            owner: inner ?? { type: 'object' },
+            parts: { type: 'array', items: inner ?? { type: 'object' } },
+          },
+        },
+      },
+    ],
+  });
+  const described = { type: 'object', properties: { id: { type: 'string' } } };
+
+  it('a docs table that lists only the top level says nothing of nested fields (no removal, no addition)', () => {
+    expect(diffSides(side('openapi', described), side('docs'))).toEqual([]);
+    expect(diffSides(side('docs'), side('openapi', described))).toEqual([]);
+  });
+
+  it('between two whole specs, nested fields dropped are a breaking removal', () => {
+    const changes = diffSides(side('spec', described), side('spec', { type: 'object' }));
+    expect(changes.map((c) => [c.rule, c.pointer])).toEqual([
+      ['drift.response-field-remove', '/owner/id'],
+      ['drift.response-field-remove', '/parts/*/id'],
+    ]);
   });
 });
