@@ -39,8 +39,9 @@ credentials' account; --only-reads leaves them out. Exit 0 passed, 1 a mismatch,
 
   --log-level error|warn|info|debug|trace   default warn
   --deadline SECONDS   a verification not finished by then is stopped (default 600): exit 1
-  --report-dir DIR     Pact's own output goes to DIR/pact/verify.log (default reports/); on a
-                       failure its Failures section is printed too
+  --report-dir DIR     Pact's own output goes to DIR/pact/verify.log (default reports/), the
+                       journal of write states to DIR/journal; on a failure Pact's Failures
+                       section is printed too
   --pact-output        print all of Pact's output as well
 Environment: TWILIO_* credentials (base URL); PACT_BROKER_BASE_URL with PACT_BROKER_TOKEN (or
 PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) to publish; PACT_PUBLISH_VERIFICATION=true
@@ -131,6 +132,7 @@ export const pactVerify = command(
         logLevel,
         io,
         flags.writes,
+        join(resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports')), 'journal'),
       );
     } catch (error) {
       if (error instanceof UsageError) throw error;
@@ -156,6 +158,7 @@ async function verify(
   logLevel: 'warn',
   io: Io,
   writesFlag: string | undefined,
+  journalDir: string,
 ) {
   assertPactFiles(files);
   const writes = writeInteractions(files);
@@ -194,9 +197,7 @@ async function verify(
       );
     if (writesFlag !== undefined) writableAccount(writesFlag, io.env);
     const stateWrites =
-      writesFlag !== undefined
-        ? stateWritesTo(baseUrl, credentials, runTag(), join(PROJECT_ROOT, 'reports/journal'))
-        : undefined;
+      writesFlag !== undefined ? stateWritesTo(baseUrl, credentials, runTag(), journalDir) : undefined;
     io.out(`verifying ${files.length} pact file(s) against ${baseUrl}`);
     const verifyFiles = (pactFiles: string[]) =>
       verifyPacts({

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -123,6 +123,7 @@ describe('pact:verify against a base URL', () => {
 
   it('with --writes for the credentials’ account: the write states are made through the API and removed after', async () => {
     const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
+    const journalRoot = mkdtempSync(join(tmpdir(), 'pact-writes-'));
     try {
       const before = await ids(provider.url);
       const r = await runCli(
@@ -132,6 +133,8 @@ describe('pact:verify against a base URL', () => {
           provider.url,
           '--writes',
           env.TWILIO_ACCOUNT_SID,
+          '--report-dir',
+          journalRoot,
           // One write of each shape: a create, an update, a delete, an attach, a detach, a nested create.
           '--contracts',
           pactFor([
@@ -148,6 +151,9 @@ describe('pact:verify against a base URL', () => {
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/pact verification passed/);
       expect(await ids(provider.url)).toEqual(before);
+      // The write states' journal went where --report-dir says, and it ends done.
+      const [journal] = readdirSync(join(journalRoot, 'journal'));
+      expect(readFileSync(join(journalRoot, 'journal', journal as string), 'utf8')).toMatch(/"kind":"done"/);
     } finally {
       await provider.close();
     }
