@@ -121,6 +121,7 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
               }
             : {}),
           ...(o.onRule ? { onRule: o.onRule } : {}),
+          ...(o.onProperty ? { onProperty: o.onProperty } : {}),
           // A recording replays what it holds; only a live or local target runs the lifecycle.
           ...(t.transport.writes && !t.recorded ? { writes: writeOptions(t, o) } : {}),
         });

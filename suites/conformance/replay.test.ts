@@ -30,6 +30,10 @@ describe('a failing run replays, and reads verdict first', () => {
     ]);
     expect(first.status).toBe(1);
     const seed = Number(/^seed (\d+): /m.exec(first.stdout)?.[1]);
+    // Progress: each pagination property on each list, as it ends.
+    expect(first.stdout).toMatch(
+      /^ {4}· pagination\.\S+ GET \/v1\/Tools: (passed|failed|not-run), \d+ requests$/m,
+    );
     expect(seed).toBeGreaterThanOrEqual(0);
     const report = JSON.parse(readFileSync(join(a, 'conformance.json'), 'utf8'));
     expect(report.seed).toBe(seed);
