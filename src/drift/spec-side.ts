@@ -135,14 +135,9 @@ function build(doc: Record<string, unknown>, label: string): DriftSide {
             )
           : undefined;
       }
-      const success = Object.keys(responses)
-        .filter((s) => /^2/.test(s))
-        .sort();
-      const body = success.map((s) => responses[s]).find(Boolean);
       operations.push({
         key: specKey(method, path),
         label: `${method.toUpperCase()} ${path}`,
-        ...(body ? { instance: body } : {}),
         ...(roles.query ? { query: roles.query } : {}),
         ...(roles.path ? { path: roles.path } : {}),
         ...(roles.header ? { header: roles.header } : {}),

@@ -31,7 +31,7 @@ export interface MutationResult {
   rows: MutationRow[];
   killed: number;
   total: number;
-  /** Anything the faithful provider raised: an error or warning of any rule, or a network or provider error. */
+  /** Anything the faithful provider raised: an error of any rule, or a network or provider-error finding of any severity. */
   falseAlarms: string[];
   resources: string[];
   /** The mutants' timeout, scaled from the faithful run's own slowest exchange. */

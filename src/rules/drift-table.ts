@@ -395,8 +395,9 @@ export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
       const pa = opA[role];
       const pb = opB[role];
       if (traffic) continue;
-      // A side that documents no parameter of this kind has an empty set of them.
-      if (pa || pb)
+      // A whole spec that documents no parameter of this kind has none; another source, say a docs
+      // page, may simply not describe them.
+      if (whole ? pa || pb : pa && pb)
         compareObject('request', `/${role}`, pa ?? { properties: {} }, pb ?? { properties: {} }, ctx);
     }
     if (opA.requestBody && opB.requestBody) {
@@ -420,16 +421,20 @@ export function diffSides(a: DriftSide, b: DriftSide): Finding[] {
       const success = (s: string) => /^2/.test(s);
       const added = opB.statuses.filter((x) => !opA.statuses?.includes(x));
       const removed = opA.statuses.filter((x) => !opB.statuses?.includes(x));
-      // Traffic answering 4xx/5xx follows Twilio's error convention; only documented sources add statuses.
+      // Traffic answering 4xx/5xx follows Twilio's error convention, and traffic not showing a status
+      // says nothing of its removal: only documented sources add or remove success statuses.
       for (const s of added)
-        if (success(s)) {
-          if (!traffic) emit('response', 'success-status', 'add', `/status/${s}`, undefined, s);
-        } else if (!traffic) emit('response', 'status', 'add', `/status/${s}`, undefined, s);
-      // Traffic not showing a status says nothing of its removal.
+        if (!traffic)
+          emit('response', success(s) ? 'success-status' : 'status', 'add', `/status/${s}`, undefined, s);
       for (const s of removed)
-        if (success(s) && !traffic)
-          emit('response', 'success-status', 'remove', `/status/${s}`, s, undefined);
-        else emit('response', 'status', 'remove', `/status/${s}`, s, undefined);
+        emit(
+          'response',
+          success(s) && !traffic ? 'success-status' : 'status',
+          'remove',
+          `/status/${s}`,
+          s,
+          undefined,
+        );
     }
   }
   return out;

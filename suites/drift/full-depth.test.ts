@@ -222,6 +222,22 @@ describe('nested fields a source does not describe', () => {
     expect(diffSides(side('docs'), side('openapi', described))).toEqual([]);
   });
 
+  it('query parameters a docs page does not describe: nothing said; between two whole specs, removed', () => {
+    const withQuery = (kind: DriftSide['kind']): DriftSide => ({
+      ...side(kind),
+      operations: [
+        {
+          ...(side(kind).operations[0] as DriftSide['operations'][number]),
+          query: { type: 'object', properties: { PageSize: { type: 'integer' } }, required: [] },
+        },
+      ],
+    });
+    expect(diffSides(withQuery('openapi'), side('docs'))).toEqual([]);
+    expect(diffSides(withQuery('spec'), side('spec')).map((c) => [c.rule, c.pointer])).toEqual([
+      ['drift.request-parameter-remove', '/query/PageSize'],
+    ]);
+  });
+
   it('between two whole specs, nested fields dropped are a breaking removal', () => {
     const changes = diffSides(side('spec', described), side('spec', { type: 'object' }));
     expect(changes.map((c) => [c.rule, c.pointer])).toEqual([
