@@ -46,15 +46,15 @@ export const mutation = command(
     if (unknown.length) throw new UsageError(`--fault: unknown fault ${unknown.join(', ')}`);
     const numRuns = intFlag(flags.runs, '--runs', 1, 1000);
     const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
+    const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
     // Pact's native core prints every verification it makes: a child keeps it in a log, the rows here.
     if (io.process && !inChild(io) && !flags['no-pact'])
       return runInChild(args, io, {
         name: 'mutation',
-        logFile: resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'), 'pact', 'mutation.log'),
+        logFile: join(dir, 'pact', 'mutation.log'),
         showNative: flags['pact-output'] === true,
       });
     if (inChild(io)) io = markedIo(io);
-    const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
     assertWritableDir(dir, '--report-dir');
     const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
     const contracts = join(PROJECT_ROOT, 'contracts');

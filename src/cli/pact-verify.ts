@@ -74,12 +74,13 @@ export const pactVerify = command(
     const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
     // As a process, a verification that may meet a secret or a provider that hangs runs in a child:
     // Pact's native core writes to the streams itself (only a pipe lets every line through the
-    // redactor) and blocks its thread (only another process can stop it at the deadline). Against the
-    // local reference provider with no secret set, it runs here.
+    // redactor and into the log) and blocks its thread (only another process can stop it at the
+    // deadline): as a process, the verification always runs in a child.
+    const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
     if (io.process && !inChild(io))
       return runInChild(args, io, {
         name: 'pact:verify',
-        logFile: resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'), 'pact', 'verify.log'),
+        logFile: join(reportDir, 'pact', 'verify.log'),
         showNative: flags['pact-output'] === true,
         // Pact's readable diff: its Failures section.
         showFrom: /^Failures:/,
@@ -132,7 +133,7 @@ export const pactVerify = command(
         logLevel,
         io,
         flags.writes,
-        join(resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports')), 'journal'),
+        join(reportDir, 'journal'),
       );
     } catch (error) {
       if (error instanceof UsageError) throw error;
@@ -160,7 +161,7 @@ async function verify(
   writesFlag: string | undefined,
   journalDir: string,
 ) {
-  assertPactFiles(files);
+  // The files were checked where they were read (local or fetched from the broker).
   const writes = writeInteractions(files);
   if (baseUrlFlag === undefined) {
     const credentials = LOCAL_PROVIDER_CREDENTIALS;

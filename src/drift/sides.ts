@@ -67,18 +67,20 @@ export function loadSides(from: string, to: string, schemasDir: string): [DriftS
   const a = readSpecDocument(from);
   const b = readSpecDocument(to);
   if (a && b) return [specSide(a, basename(from)), specSide(b, basename(to))];
-  return [loadSide(from, schemasDir), loadSide(to, schemasDir)];
+  return [loadSide(from, schemasDir, a), loadSide(to, schemasDir, b)];
 }
 
-/** Loads any drift source; recordings are mapped to operations by the model in `schemasDir`. */
-export function loadSide(path: string, schemasDir: string): DriftSide {
+/**
+ * Loads any drift source; recordings are mapped to operations by the model in `schemasDir`. `spec`:
+ * the file's OpenAPI document when the caller has already read it.
+ */
+export function loadSide(path: string, schemasDir: string, spec = readSpecDocument(path)): DriftSide {
   if (!existsSync(path)) throw new UsageError(`${path}: not found`);
   const label = basename(path);
   if (statSync(path).isDirectory()) {
     if (existsSync(join(path, MODEL_FILE))) return contractSide(Contract.load(path, 'both'), label);
     return fromCassettes(path, label, schemasDir);
   }
-  const spec = readSpecDocument(path);
   if (spec) return contractSide(new Contract(buildModel({ spec, specFile: path }), 'spec'), label, 'openapi');
   const text = readFileSync(path, 'utf8');
   if (text.trimStart().startsWith('{')) {

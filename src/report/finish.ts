@@ -80,9 +80,9 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   const judged = judgedOf(runs, o.rules);
   const { findings, stale, expired } = applyBaseline(all, o.baseline, judged);
   const coverage = coverageOf(runs, o.contract.operations);
-  const blocking = findings.filter(isBlocking).length;
-  const unjudgedFails = coverage.unjudged.length > 0 && !o.allowUnjudged;
   const blockers = findings.filter(isBlocking);
+  const blocking = blockers.length;
+  const unjudgedFails = coverage.unjudged.length > 0 && !o.allowUnjudged;
   const passed = blocking === 0 && !unjudgedFails;
   // An outage is not a broken contract: it outranks operations not judged (they could not be).
   const outage = blockers.length > 0 && blockers.every((f) => f.category !== 'contract');
