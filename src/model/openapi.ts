@@ -54,7 +54,6 @@ export interface SpecWrite {
 
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
 
-/** Every GET operation of the spec. */
 /**
  * An OpenAPI document's schemas as JSON Schema: `$ref` resolved (cycles cut, expansion bounded),
  * `allOf` merged, `oneOf`/`anyOf` as one schema every branch satisfies the shape of (properties
@@ -136,9 +135,10 @@ export function schemaConverter(spec: Record<string, unknown>, name: string) {
     return out;
   };
 
-  return { convert, resolveRef };
+  return { convert, resolveRef, src };
 }
 
+/** Every GET operation of the spec. */
 export function operationsFromOpenApi(spec: unknown, file: string): SpecOperations {
   const name = basename(file);
   const fail = (detail: string): never => {
@@ -147,8 +147,7 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
   if (!isRecord(spec) || typeof spec.openapi !== 'string' || !isRecord(spec.paths)) {
     return fail('not an OpenAPI 3 document (no "openapi" version or "paths")');
   }
-  const { convert, resolveRef } = schemaConverter(spec, name);
-  const src = (pointer: string): Provenance => ({ source: 'openapi', file: name, pointer });
+  const { convert, resolveRef, src } = schemaConverter(spec, name);
 
   const operations: Operation[] = [];
   const writes: SpecWrite[] = [];

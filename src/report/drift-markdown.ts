@@ -23,8 +23,11 @@ export function driftMarkdown(from: string, to: string, changes: readonly Findin
   const count = (c: DriftLevel) => changes.filter((x) => levelOf(x) === c).length;
   const cell = (s: unknown) => (s === undefined ? '' : `\`${JSON.stringify(s).replaceAll('|', '\\|')}\``);
   const byOperation = new Map<string, Finding[]>();
-  for (const c of sortChanges(changes))
-    byOperation.set(c.operation, [...(byOperation.get(c.operation) ?? []), c]);
+  for (const c of sortChanges(changes)) {
+    const list = byOperation.get(c.operation);
+    if (list) list.push(c);
+    else byOperation.set(c.operation, [c]);
+  }
   const worst = (fs: readonly Finding[]) => Math.min(...fs.map((f) => ORDER[levelOf(f)]));
   const operations = [...byOperation].sort(([a, fa], [b, fb]) => worst(fa) - worst(fb) || a.localeCompare(b));
   return [

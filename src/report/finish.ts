@@ -12,7 +12,12 @@ import { type Coverage, coverageOf, unjudgedLine } from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
-import { buildReport, type ConformanceReport, writeConformanceReports } from './conformance-report';
+import {
+  buildReport,
+  type ConformanceReport,
+  findingsIndex,
+  writeConformanceReports,
+} from './conformance-report';
 
 export interface FinishOptions {
   contract: Contract;
@@ -96,6 +101,7 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
         : []),
     ],
   };
+  const byTarget = findingsIndex(findings);
   const report = buildReport(runs, findings, {
     coverage,
     verdict,
@@ -110,9 +116,10 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     stale,
     expired,
     // Each target's drift as the baseline left it (accepted or not), read back by rule kind and target.
+    // (Looked up by target through one index: a thousand targets stay linear.)
     drift: drift.map((d) => ({
       ...d,
-      findings: findings.filter((f) => f.target === d.target && f.rule.startsWith('drift.')),
+      findings: byTarget(d.target).filter((f) => f.rule.startsWith('drift.')),
     })),
     observed: o.traffic?.observed() ?? observationsOf(runs.flatMap((r) => r.observations)),
     concurrency: o.concurrency,

@@ -47,8 +47,10 @@ ${report.replay ? `<p>Replay this run: <code>${esc(report.replay)}</code></p>` :
     ? `<h2>Blocking failures (${blocking.length})</h2>${report.replay ? `<p>Each replays with <code>${esc(report.replay)}</code>${report.provider ? `; a single request against a provider started as that run's was: <code>${esc(report.provider)}</code>, then its curl line` : ''}.</p>` : ''}<ol class="blocking">${blocking.map((f) => failureItem(f, report.replay)).join('')}</ol>`
     : '';
   const of = findingsIndex(report.findings);
+  // Looked up per target, never rescanned: a report of a thousand targets stays linear.
+  const summaryOf = new Map(report.runs.map((r) => [r.target, r]));
   const section = (run: RunResult) => {
-    const summary = report.runs.find((r) => r.target === run.target);
+    const summary = summaryOf.get(run.target);
     const findings = of(run.target);
     const shown = findings.filter((f) => f.severity !== 'info');
     const info = findings.filter((f) => f.severity === 'info');
@@ -71,6 +73,7 @@ ${grid(
   // the full section only for the targets that fail the run (at most MAX_SECTIONS).
   const many = runs.length > MANY_TARGETS;
   const failing = runs.filter((r) => of(r.target).some(isBlocking));
+  const failingSet = new Set(failing);
   const sections = many
     ? [
         `<h2>All ${runs.length} targets</h2>${grid(
@@ -84,7 +87,7 @@ ${grid(
           .map((run) => {
             const fs = of(run.target);
             const n = (p: (f: Finding) => boolean) => fs.filter(p).length;
-            return `<tr><td>${esc(run.target)}</td><td>${n(isBlocking)}</td><td>${n((f) => f.severity === 'error')}</td><td>${n((f) => f.severity === 'warning')}</td><td>${report.runs.find((r) => r.target === run.target)?.requestCount ?? ''}</td></tr>`;
+            return `<tr><td>${esc(run.target)}</td><td>${n(isBlocking)}</td><td>${n((f) => f.severity === 'error')}</td><td>${n((f) => f.severity === 'warning')}</td><td>${summaryOf.get(run.target)?.requestCount ?? ''}</td></tr>`;
           })
           .join('')}</table></details>`,
         ...failing.slice(0, MAX_SECTIONS).map(section),
