@@ -179,7 +179,7 @@ async function runOne(
 }
 
 /** Why no rule caught a mutant: what judged its operation and passed, what could not run, what only warned. */
-function survivorWhy(runs: Awaited<ReturnType<typeof runJob>>, operation: string | undefined): string {
+export function survivorWhy(runs: Awaited<ReturnType<typeof runJob>>, operation: string | undefined): string {
   const results = runs.flatMap((r) => r.results).filter((r) => !operation || r.operation === operation);
   const passed = results.filter((r) => r.outcome === 'passed').map((r) => r.rule);
   const notRun = results.filter((r) => r.outcome === 'not-run');

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mutants } from '../../src/mutation/run';
+import { mutants, scaledTimeout, survivorWhy } from '../../src/mutation/run';
 import { FAULTS } from '../../src/provider/faults';
 import { runCli, runProcess } from '../support/fixtures';
 import { contract } from '../support/provider';
@@ -53,5 +53,51 @@ describe('mutation score', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('mutation: --fault: unknown fault no-such-fault\n');
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('a score that does not depend on load, and says why a mutant survived', () => {
+  it('the mutants’ timeout is ten times the faithful run’s slowest exchange, between 800 ms and 15 s', () => {
+    expect(scaledTimeout(12)).toBe(800);
+    expect(scaledTimeout(230)).toBe(2300);
+    expect(scaledTimeout(9000)).toBe(15_000);
+  });
+
+  it('a survivor names what judged its operation and passed, what did not run and why, and what only warned', () => {
+    const op = 'GET /v1/Tools';
+    const result = (rule: string, outcome: 'passed' | 'not-run', reason?: string) => ({
+      rule,
+      operation: op,
+      outcome,
+      findings: [],
+      ...(reason ? { reason } : {}),
+    });
+    const why = survivorWhy(
+      [
+        {
+          target: 'local',
+          results: [
+            result('response.schema', 'passed'),
+            result('list.meta-key', 'passed'),
+            result('pagination.chaining', 'not-run', 'no run could be judged'),
+            result('response.schema', 'passed'),
+          ].map((r, i) => (i === 3 ? { ...r, operation: 'GET /v1/Other' } : r)),
+          findings: [
+            {
+              rule: 'response.undocumented-fields',
+              severity: 'warning',
+              category: 'contract',
+              operation: op,
+              source: 's',
+              message: 'm',
+            },
+          ],
+        },
+      ] as never,
+      op,
+    );
+    expect(why).toBe(
+      '2 rule(s) judged GET /v1/Tools and passed (response.schema, list.meta-key); 1 did not run (pagination.chaining: no run could be judged); only warnings from response.undocumented-fields',
+    );
   });
 });
