@@ -62,6 +62,9 @@ export const ANNOTATION_KEYWORDS = [
   'x-observed',
   'x-any-pattern',
   'x-values',
+  'x-rules',
+  'x-unread',
+  'x-typed-by',
 ] as const;
 
 /** Keywords that constrain a value: what a source "states" about a field, and what gets compared and resolved. */

@@ -10,7 +10,8 @@
 //    response that fill a read's path parameter (session_id → /v1/Sessions/{sessionId}/Messages).
 
 import { type JsonSchema, schemaTypes } from './json-schema';
-import { type Operation, type PathParam, pathShape } from './operation';
+import { type Operation, type PathParam, pathShape, schemasOf } from './operation';
+import { withProseRules } from './prose-rules';
 import { singular, snakeCase } from './twilio-conventions';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -67,6 +68,11 @@ export function linkWrites(
   reads: readonly Operation[],
 ): WriteOperation[] {
   const lists = reads.filter((o) => o.kind === 'list');
+  // What every response documents: the shapes a loosely typed request field takes.
+  const responses = [
+    ...reads.flatMap((r) => schemasOf(r).map((s) => s.response)),
+    ...raw.flatMap((w) => (w.response ? [w.response] : [])),
+  ];
   const listAt = (shape: string) => lists.find((l) => pathShape(l.path) === shape);
   const fetchAt = (shape: string) => reads.find((o) => o.kind === 'instance' && pathShape(o.path) === shape);
   return raw.map((w) => {
@@ -134,7 +140,7 @@ export function linkWrites(
     const success = w.statuses.filter((s) => /^2\d\d$/.test(s)).map(Number);
     return {
       ...w,
-      ...(w.request ? { request: withResponseValues(w.request, w.response) } : {}),
+      ...(w.request ? { request: withProseRules(withResponseValues(w.request, w.response), responses) } : {}),
       action,
       effect,
       pathParams,

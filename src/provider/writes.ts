@@ -10,6 +10,7 @@ import type { Operation, PathParam } from '../model/operation';
 import { processingFields } from '../model/twilio-conventions';
 import type { WriteOperation } from '../model/writes';
 import type { Contract } from '../schemas/contract';
+import { requestViolations } from '../schemas/request-check';
 import { generate, hashInt, type ItemStore, type Json } from './data';
 import type { ProviderResponse, WriteBend } from './faults';
 
@@ -125,14 +126,8 @@ export function rejectBody(
     return ctx.error(400, 20001, 'Request body is not valid JSON');
   }
   const accepts = ctx.bendOf(w)?.accepts ?? [];
-  const [v] = ctx.contract.validateWrite(w, 'request', body).filter((x) => !accepts.includes(x.keyword));
-  if (v) return ctx.error(400, 20001, `Invalid parameter: ${v.message}`);
-  for (const [name, s] of Object.entries(w.request.properties ?? {})) {
-    const allowed = s['x-values'] as string[] | undefined;
-    const value = (body as Record<string, unknown>)[name];
-    if (allowed?.length && typeof value === 'string' && !allowed.includes(value))
-      return ctx.error(400, 20001, `Invalid parameter ${name}: must be one of ${allowed.join(', ')}`);
-  }
+  const [v] = requestViolations(ctx.contract, w, body).filter((x) => !accepts.includes(x.keyword));
+  if (v) return ctx.error(400, 20001, `Invalid parameter ${v.message}`);
   return { body };
 }
 

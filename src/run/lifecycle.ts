@@ -105,18 +105,8 @@ export async function arrange(transport: HttpTransport, o: LifecycleOptions): Pr
         }
     return undefined;
   };
-  const body = (w: WriteOperation, seed: number, extra: string[] = []) => {
-    const b = validBody(w, { seed, tag: o.tag, supply });
-    if (!b) return undefined;
-    for (const field of extra) {
-      const s = w.request?.properties?.[field];
-      const more = s
-        ? validBody({ request: { properties: { [field]: s }, required: [field] } }, { seed, supply })
-        : undefined;
-      if (more) Object.assign(b, more);
-    }
-    return b;
-  };
+  const body = (w: WriteOperation, seed: number, extra: string[] = []) =>
+    validBody(w, { seed, tag: o.tag, supply, optional: extra });
   /** Path values for a write: each parameter from an item the run arranged in the list that supplies it. */
   const pathFor = (w: WriteOperation, last?: string): Record<string, string> | undefined => {
     const values: Record<string, string> = {};

@@ -1,33 +1,43 @@
-// Request bodies from a write's derived request schema: a valid one (its required fields, values its
-// prose allows, the run's tag in a free-text field the response echoes, ids the run supplies), and
-// the negative ones a provider must refuse: each required field missing, each type wrong, each bound
-// broken, a value outside those allowed, a field the schema closes out. Nothing here names a field.
+// Request bodies from a write's derived request schema. A valid one holds what a provider that reads
+// every source would accept: the required fields at every depth (fields that name other items are
+// left out unless required, and then supplied by the caller), values the prose lists (the one that
+// asks least of the rest of the body first), the prose rules honoured (a field required for the value
+// chosen is added, one allowed only for another value is dropped), a `{}` field in the shape every
+// response documents, and the run's tag in a free-text field the response echoes. The negative ones
+// a provider must refuse are each one change away from a valid body: a required field missing, a
+// type, bound, pattern or listed value broken, a prose rule broken, a field the schema closes out.
+// Nothing here names a field.
 
+import { isRecord } from '../json';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
+import { conditionHolds, type ProseRule, rulesOf } from '../model/prose-rules';
 import type { WriteOperation } from '../model/writes';
 import { generate, hashInt, type Json } from './generate';
+import { ruleBroken } from './request-check';
 
 export interface BodyOptions {
   seed: number;
   /** The run's tag: written into one free-text field the response echoes, so what a run made is recognisable. */
   tag?: string;
-  /** A value the caller supplies for a field (an id of an item the run made), else undefined. */
+  /** A value the caller supplies for a top-level field (an id of an item the run made), else undefined. */
   supply?: (field: string, schema: JsonSchema) => string | undefined;
-  /** Optional fields too, each generated (default: required ones, and the tagged one). */
-  optional?: boolean;
+  /** Top-level optional fields to send too: all of them (true) or these; the prose rules still hold. */
+  optional?: boolean | readonly string[];
 }
 
 type Body = Record<string, Json>;
+type Shape = Pick<WriteOperation, 'request' | 'response'>;
+
+const listedValues = (s: JsonSchema): string[] =>
+  Array.isArray(s['x-values'])
+    ? (s['x-values'] as unknown[]).filter((v): v is string => typeof v === 'string')
+    : [];
 
 const isFreeText = (s: JsonSchema): boolean =>
-  schemaTypes(s).includes('string') &&
-  !s.pattern &&
-  !s.format &&
-  !s.enum &&
-  !(Array.isArray(s['x-values']) && (s['x-values'] as unknown[]).length > 0);
+  schemaTypes(s).includes('string') && !s.pattern && !s.format && !s.enum && listedValues(s).length === 0;
 
 /** The field that carries the run's tag: a required free-text field the response echoes, else an optional one. */
-export function tagField(w: Pick<WriteOperation, 'request' | 'response'>): string | undefined {
+export function tagField(w: Shape): string | undefined {
   const props = Object.entries(w.request?.properties ?? {});
   const echoed = ([name, s]: [string, JsonSchema]) =>
     isFreeText(s) && w.response?.properties?.[name] !== undefined && (s.maxLength ?? 64) >= 16;
@@ -35,30 +45,92 @@ export function tagField(w: Pick<WriteOperation, 'request' | 'response'>): strin
   return (props.find((p) => required.has(p[0]) && echoed(p)) ?? props.find(echoed))?.[0];
 }
 
-function valueFor(name: string, s: JsonSchema, o: BodyOptions, tagged: boolean): Json {
-  const supplied = o.supply?.(name, s);
-  if (supplied !== undefined) return supplied;
-  const values = s['x-values'];
-  if (Array.isArray(values) && values.length) return values[hashInt(o.seed, name) % values.length] as Json;
-  if (tagged && o.tag) {
-    const max = s.maxLength ?? 64;
-    return `${o.tag} ${name}`.slice(0, max);
-  }
-  return generate(s, hashInt(o.seed, name), name);
+/** A listed value, those that make no other field required first (deterministic by seed). */
+function pickListed(
+  values: readonly string[],
+  field: string,
+  rules: readonly ProseRule[],
+  seed: number,
+): string {
+  const demanding = new Set(
+    rules.filter((r) => r.kind === 'required-when' && r.when.field === field).flatMap((r) => r.when.values),
+  );
+  const easy = values.filter((v) => !demanding.has(v));
+  const pool = easy.length ? easy : values;
+  return pool[hashInt(seed, field) % pool.length] as string;
 }
 
-/** A body the spec accepts, or undefined when the write takes none. */
-export function validBody(w: Pick<WriteOperation, 'request' | 'response'>, o: BodyOptions): Body | undefined {
+/** One value for a field of a request: a listed one, an object of its required fields, or generated. */
+function requestValue(
+  s: JsonSchema,
+  field: string,
+  seed: number,
+  rules: readonly ProseRule[],
+  depth: number,
+): Json {
+  const listed = listedValues(s);
+  if (listed.length && s.const === undefined && !s.enum) return pickListed(listed, field, rules, seed);
+  if (schemaTypes(s).includes('object') || (s.properties && schemaTypes(s).length === 0))
+    return depth > 8 ? {} : requestObject(s, seed, depth + 1, new Set());
+  if (schemaTypes(s).includes('array')) {
+    const n = s.minItems ?? 0;
+    const items = s.items ?? {};
+    return Array.from({ length: n }, (_, k) => requestValue(items, field, hashInt(seed, k), [], depth + 1));
+  }
+  return generate(s, hashInt(seed, field), field);
+}
+
+/** An object with its required fields (and `more`), then its prose rules honoured. */
+function requestObject(
+  s: JsonSchema,
+  seed: number,
+  depth: number,
+  more: ReadonlySet<string>,
+  fill?: (field: string, child: JsonSchema) => Json | undefined,
+): Body {
+  const rules = rulesOf(s);
+  const props = s.properties ?? {};
+  const wanted = new Set([...(s.required ?? []), ...more]);
+  const fieldValue = (field: string): Json | undefined => {
+    const child = props[field];
+    if (!child) return undefined;
+    return fill?.(field, child) ?? requestValue(child, field, hashInt(seed, field), rules, depth);
+  };
+  const out: Body = {};
+  for (const field of Object.keys(props)) {
+    if (!wanted.has(field)) continue;
+    const v = fieldValue(field);
+    if (v !== undefined) out[field] = v;
+  }
+  for (const rule of rules) {
+    if (rule.kind === 'required-when' && conditionHolds(rule, out) && out[rule.field] === undefined) {
+      const v = fieldValue(rule.field);
+      if (v !== undefined) out[rule.field] = v;
+    }
+    if (rule.kind === 'only-when' && out[rule.field] !== undefined && ruleBroken(rule, out))
+      delete out[rule.field];
+  }
+  return out;
+}
+
+/** A body a provider that reads every source accepts, or undefined when the write takes none. */
+export function validBody(w: Shape, o: BodyOptions): Body | undefined {
   const schema = w.request;
   if (!schema) return undefined;
   const tag = o.tag ? tagField(w) : undefined;
-  const required = new Set(schema.required ?? []);
-  const out: Body = {};
-  for (const [name, s] of Object.entries(schema.properties ?? {})) {
-    if (!required.has(name) && name !== tag && !o.optional) continue;
-    out[name] = valueFor(name, s, o, name === tag);
-  }
-  return out;
+  const optional =
+    o.optional === true
+      ? Object.keys(schema.properties ?? {})
+      : Array.isArray(o.optional)
+        ? (o.optional as readonly string[])
+        : [];
+  const more = new Set([...optional, ...(tag ? [tag] : [])]);
+  return requestObject(schema, o.seed, 0, more, (field, child) => {
+    const supplied = o.supply?.(field, child);
+    if (supplied !== undefined) return supplied;
+    if (field === tag && o.tag) return `${o.tag} ${field}`.slice(0, child.maxLength ?? 64);
+    return undefined;
+  });
 }
 
 export interface NegativeBody {
@@ -88,67 +160,105 @@ function wrongType(s: JsonSchema): Json | undefined {
   return undefined;
 }
 
-/** Bodies the spec's request schema refuses, each built from a valid one by one change. */
-export function negativeBodies(w: Pick<WriteOperation, 'request' | 'response'>, valid: Body): NegativeBody[] {
-  const schema = w.request;
-  if (!schema) return [];
-  const out: NegativeBody[] = [];
-  const props = schema.properties ?? {};
-  for (const name of schema.required ?? []) {
-    const { [name]: _dropped, ...rest } = valid;
-    out.push({ body: rest, why: `required field ${name} missing`, pointer: `/${name}` });
-  }
-  for (const [name, s] of Object.entries(props)) {
-    const bad = wrongType(s);
-    if (bad !== undefined)
-      out.push({
-        body: { ...valid, [name]: bad },
-        why: `${name} of the wrong type (${typeof bad})`,
-        pointer: `/${name}`,
-      });
-    if (typeof s.maxLength === 'number')
-      out.push({
-        body: { ...valid, [name]: 'x'.repeat(s.maxLength + 1) },
-        why: `${name} longer than ${s.maxLength}`,
-        pointer: `/${name}`,
-      });
-    if (typeof s.minLength === 'number' && s.minLength > 0)
-      out.push({
-        body: { ...valid, [name]: 'x'.repeat(s.minLength - 1) },
-        why: `${name} shorter than ${s.minLength}`,
-        pointer: `/${name}`,
-      });
-    if (typeof s.maximum === 'number')
-      out.push({
-        body: { ...valid, [name]: s.maximum + 1 },
-        why: `${name} above ${s.maximum}`,
-        pointer: `/${name}`,
-      });
-    if (typeof s.minimum === 'number')
-      out.push({
-        body: { ...valid, [name]: s.minimum - 1 },
-        why: `${name} below ${s.minimum}`,
-        pointer: `/${name}`,
-      });
-    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test('!'))
-      out.push({
-        body: { ...valid, [name]: '!' },
-        why: `${name} not matching ${s.pattern}`,
-        pointer: `/${name}`,
-      });
-    const values = s['x-values'];
-    if (Array.isArray(values) && values.length)
-      out.push({
-        body: { ...valid, [name]: 'not-a-listed-value' },
-        why: `${name} outside the values the spec lists (${values.join(', ')})`,
-        pointer: `/${name}`,
-      });
-  }
-  if (schema.additionalProperties === false)
+/** The body with the object at `at` (a path of field names) replaced by `change` of it. */
+function edited(body: Body, at: readonly string[], change: (o: Body) => Body): Body {
+  if (at.length === 0) return change(body);
+  const [head, ...rest] = at as [string, ...string[]];
+  const inner = body[head];
+  return isRecord(inner) ? { ...body, [head]: edited(inner as Body, rest, change) } : body;
+}
+
+/** One field's negatives: wrong type, each bound, pattern and listed value broken. */
+function fieldNegatives(field: string, s: JsonSchema): Array<{ value: Json; why: string }> {
+  const out: Array<{ value: Json; why: string }> = [];
+  const bad = wrongType(s);
+  const typed = s['x-typed-by'] ? ` where every response documents ${String(s.type)}` : '';
+  if (bad !== undefined) out.push({ value: bad, why: `${field} of the wrong type (${typeof bad}${typed})` });
+  if (typeof s.maxLength === 'number')
+    out.push({ value: 'x'.repeat(s.maxLength + 1), why: `${field} longer than ${s.maxLength}` });
+  if (typeof s.minLength === 'number' && s.minLength > 0)
+    out.push({ value: 'x'.repeat(s.minLength - 1), why: `${field} shorter than ${s.minLength}` });
+  if (typeof s.maximum === 'number') out.push({ value: s.maximum + 1, why: `${field} above ${s.maximum}` });
+  if (typeof s.minimum === 'number') out.push({ value: s.minimum - 1, why: `${field} below ${s.minimum}` });
+  if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test('!'))
+    out.push({ value: '!', why: `${field} not matching ${s.pattern}` });
+  const listed = listedValues(s);
+  if (listed.length)
     out.push({
-      body: { ...valid, conformance_unknown_field: 'x' },
-      why: 'a field the schema closes out',
-      pointer: '/conformance_unknown_field',
+      value: 'not-a-listed-value',
+      why: `${field} outside the values the sources list (${listed.join(', ')})`,
     });
   return out;
+}
+
+/** A body that breaks one prose rule of the object at `at`, else undefined. */
+function ruleNegative(
+  valid: Body,
+  at: readonly string[],
+  s: JsonSchema,
+  rule: ProseRule,
+): NegativeBody | undefined {
+  const props = s.properties ?? {};
+  const whenSchema = props[rule.when.field];
+  const fieldSchema = props[rule.field];
+  if (!whenSchema || !fieldSchema) return undefined;
+  const pointer = `/${[...at, rule.field].join('/')}`;
+  if (rule.kind === 'required-when') {
+    const value = rule.when.values[0] as string;
+    const body = edited(valid, at, ({ [rule.field]: _dropped, ...o }) => ({
+      ...o,
+      [rule.when.field]: value,
+    }));
+    return {
+      body,
+      pointer,
+      why: `${rule.field} missing while ${rule.when.field} is '${value}' (${rule.text})`,
+    };
+  }
+  const other = listedValues(whenSchema).find((v) => !rule.when.values.includes(v));
+  if (other === undefined) return undefined;
+  const sent = requestValue(fieldSchema, rule.field, 1, [], 1);
+  const body = edited(valid, at, (o) => ({ ...o, [rule.when.field]: other, [rule.field]: sent }));
+  return { body, pointer, why: `${rule.field} sent while ${rule.when.field} is '${other}' (${rule.text})` };
+}
+
+/** The negatives of the object at `at` of the valid body, and of the objects the valid body holds below it. */
+function objectNegatives(valid: Body, at: readonly string[], s: JsonSchema, depth: number): NegativeBody[] {
+  const here = at.reduce<unknown>((o, k) => (isRecord(o) ? o[k] : undefined), valid);
+  if (!isRecord(here) || depth > 8) return [];
+  const out: NegativeBody[] = [];
+  const pointerOf = (field: string) => `/${[...at, field].join('/')}`;
+  const label = (field: string) => [...at, field].join('.');
+  for (const name of s.required ?? []) {
+    const body = edited(valid, at, ({ [name]: _dropped, ...o }) => o);
+    out.push({ body, why: `required field ${label(name)} missing`, pointer: pointerOf(name) });
+  }
+  for (const [field, child] of Object.entries(s.properties ?? {})) {
+    // Below the body itself, only the fields of objects the valid body sends.
+    if (at.length > 0 && here[field] === undefined) continue;
+    for (const n of fieldNegatives(label(field), child))
+      out.push({
+        body: edited(valid, at, (o) => ({ ...o, [field]: n.value })),
+        why: n.why,
+        pointer: pointerOf(field),
+      });
+    if (isRecord(here[field]) && child.properties)
+      out.push(...objectNegatives(valid, [...at, field], child, depth + 1));
+  }
+  for (const rule of rulesOf(s)) {
+    const n = ruleNegative(valid, at, s, rule);
+    if (n) out.push(n);
+  }
+  if (s.additionalProperties === false)
+    out.push({
+      body: edited(valid, at, (o) => ({ ...o, conformance_unknown_field: 'x' })),
+      why: `a field the schema closes out (${label('conformance_unknown_field')})`,
+      pointer: pointerOf('conformance_unknown_field'),
+    });
+  return out;
+}
+
+/** Bodies the request's sources refuse, each built from a valid one by one change. */
+export function negativeBodies(w: Shape, valid: Body): NegativeBody[] {
+  return w.request ? objectNegatives(valid, [], w.request, 0) : [];
 }
