@@ -1,9 +1,11 @@
-// npm run cleanup -- --base-url URL --writes <AccountSid> [--journal-dir DIR] [--schemas DIR]
-// Removes what runs that wrote left behind (a run killed, a cleanup that failed), and only that:
-// every item their journals say they made, newest first, and items carrying a run's tag that a
-// killed run made without hearing their ids. The account must be the one named disposable.
+// npm run cleanup -- --base-url URL --writes <AccountSid> [--journal-dir DIR]… [--schemas DIR]
+// Removes what runs that wrote left behind (a run killed, a cleanup that failed), and only that: what
+// their journals say they made, and items carrying a run's tag that it made without hearing of them.
+// A journal is cleaned up only on the account and host its run wrote to, with a tag of a run's shape,
+// and never while its run is alive.
 
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
 import { PROJECT_ROOT } from '../sources/paths';
@@ -11,18 +13,29 @@ import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/c
 import { command, parseFlags, runIfMain } from './run';
 
 const HELP = `
-Usage: npm run cleanup -- --base-url URL --writes AccountSid [--journal-dir DIR] [--schemas DIR]
+Usage: npm run cleanup -- --base-url URL --writes AccountSid [--journal-dir DIR]… [--schemas DIR]
 Removes what runs that wrote left behind (a killed run, a failed cleanup), and only that: what their
-journals say they made, newest first, and items carrying a run's tag that a killed run made without
-hearing their ids. Exit 0 nothing left, 1 something could not be removed, 2 bad input (nothing sent).
+journals say they made, and items carrying a run's tag that a killed run made without hearing their
+ids. Each removal is read back (gone means a 404). A journal of another account or host, or held by a
+running process, is left alone. Exit 0 nothing left, 1 something could not be removed or looked for,
+2 bad input (nothing sent).
 
   --base-url URL        the API the runs wrote to (default $TWILIO_ASSISTANTS_BASE_URL, else Twilio's)
   --writes AccountSid   the disposable account: must be the credentials' account
-  --journal-dir DIR     default reports/journal
+  --journal-dir DIR     where the journals are (repeatable); default reports/journal, and every journal
+                        a run noted there that it kept elsewhere (--report-dir)
 
 Environment: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET
 Example: npm run cleanup -- --base-url https://assistants.twilio.com --writes AC0123…
 `;
+
+function journalDirs(flags: string[] | undefined, fallback: string): string[] {
+  const dirs = (flags?.length ? flags : [fallback]).map((d) => resolve(d));
+  for (const d of flags ?? [])
+    if (existsSync(d) && !statSync(d).isDirectory())
+      throw new UsageError(`--journal-dir ${d}: not a folder; nothing was sent`);
+  return dirs;
+}
 
 export const cleanup = command(
   'cleanup',
@@ -31,7 +44,7 @@ export const cleanup = command(
       {
         'base-url': { type: 'string' },
         writes: { type: 'string' },
-        'journal-dir': { type: 'string' },
+        'journal-dir': { type: 'string', multiple: true },
         schemas: { type: 'string' },
       },
       args,
@@ -40,54 +53,44 @@ export const cleanup = command(
       throw new UsageError(
         '--writes: name the disposable account (its SID) the runs wrote to; nothing was sent',
       );
-    writableAccount(flags.writes, io.env);
+    const account = writableAccount(flags.writes, io.env);
     const credentials = credentialsFromEnv(io.env);
     const baseUrl = baseUrlFrom(flags['base-url'], io.env);
-    const dir = resolve(flags['journal-dir'] ?? join(PROJECT_ROOT, 'reports/journal'));
-    const [{ Contract }, { HttpTransport }, journal, { undo, taggedLeftovers }] = await Promise.all([
+    const [{ Contract }, { HttpTransport }, journal, { cleanUpJournal }] = await Promise.all([
       import('../schemas/contract'),
       import('../transport/http'),
       import('../run/journal'),
-      import('../run/lifecycle'),
+      import('../run/writes/cleanup'),
     ]);
-    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
-    const journals = journal.openJournals(dir);
-    if (journals.length === 0) {
-      io.out(`nothing to clean up: no unfinished run journal in ${dir}`);
+    const dirs = journalDirs(flags['journal-dir'], journal.defaultJournalDir(io.env));
+    const contract = Contract.load(resolve(flags.schemas ?? resolve(PROJECT_ROOT, 'schemas')), 'both');
+    const found = journal.openJournals(dirs);
+    if (found.length === 0) {
+      io.out(`nothing to clean up: no unfinished run journal in ${dirs.join(', ')}`);
       return 0;
     }
-    let left = 0;
-    for (const { file, entries } of journals) {
-      const tag = entries[0]?.tag ?? '';
-      const wrote = entries.find((e) => e.kind === 'run')?.baseUrl;
-      // Never clean up on another host than the run wrote to: ids mean nothing there.
-      if (wrote && wrote.replace(/\/+$/, '') !== baseUrl)
-        throw new UsageError(
-          `${file}: that run wrote to ${wrote}, not to --base-url ${baseUrl}; nothing was sent`,
-        );
-      const transport = new HttpTransport({ target: 'cleanup', baseUrl, credentials, writes: true });
-      const j = new journal.Journal(file, tag, true);
-      const found = await taggedLeftovers(transport, contract, entries, tag);
-      const result = await undo(transport, contract, j, [...entries, ...found]);
-      const removed = result.observations.filter(
-        (o) => o.exchange.response && o.exchange.response.status < 300,
+    const transport = new HttpTransport({ target: 'cleanup', baseUrl, credentials, writes: true });
+    let failed = 0;
+    let refused = 0;
+    for (const j of found) {
+      const r = await cleanUpJournal(j, { contract, transport, account, baseUrl });
+      io.out(r.line);
+      for (const l of r.details) io.out(`  ${l}`);
+      if (r.outcome === 'refused') refused++;
+      if (r.outcome === 'failed') failed++;
+    }
+    if (refused === found.length) {
+      io.err(
+        'cleanup: every journal found belongs to another account or host, or is not a run journal; nothing was sent',
       );
-      io.out(
-        `${tag}: removed ${removed.length} item(s) and attachment(s)${found.length ? ` (${found.length} found by the tag)` : ''}`,
-      );
-      for (const e of result.left)
-        io.out(
-          `  left: ${e.list ?? e.write} ${e.id ?? ''} ${e.undo ? `${e.undo.method} ${e.undo.path}` : '(no operation removes it)'}`,
-        );
-      const stuck = result.left.filter((e) => e.undo);
-      if (stuck.length === 0) j.record({ kind: 'done', message: 'cleaned up by npm run cleanup' });
-      j.close();
-      left += stuck.length;
+      return 2;
     }
     io.out(
-      left ? `FAILED: ${left} item(s) could not be removed` : 'cleaned up: nothing the runs made is left',
+      failed
+        ? `FAILED: ${failed} journal(s) could not be cleaned up`
+        : 'cleaned up: nothing the runs made is left',
     );
-    return left ? 1 : 0;
+    return failed ? 1 : 0;
   },
   HELP,
 );

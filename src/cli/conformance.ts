@@ -228,7 +228,8 @@ export const conformance = command(
         ...(flags['read-only'] ? { readOnly: true } : {}),
         ...(writeBudget !== undefined ? { writeBudget } : {}),
         journalDir: join(reportDir, 'journal'),
-        cleanupCommand: `npm run cleanup -- --base-url ${flags['base-url'] ?? io.env.TWILIO_ASSISTANTS_BASE_URL ?? 'https://assistants.twilio.com'} --writes <AccountSid> --journal-dir ${join(reportDir, 'journal')}`,
+        onJournal: (file, command) =>
+          io.out(`  writes journalled in ${file}; should the run be killed: ${command}`),
         onTarget: (t) => {
           // Printed once the flags have been accepted (a base URL carrying credentials never is).
           if (!current) io.out(`seed ${seed}: ${replay} replays this run`);

@@ -3,7 +3,7 @@
 
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import {
   type Broker,
@@ -14,6 +14,7 @@ import {
   publishVerificationResult,
   registerProviderBranch,
 } from '../pact/broker';
+import type { StateWrites } from '../pact/provider-states';
 import {
   assertPactFiles,
   isWriteInteraction,
@@ -22,8 +23,8 @@ import {
   verifyPacts,
   writeInteractions,
 } from '../pact/verify';
-import { runTag } from '../run/job';
-import { pendingUndos } from '../run/journal';
+import { runTag } from '../run/journal';
+import { finishWrites } from '../run/writes/finish';
 import { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
@@ -169,10 +170,12 @@ async function verify(
     io.out(`verifying ${files.length} pact file(s) against the local reference provider at ${local.url}`);
     // The reference provider goes with the verification: its journal is throwaway too.
     const stateWrites = stateWritesTo(
+      contract,
       local.url,
       credentials,
       'conformance-pact-local',
       mkdtempSync(join(tmpdir(), 'pact-journal-')),
+      { account: credentials.username, local: true },
     );
     try {
       await verifyPacts({
@@ -185,7 +188,7 @@ async function verify(
         writes: stateWrites,
       });
     } finally {
-      stateWrites.journal.close();
+      stateWrites.session.journal.close();
       await local.close();
     }
   } else {
@@ -198,7 +201,12 @@ async function verify(
       );
     if (writesFlag !== undefined) writableAccount(writesFlag, io.env);
     const stateWrites =
-      writesFlag !== undefined ? stateWritesTo(baseUrl, credentials, runTag(), journalDir) : undefined;
+      writesFlag !== undefined
+        ? stateWritesTo(contract, baseUrl, credentials, runTag(), journalDir, {
+            account: writesFlag,
+            env: io.env,
+          })
+        : undefined;
     io.out(`verifying ${files.length} pact file(s) against ${baseUrl}`);
     const verifyFiles = (pactFiles: string[]) =>
       verifyPacts({
@@ -209,30 +217,58 @@ async function verify(
         logLevel,
         ...(stateWrites ? { writes: stateWrites } : {}),
       });
+    let failure: unknown;
     try {
-      if (!publishTo) await verifyFiles(files);
-      else {
-        // One verification per broker pact, so each result published is that pact's own.
-        await registerProviderBranch(publishTo.broker, PROVIDER);
-        let failure: unknown;
-        for (const pact of publishTo.pacts) {
-          let success = true;
-          try {
-            await verifyFiles([pact.file]);
-          } catch (error) {
-            success = false;
-            failure ??= error;
-          }
-          await publishVerificationResult(publishTo.broker, pact, success);
-        }
-        io.out(`verification results published for ${publishTo.pacts.length} pact(s)`);
-        if (failure) throw failure;
-      }
-    } finally {
-      if (stateWrites && pendingUndos(stateWrites.journal.entries).length === 0)
-        stateWrites.journal.record({ kind: 'done' });
-      stateWrites?.journal.close();
+      await verifyAll(files, publishTo, verifyFiles, io);
+    } catch (error) {
+      failure = error;
     }
+    const left = stateWrites ? await finishStates(contract, stateWrites, io) : undefined;
+    if (failure) throw failure;
+    if (left) throw new Error(left);
+  }
+}
+
+/** The files verified, or each broker pact on its own with its result published there. */
+async function verifyAll(
+  files: string[],
+  publishTo: { broker: Broker; pacts: BrokerPact[] } | undefined,
+  verifyFiles: (files: string[]) => Promise<void>,
+  io: Io,
+): Promise<void> {
+  if (!publishTo) return verifyFiles(files);
+  await registerProviderBranch(publishTo.broker, PROVIDER);
+  let failure: unknown;
+  for (const pact of publishTo.pacts) {
+    let success = true;
+    try {
+      await verifyFiles([pact.file]);
+    } catch (error) {
+      success = false;
+      failure ??= error;
+    }
+    await publishVerificationResult(publishTo.broker, pact, success);
+  }
+  io.out(`verification results published for ${publishTo.pacts.length} pact(s)`);
+  if (failure) throw failure;
+}
+
+/** Whatever the verification's states made is undone (swept where an answer was lost); what is left, said. */
+async function finishStates(contract: Contract, writes: StateWrites, io: Io): Promise<string | undefined> {
+  const s = writes.session;
+  try {
+    const f = await finishWrites({
+      contract,
+      transport: s.o.cleanup,
+      journal: s.journal,
+      entries: () => s.journal.entries,
+    });
+    if (f.done) return undefined;
+    for (const l of f.left) io.err(`  left: ${l.list ?? l.write} ${l.id ?? ''}: ${l.why}`);
+    for (const i of f.incomplete) io.err(`  a sweep for ${s.tag} could not read every page: ${i}`);
+    return `what the provider states made is not all removed; run: npm run cleanup -- --base-url ${s.o.transport.baseUrl} --writes <AccountSid> --journal-dir ${dirname(s.journal.file)}`;
+  } finally {
+    s.journal.close();
   }
 }
 

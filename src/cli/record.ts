@@ -7,15 +7,14 @@ import '../polyfills';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { buildModel } from '../model/build';
-import type { Operation } from '../model/operation';
-import { runTag } from '../run/job';
-import { Journal } from '../run/journal';
-import { arrange, undo } from '../run/lifecycle';
+import { defaultJournalDir, Journal, runTag } from '../run/journal';
 import { runPlan } from '../run/plan';
+import { endWrites, startWrites, type WriteRunOptions } from '../run/run-writes';
+import type { Finished } from '../run/writes/finish';
 import { Contract } from '../schemas/contract';
 import { parseDocsPage } from '../sources/docs-page';
 import { PROJECT_ROOT, readSource, sourcePaths } from '../sources/paths';
-import { LOCAL_PROVIDER_CREDENTIALS, prepareTargets } from '../targets/targets';
+import { LOCAL_PROVIDER_CREDENTIALS, type PreparedTarget, prepareTargets } from '../targets/targets';
 import { credentialsFromEnv, secretsOf } from '../transport/credentials';
 import { cassetteFromDocs, cassetteFromRecording, recordExchanges } from '../transport/recorder';
 import { command, parseFlags, runIfMain } from './run';
@@ -76,6 +75,7 @@ export const record = command(
     });
     if (!prepared) return 2;
     const exchanges: Awaited<ReturnType<typeof recordExchanges>> = [];
+    let left: Finished | undefined;
     /** Records what `work` sends: writes always, reads only when `reads` (one state of the data per cassette). */
     const phase = async (reads: boolean, work: () => Promise<void>) => {
       const seen = await recordExchanges(prepared.transport, work);
@@ -86,25 +86,29 @@ export const record = command(
         await phase(true, () => runPlan(prepared.transport, contract).then(() => {}));
       else {
         // Writes allowed: every operation recorded — what the reads need arranged, every write and its
-        // refusals, the reads on that data, then what the run made undone; journalled like any run. The
-        // reads the writes made to check themselves are left out: a replay serves one state of the data.
-        const tag = target === 'local' ? 'conformance-record' : runTag();
-        const journal = new Journal(Journal.fileFor(join(PROJECT_ROOT, 'reports/journal'), tag), tag);
+        // refusals, the reads on that data, then what the run made undone (outside the request cap,
+        // swept where an answer was lost); journalled like any run. The reads the writes made to check
+        // themselves are left out: a replay serves one state of the data.
+        const writes = recordingWrites(prepared, target === 'local' ? 'conformance-record' : runTag());
+        io.out(
+          `  writes journalled in ${writes.journal.file}; should the run be killed: ${writes.cleanupCommand}`,
+        );
+        let started: Awaited<ReturnType<typeof startWrites>> | undefined;
         try {
-          let hints: (op: Operation) => Array<Record<string, string>> = () => [];
           await phase(false, async () => {
-            // Three items a list: a next page at PageSize 2, and a smaller cassette to replay.
-            hints = (
-              await arrange(prepared.transport, { contract, journal, tag, seed: 1, pollMs: 50, perList: 3 })
-            ).hints;
+            started = await startWrites(contract, writes);
           });
-          await phase(true, () => runPlan(prepared.transport, contract, { pathHints: hints }).then(() => {}));
+          const hints = started?.arranged?.hints;
+          await phase(true, () =>
+            runPlan(prepared.transport, contract, hints ? { pathHints: hints } : {}).then(() => {}),
+          );
         } finally {
-          await phase(false, async () => {
-            const done = await undo(prepared.transport, contract, journal, journal.entries);
-            if (done.left.every((e) => !e.undo)) journal.record({ kind: 'done' });
+          const session = started?.session;
+          const seen = await recordExchanges(writes.cleanup, async () => {
+            if (session) left = await endWrites(session, writes);
+            else writes.journal.close();
           });
-          journal.close();
+          exchanges.push(...seen.filter((e) => e.request.method !== 'GET'));
         }
       }
     } finally {
@@ -123,9 +127,39 @@ export const record = command(
     io.out(
       `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
     );
+    if (left && !left.done) {
+      io.err(
+        `FAILED: the recording left ${left.left.length} item(s) behind${left.incomplete.length ? ` and could not read every page of a sweep` : ''}; run: ${cleanupCommandOf(prepared)}`,
+      );
+      return 1;
+    }
     return 0;
   },
   HELP,
 );
+
+const cleanupCommandOf = (t: PreparedTarget): string =>
+  `npm run cleanup -- --base-url ${t.transport.baseUrl} --writes ${t.account ?? '<AccountSid>'} --journal-dir ${defaultJournalDir()}`;
+
+/** A recording's writes: journalled like a run's, undone on a transport of their own (no request cap). */
+function recordingWrites(t: PreparedTarget, tag: string): WriteRunOptions {
+  const journal = Journal.start(defaultJournalDir(), tag, {
+    baseUrl: t.transport.baseUrl,
+    ...(t.account ? { account: t.account } : {}),
+    message: 'npm run record',
+  });
+  return {
+    transport: t.transport,
+    cleanup: t.transport.forCleanup(),
+    journal,
+    tag,
+    seed: 1,
+    ...(t.account ? { account: t.account } : {}),
+    cleanupCommand: cleanupCommandOf(t),
+    // Three items a list: a next page at PageSize 2, and a smaller cassette to replay.
+    perList: 3,
+    pollMs: 50,
+  };
+}
 
 await runIfMain(record, import.meta.url);

@@ -10,7 +10,7 @@
 //    response that fill a read's path parameter (session_id → /v1/Sessions/{sessionId}/Messages).
 
 import { type JsonSchema, schemaTypes } from './json-schema';
-import { type Operation, type PathParam, pathShape, schemasOf } from './operation';
+import { type ApiModel, type Operation, type PathParam, pathShape, schemasOf } from './operation';
 import { withProseRules } from './prose-rules';
 import { singular, snakeCase } from './twilio-conventions';
 
@@ -163,3 +163,24 @@ function withResponseValues(request: JsonSchema, response: JsonSchema | undefine
   }
   return { ...request, properties: out };
 }
+
+/** Lists nested under an item of `list` that no write fills: what processing fills (a knowledge source's chunks). */
+export function processedChildren(
+  model: Pick<ApiModel, 'operations' | 'writes'>,
+  list: Operation,
+): Operation[] {
+  const filled = new Set(
+    model.writes.flatMap((w) => [w.effect.list, ...(w.effect.names ?? []).map((n) => n.children)]),
+  );
+  return model.operations.filter(
+    (o) => o.kind === 'list' && o.pathParams.some((p) => p.from?.operation === list.id) && !filled.has(o.id),
+  );
+}
+
+/** The date-time fields of a write's answer that an update moves on: named or described as updated or modified. */
+export const updatedFields = (w: Pick<WriteOperation, 'response'>): string[] =>
+  Object.entries(w.response?.properties ?? {})
+    .filter(
+      ([name, p]) => p.format === 'date-time' && /updated|modified/i.test(`${name} ${p.description ?? ''}`),
+    )
+    .map(([name]) => name);

@@ -133,10 +133,12 @@ async function runOne(
     });
     // The write interactions' states are made through the provider's own writes.
     const writes = stateWritesTo(
+      contract,
       provider.url,
       LOCAL_PROVIDER_CREDENTIALS,
-      'conformance-mutation-pact',
+      'conformance-pact-local',
       join(tmpdir(), 'conformance-mutation-journal'),
+      { account: LOCAL_PROVIDER_CREDENTIALS.username, local: true },
     );
     try {
       await verifyPacts({
@@ -151,7 +153,7 @@ async function runOne(
     } catch {
       caught.add('pact');
     } finally {
-      writes.journal.close();
+      writes.session.journal.close();
       await provider.close();
     }
   }

@@ -6,9 +6,10 @@
 import { isRecord, parseProviderJson } from '../json';
 import { fillPath, ModelIndex, type Operation } from '../model/operation';
 import { itemId, pageSizeBounds } from '../rules/invariants';
-import type { Journal } from '../run/journal';
-import { prepareWrite, taggedLeftovers, undo } from '../run/lifecycle';
 import { UNKNOWN_ID } from '../run/plan';
+import { finishWrites } from '../run/writes/finish';
+import type { WriteSession } from '../run/writes/session';
+import { maker, stepOf } from '../run/writes/steps';
 import type { Contract } from '../schemas/contract';
 import type { HttpTransport } from '../transport/http';
 
@@ -30,11 +31,9 @@ export const STATES = {
   writeReady: 'a write can be made',
 } as const;
 
-/** A verification that may write: where, the journal it keeps, and the tag what it makes carries. */
+/** A verification that may write: the session its states write through (journal, tag, account). */
 export interface StateWrites {
-  transport: HttpTransport;
-  journal: Journal;
-  tag: string;
+  session: WriteSession;
 }
 
 /** Parents tried, at most, to find one with children. */
@@ -117,27 +116,28 @@ export function stateHandlers(
     setup: async (params: Params) => {
       if (!writes)
         throw new ProviderStateError('write interactions need writes allowed (--writes <AccountSid>)');
+      const s = writes.session;
       const w = contract.writes.find((x) => x.id === String(params?.operation));
       if (!w) throw new ProviderStateError(`no write ${String(params?.operation)} in the model`);
       if (local) local.resetCounts();
-      since = writes.journal.entries.length;
-      // The interaction's own create is recorded as intended: teardown finds what it made by the tag.
+      since = s.journal.entries.length;
+      const needs = await stepOf(w).arrange(s, w, maker, true);
+      if (!needs) throw new ProviderStateError(`${w.id}: what it needs could not be made`);
+      // The interaction's own create is journalled as intended: teardown finds what it made by the tag.
       if (w.action === 'create' || w.action === 'send')
-        writes.journal.record({ kind: 'intent', write: w.id, path: w.path });
-      const { values, supplied } = await prepareWrite(
-        writes.transport,
-        contract,
-        writes.journal,
-        writes.tag,
-        w,
-      );
-      return { path: fillPath(w.path, values), tag: writes.tag, ...supplied };
+        s.journal.record({ kind: 'intent', write: w.id, path: fillPath(w.path, needs.values) });
+      return { path: fillPath(w.path, needs.values), tag: s.tag, ...needs.supplied };
     },
     teardown: async () => {
       if (!writes) return;
-      const entries = writes.journal.entries.slice(since);
-      const found = await taggedLeftovers(writes.transport, contract, entries, writes.tag);
-      await undo(writes.transport, contract, writes.journal, [...entries, ...found]);
+      const s = writes.session;
+      await finishWrites({
+        contract,
+        transport: s.o.cleanup,
+        journal: s.journal,
+        entries: () => s.journal.entries.slice(since),
+        final: false,
+      });
     },
   };
 

@@ -9,7 +9,8 @@ import { readTextFile } from '../fs-read';
 type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
 
 import { UsageError } from '../errors';
-import { Journal } from '../run/journal';
+import { defaultJournalDir, Journal, pointTo } from '../run/journal';
+import { WriteSession } from '../run/writes/session';
 import type { Contract } from '../schemas/contract';
 import { type Credentials, HttpTransport } from '../transport/http';
 import { type ResizableProvider, type StateWrites, stateHandlers } from './provider-states';
@@ -110,14 +111,17 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
 
 /**
  * Where a verification's write states are made: the provider itself (writes allowed), a journal in
- * `dir`, and the tag what they make carries.
+ * `dir`, the tag what they make carries, and the account every answer must name.
  */
 export function stateWritesTo(
+  contract: Contract,
   baseUrl: string,
   credentials: Credentials,
   tag: string,
   dir: string,
+  o: { account?: string; env?: NodeJS.ProcessEnv; local?: boolean } = {},
 ): StateWrites {
+  const account = o.account;
   const transport = new HttpTransport({
     target: 'pact-states',
     baseUrl,
@@ -125,7 +129,20 @@ export function stateWritesTo(
     writes: true,
     timeoutMs: 10_000,
   });
-  const journal = new Journal(Journal.fileFor(dir, tag), tag);
-  journal.record({ kind: 'run', baseUrl, message: 'pact:verify provider states' });
-  return { transport, journal, tag };
+  const journal = Journal.start(dir, tag, {
+    baseUrl,
+    ...(account ? { account } : {}),
+    message: 'pact:verify provider states',
+  });
+  if (!o.local) pointTo(defaultJournalDir(o.env), journal.file);
+  const session = new WriteSession({
+    contract,
+    transport,
+    cleanup: transport.forCleanup(),
+    journal,
+    tag,
+    seed: 1,
+    ...(account ? { account } : {}),
+  });
+  return { session };
 }

@@ -137,7 +137,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   const processedOf = (list: Operation): Operation[] => {
     let out = processed.get(list.id);
     if (!out) {
-      out = processedChildren({ contract, byId }, list);
+      out = processedChildren({ contract }, list);
       processed.set(list.id, out);
     }
     return out;

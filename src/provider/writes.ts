@@ -8,7 +8,7 @@
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import type { Operation, PathParam } from '../model/operation';
 import { processingFields } from '../model/twilio-conventions';
-import type { WriteOperation } from '../model/writes';
+import { processedChildren as processedOf, updatedFields, type WriteOperation } from '../model/writes';
 import type { Contract } from '../schemas/contract';
 import { requestViolations } from '../schemas/request-check';
 import { generate, hashInt, type ItemStore, type Json } from './data';
@@ -96,17 +96,8 @@ function newItem(
 }
 
 /** Lists nested under an item of `list` that no write fills: what processing fills. */
-export function processedChildren(
-  ctx: Pick<WriteContext, 'contract' | 'byId'>,
-  list: Operation,
-): Operation[] {
-  const filled = new Set(
-    ctx.contract.writes.flatMap((w) => [w.effect.list, ...(w.effect.names ?? []).map((n) => n.children)]),
-  );
-  return [...ctx.byId.values()].filter(
-    (o) => o.kind === 'list' && o.pathParams.some((p) => p.from?.operation === list.id) && !filled.has(o.id),
-  );
-}
+export const processedChildren = (ctx: Pick<WriteContext, 'contract'>, list: Operation): Operation[] =>
+  processedOf(ctx.contract.model, list);
 
 /** The request body checked against the spec's schema and the values its prose allows: a 400 when it fails. */
 export function rejectBody(
@@ -203,7 +194,10 @@ function act(
         if (!bend?.noEffect) store.remove(lastValue);
         return empty();
       }
-      if (!bend?.noEffect) store.patch(lastValue, fromRequest(ctx.instanceOf(list), body));
+      if (!bend?.noEffect) {
+        const dated = Object.fromEntries(updatedFields(w).map((f) => [f, isoNow()]));
+        store.patch(lastValue, { ...fromRequest(ctx.instanceOf(list), body), ...dated });
+      }
       if (bend?.touchesOther) {
         const item = store.at(
           store.find(lastValue, ctx.countOf(list, values)) ?? 0,
@@ -280,7 +274,7 @@ function act(
           const under = { [param.name]: id };
           const messages = ctx.storeFor(children, under);
           // The exchange: what was sent, and the reply.
-          for (const turn of ['request', 'reply']) {
+          for (const turn of ['request', 'reply'] as const) {
             const mid = messages.newId();
             const item = newItem(
               ctx,
@@ -290,6 +284,8 @@ function act(
               { pathParams: w.pathParams, values },
               mid,
             );
+            const schema = ctx.instanceOf(children);
+            holdText(schema, item, turnText(w, turn === 'request' ? body : response, schema));
             messages.add(item);
           }
         }
@@ -297,4 +293,29 @@ function act(
       return ctx.json(status, response);
     }
   }
+}
+
+/**
+ * The free text of one turn of an exchange — what was sent, or the reply (the answer's field of the
+ * same name) — that the nested item has no field of its own for.
+ */
+function turnText(w: WriteOperation, from: unknown, child: JsonSchema): string | undefined {
+  if (typeof from !== 'object' || from === null) return undefined;
+  const names = new Set((w.effect.names ?? []).map((n) => n.field));
+  for (const [field, s] of Object.entries(w.request?.properties ?? {})) {
+    const v = (from as Record<string, unknown>)[field];
+    const free = s.type === 'string' && !s.pattern && !s.format && !s['x-values'];
+    if (free && !names.has(field) && !child.properties?.[field] && typeof v === 'string' && v.length > 0)
+      return v;
+  }
+  return undefined;
+}
+
+/** A nested item holds a turn's text where its schema keeps content: an object documented without fields. */
+function holdText(schema: JsonSchema, item: Item, text: string | undefined): void {
+  if (text === undefined) return;
+  const field = Object.entries(schema.properties ?? {}).find(
+    ([, s]) => schemaTypes(s).includes('object') && !s.properties,
+  )?.[0];
+  if (field) item[field] = { text };
 }

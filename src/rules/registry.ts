@@ -10,7 +10,7 @@ import type { ObservationRule, RuleInfo } from './rule';
 import { SCENARIO_RULES } from './scenario';
 import { TRANSPORT_RULES } from './transport';
 import { TRIANGULATION_RULES } from './triangulation';
-import { cleanupRule, lifecycleRule, WRITE_RULES } from './writes';
+import { cleanupRule, lifecycleRule, WRITE_RULES } from './writes/rules';
 
 export const OBSERVATION_RULES: readonly ObservationRule[] = [
   ...RESPONSE_RULES,

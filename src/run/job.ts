@@ -2,18 +2,15 @@
 // properties with their own budget) in turn, everything torn down. The conformance command, the
 // mutation score, the recorder and the suites all call this.
 
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { PageSizePolicy } from '../rules/pagination/properties';
 import type { Contract } from '../schemas/contract';
-import { PROJECT_ROOT } from '../sources/paths';
 import {
   DEFAULT_PAGINATION_BUDGET,
   type PreparedTarget,
   prepareTargets,
   type TargetOptions,
 } from '../targets/targets';
-import { Journal } from './journal';
+import { defaultJournalDir, Journal, pointTo, runTag } from './journal';
 import { type RuleResult, type RunResult, runConformance, type WriteRunOptions } from './run';
 
 export interface JobOptions extends Omit<TargetOptions, 'contract'> {
@@ -36,8 +33,8 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   journalDir?: string;
   /** Requests a run may spend on writes and what they need read back (default 400). */
   writeBudget?: number;
-  /** The command that removes what a run left, quoted in the finding that lists it. */
-  cleanupCommand?: string;
+  /** A run that writes: its journal, and the exact command that cleans up after it (printed before any write). */
+  onJournal?: (file: string, cleanupCommand: string) => void;
   /** Sequences the write lifecycle model runs (default 5 locally, 3 live; 0 turns it off). */
   modelRuns?: number;
   /** Items each list gets when the run arranges data (default 5: three pages at PageSize 2). */
@@ -52,21 +49,28 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   onProperty?: (result: RuleResult) => void;
 }
 
-/** A tag no other run shares: what this run makes carries it, and its journal is named by it. */
-export const runTag = (): string =>
-  `conformance-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-
 function writeOptions(t: PreparedTarget, o: JobOptions): WriteRunOptions {
   // The reference provider is new each run: its tag follows the seed, so a seed replays a run exactly.
   const tag = t.provider ? `conformance-local-${o.seed ?? 1}` : runTag();
+  const dir = o.journalDir ?? defaultJournalDir(o.env);
+  const baseUrl = t.transport.baseUrl;
+  const journal = Journal.start(dir, tag, {
+    baseUrl,
+    ...(t.account ? { account: t.account } : {}),
+    message: `writes by ${t.transport.target}`,
+  });
+  // A reference provider ends with its run: nothing to clean up after it later.
+  if (!t.provider) pointTo(defaultJournalDir(o.env), journal.file);
+  const cleanupCommand = `npm run cleanup -- --base-url ${baseUrl} --writes ${t.account ?? '<AccountSid>'} --journal-dir ${dir}`;
+  o.onJournal?.(journal.file, cleanupCommand);
   return {
     transport: t.transport.withBudget(o.writeBudget ?? DEFAULT_WRITE_BUDGET),
     cleanup: t.transport.forCleanup(),
-    journal: new Journal(Journal.fileFor(o.journalDir ?? join(PROJECT_ROOT, 'reports/journal'), tag), tag),
+    journal,
     tag,
     seed: o.seed ?? 1,
-    cleanupCommand:
-      o.cleanupCommand ?? `npm run cleanup -- --base-url ${t.transport.baseUrl} --writes <AccountSid>`,
+    ...(t.account ? { account: t.account } : {}),
+    cleanupCommand,
     ...(o.perList !== undefined ? { perList: o.perList } : {}),
     // The lifecycle model: more sequences on the reference provider, a few within a live budget.
     modelRuns: o.modelRuns ?? (t.provider ? 5 : 3),

@@ -1,98 +1,187 @@
-// The write-ahead journal of a run that writes: before a write is sent, what it is about to do and
-// the run's tag; after, the id it made; each undo as it happens. Appended and flushed line by line,
-// so a run killed at any point (SIGKILL included) leaves a journal that `npm run cleanup` reads to
-// remove exactly what that run made, and nothing else. It holds ids, paths and the tag, never a
-// credential.
+// The write-ahead journal of a run that writes. Its first line says where and for whom (account, host,
+// tag, the process); before a write is sent, what it is about to do; after, what it made (only what
+// the run owns: see ownership.ts) and how to undo it, each answer that was lost, each removal as a
+// read showed it gone, each sweep for the run's tag. Appended and flushed line by line, never
+// rewritten, so a run killed at any point (SIGKILL included) leaves a journal `npm run cleanup` reads.
+// A journal is held by its process (a lock file beside it) while it runs: a cleanup leaves a live
+// run's journal alone. Every line passes the secret redactor: a provider may echo anything.
+// A journal that cannot be written stops the run before the write it would announce.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { readTextFile } from '../fs-read';
+import { redact } from '../redact';
+import { PROJECT_ROOT } from '../sources/paths';
 
-export type JournalKind = 'run' | 'intent' | 'made' | 'undone' | 'failed' | 'done';
+export type JournalKind =
+  | 'run'
+  | 'census'
+  | 'intent'
+  | 'made'
+  | 'lost'
+  | 'failed'
+  | 'undone'
+  | 'sweep'
+  | 'done';
 
 export interface JournalEntry {
   kind: JournalKind;
   at: string;
   tag: string;
+  /** Pairs a write's intent with its outcome (made, lost or failed). */
+  n?: number;
   /** The write about to be sent, or sent (operation id). */
   write?: string;
-  /** The path the write was sent to. */
   path?: string;
   /** What it made: the item's id, the list that shows it. */
   id?: string;
   list?: string;
   /** How to undo it (the write and path that remove it); none when the API has no such operation. */
   undo?: { write: string; method: string; path: string };
-  /** A run entry: where it wrote. */
+  /** How a removal is proven: this path answers 404, or (with id) this list no longer shows the id. */
+  gone?: { path: string; id?: string; itemsKey?: string; idField?: string };
+  /** The run entry: where it wrote, for whom, and the process that holds the journal. */
   baseUrl?: string;
   account?: string;
+  pid?: number;
+  host?: string;
+  /** A census or a sweep: whether it read every page of the list. */
+  complete?: boolean;
+  /** A census: the ids the list showed before the run wrote (never adopted). */
+  ids?: string[];
   message?: string;
 }
 
-/** What is still to undo, newest first: each made item without its undone entry. */
-export function pendingUndos(entries: readonly JournalEntry[]): JournalEntry[] {
-  const undone = new Set(
-    entries.filter((e) => e.kind === 'undone').map((e) => `${e.undo?.method} ${e.undo?.path}`),
-  );
-  return entries
-    .filter((e) => e.kind === 'made' && e.undo && !undone.has(`${e.undo.method} ${e.undo.path}`))
-    .reverse();
+/** Where a run that writes keeps its journal unless told otherwise ($CONFORMANCE_JOURNAL_DIR, else reports/journal); cleanup reads it. */
+export const defaultJournalDir = (env: NodeJS.ProcessEnv = process.env): string =>
+  resolve(env.CONFORMANCE_JOURNAL_DIR || join(PROJECT_ROOT, 'reports/journal'));
+
+/** A run's tag: what it makes carries it, its journal is named by it. Random for a live run; 31 characters (TAG_ROOM). */
+export const runTag = (): string =>
+  `conformance-${new Date().toISOString().replace(/[-:T]/g, '').slice(2, 14)}-${randomBytes(3).toString('hex')}`;
+
+/** The tags this suite makes: a live run's (yymmddhhmmss-random), a local run's (by seed), a record's, a verification's. */
+export const TAG_SHAPE = /^conformance-(?:\d{12}-[0-9a-f]{6}|local-\d{1,12}|record|pact-local)$/;
+
+/** The journal could not be written: nothing more is sent (exit 2). */
+export class JournalError extends UsageError {}
+
+const LOCK = '.lock';
+
+/** Whether a process that holds a lock is alive on this machine. */
+function alive(pid: number, host: string | undefined): boolean {
+  if (host !== undefined && host !== hostname()) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
-/** Intents no "made" entry followed: the run may have made something it never heard about. */
-export function unansweredIntents(entries: readonly JournalEntry[]): JournalEntry[] {
-  const out: JournalEntry[] = [];
-  entries.forEach((e, k) => {
-    if (e.kind !== 'intent') return;
-    const next = entries
-      .slice(k + 1)
-      .find((x) => x.write === e.write && x.path === e.path && x.kind !== 'intent');
-    if (!next) out.push(e);
-  });
-  return out;
+/** Who holds a journal: the lock's process, when it is alive. */
+export function holderOf(file: string): number | undefined {
+  try {
+    const [pid, host] = readFileSync(`${file}${LOCK}`, 'utf8').trim().split(' ');
+    const n = Number(pid);
+    return Number.isInteger(n) && n > 0 && alive(n, host) ? n : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class Journal {
   private fd: number | undefined;
+  private locked = false;
   /** What this process recorded, in order (the file holds the same, and survives it). */
   readonly entries: JournalEntry[] = [];
 
-  constructor(
+  private constructor(
     readonly file: string,
     readonly tag: string,
-    /** Append to an existing journal (cleanup); a run starts its own afresh. */
-    private readonly append = false,
   ) {}
 
-  /** A file of its own for each run, whatever its tag (runs of the reference provider share one). */
-  static fileFor(dir: string, tag: string): string {
-    return join(dir, `${tag}.${randomBytes(4).toString('hex')}.jsonl`);
+  /** A new journal for a run: its own file (never an existing one), held, its run line first. */
+  static start(
+    dir: string,
+    tag: string,
+    run: { baseUrl: string; account?: string; message?: string },
+  ): Journal {
+    if (!TAG_SHAPE.test(tag))
+      throw new JournalError(`journal: refused tag ${JSON.stringify(tag)}: not a run tag`);
+    const j = new Journal(join(dir, `${tag}.${randomBytes(4).toString('hex')}.jsonl`), tag);
+    j.hold('wx');
+    j.record({ kind: 'run', ...run, pid: process.pid, host: hostname() });
+    return j;
   }
 
-  /** Appends one entry and flushes it to disk before returning (write-ahead). */
-  record(entry: Omit<JournalEntry, 'at' | 'tag'>): void {
-    if (this.fd === undefined) {
+  /** An unfinished journal, held by this process to clean up after its run; undefined while its run is alive. */
+  static resume(file: string, tag: string): Journal | undefined {
+    if (holderOf(file) !== undefined) return undefined;
+    const j = new Journal(file, tag);
+    rmSync(`${file}${LOCK}`, { force: true });
+    j.hold('a');
+    return j;
+  }
+
+  private hold(mode: 'wx' | 'a'): void {
+    try {
       mkdirSync(dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, this.append ? 'a' : 'w');
+      writeSync(openSync(`${this.file}${LOCK}`, 'wx'), `${process.pid} ${hostname()}\n`);
+      this.locked = true;
+      this.fd = openSync(this.file, mode);
+    } catch (error) {
+      this.release();
+      throw new JournalError(
+        `journal ${this.file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? error}); nothing was sent`,
+      );
     }
+  }
+
+  /** Appends one entry and flushes it to disk before returning (write-ahead); throws JournalError if it cannot. */
+  record(entry: Omit<JournalEntry, 'at' | 'tag'>): void {
     const full: JournalEntry = { ...entry, at: new Date().toISOString(), tag: this.tag };
-    writeSync(this.fd, `${JSON.stringify(full)}\n`);
-    fsyncSync(this.fd);
-    this.entries.push(full);
+    const line = `${redact(JSON.stringify(full))}\n`;
+    try {
+      if (this.fd === undefined) throw new Error('closed');
+      writeSync(this.fd, line);
+      fsyncSync(this.fd);
+    } catch (error) {
+      throw new JournalError(
+        `journal ${this.file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); no further write was sent`,
+      );
+    }
+    this.entries.push(JSON.parse(line) as JournalEntry);
+  }
+
+  private release(): void {
+    if (this.locked) rmSync(`${this.file}${LOCK}`, { force: true });
+    this.locked = false;
   }
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.release();
   }
 }
 
-/** A journal file's entries; a torn last line (a run killed mid-write) is skipped, anything else malformed is one line, exit 2. */
+/** A journal file's entries; a torn last line (a run killed mid-write) is skipped, anything else malformed is one line. */
 export function readJournal(file: string): JournalEntry[] {
-  const text = readTextFile(file, 'journal');
-  const lines = text.split('\n');
+  const lines = readTextFile(file, 'journal').split('\n');
   const out: JournalEntry[] = [];
   lines.forEach((line, k) => {
     if (line.trim() === '') return;
@@ -101,18 +190,91 @@ export function readJournal(file: string): JournalEntry[] {
       if (typeof e.kind !== 'string' || typeof e.tag !== 'string') throw new Error('not a journal entry');
       out.push(e);
     } catch (error) {
-      if (k === lines.length - 1) return; // torn by a kill mid-write: the entry before it holds
+      if (k >= lines.length - 2 && !line.endsWith('}')) return; // torn by a kill mid-write
       throw new UsageError(`journal ${file}:${k + 1}: ${(error as Error).message}`);
     }
   });
   return out;
 }
 
-/** Every journal in a folder whose run has not finished cleaning up, with its entries. */
-export function openJournals(dir: string): Array<{ file: string; entries: JournalEntry[] }> {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .map((f) => ({ file: join(dir, f), entries: readJournal(join(dir, f)) }))
-    .filter((j) => !j.entries.some((e) => e.kind === 'done'));
+/** What is still to undo, newest first: each made item without its undone entry. */
+export function pendingUndos(entries: readonly JournalEntry[]): JournalEntry[] {
+  const key = (e: JournalEntry) => `${e.undo?.method} ${e.undo?.path}`;
+  const undone = new Set(entries.filter((e) => e.kind === 'undone').map(key));
+  const seen = new Set<string>();
+  return entries
+    .filter((e) => (e.kind === 'made' || e.kind === 'lost') && e.undo && !undone.has(key(e)))
+    .reverse()
+    .filter((e) => !seen.has(key(e)) && seen.add(key(e)) !== undefined);
+}
+
+/** Writes whose answer was lost or ambiguous, or never came (an intent with no outcome: a killed run). */
+export function lostWrites(entries: readonly JournalEntry[]): JournalEntry[] {
+  const settled = new Set(entries.filter((e) => e.kind !== 'intent' && e.n !== undefined).map((e) => e.n));
+  return entries.filter((e) => e.kind === 'lost' || (e.kind === 'intent' && !settled.has(e.n)));
+}
+
+export interface FoundJournal {
+  file: string;
+  entries?: JournalEntry[];
+  /** Why it cannot be cleaned up now: unreadable, or held by a live run. */
+  skipped?: string;
+}
+
+/** Journals whose run has not finished cleaning up: in a folder, and those a pointer file names. */
+export function openJournals(dirs: readonly string[]): FoundJournal[] {
+  const files = new Set<string>();
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.jsonl') && n !== POINTERS))
+      files.add(join(dir, f));
+    for (const f of pointedTo(dir)) files.add(f);
+  }
+  const out: FoundJournal[] = [];
+  for (const file of [...files].sort()) {
+    const holder = holderOf(file);
+    if (holder !== undefined) {
+      out.push({ file, skipped: `held by a running process (pid ${holder})` });
+      continue;
+    }
+    try {
+      const entries = readJournal(file);
+      if (!entries.some((e) => e.kind === 'done')) out.push({ file, entries });
+    } catch (error) {
+      out.push({ file, skipped: (error as Error).message });
+    }
+  }
+  return out;
+}
+
+/** The file in the default journal folder that names journals kept elsewhere (--report-dir, --journal-dir). */
+const POINTERS = 'elsewhere.jsonl';
+
+/** Notes where a journal kept outside the default folder is, so a cleanup without --journal-dir finds it. */
+export function pointTo(defaultDir: string, file: string): void {
+  if (basename(file) === POINTERS || join(defaultDir, basename(file)) === file) return;
+  try {
+    const fd = openSync(join(defaultDir, POINTERS), 'a');
+    writeSync(fd, `${JSON.stringify({ file })}\n`);
+    closeSync(fd);
+  } catch {
+    // The default folder not writable: the command printed at the run's start still names the journal.
+  }
+}
+
+function pointedTo(dir: string): string[] {
+  try {
+    return readFileSync(join(dir, POINTERS), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          const f = (JSON.parse(line) as { file?: unknown }).file;
+          return typeof f === 'string' && existsSync(f) ? [f] : [];
+        } catch {
+          return [];
+        }
+      });
+  } catch {
+    return [];
+  }
 }

@@ -10,7 +10,7 @@ import { fillPath, ModelIndex, type Operation, pathMatcher } from '../model/oper
 import type { WriteOperation } from '../model/writes';
 import { invalidPageSizes, itemId, pageSizeBounds } from '../rules/invariants';
 import { type BodyRole, type Observation, parseBody } from '../rules/rule';
-import type { WriteCheck } from '../rules/writes';
+import type { WriteObservation as WriteCheck } from '../rules/writes/observation';
 import type { Contract } from '../schemas/contract';
 import type { RecordedRequest } from '../transport/cassette';
 import type { HttpTransport } from '../transport/http';
@@ -235,7 +235,7 @@ export async function runPlan(
       ...(r.authenticated ? {} : { authenticate: false }),
     });
     const status = exchange.response?.status ?? 0;
-    const [scenario, expect]: [string, WriteCheck['expect']] = !r.authenticated
+    const [scenario, expect]: [WriteCheck['scenario'], WriteCheck['expect']] = !r.authenticated
       ? ['no-auth', { statuses: [401], body: 'error' }]
       : values.includes(UNKNOWN_ID)
         ? ['unknown-id', { statuses: [404], body: 'error' }]

@@ -5,47 +5,23 @@
 import { mapLimit } from '../concurrency';
 import type { Finding } from '../finding';
 import { fillPath, ModelIndex, type Operation, operationLabel } from '../model/operation';
-import { writeLabel } from '../model/writes';
 import { pageSizeBounds } from '../rules/invariants';
 import { type ListSize, probeSize, splitBudget } from '../rules/pagination/budget';
 import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../rules/pagination/properties';
 import { OBSERVATION_RULES } from '../rules/registry';
 import type { Observation } from '../rules/rule';
 import { transportFindings, unmappedFinding } from '../rules/transport';
-import { cleanupRule, lifecycleRule, WRITE_RULES, type WriteCheck } from '../rules/writes';
+import { lifecycleRule } from '../rules/writes/rules';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
-import type { JournalEntry } from './journal';
-import { type Arranged, arrange, type LifecycleOptions, undo, type WriteObservation } from './lifecycle';
+import type { Arranged } from './lifecycle';
 import { type PlanOptions, runPlan } from './plan';
-import { runStateful } from './stateful';
+import type { RuleResult, RunResult } from './results';
+import { endWrites, judgeWrites, modelResult, startWrites, type WriteRunOptions } from './run-writes';
+import type { Finished } from './writes/finish';
 
-export type Outcome = 'passed' | 'failed' | 'not-run';
-
-export interface RuleResult {
-  rule: string;
-  operation: string;
-  outcome: Outcome;
-  findings: Finding[];
-  /** Why a rule did not run for this operation. */
-  reason?: string;
-  /** A pagination property on a bounded budget: its share of the pagination budget, and what it used. */
-  budget?: number;
-  requests?: number;
-}
-
-export interface RunResult {
-  target: string;
-  observations: Observation[];
-  findings: Finding[];
-  results: RuleResult[];
-  /** Requests the plan's checks made, and those the pagination properties made (they have their own budget). */
-  requests: number;
-  paginationRequests: number;
-  /** Writes the run sent (arrange, refusals, undo), when writes were allowed. */
-  writeRequests?: number;
-  durationMs: number;
-}
+export type { Outcome, RuleResult, RunResult } from './results';
+export type { WriteRunOptions } from './run-writes';
 
 export interface PaginationOptions {
   transport: HttpTransport;
@@ -55,17 +31,6 @@ export interface PaginationOptions {
   pageSizePolicy?: PageSizePolicy;
   /** Resizes a list on the local provider (undefined: back to its seeded size). */
   setCount?: (operationId: string, n: number | undefined) => void;
-}
-
-export interface WriteRunOptions extends Omit<LifecycleOptions, 'contract' | 'operations'> {
-  /** Sends the writes (its own budget); never the plan's transport. */
-  transport: HttpTransport;
-  /** Undoes what the run made: a transport of its own, not stopped by the deadline or a signal. */
-  cleanup: HttpTransport;
-  /** The command that removes what is left, for the finding that lists it. */
-  cleanupCommand: string;
-  /** Sequences the lifecycle model runs (0: none). */
-  modelRuns?: number;
 }
 
 export interface RunOptions extends PlanOptions {
@@ -88,67 +53,31 @@ export async function runConformance(
   const selected = (name: string) => !options.rules || options.rules.has(name);
   const ops = contract.operations.filter((op) => !options.operations || options.operations.includes(op.id));
   const w = options.writes;
-  const writeObservations: WriteObservation[] = [];
-  let arranged: Arranged | undefined;
-  let undone: Awaited<ReturnType<typeof undo>> | undefined;
+  const writing = w ? await startWrites(contract, w, options.operations) : undefined;
+  let finished: Finished | undefined;
   let result: RunResult;
   try {
-    if (w) {
-      w.journal.record({ kind: 'run', baseUrl: transport.baseUrl, message: `writes by ${transport.target}` });
-      try {
-        const { transport: _t, cleanup: _c, cleanupCommand: _cc, modelRuns: _m, ...lifecycle } = w;
-        arranged = await arrange(w.transport, {
-          ...lifecycle,
-          contract,
-          ...(options.operations ? { operations: options.operations } : {}),
-        });
-        writeObservations.push(...arranged.observations);
-      } catch (error) {
-        if (!(error instanceof RunLimitError)) throw error;
-      }
-    }
-    result = await judge();
-    if (w && (w.modelRuns ?? 0) > 0 && selected(lifecycleRule.name)) {
-      const model = await runStateful({
-        contract,
-        transport: w.transport,
-        cleanup: w.cleanup,
-        journal: w.journal,
-        tag: w.tag,
-        numRuns: w.modelRuns ?? 0,
-        seed: w.seed,
-      }).catch((error: unknown) => {
-        if (error instanceof RunLimitError)
-          return { findings: [], judged: 0, requests: 0, why: error.message };
-        throw error;
-      });
-      for (const f of model.findings) f.target = transport.target;
+    result = await judge(writing?.arranged);
+    if (w && writing && (w.modelRuns ?? 0) > 0 && selected(lifecycleRule.name)) {
+      const model = await modelResult(writing.session, w, transport.target);
       result.findings.push(...model.findings);
-      result.results.push({
-        rule: lifecycleRule.name,
-        operation: 'the write lifecycle',
-        outcome: model.findings.length ? 'failed' : model.judged ? 'passed' : 'not-run',
-        findings: model.findings,
-        ...(model.judged || model.findings.length
-          ? {}
-          : { reason: 'why' in model ? String(model.why) : 'no sequence could run' }),
-      });
+      result.results.push(model);
     }
   } finally {
-    if (w) {
-      undone = await undo(w.cleanup, contract, w.journal, w.journal.entries);
-      writeObservations.push(...undone.observations);
-      if (undone.left.length === 0) w.journal.record({ kind: 'done' });
-      w.journal.close();
-    }
+    if (w && writing) finished = await endWrites(writing.session, w);
   }
-  if (w) {
-    const judged = judgeWrites(contract, writeObservations, undone?.left ?? [], {
-      selected,
-      ...(options.operations ? { operations: options.operations } : {}),
-      cleanupCommand: w.cleanupCommand,
-      target: transport.target,
-    });
+  if (w && writing) {
+    const judged = judgeWrites(
+      contract,
+      [...writing.session.observations, ...(finished?.observations ?? [])],
+      finished,
+      {
+        selected,
+        ...(options.operations ? { operations: options.operations } : {}),
+        cleanupCommand: w.cleanupCommand,
+        target: transport.target,
+      },
+    );
     result.findings.push(...judged.findings);
     result.results.push(...judged.results);
     result.writeRequests = w.transport.requestsSent + w.cleanup.requestsSent;
@@ -156,8 +85,7 @@ export async function runConformance(
   }
   return result;
 
-  async function judge(): Promise<RunResult> {
-    const hinted = arranged;
+  async function judge(hinted: Arranged | undefined): Promise<RunResult> {
     const plan = await runPlan(transport, contract, {
       ...options,
       pathHints: (op) => [...(hinted?.hints(op) ?? []), ...(options.pathHints?.(op) ?? [])],
@@ -165,7 +93,7 @@ export async function runConformance(
     const { observations } = plan;
     const recordedWrites =
       plan.writes.length > 0
-        ? judgeWrites(contract, plan.writes, [], {
+        ? judgeWrites(contract, plan.writes, undefined, {
             selected,
             cleanupCommand: '',
             target: transport.target,
@@ -335,81 +263,6 @@ export async function runConformance(
       durationMs: Math.round(performance.now() - started),
     };
   }
-}
-
-/**
- * The write rules over every write the run sent (arrange, refusals, undo), one result per rule ×
- * write operation; and what the run made but could not remove, with the command that removes it.
- */
-export function judgeWrites(
-  contract: Contract,
-  observations: readonly WriteCheck[],
-  left: readonly JournalEntry[],
-  o: {
-    selected: (rule: string) => boolean;
-    cleanupCommand: string;
-    target: string;
-    /** Operation ids the run reports (all when absent). */
-    operations?: readonly string[];
-    /** Recorded writes: replayed, not a lifecycle (what they changed cannot be read back). */
-    recorded?: boolean;
-  },
-): { findings: Finding[]; results: RuleResult[] } {
-  const results: RuleResult[] = [];
-  // A write that got no usable answer is a transport finding like any request's.
-  const findings: Finding[] = observations
-    .filter((x) => !o.operations || o.operations.includes(x.write.id))
-    .flatMap((x) => transportFindings({ scenario: x.scenario, exchange: x.exchange, op: x.write }))
-    .filter((f) => o.selected(f.rule));
-  for (const rule of WRITE_RULES.filter((r) => o.selected(r.name))) {
-    for (const write of contract.writes.filter(
-      (x) => rule.appliesTo(x) && (!o.operations || o.operations.includes(x.id)),
-    )) {
-      const applicable = observations.filter((x) => x.write === write && rule.applies(x));
-      const found = applicable.flatMap((x) => rule.run(x, contract));
-      findings.push(...found);
-      results.push({
-        rule: rule.name,
-        operation: writeLabel(write),
-        outcome:
-          applicable.length === 0
-            ? 'not-run'
-            : found.some((f) => f.severity === 'error')
-              ? 'failed'
-              : 'passed',
-        findings: found,
-        ...(applicable.length === 0
-          ? {
-              reason: o.recorded
-                ? 'not judged on recordings: it needs a live lifecycle (what the write changed, read back)'
-                : observations.some((x) => x.write === write)
-                  ? 'no write this rule applies to'
-                  : 'the run sent no such write (nothing to send it to?)',
-            }
-          : {}),
-      });
-    }
-  }
-  if (o.selected(cleanupRule.name) && !o.recorded) {
-    const removable = left.filter((e) => e.undo);
-    const cleanupFindings: Finding[] = removable.map((e) => ({
-      rule: cleanupRule.name,
-      severity: 'error',
-      category: 'contract',
-      source: 'the run journal',
-      operation: `${e.undo?.method} ${e.undo?.path}`,
-      message: `left behind: ${e.list ?? e.write} ${e.id ?? ''} (${e.undo?.method} ${e.undo?.path}); remove it with: ${o.cleanupCommand}`,
-    }));
-    findings.push(...cleanupFindings);
-    results.push({
-      rule: cleanupRule.name,
-      operation: 'the run journal',
-      outcome: cleanupFindings.length ? 'failed' : 'passed',
-      findings: cleanupFindings,
-    });
-  }
-  for (const f of findings) f.target = o.target;
-  return { findings, results };
 }
 
 function outcome(

@@ -36,14 +36,23 @@ const listedValues = (s: JsonSchema): string[] =>
 const isFreeText = (s: JsonSchema): boolean =>
   schemaTypes(s).includes('string') && !s.pattern && !s.format && !s.enum && listedValues(s).length === 0;
 
-/** The field that carries the run's tag: a required free-text field the response echoes, else an optional one. */
-export function tagField(w: Shape): string | undefined {
+/** Characters a field must hold to carry a run's tag whole (src/run/journal.ts makes tags that fit). */
+export const TAG_ROOM = 31;
+
+/** The fields that can carry the run's tag: free text the response echoes, required ones first. */
+export function tagFields(w: Shape): string[] {
   const props = Object.entries(w.request?.properties ?? {});
   const echoed = ([name, s]: [string, JsonSchema]) =>
-    isFreeText(s) && w.response?.properties?.[name] !== undefined && (s.maxLength ?? 64) >= 16;
+    isFreeText(s) && w.response?.properties?.[name] !== undefined && (s.maxLength ?? 64) >= TAG_ROOM;
   const required = new Set(w.request?.required ?? []);
-  return (props.find((p) => required.has(p[0]) && echoed(p)) ?? props.find(echoed))?.[0];
+  return [
+    ...props.filter((p) => required.has(p[0]) && echoed(p)),
+    ...props.filter((p) => !required.has(p[0]) && echoed(p)),
+  ].map(([name]) => name);
 }
+
+/** The field that carries the run's tag: a required free-text field the response echoes, else an optional one. */
+export const tagField = (w: Shape): string | undefined => tagFields(w)[0];
 
 /** A listed value, those that make no other field required first (deterministic by seed). */
 function pickListed(

@@ -52,6 +52,8 @@ export interface PreparedTarget {
   provider?: RunningProvider;
   /** Path values the target knows in advance (ids a cassette holds). */
   pathHints?: (op: Operation) => Array<Record<string, string>>;
+  /** The account the target writes to (what every write answer must name). */
+  account?: string;
   /** A recorded target's requests: each one is judged as traffic. */
   recorded?: ReadonlyArray<RecordedRequest>;
   open(): void | Promise<void>;
@@ -117,6 +119,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             maxRetries: 0,
             // Recorded writes are replayed to be judged: nock answers them, nothing reaches a network.
             writes: true,
+            keepAlive: false,
           }),
           pathHints: cassetteHints(cassette),
           recorded: cassette.interactions.map(({ request }) => ({
@@ -145,6 +148,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             budget: o.budget ?? DEFAULT_LIVE_BUDGET,
             writes,
           }),
+          ...(writes ? { account: o.writesAccount as string } : {}),
           open: () => {},
           close: async () => {},
         },
@@ -170,6 +174,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
             writes: o.readOnly !== true,
             ...(o.budget ? { budget: o.budget } : {}),
           }),
+          account: credentials.username,
           open: () => {},
           provider,
           close: () => provider.close(),

@@ -61,9 +61,21 @@ export interface TransportOptions {
    * (--writes <AccountSid>, checked against the credentials) or the local reference provider.
    */
   writes?: boolean;
+  /** Connections kept alive between requests (default true; a replay has none to keep). */
+  keepAlive?: boolean;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface SendOptions {
+  authenticate?: boolean;
+  /** A JSON body. */
+  body?: unknown;
+  /** A body sent as these exact characters (malformed JSON, a form), instead of `body`. */
+  raw?: string;
+  /** The write may make something: never sent twice, not even on a stale kept-alive connection. */
+  makes?: boolean;
+}
 
 /** Shared by a transport and every copy made with withBudget: one provider, one verdict on whether it is reachable. */
 interface Health {
@@ -145,11 +157,7 @@ export class HttpTransport {
    * Any method: GET always; a write only when writes were allowed for this target, else refused
    * whoever asks (a run against a real account cannot change it unless its user said so).
    */
-  async send(
-    method: string,
-    pathOrUrl: string,
-    opts: { authenticate?: boolean; body?: unknown } = {},
-  ): Promise<Exchange> {
+  async send(method: string, pathOrUrl: string, opts: SendOptions = {}): Promise<Exchange> {
     const m = method.toUpperCase();
     if (m === 'GET') return this.get(pathOrUrl, opts);
     if (!this.writes || !['POST', 'PUT', 'PATCH', 'DELETE'].includes(m)) {
@@ -166,11 +174,7 @@ export class HttpTransport {
     });
   }
 
-  private async exchange(
-    method: Method,
-    pathOrUrl: string,
-    opts: { authenticate?: boolean; body?: unknown },
-  ): Promise<Exchange> {
+  private async exchange(method: Method, pathOrUrl: string, opts: SendOptions): Promise<Exchange> {
     const authenticate = (opts.authenticate ?? true) && this.options.credentials !== undefined;
     let url: string;
     try {
@@ -192,12 +196,17 @@ export class HttpTransport {
         method,
         url,
         authenticated: authenticate,
-        ...(opts.body !== undefined ? { body: opts.body } : {}),
+        ...(opts.body !== undefined ? { body: opts.body } : opts.raw !== undefined ? { body: opts.raw } : {}),
       },
       attempts: 0,
       durationMs: 0,
     };
-    const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+    const payload =
+      opts.raw !== undefined
+        ? Buffer.from(opts.raw)
+        : opts.body === undefined
+          ? undefined
+          : Buffer.from(JSON.stringify(opts.body));
     if (!sameOrigin) {
       exchange.error = { kind: 'refused', message: `not sent: ${url} is not on ${this.baseUrl}` };
       return exchange;
@@ -227,7 +236,7 @@ export class HttpTransport {
       }
       this.sent++;
       exchange.attempts++;
-      const result = await this.once(method, url, headers, payload);
+      const result = await this.once(method, url, headers, payload, opts.makes === true);
       if ('error' in result) {
         exchange.error = result.error;
         break;
@@ -237,9 +246,8 @@ export class HttpTransport {
         break;
       }
       exchange.response = result.response;
-      // A write is retried only on 429 (Twilio did not take it); a 503 may have been acted on.
-      const retryable =
-        method === 'GET' ? RETRYABLE.has(result.response.status) : result.response.status === 429;
+      // A write is never sent twice here: a 429 or 5xx may have been acted on (the caller sweeps first).
+      const retryable = method === 'GET' && RETRYABLE.has(result.response.status);
       if (!retryable || exchange.attempts > maxRetries) break;
       const wait = this.retryWait(result.response, exchange.attempts);
       if (wait === undefined) {
@@ -286,12 +294,20 @@ export class HttpTransport {
     url: string,
     headers: Record<string, string>,
     payload: Buffer | undefined,
+    makes: boolean,
   ): Promise<{ response: HttpResponse } | { error: { kind: TransportErrorKind; message: string } }> {
     const left =
       this.options.deadline === undefined ? Number.POSITIVE_INFINITY : this.options.deadline - Date.now();
     const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs ?? 10_000, left));
     const maxBytes = this.options.maxBodyBytes ?? 5 * 1024 * 1024;
-    const raw = await request(method, url, headers, timeoutMs, maxBytes, payload);
+    const raw = await request(
+      method,
+      url,
+      headers,
+      { timeoutMs, maxBytes, keepAlive: this.options.keepAlive !== false },
+      payload,
+      makes,
+    );
     if ('failure' in raw) return { error: describeFailure(raw.failure, url, timeoutMs, raw.midBody) };
     if (raw.bytes === undefined) {
       return {
@@ -365,23 +381,24 @@ type RawResult =
   | { failure: Error; midBody: boolean };
 
 /**
- * One GET over node's http(s): status, headers and the body's bytes, or undefined bytes as soon as
- * they pass maxBytes (the rest is never read). Redirects are not followed. The timeout covers the
- * whole exchange, body included. A kept-alive connection the server closed while idle fails before
- * any response; that request is sent once more on a fresh connection (nothing was answered yet).
+ * One request over node's http(s), on a kept-alive connection: status, headers and the body's bytes,
+ * or undefined bytes as soon as they pass maxBytes (the rest is never read). Redirects are not
+ * followed. The timeout covers the whole exchange, body included. A kept-alive connection the server
+ * closed while idle fails before any response; the request is sent once more on a fresh connection —
+ * except a request that may make something (a create, a message): whether the server read it before
+ * closing is unknown, so it is never sent twice here; its caller treats the answer as lost and sweeps.
  */
 async function request(
   method: Method,
   url: string,
   headers: Record<string, string>,
-  timeoutMs: number,
-  maxBytes: number,
+  o: { timeoutMs: number; maxBytes: number; keepAlive: boolean },
   payload: Buffer | undefined,
+  makes: boolean,
 ): Promise<RawResult> {
-  // A write goes on a connection of its own: it is never sent twice, and a fresh socket is never stale.
-  if (method !== 'GET') return attempt(method, url, headers, timeoutMs, maxBytes, payload, false);
-  const first = await attempt(method, url, headers, timeoutMs, maxBytes, undefined, true);
-  return first.stale ? attempt(method, url, headers, timeoutMs, maxBytes, undefined, true) : first;
+  const send = () => attempt(method, url, headers, o.timeoutMs, o.maxBytes, payload, o.keepAlive);
+  const first = await send();
+  return first.stale && !makes ? send() : first;
 }
 
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);

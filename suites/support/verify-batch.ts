@@ -8,11 +8,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { verifyPacts } from '../../src/pact/verify';
-import { Journal } from '../../src/run/journal';
+import { stateWritesTo, verifyPacts } from '../../src/pact/verify';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
-import { HttpTransport } from '../../src/transport/http';
 import { PACT_FILE, pactFor } from './pact';
 import { contract } from './provider';
 
@@ -31,14 +29,14 @@ export async function verifyHere(c: VerifyCase): Promise<string | undefined> {
     credentials: LOCAL_PROVIDER_CREDENTIALS,
     ...(c.fault ? { fault: activeFault(c.fault, contract) } : {}),
   });
-  const tag = 'conformance-pact-test';
-  const journal = new Journal(Journal.fileFor(mkdtempSync(join(tmpdir(), 'pact-journal-')), tag), tag);
-  const transport = new HttpTransport({
-    target: 'pact-states',
-    baseUrl: provider.url,
-    credentials: LOCAL_PROVIDER_CREDENTIALS,
-    writes: true,
-  });
+  const writes = stateWritesTo(
+    contract,
+    provider.url,
+    LOCAL_PROVIDER_CREDENTIALS,
+    'conformance-pact-local',
+    mkdtempSync(join(tmpdir(), 'pact-journal-')),
+    { account: LOCAL_PROVIDER_CREDENTIALS.username, local: true },
+  );
   try {
     await verifyPacts({
       pactFiles: [join(pactFor(c.operations), PACT_FILE)],
@@ -47,12 +45,13 @@ export async function verifyHere(c: VerifyCase): Promise<string | undefined> {
       credentials: LOCAL_PROVIDER_CREDENTIALS,
       local: provider,
       logLevel: 'error',
-      writes: { transport, journal, tag },
+      writes,
     });
     return undefined;
   } catch (error) {
     return (error as Error).message;
   } finally {
+    writes.session.journal.close();
     await provider.close();
   }
 }

@@ -4,32 +4,18 @@
 // an attach shown by the nested list; a send whose conversation exists; every refusal (a body the
 // spec refuses, an unknown id, no credentials) a Twilio error with the right status.
 
-import type { Finding } from '../finding';
-import { isRecord } from '../json';
-import type { JsonSchema } from '../model/json-schema';
-import { processingFields } from '../model/twilio-conventions';
-import { type WriteAction, type WriteOperation, writeLabel } from '../model/writes';
-import type { Contract } from '../schemas/contract';
-import { entryDifferences, refusalDefects } from './invariants';
-import { categoryOf, type RuleInfo } from './rule';
+import type { Finding } from '../../finding';
+import { isRecord } from '../../json';
+import type { JsonSchema } from '../../model/json-schema';
+import { processingFields } from '../../model/twilio-conventions';
+import { updatedFields, type WriteAction, type WriteOperation, writeLabel } from '../../model/writes';
+import type { Contract } from '../../schemas/contract';
+import { entryDifferences, refusalDefects } from '../invariants';
+import { categoryOf, type RuleInfo } from '../rule';
+import { succeeded, type WriteObservation } from './observation';
 
-/** What a write rule looks at (the lifecycle's WriteObservation, as far as rules need it). */
-export interface WriteCheck {
-  scenario: string;
-  write: WriteOperation;
-  exchange: import('../transport/http').Exchange;
-  json?: unknown;
-  jsonError?: string;
-  expect: { statuses: number[]; body: 'success' | 'error' };
-  sent?: unknown;
-  why?: string;
-  evidence: {
-    fetched?: { url: string; status?: number; json?: unknown };
-    before?: unknown;
-    listed?: { url: string; shown: boolean; complete: boolean };
-    named?: Array<{ field: string; id: string; listed?: boolean; fetched?: number; children?: number }>;
-  };
-}
+/** What a write rule looks at. */
+export type WriteCheck = WriteObservation;
 
 export interface WriteRule extends RuleInfo {
   kind: 'write';
@@ -59,10 +45,6 @@ function writeFinding(
   };
 }
 
-const succeeded = (o: WriteCheck) =>
-  o.expect.body === 'success' &&
-  o.exchange.response !== undefined &&
-  o.expect.statuses.includes(o.exchange.response.status);
 const on =
   (...actions: WriteAction[]) =>
   (w: WriteOperation) =>
@@ -76,7 +58,8 @@ export const writeStatus: WriteRule = {
     'a write the API should accept answers a success status the spec documents for it (201 create, 200 update, 204 delete/attach/detach, 200/202 send)',
   needs: "each write's documented 2xx statuses",
   appliesTo: every,
-  applies: (o) => o.expect.body === 'success' && o.exchange.response !== undefined,
+  // A refused arrangement is write.arrange-refused's: it quotes what the provider said.
+  applies: (o) => o.expect.body === 'success' && o.exchange.response !== undefined && !refusedArrangement(o),
   run: (o) => {
     const status = o.exchange.response?.status;
     return status !== undefined && o.expect.statuses.includes(status)
@@ -187,7 +170,7 @@ export const updateApplied: WriteRule = {
   name: 'write.update-applied',
   kind: 'write',
   asserts:
-    'an update changes exactly what was sent: the fetch shows each sent value, and every other field as before (timestamps may move)',
+    'an update changes exactly what was sent: the fetch shows each sent value, every other field as before, and its updated date moved on',
   needs: "an update's fetch and request schema",
   appliesTo: on('update'),
   applies: (o) => succeeded(o) && o.evidence.fetched?.status === 200 && isRecord(o.evidence.before),
@@ -222,6 +205,15 @@ export const updateApplied: WriteRule = {
           value,
           `${field} was not sent but changed from ${JSON.stringify(value)} to ${JSON.stringify(after[field])}`,
         );
+    for (const field of updatedFields(o.write)) {
+      const [was, now] = [Date.parse(String(before[field])), Date.parse(String(after[field]))];
+      if (Number.isFinite(was) && !(now > was))
+        changed(
+          field,
+          `later than ${before[field]}`,
+          `the update left ${field} at ${JSON.stringify(after[field])} (was ${before[field]})`,
+        );
+    }
     return out;
   },
 };
@@ -229,22 +221,27 @@ export const updateApplied: WriteRule = {
 export const removalGone: WriteRule = {
   name: 'write.delete-gone',
   kind: 'write',
-  asserts: 'after a delete the fetch answers 404',
-  needs: "a delete's fetch",
+  asserts: 'after a delete the fetch answers 404 and the list no longer shows the item',
+  needs: "a delete's fetch and list",
   appliesTo: on('delete'),
-  applies: (o) => succeeded(o) && o.evidence.fetched !== undefined,
+  applies: (o) => succeeded(o) && (o.evidence.fetched !== undefined || o.evidence.listed !== undefined),
   run: (o) => {
     const f = o.evidence.fetched;
-    return !f || f.status === 404
-      ? []
-      : [
-          writeFinding('write.delete-gone', o, {
-            severity: 'error',
-            expected: 404,
-            actual: f.status,
-            message: `after the delete, ${f.url} answered ${f.status}`,
-          }),
-        ];
+    const l = o.evidence.listed;
+    return [
+      ...(f && f.status !== 404
+        ? [{ expected: 404, actual: f.status, message: `after the delete, ${f.url} answered ${f.status}` }]
+        : []),
+      ...(l?.shown
+        ? [
+            {
+              expected: false,
+              actual: true,
+              message: `after the delete, the list (${l.url}) still shows the item`,
+            },
+          ]
+        : []),
+    ].map((d) => writeFinding('write.delete-gone', o, { severity: 'error', ...d }));
   },
 };
 
@@ -274,7 +271,7 @@ export const sendEffect: WriteRule = {
   name: 'write.send-effect',
   kind: 'write',
   asserts:
-    'what a send names (a session) is listed and fetchable, and what it holds (its messages) is listed',
+    'what a send names (a session) is listed and fetchable, and what it holds (its messages) stores what was sent and the reply',
   needs: "a send's named items",
   appliesTo: on('send'),
   applies: (o) => succeeded(o) && (o.evidence.named?.length ?? 0) > 0,
@@ -286,11 +283,125 @@ export const sendEffect: WriteRule = {
           ? [`fetching ${n.field} ${n.id} answered ${n.fetched}`]
           : []),
         ...(n.children === 0 ? [`nothing is listed under ${n.field} ${n.id}`] : []),
+        ...(n.missing ?? []).map(
+          (t) => `no item under ${n.field} ${n.id} holds ${JSON.stringify(t.slice(0, 80))}`,
+        ),
       ];
       return problems.map((message) =>
         writeFinding('write.send-effect', o, { severity: 'error', pointer: `/${n.field}`, message }),
       );
     }),
+};
+
+/** A write the run needed for its data, refused with a 4xx: the provider's word against the sources'. */
+const refusedArrangement = (o: WriteCheck): boolean => {
+  const status = o.exchange.response?.status ?? 0;
+  return o.scenario === 'arrange' && status >= 400 && status < 500 && status !== 429;
+};
+
+/** What a Twilio error body says, for a finding: its message and code. */
+const providerSays = (json: unknown): string =>
+  isRecord(json) && typeof json.message === 'string'
+    ? `"${json.message}"${json.code !== undefined ? ` (code ${String(json.code)})` : ''}`
+    : 'no Twilio error message';
+
+export const arrangeRefused: WriteRule = {
+  name: 'write.arrange-refused',
+  kind: 'write',
+  asserts:
+    'the writes a run needs to arrange its data are accepted: a body built from every source (request schema, prose rules, response shapes) is not refused',
+  needs: "each write's request schema and the rules its sources state",
+  appliesTo: every,
+  applies: (o) => o.scenario === 'arrange' && o.exchange.response !== undefined,
+  run: (o) => {
+    if (!refusedArrangement(o)) return [];
+    const sent = isRecord(o.sent) ? Object.keys(o.sent).join(', ') || 'no field' : 'no body';
+    return [
+      writeFinding('write.arrange-refused', o, {
+        severity: 'error',
+        expected: o.expect.statuses,
+        actual: o.exchange.response?.status,
+        message: `the provider refused a write the run needs to arrange its data: ${o.exchange.response?.status} ${providerSays(o.json)}; sent ${sent}. If the provider is right, a source is incomplete: add the rule to a docs page (npm run schemas), or check the write rules with --list-checks`,
+      }),
+    ];
+  },
+};
+
+export const malformedJson: WriteRule = {
+  name: 'write.malformed-json',
+  kind: 'write',
+  asserts: 'a body that is not JSON is answered 4xx (a refusal), never 5xx nor success',
+  needs: 'writes that take a JSON body',
+  appliesTo: (w) => w.request !== undefined,
+  applies: (o) => o.scenario === 'malformed' && o.exchange.response !== undefined,
+  run: (o) => {
+    const status = o.exchange.response?.status ?? 0;
+    return status >= 400 && status < 500
+      ? []
+      : [
+          writeFinding('write.malformed-json', o, {
+            severity: 'error',
+            expected: '4xx',
+            actual: status,
+            message: `malformed JSON answered ${status}`,
+          }),
+        ];
+  },
+};
+
+/** A rule over what a write's answer did to the run's safety (session.ts notes it as it happens). */
+function safetyRule(
+  name: 'write.create-new' | 'write.account',
+  asserts: string,
+  appliesTo: (w: WriteOperation) => boolean,
+): WriteRule {
+  return {
+    name,
+    kind: 'write',
+    asserts,
+    needs: 'the run tag and the census of what existed before the run',
+    appliesTo,
+    applies: (o) => (o.exchange.response?.status ?? 500) < 300 && o.json !== undefined,
+    run: (o) =>
+      (o.safety ?? [])
+        .filter((x) => x.rule === name)
+        .map((x) => writeFinding(name, o, { severity: 'error', message: x.message })),
+  };
+}
+
+export const createNew = safetyRule(
+  'write.create-new',
+  "what a create answers is new: an id seen neither before the run nor in another answer, carrying the run's tag where it was sent (else it is never changed)",
+  on('create', 'send'),
+);
+
+export const accountMatches = safetyRule(
+  'write.account',
+  "every write answer's account fields name the account written to (else writing stops and what the run made is undone)",
+  (w) => Object.keys(w.response?.properties ?? {}).length > 0,
+);
+
+export const processingEnds: WriteRule = {
+  name: 'write.processing-ends',
+  kind: 'write',
+  asserts:
+    'an item processed asynchronously (a knowledge source) reaches a terminal status within the bound (--processing-timeout)',
+  needs: 'a processing field whose listed values tell busy from done',
+  appliesTo: (w) => w.action === 'create' && processingFields(w.response ?? {}).length > 0,
+  applies: (o) => succeeded(o) && o.evidence.processed !== undefined,
+  run: (o) => {
+    const p = o.evidence.processed;
+    if (!p || p.terminal) return [];
+    return [
+      writeFinding('write.processing-ends', o, {
+        severity: 'error',
+        pointer: `/${p.field}`,
+        expected: 'a terminal status',
+        actual: p.value,
+        message: `${p.field} stayed ${JSON.stringify(p.value)} for ${(p.ms / 1000).toFixed(1)} s, past the ${(p.bound / 1000).toFixed(1)} s bound (--processing-timeout)`,
+      }),
+    ];
+  },
 };
 
 function refusal(name: string, scenario: string, asserts: string): WriteRule {
@@ -336,6 +447,7 @@ export const cleanupRule: RuleInfo = {
 };
 
 export const WRITE_RULES: readonly WriteRule[] = [
+  arrangeRefused,
   writeStatus,
   writeSchema,
   writeNoContent,
@@ -344,10 +456,14 @@ export const WRITE_RULES: readonly WriteRule[] = [
   removalGone,
   attachListed,
   sendEffect,
+  processingEnds,
+  createNew,
+  accountMatches,
+  malformedJson,
   refusal(
     'write.refuses-invalid',
     'negative',
-    "a body the spec's request schema refuses (a required field missing, a wrong type, a bound broken, a value the spec does not list) gets 400 with a Twilio error body",
+    'a body the sources refuse (a required field missing, a wrong type, a bound broken, a value the prose does not list, a prose rule broken, a field the schema closes out) gets 400 with a Twilio error body',
   ),
   refusal('write.unknown-id', 'unknown-id', 'a write to an unknown id gives 404 with a Twilio error body'),
   refusal('write.auth-required', 'no-auth', 'a write without credentials gives 401 with a Twilio error body'),

@@ -1,0 +1,31 @@
+// What a run reports per rule × operation, and per target: the shapes every report reads.
+
+import type { Finding } from '../finding';
+import type { Observation } from '../rules/rule';
+
+export type Outcome = 'passed' | 'failed' | 'not-run';
+
+export interface RuleResult {
+  rule: string;
+  operation: string;
+  outcome: Outcome;
+  findings: Finding[];
+  /** Why a rule did not run for this operation. */
+  reason?: string;
+  /** A pagination property on a bounded budget: its share of the pagination budget, and what it used. */
+  budget?: number;
+  requests?: number;
+}
+
+export interface RunResult {
+  target: string;
+  observations: Observation[];
+  findings: Finding[];
+  results: RuleResult[];
+  /** Requests the plan's checks made, and those the pagination properties made (they have their own budget). */
+  requests: number;
+  paginationRequests: number;
+  /** Writes the run sent (arrange, refusals, undo), when writes were allowed. */
+  writeRequests?: number;
+  durationMs: number;
+}

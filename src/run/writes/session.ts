@@ -1,0 +1,330 @@
+// The one way a run writes. Every write — arranged data, refusals, the model-based property, a pact's
+// provider states, undo — goes through WriteSession.send, which holds the rules of writing on a real
+// account whatever the provider answers:
+//  - only items the run owns are ever changed or removed (every path value names one; an unknown id is
+//    a made-up one); an item is the run's own when its create's answer carries the run's tag in the
+//    field it was sent in and its id was seen neither before the run nor in another create's answer;
+//  - what may make something is journalled before it is sent; an answer that is lost, a 429 or a 5xx
+//    is "maybe made" (never sent again; a sweep for the tag decides);
+//  - every answer's account fields must name the account written to, else writing stops.
+
+import { isRecord, parseProviderJson } from '../../json';
+import type { JsonSchema } from '../../model/json-schema';
+import { fillPath, type Operation } from '../../model/operation';
+import type { WriteOperation } from '../../model/writes';
+import type { WriteObservation, WriteScenario } from '../../rules/writes/observation';
+import type { Contract } from '../../schemas/contract';
+import { type Exchange, type HttpTransport, RunLimitError } from '../../transport/http';
+import type { Journal, JournalEntry } from '../journal';
+import { UNKNOWN_ID } from '../plan';
+
+export interface SessionOptions {
+  contract: Contract;
+  /** Sends the writes and what they read back (its own budget). */
+  transport: HttpTransport;
+  /** Undoes what the run made: no budget, no deadline. */
+  cleanup: HttpTransport;
+  journal: Journal;
+  tag: string;
+  seed: number;
+  /** The account written to: every write answer's account fields must name it. */
+  account?: string;
+  /** How long an item processed asynchronously may take, and how often it is polled (ms). */
+  processingBoundMs?: number;
+  pollMs?: number;
+}
+
+export interface SendOptions {
+  scenario: WriteScenario;
+  expect: WriteObservation['expect'];
+  body?: unknown;
+  /** Characters sent as the body (malformed JSON). */
+  raw?: string;
+  authenticate?: boolean;
+  why?: string;
+  /** The field the run's tag was sent in (a create): its answer must carry it there. */
+  tagIn?: string;
+  /** How what this write makes is undone and proven gone (the action's own undo), given the id it made. */
+  undo?: (id: string | undefined) => Pick<JournalEntry, 'undo' | 'gone'>;
+}
+
+type Settled = Pick<JournalEntry, 'n' | 'write' | 'path'>;
+
+/** Nothing more is written: another account answered, or a path named what the run does not own. */
+export class WriteStopped extends RunLimitError {}
+
+const MAKES = new Set(['create', 'attach', 'send']);
+/** What the transport did not send at all: nothing can have been made. */
+const NOT_SENT = new Set(['budget', 'deadline', 'refused', 'unreachable', 'not-recorded']);
+
+export class WriteSession {
+  readonly observations: WriteObservation[] = [];
+  /** The run's own items, by the list that shows them, in the order they were made. */
+  readonly mine = new Map<string, string[]>();
+  /** Ids the lists showed before the run wrote: never adopted. */
+  readonly before = new Set<string>();
+  readonly reads: ReadonlyMap<string, Operation>;
+  /** Why writing stopped, once it has. */
+  stopped?: string;
+  /** Creates whose answer was lost or ambiguous, by the list they fill: a sweep for the tag decides. */
+  readonly lost = new Set<string>();
+  private n = 0;
+
+  constructor(readonly o: SessionOptions) {
+    this.reads = new Map(o.contract.operations.map((r) => [r.id, r]));
+  }
+
+  get contract(): Contract {
+    return this.o.contract;
+  }
+  get tag(): string {
+    return this.o.tag;
+  }
+  get journal(): Journal {
+    return this.o.journal;
+  }
+  get writes(): readonly WriteOperation[] {
+    return this.o.contract.writes;
+  }
+
+  owns(list: string | undefined, id: string | undefined): boolean {
+    return list !== undefined && id !== undefined && (this.mine.get(list)?.includes(id) ?? false);
+  }
+  first(list: string | undefined): string | undefined {
+    return list ? this.mine.get(list)?.[0] : undefined;
+  }
+  adopt(list: string, id: string): void {
+    this.mine.set(list, [...(this.mine.get(list) ?? []), id]);
+  }
+  forget(list: string, id: string): void {
+    this.mine.set(
+      list,
+      (this.mine.get(list) ?? []).filter((x) => x !== id),
+    );
+  }
+  /** Whether an id is known from before the run or from any of the run's own answers. */
+  known(id: string): boolean {
+    return this.before.has(id) || [...this.mine.values()].some((ids) => ids.includes(id));
+  }
+  writeOf(action: WriteOperation['action'], list: string | undefined): WriteOperation | undefined {
+    return this.writes.find((w) => w.action === action && w.effect.list === list);
+  }
+
+  /** Why a write may not go to these path values: a value that names nothing the run owns. */
+  private unowned(
+    w: WriteOperation,
+    values: Record<string, string>,
+    scenario: WriteScenario,
+  ): string | undefined {
+    for (const [k, p] of w.pathParams.entries()) {
+      const v = values[p.name];
+      if (scenario === 'unknown-id' && k === w.pathParams.length - 1 && v === UNKNOWN_ID) continue;
+      if (!this.owns(p.from?.operation, v))
+        return `${p.name} ${JSON.stringify(v)} is not an item this run made`;
+    }
+    return undefined;
+  }
+
+  /** Sends one write under the rules above; its observation is kept for the write rules. */
+  async send(
+    w: WriteOperation,
+    values: Record<string, string>,
+    opts: SendOptions,
+  ): Promise<WriteObservation> {
+    if (this.stopped) throw new WriteStopped(`not sent: ${this.stopped}`);
+    const refused = this.unowned(w, values, opts.scenario);
+    if (refused) throw new WriteStopped(`refused ${w.method} ${w.path}: ${refused}`);
+    const path = fillPath(w.path, values);
+    const makes = MAKES.has(w.action);
+    const n = ++this.n;
+    if (makes) this.journal.record({ kind: 'intent', n, write: w.id, path });
+    const exchange = await this.o.transport.send(w.method, path, {
+      ...(opts.raw !== undefined ? { raw: opts.raw } : opts.body !== undefined ? { body: opts.body } : {}),
+      ...(opts.authenticate === false ? { authenticate: false } : {}),
+      makes,
+    });
+    const obs = observe(w, exchange, opts);
+    this.checkAccount(obs);
+    if (makes) this.settle(obs, { n, write: w.id, path }, opts);
+    this.observations.push(obs);
+    return obs;
+  }
+
+  /** Every account field of a write's answer names the account written to, else writing stops. */
+  private checkAccount(obs: WriteObservation): void {
+    const account = this.o.account;
+    if (!account || !isRecord(obs.json) || (obs.exchange.response?.status ?? 500) >= 300) return;
+    for (const field of accountFields(obs.write.response, account)) {
+      const v = obs.json[field];
+      if (typeof v !== 'string' || v === account) continue;
+      const why = `${obs.write.id} answered ${field} ${v}, not the account written to (${account})`;
+      obs.safety = [...(obs.safety ?? []), { rule: 'write.account', message: why }];
+      this.stopped ??= `${why}: writing stopped, what the run made is undone`;
+    }
+  }
+
+  /** What a write that may make something made, as far as its answer proves it: journalled at once. */
+  private settle(obs: WriteObservation, base: Settled, opts: SendOptions): void {
+    const w = obs.write;
+    const status = obs.exchange.response?.status;
+    if (status === undefined && NOT_SENT.has(obs.exchange.error?.kind ?? '')) {
+      this.journal.record({ ...base, kind: 'failed', message: `not sent: ${obs.exchange.error?.message}` });
+    } else if (status === undefined || status === 429 || status >= 500) {
+      // Maybe made: never sent again here. A sweep for the tag finds what a create made; an attach is detached anyway.
+      if (w.action === 'create' && w.effect.list) this.lost.add(w.effect.list);
+      const why = status === undefined ? obs.exchange.error?.message : `status ${status}`;
+      const undo = w.action === 'attach' ? opts.undo?.(undefined) : undefined;
+      this.journal.record({ ...base, ...undo, kind: 'lost', message: `answer lost or ambiguous (${why})` });
+    } else if (status >= 300) {
+      this.journal.record({ ...base, kind: 'failed', message: `status ${status}` });
+    } else if (w.action === 'create') this.settleCreate(obs, base, opts);
+    else if (w.action === 'attach')
+      this.journal.record({ ...base, ...opts.undo?.(undefined), kind: 'made', list: w.effect.list });
+    else this.settleSend(obs, base);
+  }
+
+  private settleCreate(obs: WriteObservation, base: Settled, opts: SendOptions): void {
+    const tagIn = opts.tagIn;
+    const w = obs.write;
+    const list = this.reads.get(w.effect.list ?? '');
+    const json = isRecord(obs.json) ? obs.json : {};
+    const id = list?.idField ? json[list.idField] : undefined;
+    if (!list || typeof id !== 'string' || id === '') {
+      if (list) this.lost.add(list.id);
+      this.journal.record({ ...base, kind: 'lost', message: 'the answer names no id: a sweep decides' });
+      return;
+    }
+    const tagged = tagIn !== undefined && String(json[tagIn] ?? '').includes(this.tag);
+    if (this.known(id) || !tagged) {
+      const why = this.known(id)
+        ? `${w.id} answered ${list.idField} ${id}, an item that is not new: not adopted, never changed`
+        : `${w.id} answered ${id} without the run's tag in ${tagIn ?? 'a field'}: not adopted, never changed`;
+      obs.safety = [...(obs.safety ?? []), { rule: 'write.create-new', message: why }];
+      if (!this.known(id)) this.lost.add(list.id);
+      this.journal.record({ ...base, kind: 'failed', id, message: why });
+      return;
+    }
+    this.adopt(list.id, id);
+    this.journal.record({ ...base, ...opts.undo?.(id), kind: 'made', id, list: list.id });
+    for (const also of w.effect.alsoCreates ?? [])
+      this.journal.record({
+        ...base,
+        kind: 'made',
+        list: also.list,
+        message: `a ${also.field} made with it; no operation removes it`,
+      });
+  }
+
+  /** What a send names (a conversation) is the run's when the run named it (with its tag) and it is new. */
+  private settleSend(obs: WriteObservation, base: Settled): void {
+    const w = obs.write;
+    for (const name of w.effect.names ?? []) {
+      const id = isRecord(obs.json) ? obs.json[name.field] : undefined;
+      if (typeof id !== 'string' || this.owns(name.list, id)) continue;
+      if (this.before.has(id) || !id.includes(this.tag)) {
+        obs.safety = [
+          ...(obs.safety ?? []),
+          {
+            rule: 'write.create-new',
+            message: `${w.id} answered ${name.field} ${id}, which the run did not name: not its own`,
+          },
+        ];
+        continue;
+      }
+      this.adopt(name.list, id);
+      this.journal.record({ ...base, kind: 'made', id, list: name.list, message: 'no operation removes it' });
+    }
+  }
+
+  /** A GET through the write transport, parsed. */
+  async read(path: string): Promise<{ url: string; status?: number; json?: unknown }> {
+    const e = await this.o.transport.get(path);
+    const parsed = e.response ? parseProviderJson(e.response.body) : undefined;
+    return {
+      url: e.request.url,
+      ...(e.response ? { status: e.response.status } : {}),
+      ...(parsed?.ok ? { json: parsed.value } : {}),
+    };
+  }
+
+  /** Whether a list shows an item: walked at its largest PageSize, five pages at most. */
+  async shown(list: Operation, values: Record<string, string>, id: string) {
+    return shownIn(this.o.transport, list, values, id);
+  }
+}
+
+function observe(w: WriteOperation, exchange: Exchange, opts: SendOptions): WriteObservation {
+  const obs: WriteObservation = {
+    scenario: opts.scenario,
+    write: w,
+    exchange,
+    expect: opts.expect,
+    ...(opts.raw !== undefined ? { sent: opts.raw } : opts.body !== undefined ? { sent: opts.body } : {}),
+    ...(opts.why ? { why: opts.why } : {}),
+    evidence: {},
+  };
+  const text = exchange.response?.body ?? '';
+  if (text.trim() !== '') {
+    const parsed = parseProviderJson(text);
+    if (parsed.ok) obs.json = parsed.value;
+    else obs.jsonError = parsed.error;
+  }
+  return obs;
+}
+
+/** The fields of a response whose documented pattern the account's SID fits: where it must appear. */
+export function accountFields(schema: JsonSchema | undefined, account: string): string[] {
+  return Object.entries(schema?.properties ?? {}).flatMap(([field, s]) => {
+    if (!s.pattern) return [];
+    try {
+      return new RegExp(s.pattern, 'u').test(account) ? [field] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The largest PageSize a list's query schema allows (at most 1,000), when it takes one. */
+export function largestPageSize(list: Operation): number | undefined {
+  const size = Object.values(list.schemas)
+    .map((s) => s?.query?.properties?.PageSize?.maximum)
+    .find((m) => typeof m === 'number');
+  return size === undefined ? undefined : Math.min(size, 1000);
+}
+
+/** A list's path at its largest PageSize: the fewest pages to read it whole. */
+export function widest(list: Operation, values: Record<string, string>): string {
+  const size = largestPageSize(list);
+  return `${fillPath(list.path, values)}${size ? `?PageSize=${size}` : ''}`;
+}
+
+/** Whether a list shows an item: walked at its largest PageSize, five pages at most. */
+export const shownIn = (
+  transport: HttpTransport,
+  list: Operation,
+  values: Record<string, string>,
+  id: string,
+) => listShows(transport, widest(list, values), list.itemsKey ?? '', list.idField ?? 'id', id);
+
+/** Whether the list at `start` shows an item, following next_page_url, five pages at most. */
+export async function listShows(
+  transport: HttpTransport,
+  start: string,
+  itemsKey: string,
+  idField: string,
+  id: string,
+): Promise<{ url: string; shown: boolean; complete: boolean }> {
+  let url: string | undefined = start;
+  for (let page = 0; url && page < 5; page++) {
+    const e = await transport.get(url);
+    const parsed = e.response?.status === 200 ? parseProviderJson(e.response.body) : undefined;
+    const body = parsed?.ok ? parsed.value : undefined;
+    if (!isRecord(body)) return { url: start, shown: false, complete: false };
+    const items = body[itemsKey];
+    if (Array.isArray(items) && items.some((it) => isRecord(it) && it[idField] === id))
+      return { url: start, shown: true, complete: true };
+    const next = isRecord(body.meta) ? body.meta.next_page_url : undefined;
+    url = typeof next === 'string' && next ? next : undefined;
+  }
+  return { url: start, shown: false, complete: url === undefined };
+}

@@ -1,0 +1,138 @@
+// Finding what a run made without hearing of it, and only that. Before the run writes, a census reads
+// every list a create fills: those ids are never adopted. After an answer was lost (a reset, a
+// timeout, a 429 or 5xx to a create, a killed run), a sweep reads the same lists for items carrying
+// the run's tag in the field it is sent in, whose ids the census did not see and the run does not own
+// yet: those are the run's, journalled with their delete. A sweep that could not read every page is
+// incomplete, and says so: it is a finding, never "nothing left".
+
+import { isRecord, parseProviderJson } from '../../json';
+import { fillPath, type Operation } from '../../model/operation';
+import type { WriteOperation } from '../../model/writes';
+import { tagField } from '../../schemas/bodies';
+import type { Contract } from '../../schemas/contract';
+import type { HttpTransport } from '../../transport/http';
+import type { Journal, JournalEntry } from '../journal';
+import { largestPageSize } from './session';
+
+/** Pages a census or sweep reads of one list, at its largest PageSize. */
+export const SWEEP_PAGES = 50;
+
+export interface SweepContext {
+  contract: Contract;
+  transport: HttpTransport;
+  journal: Journal;
+  tag: string;
+  /** Ids seen before the run wrote. */
+  before: ReadonlySet<string>;
+  /** Ids the run already owns, by list. */
+  owned: (list: string, id: string) => boolean;
+  adopt?: (list: string, id: string) => void;
+}
+
+/** A top-level list a create fills, the field its tag is sent in and the delete that removes its items. */
+export interface Sweepable {
+  create: WriteOperation;
+  list: Operation;
+  tagIn: string;
+  del: WriteOperation;
+}
+
+export function sweepables(contract: Contract): Sweepable[] {
+  return contract.writes.flatMap((create) => {
+    const list = contract.operations.find((r) => r.id === create.effect.list);
+    const del = contract.writes.find((x) => x.action === 'delete' && x.effect.list === create.effect.list);
+    const tagIn = tagField(create);
+    return create.action === 'create' && create.pathParams.length === 0 && list?.idField && del && tagIn
+      ? [{ create, list, tagIn, del }]
+      : [];
+  });
+}
+
+/** Every item a list shows, page by page; complete only when its last page was read. */
+export async function walk(
+  transport: HttpTransport,
+  list: Operation,
+): Promise<{ items: Record<string, unknown>[]; complete: boolean; why?: string }> {
+  const size = largestPageSize(list);
+  let url: string | undefined = `${list.path}${size ? `?PageSize=${size}` : ''}`;
+  const items: Record<string, unknown>[] = [];
+  for (let page = 0; url; page++) {
+    if (page >= SWEEP_PAGES) return { items, complete: false, why: `more than ${SWEEP_PAGES} pages` };
+    const e = await transport.get(url);
+    const status = e.response?.status;
+    const parsed = status === 200 ? parseProviderJson(e.response?.body ?? '') : undefined;
+    const body = parsed?.ok ? parsed.value : undefined;
+    if (!isRecord(body))
+      return { items, complete: false, why: `${url} answered ${status ?? e.error?.message}` };
+    const found = body[list.itemsKey ?? ''];
+    for (const it of Array.isArray(found) ? found : []) if (isRecord(it)) items.push(it);
+    const next = isRecord(body.meta) ? body.meta.next_page_url : undefined;
+    url = typeof next === 'string' && next ? next : undefined;
+  }
+  return { items, complete: true };
+}
+
+/** Before the run writes: the ids every list a create fills shows, journalled (a cleanup reads them back). */
+export async function census(
+  transport: HttpTransport,
+  contract: Contract,
+  journal: Journal,
+  into: Set<string>,
+) {
+  for (const { list } of sweepables(contract)) {
+    const { items, complete, why } = await walk(transport, list);
+    const ids = items.flatMap((it) =>
+      typeof it[list.idField ?? ''] === 'string' ? [it[list.idField ?? ''] as string] : [],
+    );
+    for (const id of ids) into.add(id);
+    journal.record({ kind: 'census', list: list.id, ids, complete, ...(why ? { message: why } : {}) });
+  }
+}
+
+/** The ids a journal's census saw before its run wrote. */
+export const censusOf = (entries: readonly JournalEntry[]): Set<string> =>
+  new Set(entries.filter((e) => e.kind === 'census').flatMap((e) => e.ids ?? []));
+
+/**
+ * Items of the run's own that it never heard of, in the lists named (all sweepable ones when none):
+ * each journalled as made, with the delete that removes it. Returns whether every list was read whole.
+ */
+export async function sweep(
+  ctx: SweepContext,
+  lists?: ReadonlySet<string>,
+): Promise<{ found: number; complete: boolean; incomplete: string[] }> {
+  let found = 0;
+  const incomplete: string[] = [];
+  for (const { list, tagIn, del } of sweepables(ctx.contract)) {
+    if (lists && !lists.has(list.id)) continue;
+    const read = await walk(ctx.transport, list);
+    if (!read.complete) incomplete.push(`${list.path}: ${read.why}`);
+    const last = del.pathParams.at(-1)?.name as string;
+    for (const it of read.items) {
+      const id = it[list.idField ?? ''];
+      const mark = it[tagIn];
+      if (typeof id !== 'string' || typeof mark !== 'string' || !mark.includes(ctx.tag)) continue;
+      if (ctx.before.has(id) || ctx.owned(list.id, id)) continue;
+      ctx.adopt?.(list.id, id);
+      found++;
+      const fetch = ctx.contract.operations.find((r) => r.id === list.pairsWith);
+      const fetchLast = fetch?.pathParams.at(-1)?.name;
+      ctx.journal.record({
+        kind: 'made',
+        write: del.id,
+        id,
+        list: list.id,
+        undo: { write: del.id, method: del.method, path: fillPath(del.path, { [last]: id }) },
+        ...(fetch && fetchLast ? { gone: { path: fillPath(fetch.path, { [fetchLast]: id }) } } : {}),
+        message: `found by the run's tag in ${tagIn}`,
+      });
+    }
+  }
+  const complete = incomplete.length === 0;
+  ctx.journal.record({
+    kind: 'sweep',
+    complete,
+    message: complete ? `${found} found` : incomplete.join('; '),
+  });
+  return { found, complete, incomplete };
+}

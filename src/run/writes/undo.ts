@@ -1,0 +1,80 @@
+// Undoing what a run made, from its journal, newest first (a detach before the delete of what it
+// detached): each removal is sent, then read back — it is done only when a read shows it gone (the
+// fetch answers 404, the nested list no longer shows it). A removal answered 204 (or 404) while the
+// item is still there is left, and says so. What is undone is journalled as it happens.
+
+import type { WriteObservation } from '../../rules/writes/observation';
+import type { Contract } from '../../schemas/contract';
+import type { HttpTransport } from '../../transport/http';
+import { type Journal, type JournalEntry, pendingUndos } from '../journal';
+import { listShows } from './session';
+
+export interface Left extends JournalEntry {
+  /** Why it is still there. */
+  why: string;
+}
+
+/** Whether what an entry made is gone, as a read shows it; undefined when the read could not tell. */
+async function provenGone(
+  transport: HttpTransport,
+  gone: NonNullable<JournalEntry['gone']>,
+  obs: WriteObservation,
+) {
+  if (gone.id !== undefined) {
+    const l = await listShows(transport, gone.path, gone.itemsKey ?? '', gone.idField ?? 'id', gone.id);
+    obs.evidence.listed = l;
+    return l.shown ? false : l.complete ? true : undefined;
+  }
+  const e = await transport.get(gone.path);
+  const status = e.response?.status;
+  obs.evidence.fetched = { url: e.request.url, ...(status !== undefined ? { status } : {}) };
+  return status === 404 ? true : status === 200 ? false : undefined;
+}
+
+/** Sends each pending removal and reads it back; returns the removals (for the write rules) and what is left. */
+export async function undoAll(
+  contract: Contract,
+  transport: HttpTransport,
+  journal: Journal,
+  entries: readonly JournalEntry[],
+): Promise<{ observations: WriteObservation[]; left: Left[] }> {
+  const writes = new Map(contract.writes.map((w) => [w.id, w]));
+  const observations: WriteObservation[] = [];
+  const left: Left[] = [];
+  for (const e of pendingUndos(entries)) {
+    const w = writes.get(e.undo?.write ?? '');
+    if (!w || !e.undo) {
+      left.push({ ...e, why: `no write ${e.undo?.write} in the model removes it` });
+      continue;
+    }
+    const exchange = await transport.send(e.undo.method, e.undo.path);
+    const status = exchange.response?.status;
+    const obs: WriteObservation = {
+      scenario: 'undo',
+      write: w,
+      exchange,
+      expect: { statuses: w.success, body: 'success' },
+      evidence: {},
+    };
+    observations.push(obs);
+    const answered = status !== undefined && (w.success.includes(status) || status === 404);
+    const gone = answered && (e.gone ? await provenGone(transport, e.gone, obs) : true);
+    if (gone) {
+      journal.record({
+        kind: 'undone',
+        write: w.id,
+        undo: e.undo,
+        ...(e.id ? { id: e.id } : {}),
+        ...(e.gone ? {} : { message: 'no read can prove it gone' }),
+      });
+      continue;
+    }
+    const why = !answered
+      ? `${e.undo.method} ${e.undo.path} answered ${status ?? exchange.error?.message}`
+      : gone === false
+        ? `${e.undo.method} answered ${status} but ${e.gone?.path} still shows it`
+        : `${e.undo.method} answered ${status} but ${e.gone?.path} could not be read to prove it gone`;
+    left.push({ ...e, why });
+  }
+  return { observations, left };
+}
