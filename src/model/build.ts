@@ -9,7 +9,7 @@ import { operationsFromDocs } from './docs';
 import type { JsonSchema } from './json-schema';
 import { operationsFromOpenApi } from './openapi';
 import { type ApiModel, instanceSchema, type Operation, ORIGINS, pathShape } from './operation';
-import { twilioErrorSchema } from './twilio-conventions';
+import { twilioErrorSchema, withUnsetStrings } from './twilio-conventions';
 import { linkWrites } from './writes';
 
 export interface BuiltModel {
@@ -59,7 +59,11 @@ export function buildModel(input: {
     }
   }
   link(operations);
-  const writes = linkWrites(fromSpec?.writes ?? [], operations);
+  for (const op of operations)
+    for (const s of Object.values(op.schemas)) if (s) s.response = withUnsetStrings(s.response);
+  const writes = linkWrites(fromSpec?.writes ?? [], operations).map((w) =>
+    w.response ? { ...w, response: withUnsetStrings(w.response) } : w,
+  );
   return { operations, writes, error: fromSpec?.error ?? twilioErrorSchema() };
 }
 

@@ -65,6 +65,7 @@ export const ANNOTATION_KEYWORDS = [
   'x-rules',
   'x-unread',
   'x-typed-by',
+  'x-unset',
 ] as const;
 
 /** Keywords that constrain a value: what a source "states" about a field, and what gets compared and resolved. */

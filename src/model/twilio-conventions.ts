@@ -94,3 +94,31 @@ export function processingFields(schema: JsonSchema): Array<[string, string, str
   }
   return out;
 }
+
+/**
+ * Twilio answers `null` for a string it has no value for (an assistant's unset owner), whatever type
+ * the spec gives it: every response field typed string alone, without a pattern, also takes null
+ * (marked `x-unset`). A pattern names an identifier (an id, an account SID): never unset.
+ */
+export function withUnsetStrings(schema: JsonSchema, depth = 0): JsonSchema {
+  if (depth > 16) return schema;
+  const out: JsonSchema = { ...schema };
+  if (schema.items) out.items = withUnsetStrings(schema.items, depth + 1);
+  if (schema.properties) {
+    const props: Record<string, JsonSchema> = {};
+    for (const [name, child] of Object.entries(schema.properties))
+      props[name] = unsetString(withUnsetStrings(child, depth + 1));
+    out.properties = props;
+  }
+  return out;
+}
+
+function unsetString(s: JsonSchema): JsonSchema {
+  if (s.type !== 'string' || s.pattern !== undefined || s.const !== undefined) return s;
+  return {
+    ...s,
+    type: ['string', 'null'],
+    ...(s.enum ? { enum: [...s.enum, null] } : {}),
+    'x-unset': 'null (Twilio answers null for a string it has no value for)',
+  };
+}

@@ -572,8 +572,9 @@ function compareField(direction: Direction, where: string, a: JsonSchema, b: Jso
   // A type removed: any value may now come (a response) or be sent (a request).
   if (ta.length && !schemaTypes(b).length && !ctx.traffic && !b.properties && !b.items)
     ctx.emit(direction, 'type', 'widen', where, ta, undefined, 'the type is gone');
-  const na = schemaTypes(a).includes('null');
-  const nb = schemaTypes(b).includes('null');
+  // Null by Twilio's convention for unset strings (x-unset) is on both sides alike: not a change.
+  const na = schemaTypes(a).includes('null') && !a['x-unset'];
+  const nb = schemaTypes(b).includes('null') && !b['x-unset'];
   if (na !== nb && schemaTypes(a).length && schemaTypes(b).length && !ctx.traffic)
     ctx.emit(direction, 'nullable', nb ? 'add' : 'remove', where, schemaTypes(a), schemaTypes(b));
 

@@ -17,7 +17,11 @@ describe('a failing run replays, and reads verdict first', () => {
     return {
       seed: r.seed,
       findings: r.findings
-        .map(({ replay: _r, ...f }) => JSON.stringify(f).replace(/127\.0\.0\.1:\d+/g, 'HOST'))
+        .map(({ replay: _r, ...f }) =>
+          JSON.stringify(f)
+            .replace(/127\.0\.0\.1:\d+/g, 'HOST')
+            .replace(/--journal-dir [^ "]+/g, '--journal-dir DIR'),
+        )
         .sort(),
     };
   };

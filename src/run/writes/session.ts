@@ -317,6 +317,8 @@ export async function listShows(
   let url: string | undefined = start;
   for (let page = 0; url && page < 5; page++) {
     const e = await transport.get(url);
+    // The parent is gone (404): nothing is listed under it any more.
+    if (e.response?.status === 404 && page === 0) return { url: start, shown: false, complete: true };
     const parsed = e.response?.status === 200 ? parseProviderJson(e.response.body) : undefined;
     const body = parsed?.ok ? parsed.value : undefined;
     if (!isRecord(body)) return { url: start, shown: false, complete: false };
