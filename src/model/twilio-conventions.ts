@@ -96,9 +96,10 @@ export function processingFields(schema: JsonSchema): Array<[string, string, str
 }
 
 /**
- * Twilio answers `null` for a string it has no value for (an assistant's unset owner), whatever type
- * the spec gives it: every response field typed string alone, without a pattern, also takes null
- * (marked `x-unset`). A pattern names an identifier (an id, an account SID): never unset.
+ * Twilio answers `null` for a value it has none for (an assistant's unset owner, a feedback's score
+ * its request left out), whatever type the spec gives it: every response field typed string, number
+ * or integer alone, without a pattern, also takes null (marked `x-unset`). A pattern names an
+ * identifier (an id, an account SID): never unset. Booleans, objects and arrays keep their type.
  */
 export function withUnsetStrings(schema: JsonSchema, depth = 0): JsonSchema {
   if (depth > 16) return schema;
@@ -114,11 +115,12 @@ export function withUnsetStrings(schema: JsonSchema, depth = 0): JsonSchema {
 }
 
 function unsetString(s: JsonSchema): JsonSchema {
-  if (s.type !== 'string' || s.pattern !== undefined || s.const !== undefined) return s;
+  const scalar = s.type === 'string' || s.type === 'number' || s.type === 'integer';
+  if (!scalar || s.pattern !== undefined || s.const !== undefined) return s;
   return {
     ...s,
-    type: ['string', 'null'],
+    type: [s.type as string, 'null'],
     ...(s.enum ? { enum: [...s.enum, null] } : {}),
-    'x-unset': 'null (Twilio answers null for a string it has no value for)',
+    'x-unset': 'null (Twilio answers null for a value it has none for)',
   };
 }

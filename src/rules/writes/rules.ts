@@ -27,7 +27,10 @@ export interface WriteRule extends RuleInfo {
 function writeFinding(
   rule: string,
   o: WriteCheck,
-  f: Omit<Finding, 'rule' | 'operation' | 'request' | 'category' | 'source'> & { source?: string },
+  f: Omit<Finding, 'rule' | 'operation' | 'request' | 'category' | 'source'> & {
+    source?: string;
+    category?: Finding['category'];
+  },
 ): Finding {
   const { method, url, authenticated, body } = o.exchange.request;
   return {
@@ -339,8 +342,10 @@ export const malformedJson: WriteRule = {
     return status >= 400 && status < 500
       ? []
       : [
+          // A 5xx here is the provider failing on bad input it must refuse: a contract break, not an outage.
           writeFinding('write.malformed-json', o, {
             severity: 'error',
+            category: 'contract',
             expected: '4xx',
             actual: status,
             message: `malformed JSON answered ${status}`,
@@ -421,8 +426,9 @@ function refusal(name: string, scenario: string, asserts: string): WriteRule {
       const r = o.exchange.response;
       if (!r) return [];
       const label = o.why ? `${o.scenario} (${o.why})` : o.scenario;
+      // A refusal answered 5xx is the provider failing on what it must refuse: a contract break.
       return refusalDefects(contract, label, r, o.json, o.jsonError, o.expect.statuses[0] ?? 400).map((d) =>
-        writeFinding(name, o, { severity: 'error', ...d }),
+        writeFinding(name, o, { severity: 'error', category: 'contract', ...d }),
       );
     },
   };

@@ -4,7 +4,7 @@
 // conversation's messages). Nothing to undo: the API has no operation that removes a conversation.
 
 import { isRecord } from '../../json';
-import type { JsonSchema } from '../../model/json-schema';
+import { type JsonSchema, schemaTypes } from '../../model/json-schema';
 import { fillPath } from '../../model/operation';
 import type { WriteOperation } from '../../model/writes';
 import type { Evidence, WriteObservation } from '../../rules/writes/observation';
@@ -19,7 +19,12 @@ export interface SendOptions extends ActOptions {
 }
 
 const freeText = (s: JsonSchema | undefined): boolean =>
-  s?.type === 'string' && !s.pattern && !s.format && !s['x-values'] && !s.enum;
+  s !== undefined &&
+  schemaTypes(s).includes('string') &&
+  !s.pattern &&
+  !s.format &&
+  !s['x-values'] &&
+  !s.enum;
 
 /** Every string in a value, at any depth, with white space folded. */
 function strings(v: unknown, out: string[] = [], depth = 0): string[] {

@@ -1,0 +1,30 @@
+// Acceptance (issue #27, item 4): each way the independent stand-in can break a write is caught by a
+// run that writes, on an empty account: exit 1, with an error of the rule that exists for it on the
+// write that broke (and, where the rule's id is not settled, a message that says what broke).
+
+import { describe, expect, it } from 'vitest';
+import { conformance, explain } from '../support/independent/acceptance';
+import { standIn } from '../support/independent/client';
+import { MISBEHAVIOURS } from '../support/independent/misbehaviours';
+
+const cases = Object.entries(MISBEHAVIOURS).map(([name, m]) => [name, m.does, m] as const);
+
+describe('a broken write is caught, by the rule that exists for it', () => {
+  it.each(cases)('%s (%s)', { timeout: 180_000 }, async (name, _does, m) => {
+    const s = await standIn({ misbehave: [name], processingMs: 300 });
+    const r = await conformance(s, ['--no-pagination']);
+    const why = explain(r, s);
+    const message = 'message' in m ? m.message : /./;
+    const caught = (r.report?.findings ?? []).filter(
+      (f) =>
+        f.severity === 'error' &&
+        m.rule.test(f.rule) &&
+        m.operation.test(f.operation) &&
+        message.test(f.message),
+    );
+    expect.soft(r.status, why).toBe(1);
+    expect
+      .soft(caught.length, `no error of ${m.rule} on ${m.operation} saying ${message}\n  ${why}`)
+      .toBeGreaterThan(0);
+  });
+});
