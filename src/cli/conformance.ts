@@ -48,6 +48,7 @@ Selection and verdict
 
 Limits
   --budget N (live 200)  --pagination-budget N (live 600)  --write-budget N (400)  --pagination-runs N
+  --processing-timeout SECONDS   how long an item processed asynchronously may take (live 30, local 3)
   --no-pagination  --page-size-policy reject|clamp  --timeout MS (10000)  --retries N (3)
   --max-body BYTES (5 MiB)  --deadline SECONDS (300)  --concurrency N (live 4, local 8)
   --report-dir DIR (reports)  --schemas DIR (schemas)
@@ -101,6 +102,7 @@ export const conformance = command(
         writes: { type: 'string' },
         'read-only': { type: 'boolean' },
         'write-budget': { type: 'string' },
+        'processing-timeout': { type: 'string' },
       },
       args,
     );
@@ -157,6 +159,14 @@ export const conformance = command(
     const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1);
     const replay = conformanceReplay(args, seed);
     const writeBudget = intFlag(flags['write-budget'], '--write-budget', 1, 1_000_000);
+    const processingSeconds = intFlag(flags['processing-timeout'], '--processing-timeout', 1, 86_400);
+    const writes = target === 'local' ? !flags['read-only'] : target === 'live' && flags.writes !== undefined;
+    for (const [flag, given] of [
+      ['--write-budget', writeBudget !== undefined],
+      ['--processing-timeout', processingSeconds !== undefined],
+    ] as const)
+      if (given && !writes)
+        throw new UsageError(`${flag}: only for a run that writes (--writes AccountSid, or the local target)`);
 
     const items = intFlag(flags.items, '--items', 0, 1_000_000);
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
@@ -227,6 +237,7 @@ export const conformance = command(
         ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
         ...(flags['read-only'] ? { readOnly: true } : {}),
         ...(writeBudget !== undefined ? { writeBudget } : {}),
+        ...(processingSeconds !== undefined ? { processingBoundMs: processingSeconds * 1000 } : {}),
         journalDir: join(reportDir, 'journal'),
         onJournal: (file, command) =>
           io.out(`  writes journalled in ${file}; should the run be killed: ${command}`),

@@ -9,8 +9,10 @@ export interface Unjudged {
   operation: string;
   /** Why no rule could judge it (the first reason its results give). */
   reason: string;
-  /** The flag that names an item for it to read (an operation with path parameters). */
+  /** The flag that names an item for it to read (a read with path parameters). */
   idFlag?: string;
+  /** A write: judged only by a run that writes. */
+  write?: boolean;
 }
 
 export interface Coverage {
@@ -35,10 +37,12 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
         results.find((r) => r.operation === operation)?.reason ??
         'no rule could judge it';
       const id = ids.get(operation);
+      const write = !operation.startsWith('GET ') && operation.includes(' /');
       return {
         operation,
         reason,
-        ...(/\{[^}]+\}/.test(operation) ? { idFlag: `--id ${id ?? 'OperationId'}=VALUE` } : {}),
+        ...(id && /\{[^}]+\}/.test(operation) ? { idFlag: `--id ${id}=VALUE` } : {}),
+        ...(write ? { write } : {}),
       };
     });
   return {
@@ -51,11 +55,16 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
 /** The one line a person reads when operations went unjudged: each with why, then what would judge them. */
 export function unjudgedLine(c: Coverage): string {
   const ids = c.unjudged.flatMap((u) => u.idFlag ?? []);
+  const reads = c.unjudged.some((u) => !u.write);
   const remedy = [
     ...(ids.length ? [`name items with ${ids.join(' ')}`] : []),
-    'replay a recording of them',
-    'or put data on the account',
-  ].join(', ');
+    ...(reads ? ['replay a recording of them', 'or put data on the account'] : []),
+    ...(c.unjudged.some((u) => u.write)
+      ? [
+          'for the writes: run on a disposable account with --writes <AccountSid> (or --target local); where the provider refused a write the run needed, write.arrange-refused quotes its answer',
+        ]
+      : []),
+  ].join(reads ? ', ' : '; ');
   return `NOT JUDGED: ${c.unjudged.length} operation(s) no rule could judge: ${c.unjudged
     .map((u) => `${u.operation} (${u.reason})`)
     .join('; ')}. To judge them: ${remedy}`;

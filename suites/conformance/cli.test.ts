@@ -292,6 +292,12 @@ describe('npm run conformance', () => {
     ],
     [['--target', 'moon'], {}, /^conformance: --target: expected recorded\|live\|local/],
     [['--budget', 'lots'], {}, /^conformance: --budget: expected an integer from 1 to/],
+    [['--processing-timeout', '5'], {}, /^conformance: --processing-timeout: only for a run that writes/],
+    [
+      ['--target', 'local', '--read-only', '--write-budget', '9'],
+      {},
+      /^conformance: --write-budget: only for a run that writes/,
+    ],
     [['--timeout', '3000000000'], {}, /^conformance: --timeout: expected an integer from 1 to 2147483647/],
     [['--timeout', '99999999999'], {}, /^conformance: --timeout: expected an integer from 1 to 2147483647/],
     [['--only', 'no.such.check'], {}, /^conformance: --only: unknown rule no\.such\.check/],

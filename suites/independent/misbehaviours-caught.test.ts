@@ -12,7 +12,7 @@ const cases = Object.entries(MISBEHAVIOURS).map(([name, m]) => [name, m.does, m]
 describe('a broken write is caught, by the rule that exists for it', () => {
   it.each(cases)('%s (%s)', { timeout: 180_000 }, async (name, _does, m) => {
     const s = await standIn({ misbehave: [name], processingMs: 300 });
-    const r = await conformance(s, ['--no-pagination']);
+    const r = await conformance(s, ['--no-pagination', '--processing-timeout', '3']);
     const why = explain(r, s);
     const message = 'message' in m ? m.message : /./;
     const caught = (r.report?.findings ?? []).filter(

@@ -28,8 +28,8 @@ export const MISBEHAVIOURS = {
   },
   'knowledge-never-processed': {
     does: 'a knowledge source stays PROCESSING for ever: no COMPLETED, no chunks',
-    operation: /Knowledge/,
-    rule: /^write\./,
+    operation: /^POST \/v1\/Knowledge$/,
+    rule: /^write\.processing-ends$/,
     message: /PROCESSING/,
   },
   'delete-keeps-item': {
@@ -50,14 +50,14 @@ export const MISBEHAVIOURS = {
   'wrong-account-sid': {
     does: "an update's or a message's answer carries another account's SID (a create's does not, so only a check of every write answer sees it)",
     operation: /^(POST|PUT) /,
-    rule: /^write\./,
+    rule: /^write\.account$/,
     message: /account_sid/,
   },
   'malformed-json-500': {
     does: 'a body that is not JSON is answered 500 instead of 400',
     operation: /^(POST|PUT) /,
-    rule: /^write\./,
-    message: /JSON|500/,
+    rule: /^write\.malformed-json$/,
+    message: /500/,
   },
 } as const satisfies Record<string, { does: string; operation: RegExp; rule: RegExp; message?: RegExp }>;
 

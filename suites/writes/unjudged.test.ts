@@ -1,0 +1,42 @@
+// A write that went unjudged says what would judge it: a run that writes, and where the provider refused
+// what the run needed, the rule that quotes it. No `--id` advice for a write (it names no item to read).
+
+import { describe, expect, it } from 'vitest';
+import { coverageOf, unjudgedLine } from '../../src/run/coverage';
+import type { RunResult } from '../../src/run/results';
+import { contract } from '../support/provider';
+
+const run = (operations: string[]): RunResult => ({
+  target: 'live',
+  observations: [],
+  findings: [],
+  requests: 0,
+  paginationRequests: 0,
+  durationMs: 0,
+  results: operations.map((operation) => ({
+    rule: 'write.status',
+    operation,
+    outcome: 'not-run',
+    findings: [],
+    reason: 'the run sent no such write',
+  })),
+});
+
+describe('NOT JUDGED for writes', () => {
+  it('names the writes remedy, not --id', () => {
+    const c = coverageOf([run(['POST /v1/Tools', 'DELETE /v1/Tools/{id}'])], contract.operations);
+    const line = unjudgedLine(c);
+    expect(line).toMatch(/^NOT JUDGED: 2 operation\(s\)/);
+    expect(line).toMatch(/for the writes: run on a disposable account with --writes <AccountSid>/);
+    expect(line).toMatch(/write\.arrange-refused/);
+    expect(line).not.toMatch(/--id/);
+  });
+
+  it('keeps --id for a read with a path parameter, beside the writes remedy', () => {
+    const line = unjudgedLine(
+      coverageOf([run(['GET /v1/Tools/{id}', 'PUT /v1/Tools/{id}'])], contract.operations),
+    );
+    expect(line).toMatch(/--id FetchTool=VALUE/);
+    expect(line).toMatch(/--writes <AccountSid>/);
+  });
+});
