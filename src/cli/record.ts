@@ -95,8 +95,10 @@ export const record = command(
         );
         let started: Awaited<ReturnType<typeof startWrites>> | undefined;
         try {
+          // Processing finished before the reads are recorded: a cassette holds one state of the data.
           await phase(false, async () => {
             started = await startWrites(contract, writes);
+            await started.arranged?.settled;
           });
           const hints = started?.arranged?.hints;
           await phase(true, () =>

@@ -4,6 +4,7 @@
 // before and after), every refusal. Everything goes through the write steps (src/run/writes/): a
 // create, an attach, a send are shapes, and only the run's own items are ever touched.
 
+import { mapLimit } from '../concurrency';
 import { isRecord } from '../json';
 import { fillPath, type Operation } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
@@ -27,6 +28,10 @@ export interface ArrangeOptions {
 export interface Arranged {
   /** Path values for a read operation: the items the run arranged under it. */
   hints(op: Operation): Array<Record<string, string>>;
+  /** Resolves when what processing fills under the run's items is filled (or its bound has passed). */
+  ready(op: Operation): Promise<void>;
+  /** Resolves when nothing the arrangement started is still going. */
+  settled: Promise<void>;
 }
 
 const byAction = (s: WriteSession, action: WriteOperation['action'], top?: boolean) =>
@@ -106,24 +111,35 @@ async function createNested(s: WriteSession, perList: number): Promise<void> {
 /** 5. Items processed asynchronously (a knowledge source): the first of each waited for, its lists filled. */
 async function awaitProcessing(s: WriteSession, firsts: Map<string, WriteObservation>): Promise<void> {
   const bound = Date.now() + (s.o.processingBoundMs ?? 30_000);
-  for (const [id, obs] of firsts) {
-    const list = s.reads.get(obs.write.effect.list ?? '');
-    const children = list ? processedChildren(s.contract.model, list) : [];
-    if (!list || children.length === 0) continue;
-    await create.judge(s, obs, { values: {}, supplied: {} }, true);
-    void id;
-    const parent = s.first(list.id);
-    for (const child of parent === undefined ? [] : children) {
-      const param = child.pathParams.at(-1)?.name ?? '';
-      for (;;) {
-        const r = await s.read(fillPath(child.path, { [param]: parent as string }));
-        const items = isRecord(r.json) ? r.json[child.itemsKey ?? ''] : undefined;
-        if (r.status !== 200 || (Array.isArray(items) && items.length > 0) || Date.now() >= bound) break;
-        await new Promise((res) => setTimeout(res, s.o.pollMs ?? 500));
-      }
-    }
+  await Promise.all(
+    [...firsts.values()].map(async (obs) => {
+      const list = s.reads.get(obs.write.effect.list ?? '');
+      const children = list ? processedChildren(s.contract.model, list) : [];
+      if (!list || children.length === 0) return;
+      await create.judge(s, obs, { values: {}, supplied: {} }, true);
+      const parent = s.first(list.id);
+      if (parent === undefined) return;
+      for (const child of children) await filled(s, child, parent, bound);
+    }),
+  );
+}
+
+/** Polls a list nested under `parent` until it shows an item, it fails, or the bound passes. */
+async function filled(s: WriteSession, child: Operation, parent: string, bound: number): Promise<void> {
+  const param = child.pathParams.at(-1)?.name ?? '';
+  for (let wait = Math.min(50, s.o.pollMs ?? 500); ; wait = Math.min(wait * 2, s.o.pollMs ?? 500)) {
+    const r = await s.read(fillPath(child.path, { [param]: parent }));
+    const items = isRecord(r.json) ? r.json[child.itemsKey ?? ''] : undefined;
+    if (r.status !== 200 || (Array.isArray(items) && items.length > 0) || Date.now() >= bound) return;
+    await new Promise((res) => setTimeout(res, wait));
   }
 }
+
+/** The lists processing fills under the lists the run created items in. */
+const processedLists = (s: WriteSession): Set<string> =>
+  new Set(
+    [...s.reads.values()].flatMap((list) => processedChildren(s.contract.model, list).map((c) => c.id)),
+  );
 
 /** 6. Each update on the first arranged item, deletes and detaches on fresh ones, every refusal. */
 async function exercise(s: WriteSession, wanted: (w: WriteOperation) => boolean): Promise<void> {
@@ -143,29 +159,42 @@ async function exercise(s: WriteSession, wanted: (w: WriteOperation) => boolean)
       const obs = await step.act(s, w, needs);
       await step.judge(s, obs, needs);
     }
-  for (const w of s.writes.filter(wanted)) {
+  // Refusals change nothing the run needs: side by side, a few at a time.
+  await mapLimit(s.writes.filter(wanted), REFUSALS_AT_ONCE, async (w) => {
     const values = ownedValues(s, w);
-    if (!values) continue;
+    if (!values) return;
     const needs = await create.arrange(s, w, maker);
     await refuse(s, w, { values, supplied: needs?.supplied ?? {} });
-  }
+  });
 }
 
-/** Arranges what every read needs and exercises every write; stops early (quietly) when writing stops. */
+/** Writes whose refusals are sent at once: far inside Twilio's limit on concurrent requests. */
+const REFUSALS_AT_ONCE = 4;
+
+/**
+ * Arranges what every read needs and exercises every write; stops early (quietly) when writing stops.
+ * What processing fills is waited for meanwhile: a read of it waits on `ready`.
+ */
 export async function arrange(s: WriteSession, o: ArrangeOptions = {}): Promise<Arranged> {
   const perList = o.perList ?? DEFAULT_PER_LIST;
   const seen = new Map<string, string[]>();
   const wanted = (w: WriteOperation) => !o.operations || o.operations.includes(w.id);
+  let processed: Promise<void> = Promise.resolve();
+  const stoppedQuietly = (error: unknown) => {
+    if (!(error instanceof WriteStopped)) throw error;
+  };
   try {
     const firsts = await createTop(s, perList);
+    // Swallowed here, so that a rejection is never left unhandled; what it read is judged as evidence.
+    processed = awaitProcessing(s, firsts).catch(() => {});
     await attachAll(s);
     await sendAll(s, perList, seen);
     await createNested(s, perList);
-    await awaitProcessing(s, firsts);
     await exercise(s, wanted);
   } catch (error) {
-    if (!(error instanceof WriteStopped)) throw error;
+    stoppedQuietly(error);
   }
+  const gated = processedLists(s);
   const first = (list: string | undefined) => (list ? (s.first(list) ?? seen.get(list)?.[0]) : undefined);
   return {
     hints: (op) => {
@@ -177,5 +206,7 @@ export async function arrange(s: WriteSession, o: ArrangeOptions = {}): Promise<
       }
       return op.pathParams.length ? [values] : [];
     },
+    ready: (op) => (gated.has(op.id) ? processed : Promise.resolve()),
+    settled: processed,
   };
 }

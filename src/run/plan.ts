@@ -63,6 +63,8 @@ export interface PlanOptions {
    * to an operation is judged as traffic, whatever its query or id; one that maps to none is reported.
    */
   recorded?: ReadonlyArray<RecordedRequest>;
+  /** Resolves when an operation's data is ready to be read (a run that writes: what processing fills). */
+  ready?: (op: Operation) => Promise<void>;
 }
 
 /** Where each list was read: its path values and the first items of its default page. */
@@ -265,6 +267,7 @@ export async function runPlan(
   }
 
   async function planOperation(op: Operation): Promise<void> {
+    await options.ready?.(op);
     if (op.pathParams.length > 0 && candidates(op).length === 0) {
       const parent = index.parentsOf(op).at(-1);
       unreached.set(

@@ -64,6 +64,7 @@ export async function runConformance(
       result.results.push(model);
     }
   } finally {
+    await writing?.arranged?.settled;
     if (w && writing) finished = await endWrites(writing.session, w);
   }
   if (w && writing) {
@@ -89,6 +90,7 @@ export async function runConformance(
     const plan = await runPlan(transport, contract, {
       ...options,
       pathHints: (op) => [...(hinted?.hints(op) ?? []), ...(options.pathHints?.(op) ?? [])],
+      ...(hinted ? { ready: hinted.ready } : {}),
     });
     const { observations } = plan;
     const recordedWrites =

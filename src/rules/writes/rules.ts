@@ -169,6 +169,19 @@ const moves = (w: WriteOperation, field: string): boolean =>
   isDate(w.response?.properties?.[field]) ||
   processingFields(w.response ?? {}).some(([name]) => name === field);
 
+/** A value without what moves on its own at any depth (an embedded item's dates and processing state). */
+function steady(value: unknown, schema: JsonSchema | undefined, depth = 0): unknown {
+  if (!schema || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => steady(v, schema.items, depth + 1));
+  if (!isRecord(value) || !schema.properties) return value;
+  const busy = new Set(processingFields(schema).map(([name]) => name));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !isDate(schema.properties?.[k]) && !busy.has(k))
+      .map(([k, v]) => [k, steady(v, schema.properties?.[k], depth + 1)]),
+  );
+}
+
 export const updateApplied: WriteRule = {
   name: 'write.update-applied',
   kind: 'write',
@@ -177,11 +190,16 @@ export const updateApplied: WriteRule = {
   needs: "an update's fetch and request schema",
   appliesTo: on('update'),
   applies: (o) => succeeded(o) && o.evidence.fetched?.status === 200 && isRecord(o.evidence.before),
-  run: (o) => {
+  run: (o, contract) => {
     const after = o.evidence.fetched?.json;
     const before = o.evidence.before;
     if (!isRecord(after) || !isRecord(before) || !isRecord(o.sent)) return [];
-    const props = o.write.response?.properties ?? {};
+    // What the fetch documents (an assistant's embedded knowledge), beside what the update answers.
+    const fetch = contract.operations.find((op) => op.id === o.write.effect.fetch);
+    const props = {
+      ...(fetch ? contract.merged(fetch).properties : {}),
+      ...(o.write.response?.properties ?? {}),
+    };
     const out: Finding[] = [];
     const changed = (field: string, expected: unknown, message: string) =>
       out.push(
@@ -193,7 +211,10 @@ export const updateApplied: WriteRule = {
           message,
         }),
       );
-    const same = (field: string, value: unknown) => JSON.stringify(after[field]) === JSON.stringify(value);
+    const same = (field: string, value: unknown) => {
+      const s = props[field];
+      return JSON.stringify(steady(after[field], s)) === JSON.stringify(steady(value, s));
+    };
     for (const [field, value] of Object.entries(o.sent))
       if (Object.hasOwn(props, field) && !same(field, value))
         changed(
