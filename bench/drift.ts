@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadSide } from '../src/drift/sides';
-import { diffSides } from '../src/rules/drift-table';
+import { diffSides } from '../src/drift/table';
 import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../src/sources/paths';
 import type { BenchLine } from './run';
 

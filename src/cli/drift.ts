@@ -4,10 +4,10 @@
 
 import { join, resolve } from 'node:path';
 import { loadSides } from '../drift/sides';
+import { diffSides, levelOf } from '../drift/table';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { changeJson, driftMarkdown, sortChanges } from '../report/drift-markdown';
-import { diffSides, levelOf } from '../rules/drift-table';
 import { PROJECT_ROOT } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
 

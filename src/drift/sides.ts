@@ -9,13 +9,13 @@ import { isRecord } from '../json';
 import { buildModel } from '../model/build';
 import type { JsonSchema } from '../model/json-schema';
 import { operationLabel, pathMatcher, pathShape } from '../model/operation';
-import type { DriftSide } from '../rules/drift-table';
 import { Contract, type ContractMode } from '../schemas/contract';
 import { MODEL_FILE } from '../schemas/files';
 import { parseDocsPage } from '../sources/docs-page';
 import { loadCassettes } from '../transport/cassette';
 import { type ObservedOperation, observeExchanges } from './infer';
 import { readSpecDocument, specSide } from './spec-side';
+import type { DriftSide } from './table';
 
 const conventionalOnly = (s: JsonSchema | undefined): boolean => {
   const src = s?.['x-source'];

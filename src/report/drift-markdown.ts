@@ -1,7 +1,7 @@
 // Drift findings as Markdown for a pull-request comment, and as JSON.
 
+import { type DriftLevel, levelOf } from '../drift/table';
 import type { Finding } from '../finding';
-import { type DriftLevel, levelOf } from '../rules/drift-table';
 
 const ORDER: Record<DriftLevel, number> = { breaking: 0, 'non-breaking': 1, info: 2 };
 const ICON: Record<DriftLevel, string> = {

@@ -1,8 +1,8 @@
 // Every rule, of every kind, in the order they run and report. Adding a rule is one definition and
 // one line here; --list-checks, --only, the reports and the baseline all read this list.
 
+import { DRIFT_RULES } from '../drift/table';
 import { UsageError } from '../errors';
-import { DRIFT_RULES } from './drift-table';
 import { LIST_RULES } from './list';
 import { PAGINATION_RULES } from './pagination/properties';
 import { RESPONSE_RULES } from './response';

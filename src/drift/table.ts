@@ -4,11 +4,10 @@
 // decides what a change means for a consumer. A request that accepts less breaks callers; a response
 // that may send more breaks readers; the reverse of each does not.
 
-import type { Finding, Severity } from '../finding';
+import type { Finding, RuleInfo, Severity } from '../finding';
 import { escapePointer } from '../json';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
-import { comparePatterns } from './drift-patterns';
-import type { RuleInfo } from './rule';
+import { comparePatterns } from './patterns';
 
 export type DriftLevel = 'breaking' | 'non-breaking' | 'info';
 export type Direction = 'request' | 'response';
