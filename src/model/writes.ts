@@ -157,9 +157,16 @@ export function linkWrites(
         : { name };
     });
     const success = w.statuses.filter((s) => /^2\d\d$/.test(s)).map(Number);
+    // A request as the model reads it: with the values and rules its prose and the responses state;
+    // each source's own request is read the same way, so each one's verdict on a body is its own.
+    const read = (s: WriteSchemas): WriteSchemas =>
+      s.request ? { ...s, request: withProseRules(withResponseValues(s.request, s.response), responses) } : s;
     return {
       ...w,
-      ...(w.request ? { request: withProseRules(withResponseValues(w.request, w.response), responses) } : {}),
+      ...(w.request ? { request: read(w).request } : {}),
+      ...(w.sources
+        ? { sources: Object.fromEntries(Object.entries(w.sources).map(([o, s]) => [o, read(s)])) }
+        : {}),
       action,
       effect,
       pathParams,
