@@ -6,7 +6,7 @@ import { bySeverity } from '../finding';
 import { stableJson, writeFilesAtomic } from '../fs-atomic';
 import { buildModelFromSources } from '../model/build';
 import { findingLine, findingsMarkdown } from '../report/findings-markdown';
-import { triangulate } from '../rules/triangulation';
+import { triangulate } from '../rules/triangulation/rules';
 import { Contract } from '../schemas/contract';
 import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/files';
 import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
@@ -41,21 +41,27 @@ export const schemas = command(
     );
     const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-    const { model } = buildModelFromSources(paths);
+    const { model, unused } = buildModelFromSources(paths);
     const findings = triangulate(new Contract(model, 'both')).sort(bySeverity);
     const files = modelFiles(model, out);
 
     const pages = paths.docs.length ? paths.docs.join(', ') : 'no docs page';
     io.out(
-      `${model.operations.length} GET operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
+      `${model.operations.length} GET and ${model.writes.length} write operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
     );
+    // What a page documents that the model could not use is said, never dropped.
+    for (const line of unused) io.err(`not used: ${line}`);
     for (const f of findings) io.out(`  ${findingLine(f)}`);
 
     const report = [
-      { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, findings }) },
+      { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, unused, findings }) },
       {
         path: join(reportDir, 'triangulation.md'),
-        data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings),
+        data:
+          findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings) +
+          (unused.length
+            ? `\n## Documented but not used\n\n${unused.map((l) => `- ${l}`).join('\n')}\n`
+            : ''),
       },
     ];
     const leftovers = leftoverSchemaFiles(files, out);

@@ -9,7 +9,7 @@ import { RESPONSE_RULES } from './response';
 import type { ObservationRule, RuleInfo } from './rule';
 import { SCENARIO_RULES } from './scenario';
 import { TRANSPORT_RULES } from './transport';
-import { TRIANGULATION_RULES } from './triangulation';
+import { TRIANGULATION_RULES } from './triangulation/rules';
 import { cleanupRule, lifecycleRule, WRITE_RULES } from './writes/rules';
 
 export const OBSERVATION_RULES: readonly ObservationRule[] = [

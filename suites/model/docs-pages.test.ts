@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build';
 import { operationsFromDocs } from '../../src/model/docs';
 import { instanceSchema, type Operation, queryParams } from '../../src/model/operation';
+import { triangulate } from '../../src/rules/triangulation/rules';
 import { Contract } from '../../src/schemas/contract';
+import { parseDocsPage } from '../../src/sources/docs-page';
 import { FIXTURES, fixturePage, needsSources, realSources, sourcesMissing } from '../support/fixtures';
 
 const LAYOUTS = ['snake', 'camel'] as const;
@@ -79,6 +81,26 @@ describe.each(LAYOUTS)('%s pages → operations', (layout) => {
   });
 });
 
+describe('nothing silent', () => {
+  it('an operation a page documents twice, and a page with no operation, are each one line saying why', () => {
+    const text = readFileSync(join(FIXTURES, 'docs/snake/sessions.docs.txt'), 'utf8');
+    const get = text.indexOf('GET https://assistants.twilio.com/v1/Sessions\n');
+    const twice = `${text}\n${text.slice(get)}`;
+    const page = parseDocsPage(twice, 'twice.docs.txt');
+    const { reads, unused } = operationsFromDocs(page);
+    expect(reads.map((r) => r.id)).toEqual(['FetchSessions', 'ListSessions']);
+    expect(unused).toEqual([
+      expect.stringMatching(
+        /^twice\.docs\.txt:\d+: GET \/v1\/Sessions is documented twice on this page; the first is used$/,
+      ),
+    ]);
+    const bare = parseDocsPage(text.slice(0, text.indexOf('Fetch a Session\n')), 'bare.docs.txt');
+    expect(operationsFromDocs(bare).unused).toEqual([
+      'bare.docs.txt: documents no operation (no "GET https://…" line)',
+    ]);
+  });
+});
+
 describe.skipIf(sourcesMissing)(needsSources('docs pages joined to the spec'), () => {
   const spec = sourcesMissing ? undefined : JSON.parse(readFileSync(realSources.spec, 'utf8'));
   describe.each(LAYOUTS)('%s pages', (layout) => {
@@ -120,6 +142,56 @@ describe.skipIf(sourcesMissing)(needsSources('docs pages joined to the spec'), (
     it('descriptions from the docs tables stay on the docs schemas, for rules stated in prose', () => {
       const type = write('CreateKnowledge')?.sources?.docs?.request?.properties?.type;
       expect(type?.description).toBe("Kind of knowledge source ('Web', 'Database', 'Text', 'File')");
+    });
+
+    it('triangulation compares the writes too: id and body patterns, a body field one source lacks, requiredness', () => {
+      const findings = triangulate(new Contract(model, 'both'));
+      const at = (rule: string, operation: string, pointer: string) =>
+        findings.find((f) => f.rule === rule && f.operation === operation && f.pointer === pointer);
+      const differs = 'triangulation.constraint-differs';
+      expect(at(differs, 'POST /v1/Tools', '/id')).toMatchObject({
+        expected: { pattern: '^aia_tool_*$' },
+        actual: { pattern: '^aia_tool_.+$' },
+      });
+      expect(at(differs, 'PUT /v1/Knowledge/{id}', '/id')?.expected).toEqual({ pattern: '^aia_know_*$' });
+      expect(at(differs, 'POST /v1/Assistants/{id}/Feedbacks', '/id')?.expected).toEqual({
+        pattern: '^aia_fdbk_*$',
+      });
+      expect(at(differs, 'POST /v1/Tools', '/body/assistant_id')?.message).toMatch(
+        /^request body field assistant_id: pattern is "\^aia_asst_\*\$" in the docs table, "\^aia_asst_\.\+\$" in the openapi spec/,
+      );
+      expect(at(differs, 'POST /v1/Assistants/{id}/Feedbacks', '/body/message_id')).toBeDefined();
+      const embedding = at('triangulation.field-presence', 'POST /v1/Knowledge', '/body/embedding_model');
+      expect(embedding?.message).toBe(
+        layout === 'snake'
+          ? 'request body field embedding_model is in the openapi spec but not in the docs table'
+          : undefined,
+      );
+      const sessionId = at(
+        'triangulation.required-differs',
+        'POST /v1/Assistants/{id}/Feedbacks',
+        '/body/session_id',
+      );
+      expect(sessionId?.message).toBe(
+        layout === 'snake'
+          ? 'request body field session_id is optional in the docs table, required in the openapi spec'
+          : undefined,
+      );
+      // The older Feedback page calls every answered field Optional; the spec requires eight.
+      const answered = findings.filter(
+        (f) =>
+          f.rule === 'triangulation.required-differs' && f.operation === 'GET /v1/Assistants/{id}/Feedbacks',
+      );
+      expect(answered.length).toBe(layout === 'snake' ? 7 : 0);
+      // Nothing the newer layout spells in camelCase is taken for a field of its own.
+      expect(
+        findings.filter(
+          (f) => /[a-z][A-Z]/.test(f.pointer ?? '') && !/\/(query|path)\//.test(f.pointer ?? ''),
+        ),
+      ).toEqual([]);
+      expect(
+        findings.filter((f) => f.rule === 'triangulation.example-fails-schema' && f.severity === 'error'),
+      ).toEqual([]);
     });
 
     it('the pages’ own examples pass the contract with no error (no false error from camelCase names)', () => {
