@@ -3,8 +3,9 @@
 // conformance.json.
 
 import { join, resolve } from 'node:path';
-import { loadSides } from '../drift/sides';
-import { diffSides, levelOf } from '../drift/table';
+import { comparedOperations, diffSides } from '../drift/diff';
+import { documentedIn, loadSides } from '../drift/sides';
+import { levelOf } from '../drift/table';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { changeJson, driftMarkdown, sortChanges } from '../report/drift-markdown';
@@ -44,14 +45,24 @@ export const drift = command(
     const schemas = resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
     // A path that does not exist is one line from loadSide, as for any other source.
     const [a, b] = loadSides(resolve(flags.from), resolve(flags.to), schemas);
-    const changes = sortChanges(diffSides(a, b));
+    for (const note of [...(a.notes ?? []), ...(b.notes ?? [])]) io.err(`not used: ${note}`);
+    const compared = comparedOperations(a, b);
+    // A drift that compared nothing is no verdict: one line naming both sides, never "No drift."
+    if (compared.both.length === 0)
+      throw new UsageError(
+        `nothing compared: ${a.label} (${a.operations.length} operations) and ${b.label} (${b.operations.length}) describe no operation in common`,
+      );
+    // Traffic against traffic: a field that appeared is news only when no source documents it.
+    const documented = a.kind === 'traffic' && b.kind === 'traffic' ? documentedIn(schemas) : undefined;
+    const changes = sortChanges(diffSides(a, b, documented ? { documented } : {}));
     const output = flags.json
       ? stableJson({
           from: { source: a.label, kind: a.kind },
           to: { source: b.label, kind: b.kind },
+          compared,
           changes: changes.map(changeJson),
         })
-      : driftMarkdown(a.label, b.label, changes);
+      : driftMarkdown(a.label, b.label, changes, compared);
     if (flags.out) writeFileAtomic(resolve(flags.out), output);
     io.out(output.replace(/\n$/, ''));
     const breaking = changes.some((c) => levelOf(c) === 'breaking');

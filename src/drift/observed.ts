@@ -6,9 +6,9 @@ import type { Finding } from '../finding';
 import { type Operation, pathShape } from '../model/operation';
 import type { Contract } from '../schemas/contract';
 import type { Exchange } from '../transport/http';
+import { diffSides } from './diff';
 import { ExchangeObserver, type ObservedOperation, observeExchanges } from './infer';
 import { contractSide, trafficSide } from './sides';
-import { diffSides } from './table';
 
 /**
  * What drift reads of one observation of a run (the rules' Observation is one): the operation, the

@@ -1,7 +1,7 @@
 // Any OpenAPI 3 document, JSON or YAML, as a drift side of its own: every operation of every method,
 // its path, query and header parameters, its request body per media type, and every documented
 // response status with its body. A spec with no list, or no GET, is still a spec. Two such sides are
-// compared at full depth (drift/table.ts): operations added or removed, nested fields,
+// compared at full depth (diff.ts): operations added or removed, nested fields,
 // requests and statuses.
 
 import { statSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { escapePointer, isRecord } from '../json';
 import type { JsonSchema } from '../model/json-schema';
 import { SpecError, schemaConverter } from '../model/openapi';
 import { pathShape } from '../model/operation';
-import type { DriftOperation, DriftSide } from './table';
+import type { DriftOperation, DriftSide } from './side';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

@@ -251,6 +251,15 @@ export class Contract {
       .reduce<JsonSchema | undefined>((acc, s) => resolveSchemas(acc, s), undefined);
   }
 
+  /** A write's request or answer as the contract resolves it across its sources (see resolveSchemas). */
+  resolvedWrite(w: WriteOperation, role: 'request' | 'response'): JsonSchema | undefined {
+    const origins = this.writeOriginsFor(w, role);
+    if (origins.length === 0) return w[role];
+    return origins
+      .map((o) => w.sources?.[o]?.[role])
+      .reduce<JsonSchema | undefined>((acc, s) => resolveSchemas(acc, s), undefined);
+  }
+
   /**
    * One schema per operation that every value the contract accepts without error satisfies: each
    * constraint only one source states, plus, where both state one, the spec's (what real providers

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type DriftSide, diffSides } from '../../src/drift/table';
+import { diffSides } from '../../src/drift/diff';
+import type { DriftSide } from '../../src/drift/side';
 import type { JsonSchema } from '../../src/model/json-schema';
 import { FIXTURES, needsSources, realSources, runCli, sourcesMissing } from '../support/fixtures';
 

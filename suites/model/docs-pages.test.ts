@@ -2,7 +2,8 @@
 // pages as Twilio publishes them, older snake_case and newer camelCase) become the model whole: every
 // operation each page documents, reads and writes, in the API's own spelling, joined to the spec's.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/model/build';
@@ -11,7 +12,14 @@ import { instanceSchema, type Operation, queryParams } from '../../src/model/ope
 import { triangulate } from '../../src/rules/triangulation/rules';
 import { Contract } from '../../src/schemas/contract';
 import { parseDocsPage } from '../../src/sources/docs-page';
-import { FIXTURES, fixturePage, needsSources, realSources, sourcesMissing } from '../support/fixtures';
+import {
+  FIXTURES,
+  fixturePage,
+  needsSources,
+  realSources,
+  runCli,
+  sourcesMissing,
+} from '../support/fixtures';
 
 const LAYOUTS = ['snake', 'camel'] as const;
 const pagesOf = (layout: (typeof LAYOUTS)[number]) =>
@@ -209,5 +217,22 @@ describe.skipIf(sourcesMissing)(needsSources('docs pages joined to the spec'), (
             `${w.id} ${ex.file}:${ex.line}`,
           ).toEqual([]);
     });
+  });
+
+  // The newer layout is the one whose camelCase names made false blocking errors (8 and 28 of them).
+  it('schemas derived with the camelCase pages judge the shipped recordings with no blocking error, as a team runs it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pages-camel-'));
+    const docs = pagesOf('camel').flatMap((p) => ['--docs', join(FIXTURES, 'docs/camel', p.file)]);
+    const schemas = await runCli('schemas', [...docs, '--out', join(dir, 'schemas'), '--report-dir', dir]);
+    expect(schemas.status, schemas.stderr).toBe(0);
+    expect(schemas.stdout).toMatch(/^15 GET and 15 write operations from /);
+    const r = await runCli('conformance', [
+      '--schemas',
+      join(dir, 'schemas'),
+      '--report-dir',
+      join(dir, 'run'),
+    ]);
+    expect(r.stdout.split('\n').filter((l) => / error /.test(l) && !/\[accepted\]/.test(l))).toEqual([]);
+    expect(r.status).toBe(0);
   });
 });
