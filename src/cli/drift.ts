@@ -1,6 +1,6 @@
 // npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
 // A and B: a docs page, an OpenAPI spec, a folder of derived schemas, a recordings folder, or a
-// conformance.json.
+// conformance.json (two of those last: last night's traffic against tonight's).
 
 import { join, resolve } from 'node:path';
 import { comparedOperations, diffSides } from '../drift/diff';
@@ -16,12 +16,16 @@ const HELP = `
 Usage: npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
 Classifies the changes between two sides, each a docs page, an OpenAPI spec (JSON or YAML), a folder
 of derived schemas, a recordings folder or a conformance.json. Two specs are compared whole: every
-operation of every method, parameters, request bodies, statuses, nested fields. Exit 1 when
---fail-on is met (default breaking), 2 bad input.
+operation of every method, parameters, request bodies, statuses, nested fields. A docs page is
+compared on every operation it documents, reads and writes. Two nights of traffic (two
+conformance.json or recordings folders) are compared on what was observed: a field on every item
+before and on none now is breaking. The output names the operations compared; a pair that shares
+none is exit 2. Exit 1 when --fail-on is met (default breaking), 2 bad input. See docs/drift.md.
 
 Examples
   npm run drift -- --from ../shared/sources/sessions-resource.docs.txt --to ../shared/sources/twilio_assistants_v1.openapi.json
   npm run drift -- --from schemas --to reports/conformance.json
+  npm run drift -- --from last-night/conformance.json --to reports/conformance.json
 `;
 
 export const drift = command(

@@ -2,14 +2,14 @@
 
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { bySeverity } from '../finding';
-import { stableJson, writeFilesAtomic } from '../fs-atomic';
+import { bySeverity, type Finding } from '../finding';
+import { type OutputFile, stableJson, writeFilesAtomic } from '../fs-atomic';
 import { buildModelFromSources } from '../model/build';
 import { findingLine, findingsMarkdown } from '../report/findings-markdown';
 import { triangulate } from '../rules/triangulation/rules';
 import { Contract } from '../schemas/contract';
 import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/files';
-import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
+import { PROJECT_ROOT, type SourcePaths, sourcePaths } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
 
 const HELP = `
@@ -53,17 +53,7 @@ export const schemas = command(
     for (const line of unused) io.err(`not used: ${line}`);
     for (const f of findings) io.out(`  ${findingLine(f)}`);
 
-    const report = [
-      { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, unused, findings }) },
-      {
-        path: join(reportDir, 'triangulation.md'),
-        data:
-          findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings) +
-          (unused.length
-            ? `\n## Documented but not used\n\n${unused.map((l) => `- ${l}`).join('\n')}\n`
-            : ''),
-      },
-    ];
+    const report = triangulationReport(reportDir, paths, unused, findings);
     const leftovers = leftoverSchemaFiles(files, out);
     if (flags.check) {
       // --check compares; a read-only checkout still gets its verdict, without the reports.
@@ -93,5 +83,24 @@ export const schemas = command(
   },
   HELP,
 );
+
+/** reports/triangulation.{json,md}: the findings, and what a page documents that the model could not use. */
+function triangulationReport(
+  dir: string,
+  paths: SourcePaths,
+  unused: readonly string[],
+  findings: readonly Finding[],
+): OutputFile[] {
+  const notUsed = unused.length
+    ? `\n## Documented but not used\n\n${unused.map((l) => `- ${l}`).join('\n')}\n`
+    : '';
+  return [
+    { path: join(dir, 'triangulation.json'), data: stableJson({ sources: paths, unused, findings }) },
+    {
+      path: join(dir, 'triangulation.md'),
+      data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings) + notUsed,
+    },
+  ];
+}
 
 await runIfMain(schemas, import.meta.url);

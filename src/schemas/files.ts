@@ -194,25 +194,30 @@ export function loadModel(dir: string): ApiModel {
       typeof w.method !== 'string'
     )
       throw new UsageError(`${modelPath}: writes/${k} is not a write descriptor`);
-    const { request, response, sources, ...rest } = w;
-    const own: Partial<Record<Origin, WriteSchemas>> = {};
-    for (const origin of ORIGINS) {
-      const s = isRecord(sources) ? sources[origin] : undefined;
-      if (!s) continue;
-      own[origin] = {
-        ...(typeof s.request === 'string' ? { request: schemaAt(s.request) } : {}),
-        ...(typeof s.response === 'string' ? { response: schemaAt(s.response) } : {}),
-        ...(Array.isArray(s.statuses) ? { statuses: s.statuses } : {}),
-      };
-    }
-    return {
-      ...rest,
-      ...(typeof request === 'string' ? { request: schemaAt(request) } : {}),
-      ...(typeof response === 'string' ? { response: schemaAt(response) } : {}),
-      ...(Object.keys(own).length ? { sources: own } : {}),
-    } as WriteOperation;
+    return loadWrite(w, schemaAt);
   });
   return { operations, writes, error: schemaAt(stored.error) };
+}
+
+/** A stored write with its merged bodies and each source's own, read from their files. */
+function loadWrite(w: StoredWrite, schemaAt: (file: string) => JsonSchema): WriteOperation {
+  const { request, response, sources, ...rest } = w;
+  const own: Partial<Record<Origin, WriteSchemas>> = {};
+  for (const origin of ORIGINS) {
+    const s = isRecord(sources) ? sources[origin] : undefined;
+    if (!s) continue;
+    own[origin] = {
+      ...(typeof s.request === 'string' ? { request: schemaAt(s.request) } : {}),
+      ...(typeof s.response === 'string' ? { response: schemaAt(s.response) } : {}),
+      ...(Array.isArray(s.statuses) ? { statuses: s.statuses } : {}),
+    };
+  }
+  return {
+    ...rest,
+    ...(typeof request === 'string' ? { request: schemaAt(request) } : {}),
+    ...(typeof response === 'string' ? { response: schemaAt(response) } : {}),
+    ...(Object.keys(own).length ? { sources: own } : {}),
+  } as WriteOperation;
 }
 
 function readJson(path: string): unknown {

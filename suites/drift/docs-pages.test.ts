@@ -6,7 +6,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { comparedOperations, diffSides } from '../../src/drift/diff';
+import type { DriftSide } from '../../src/drift/side';
+import { loadSide } from '../../src/drift/sides';
 import type { Finding } from '../../src/finding';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 import {
   FIXTURES,
   fixturePage,
@@ -28,28 +32,43 @@ const PAGES = readdirSync(join(FIXTURES, 'docs/snake')).filter((f) => f.endsWith
 const key = (c: Finding) => `${c.operation} ${c.rule} ${c.pointer}`;
 
 describe.skipIf(sourcesMissing)(needsSources('npm run drift from docs pages to the spec'), () => {
-  it.each(PAGES)('%s, both layouts: every documented operation compared and named', async (file) => {
+  // The spec side is read once; each page is a side of its own, as the command reads them.
+  const spec = sourcesMissing ? undefined : loadSide(realSources.spec, join(PROJECT_ROOT, 'schemas'));
+  const pageDrift = (layout: string, file: string) => {
+    const page = loadSide(join(FIXTURES, 'docs', layout, file), join(PROJECT_ROOT, 'schemas'));
+    const to = spec as DriftSide;
+    return { compared: comparedOperations(page, to), changes: diffSides(page, to), notes: page.notes };
+  };
+
+  it.each(PAGES)('%s, both layouts: every documented operation compared and named', (file) => {
     for (const layout of ['snake', 'camel']) {
-      const path = join(FIXTURES, 'docs', layout, file);
-      const { json, stderr } = await drift(path);
-      expect(stderr).toBe('');
+      const { compared, changes, notes } = pageDrift(layout, file);
+      expect(notes).toBeUndefined();
       const documented = fixturePage(`${layout}/${file}`).operations.map((o) => `${o.method} ${o.path}`);
-      expect(json?.compared.both.sort(), `${layout}/${file}`).toEqual(documented.sort());
-      expect(json?.compared.onlyFrom).toEqual([]);
+      expect(compared.both.sort(), `${layout}/${file}`).toEqual(documented.sort());
+      expect(compared.onlyFrom).toEqual([]);
       // Nothing the page spells in camelCase is taken for a field or parameter the spec lacks.
-      const camel = json?.changes.filter(
+      const camel = changes.filter(
         (c) => /\/[a-z]+[A-Z]/.test(c.pointer ?? '') && !c.pointer?.startsWith('/path/'),
       );
       expect(camel, `${layout}/${file}`).toEqual([]);
     }
   });
 
-  it.each(['tools.docs.txt', 'sessions.docs.txt', 'assistant-tools.docs.txt', 'messages.docs.txt'])(
-    '%s: the older and the newer layout of one page drift alike',
-    async (file) => {
-      const snake = await drift(join(FIXTURES, 'docs/snake', file));
-      const camel = await drift(join(FIXTURES, 'docs/camel', file));
-      expect(camel.json?.changes.map(key).sort()).toEqual(snake.json?.changes.map(key).sort());
+  it.each(PAGES)(
+    '%s: the older and the newer layout of one page drift alike, but for what they say differently',
+    (file) => {
+      const differently = (c: Finding) =>
+        // The older Feedback page calls fields Optional that the newer one requires; the older
+        // Knowledge body table has no embedding_model.
+        (file === 'feedback.docs.txt' && /required/.test(c.rule)) ||
+        (file === 'knowledge.docs.txt' && c.pointer === '/body/embedding_model');
+      const keys = (layout: string) =>
+        pageDrift(layout, file)
+          .changes.filter((c) => !differently(c))
+          .map(key)
+          .sort();
+      expect(keys('camel')).toEqual(keys('snake'));
     },
   );
 
