@@ -6,7 +6,7 @@
 import { UsageError } from '../errors';
 import { type DocsPage, parseDocsPage } from '../sources/docs-page';
 import { readSource, type SourcePaths } from '../sources/paths';
-import { type DocsWrite, operationsFromDocs } from './docs';
+import { operationsFromDocs, type StatedWrite } from './docs';
 import { type JsonSchema, mergeSilent } from './json-schema';
 import { operationsFromOpenApi, type SpecWrite } from './openapi';
 import { type ApiModel, instanceSchema, type Operation, ORIGINS, pathShape } from './operation';
@@ -48,7 +48,7 @@ export function buildModel(input: {
   const fromSpec =
     input.spec === undefined ? undefined : operationsFromOpenApi(input.spec, input.specFile ?? 'spec');
   const operations: Operation[] = fromSpec ? fromSpec.operations.map((o) => ({ ...o })) : [];
-  const writes: DocsWrite[] = (fromSpec?.writes ?? []).map(specSources);
+  const writes: StatedWrite[] = (fromSpec?.writes ?? []).map(specSources);
   for (const page of input.pages ?? []) {
     const docs = operationsFromDocs(page);
     input.unused?.push(...docs.unused);
@@ -94,7 +94,7 @@ function joinRead(operations: Operation[], docsOp: Operation, file: string): voi
 }
 
 /** The spec's write with what the spec says kept apart, as one source among others. */
-function specSources(w: SpecWrite): DocsWrite {
+function specSources(w: SpecWrite): StatedWrite {
   const own: WriteSchemas = {
     ...(w.request ? { request: w.request } : {}),
     ...(w.response ? { response: w.response } : {}),
@@ -104,7 +104,7 @@ function specSources(w: SpecWrite): DocsWrite {
 }
 
 /** A docs page's write joined to the spec's of the same method and path shape (or added when none). */
-function joinWrite(writes: DocsWrite[], docsWrite: DocsWrite, file: string): void {
+function joinWrite(writes: StatedWrite[], docsWrite: StatedWrite, file: string): void {
   const shape = pathShape(docsWrite.path);
   const same = writes.find((w) => w.method === docsWrite.method && pathShape(w.path) === shape);
   if (!same) {

@@ -27,12 +27,12 @@ import {
 } from './twilio-conventions';
 import type { WriteMethod, WriteOperation } from './writes';
 
-/** A write as one docs page states it, before build.ts joins it with the spec's and links it. */
-export type DocsWrite = Omit<WriteOperation, 'action' | 'effect' | 'pathParams' | 'success'>;
+/** A write as its sources state it (a docs page, the spec), before build.ts joins them and links it. */
+export type StatedWrite = Omit<WriteOperation, 'action' | 'effect' | 'pathParams' | 'success'>;
 
 export interface DocsOperations {
   reads: Operation[];
-  writes: DocsWrite[];
+  writes: StatedWrite[];
   /** One line per operation of the page the model could not use, saying why. */
   unused: string[];
 }
@@ -139,7 +139,7 @@ function readFrom(page: DocsPage, op: DocsOperation): Operation {
  * or update (where the page fetches): Twilio answers those with the resource. Docs pages state no
  * statuses; those are Twilio's convention, for a write no other source describes.
  */
-function writeFrom(page: DocsPage, op: DocsOperation, gets: readonly DocsOperation[]): DocsWrite {
+function writeFrom(page: DocsPage, op: DocsOperation, gets: readonly DocsOperation[]): StatedWrite {
   const file = page.file;
   const method = op.method as WriteMethod;
   const shape = pathShape(op.path);

@@ -82,16 +82,11 @@ export class Contract {
   /**
    * A write's request body, or its 2xx body, against each source's schema (the spec's, a docs
    * page's), resolved constraint by constraint as a read's body is: what no source it is read from
-   * accepts is an error. Where the sources disagree and one accepts the value, that is a warning,
-   * returned only with `warnings` (callers that refuse or fail on every violation leave it out). A
-   * write no source describes apart (an older schemas folder) is checked against its merged schema.
+   * accepts is an error, and only errors are returned (callers refuse or fail on every violation; a
+   * value one source accepts where the sources disagree is left to triangulation). A write no source
+   * describes apart (an older schemas folder) is checked against its merged schema.
    */
-  validateWrite(
-    w: WriteOperation,
-    role: 'request' | 'response',
-    body: unknown,
-    options: { warnings?: boolean } = {},
-  ): ResolvedViolation[] {
+  validateWrite(w: WriteOperation, role: 'request' | 'response', body: unknown): ResolvedViolation[] {
     const roots: Root[] = this.writeOriginsFor(w, role).map((o) => ({
       origin: o,
       schema: w.sources?.[o]?.[role] as JsonSchema,
@@ -100,8 +95,7 @@ export class Contract {
     const merged = w[role];
     if (roots.length === 0 && merged)
       roots.push({ origin: 'openapi', schema: merged, id: schemaIdOf(writeSchemaFile(w, role)) });
-    const found = this.resolve(roots, body);
-    return options.warnings ? found : found.filter((v) => v.severity === 'error');
+    return this.resolve(roots, body).filter((v) => v.severity === 'error');
   }
 
   /** The origins this contract reads among those that describe something: the mode's, or all there are. */
