@@ -9,6 +9,7 @@ import { isRecord, type JsonValue } from '../json';
 import type { DocsField, DocsOperation, DocsPage } from '../sources/docs-page';
 import type { TwilioType } from '../sources/twilio-types';
 import type { JsonSchema, Provenance } from './json-schema';
+import { valuesInDescription } from './openapi';
 import {
   type Operation,
   type OperationKind,
@@ -263,6 +264,9 @@ export function fieldSchema(field: DocsField, provenance: Provenance): JsonSchem
   if (c.maxItems !== undefined) schema.maxItems = c.maxItems;
   if (c.default !== undefined) schema.default = typedDefault(c.default, schema.type);
   if (field.description) schema.description = field.description;
+  // Values a page lists only in prose ("('Web', 'Database', 'Text', 'File')"), read as the spec's are.
+  const values = valuesInDescription({ ...schema });
+  if (values) schema['x-values'] = values;
   schema['x-source'] = provenance;
   return schema;
 }

@@ -147,9 +147,12 @@ describe.skipIf(sourcesMissing)(needsSources('docs pages joined to the spec'), (
       );
     });
 
-    it('descriptions from the docs tables stay on the docs schemas, for rules stated in prose', () => {
+    it('descriptions from the docs tables stay on the docs schemas, and values they list are read as the spec’s are', () => {
       const type = write('CreateKnowledge')?.sources?.docs?.request?.properties?.type;
       expect(type?.description).toBe("Kind of knowledge source ('Web', 'Database', 'Text', 'File')");
+      expect(type?.['x-values']).toEqual(['Web', 'Database', 'Text', 'File']);
+      const embedding = write('CreateKnowledge')?.sources?.docs?.request?.properties?.embedding_model;
+      if (layout === 'camel') expect(embedding?.description).toMatch(/required for 'Database' type/);
     });
 
     it('triangulation compares the writes too: id and body patterns, a body field one source lacks, requiredness', () => {
