@@ -2,8 +2,8 @@
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { diffSides } from '../src/drift/diff';
 import { loadSide } from '../src/drift/sides';
-import { diffSides } from '../src/rules/drift-table';
 import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../src/sources/paths';
 import type { BenchLine } from './run';
 

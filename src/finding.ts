@@ -1,9 +1,29 @@
-// The one shape every rule reports in: response and list checks, scenarios, pagination properties,
-// triangulation and drift. Findings stay data until src/report renders them.
+// The one shape every rule has (name, kind, what it asserts) and the one shape every rule reports
+// in: response and list checks, scenarios, writes, pagination properties, triangulation and drift
+// (src/drift/table.ts). Findings stay data until src/report renders them.
 
 export type Severity = 'error' | 'warning' | 'info';
 /** Whose fault: the network's (retry tomorrow), the provider's (5xx, 429, oversized), or drift from the contract. */
 export type Category = 'network' | 'provider-error' | 'contract';
+
+export type RuleKind =
+  | 'transport'
+  | 'response'
+  | 'list'
+  | 'scenario'
+  | 'pagination'
+  | 'triangulation'
+  | 'drift'
+  | 'write';
+
+export interface RuleInfo {
+  name: string;
+  kind: RuleKind;
+  /** One line: what the rule asserts. */
+  asserts: string;
+  /** What it needs from the resource model. */
+  needs: string;
+}
 
 export interface ScrubbedRequest {
   method: string;

@@ -2,14 +2,14 @@
 
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { bySeverity } from '../finding';
-import { stableJson, writeFilesAtomic } from '../fs-atomic';
+import { bySeverity, type Finding } from '../finding';
+import { type OutputFile, stableJson, writeFilesAtomic } from '../fs-atomic';
 import { buildModelFromSources } from '../model/build';
 import { findingLine, findingsMarkdown } from '../report/findings-markdown';
-import { triangulate } from '../rules/triangulation';
+import { triangulate } from '../rules/triangulation/rules';
 import { Contract } from '../schemas/contract';
 import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/files';
-import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
+import { PROJECT_ROOT, type SourcePaths, sourcePaths } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
 
 const HELP = `
@@ -41,23 +41,19 @@ export const schemas = command(
     );
     const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-    const { model } = buildModelFromSources(paths);
+    const { model, unused } = buildModelFromSources(paths);
     const findings = triangulate(new Contract(model, 'both')).sort(bySeverity);
     const files = modelFiles(model, out);
 
     const pages = paths.docs.length ? paths.docs.join(', ') : 'no docs page';
     io.out(
-      `${model.operations.length} GET operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
+      `${model.operations.length} GET and ${model.writes.length} write operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
     );
+    // What a page documents that the model could not use is said, never dropped.
+    for (const line of unused) io.err(`not used: ${line}`);
     for (const f of findings) io.out(`  ${findingLine(f)}`);
 
-    const report = [
-      { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, findings }) },
-      {
-        path: join(reportDir, 'triangulation.md'),
-        data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings),
-      },
-    ];
+    const report = triangulationReport(reportDir, paths, unused, findings);
     const leftovers = leftoverSchemaFiles(files, out);
     if (flags.check) {
       // --check compares; a read-only checkout still gets its verdict, without the reports.
@@ -87,5 +83,24 @@ export const schemas = command(
   },
   HELP,
 );
+
+/** reports/triangulation.{json,md}: the findings, and what a page documents that the model could not use. */
+function triangulationReport(
+  dir: string,
+  paths: SourcePaths,
+  unused: readonly string[],
+  findings: readonly Finding[],
+): OutputFile[] {
+  const notUsed = unused.length
+    ? `\n## Documented but not used\n\n${unused.map((l) => `- ${l}`).join('\n')}\n`
+    : '';
+  return [
+    { path: join(dir, 'triangulation.json'), data: stableJson({ sources: paths, unused, findings }) },
+    {
+      path: join(dir, 'triangulation.md'),
+      data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings) + notUsed,
+    },
+  ];
+}
 
 await runIfMain(schemas, import.meta.url);

@@ -12,6 +12,8 @@ const formatCheck = Object.fromEntries(FORMATS.map((f) => [f, ajv.compile({ type
 
 export interface ObservedField {
   present: number;
+  /** The field's place among its object's fields where first seen: where a renamed field shows up. */
+  at?: number;
   types: string[];
   formats: string[];
   samples: string[];
@@ -44,8 +46,8 @@ export class Observer {
 
   add(obj: Record<string, unknown>): void {
     this.out.objects++;
-    for (const [name, value] of Object.entries(obj)) {
-      const field = this.out.fields[name] ?? { present: 0, types: [], formats: [], samples: [] };
+    for (const [k, [name, value]] of Object.entries(obj).entries()) {
+      const field = this.out.fields[name] ?? { present: 0, at: k, types: [], formats: [], samples: [] };
       this.out.fields[name] = field;
       field.present++;
       const t = typeOf(value);
@@ -91,7 +93,12 @@ export function observedSchema(o: Observation): JsonSchema {
     properties[name] = {
       type: type.length === 1 ? (type[0] as string) : type,
       ...(f.formats[0] ? { format: f.formats[0] } : {}),
-      'x-observed': { present: f.present, of: o.objects, samples: f.samples },
+      'x-observed': {
+        present: f.present,
+        of: o.objects,
+        ...(f.at !== undefined ? { at: f.at } : {}),
+        samples: f.samples,
+      },
     };
   }
   const required = Object.entries(o.fields)

@@ -3,12 +3,34 @@
 // contract (the same contract the checks used, so the two never disagree about one response).
 
 import type { Finding } from '../finding';
-import { pathShape } from '../model/operation';
-import { diffSides } from '../rules/drift-table';
-import type { Observation } from '../rules/rule';
+import { type Operation, pathShape } from '../model/operation';
 import type { Contract } from '../schemas/contract';
+import type { Exchange } from '../transport/http';
+import { diffSides } from './diff';
 import { ExchangeObserver, type ObservedOperation, observeExchanges } from './infer';
 import { contractSide, trafficSide } from './sides';
+
+/**
+ * What drift reads of one observation of a run (the rules' Observation is one): the operation, the
+ * body its scenario expected, the exchange, and the parsed body (read only when drift reaches it).
+ */
+export interface Observation {
+  op: Pick<Operation, 'method' | 'path' | 'itemsKey'>;
+  expect: { body: string };
+  exchange: Pick<Exchange, 'response'>;
+  readonly json?: unknown;
+}
+
+/**
+ * What drift reads of one observation of a run (the rules' Observation is one): the operation, the
+ * body its scenario expected, the exchange, and the parsed body (read only when drift reaches it).
+ */
+export interface Observation {
+  op: Pick<Operation, 'method' | 'path' | 'itemsKey'>;
+  expect: { body: string };
+  exchange: Pick<Exchange, 'response'>;
+  readonly json?: unknown;
+}
 
 /** Each observation as an exchange; its body is read only when the inference reaches it. */
 function* exchangesOf(observations: readonly Observation[]) {

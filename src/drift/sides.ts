@@ -1,6 +1,7 @@
-// Every drift source as the same thing, a DriftSide (per operation: instance schema, list meta,
-// query and path parameters, statuses), whatever it was read from: a docs page, an OpenAPI spec, a
-// folder of derived schemas (the resolved contract), a recordings folder or a conformance.json.
+// Every drift source as the same thing, a DriftSide (per operation, read or write: what it answers,
+// list meta, query and path parameters, request body, statuses), whatever it was read from: a docs
+// page, an OpenAPI spec, a folder of derived schemas (the resolved contract), a recordings folder or
+// a conformance.json. Operations are matched by method and path shape.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -8,14 +9,15 @@ import { UsageError } from '../errors';
 import { isRecord } from '../json';
 import { buildModel } from '../model/build';
 import type { JsonSchema } from '../model/json-schema';
-import { operationLabel, pathMatcher, pathShape } from '../model/operation';
-import type { DriftSide } from '../rules/drift-table';
+import { type Operation, operationLabel, pathMatcher } from '../model/operation';
+import { type WriteOperation, writeLabel } from '../model/writes';
 import { Contract, type ContractMode } from '../schemas/contract';
 import { MODEL_FILE } from '../schemas/files';
 import { parseDocsPage } from '../sources/docs-page';
 import { loadCassettes } from '../transport/cassette';
 import { type ObservedOperation, observeExchanges } from './infer';
-import { readSpecDocument, specSide } from './spec-side';
+import type { DriftOperation, DriftSide } from './side';
+import { readSpecDocument, specKey, specSide } from './spec-side';
 
 const conventionalOnly = (s: JsonSchema | undefined): boolean => {
   const src = s?.['x-source'];
@@ -23,13 +25,13 @@ const conventionalOnly = (s: JsonSchema | undefined): boolean => {
   return all.length > 0 && all.every((p) => p.source === 'twilio-convention');
 };
 
-/** A contract's operations as a drift side: every schema resolved constraint by constraint. */
+/** A contract's operations as a drift side: every schema resolved constraint by constraint, reads and writes. */
 export function contractSide(
   contract: Contract,
   label: string,
   kind: DriftSide['kind'] = 'schemas',
 ): DriftSide {
-  const byKey = new Map(contract.operations.map((op) => [pathShape(op.path), op]));
+  const byKey = new Map(contract.operations.map((op) => [specKey(op.method, op.path), op]));
   return {
     label,
     kind,
@@ -37,24 +39,47 @@ export function contractSide(
       const op = byKey.get(key);
       return op ? contract.validate(op, body).filter((v) => v.severity === 'error') : [];
     },
-    operations: contract.operations.map((op) => {
-      const response = contract.resolved(op);
-      const instance = op.kind === 'list' ? response?.properties?.[op.itemsKey ?? '']?.items : response;
-      const metas = contract.originsFor(op).map((o) => op.schemas[o]?.response?.properties?.meta);
-      const meta = response?.properties?.meta;
-      const query = contract.resolved(op, 'query');
-      const path = contract.resolved(op, 'path');
-      const statuses = op.schemas.openapi?.statuses ?? op.schemas.docs?.statuses;
-      return {
-        key: pathShape(op.path),
-        label: operationLabel(op),
-        ...(instance ? { instance } : {}),
-        ...(meta ? { meta, metaConventional: metas.every((m) => !m || conventionalOnly(m)) } : {}),
-        ...(query ? { query } : {}),
-        ...(path ? { path } : {}),
-        ...(statuses ? { statuses } : {}),
-      };
-    }),
+    operations: [
+      ...contract.operations.map((op) => readOperation(contract, op)),
+      ...contract.writes.map((w) => writeOperation(contract, w)),
+    ],
+  };
+}
+
+function readOperation(contract: Contract, op: Operation): DriftOperation {
+  const response = contract.resolved(op);
+  const instance = op.kind === 'list' ? response?.properties?.[op.itemsKey ?? '']?.items : response;
+  const metas = contract.originsFor(op).map((o) => op.schemas[o]?.response?.properties?.meta);
+  const meta = response?.properties?.meta;
+  const query = contract.resolved(op, 'query');
+  const path = contract.resolved(op, 'path');
+  const statuses = op.schemas.openapi?.statuses ?? op.schemas.docs?.statuses;
+  return {
+    key: specKey(op.method, op.path),
+    label: operationLabel(op),
+    ...(instance ? { instance } : {}),
+    ...(meta ? { meta, metaConventional: metas.every((m) => !m || conventionalOnly(m)) } : {}),
+    ...(query ? { query } : {}),
+    ...(path ? { path } : {}),
+    ...(statuses ? { statuses } : {}),
+  };
+}
+
+/** A write: what it answers, the JSON body it takes, and the statuses a source documents (docs pages state none). */
+function writeOperation(contract: Contract, w: WriteOperation): DriftOperation {
+  const instance = contract.resolvedWrite(w, 'response');
+  const request = contract.resolvedWrite(w, 'request');
+  const statuses = contract
+    .writeOriginsFor(w, 'response')
+    .concat(contract.writeOriginsFor(w, 'request'))
+    .map((o) => w.sources?.[o]?.statuses)
+    .find((s) => s !== undefined);
+  return {
+    key: specKey(w.method, w.path),
+    label: writeLabel(w),
+    ...(instance ? { instance } : {}),
+    ...(request ? { requestBody: { 'application/json': request } } : {}),
+    ...(statuses ? { statuses } : {}),
   };
 }
 
@@ -99,7 +124,30 @@ export function loadSide(path: string, schemasDir: string, spec = readSpecDocume
     );
   }
   const page = parseDocsPage(text, path);
-  return contractSide(new Contract(buildModel({ pages: [page] }), 'docs' as ContractMode), label, 'docs');
+  const notes: string[] = [];
+  const side = contractSide(
+    new Contract(buildModel({ pages: [page], unused: notes }), 'docs' as ContractMode),
+    label,
+    'docs',
+  );
+  return notes.length ? { ...side, notes } : side;
+}
+
+/**
+ * The fields some source documents for each operation of the schemas in `dir`, by drift key; for
+ * traffic against traffic, where a field that appeared is news only when no source documents it.
+ * Undefined when the folder holds no model.
+ */
+export function documentedIn(dir: string): ((key: string) => ReadonlySet<string>) | undefined {
+  if (!existsSync(join(dir, MODEL_FILE))) return undefined;
+  const contract = Contract.load(dir, 'both');
+  const byKey = new Map(
+    contract.operations.map((op) => [
+      specKey(op.method, op.path),
+      new Set(contract.documentedFields(op).keys()),
+    ]),
+  );
+  return (key) => byKey.get(key) ?? new Set();
 }
 
 function fromCassettes(dir: string, label: string, schemasDir: string): DriftSide {
@@ -146,7 +194,7 @@ export function trafficSide(
     operations: observed.map((o) => {
       const seen = bodies?.get(o.operation);
       return {
-        key: pathShape(o.path),
+        key: specKey('GET', o.path),
         label: o.operation,
         instance: o.instance,
         ...(o.meta ? { meta: o.meta } : {}),

@@ -1,72 +1,192 @@
-// A parsed docs page → operation descriptors with the page's own schemas. Everything comes from the
-// page's tables; the list envelope and the error body come from Twilio's conventions and say so in
-// their provenance. A page yields only the operations it shows (a list-only page has no fetch).
+// A parsed docs page → operation descriptors with the page's own schemas: every operation it
+// documents, reads and writes. Everything comes from the page's tables; the list envelope and the
+// error body come from Twilio's conventions and say so in their provenance. A page yields only the
+// operations it shows (a list-only page has no fetch). Names the newer layout prints in camelCase are
+// turned into the API's own spelling (accountSid → account_sid, pageSize → PageSize); the printed
+// name stays on the schema as x-docs-name.
 
-import { isRecord } from '../json';
+import { isRecord, type JsonValue } from '../json';
 import type { DocsField, DocsOperation, DocsPage } from '../sources/docs-page';
 import type { TwilioType } from '../sources/twilio-types';
-import type { JsonSchema, JsonValue, Provenance } from './json-schema';
+import type { JsonSchema, Provenance } from './json-schema';
+import { valuesInDescription } from './openapi';
 import {
   type Operation,
   type OperationKind,
   type OperationSchemas,
   pathParamNames,
+  pathShape,
   resourceOf,
 } from './operation';
-import { itemsKeyFromPath, LIST_ENVELOPE_PROVENANCE, listMetaProperties } from './twilio-conventions';
+import {
+  apiName,
+  isListPageValue,
+  itemsKeyFromPath,
+  LIST_ENVELOPE_PROVENANCE,
+  listMetaProperties,
+  type NameRole,
+} from './twilio-conventions';
+import type { WriteMethod, WriteOperation } from './writes';
 
-export function operationsFromDocs(page: DocsPage): Operation[] {
-  const file = page.file;
-  const instance = (): JsonSchema => ({
-    title: page.resource,
-    ...objectOf(page.properties, file),
-    'x-source': { source: 'docs-table', file, line: page.propertiesLine },
-  });
-  return page.operations
-    .filter((op) => op.method === 'GET')
-    .map((op) => {
-      const kind = kindOf(op);
-      const itemsKey = kind === 'list' ? itemsKeyOf(op, file) : undefined;
-      const schemas: OperationSchemas = {
-        response: itemsKey ? listPage(op, itemsKey, instance(), page.resource, file) : instance(),
-      };
-      if (kind === 'list' || op.queryParams.length)
-        schemas.query = {
-          ...objectOf(op.queryParams, file),
-          'x-source': { source: 'docs-table', file, line: op.line },
-        };
-      if (op.pathParams.length)
-        schemas.path = {
-          ...objectOf(op.pathParams, file),
-          'x-source': { source: 'docs-table', file, line: op.line },
-        };
-      return {
-        id: docsOperationId(kind, op.path),
-        method: 'GET' as const,
-        path: op.path,
-        kind,
-        resource: resourceOf(op.path),
-        pathParams: pathParamNames(op.path).map((name) => ({ name })),
-        ...(itemsKey ? { itemsKey: itemsKey.key } : {}),
-        schemas: { docs: schemas },
-        examples: op.examples.map((e) => ({ file, line: e.line, value: e.value })),
-      };
+/** A write as its sources state it (a docs page, the spec), before build.ts joins them and links it. */
+export type StatedWrite = Omit<WriteOperation, 'action' | 'effect' | 'pathParams' | 'success'>;
+
+export interface DocsOperations {
+  reads: Operation[];
+  writes: StatedWrite[];
+  /** One line per operation of the page the model could not use, saying why. */
+  unused: string[];
+}
+
+/** The page's operations in the API's spelling: a camelCase page's names turned into the API's. */
+function normalised(page: DocsPage): DocsPage {
+  if (page.layout !== 'camel') return page;
+  const rename = (fields: readonly DocsField[], role: NameRole, encoding?: string): DocsField[] =>
+    fields.map((f) => {
+      const name = apiName(f.name, role, encoding);
+      return name === f.name ? f : { ...f, name, printed: f.name };
     });
+  return {
+    ...page,
+    properties: rename(page.properties, 'field'),
+    operations: page.operations.map((op) => ({
+      ...op,
+      pathParams: rename(op.pathParams, 'path'),
+      queryParams: rename(op.queryParams, 'query'),
+      bodyParams: rename(op.bodyParams, 'body', op.bodyEncoding),
+      examples: op.examples.map((e) => ({ ...e, value: exampleInApiSpelling(e.value) })),
+    })),
+  };
 }
 
-/** A list shows `meta` in its example; with no example, a path ending in a parameter is an instance, a paged query a list. */
+/**
+ * An example output a camelCase page prints with camelCase keys, in the API's spelling: the keys of
+ * the body, of its envelope and of each item (nested free-form objects, a message's content, stay).
+ */
+function exampleInApiSpelling(value: JsonValue): JsonValue {
+  const keys = (v: JsonValue, depth: number): JsonValue => {
+    if (Array.isArray(v)) return depth > 0 ? v.map((x) => keys(x, depth - 1)) : v;
+    if (!isRecord(v)) return v;
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        /^[a-z][a-z0-9]*[A-Z]/.test(k) ? apiName(k, 'field') : k,
+        depth > 0 ? keys(x as JsonValue, depth - 1) : x,
+      ]),
+    ) as JsonValue;
+  };
+  return keys(value, 2);
+}
+
+export function operationsFromDocs(source: DocsPage): DocsOperations {
+  const page = normalised(source);
+  const unused: string[] = [];
+  const seen = new Set<string>();
+  const used = page.operations.filter((op) => {
+    const key = `${op.method} ${pathShape(op.path)}`;
+    if (!seen.has(key)) return seen.add(key);
+    unused.push(
+      `${page.file}:${op.line}: ${op.method} ${op.path} is documented twice on this page; the first is used`,
+    );
+    return false;
+  });
+  if (used.length === 0) unused.push(`${page.file}: documents no operation (no "GET https://…" line)`);
+  const gets = used.filter((op) => op.method === 'GET');
+  return {
+    reads: gets.map((op) => readFrom(page, op)),
+    writes: used.filter((op) => op.method !== 'GET').map((op) => writeFrom(page, op, gets)),
+    unused,
+  };
+}
+
+/** The page's resource: its properties table as one object schema. */
+function instanceOf(page: DocsPage): JsonSchema {
+  return {
+    title: page.resource,
+    ...objectOf(page.properties, page.file),
+    'x-source': { source: 'docs-table', file: page.file, line: page.propertiesLine },
+  };
+}
+
+function readFrom(page: DocsPage, op: DocsOperation): Operation {
+  const file = page.file;
+  const kind = kindOf(op);
+  const itemsKey = kind === 'list' ? itemsKeyOf(op, file) : undefined;
+  const instance = instanceOf(page);
+  const schemas: OperationSchemas = {
+    response: itemsKey ? listPage(op, itemsKey, instance, page.resource, file) : instance,
+  };
+  const table = (fields: readonly DocsField[]): JsonSchema => ({
+    ...objectOf(fields, file),
+    'x-source': { source: 'docs-table', file, line: op.line },
+  });
+  if (kind === 'list' || op.queryParams.length) schemas.query = table(op.queryParams);
+  if (op.pathParams.length) schemas.path = table(op.pathParams);
+  return {
+    id: docsOperationId(op.method, kind, op.path),
+    method: 'GET',
+    path: op.path,
+    kind,
+    resource: resourceOf(op.path),
+    pathParams: pathParamNames(op.path).map((name) => ({ name })),
+    ...(itemsKey ? { itemsKey: itemsKey.key } : {}),
+    schemas: { docs: schemas },
+    examples: op.examples.map((e) => ({ file, line: e.line, value: e.value })),
+  };
+}
+
+/**
+ * A write as the page states it: its body table, and, as its answer, the page's resource when the
+ * page shows an example output for it or when it is the page's create (a POST where the page lists)
+ * or update (where the page fetches): Twilio answers those with the resource. Docs pages state no
+ * statuses; those are Twilio's convention, for a write no other source describes.
+ */
+function writeFrom(page: DocsPage, op: DocsOperation, gets: readonly DocsOperation[]): StatedWrite {
+  const file = page.file;
+  const method = op.method as WriteMethod;
+  const shape = pathShape(op.path);
+  const readHere = gets.find((g) => pathShape(g.path) === shape);
+  const createOrUpdate =
+    readHere !== undefined && (method === 'POST' || method === 'PUT' || method === 'PATCH');
+  const answers = op.examples.some((e) => isRecord(e.value)) || createOrUpdate;
+  const request: JsonSchema | undefined = op.bodyParams.length
+    ? { ...objectOf(op.bodyParams, file), 'x-source': { source: 'docs-table', file, line: op.line } }
+    : undefined;
+  const response = answers ? instanceOf(page) : undefined;
+  const creates = method === 'POST' && readHere !== undefined && kindOf(readHere) === 'list';
+  return {
+    id: docsOperationId(method, creates ? 'list' : 'instance', op.path),
+    method,
+    path: op.path,
+    resource: resourceOf(op.path),
+    statuses: [method === 'DELETE' || !response ? '204' : creates ? '201' : '200'],
+    ...(request ? { request } : {}),
+    requestRequired: request?.required !== undefined,
+    ...(response ? { response } : {}),
+    sources: { docs: { ...(request ? { request } : {}), ...(response ? { response } : {}) } },
+    examples: op.examples.map((e) => ({ file, line: e.line, value: e.value })),
+  };
+}
+
+/**
+ * A list shows `meta` in its example, or takes paging parameters (Page, PageSize, PageToken, in any
+ * case: the newer layout prints pageSize); otherwise a GET reads one instance.
+ */
 function kindOf(op: DocsOperation): OperationKind {
-  if (op.examples.some((e) => isRecord(e.value) && isRecord(e.value.meta))) return 'list';
+  if (op.examples.some((e) => isListPageValue(e.value))) return 'list';
   if (op.examples.length) return 'instance';
-  if (/\}$/.test(op.path)) return 'instance';
-  return op.queryParams.some((p) => /^Page(Size|Token)?$/.test(p.name)) ? 'list' : 'instance';
+  return op.queryParams.some((p) => /^page(size|token)?$/i.test(p.name)) ? 'list' : 'instance';
 }
 
-export function docsOperationId(kind: OperationKind, path: string): string {
+const VERB: Record<string, string> = { POST: 'Create', PUT: 'Update', PATCH: 'Update', DELETE: 'Delete' };
+
+/** An id made from the path for an operation no spec names: ListSessions, FetchSessions, CreateTools… */
+export function docsOperationId(method: string, kind: OperationKind, path: string): string {
   const words = path
     .split('/')
     .filter((p) => p && !p.startsWith('{') && !/^v\d+$/.test(p))
     .join('');
+  if (method !== 'GET')
+    return `${method === 'POST' && kind === 'instance' ? 'Update' : VERB[method]}${words}`;
   return `${kind === 'list' ? 'List' : 'Fetch'}${words}`;
 }
 
@@ -74,7 +194,7 @@ export function docsOperationId(kind: OperationKind, path: string): string {
 function itemsKeyOf(op: DocsOperation, file: string): { key: string; source: Provenance } {
   for (const example of op.examples) {
     const value = example.value;
-    const keys = isRecord(value)
+    const keys = isListPageValue(value)
       ? Object.entries(value)
           .filter(([, v]) => Array.isArray(v))
           .map(([k]) => k)
@@ -95,8 +215,9 @@ function listPage(
   resource: string,
   file: string,
 ): JsonSchema {
-  const example = op.examples.find((e) => isRecord(e.value) && isRecord(e.value.meta));
-  const seen = example && isRecord(example.value) && isRecord(example.value.meta) ? example.value.meta : {};
+  const example = op.examples.find((e) => isListPageValue(e.value));
+  const seen =
+    example && isListPageValue(example.value) && isRecord(example.value.meta) ? example.value.meta : {};
   const meta = listMetaProperties();
   for (const [name, schema] of Object.entries(meta)) {
     schema['x-source'] =
@@ -123,8 +244,10 @@ function listPage(
 
 function objectOf(fields: readonly DocsField[], file: string): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
-  for (const field of fields)
-    properties[field.name] = fieldSchema(field, { source: 'docs-table', file, line: field.line });
+  for (const field of fields) {
+    const schema = fieldSchema(field, { source: 'docs-table', file, line: field.line });
+    properties[field.name] = field.printed ? { ...schema, 'x-docs-name': field.printed } : schema;
+  }
   const required = fields.filter((f) => f.required).map((f) => f.name);
   return { type: 'object', properties, ...(required.length ? { required } : {}) };
 }
@@ -141,6 +264,9 @@ export function fieldSchema(field: DocsField, provenance: Provenance): JsonSchem
   if (c.maxItems !== undefined) schema.maxItems = c.maxItems;
   if (c.default !== undefined) schema.default = typedDefault(c.default, schema.type);
   if (field.description) schema.description = field.description;
+  // Values a page lists only in prose ("('Web', 'Database', 'Text', 'File')"), read as the spec's are.
+  const values = valuesInDescription({ ...schema });
+  if (values) schema['x-values'] = values;
   schema['x-source'] = provenance;
   return schema;
 }

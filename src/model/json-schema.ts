@@ -66,6 +66,7 @@ export const ANNOTATION_KEYWORDS = [
   'x-unread',
   'x-typed-by',
   'x-unset',
+  'x-docs-name',
 ] as const;
 
 /** Keywords that constrain a value: what a source "states" about a field, and what gets compared and resolved. */
@@ -85,3 +86,26 @@ export const CONSTRAINT_KEYWORDS = [
   'const',
   'additionalProperties',
 ] as const;
+
+const STATED = new Set<string>(CONSTRAINT_KEYWORDS);
+
+/**
+ * `base` plus every constraint of `extra` that `base` is silent on, recursively; required united.
+ * What satisfies this satisfies both sources where they agree, and `base` where they differ.
+ */
+export function mergeSilent(base: JsonSchema, extra: JsonSchema | undefined): JsonSchema {
+  if (!extra) return base;
+  const out: JsonSchema = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    if (STATED.has(k) && (out as Record<string, unknown>)[k] === undefined)
+      (out as Record<string, unknown>)[k] = v;
+  }
+  if (extra.properties) {
+    out.properties = { ...(base.properties ?? {}) };
+    for (const [name, s] of Object.entries(extra.properties))
+      out.properties[name] = out.properties[name] ? mergeSilent(out.properties[name], s) : s;
+  }
+  if (extra.items) out.items = base.items ? mergeSilent(base.items, extra.items) : extra.items;
+  if (extra.required) out.required = [...new Set([...(base.required ?? []), ...extra.required])];
+  return out;
+}

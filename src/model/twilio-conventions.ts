@@ -33,6 +33,16 @@ export function listMetaProperties(): Record<string, JsonSchema> {
 }
 
 export const LIST_ENVELOPE_PROVENANCE = ENVELOPE;
+
+/** Fields of Twilio's list `meta` that tell a list page from an instance that has a `meta` field (a tool's). */
+export const PAGE_META_FIELDS = ['key', 'next_page_url', 'page_size'] as const;
+
+/** A body that is a list page: a paging `meta` beside the items (an example output, a response). */
+export function isListPageValue(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const meta = (value as Record<string, unknown>).meta;
+  return typeof meta === 'object' && meta !== null && PAGE_META_FIELDS.some((f) => Object.hasOwn(meta, f));
+}
 export const DEFAULT_PAGE_SIZE = 50;
 /** Where Twilio serves the Assistants API; cassettes and clients are normalised to it. */
 export const TWILIO_ASSISTANTS_ORIGIN = 'https://assistants.twilio.com';
@@ -66,6 +76,25 @@ export function twilioErrorSchema(): JsonSchema {
 
 /** camelCase or PascalCase to Twilio's snake_case field names (`sessionId` → `session_id`). */
 export const snakeCase = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
+/** Twilio's query parameters are PascalCase (`pageSize` → `PageSize`, `assistantId` → `AssistantId`). */
+export const pascalCase = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Where a name stands, which decides how the API spells it. */
+export type NameRole = 'field' | 'query' | 'path' | 'body';
+
+/**
+ * A name as the API spells it, from a page that spells it in camelCase (the newer docs layout):
+ * response fields and JSON body fields in snake_case, query parameters and form-encoded body fields
+ * in PascalCase; path parameters are the URL template's own names and stay as they are.
+ */
+export function apiName(name: string, role: NameRole, encoding?: string): string {
+  if (role === 'path') return name;
+  if (role === 'query') return pascalCase(name);
+  if (role === 'body' && encoding !== undefined && /x-www-form-urlencoded/i.test(encoding))
+    return pascalCase(name);
+  return snakeCase(name);
+}
 
 /** A plural name in the singular, as Twilio forms it (policies → policy, tools → tool). */
 export const singular = (s: string): string => s.replace(/ies$/, 'y').replace(/s$/, '');

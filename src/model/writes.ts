@@ -10,7 +10,15 @@
 //    response that fill a read's path parameter (session_id → /v1/Sessions/{sessionId}/Messages).
 
 import { type JsonSchema, schemaTypes } from './json-schema';
-import { type ApiModel, type Operation, type PathParam, pathShape, schemasOf } from './operation';
+import {
+  type ApiModel,
+  type DocsExample,
+  type Operation,
+  type Origin,
+  type PathParam,
+  pathShape,
+  schemasOf,
+} from './operation';
 import { withProseRules } from './prose-rules';
 import { singular, snakeCase } from './twilio-conventions';
 
@@ -30,6 +38,13 @@ export interface WriteEffect {
   alsoCreates?: Array<{ field: string; list: string }>;
 }
 
+/** What one source says about a write: its request body, its 2xx body, the statuses it documents. */
+export interface WriteSchemas {
+  request?: JsonSchema;
+  response?: JsonSchema;
+  statuses?: string[];
+}
+
 export interface WriteOperation {
   id: string;
   method: WriteMethod;
@@ -42,11 +57,15 @@ export interface WriteOperation {
   /** Every status the spec documents, and its 2xx ones as numbers. */
   statuses: string[];
   success: number[];
-  /** The JSON request body, and whether the spec requires one. */
+  /** The JSON request body (every source's, merged: src/model/build.ts), and whether one is required. */
   request?: JsonSchema;
   requestRequired?: boolean;
-  /** The body of its first 2xx that has one. */
+  /** The body of its first 2xx that has one (every source's, merged). */
   response?: JsonSchema;
+  /** What each source says on its own (the spec, a docs page): for triangulation, the contract and drift. */
+  sources?: Partial<Record<Origin, WriteSchemas>>;
+  /** The docs' example outputs of this write: evidence for triangulation, not a contract. */
+  examples?: DocsExample[];
   effect: WriteEffect;
   /** twilio-node's accessor for the last path segment (x-twilio.mountName, camel-cased), when the spec names one. */
   mountName?: string;
@@ -138,9 +157,16 @@ export function linkWrites(
         : { name };
     });
     const success = w.statuses.filter((s) => /^2\d\d$/.test(s)).map(Number);
+    // A request as the model reads it: with the values and rules its prose and the responses state;
+    // each source's own request is read the same way, so each one's verdict on a body is its own.
+    const read = (s: WriteSchemas): WriteSchemas =>
+      s.request ? { ...s, request: withProseRules(withResponseValues(s.request, s.response), responses) } : s;
     return {
       ...w,
-      ...(w.request ? { request: withProseRules(withResponseValues(w.request, w.response), responses) } : {}),
+      ...(w.request ? { request: read(w).request } : {}),
+      ...(w.sources
+        ? { sources: Object.fromEntries(Object.entries(w.sources).map(([o, s]) => [o, read(s)])) }
+        : {}),
       action,
       effect,
       pathParams,

@@ -1,11 +1,12 @@
 // Drift findings as Markdown for a pull-request comment, and as JSON.
 
+import { type DriftLevel, levelOf } from '../drift/table';
 import type { Finding } from '../finding';
-import { type DriftLevel, levelOf } from '../rules/drift-table';
 
-const ORDER: Record<DriftLevel, number> = { breaking: 0, 'non-breaking': 1, info: 2 };
+const ORDER: Record<DriftLevel, number> = { breaking: 0, warning: 1, 'non-breaking': 2, info: 3 };
 const ICON: Record<DriftLevel, string> = {
   breaking: '🔴 breaking',
+  warning: '🟡 warning',
   'non-breaking': '🟢 non-breaking',
   info: 'ℹ️ info',
 };
@@ -18,8 +19,30 @@ export const sortChanges = (changes: readonly Finding[]): Finding[] =>
       (x.pointer ?? '').localeCompare(y.pointer ?? ''),
   );
 
+/** Which operations were compared: those both sides describe, and how many only one does. */
+export interface Compared {
+  both: readonly string[];
+  onlyFrom: readonly string[];
+  onlyTo: readonly string[];
+}
+
+function comparedLine(from: string, to: string, c: Compared): string {
+  const only = [
+    c.onlyFrom.length ? `${c.onlyFrom.length} only in \`${from}\`` : '',
+    c.onlyTo.length ? `${c.onlyTo.length} only in \`${to}\`` : '',
+  ].filter(Boolean);
+  return `Compared ${c.both.length} operation(s) both describe: ${c.both.map((l) => `\`${l}\``).join(', ')}${
+    only.length ? `; not compared: ${only.join(', ')}` : ''
+  }.`;
+}
+
 /** Markdown grouped by operation (those with a breaking change first), each by level. */
-export function driftMarkdown(from: string, to: string, changes: readonly Finding[]): string {
+export function driftMarkdown(
+  from: string,
+  to: string,
+  changes: readonly Finding[],
+  compared?: Compared,
+): string {
   const count = (c: DriftLevel) => changes.filter((x) => levelOf(x) === c).length;
   const cell = (s: unknown) => (s === undefined ? '' : `\`${JSON.stringify(s).replaceAll('|', '\\|')}\``);
   const byOperation = new Map<string, Finding[]>();
@@ -33,14 +56,15 @@ export function driftMarkdown(from: string, to: string, changes: readonly Findin
   return [
     `## API drift: \`${from}\` → \`${to}\``,
     '',
+    ...(compared ? [comparedLine(from, to, compared), ''] : []),
     changes.length
-      ? `**${count('breaking')} breaking**, ${count('non-breaking')} non-breaking, ${count('info')} info, in ${byOperation.size} operation(s).`
+      ? `**${count('breaking')} breaking**, ${count('warning') ? `${count('warning')} warning, ` : ''}${count('non-breaking')} non-breaking, ${count('info')} info, in ${byOperation.size} operation(s).`
       : 'No drift.',
     '',
     ...operations.flatMap(([operation, fs]) => [
       `### \`${operation}\``,
       '',
-      ...(['breaking', 'non-breaking', 'info'] as const).flatMap((level) => {
+      ...(['breaking', 'warning', 'non-breaking', 'info'] as const).flatMap((level) => {
         const mine = fs.filter((f) => levelOf(f) === level);
         return mine.length
           ? [

@@ -4,9 +4,9 @@
 // numbered in a legend) that fits a 1280 px window; then the findings, info and not-run collapsed;
 // then the drift the traffic showed.
 
+import { levelOf } from '../drift/table';
 import { type Finding, isBlocking } from '../finding';
 import { curlFor } from '../rules/curl';
-import { levelOf } from '../rules/drift-table';
 import type { RuleResult, RunResult } from '../run/run';
 import { type ConformanceReport, findingsIndex } from './conformance-report';
 import { esc } from './junit';

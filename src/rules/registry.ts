@@ -1,15 +1,15 @@
 // Every rule, of every kind, in the order they run and report. Adding a rule is one definition and
 // one line here; --list-checks, --only, the reports and the baseline all read this list.
 
+import { DRIFT_RULES } from '../drift/table';
 import { UsageError } from '../errors';
-import { DRIFT_RULES } from './drift-table';
 import { LIST_RULES } from './list';
 import { PAGINATION_RULES } from './pagination/properties';
 import { RESPONSE_RULES } from './response';
 import type { ObservationRule, RuleInfo } from './rule';
 import { SCENARIO_RULES } from './scenario';
 import { TRANSPORT_RULES } from './transport';
-import { TRIANGULATION_RULES } from './triangulation';
+import { TRIANGULATION_RULES } from './triangulation/rules';
 import { cleanupRule, lifecycleRule, WRITE_RULES } from './writes/rules';
 
 export const OBSERVATION_RULES: readonly ObservationRule[] = [

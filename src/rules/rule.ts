@@ -1,32 +1,15 @@
 // One rule shape for every kind of rule: a name, a kind, what it asserts (shown by --list-checks),
 // what it needs from the resource model, and findings of one shape. Observation rules look at one
 // exchange; pagination rules drive requests of their own; triangulation rules read the sources;
-// drift rules are rows of a table (src/rules/drift-table.ts).
+// drift rules are rows of a table (src/drift/table.ts).
 
-import type { Category, Finding } from '../finding';
+import type { Category, Finding, RuleInfo } from '../finding';
 import { parseProviderJson } from '../json';
 import type { Operation } from '../model/operation';
 import type { Contract, ResolvedViolation } from '../schemas/contract';
 import type { Exchange } from '../transport/http';
 
-export type RuleKind =
-  | 'transport'
-  | 'response'
-  | 'list'
-  | 'scenario'
-  | 'pagination'
-  | 'triangulation'
-  | 'drift'
-  | 'write';
-
-export interface RuleInfo {
-  name: string;
-  kind: RuleKind;
-  /** One line: what the rule asserts. */
-  asserts: string;
-  /** What it needs from the resource model. */
-  needs: string;
-}
+export type { RuleInfo, RuleKind } from '../finding';
 
 export type BodyRole = 'instance' | 'list' | 'error';
 

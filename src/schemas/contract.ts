@@ -10,7 +10,7 @@
 import { UsageError } from '../errors';
 import type { Severity } from '../finding';
 import { unescapePointer } from '../json';
-import { CONSTRAINT_KEYWORDS, type JsonSchema, type Provenance } from '../model/json-schema';
+import { CONSTRAINT_KEYWORDS, type JsonSchema, mergeSilent, type Provenance } from '../model/json-schema';
 import {
   type ApiModel,
   instanceSchema,
@@ -22,6 +22,7 @@ import {
 import type { WriteOperation } from '../model/writes';
 import { ERROR_FILE, loadModel, type SchemaRole, schemaFile, schemaIdOf } from './files';
 import type { ContractMode } from './ids';
+import { writeSchemaFile } from './ids';
 import { SchemaValidator, type Violation } from './validator';
 
 export { CONTRACT_MODES, type ContractMode } from './ids';
@@ -30,6 +31,13 @@ export interface ResolvedViolation extends Violation {
   severity: Severity;
   /** Where the broken constraint comes from: "openapi spec", "docs table", "twilio convention", or two joined by " and ". */
   source: string;
+}
+
+/** One source's schema for a body, and the id it is compiled under. */
+interface Root {
+  origin: Origin;
+  schema: JsonSchema;
+  id: string;
 }
 
 /** A source "states" a constraint when its schema has one of these keywords there. */
@@ -57,7 +65,11 @@ export class Contract {
     for (const w of model.writes)
       for (const role of ['request', 'response'] as const) {
         const schema = w[role];
-        if (schema) schemas.push(withId(schema, schemaIdOf(schemaFile('openapi', w, role))));
+        if (schema) schemas.push(withId(schema, schemaIdOf(writeSchemaFile(w, role))));
+        for (const origin of ORIGINS) {
+          const own = w.sources?.[origin]?.[role];
+          if (own) schemas.push(withId(own, schemaIdOf(schemaFile(origin, w, role))));
+        }
       }
     schemas.push(withId(model.error, this.errorId));
     this.validator = SchemaValidator.of(schemas);
@@ -68,16 +80,29 @@ export class Contract {
   }
 
   /**
-   * A write's request body, or its 2xx body, against the spec's schema: every violation an error
-   * naming the spec (the only source that documents writes).
+   * A write's request body, or its 2xx body, against each source's schema (the spec's, a docs
+   * page's), resolved constraint by constraint as a read's body is: what no source it is read from
+   * accepts is an error, and only errors are returned (callers refuse or fail on every violation; a
+   * value one source accepts where the sources disagree is left to triangulation). A write no source
+   * describes apart (an older schemas folder) is checked against its merged schema.
    */
   validateWrite(w: WriteOperation, role: 'request' | 'response', body: unknown): ResolvedViolation[] {
-    const schema = w[role];
-    if (!schema) return [];
-    return this.validator.validate(schemaIdOf(schemaFile('openapi', w, role)), body).map((v) => {
-      const source = labelOf(schema, v);
-      return { ...v, severity: 'error' as const, source, message: `${v.message} (${source})` };
-    });
+    const roots: Root[] = this.writeOriginsFor(w, role).map((o) => ({
+      origin: o,
+      schema: w.sources?.[o]?.[role] as JsonSchema,
+      id: schemaIdOf(schemaFile(o, w, role)),
+    }));
+    const merged = w[role];
+    if (roots.length === 0 && merged)
+      roots.push({ origin: 'openapi', schema: merged, id: schemaIdOf(writeSchemaFile(w, role)) });
+    return this.resolve(roots, body).filter((v) => v.severity === 'error');
+  }
+
+  /** The origins this contract reads among those that describe something: the mode's, or all there are. */
+  private chosen(have: readonly Origin[]): Origin[] {
+    const wanted = this.mode === 'docs' ? ['docs'] : this.mode === 'spec' ? ['openapi'] : ORIGINS;
+    const chosen = have.filter((o) => wanted.includes(o));
+    return chosen.length ? chosen : [...have];
   }
 
   static load(schemasDir: string, mode: ContractMode): Contract {
@@ -104,10 +129,12 @@ export class Contract {
 
   /** The sources this contract reads for an operation: the mode's, or whichever source covers it. */
   originsFor(op: Operation): Origin[] {
-    const have = ORIGINS.filter((o) => op.schemas[o] !== undefined);
-    const wanted = this.mode === 'docs' ? ['docs'] : this.mode === 'spec' ? ['openapi'] : ORIGINS;
-    const chosen = have.filter((o) => wanted.includes(o));
-    return chosen.length ? chosen : have;
+    return this.chosen(ORIGINS.filter((o) => op.schemas[o] !== undefined));
+  }
+
+  /** The sources this contract reads for a write's request or response. */
+  writeOriginsFor(w: WriteOperation, role: 'request' | 'response'): Origin[] {
+    return this.chosen(ORIGINS.filter((o) => w.sources?.[o]?.[role] !== undefined));
   }
 
   schemaOf(op: Operation, origin: Origin, role: SchemaRole = 'response'): JsonSchema | undefined {
@@ -116,23 +143,33 @@ export class Contract {
 
   /** A 200 body checked against every source this contract reads, resolved constraint by constraint. */
   validate(op: Operation, body: unknown, role: SchemaRole = 'response'): ResolvedViolation[] {
-    const origins = this.originsFor(op).filter((o) => op.schemas[o]?.[role]);
+    const roots = this.originsFor(op).flatMap((origin): Root[] => {
+      const schema = op.schemas[origin]?.[role];
+      return schema ? [{ origin, schema, id: schemaIdOf(schemaFile(origin, op, role)) }] : [];
+    });
+    return this.resolve(roots, body);
+  }
+
+  /**
+   * One body against several sources' schemas: a violation of a constraint only its source states is
+   * an error naming that source; one another source states differently and the body satisfies is a
+   * warning naming both; one every stating source's constraint breaks is an error naming them all.
+   */
+  private resolve(roots: readonly Root[], body: unknown): ResolvedViolation[] {
     const found = new Map<Origin, readonly Violation[]>();
-    for (const origin of origins)
-      found.set(origin, this.validator.validate(schemaIdOf(schemaFile(origin, op, role)), body));
+    for (const r of roots) found.set(r.origin, this.validator.validate(r.id, body));
+    const rootOf = (o: Origin) => roots.find((r) => r.origin === o)?.schema;
     const out = new Map<string, ResolvedViolation>();
-    for (const origin of origins) {
-      const root = op.schemas[origin]?.[role] as JsonSchema;
+    for (const { origin, schema: root } of roots) {
       for (const v of found.get(origin) ?? []) {
         const key = `${v.pointer}\u0000${v.keyword}`;
         if (out.has(key)) continue;
+        const same = (w: Violation) => w.pointer === v.pointer && w.keyword === v.keyword;
         const mine = labelOf(root, v);
-        const stating = origins.filter(
-          (o) => o !== origin && states(op.schemas[o]?.[role] as JsonSchema, v.pointer, v.keyword),
-        );
-        const alsoBroken = stating.filter((o) =>
-          (found.get(o) ?? []).some((w) => w.pointer === v.pointer && w.keyword === v.keyword),
-        );
+        const stating = roots
+          .map((r) => r.origin)
+          .filter((o) => o !== origin && states(rootOf(o), v.pointer, v.keyword));
+        const alsoBroken = stating.filter((o) => (found.get(o) ?? []).some(same));
         if (stating.length > alsoBroken.length) {
           const others = stating.filter((o) => !alsoBroken.includes(o)).map((o) => ORIGIN_LABEL[o]);
           out.set(key, {
@@ -143,15 +180,14 @@ export class Contract {
           });
           continue;
         }
-        const labels = [mine, ...alsoBroken.map((o) => labelOf(op.schemas[o]?.[role] as JsonSchema, v))];
+        const labels = [mine, ...alsoBroken.map((o) => labelOf(rootOf(o) as JsonSchema, v))];
         const source = [...new Set(labels)].join(' and ');
         // Broken in several sources: each one's own constraint is shown, not only the first.
         const expected = alsoBroken.length
           ? Object.fromEntries(
               [origin, ...alsoBroken].map((o) => [
                 ORIGIN_LABEL[o],
-                (found.get(o) ?? []).find((w) => w.pointer === v.pointer && w.keyword === v.keyword)
-                  ?.expected,
+                (found.get(o) ?? []).find(same)?.expected,
               ]),
             )
           : v.expected;
@@ -206,6 +242,15 @@ export class Contract {
   resolved(op: Operation, role: SchemaRole = 'response'): JsonSchema | undefined {
     return this.originsFor(op)
       .map((o) => op.schemas[o]?.[role])
+      .reduce<JsonSchema | undefined>((acc, s) => resolveSchemas(acc, s), undefined);
+  }
+
+  /** A write's request or answer as the contract resolves it across its sources (see resolveSchemas). */
+  resolvedWrite(w: WriteOperation, role: 'request' | 'response'): JsonSchema | undefined {
+    const origins = this.writeOriginsFor(w, role);
+    if (origins.length === 0) return w[role];
+    return origins
+      .map((o) => w.sources?.[o]?.[role])
       .reduce<JsonSchema | undefined>((acc, s) => resolveSchemas(acc, s), undefined);
   }
 
@@ -309,22 +354,4 @@ export function provenanceLabel(src: Provenance | Provenance[] | undefined): str
   if (all.some((p) => p.source === 'twilio-convention')) return 'twilio convention';
   if (all.some((p) => p.source === 'docs-example')) return 'docs example';
   return 'twilio convention';
-}
-
-/** `base` plus every constraint of `extra` that `base` is silent on, recursively. */
-function mergeSilent(base: JsonSchema, extra: JsonSchema | undefined): JsonSchema {
-  if (!extra) return base;
-  const out: JsonSchema = { ...base };
-  for (const [k, v] of Object.entries(extra)) {
-    if (STATED.has(k) && (out as Record<string, unknown>)[k] === undefined)
-      (out as Record<string, unknown>)[k] = v;
-  }
-  if (extra.properties) {
-    out.properties = { ...(base.properties ?? {}) };
-    for (const [name, s] of Object.entries(extra.properties))
-      out.properties[name] = out.properties[name] ? mergeSilent(out.properties[name], s) : s;
-  }
-  if (extra.items) out.items = base.items ? mergeSilent(base.items, extra.items) : extra.items;
-  if (extra.required) out.required = [...new Set([...(base.required ?? []), ...extra.required])];
-  return out;
 }

@@ -1,7 +1,9 @@
 // The model on disk: schemas/model.json holds every operation descriptor, and each source's schemas
 // sit beside it, one file per operation and role (schemas/openapi/list-sessions.response.schema.json,
 // schemas/docs/fetch-session.response.schema.json, …), so runs need no sources and reviewers see
-// what changed. Files are checked against the 2020-12 meta-schema before use.
+// what changed. A write's bodies are there per source too (schemas/docs/create-tool.request.schema.json),
+// and merged, as bodies and the provider read them, in schemas/writes/. Files are checked against the
+// 2020-12 meta-schema before use.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -18,8 +20,16 @@ import {
   ORIGINS,
   type Origin,
 } from '../model/operation';
-import type { WriteOperation } from '../model/writes';
-import { ERROR_FILE, type FileRole, MODEL_FILE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
+import type { WriteOperation, WriteSchemas } from '../model/writes';
+import {
+  ERROR_FILE,
+  MODEL_FILE,
+  type SchemaRole,
+  schemaFile,
+  schemaIdOf,
+  WRITES_DIR,
+  writeSchemaFile,
+} from './ids';
 import { createAjv } from './validator';
 
 export { ERROR_FILE, MODEL_FILE, SCHEMA_BASE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
@@ -35,9 +45,16 @@ interface StoredSchemas {
 interface StoredOperation extends Omit<Operation, 'schemas'> {
   schemas: Partial<Record<Origin, StoredSchemas>>;
 }
-interface StoredWrite extends Omit<WriteOperation, 'request' | 'response'> {
+interface StoredWriteSchemas {
   request?: string;
   response?: string;
+  statuses?: string[];
+}
+interface StoredWrite extends Omit<WriteOperation, 'request' | 'response' | 'sources'> {
+  /** The merged bodies (schemas/writes/…); each source's own under its folder (`sources`). */
+  request?: string;
+  response?: string;
+  sources?: Partial<Record<Origin, StoredWriteSchemas>>;
 }
 interface StoredModel {
   generatedBy: string;
@@ -53,12 +70,10 @@ const WRITE_ROLES = ['request', 'response'] as const;
 function pushSchema(
   files: OutputFile[],
   dir: string,
-  origin: Origin,
+  file: string,
   op: Pick<Operation, 'id' | 'method' | 'path'> | Pick<WriteOperation, 'id' | 'method' | 'path'>,
-  role: FileRole,
   schema: JsonSchema,
 ): string {
-  const file = schemaFile(origin, op, role);
   files.push({
     path: join(dir, file),
     data: stableJson({
@@ -83,7 +98,7 @@ export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
       for (const role of ROLES) {
         const schema = own[role];
         if (!schema) continue;
-        stored[role] = pushSchema(files, dir, origin, op, role, schema);
+        stored[role] = pushSchema(files, dir, schemaFile(origin, op, role), op, schema);
       }
       if (own.statuses) stored.statuses = own.statuses;
       schemas[origin] = stored as StoredSchemas;
@@ -91,12 +106,21 @@ export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
     return { ...op, schemas };
   });
   const writes: StoredWrite[] = model.writes.map((w) => {
-    const { request: _q, response: _r, ...rest } = w;
+    const { request: _q, response: _r, sources, ...rest } = w;
     const stored: StoredWrite = rest;
     for (const role of WRITE_ROLES) {
       const schema = w[role];
-      if (!schema) continue;
-      stored[role] = pushSchema(files, dir, 'openapi', w, role, schema);
+      if (schema) stored[role] = pushSchema(files, dir, writeSchemaFile(w, role), w, schema);
+    }
+    for (const origin of ORIGINS) {
+      const own = sources?.[origin];
+      if (!own) continue;
+      const kept: StoredWriteSchemas = own.statuses ? { statuses: own.statuses } : {};
+      for (const role of WRITE_ROLES) {
+        const schema = own[role];
+        if (schema) kept[role] = pushSchema(files, dir, schemaFile(origin, w, role), w, schema);
+      }
+      stored.sources = { ...stored.sources, [origin]: kept };
     }
     return stored;
   });
@@ -113,7 +137,7 @@ export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
 export function leftoverSchemaFiles(expected: readonly OutputFile[], dir: string): string[] {
   const wanted = new Set(expected.map((f) => f.path));
   const out: string[] = [];
-  for (const sub of ['', ...ORIGINS]) {
+  for (const sub of ['', WRITES_DIR, ...ORIGINS]) {
     const folder = join(dir, sub);
     if (!existsSync(folder)) continue;
     for (const name of readdirSync(folder))
@@ -170,14 +194,30 @@ export function loadModel(dir: string): ApiModel {
       typeof w.method !== 'string'
     )
       throw new UsageError(`${modelPath}: writes/${k} is not a write descriptor`);
-    const { request, response, ...rest } = w;
-    return {
-      ...rest,
-      ...(typeof request === 'string' ? { request: schemaAt(request) } : {}),
-      ...(typeof response === 'string' ? { response: schemaAt(response) } : {}),
-    } as WriteOperation;
+    return loadWrite(w, schemaAt);
   });
   return { operations, writes, error: schemaAt(stored.error) };
+}
+
+/** A stored write with its merged bodies and each source's own, read from their files. */
+function loadWrite(w: StoredWrite, schemaAt: (file: string) => JsonSchema): WriteOperation {
+  const { request, response, sources, ...rest } = w;
+  const own: Partial<Record<Origin, WriteSchemas>> = {};
+  for (const origin of ORIGINS) {
+    const s = isRecord(sources) ? sources[origin] : undefined;
+    if (!s) continue;
+    own[origin] = {
+      ...(typeof s.request === 'string' ? { request: schemaAt(s.request) } : {}),
+      ...(typeof s.response === 'string' ? { response: schemaAt(s.response) } : {}),
+      ...(Array.isArray(s.statuses) ? { statuses: s.statuses } : {}),
+    };
+  }
+  return {
+    ...rest,
+    ...(typeof request === 'string' ? { request: schemaAt(request) } : {}),
+    ...(typeof response === 'string' ? { response: schemaAt(response) } : {}),
+    ...(Object.keys(own).length ? { sources: own } : {}),
+  } as WriteOperation;
 }
 
 function readJson(path: string): unknown {

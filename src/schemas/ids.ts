@@ -25,3 +25,8 @@ export const schemaFile = (origin: Origin, op: Pick<Operation, 'id'>, role: File
   `${origin}/${kebab(op.id)}.${role}.schema.json`;
 
 export const schemaIdOf = (file: string): string => `${SCHEMA_BASE}/${file}`;
+
+/** The folder of a write's bodies as bodies and the provider read them: every source's schema merged. */
+export const WRITES_DIR = 'writes';
+export const writeSchemaFile = (op: Pick<Operation, 'id'>, role: 'request' | 'response'): string =>
+  `${WRITES_DIR}/${kebab(op.id)}.${role}.schema.json`;

@@ -1,5 +1,7 @@
 // Parser for a Twilio docs page as captured to text (see ../shared/sources/*.docs.txt): the
-// resource-properties table, each operation's parameter tables, and the example outputs.
+// resource-properties table, every operation (GET, POST, PUT, PATCH, DELETE) with its path, query
+// and body tables and its example outputs, in either layout (older snake_case, newer camelCase).
+// Section headings and a body table's preamble end a table: they never become a description.
 
 import { basename } from 'node:path';
 import { decodeSegment, type JsonValue } from '../json';
@@ -30,11 +32,21 @@ export interface DocsOperation {
   /** The URL's path template, e.g. /v1/Sessions/{id}. */
   path: string;
   line: number;
+  /** The section heading above the operation ("Get Conversation History"), when the page has one. */
+  title?: string;
   pathParams: DocsField[];
   queryParams: DocsField[];
   bodyParams: DocsField[];
+  /** The body's media type, from the table's "Encoding type:" preamble (application/json, …). */
+  bodyEncoding?: string;
   examples: DocsExample[];
 }
+
+/**
+ * How the page spells names: `snake` (the older layout: account_sid, PageSize, as the API does) or
+ * `camel` (the newer one: accountSid, pageSize). The model turns camel names into the API's own.
+ */
+export type DocsLayout = 'snake' | 'camel';
 
 export interface DocsPage {
   /** File name as given to the parser (provenance uses its base name). */
@@ -42,6 +54,7 @@ export interface DocsPage {
   title?: string;
   /** Singular resource name, from the "<Name> Properties" heading. */
   resource: string;
+  layout: DocsLayout;
   propertiesLine: number;
   properties: DocsField[];
   operations: DocsOperation[];
@@ -58,27 +71,75 @@ export class DocsParseError extends Error {
   }
 }
 
+type Where = 'path' | 'query' | 'body';
+
 const TABLE_HEADER = /^Property name\s*Type/;
 const OPERATION = /^(GET|POST|PUT|PATCH|DELETE)\s+(https?:\/\/\S+)\s*$/;
 const NUMBERED = /^\d+$/;
 const PROPERTIES_HEADING = /^(.+?)\s+Properties$/;
-const PARAM_HEADINGS: Array<[RegExp, 'path' | 'query' | 'body']> = [
+const PAGE_ANCHOR = /page anchor$/;
+/** A body table's preamble: "Encoding type:application/json", then "Schema". */
+const ENCODING = /^Encoding type:\s*(\S+)\s*$/i;
+const SCHEMA_LINE = /^Schema$/;
+const PARAM_HEADINGS: Array<[RegExp, Where]> = [
   [/^path parameters$/i, 'path'],
   [/^query parameters$/i, 'query'],
   [/^(request )?body parameters$/i, 'body'],
 ];
 
-/** Lines that end a table in this layout: code samples, outputs, operations, headings. */
-function isBoundary(text: string): boolean {
+/** Letters and digits only, lower-cased: how a heading and its anchor's slug are matched. */
+const slugKey = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** A section heading: the line its "<slug> page anchor" line follows ("Get Conversation History"). */
+function isHeading(lines: readonly string[], i: number): boolean {
+  const text = (lines[i] ?? '').trim();
+  const anchor = /^(.+?)\s*page anchor$/.exec(nextText(lines, i));
+  return anchor?.[1] !== undefined && text !== '' && slugKey(anchor[1]) === slugKey(text);
+}
+
+/** The next non-blank line after line i, trimmed ('' at the end). */
+function nextText(lines: readonly string[], i: number): string {
+  for (let j = i + 1; j < lines.length; j++) {
+    const text = (lines[j] ?? '').trim();
+    if (text !== '') return text;
+  }
+  return '';
+}
+
+/**
+ * Lines that end a table in this layout: code samples, outputs, operations, headings, a body
+ * table's preamble. A section heading is the line its "<slug> page anchor" line follows.
+ */
+function isBoundary(lines: readonly string[], i: number): boolean {
+  const text = (lines[i] ?? '').trim();
   return (
     OPERATION.test(text) ||
     TABLE_HEADER.test(text) ||
     NUMBERED.test(text) ||
     text === 'Output' ||
     /Link to code sample/.test(text) ||
-    /page anchor$/.test(text) ||
-    PARAM_HEADINGS.some(([re]) => re.test(text))
+    PAGE_ANCHOR.test(text) ||
+    ENCODING.test(text) ||
+    SCHEMA_LINE.test(text) ||
+    PARAM_HEADINGS.some(([re]) => re.test(text)) ||
+    isHeading(lines, i)
   );
+}
+
+type Fail = (line: number, detail: string) => never;
+
+/** What the parse has seen so far: the page's parts, and where the next table goes. */
+interface State {
+  title?: string;
+  resource?: string;
+  propertiesLine: number;
+  properties?: DocsField[];
+  operations: DocsOperation[];
+  /** The heading a table's rows go under (Path parameters, an Encoding type preamble…). */
+  where?: Where;
+  encoding?: string;
+  /** The last section heading, for the operation that follows it. */
+  heading?: string;
 }
 
 export function parseDocsPage(text: string, file = 'docs page'): DocsPage {
@@ -87,91 +148,122 @@ export function parseDocsPage(text: string, file = 'docs page'): DocsPage {
     throw new DocsParseError(name, 1, 'not a text docs page (empty or binary)');
   }
   const lines = text.split(/\r?\n/);
-  const fail = (line: number, detail: string): never => {
+  const fail: Fail = (line, detail) => {
     throw new DocsParseError(name, line, detail);
   };
-
-  let title: string | undefined;
-  let resource: string | undefined;
-  let propertiesLine = 0;
-  let properties: DocsField[] | undefined;
-  const operations: DocsOperation[] = [];
-  let heading: 'path' | 'query' | 'body' | undefined;
-
-  for (let i = 0; i < lines.length; i++) {
-    const text = (lines[i] ?? '').trim();
-    if (text === '') continue;
-    const current = operations.at(-1);
-
-    if (!title && / Resource$/.test(text)) title = text;
-    const propertiesHeading = PROPERTIES_HEADING.exec(text);
-    if (!properties && propertiesHeading?.[1] && !TABLE_HEADER.test(text)) resource = propertiesHeading[1];
-
-    const op = OPERATION.exec(text);
-    if (op?.[1] && op[2]) {
-      const url = new URL(op[2].replaceAll('{', '%7B').replaceAll('}', '%7D'));
-      const path = decodeSegment(url.pathname);
-      operations.push({
-        method: op[1],
-        url: op[2],
-        path,
-        line: i + 1,
-        pathParams: [],
-        queryParams: [],
-        bodyParams: [],
-        examples: [],
-      });
-      heading = undefined;
-      continue;
-    }
-    const paramHeading = PARAM_HEADINGS.find(([re]) => re.test(text));
-    if (paramHeading) {
-      heading = paramHeading[1];
-      continue;
-    }
-    if (TABLE_HEADER.test(text)) {
-      const { fields, end } = parseTable(lines, i + 1, fail);
-      if (fields.length === 0) fail(i + 1, 'property table has no rows');
-      if (!current) {
-        if (properties) fail(i + 1, 'a second resource-properties table before any operation');
-        properties = fields;
-        propertiesLine = i + 1;
-      } else {
-        for (const field of fields) placeParameter(current, field, heading);
-      }
-      heading = undefined;
-      i = end - 1;
-      continue;
-    }
-    if (text === 'Output') {
-      const example = parseExample(lines, i + 1, fail);
-      if (!current) fail(i + 1, 'example output before any operation line');
-      current?.examples.push(example.example);
-      i = example.end - 1;
-    }
-  }
-
-  if (!properties) fail(lines.length, 'no resource-properties table ("Property name…Type…" header) found');
-  if (!resource) resource = title?.replace(/s? Resource$/, '') ?? 'Resource';
+  const state: State = { propertiesLine: 0, operations: [] };
+  for (let i = 0; i < lines.length; i++) i = step(lines, i, state, fail);
+  if (!state.properties)
+    fail(lines.length, 'no resource-properties table ("Property name…Type…" header) found');
+  const properties = state.properties as DocsField[];
   return {
     file: name,
-    ...(title ? { title } : {}),
-    resource,
-    propertiesLine,
-    properties: properties as DocsField[],
-    operations,
+    ...(state.title ? { title: state.title } : {}),
+    resource: state.resource ?? state.title?.replace(/s? Resource$/, '') ?? 'Resource',
+    layout: layoutOf(properties, state.operations),
+    propertiesLine: state.propertiesLine,
+    properties,
+    operations: state.operations,
   };
 }
 
+/** Reads what starts at line i; returns the last line it consumed. */
+function step(lines: readonly string[], i: number, state: State, fail: Fail): number {
+  const text = (lines[i] ?? '').trim();
+  if (text === '') return i;
+  const current = state.operations.at(-1);
+  if (!state.title && / Resource$/.test(text)) state.title = text;
+  const propertiesHeading = PROPERTIES_HEADING.exec(text);
+  if (!state.properties && propertiesHeading?.[1] && !TABLE_HEADER.test(text))
+    state.resource = propertiesHeading[1];
+  const op = OPERATION.exec(text);
+  if (op?.[1] && op[2]) {
+    state.operations.push(operationAt(op[1], op[2], i, state.heading));
+    state.where = undefined;
+    state.encoding = undefined;
+    state.heading = undefined;
+    return i;
+  }
+  const paramHeading = PARAM_HEADINGS.find(([re]) => re.test(text));
+  if (paramHeading) {
+    state.where = paramHeading[1];
+    return i;
+  }
+  if (isHeading(lines, i)) {
+    state.heading = text;
+    return i;
+  }
+  const encoding = ENCODING.exec(text);
+  if (encoding?.[1]) {
+    state.where = 'body';
+    state.encoding = encoding[1];
+    return i;
+  }
+  if (TABLE_HEADER.test(text)) return table(lines, i, state, fail);
+  if (text === 'Output') {
+    const example = parseExample(lines, i + 1, fail);
+    if (!current) fail(i + 1, 'example output before any operation line');
+    current?.examples.push(example.example);
+    return example.end - 1;
+  }
+  return i;
+}
+
+function operationAt(method: string, url: string, i: number, title?: string): DocsOperation {
+  const path = decodeSegment(new URL(url.replaceAll('{', '%7B').replaceAll('}', '%7D')).pathname);
+  return {
+    method,
+    url,
+    path,
+    line: i + 1,
+    ...(title ? { title } : {}),
+    pathParams: [],
+    queryParams: [],
+    bodyParams: [],
+    examples: [],
+  };
+}
+
+/** A table: the page's properties (before any operation) or the current operation's parameters. */
+function table(lines: readonly string[], i: number, state: State, fail: Fail): number {
+  const { fields, end } = parseTable(lines, i + 1, fail);
+  if (fields.length === 0) fail(i + 1, 'property table has no rows');
+  const current = state.operations.at(-1);
+  if (!current) {
+    if (state.properties) fail(i + 1, 'a second resource-properties table before any operation');
+    state.properties = fields;
+    state.propertiesLine = i + 1;
+  } else {
+    for (const field of fields) placeParameter(current, field, state.where);
+    if (state.where === 'body' && state.encoding) current.bodyEncoding = state.encoding;
+  }
+  state.where = undefined;
+  state.heading = undefined;
+  return end - 1;
+}
+
+/**
+ * The newer layout spells names in camelCase (accountSid, pageSize); the older one as the API does
+ * (account_sid, PageSize). Told by the names themselves: a lower-case start with an upper-case
+ * letter after it, or a query parameter starting lower-case (the API's start upper-case).
+ */
+function layoutOf(properties: readonly DocsField[], operations: readonly DocsOperation[]): DocsLayout {
+  const hump = /^[a-z][a-z0-9]*[A-Z]/;
+  const fields = [...properties, ...operations.flatMap((o) => [...o.queryParams, ...o.bodyParams])];
+  if (fields.some((f) => f.name.includes('_'))) return 'snake';
+  const camel =
+    fields.some((f) => hump.test(f.name)) ||
+    operations.some((o) => o.queryParams.some((p) => /^[a-z]/.test(p.name)));
+  return camel ? 'camel' : 'snake';
+}
+
 /** A table without a heading: a parameter named in the path template is a path parameter. */
-function placeParameter(op: DocsOperation, field: DocsField, heading?: 'path' | 'query' | 'body'): void {
+function placeParameter(op: DocsOperation, field: DocsField, heading?: Where): void {
   const where =
     heading ?? (op.path.includes(`{${field.name}}`) ? 'path' : op.method === 'GET' ? 'query' : 'body');
   const list = where === 'path' ? op.pathParams : where === 'query' ? op.queryParams : op.bodyParams;
   list.push(field);
 }
-
-type Fail = (line: number, detail: string) => never;
 
 function parseTable(
   lines: readonly string[],
@@ -188,7 +280,7 @@ function parseTable(
     }
     const start = confirmedRowStart(lines, i);
     if (!start) {
-      if (isBoundary(text)) break;
+      if (isBoundary(lines, i)) break;
       // A name/type line with nothing after it: the page was cut off mid-row.
       failIfTruncatedRow(lines, i, fail);
       if (fields.length === 0)
@@ -251,13 +343,17 @@ function parseRowBody(
   let inConstraints = false;
   let inValues = false;
   let sawRequiredness = requirednessGiven;
+  let blanks = 0;
 
   for (; i < lines.length; i++) {
     const text = (lines[i] ?? '').trim();
     if (text === '') {
       inValues = false;
+      blanks++;
       continue;
     }
+    const gap = blanks;
+    blanks = 0;
     if (!sawRequiredness) {
       // confirmedRowStart guaranteed this line is Required/Optional.
       required = /^required$/i.test(text);
@@ -270,7 +366,7 @@ function parseRowBody(
       continue;
     }
     if (confirmedRowStart(lines, i)) return row(false);
-    if (isBoundary(text)) return row(true);
+    if (isBoundary(lines, i)) return row(true);
     failIfTruncatedRow(lines, i, fail);
     if (!pii && description.length === 0 && isPiiMarker(text)) {
       pii = text;
@@ -288,8 +384,9 @@ function parseRowBody(
       continue;
     }
     if (isRequiredness(text)) fail(i + 1, `a second Required/Optional line in one row`);
-    // Free text after the constraint lines is not part of the table.
-    if (inConstraints) return row(true);
+    // Free text after the constraint lines, or after a row's block (two blank lines end one; its
+    // paragraphs are one blank line apart), is not part of the table.
+    if (inConstraints || (description.length > 0 && gap >= 2)) return row(true);
     description.push(text);
   }
   if (!sawRequiredness) fail(i, 'row is truncated: no Required/Optional line');

@@ -24,6 +24,8 @@ export interface Constraints {
 
 export interface DocsField {
   name: string;
+  /** The name as the page printed it, when the model spells it otherwise (a camelCase page's accountSid). */
+  printed?: string;
   type: TwilioType;
   required: boolean;
   pii?: string;

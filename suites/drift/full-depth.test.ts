@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { diffSides } from '../../src/drift/diff';
+import type { DriftSide } from '../../src/drift/side';
 import type { JsonSchema } from '../../src/model/json-schema';
-import { type DriftSide, diffSides } from '../../src/rules/drift-table';
 import { FIXTURES, needsSources, realSources, runCli, sourcesMissing } from '../support/fixtures';
 
 // biome-ignore lint/suspicious/noExplicitAny: the edits reach anywhere into a spec document

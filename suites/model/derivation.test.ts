@@ -12,7 +12,7 @@ import { Contract } from '../../src/schemas/contract';
 import { FIXTURES, fixturePage } from '../support/fixtures';
 
 const page = fixturePage('widgets-resource.docs.txt');
-const ops = operationsFromDocs(page);
+const ops = operationsFromDocs(page).reads;
 const byKind = (kind: Operation['kind']) => ops.find((o) => o.kind === kind) as Operation;
 const props = instanceSchema(byKind('instance'), 'docs')?.properties ?? {};
 const contract = new Contract(buildModel({ pages: [page] }), 'docs');
@@ -87,7 +87,7 @@ describe('docs table → operations with JSON Schema 2020-12', () => {
   });
 
   it('a list-only page yields no fetch', () => {
-    const messages = operationsFromDocs(fixturePage('session-messages-resource.docs.txt'));
+    const messages = operationsFromDocs(fixturePage('session-messages-resource.docs.txt')).reads;
     expect(messages.map((o) => [o.kind, o.path, o.itemsKey])).toEqual([
       ['list', '/v1/Sessions/{sessionId}/Messages', 'messages'],
     ]);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModelFromSources } from '../../src/model/build';
 import { instanceSchema, type Operation, queryParams } from '../../src/model/operation';
-import { triangulate } from '../../src/rules/triangulation';
+import { triangulate } from '../../src/rules/triangulation/rules';
 import { Contract } from '../../src/schemas/contract';
 import { PROJECT_ROOT, sourcePaths } from '../../src/sources/paths';
 import { FIXTURES, needsSources, realSources, runCli, runProcess, sourcesMissing } from '../support/fixtures';

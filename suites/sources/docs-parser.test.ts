@@ -1,6 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DocsParseError, parseDocsPage } from '../../src/sources/docs-page';
+import { type DocsPage, DocsParseError, parseDocsPage } from '../../src/sources/docs-page';
 import { matchRowStart, parseConstraintLine } from '../../src/sources/docs-rows';
 import { missingSourceReason } from '../../src/sources/paths';
 import { FIXTURES, fixturePage } from '../support/fixtures';
@@ -127,5 +128,118 @@ describe('why a suite that needs the sources skips', () => {
     expect(
       missingSourceReason({ spec, docs: [join(FIXTURES, 'docs', 'truncated-row.docs.txt')] }),
     ).toBeUndefined();
+  });
+});
+
+/** The pages of one layout under suites/fixtures/docs/<layout>/, parsed. */
+const layoutPages = (layout: 'snake' | 'camel') =>
+  readdirSync(join(FIXTURES, 'docs', layout))
+    .filter((f) => f.endsWith('.docs.txt'))
+    .map((f) => ({
+      text: readFileSync(join(FIXTURES, 'docs', layout, f), 'utf8'),
+      page: fixturePage(`${layout}/${f}`),
+    }));
+
+describe.each(['snake', 'camel'] as const)(
+  'real-shaped pages, %s layout: every part read, nothing leaked',
+  (layout) => {
+    const pages = layoutPages(layout);
+    const fields = (p: DocsPage) => [
+      ...p.properties,
+      ...p.operations.flatMap((o) => [...o.pathParams, ...o.queryParams, ...o.bodyParams]),
+    ];
+
+    it('tells the layout from the names', () => {
+      expect(pages.map(({ page }) => page.layout)).toEqual(pages.map(() => layout));
+    });
+
+    it('reads every operation line of every page, whatever its method', () => {
+      for (const { text, page } of pages) {
+        const lines = text.split('\n').filter((l) => /^(GET|POST|PUT|PATCH|DELETE) https:\/\//.test(l));
+        expect(
+          page.operations.map((o) => `${o.method} ${o.url}`),
+          page.file,
+        ).toEqual(lines);
+      }
+      const methods = new Set(pages.flatMap(({ page }) => page.operations.map((o) => o.method)));
+      expect([...methods].sort()).toEqual(['DELETE', 'GET', 'POST', 'PUT']);
+    });
+
+    it('never puts a section heading, an anchor or a body preamble into a description', () => {
+      for (const { text, page } of pages) {
+        const lines = text.split('\n');
+        // A heading is the line its "<slug> page anchor" line follows (after blank lines).
+        const headings = lines.flatMap((l, k) => {
+          const next = lines.slice(k + 1).find((x) => x.trim() !== '');
+          return l.trim() && next?.endsWith('page anchor') ? [l.trim()] : [];
+        });
+        expect(headings.length, page.file).toBeGreaterThan(1);
+        for (const f of fields(page)) {
+          for (const h of headings) expect(f.description, `${page.file} ${f.name}`).not.toContain(h);
+          expect(f.description, `${page.file} ${f.name}`).not.toMatch(
+            /page anchor|Encoding type|^Schema$|Link to code sample/m,
+          );
+        }
+      }
+    });
+
+    it('places a body table introduced only by its "Encoding type" preamble in the body, with its media type', () => {
+      const messages = pages.find(({ page }) => page.file === 'messages.docs.txt')?.page;
+      const send = messages?.operations[0];
+      expect(send?.pathParams.map((p) => [p.name, p.description])).toEqual([
+        ['id', 'Identifier of the Assistant.'],
+      ]);
+      expect(send?.bodyParams.map((p) => p.required)).toEqual([true, false, true, false, false]);
+      expect(send?.bodyEncoding).toBe('application/json');
+      expect(send?.bodyParams.at(-1)?.constraints.default).toBe('chat');
+    });
+
+    it('keeps the last row of a table to itself: prose after a body table and the next heading stay out', () => {
+      const knowledge = pages.find(({ page }) => page.file === 'knowledge.docs.txt')?.page;
+      const create = knowledge?.operations.find((o) => o.method === 'POST');
+      const last = create?.bodyParams.at(-1);
+      expect(last?.description).not.toMatch(/can be set up through the API/);
+      const tools = pages.find(({ page }) => page.file === 'assistant-tools.docs.txt')?.page;
+      const updated = tools?.properties.at(-1);
+      expect(updated?.description).toMatch(/^When the Tool was last changed/);
+      expect(tools?.operations.map((o) => o.title)).toEqual([
+        'List all Tools connected to an Assistant',
+        'Connect a Tool to an Assistant',
+        'Disconnect a Tool from an Assistant',
+      ]);
+    });
+  },
+);
+
+describe('the captured layouts’ quirks, line by line', () => {
+  const page = (body: string) =>
+    parseDocsPage(
+      `Things Resource\n\nThing Properties\n\nthing-properties page anchor\nProperty nameTypeRequiredDescriptionChild properties\n${body}`,
+      'quirks.docs.txt',
+    );
+
+  it('a heading right after the last row ends it (the older page leaked "Get Conversation History")', () => {
+    const p = page(
+      'date_updatedstring<date-time>Optional\n\nWhen it changed.\n\n\nGet Conversation History\n\nget-conversation-history page anchor\nGET https://x.example.test/v1/Things\n',
+    );
+    expect(p.properties[0]?.description).toBe('When it changed.');
+    expect(p.operations[0]?.title).toBe('Get Conversation History');
+  });
+
+  it('a line that only looks like a heading (no anchor for it) stays in the description', () => {
+    const p = page(
+      'notestring\n\nOptional\n\nFirst paragraph.\n\nSecond paragraph.\n\nother-thing page anchor\n',
+    );
+    expect(p.properties[0]?.description).toBe('First paragraph.\nSecond paragraph.');
+  });
+
+  it('a path table followed by an unheaded body table: the preamble neither leaks nor misplaces the rows', () => {
+    const p = page(
+      'idstringrequired\n\nThe id.\n\n\nPOST https://x.example.test/v1/Things/{id}\n\nPath parameters\n\npath-parameters page anchor\nProperty nameTypeRequiredPIIDescription\nidstringrequired\n\nThe thing.\n\nEncoding type:application/x-www-form-urlencoded\nSchema\nProperty nameTypeRequiredDescriptionChild properties\nfriendlyNamestring\n\nOptional\n\nA name.\n\n',
+    );
+    const [op] = p.operations;
+    expect(op?.pathParams.map((f) => [f.name, f.description])).toEqual([['id', 'The thing.']]);
+    expect(op?.bodyParams.map((f) => f.name)).toEqual(['friendlyName']);
+    expect(op?.bodyEncoding).toBe('application/x-www-form-urlencoded');
   });
 });
