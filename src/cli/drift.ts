@@ -1,4 +1,4 @@
-// npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
+// npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR | --spec FILE|URL --docs FILE|DIR]
 // A and B: a docs page, an OpenAPI spec, a folder of derived schemas, a recordings folder, or a
 // conformance.json.
 
@@ -10,6 +10,7 @@ import { changeJson, driftMarkdown, sortChanges } from '../report/drift-markdown
 import { diffSides, levelOf } from '../rules/drift-table';
 import { PROJECT_ROOT } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
+import { fromSources, runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
 Usage: npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
@@ -17,6 +18,8 @@ Classifies the changes between two sides, each a docs page, an OpenAPI spec (JSO
 of derived schemas, a recordings folder or a conformance.json. Two specs are compared whole: every
 operation of every method, parameters, request bodies, statuses, nested fields. Exit 1 when
 --fail-on is met (default breaking), 2 bad input.
+${SOURCE_HELP}
+  (the model maps a recordings folder's requests to operations)
 
 Examples
   npm run drift -- --from ../shared/sources/sessions-resource.docs.txt --to ../shared/sources/twilio_assistants_v1.openapi.json
@@ -25,7 +28,7 @@ Examples
 
 export const drift = command(
   'drift',
-  (args, io) => {
+  async (args, io) => {
     const flags = parseFlags(
       {
         from: { type: 'string' },
@@ -33,7 +36,7 @@ export const drift = command(
         json: { type: 'boolean' },
         'fail-on': { type: 'string' },
         out: { type: 'string' },
-        schemas: { type: 'string' },
+        ...SOURCE_FLAGS,
       },
       args,
     );
@@ -41,7 +44,9 @@ export const drift = command(
     const failOn = flags['fail-on'] ?? 'breaking';
     if (!['breaking', 'any', 'none'].includes(failOn))
       throw new UsageError(`--fail-on: expected breaking|any|none, got "${failOn}"`);
-    const schemas = resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
+    const schemas = fromSources(flags)
+      ? await runContract(flags, io, 'both')
+      : resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
     // A path that does not exist is one line from loadSide, as for any other source.
     const [a, b] = loadSides(resolve(flags.from), resolve(flags.to), schemas);
     const changes = sortChanges(diffSides(a, b));

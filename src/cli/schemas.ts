@@ -1,4 +1,4 @@
-// npm run schemas -- [--docs FILE]… [--spec FILE] [--out DIR] [--report-dir DIR] [--check]
+// npm run schemas -- [--docs FILE|DIR]… [--spec FILE|URL] [--out DIR] [--report-dir DIR] [--check]
 
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,15 +13,19 @@ import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
 
 const HELP = `
-Usage: npm run schemas -- [--docs FILE]… [--spec FILE] [--out DIR] [--report-dir DIR] [--check]
-Derives the resource model and its schemas from the sources (every *.docs.txt page, the spec) into
-schemas/, and triangulates them. --check writes no schema: exit 1 when the committed ones differ.
+Usage: npm run schemas -- [--docs FILE|DIR]… [--spec FILE|URL] [--out DIR] [--report-dir DIR] [--check]
+Derives the resource model and its schemas from the sources (the spec of any Twilio product, JSON or
+YAML, and the docs pages of its API) into schemas/, and triangulates them. Pages found in the
+sources folder that document another API are left out (a note says so); a page named with --docs
+that does, or a spec that cannot be read, is one line and exit 2. --check writes no schema: exit 1
+when the committed ones differ.
 Environment: TWILIO_SOURCES_DIR (default ../shared/sources), TWILIO_DOCS_PAGE, TWILIO_OPENAPI_SPEC
+Example: npm run schemas -- --spec twilio_conversations_v1.yaml --out /tmp/conversations
 `;
 
 export const schemas = command(
   'schemas',
-  (args, io) => {
+  async (args, io) => {
     const flags = parseFlags(
       {
         docs: { type: 'string', multiple: true },
@@ -41,18 +45,28 @@ export const schemas = command(
     );
     const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-    const { model } = buildModelFromSources(paths);
-    const findings = triangulate(new Contract(model, 'both')).sort(bySeverity);
+    const { model, docs, notes } = await buildModelFromSources(paths);
+    for (const note of notes) io.out(`note: ${note}`);
+    const contract = new Contract(model, 'both');
+    contract.compileAll();
+    const findings = triangulate(contract).sort(bySeverity);
     const files = modelFiles(model, out);
 
-    const pages = paths.docs.length ? paths.docs.join(', ') : 'no docs page';
+    const read = docs.length ? docs.join(', ') : 'no docs page';
     io.out(
-      `${model.operations.length} GET operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
+      `${model.api.title}: ${model.operations.length} GET and ${model.writes.length} write operations from ${paths.spec} and ${read}; triangulation: ${findings.length} findings`,
     );
+    if (contract.validator.uncheckedFormats.length)
+      io.out(
+        `note: formats with no definition, accepted unchecked: ${contract.validator.uncheckedFormats.join(', ')}`,
+      );
     for (const f of findings) io.out(`  ${findingLine(f)}`);
 
     const report = [
-      { path: join(reportDir, 'triangulation.json'), data: stableJson({ sources: paths, findings }) },
+      {
+        path: join(reportDir, 'triangulation.json'),
+        data: stableJson({ sources: { spec: paths.spec, docs }, findings }),
+      },
       {
         path: join(reportDir, 'triangulation.md'),
         data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings),

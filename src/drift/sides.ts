@@ -63,7 +63,7 @@ export function contractSide(
  * every operation of every method, request bodies, every status, at full depth. Otherwise each side is
  * what the model derives from it (the spec's GET operations, a docs page, schemas, traffic).
  */
-export function loadSides(from: string, to: string, schemasDir: string): [DriftSide, DriftSide] {
+export function loadSides(from: string, to: string, schemasDir: string | Contract): [DriftSide, DriftSide] {
   const a = readSpecDocument(from);
   const b = readSpecDocument(to);
   if (a && b) return [specSide(a, basename(from)), specSide(b, basename(to))];
@@ -71,10 +71,15 @@ export function loadSides(from: string, to: string, schemasDir: string): [DriftS
 }
 
 /**
- * Loads any drift source; recordings are mapped to operations by the model in `schemasDir`. `spec`:
+ * Loads any drift source; recordings are mapped to operations by the model in `schemasDir` (or
+ * that contract, when the run built it from --spec/--docs). `spec`:
  * the file's OpenAPI document when the caller has already read it.
  */
-export function loadSide(path: string, schemasDir: string, spec = readSpecDocument(path)): DriftSide {
+export function loadSide(
+  path: string,
+  schemasDir: string | Contract,
+  spec = readSpecDocument(path),
+): DriftSide {
   if (!existsSync(path)) throw new UsageError(`${path}: not found`);
   const label = basename(path);
   if (statSync(path).isDirectory()) {
@@ -102,8 +107,8 @@ export function loadSide(path: string, schemasDir: string, spec = readSpecDocume
   return contractSide(new Contract(buildModel({ pages: [page] }), 'docs' as ContractMode), label, 'docs');
 }
 
-function fromCassettes(dir: string, label: string, schemasDir: string): DriftSide {
-  const contract = Contract.load(schemasDir, 'both');
+function fromCassettes(dir: string, label: string, schemasDir: string | Contract): DriftSide {
+  const contract = typeof schemasDir === 'string' ? Contract.load(schemasDir, 'both') : schemasDir;
   const matchers = contract.operations.map((op) => ({ op, re: pathMatcher(op.path) }));
   const bodies = new Map<string, unknown[]>();
   const exchanges = loadCassettes(dir).flatMap((c) =>

@@ -1,36 +1,72 @@
 // sources → model: the spec's operations and every docs page's, joined by path shape, then linked:
 // which list supplies each path parameter (the list at the path's prefix, else the spec's
-// x-twilio.parent), and which fetch pairs with which list.
+// x-twilio.parent), and which fetch pairs with which list. The model says which API it is (the
+// spec's servers and info); a docs page of another API is refused, or, when it was only found in
+// the sources folder, left out with a note.
 
 import { UsageError } from '../errors';
 import { type DocsPage, parseDocsPage } from '../sources/docs-page';
 import { readSource, type SourcePaths } from '../sources/paths';
+import { readSpec, type SpecSource } from '../sources/spec';
+import { type ApiInfo, apiInfoFromSpec, apiInfoFromUrls } from './api';
 import { operationsFromDocs } from './docs';
 import type { JsonSchema } from './json-schema';
 import { operationsFromOpenApi } from './openapi';
-import { type ApiModel, instanceSchema, type Operation, ORIGINS, pathShape } from './operation';
-import { twilioErrorSchema, withUnsetStrings } from './twilio-conventions';
+import {
+  type ApiModel,
+  instanceSchema,
+  type Operation,
+  ORIGINS,
+  pathMatcher,
+  pathShape,
+  resourceOf,
+} from './operation';
+import { snakeCase, twilioErrorSchema, withUnsetStrings } from './twilio-conventions';
 import { linkWrites } from './writes';
 
 export interface BuiltModel {
   model: ApiModel;
   pages: DocsPage[];
   specFile?: string;
+  /** The docs pages' files the model was built with. */
+  docs: string[];
+  /** What the build left out, and why (a docs page of another API found in the sources folder). */
+  notes: string[];
 }
 
-export function parseSpecText(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`openapi spec ${path}: not valid JSON (${(error as Error).message})`);
+/** Reads and parses every source (the spec from a file or a URL), then builds the model. */
+export async function buildModelFromSources(paths: SourcePaths): Promise<BuiltModel> {
+  return buildFromSpec(await readSpec(paths.spec), paths);
+}
+
+/** The model of a spec already read, with the docs pages of `paths`. */
+export function buildFromSpec(
+  spec: SpecSource,
+  paths: Pick<SourcePaths, 'docs' | 'docsFromFolder'>,
+): BuiltModel {
+  const api = apiInfoFromSpec(spec.doc);
+  const notes: string[] = [];
+  const docs: string[] = [];
+  const pages: DocsPage[] = [];
+  for (const file of paths.docs) {
+    const page = parseDocsPage(readSource(file, 'docs page'), file);
+    const other = foreignOrigin(page, api);
+    if (other && paths.docsFromFolder) {
+      notes.push(`${page.file}: left out, it documents ${other}, not ${api.origin} (the spec's API)`);
+      continue;
+    }
+    pages.push(page);
+    docs.push(file);
   }
+  const model = buildModel({ spec: spec.doc, specFile: spec.from, pages });
+  return { model, pages, docs, specFile: spec.from, notes };
 }
 
-/** Reads and parses every source, then builds the model. */
-export function buildModelFromSources(paths: SourcePaths): BuiltModel {
-  const pages = paths.docs.map((file) => parseDocsPage(readSource(file, 'docs page'), file));
-  const spec = parseSpecText(readSource(paths.spec, 'openapi spec'), paths.spec);
-  return { model: buildModel({ spec, specFile: paths.spec, pages }), pages, specFile: paths.spec };
+/** The origin a page documents when it is not the API's, else undefined. */
+function foreignOrigin(page: DocsPage, api: ApiInfo): string | undefined {
+  if (!api.origin) return undefined;
+  const origin = apiInfoFromUrls(page.operations.map((o) => o.url)).origin;
+  return origin && origin !== api.origin ? origin : undefined;
 }
 
 export function buildModel(input: {
@@ -40,8 +76,17 @@ export function buildModel(input: {
 }): ApiModel {
   const fromSpec =
     input.spec === undefined ? undefined : operationsFromOpenApi(input.spec, input.specFile ?? 'spec');
+  const api =
+    fromSpec && typeof input.spec === 'object' && input.spec !== null
+      ? apiInfoFromSpec(input.spec as Record<string, unknown>)
+      : apiInfoFromUrls((input.pages ?? []).flatMap((p) => p.operations.map((o) => o.url)));
   const operations: Operation[] = fromSpec ? fromSpec.operations.map((o) => ({ ...o })) : [];
   for (const page of input.pages ?? []) {
+    const other = foreignOrigin(page, api);
+    if (other)
+      throw new UsageError(
+        `${page.file}: documents ${other}, but the spec is served at ${api.origin}; give the docs pages of that API`,
+      );
     for (const docsOp of operationsFromDocs(page)) {
       const same = operations.find((o) => pathShape(o.path) === pathShape(docsOp.path));
       if (!same) {
@@ -58,13 +103,56 @@ export function buildModel(input: {
       same.itemsKey ??= docsOp.itemsKey;
     }
   }
-  link(operations);
-  for (const op of operations)
+  const reads = literalFirst(operations);
+  link(reads);
+  for (const op of reads)
     for (const s of Object.values(op.schemas)) if (s) s.response = withUnsetStrings(s.response);
-  const writes = linkWrites(fromSpec?.writes ?? [], operations).map((w) =>
+  const writes = literalFirst(linkWrites(fromSpec?.writes ?? [], reads)).map((w) =>
     w.response ? { ...w, response: withUnsetStrings(w.response) } : w,
   );
-  return { operations, writes, error: fromSpec?.error ?? twilioErrorSchema() };
+  const scope = sharedScope([...reads, ...writes].map((o) => o.path));
+  for (const op of [...reads, ...writes]) op.resource = resourceOf(op.path, scope);
+  return { api, operations: reads, writes, error: fromSpec?.error ?? twilioErrorSchema() };
+}
+
+/**
+ * Operations in model order, except that one whose path has a literal segment where another has a
+ * parameter (/v1/Services/Usecases beside /v1/Services/{Sid}) comes first: whoever matches a
+ * request against the model in order (routing, recordings) finds the literal one.
+ */
+export function literalFirst<T extends { path: string }>(ops: readonly T[]): T[] {
+  const literals = (path: string) => path.split('/').filter((s) => s && !s.includes('{')).length;
+  const out: T[] = [];
+  for (const op of ops) {
+    const before = out.findIndex(
+      (other) => literals(op.path) > literals(other.path) && pathMatcher(other.path).test(op.path),
+    );
+    if (before === -1) out.push(op);
+    else out.splice(before, 0, op);
+  }
+  return out;
+}
+
+/**
+ * The segments every path shares down to a parameter, when all of them are under it or are it
+ * (API v2010's /2010-04-01/Accounts/{AccountSid}): a scope, not a resource. 0 when there is none.
+ */
+export function sharedScope(paths: readonly string[]): number {
+  const shapes = paths.map((p) => pathShape(p).split('/').filter(Boolean));
+  let best = 0;
+  for (const candidate of shapes) {
+    for (let k = 1; k < candidate.length; k++) {
+      if (candidate[k] !== '{}' || k + 1 <= best) continue;
+      const prefix = candidate.slice(0, k + 1);
+      const under = (s: string[]) => prefix.every((seg, i) => s[i] === seg);
+      const inside = shapes.filter((s) => s.length > prefix.length && under(s)).length;
+      const all = shapes.every(
+        (s) => under(s) || (s.length === k && prefix.slice(0, k).every((seg, i) => s[i] === seg)),
+      );
+      if (all && inside >= 2) best = k + 1;
+    }
+  }
+  return best;
 }
 
 /** Parents, pairs and identifying fields: what the run needs to reach every operation. */
@@ -77,14 +165,15 @@ function link(operations: Operation[]): void {
   for (const op of operations) {
     const segments = op.path.split('/');
     op.pathParams = op.pathParams.map((param) => {
-      const at = segments.indexOf(`{${param.name}}`);
+      // The segment that holds it ("{Sid}.json" in API v2010).
+      const at = segments.findIndex((seg) => seg.includes(`{${param.name}}`));
       const prefix = pathShape(segments.slice(0, at).join('/'));
       const list = lists.find((l) => pathShape(l.path) === prefix && l !== op);
       if (!list?.idField) return { name: param.name };
       return { name: param.name, from: { operation: list.id, field: list.idField } };
     });
     if (op.kind === 'instance') {
-      const list = lists.find((l) => pathShape(`${l.path}/{}`) === pathShape(op.path));
+      const list = lists.find((l) => `${pathShape(l.path)}/{}` === pathShape(op.path));
       if (list) {
         op.pairsWith = list.id;
         list.pairsWith = op.id;
@@ -95,18 +184,19 @@ function link(operations: Operation[]): void {
 
 /**
  * The item field that identifies a list's items: the one the paired fetch's last path parameter
- * names, else id or sid; none when the items have neither (they are then told apart by content).
+ * names (`{Sid}` names `sid`, `{Index}` `index`, `{ConnectAppSid}` `connect_app_sid`), else id or
+ * sid; none when the items have neither (they are then told apart by content).
  */
 function identifyingField(list: Operation, operations: readonly Operation[]): string | undefined {
   const fields = new Set<string>();
   for (const origin of ORIGINS)
     for (const name of Object.keys(instanceSchema(list, origin)?.properties ?? {})) fields.add(name);
   const fetch = operations.find(
-    (o) => o.kind === 'instance' && pathShape(o.path) === pathShape(`${list.path}/{}`),
+    (o) => o.kind === 'instance' && pathShape(o.path) === `${pathShape(list.path)}/{}`,
   );
   const last = fetch?.pathParams.at(-1)?.name;
-  if (last && fields.has(last)) return last;
-  return ['id', 'sid'].find((f) => fields.has(f));
+  const named = last ? [last, snakeCase(last)].find((f) => fields.has(f)) : undefined;
+  return named ?? ['id', 'sid'].find((f) => fields.has(f));
 }
 
 export type { JsonSchema };

@@ -66,6 +66,7 @@ export const ANNOTATION_KEYWORDS = [
   'x-unread',
   'x-typed-by',
   'x-unset',
+  'x-twilio-format',
 ] as const;
 
 /** Keywords that constrain a value: what a source "states" about a field, and what gets compared and resolved. */

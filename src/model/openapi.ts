@@ -12,7 +12,8 @@ import {
   pathParamNames,
   resourceOf,
 } from './operation';
-import type { WriteMethod } from './writes';
+import { type Envelope, isRelativeLinkName } from './twilio-conventions';
+import type { RequestEncoding, WriteMethod } from './writes';
 
 export class SpecError extends Error {
   constructor(file: string, detail: string) {
@@ -47,6 +48,8 @@ export interface SpecWrite {
   statuses: string[];
   request?: JsonSchema;
   requestRequired: boolean;
+  /** How the request body is sent: form-encoded (most Twilio products) or JSON. */
+  requestEncoding?: RequestEncoding;
   /** The JSON body of its first 2xx that has one. */
   response?: JsonSchema;
   mountName?: string;
@@ -103,6 +106,7 @@ export function schemaConverter(spec: Record<string, unknown>, name: string) {
       if (parts.length) out = mergeAll(out, mergeAny(parts));
     }
     for (const key of COPIED) if (node[key] !== undefined) (out as Node)[key] = node[key];
+    out = shapeFormat(out);
     // What a JSON Schema validator would refuse to compile is one line naming where it is.
     if (Array.isArray(out.enum) && out.enum.length === 0) fail(`${pointer}: "enum" lists no value`);
     if (out.enum !== undefined && !Array.isArray(out.enum)) fail(`${pointer}: "enum" is not a list`);
@@ -120,7 +124,7 @@ export function schemaConverter(spec: Record<string, unknown>, name: string) {
       for (const [prop, child] of Object.entries(node.properties)) {
         if (!isRecord(child)) continue;
         const at = `${pointer}/properties/${escapePointer(prop)}`;
-        const converted = convert(child, at, stack);
+        const converted = linkFormat(prop, convert(child, at, stack));
         out.properties[prop] = { ...converted, 'x-source': converted['x-source'] ?? src(at) };
       }
       out.type ??= 'object';
@@ -163,7 +167,8 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
       const statuses = Object.keys(responses).sort();
       const ok = statuses.find((st) => /^2/.test(st) && jsonSchemaOf(responses[st]));
       const body = isRecord(w.requestBody) ? w.requestBody : undefined;
-      const requestNode = jsonSchemaOf(body);
+      const requestBody = requestBodyOf(body);
+      const requestNode = requestBody?.schema;
       const mount = typeof twilioOf.mountName === 'string' ? camel(twilioOf.mountName) : undefined;
       writes.push({
         id: typeof w.operationId === 'string' ? w.operationId : `${method}:${path}`,
@@ -171,12 +176,16 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
         path,
         resource: resourceOf(path),
         statuses,
-        ...(requestNode
+        ...(requestNode && requestBody
           ? {
               request: {
-                ...convert(requestNode, `${base}/requestBody/content/application~1json/schema`),
+                ...convert(
+                  requestNode,
+                  `${base}/requestBody/content/${escapePointer(requestBody.media)}/schema`,
+                ),
                 'x-source': src(`${base}/requestBody`),
               },
+              requestEncoding: requestBody.encoding,
             }
           : {}),
         requestRequired: body?.required === true,
@@ -202,13 +211,11 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
     const ok = jsonSchemaOf(responses['200']);
     if (!ok) continue;
     const response = convert(ok, `${base}/responses/200/content/application~1json/schema`);
-    const kind: OperationKind =
-      twilio.pathType === 'list' || twilio.pathType === 'instance'
-        ? (twilio.pathType as OperationKind)
-        : listItemsKey(response)
-          ? 'list'
-          : 'instance';
-    const itemsKey = kind === 'list' ? listItemsKey(response) : undefined;
+    const shape = listShape(response, twilio.pathType === 'list');
+    // A list is a page of items: the spec's pathType says so, or its envelope does. A "list" with
+    // no array of items reads one thing (a settings document): an instance.
+    const kind: OperationKind = shape && twilio.pathType !== 'instance' ? 'list' : 'instance';
+    const itemsKey = kind === 'list' ? shape?.itemsKey : undefined;
     const schemas: OperationSchemas = {
       response: {
         ...response,
@@ -250,11 +257,13 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
       resource: resourceOf(path),
       pathParams: pathParamNames(path).map((n) => ({ name: n })),
       ...(itemsKey ? { itemsKey } : {}),
+      ...(kind === 'list' && shape ? { envelope: shape.envelope } : {}),
       ...(mount ? { mountName: mount } : {}),
       schemas: { openapi: schemas },
     });
   }
-  if (operations.length === 0) fail('documents no GET operation with a 200 application/json body');
+  if (operations.length === 0 && writes.length === 0)
+    fail('documents no operation (no GET with a 200 application/json body, no write)');
   return { operations, writes, ...(error ? { error } : {}) };
 }
 
@@ -270,6 +279,24 @@ export function valuesInDescription(node: Node): string[] | undefined {
   return values.length >= 2 || /\(\s*'[^']+'\s*\)/.test(node.description) ? [...new Set(values)] : undefined;
 }
 
+/**
+ * A request body's schema and how it is sent: JSON (any `…json` media type) when the spec offers
+ * it, else form-encoded (most Twilio products); undefined for any other media type.
+ */
+function requestBodyOf(
+  body: Node | undefined,
+): { schema: Node; media: string; encoding: RequestEncoding } | undefined {
+  const content = isRecord(body?.content) ? body.content : {};
+  const medias = Object.keys(content);
+  const media =
+    medias.find((m) => m === 'application/json') ??
+    medias.find((m) => /[/+]json$/.test(m)) ??
+    medias.find((m) => m === 'application/x-www-form-urlencoded');
+  const entry = media ? content[media] : undefined;
+  if (!media || !isRecord(entry) || !isRecord(entry.schema)) return undefined;
+  return { schema: entry.schema, media, encoding: /json$/.test(media) ? 'json' : 'form' };
+}
+
 function jsonSchemaOf(response: unknown): Node | undefined {
   const content = isRecord(response) && isRecord(response.content) ? response.content : undefined;
   const json = content?.['application/json'];
@@ -278,14 +305,55 @@ function jsonSchemaOf(response: unknown): Node | undefined {
 
 /** Fields of Twilio's list `meta` that tell a list page from an instance that has a `meta` field. */
 const PAGE_META = ['key', 'next_page_url', 'page_size'];
+/** API v2010's paging fields, beside the items. */
+const PAGE_FLAT = ['next_page_uri', 'first_page_uri', 'page_size'];
 
-/** A list page holds a paging `meta` and one array of items: the array's name is the items key. */
-export function listItemsKey(page: JsonSchema): string | undefined {
+/**
+ * A list page holds one array of items beside its paging fields: under `meta` (v1 APIs), beside
+ * the items (API v2010's `next_page_uri`, `page`, `page_size`…), or, for a list the spec calls one
+ * (`declared`), none at all (a list served in one page).
+ */
+export function listShape(
+  page: JsonSchema,
+  declared = false,
+): { itemsKey: string; envelope: Envelope } | undefined {
   const props = page.properties ?? {};
   const metaFields = Object.keys(props.meta?.properties ?? {});
-  if (!PAGE_META.some((f) => metaFields.includes(f))) return undefined;
+  const envelope: Envelope | undefined = PAGE_META.some((f) => metaFields.includes(f))
+    ? 'meta'
+    : PAGE_FLAT.filter((f) => props[f]).length >= 2
+      ? 'flat'
+      : declared
+        ? 'none'
+        : undefined;
+  if (!envelope) return undefined;
   const arrays = Object.entries(props).filter(([k, s]) => k !== 'meta' && schemaTypes(s).includes('array'));
-  return arrays.length === 1 ? arrays[0]?.[0] : undefined;
+  const itemsKey = arrays.length === 1 ? arrays[0]?.[0] : undefined;
+  return itemsKey ? { itemsKey, envelope } : undefined;
+}
+
+/**
+ * Twilio names the shape of an object or array with `format` (`uri-map`, `phone-number-capabilities`,
+ * `ice-server`…), which JSON Schema only defines for strings and numbers: kept as `x-twilio-format`.
+ */
+function shapeFormat(schema: JsonSchema): JsonSchema {
+  if (schema.format === undefined) return schema;
+  const types = schemaTypes(schema);
+  if (types.some((t) => t === 'string' || t === 'number' || t === 'integer')) return schema;
+  const { format, ...rest } = schema;
+  return { ...rest, 'x-twilio-format': format };
+}
+
+/**
+ * Links by Twilio's naming: a `…uri` field is a path on the API's host (a URI reference), a `…url`
+ * field an absolute URL; a `uri-map` is an object of such links.
+ */
+function linkFormat(name: string, schema: JsonSchema): JsonSchema {
+  const link = isRelativeLinkName(name) ? 'uri-reference' : 'uri';
+  if (schema.format === 'uri' && link !== 'uri') return { ...schema, format: link };
+  if (schema['x-twilio-format'] === 'uri-map' && schema.additionalProperties === undefined)
+    return { ...schema, additionalProperties: { type: 'string', format: link } };
+  return schema;
 }
 
 function nullable(schema: JsonSchema): JsonSchema {

@@ -16,6 +16,8 @@ import { singular, snakeCase } from './twilio-conventions';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type WriteAction = 'create' | 'update' | 'delete' | 'attach' | 'detach' | 'send';
+/** How a write's body is sent: form-encoded (most Twilio products; arrays as repeated keys) or JSON. */
+export type RequestEncoding = 'form' | 'json';
 
 export interface WriteEffect {
   /** The list that shows what it creates, changes or removes (attach/detach: the nested list). */
@@ -42,9 +44,11 @@ export interface WriteOperation {
   /** Every status the spec documents, and its 2xx ones as numbers. */
   statuses: string[];
   success: number[];
-  /** The JSON request body, and whether the spec requires one. */
+  /** The request body, and whether the spec requires one. */
   request?: JsonSchema;
   requestRequired?: boolean;
+  /** How the body is sent (absent: JSON). */
+  requestEncoding?: RequestEncoding;
   /** The body of its first 2xx that has one. */
   response?: JsonSchema;
   effect: WriteEffect;

@@ -1,7 +1,6 @@
 // After a run: the baseline applied (for the targets the run evaluated only), the live drift of
 // what each target showed against the resolved contract, and the three reports written together.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { observationsOf, observedDrift, type TrafficDigest } from '../drift/observed';
 import type { Finding } from '../finding';
@@ -11,7 +10,7 @@ import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { type Coverage, coverageOf, unjudgedLine } from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
-import { PROJECT_ROOT } from '../sources/paths';
+import { toolPackage } from '../sources/paths';
 import {
   buildReport,
   type ConformanceReport,
@@ -55,9 +54,6 @@ export interface Finished {
   /** The verdict: no blocking error and, unless allowed, no operation left unjudged. */
   passed: boolean;
 }
-
-export const toolVersion = (): string =>
-  (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** What the runs judged, target by target: rule × operation pairs and operations (for the baseline). */
 function judgedOf(runs: readonly RunResult[], rules: ReadonlySet<string> | undefined): Judged {
@@ -106,12 +102,13 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     coverage,
     verdict,
     contract: o.contract.mode,
+    api: o.contract.model.api,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.replay ? { replay: o.replay } : {}),
     ...(o.provider ? { provider: o.provider } : {}),
     startedAt: o.startedAt,
     durationMs: o.durationMs,
-    version: toolVersion(),
+    tool: toolPackage(),
     baselineFile: o.baselineFile,
     stale,
     expired,

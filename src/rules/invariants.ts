@@ -66,7 +66,7 @@ export interface PageSizeBounds {
   integer: boolean;
 }
 
-/** PageSize's bounds as the derived query schema states them (every source, the tightest). */
+/** PageSize's bounds as the derived query schema states them (every source, the tightest), and its default. */
 export function pageSizeBounds(op: Operation): PageSizeBounds | undefined {
   const params = queryParams(op);
   const name = Object.keys(params).find((p) => p === 'PageSize');
@@ -79,7 +79,8 @@ export function pageSizeBounds(op: Operation): PageSizeBounds | undefined {
     name,
     min,
     max,
-    default: num(schema.default) ?? DEFAULT_PAGE_SIZE,
+    // Twilio's default page size, never above the list's own maximum (some take at most 5).
+    default: num(schema.default) ?? Math.max(min, Math.min(DEFAULT_PAGE_SIZE, max)),
     integer: schemaTypes(schema).includes('integer'),
   };
 }

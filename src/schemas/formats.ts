@@ -1,0 +1,96 @@
+// The formats Twilio's specs use beyond JSON Schema's own (uri, date-time, date, email, and
+// ajv-formats' int32, int64, float, double): each one validated where it has a definition. A format
+// no definition covers (`phone-number` holds E.164 numbers, "(808) 925-1571", short codes and
+// alphanumeric sender ids alike; `endpoint`; a name no one has seen yet) is accepted as it comes,
+// and the validator lists it so a run says so: a guessed definition would raise false alarms.
+
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+
+type Check = (value: string) => boolean;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const RFC_2822 = new RegExp(
+  `^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\\s+)?(\\d{1,2})\\s+(${MONTHS.join('|')})\\s+(\\d{4})\\s+(\\d{2}):(\\d{2})(?::(\\d{2}))?\\s+(?:[+-]\\d{4}|GMT|UT|Z|[ECMP][SD]T)$`,
+);
+
+/** RFC 2822 (Twilio API v2010's dates): "Thu, 30 Jul 2015 20:00:00 +0000", a real day of its month. */
+export const isRfc2822Date: Check = (value) => {
+  const m = RFC_2822.exec(value);
+  if (!m) return false;
+  const [day, month, year, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'];
+  const monthIndex = MONTHS.indexOf(month as string);
+  const days = new Date(Date.UTC(Number(year), monthIndex + 1, 0)).getUTCDate();
+  return (
+    Number(day) >= 1 && Number(day) <= days && Number(hour) < 24 && Number(minute) < 60 && Number(second) < 61
+  );
+};
+
+/** A Twilio SID: two capital letters and 32 hex digits (formats named `…Sid`: AccountSid, UserSid…). */
+const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
+
+/** Formats with a definition, by name. */
+export const TWILIO_FORMATS: Record<string, Check> = {
+  'date-time-rfc-2822': isRfc2822Date,
+  // Twilio echoes the method it will call a webhook with; examples show both cases.
+  'http-method': (v) => /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i.test(v),
+  // ISO 3166-1 alpha-2.
+  'iso-country-code': (v) => /^[A-Z]{2}$/.test(v),
+  // ISO 4217; Twilio answers "USD" and "usd".
+  currency: (v) => /^[A-Za-z]{3}$/.test(v),
+  // A TwiML document.
+  twiml: (v) => /^\s*</.test(v) && />\s*$/.test(v),
+};
+
+/** The definition of a format, when one is known: the table, or a SID format by its name. */
+export function twilioFormat(name: string): Check | undefined {
+  return TWILIO_FORMATS[name] ?? (/Sid$/.test(name) ? (v) => SID.test(v) : undefined);
+}
+
+/** Registers every defined Twilio format on an ajv instance (strings only). */
+export function addTwilioFormats(ajv: Ajv2020): void {
+  for (const [name, validate] of Object.entries(TWILIO_FORMATS))
+    ajv.addFormat(name, { type: 'string', validate });
+}
+
+/** Every `format` a schema names, anywhere in it. */
+export function formatsIn(schema: unknown, out = new Set<string>()): Set<string> {
+  const stack: unknown[] = [schema];
+  while (stack.length) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>;
+      if (typeof record.format === 'string') out.add(record.format);
+      for (const [key, value] of Object.entries(record))
+        if (
+          typeof value === 'object' &&
+          value !== null &&
+          !key.startsWith('x-') &&
+          key !== 'enum' &&
+          key !== 'const' &&
+          key !== 'default' &&
+          key !== 'examples'
+        )
+          stack.push(value);
+    }
+  }
+  return out;
+}
+
+/**
+ * Makes every format `schema` names known to `ajv`: a SID format by its definition, one with no
+ * definition accepted as it comes. Returns the names of the latter.
+ */
+export function knowFormatsOf(ajv: Ajv2020, schema: unknown): string[] {
+  const unchecked: string[] = [];
+  for (const name of formatsIn(schema)) {
+    if (ajv.formats[name] !== undefined) continue;
+    const check = twilioFormat(name);
+    if (check) ajv.addFormat(name, { type: 'string', validate: check });
+    else {
+      ajv.addFormat(name, true);
+      unchecked.push(name);
+    }
+  }
+  return unchecked;
+}
