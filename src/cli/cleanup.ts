@@ -21,15 +21,15 @@ ids. Each removal is read back (gone means a 404). A journal of another account 
 running process, is left alone. Exit 0 nothing left, 1 something could not be removed or looked for,
 2 bad input (nothing sent).
 
-  --base-url URL        the API the runs wrote to (default $TWILIO_<PRODUCT>_BASE_URL, e.g.
-                        TWILIO_ASSISTANTS_BASE_URL, else where the spec says Twilio serves it)
+  --base-url URL        the API the runs wrote to (default $TWILIO_<PRODUCT>_BASE_URL, the product
+                        from the spec's server; else that server)
   --writes AccountSid   the disposable account: must be the credentials' account
   --journal-dir DIR     where the journals are (repeatable); default reports/journal, and every journal
                         a run noted there that it kept elsewhere (--report-dir)
 ${SOURCE_HELP}
 
 Environment: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET
-Example: npm run cleanup -- --base-url https://assistants.twilio.com --writes AC0123…
+Example: npm run cleanup -- --spec twilio_conversations_v1.json --writes AC0123…
 `;
 
 function journalDirs(flags: string[] | undefined, fallback: string): string[] {

@@ -58,9 +58,9 @@ ${SOURCE_HELP}
 
 Environment
   TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET (live)
-  TWILIO_<PRODUCT>_BASE_URL (product from the spec's server: TWILIO_ASSISTANTS_BASE_URL,
-  TWILIO_CONVERSATIONS_BASE_URL…); TWILIO_<ITEM>_ID: the item a top-level fetch reads
-  (TWILIO_SESSION_ID for the Sessions fetch; --id is the general form)
+  TWILIO_<PRODUCT>_BASE_URL (the product from the spec's server: TWILIO_CONVERSATIONS_BASE_URL
+  for conversations.twilio.com); TWILIO_<ITEM>_ID: the item a top-level fetch reads, named in
+  the singular after its resource (TWILIO_CONVERSATION_ID; --id is the general form)
 
 Examples
   npm run conformance

@@ -22,7 +22,7 @@ ${SOURCE_HELP}
   (the model maps a recordings folder's requests to operations)
 
 Examples
-  npm run drift -- --from ../shared/sources/sessions-resource.docs.txt --to ../shared/sources/twilio_assistants_v1.openapi.json
+  npm run drift -- --from my-resource.docs.txt --to twilio_conversations_v1.json
   npm run drift -- --from schemas --to reports/conformance.json
 `;
 

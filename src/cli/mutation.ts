@@ -71,7 +71,7 @@ export const mutation = command(
           .map((f) => join(contracts, f))
           .filter((f) => pactProviderOf(f) === provider);
     if (!flags['no-pact'] && pactFiles.length === 0)
-      io.out(
+      io.err(
         `note: no pact in ${contracts} is with ${provider}: the mutants are judged by conformance alone`,
       );
     io.out(

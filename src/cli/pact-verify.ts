@@ -52,7 +52,7 @@ Environment: TWILIO_* credentials (base URL); PACT_BROKER_BASE_URL with PACT_BRO
 PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) to publish; PACT_PUBLISH_VERIFICATION=true
 Examples
   npm run pact:verify
-  npm run pact:verify -- --base-url https://assistants.twilio.com --only-reads
+  npm run pact:verify -- --base-url https://<product>.twilio.com --only-reads
 `;
 
 export const pactVerify = command(

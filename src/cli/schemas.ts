@@ -11,6 +11,7 @@ import { Contract } from '../schemas/contract';
 import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/files';
 import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
+import { sayUnchecked } from './sources';
 
 const HELP = `
 Usage: npm run schemas -- [--docs FILE|DIR]… [--spec FILE|URL] [--out DIR] [--report-dir DIR] [--check]
@@ -46,7 +47,7 @@ export const schemas = command(
     const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
     const { model, docs, notes } = await buildModelFromSources(paths);
-    for (const note of notes) io.out(`note: ${note}`);
+    for (const note of notes) io.err(`note: ${note}`);
     const contract = new Contract(model, 'both');
     contract.compileAll();
     const findings = triangulate(contract).sort(bySeverity);
@@ -56,10 +57,7 @@ export const schemas = command(
     io.out(
       `${model.api.title}: ${model.operations.length} GET and ${model.writes.length} write operations from ${paths.spec} and ${read}; triangulation: ${findings.length} findings`,
     );
-    if (contract.validator.uncheckedFormats.length)
-      io.out(
-        `note: formats with no definition, accepted unchecked: ${contract.validator.uncheckedFormats.join(', ')}`,
-      );
+    sayUnchecked(contract, io);
     for (const f of findings) io.out(`  ${findingLine(f)}`);
 
     const report = [

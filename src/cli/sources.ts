@@ -66,7 +66,7 @@ export async function runContract(flags: SourceSelection, io: Io, mode: Contract
 }
 
 /** Formats the schemas use that have no definition: accepted as they come, and said so. */
-function sayUnchecked(contract: Contract, io: Io): void {
+export function sayUnchecked(contract: Contract, io: Io): void {
   const unchecked = contract.validator.uncheckedFormats;
   if (unchecked.length)
     io.err(`note: formats with no definition, accepted unchecked: ${unchecked.join(', ')}`);

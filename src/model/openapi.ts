@@ -106,7 +106,7 @@ export function schemaConverter(spec: Record<string, unknown>, name: string) {
       if (parts.length) out = mergeAll(out, mergeAny(parts));
     }
     for (const key of COPIED) if (node[key] !== undefined) (out as Node)[key] = node[key];
-    out = shapeFormat(out);
+    out = shapeFormat(wireType(out, node));
     // What a JSON Schema validator would refuse to compile is one line naming where it is.
     if (Array.isArray(out.enum) && out.enum.length === 0) fail(`${pointer}: "enum" lists no value`);
     if (out.enum !== undefined && !Array.isArray(out.enum)) fail(`${pointer}: "enum" is not a list`);
@@ -356,10 +356,29 @@ function linkFormat(name: string, schema: JsonSchema): JsonSchema {
   return schema;
 }
 
+/** A schema that also takes null (OpenAPI 3.0's `nullable`): its type, and its enum when it has one. */
 function nullable(schema: JsonSchema): JsonSchema {
   const types = schemaTypes(schema);
-  if (types.length === 0 || types.includes('null')) return schema;
-  return { ...schema, type: [...types, 'null'] };
+  const out = types.length === 0 || types.includes('null') ? schema : { ...schema, type: [...types, 'null'] };
+  return Array.isArray(out.enum) && !out.enum.includes(null) ? { ...out, enum: [...out.enum, null] } : out;
+}
+
+/**
+ * Twilio's generator hints on a node: `x-twilio.overrideType` is the type on the wire (a price the
+ * spec calls a number is sent as the string "0.05"), `x-twilio.ignoreFormat` drops the format.
+ */
+function wireType(schema: JsonSchema, node: Node): JsonSchema {
+  const hints = isRecord(node['x-twilio']) ? node['x-twilio'] : {};
+  let out = schema;
+  if (typeof hints.overrideType === 'string') {
+    const { format: _f, minimum: _min, maximum: _max, ...rest } = out;
+    out = { ...rest, type: hints.overrideType };
+  }
+  if (hints.ignoreFormat === true && out.format !== undefined) {
+    const { format: _f, ...rest } = out;
+    out = rest;
+  }
+  return out;
 }
 
 /**

@@ -38,6 +38,17 @@ export const LIST_ENVELOPE_PROVENANCE = ENVELOPE;
 /** What Twilio serves when no PageSize is sent (a spec's own default wins; never above its maximum). */
 export const DEFAULT_PAGE_SIZE = 50;
 
+/**
+ * The page size a list serves when no PageSize is sent: the PageSize schema's default, else
+ * Twilio's 50 within the schema's bounds (a list whose maximum is 5 serves 5).
+ */
+export function defaultPageSize(pageSize: JsonSchema | undefined): number {
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const min = num(pageSize?.minimum) ?? 1;
+  const max = num(pageSize?.maximum) ?? Number.MAX_SAFE_INTEGER;
+  return num(pageSize?.default) ?? Math.max(min, Math.min(DEFAULT_PAGE_SIZE, max));
+}
+
 /** Where a list's paging fields are: under `meta` (v1 APIs), beside the items (API v2010), or none. */
 export type Envelope = 'meta' | 'flat' | 'none';
 

@@ -1,7 +1,6 @@
 // After a run: the baseline applied (for the targets the run evaluated only), the live drift of
 // what each target showed against the resolved contract, and the three reports written together.
 
-import { join } from 'node:path';
 import { observationsOf, observedDrift, type TrafficDigest } from '../drift/observed';
 import type { Finding } from '../finding';
 import { isBlocking } from '../finding';

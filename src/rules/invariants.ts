@@ -5,7 +5,7 @@
 import { isRecord } from '../json';
 import { schemaTypes } from '../model/json-schema';
 import { isPathValue, type Operation, queryParams } from '../model/operation';
-import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
+import { defaultPageSize } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
 
 export function itemsKeyProblem(page: unknown): { actual: unknown; expected: string[] } | undefined {
@@ -79,8 +79,7 @@ export function pageSizeBounds(op: Operation): PageSizeBounds | undefined {
     name,
     min,
     max,
-    // Twilio's default page size, never above the list's own maximum (some take at most 5).
-    default: num(schema.default) ?? Math.max(min, Math.min(DEFAULT_PAGE_SIZE, max)),
+    default: defaultPageSize(schema),
     integer: schemaTypes(schema).includes('integer'),
   };
 }

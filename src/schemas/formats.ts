@@ -46,10 +46,54 @@ export function twilioFormat(name: string): Check | undefined {
   return TWILIO_FORMATS[name] ?? (/Sid$/.test(name) ? (v) => SID.test(v) : undefined);
 }
 
-/** Registers every defined Twilio format on an ajv instance (strings only). */
+/** What an ajv format (a function, a regular expression, or either under `validate`) says of a string. */
+function checkOf(format: unknown): Check {
+  const inner =
+    typeof format === 'object' && format !== null && 'validate' in format ? format.validate : format;
+  if (typeof inner === 'function') return (v) => Boolean((inner as (s: string) => unknown)(v));
+  if (inner instanceof RegExp) return (v) => inner.test(v);
+  return () => true;
+}
+
+/**
+ * Registers every defined Twilio format on an ajv instance (strings only), and Twilio's unset link:
+ * an empty string where a URL (or a path on the host) would be, as API v2010, Trunking, TaskRouter
+ * and Bulk Exports answer (`"sms_fallback_url": ""`).
+ */
 export function addTwilioFormats(ajv: Ajv2020): void {
   for (const [name, validate] of Object.entries(TWILIO_FORMATS))
     ajv.addFormat(name, { type: 'string', validate });
+  for (const name of ['uri', 'uri-reference']) {
+    const link = checkOf(ajv.formats[name]);
+    ajv.addFormat(name, { type: 'string', validate: (v: string) => v === '' || link(v) });
+  }
+}
+
+/**
+ * A value of a Twilio format, for generated data (the reference provider, request bodies): what
+ * the format's definition accepts; undefined for the formats JSON Schema itself defines.
+ */
+export function twilioSample(format: string | undefined, seed: number, name: string): string | undefined {
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+  switch (format) {
+    case 'date-time-rfc-2822':
+      return new Date(Date.UTC(2024, 0, 1) + (seed % 365) * 86_400_000).toUTCString().replace('GMT', '+0000');
+    case 'uri-reference':
+      return `/${name}/${seed.toString(16)}`;
+    case 'http-method':
+      return seed % 2 ? 'GET' : 'POST';
+    case 'iso-country-code':
+      return 'US';
+    case 'currency':
+      return 'USD';
+    case 'twiml':
+      return '<Response><Say>hello</Say></Response>';
+    case 'phone-number':
+    case 'endpoint':
+      return `+1415555${String(seed % 10_000).padStart(4, '0')}`;
+    default:
+      return format && /Sid$/.test(format) ? `US${hex(seed).repeat(4)}` : undefined;
+  }
 }
 
 /** Every `format` a schema names, anywhere in it. */
