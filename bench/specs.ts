@@ -43,8 +43,9 @@ interface SpecRow {
     ms: number;
     /** Up to 8 errors, one per rule and operation. */
     errorSample: string[];
-    /** Why operations were not judged (up to 8). */
+    /** Why operations were not judged (up to 8), and how many for each reason. */
     unjudgedWhy: string[];
+    unjudgedByReason: Record<string, number>;
   };
 }
 
@@ -90,6 +91,12 @@ function examples(contract: Contract, doc: Record<string, unknown>): SpecRow['ex
   return out;
 }
 
+const countBy = (keys: readonly string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
+};
+
 async function conformance(file: string): Promise<SpecRow['conformance']> {
   const reports = mkdtempSync(join(tmpdir(), 'specs-bench-'));
   const started = performance.now();
@@ -133,8 +140,7 @@ async function conformance(file: string): Promise<SpecRow['conformance']> {
     );
     const errors = report.findings.filter((f) => f.severity === 'error');
     const failing = new Set(errors.map((f) => f.operation));
-    const byRule: Record<string, number> = {};
-    for (const f of errors) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+    const byRule = countBy(errors.map((f) => f.rule));
     return {
       exit,
       judged: judged.length,
@@ -152,6 +158,7 @@ async function conformance(file: string): Promise<SpecRow['conformance']> {
         ).values(),
       ].slice(0, 8),
       unjudgedWhy: report.coverage.unjudged.slice(0, 8).map((u) => `${u.operation}: ${u.reason}`),
+      unjudgedByReason: countBy(report.coverage.unjudged.map((u) => u.reason.replace(/GET \S+/g, 'GET …'))),
     };
   } catch {
     return {
@@ -164,6 +171,7 @@ async function conformance(file: string): Promise<SpecRow['conformance']> {
       ms,
       errorSample: [],
       unjudgedWhy: [],
+      unjudgedByReason: {},
     };
   } finally {
     rmSync(reports, { recursive: true, force: true });

@@ -328,7 +328,11 @@ export function listShape(
         : undefined;
   if (!envelope) return undefined;
   const arrays = Object.entries(props).filter(([k, s]) => k !== 'meta' && schemaTypes(s).includes('array'));
-  const itemsKey = arrays.length === 1 ? arrays[0]?.[0] : undefined;
+  const [itemsKey, array] = arrays.length === 1 ? (arrays[0] as [string, JsonSchema]) : [];
+  // With no paging, an array of strings (numbers…) is a field of one document, not a list of items.
+  const items = array?.items ?? {};
+  const scalar = schemaTypes(items).length > 0 && !schemaTypes(items).includes('object') && !items.properties;
+  if (envelope === 'none' && scalar) return undefined;
   return itemsKey ? { itemsKey, envelope } : undefined;
 }
 

@@ -82,7 +82,9 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   const coverage = coverageOf(runs, o.contract.operations);
   const blockers = findings.filter(isBlocking);
   const blocking = blockers.length;
-  const unjudgedFails = coverage.unjudged.length > 0 && !o.allowUnjudged;
+  // A run that judged nothing at all (a spec of writes alone, read with --read-only) is not green.
+  const nothing = coverage.judged === 0;
+  const unjudgedFails = (coverage.unjudged.length > 0 || nothing) && !o.allowUnjudged;
   const passed = blocking === 0 && !unjudgedFails;
   // An outage is not a broken contract: it outranks operations not judged (they could not be).
   const outage = blockers.length > 0 && blockers.every((f) => f.category !== 'contract');
@@ -93,7 +95,11 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
       blocking ? `FAILED: ${blocking} blocking error(s)` : 'no blocking error',
       ...(coverage.unjudged.length
         ? [`${unjudgedFails ? 'FAILED: ' : '(allowed) '}${unjudgedLine(coverage)}`]
-        : []),
+        : nothing
+          ? [
+              `${unjudgedFails ? 'FAILED: ' : '(allowed) '}NOT JUDGED: the run judged nothing (no operation it may send)`,
+            ]
+          : []),
     ],
   };
   const byTarget = findingsIndex(findings);

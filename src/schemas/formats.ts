@@ -69,6 +69,9 @@ export function addTwilioFormats(ajv: Ajv2020): void {
   }
 }
 
+const letters = (seed: number, n: number): string =>
+  Array.from({ length: n }, (_, k) => String.fromCharCode(65 + (Math.floor(seed / 26 ** k) % 26))).join('');
+
 /**
  * A value of a Twilio format, for generated data (the reference provider, request bodies): what
  * the format's definition accepts; undefined for the formats JSON Schema itself defines.
@@ -82,10 +85,11 @@ export function twilioSample(format: string | undefined, seed: number, name: str
       return `/${name}/${seed.toString(16)}`;
     case 'http-method':
       return seed % 2 ? 'GET' : 'POST';
+    // Capital letters drawn from the seed: the items of a list keyed by country (Pricing) stay apart.
     case 'iso-country-code':
-      return 'US';
+      return letters(seed, 2);
     case 'currency':
-      return 'USD';
+      return letters(seed, 3);
     case 'twiml':
       return '<Response><Say>hello</Say></Response>';
     case 'phone-number':

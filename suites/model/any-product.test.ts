@@ -6,13 +6,16 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pactParticipants } from '../../src/model/api';
+import { baseUrlVariable, pactParticipants } from '../../src/model/api';
 import { buildFromSpec } from '../../src/model/build';
+import { listShape } from '../../src/model/openapi';
 import { fetchIdVariable, type Operation, pathMatcher } from '../../src/model/operation';
 import { envelopeOf } from '../../src/model/twilio-conventions';
 import { pageSizeBounds } from '../../src/rules/invariants';
+import { fetchListAgreement } from '../../src/rules/pagination/properties';
 import { Contract } from '../../src/schemas/contract';
 import { decodeForm } from '../../src/schemas/form';
+import { PROJECT_ROOT } from '../../src/sources/paths';
 import { readSpecFile } from '../../src/sources/spec';
 import { FIXTURES } from '../support/fixtures';
 
@@ -149,6 +152,17 @@ describe('Messaging v1 (its YAML spec)', () => {
     const usecases = p.model.operations.find((o) => o.path === '/v1/Services/Usecases') as Operation;
     expect([usecases.kind, usecases.itemsKey, envelopeOf(usecases)]).toEqual(['list', 'usecases', 'none']);
     expect(envelopeOf(p.op('ListService'))).toBe('meta');
+    // Numbers' webhook configuration: a "list" path whose one array holds strings is one document.
+    const strings = {
+      type: 'object',
+      properties: { notifications_of: { type: 'array', items: { type: 'string' } } },
+    };
+    expect(listShape(strings, true)).toBeUndefined();
+    const objects = {
+      type: 'object',
+      properties: { usecases: { type: 'array', items: { type: 'object' } } },
+    };
+    expect(listShape(objects, true)).toEqual({ itemsKey: 'usecases', envelope: 'none' });
   });
 
   it("validates the spec's own examples with no false alarm", () => {
@@ -226,5 +240,35 @@ describe('API v2010', () => {
     expect(bad('date_created', 'Mon, 31 Apr 2015 20:12:31 +0000')).toEqual(['/date_created format']);
     expect(bad('subresource_uris', { media: 42 })).toEqual(['/subresource_uris/media type']);
     expect(bad('price_unit', 'US dollars')).toEqual(['/price_unit format']);
+  });
+});
+
+describe('Assistants, from the committed schemas: the names it always had, now derived from its spec', () => {
+  const { model } = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
+
+  it('keeps its origin, pact participants, base URL variable and TWILIO_SESSION_ID', () => {
+    expect(model.api).toEqual({
+      title: 'Twilio Assistants v1',
+      origin: 'https://assistants.twilio.com',
+      product: 'assistants',
+      version: 'v1',
+    });
+    expect(pactParticipants(model.api)).toEqual({
+      consumer: 'twilio-node-assistants-consumer',
+      provider: 'twilio-assistants-v1',
+    });
+    expect(baseUrlVariable(model.api)).toBe('TWILIO_ASSISTANTS_BASE_URL');
+    const session = model.operations.find((o) => o.id === 'FetchSession') as Operation;
+    expect(fetchIdVariable(session)).toBe('TWILIO_SESSION_ID');
+    expect(model.writes.filter((w) => w.request).every((w) => w.requestEncoding === 'json')).toBe(true);
+  });
+});
+
+describe('a list whose items carry no id the fetch names', () => {
+  it('is not fetched item by item (fetch-list-agreement does not apply; it would fetch "undefined")', () => {
+    const { model } = buildFromSpec(readSpecFile(join(SPECS, 'twilio_verify_v2.subset.json')), { docs: [] });
+    const list = model.operations.find((o) => o.id === 'ListService') as Operation;
+    expect(fetchListAgreement.appliesTo(list)).toBe(true);
+    expect(fetchListAgreement.appliesTo({ ...list, idField: undefined } as Operation)).toBe(false);
   });
 });

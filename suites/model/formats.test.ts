@@ -73,6 +73,9 @@ describe("Twilio's formats", () => {
       for (const seed of [1, 7, 300])
         expect(ok(format, twilioSample(format, seed, 'field') as string), `${format} ${seed}`).toBe(true);
     expect(isRfc2822Date(twilioSample('date-time-rfc-2822', 59, 'x') as string)).toBe(true);
+    // Items keyed by a country (Pricing's lists) must not all be "US": ids stay apart.
+    const codes = new Set(Array.from({ length: 50 }, (_, k) => twilioSample('iso-country-code', k, 'x')));
+    expect(codes.size).toBe(50);
   });
 });
 

@@ -213,3 +213,24 @@ describe('a conformance run of another product', () => {
     );
   });
 });
+
+describe('a spec of writes alone, read with --read-only', () => {
+  it('judges nothing, and a run that judged nothing is not green', async () => {
+    const file = join(tmp('spec'), 'writes-only.json');
+    const spec = JSON.parse(readFileSync(CONVERSATIONS, 'utf8'));
+    for (const item of Object.values(spec.paths) as Array<Record<string, unknown>>) delete item.get;
+    writeFileSync(file, JSON.stringify(spec));
+    const reports = tmp('reports');
+    const r = await runCli('conformance', [
+      '--spec',
+      file,
+      '--target',
+      'local',
+      '--read-only',
+      '--report-dir',
+      reports,
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/FAILED: NOT JUDGED: the run judged nothing/);
+  });
+});

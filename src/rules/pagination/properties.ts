@@ -489,8 +489,8 @@ export const fetchListAgreement: PaginationRule = {
   name: 'pagination.fetch-list-agreement',
   kind: 'pagination',
   asserts: 'any listed item fetched by id equals its list entry',
-  needs: 'a list and the fetch it pairs with',
-  appliesTo: (op) => op.kind === 'list' && op.pairsWith !== undefined,
+  needs: 'a list whose items carry an id, and the fetch it pairs with',
+  appliesTo: (op) => op.kind === 'list' && op.pairsWith !== undefined && op.idField !== undefined,
   demand: (_op, _size, numRuns) => ({ need: numRuns + 1, floor: 2 }),
   run: async (ctx) => {
     const fc = fastCheck();
