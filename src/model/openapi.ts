@@ -142,7 +142,9 @@ export function schemaConverter(spec: Record<string, unknown>, name: string) {
   return { convert, resolveRef, src };
 }
 
-/** Every GET operation of the spec. */
+type Converter = ReturnType<typeof schemaConverter>;
+
+/** Every operation of the spec: each GET as an Operation, every other method as a SpecWrite. */
 export function operationsFromOpenApi(spec: unknown, file: string): SpecOperations {
   const name = basename(file);
   const fail = (detail: string): never => {
@@ -151,120 +153,148 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
   if (!isRecord(spec) || typeof spec.openapi !== 'string' || !isRecord(spec.paths)) {
     return fail('not an OpenAPI 3 document (no "openapi" version or "paths")');
   }
-  const { convert, resolveRef, src } = schemaConverter(spec, name);
-
+  const conv = schemaConverter(spec, name);
   const operations: Operation[] = [];
   const writes: SpecWrite[] = [];
   let error: JsonSchema | undefined;
   for (const [path, item] of Object.entries(spec.paths)) {
     if (!isRecord(item)) continue;
-    const twilioOf = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
-    for (const method of WRITE_METHODS) {
-      const w = item[method];
-      if (!isRecord(w)) continue;
-      const base = `#/paths/${escapePointer(path)}/${method}`;
-      const responses = isRecord(w.responses) ? w.responses : {};
-      const statuses = Object.keys(responses).sort();
-      const ok = statuses.find((st) => /^2/.test(st) && jsonSchemaOf(responses[st]));
-      const body = isRecord(w.requestBody) ? w.requestBody : undefined;
-      const requestBody = requestBodyOf(body);
-      const requestNode = requestBody?.schema;
-      const mount = typeof twilioOf.mountName === 'string' ? camel(twilioOf.mountName) : undefined;
-      writes.push({
-        id: typeof w.operationId === 'string' ? w.operationId : `${method}:${path}`,
-        method: method.toUpperCase() as WriteMethod,
-        path,
-        resource: resourceOf(path),
-        statuses,
-        ...(requestNode && requestBody
-          ? {
-              request: {
-                ...convert(
-                  requestNode,
-                  `${base}/requestBody/content/${escapePointer(requestBody.media)}/schema`,
-                ),
-                'x-source': src(`${base}/requestBody`),
-              },
-              requestEncoding: requestBody.encoding,
-            }
-          : {}),
-        requestRequired: body?.required === true,
-        ...(ok
-          ? {
-              response: {
-                ...convert(
-                  jsonSchemaOf(responses[ok]) as Node,
-                  `${base}/responses/${ok}/content/application~1json/schema`,
-                ),
-                'x-source': src(`${base}/responses/${ok}`),
-              },
-            }
-          : {}),
-        ...(mount ? { mountName: mount } : {}),
-      });
-    }
-    if (!isRecord(item.get)) continue;
-    const get = item.get;
-    const base = `#/paths/${escapePointer(path)}/get`;
-    const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
-    const responses = isRecord(get.responses) ? get.responses : {};
-    const ok = jsonSchemaOf(responses['200']);
-    if (!ok) continue;
-    const response = convert(ok, `${base}/responses/200/content/application~1json/schema`);
-    const shape = listShape(response, twilio.pathType === 'list');
-    // A list is a page of items: the spec's pathType says so, or its envelope does. A "list" with
-    // no array of items reads one thing (a settings document): an instance.
-    const kind: OperationKind = shape && twilio.pathType !== 'instance' ? 'list' : 'instance';
-    const itemsKey = kind === 'list' ? shape?.itemsKey : undefined;
-    const schemas: OperationSchemas = {
-      response: {
-        ...response,
-        title: typeof ok.title === 'string' ? ok.title : (response.title ?? String(get.operationId ?? path)),
-        'x-source': src(`${base}/responses/200`),
-      },
-      statuses: Object.keys(responses).sort(),
-    };
-    const params = Array.isArray(get.parameters) ? get.parameters : [];
-    for (const where of ['query', 'path'] as const) {
-      const schema: JsonSchema = { type: 'object', properties: {} };
-      const required: string[] = [];
-      params.forEach((raw, k) => {
-        const p = isRecord(raw) && typeof raw.$ref === 'string' ? resolveRef(raw.$ref).node : raw;
-        if (!isRecord(p) || p.in !== where || typeof p.name !== 'string') return;
-        const at = `${base}/parameters/${k}`;
-        const body = isRecord(p.schema) ? convert(p.schema, `${at}/schema`) : {};
-        if (typeof p.description === 'string') body.description = p.description;
-        (schema.properties as Record<string, JsonSchema>)[p.name] = { ...body, 'x-source': src(at) };
-        if (p.required === true || where === 'path') required.push(p.name);
-      });
-      if (required.length) schema.required = required;
-      if (
-        where === 'query' ? kind === 'list' || required.length : Object.keys(schema.properties ?? {}).length
-      )
-        schemas[where] = { ...schema, 'x-source': src(`${base}/parameters`) };
-    }
-    for (const [status, r] of Object.entries(responses)) {
-      const body = /^[45]/.test(status) ? jsonSchemaOf(r) : undefined;
-      if (body && !error)
-        error = convert(body, `${base}/responses/${status}/content/application~1json/schema`);
-    }
-    const mount = typeof twilio.mountName === 'string' ? camel(twilio.mountName) : undefined;
-    operations.push({
-      id: typeof get.operationId === 'string' ? get.operationId : `${kind}:${path}`,
-      method: 'GET',
-      path,
-      kind,
-      resource: resourceOf(path),
-      pathParams: pathParamNames(path).map((n) => ({ name: n })),
-      ...(itemsKey ? { itemsKey } : {}),
-      ...(kind === 'list' && shape ? { envelope: shape.envelope } : {}),
-      ...(mount ? { mountName: mount } : {}),
-      schemas: { openapi: schemas },
-    });
+    for (const method of WRITE_METHODS)
+      if (isRecord(item[method])) writes.push(specWrite(conv, path, method, item));
+    const read = specRead(conv, path, item);
+    if (!read) continue;
+    operations.push(read.op);
+    error ??= read.error;
   }
   if (operations.length === 0 && writes.length === 0)
     fail('documents no operation (no GET with a 200 application/json body, no write)');
   return { operations, writes, ...(error ? { error } : {}) };
+}
+
+const mountOf = (item: Node): string | undefined => {
+  const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
+  return typeof twilio.mountName === 'string' ? camel(twilio.mountName) : undefined;
+};
+
+/** A write as the spec states it: its request body (JSON or form) and its first 2xx body. */
+function specWrite(
+  { convert, src }: Converter,
+  path: string,
+  method: (typeof WRITE_METHODS)[number],
+  item: Node,
+): SpecWrite {
+  const w = item[method] as Node;
+  const base = `#/paths/${escapePointer(path)}/${method}`;
+  const responses = isRecord(w.responses) ? w.responses : {};
+  const statuses = Object.keys(responses).sort();
+  const ok = statuses.find((st) => /^2/.test(st) && jsonSchemaOf(responses[st]));
+  const body = isRecord(w.requestBody) ? w.requestBody : undefined;
+  const request = requestBodyOf(body);
+  const mount = mountOf(item);
+  return {
+    id: typeof w.operationId === 'string' ? w.operationId : `${method}:${path}`,
+    method: method.toUpperCase() as WriteMethod,
+    path,
+    resource: resourceOf(path),
+    statuses,
+    ...(request
+      ? {
+          request: {
+            ...convert(request.schema, `${base}/requestBody/content/${escapePointer(request.media)}/schema`),
+            'x-source': src(`${base}/requestBody`),
+          },
+          requestEncoding: request.encoding,
+        }
+      : {}),
+    requestRequired: body?.required === true,
+    ...(ok
+      ? {
+          response: {
+            ...convert(
+              jsonSchemaOf(responses[ok]) as Node,
+              `${base}/responses/${ok}/content/application~1json/schema`,
+            ),
+            'x-source': src(`${base}/responses/${ok}`),
+          },
+        }
+      : {}),
+    ...(mount ? { mountName: mount } : {}),
+  };
+}
+
+/** A GET with a 200 JSON body as an Operation, and the first error body it documents. */
+function specRead(
+  conv: Converter,
+  path: string,
+  item: Node,
+): { op: Operation; error?: JsonSchema } | undefined {
+  const get = isRecord(item.get) ? item.get : undefined;
+  const responses = isRecord(get?.responses) ? get.responses : {};
+  const ok = jsonSchemaOf(responses['200']);
+  if (!get || !ok) return undefined;
+  const { convert, src } = conv;
+  const base = `#/paths/${escapePointer(path)}/get`;
+  const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
+  const response = convert(ok, `${base}/responses/200/content/application~1json/schema`);
+  const shape = listShape(response, twilio.pathType === 'list');
+  // A list is a page of items: the spec's pathType says so, or its envelope does. A "list" with
+  // no array of items reads one thing (a settings document): an instance.
+  const kind: OperationKind = shape && twilio.pathType !== 'instance' ? 'list' : 'instance';
+  const schemas: OperationSchemas = {
+    response: {
+      ...response,
+      title: typeof ok.title === 'string' ? ok.title : (response.title ?? String(get.operationId ?? path)),
+      'x-source': src(`${base}/responses/200`),
+    },
+    statuses: Object.keys(responses).sort(),
+    ...paramSchemas(conv, base, Array.isArray(get.parameters) ? get.parameters : [], kind),
+  };
+  const failure = Object.entries(responses).find(([status, r]) => /^[45]/.test(status) && jsonSchemaOf(r));
+  const mount = mountOf(item);
+  const op: Operation = {
+    id: typeof get.operationId === 'string' ? get.operationId : `${kind}:${path}`,
+    method: 'GET',
+    path,
+    kind,
+    resource: resourceOf(path),
+    pathParams: pathParamNames(path).map((n) => ({ name: n })),
+    ...(kind === 'list' && shape ? { itemsKey: shape.itemsKey, envelope: shape.envelope } : {}),
+    ...(mount ? { mountName: mount } : {}),
+    schemas: { openapi: schemas },
+  };
+  if (!failure) return { op };
+  const [status, r] = failure;
+  return {
+    op,
+    error: convert(jsonSchemaOf(r) as Node, `${base}/responses/${status}/content/application~1json/schema`),
+  };
+}
+
+/** A GET's query and path parameters as object schemas (a list always has a query schema). */
+function paramSchemas(
+  { convert, resolveRef, src }: Converter,
+  base: string,
+  params: readonly unknown[],
+  kind: OperationKind,
+): Pick<OperationSchemas, 'query' | 'path'> {
+  const out: Pick<OperationSchemas, 'query' | 'path'> = {};
+  for (const where of ['query', 'path'] as const) {
+    const schema: JsonSchema = { type: 'object', properties: {} };
+    const required: string[] = [];
+    params.forEach((raw, k) => {
+      const p = isRecord(raw) && typeof raw.$ref === 'string' ? resolveRef(raw.$ref).node : raw;
+      if (!isRecord(p) || p.in !== where || typeof p.name !== 'string') return;
+      const at = `${base}/parameters/${k}`;
+      const body = isRecord(p.schema) ? convert(p.schema, `${at}/schema`) : {};
+      if (typeof p.description === 'string') body.description = p.description;
+      (schema.properties as Record<string, JsonSchema>)[p.name] = { ...body, 'x-source': src(at) };
+      if (p.required === true || where === 'path') required.push(p.name);
+    });
+    if (required.length) schema.required = required;
+    if (where === 'query' ? kind === 'list' || required.length : Object.keys(schema.properties ?? {}).length)
+      out[where] = { ...schema, 'x-source': src(`${base}/parameters`) };
+  }
+  return out;
 }
 
 /**
