@@ -8,7 +8,6 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
-import { PROJECT_ROOT } from '../sources/paths';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
 import { command, parseFlags, runIfMain } from './run';
 import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';

@@ -11,7 +11,6 @@ import { defaultJournalDir, Journal, runTag } from '../run/journal';
 import { runPlan } from '../run/plan';
 import { endWrites, startWrites, type WriteRunOptions } from '../run/run-writes';
 import type { Finished } from '../run/writes/finish';
-import type { Contract } from '../schemas/contract';
 import { parseDocsPage } from '../sources/docs-page';
 import { PROJECT_ROOT, readSource, sourcePaths } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, type PreparedTarget, prepareTargets } from '../targets/targets';
