@@ -34,32 +34,33 @@ export interface BuiltModel {
   notes: string[];
 }
 
-/** Reads and parses every source (the spec from a file or a URL), then builds the model. */
+/** Reads and parses every source (the pages first, then the spec from a file or a URL), then builds the model. */
 export async function buildModelFromSources(paths: SourcePaths): Promise<BuiltModel> {
-  return buildFromSpec(await readSpec(paths.spec), paths);
+  const pages = readPages(paths.docs);
+  return buildFromSpec(await readSpec(paths.spec), paths, pages);
 }
 
-/** The model of a spec already read, with the docs pages of `paths`. */
+/** Each docs page of a run, parsed, with its file: one line naming the first that cannot be read. */
+const readPages = (files: readonly string[]): Array<{ file: string; page: DocsPage }> =>
+  files.map((file) => ({ file, page: parseDocsPage(readSource(file, 'docs page'), file) }));
+
+/** The model of a spec already read, with the docs pages of `paths` (read here unless given). */
 export function buildFromSpec(
   spec: SpecSource,
   paths: Pick<SourcePaths, 'docs' | 'docsFromFolder'>,
+  read = readPages(paths.docs),
 ): BuiltModel {
   const api = apiInfoFromSpec(spec.doc);
   const notes: string[] = [];
-  const docs: string[] = [];
-  const pages: DocsPage[] = [];
-  for (const file of paths.docs) {
-    const page = parseDocsPage(readSource(file, 'docs page'), file);
+  const kept = read.filter(({ page }) => {
     const other = foreignOrigin(page, api);
-    if (other && paths.docsFromFolder) {
+    if (other && paths.docsFromFolder)
       notes.push(`${page.file}: left out, it documents ${other}, not ${api.origin} (the spec's API)`);
-      continue;
-    }
-    pages.push(page);
-    docs.push(file);
-  }
+    return !(other && paths.docsFromFolder);
+  });
+  const pages = kept.map((k) => k.page);
   const model = buildModel({ spec: spec.doc, specFile: spec.from, pages });
-  return { model, pages, docs, specFile: spec.from, notes };
+  return { model, pages, docs: kept.map((k) => k.file), specFile: spec.from, notes };
 }
 
 /** The origin a page documents when it is not the API's, else undefined. */
