@@ -173,7 +173,9 @@ export const conformance = command(
       ['--processing-timeout', processingSeconds !== undefined],
     ] as const)
       if (given && !writes)
-        throw new UsageError(`${flag}: only for a run that writes (--writes AccountSid, or the local target)`);
+        throw new UsageError(
+          `${flag}: only for a run that writes (--writes AccountSid, or the local target)`,
+        );
 
     const items = intFlag(flags.items, '--items', 0, 1_000_000);
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
