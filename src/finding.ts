@@ -31,8 +31,10 @@ export interface ScrubbedRequest {
   url: string;
   /** False when the request was deliberately sent without credentials. */
   authenticated?: boolean;
-  /** A write's JSON body, as sent (the run's own data; never credentials). */
+  /** A write's body, as sent (the run's own data; never credentials). */
   body?: unknown;
+  /** The body went form-encoded (else JSON). */
+  form?: boolean;
 }
 
 export interface Finding {

@@ -67,6 +67,16 @@ describe('layout', () => {
     expect(reaching.map((f) => relative(SRC, f))).toEqual([]);
   });
 
+  it('no code outside src/sources/ names Assistants: host, names, titles and variables come from the spec', () => {
+    // Code, not comments: a comment may say what an example was.
+    const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const offenders = all.filter(
+      (f) =>
+        !f.includes('/src/sources/') && /assistant|TWILIO_SESSION_ID/i.test(code(readFileSync(f, 'utf8'))),
+    );
+    expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
   it('no API path is written into library code outside the reference provider', () => {
     const literal = /['"`]\/v\d+\/[A-Z]/;
     const offenders = all.filter(

@@ -1,4 +1,4 @@
-// npm run cleanup -- --base-url URL --writes <AccountSid> [--journal-dir DIR]… [--schemas DIR]
+// npm run cleanup -- --base-url URL --writes <AccountSid> [--journal-dir DIR]… [--schemas DIR | --spec FILE|URL]
 // Removes what runs that wrote left behind (a run killed, a cleanup that failed), and only that: what
 // their journals say they made, and items carrying a run's tag that it made without hearing of them.
 // A journal is cleaned up only on the account and host its run wrote to, with a tag of a run's shape,
@@ -8,25 +8,27 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
-import { PROJECT_ROOT } from '../sources/paths';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
 import { command, parseFlags, runIfMain } from './run';
+import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
-Usage: npm run cleanup -- --base-url URL --writes AccountSid [--journal-dir DIR]… [--schemas DIR]
+Usage: npm run cleanup -- --base-url URL --writes AccountSid [--journal-dir DIR]… [--schemas DIR | --spec FILE|URL]
 Removes what runs that wrote left behind (a killed run, a failed cleanup), and only that: what their
 journals say they made, and items carrying a run's tag that a killed run made without hearing their
 ids. Each removal is read back (gone means a 404). A journal of another account or host, or held by a
 running process, is left alone. Exit 0 nothing left, 1 something could not be removed or looked for,
 2 bad input (nothing sent).
 
-  --base-url URL        the API the runs wrote to (default $TWILIO_ASSISTANTS_BASE_URL, else Twilio's)
+  --base-url URL        the API the runs wrote to (default $TWILIO_<PRODUCT>_BASE_URL, the product
+                        from the spec's server; else that server)
   --writes AccountSid   the disposable account: must be the credentials' account
   --journal-dir DIR     where the journals are (repeatable); default reports/journal, and every journal
                         a run noted there that it kept elsewhere (--report-dir)
+${SOURCE_HELP}
 
 Environment: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET
-Example: npm run cleanup -- --base-url https://assistants.twilio.com --writes AC0123…
+Example: npm run cleanup -- --spec twilio_conversations_v1.json --writes AC0123…
 `;
 
 function journalDirs(flags: string[] | undefined, fallback: string): string[] {
@@ -45,7 +47,7 @@ export const cleanup = command(
         'base-url': { type: 'string' },
         writes: { type: 'string' },
         'journal-dir': { type: 'string', multiple: true },
-        schemas: { type: 'string' },
+        ...SOURCE_FLAGS,
       },
       args,
     );
@@ -55,15 +57,14 @@ export const cleanup = command(
       );
     const account = writableAccount(flags.writes, io.env);
     const credentials = credentialsFromEnv(io.env);
-    const baseUrl = baseUrlFrom(flags['base-url'], io.env);
-    const [{ Contract }, { HttpTransport }, journal, { cleanUpJournal }] = await Promise.all([
-      import('../schemas/contract'),
+    const contract = await runContract(flags, io, 'both');
+    const baseUrl = baseUrlFrom(flags['base-url'], io.env, contract.model.api);
+    const [{ HttpTransport }, journal, { cleanUpJournal }] = await Promise.all([
       import('../transport/http'),
       import('../run/journal'),
       import('../run/writes/cleanup'),
     ]);
     const dirs = journalDirs(flags['journal-dir'], journal.defaultJournalDir(io.env));
-    const contract = Contract.load(resolve(flags.schemas ?? resolve(PROJECT_ROOT, 'schemas')), 'both');
     const found = journal.openJournals(dirs);
     if (found.length === 0) {
       io.out(`nothing to clean up: no unfinished run journal in ${dirs.join(', ')}`);

@@ -9,7 +9,7 @@ import { UsageError } from '../errors';
 import { isBlocking } from '../finding';
 import { acceptedBy, loadBaseline } from '../findings/baseline';
 import { assertWritableDir } from '../fs-atomic';
-import { fetchIdsFor, idFlags, selectOperations } from '../model/operation';
+import { fetchIdsFromEnv, idFlags, selectOperations } from '../model/operation';
 import { runSummary } from '../report/summary';
 import { conformanceReplay, shellWord } from '../rules/curl';
 import type { PageSizePolicy } from '../rules/pagination/properties';
@@ -19,6 +19,7 @@ import { CONTRACT_MODES, type ContractMode } from '../schemas/ids';
 import { PROJECT_ROOT } from '../sources/paths';
 import { TARGETS, type TargetKind } from '../targets/kinds';
 import { command, intFlag, parseFlags, runIfMain } from './run';
+import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 /** Node's timers hold at most 2^31 − 1 ms; a larger timeout would silently become 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -31,7 +32,7 @@ not judged, 2 bad input (nothing sent).
 
 Targets
   --target recorded|live|local   default recorded (the cassettes in suites/recordings)
-  --base-url URL                 live: where (default $TWILIO_ASSISTANTS_BASE_URL, else https://assistants.twilio.com)
+  --base-url URL                 live: where (default $TWILIO_<PRODUCT>_BASE_URL, else the spec's server)
   --writes AccountSid            live: also write, to this account only (must be the credentials' account)
   --read-only                    local: GET only (the reference provider takes writes by default)
   --recordings DIR               recorded: default suites/recordings
@@ -51,20 +52,26 @@ Limits
   --processing-timeout SECONDS   how long an item processed asynchronously may take (live 30, local 3)
   --no-pagination  --page-size-policy reject|clamp  --timeout MS (10000)  --retries N (3)
   --max-body BYTES (5 MiB)  --deadline SECONDS (300)  --concurrency N (live 4, local 8)
-  --report-dir DIR (reports)  --schemas DIR (schemas)
+  --report-dir DIR (reports)
+
+${SOURCE_HELP}
 
 Environment
   TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET (live)
-  TWILIO_ASSISTANTS_BASE_URL, TWILIO_SESSION_ID
+  TWILIO_<PRODUCT>_BASE_URL (the product from the spec's server: TWILIO_CONVERSATIONS_BASE_URL
+  for conversations.twilio.com); TWILIO_<ITEM>_ID: the item a top-level fetch reads, named in
+  the singular after its resource (TWILIO_CONVERSATION_ID; --id is the general form)
 
 Examples
   npm run conformance
   npm run conformance -- --target local
   npm run conformance -- --target live --writes AC0123…   (a sandbox you may change)
+  npm run conformance -- --spec twilio_conversations_v1.json --target local --read-only
 Note: npm swallows flags before "--": write npm run conformance -- --target live, not npm run conformance --target=live.
 `;
 
 export const DEFAULT_DEADLINE_SECONDS = 300;
+
 /** Requests in flight at once: 4 on live targets (far inside Twilio's per-account concurrency limit), more locally. */
 const DEFAULT_CONCURRENCY: Record<TargetKind, number> = { live: 4, local: 8, recorded: 4 };
 
@@ -85,7 +92,7 @@ export const conformance = command(
         'update-baseline': { type: 'boolean' },
         'list-checks': { type: 'boolean' },
         recordings: { type: 'string' },
-        schemas: { type: 'string' },
+        ...SOURCE_FLAGS,
         items: { type: 'string' },
         seed: { type: 'string' },
         fault: { type: 'string' },
@@ -176,24 +183,17 @@ export const conformance = command(
     const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
     const baseline = loadBaseline(baselineFile);
     // The heavy stages load only now: listing the rules or a bad flag never pays for them.
-    const [{ Contract }, { runJob }, { finishRun }, { TrafficDigest }, { releaseBodies }] = await Promise.all(
-      [
-        import('../schemas/contract'),
-        import('../run/job'),
-        import('../report/finish'),
-        import('../drift/observed'),
-        import('../rules/rule'),
-      ],
-    );
-    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), mode);
+    const [{ runJob }, { finishRun }, { TrafficDigest }, { releaseBodies }] = await Promise.all([
+      import('../run/job'),
+      import('../report/finish'),
+      import('../drift/observed'),
+      import('../rules/rule'),
+    ]);
+    const contract = await runContract(flags, io, mode);
     const operations = selectOperations(contract.model, flags.resource);
-    // --id OperationId=VALUE (repeatable) fills a fetch's last path parameter; TWILIO_SESSION_ID is
-    // the documented shorthand for the Sessions fetch.
-    const sessionId = io.env.TWILIO_SESSION_ID;
-    const pathValues = {
-      ...(sessionId ? fetchIdsFor(contract.model, 'sessions', sessionId) : {}),
-      ...idFlags(contract.model, flags.id),
-    };
+    // --id OperationId=VALUE (repeatable) fills a fetch's last path parameter; TWILIO_<ITEM>_ID
+    // (TWILIO_SESSION_ID for the Sessions fetch) is the shorthand for a top-level fetch.
+    const pathValues = { ...fetchIdsFromEnv(contract.model, io.env), ...idFlags(contract.model, flags.id) };
 
     // SIGINT, SIGTERM: nothing new is sent; what the run made is undone (on a transport of its own),
     // and the reports are written.
@@ -234,7 +234,7 @@ export const conformance = command(
         ...(paginationRuns !== undefined ? { paginationRuns } : {}),
         pageSizePolicy: policy,
         concurrency,
-        // TWILIO_SESSION_ID names the session to fetch on a live account (else the first listed).
+        // TWILIO_<ITEM>_ID names the item to fetch on a live account (else the first listed).
         pathValues,
         ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
         ...(flags['read-only'] ? { readOnly: true } : {}),

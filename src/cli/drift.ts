@@ -1,4 +1,4 @@
-// npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
+// npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR | --spec FILE|URL --docs FILE|DIR]
 // A and B: a docs page, an OpenAPI spec, a folder of derived schemas, a recordings folder, or a
 // conformance.json (two of those last: last night's traffic against tonight's).
 
@@ -11,6 +11,7 @@ import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { changeJson, driftMarkdown, sortChanges } from '../report/drift-markdown';
 import { PROJECT_ROOT } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
+import { fromSources, runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
 Usage: npm run drift -- --from A --to B [--json] [--fail-on breaking|any|none] [--out FILE] [--schemas DIR]
@@ -21,16 +22,18 @@ compared on every operation it documents, reads and writes. Two nights of traffi
 conformance.json or recordings folders) are compared on what was observed: a field on every item
 before and on none now is breaking. The output names the operations compared; a pair that shares
 none is exit 2. Exit 1 when --fail-on is met (default breaking), 2 bad input. See docs/drift.md.
+${SOURCE_HELP}
+  (the model maps a recordings folder's requests to operations)
 
 Examples
-  npm run drift -- --from ../shared/sources/sessions-resource.docs.txt --to ../shared/sources/twilio_assistants_v1.openapi.json
+  npm run drift -- --from my-resource.docs.txt --to twilio_conversations_v1.json
   npm run drift -- --from schemas --to reports/conformance.json
   npm run drift -- --from last-night/conformance.json --to reports/conformance.json
 `;
 
 export const drift = command(
   'drift',
-  (args, io) => {
+  async (args, io) => {
     const flags = parseFlags(
       {
         from: { type: 'string' },
@@ -38,7 +41,7 @@ export const drift = command(
         json: { type: 'boolean' },
         'fail-on': { type: 'string' },
         out: { type: 'string' },
-        schemas: { type: 'string' },
+        ...SOURCE_FLAGS,
       },
       args,
     );
@@ -46,7 +49,9 @@ export const drift = command(
     const failOn = flags['fail-on'] ?? 'breaking';
     if (!['breaking', 'any', 'none'].includes(failOn))
       throw new UsageError(`--fail-on: expected breaking|any|none, got "${failOn}"`);
-    const schemas = resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
+    const schemas = fromSources(flags)
+      ? await runContract(flags, io, 'both')
+      : resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas'));
     // A path that does not exist is one line from loadSide, as for any other source.
     const [a, b] = loadSides(resolve(flags.from), resolve(flags.to), schemas);
     for (const note of [...(a.notes ?? []), ...(b.notes ?? [])]) io.err(`not used: ${note}`);

@@ -5,12 +5,14 @@ import { join, resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
 import { assertWritableDir, stableJson, writeFilesAtomic } from '../fs-atomic';
+import { pactParticipants } from '../model/api';
 import { mutationMarkdown, runMutation } from '../mutation/run';
-import { Contract } from '../schemas/contract';
+import { pactProviderOf } from '../pact/verify';
 import { PROJECT_ROOT } from '../sources/paths';
 import { FAULTS } from '../targets/targets';
 import { inChild, markedIo, runInChild } from './child';
 import { command, intFlag, parseFlags, runIfMain } from './run';
+import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
 Usage: npm run mutation -- [--runs N] [--fault NAME,…] [--concurrency N] [--no-pact] [--report-dir DIR]
@@ -22,6 +24,8 @@ killed and no false alarm, 1 otherwise, 2 bad input.
   --fault NAME,…    only these faults (npm run provider -- --list-faults)
   --no-pact         skip pact verification of the mutants conformance did not kill
   --pact-output     print Pact's own output too (else it goes to reports/pact/mutation.log)
+${SOURCE_HELP}
+  (the pacts verified are those in contracts/ with the model's API)
 Each row says k/N as it ends; a survivor says why; the mutants' timeout is ten times the faithful
 run's slowest exchange (at least 800 ms), and a faithful run that raises anything fails the score.
 Example: npm run mutation -- --fault wrong-meta-key,create-answers-200
@@ -38,6 +42,7 @@ export const mutation = command(
         'no-pact': { type: 'boolean' },
         'report-dir': { type: 'string' },
         'pact-output': { type: 'boolean' },
+        ...SOURCE_FLAGS,
       },
       args,
     );
@@ -56,13 +61,19 @@ export const mutation = command(
       });
     if (inChild(io)) io = markedIo(io);
     assertWritableDir(dir, '--report-dir');
-    const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
+    const contract = await runContract(flags, io, 'both');
     const contracts = join(PROJECT_ROOT, 'contracts');
+    const { provider } = pactParticipants(contract.model.api);
     const pactFiles = flags['no-pact']
       ? []
       : readdirSync(contracts)
           .filter((f) => f.endsWith('.json'))
-          .map((f) => join(contracts, f));
+          .map((f) => join(contracts, f))
+          .filter((f) => pactProviderOf(f) === provider);
+    if (!flags['no-pact'] && pactFiles.length === 0)
+      io.err(
+        `note: no pact in ${contracts} is with ${provider}: the mutants are judged by conformance alone`,
+      );
     io.out(
       `${'k/N'.padEnd(9)} ${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by, or why not`,
     );

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
+import { pactParticipants } from '../model/api';
 import {
   type Broker,
   type BrokerPact,
@@ -17,20 +18,21 @@ import {
 import type { StateWrites } from '../pact/provider-states';
 import {
   assertPactFiles,
+  assertPactsOf,
   isWriteInteraction,
-  PROVIDER,
   stateWritesTo,
   verifyPacts,
   writeInteractions,
 } from '../pact/verify';
 import { runTag } from '../run/journal';
 import { finishWrites } from '../run/writes/finish';
-import { Contract } from '../schemas/contract';
+import type { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
 import { inChild, markedIo, runInChild } from './child';
 import { command, type Io, intFlag, parseFlags, runIfMain } from './run';
+import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
 Usage: npm run pact:verify -- [--base-url URL [--writes AccountSid | --only-reads]] [--contracts DIR] [--log-level LEVEL]
@@ -44,11 +46,13 @@ credentials' account; --only-reads leaves them out. Exit 0 passed, 1 a mismatch,
                        journal of write states to DIR/journal; on a failure Pact's Failures
                        section is printed too
   --pact-output        print all of Pact's output as well
+${SOURCE_HELP}
+  (every pact must be with the model's API: its provider is twilio-<product>-<version>)
 Environment: TWILIO_* credentials (base URL); PACT_BROKER_BASE_URL with PACT_BROKER_TOKEN (or
 PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) to publish; PACT_PUBLISH_VERIFICATION=true
 Examples
   npm run pact:verify
-  npm run pact:verify -- --base-url https://assistants.twilio.com --only-reads
+  npm run pact:verify -- --base-url https://<product>.twilio.com --only-reads
 `;
 
 export const pactVerify = command(
@@ -58,7 +62,7 @@ export const pactVerify = command(
       {
         'base-url': { type: 'string' },
         contracts: { type: 'string' },
-        schemas: { type: 'string' },
+        ...SOURCE_FLAGS,
         'log-level': { type: 'string' },
         writes: { type: 'string' },
         'only-reads': { type: 'boolean' },
@@ -97,12 +101,14 @@ export const pactVerify = command(
     } catch {
       throw new UsageError(`contracts folder ${dir}: not found`);
     }
-    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
     if (flags['only-reads'] && flags.writes !== undefined)
       throw new UsageError(
         '--only-reads: not with --writes (one verifies the reads alone, the other every interaction)',
       );
     assertPactFiles(files);
+    const contract = await runContract(flags, io, 'both');
+    const { provider } = pactParticipants(contract.model.api);
+    assertPactsOf(files, contract.model.api);
     const broker = brokerFromEnv(io.env);
     if (broker) await publishPacts(broker, files, io.out);
     else io.out('publishing skipped: PACT_BROKER_BASE_URL is not set');
@@ -112,7 +118,7 @@ export const pactVerify = command(
     if (broker && flags['base-url'] !== undefined && io.env.PACT_PUBLISH_VERIFICATION === 'true') {
       fromBroker = await fetchPactsForVerification(
         broker,
-        PROVIDER,
+        provider,
         mkdtempSync(join(tmpdir(), 'pact-broker-')),
         io.out,
       );
@@ -192,7 +198,7 @@ async function verify(
       await local.close();
     }
   } else {
-    const baseUrl = baseUrlFrom(baseUrlFlag, io.env);
+    const baseUrl = baseUrlFrom(baseUrlFlag, io.env, contract.model.api);
     const credentials = credentialsOrLoopbackPlaceholder(baseUrl, io.env);
     // A pact may only make the verification write where the user allowed it, checked before anything is sent.
     if (writes.length && writesFlag === undefined)
@@ -219,7 +225,7 @@ async function verify(
       });
     let failure: unknown;
     try {
-      await verifyAll(files, publishTo, verifyFiles, io);
+      await verifyAll(files, publishTo, verifyFiles, io, pactParticipants(contract.model.api).provider);
     } catch (error) {
       failure = error;
     }
@@ -235,9 +241,10 @@ async function verifyAll(
   publishTo: { broker: Broker; pacts: BrokerPact[] } | undefined,
   verifyFiles: (files: string[]) => Promise<void>,
   io: Io,
+  provider: string,
 ): Promise<void> {
   if (!publishTo) return verifyFiles(files);
-  await registerProviderBranch(publishTo.broker, PROVIDER);
+  await registerProviderBranch(publishTo.broker, provider);
   let failure: unknown;
   for (const pact of publishTo.pacts) {
     let success = true;

@@ -2,17 +2,16 @@
 // Credentials: --account-sid/--auth-token (or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN in its own
 // environment) are enforced exactly; without them any well-formed Basic pair is accepted.
 
-import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
-import { Contract } from '../schemas/contract';
-import { PROJECT_ROOT } from '../sources/paths';
 import { activeFault, FAULTS, startProvider } from '../targets/targets';
 import { command, intFlag, parseFlags, runIfMain } from './run';
+import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
 Usage: npm run provider -- [--port P] [--items N] [--seed S] [--fault NAME[@OperationId]] [--list-faults]
 Serves every operation of the model on 127.0.0.1 (reads and stateful writes) until SIGINT/SIGTERM.
   --port P (0: any)  --items N (30)  --seed S (1)  --account-sid/--auth-token (or TWILIO_*) to enforce
+${SOURCE_HELP}
 Example: npm run provider -- --port 4010 --items 30
 `;
 
@@ -25,14 +24,14 @@ export const provider = command(
         items: { type: 'string' },
         seed: { type: 'string' },
         fault: { type: 'string' },
-        schemas: { type: 'string' },
+        ...SOURCE_FLAGS,
         'account-sid': { type: 'string' },
         'auth-token': { type: 'string' },
         'list-faults': { type: 'boolean' },
       },
       args,
     );
-    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
+    const contract = await runContract(flags, io, 'both');
     if (flags['list-faults']) {
       for (const f of FAULTS) {
         const ops = [

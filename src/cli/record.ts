@@ -1,5 +1,5 @@
 // npm run record -- [--target live|local] [--base-url URL] [--out FILE] [--label TEXT] [--redact-account]
-// npm run record -- --from-docs [--docs FILE]… [--out FILE]
+// npm run record -- --from-docs [--docs FILE|DIR]… [--out FILE]
 // Live recording needs the same credentials as the conformance runner; none reach the cassette.
 
 import { join, resolve } from 'node:path';
@@ -11,19 +11,21 @@ import { defaultJournalDir, Journal, runTag } from '../run/journal';
 import { runPlan } from '../run/plan';
 import { endWrites, startWrites, type WriteRunOptions } from '../run/run-writes';
 import type { Finished } from '../run/writes/finish';
-import { Contract } from '../schemas/contract';
 import { parseDocsPage } from '../sources/docs-page';
 import { PROJECT_ROOT, readSource, sourcePaths } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, type PreparedTarget, prepareTargets } from '../targets/targets';
 import { credentialsFromEnv, secretsOf } from '../transport/credentials';
 import { cassetteFromDocs, cassetteFromRecording, recordExchanges } from '../transport/recorder';
 import { command, parseFlags, runIfMain } from './run';
+import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
 Usage: npm run record -- [--target live|local] [--base-url URL] [--writes AccountSid] [--out FILE] [--label TEXT] [--redact-account]
-       npm run record -- --from-docs [--docs FILE]… [--out FILE]
-Records the plan's exchanges as a cassette (credentials never stored). With writes allowed (the local
-target, or --writes live) every operation is recorded: arrange, writes and refusals, reads, undo.
+       npm run record -- --from-docs [--docs FILE|DIR]… [--out FILE]
+Records the plan's exchanges as a cassette (credentials never stored; the host is the one the
+spec names). With writes allowed (the local target, or --writes live) every operation is recorded:
+arrange, writes and refusals, reads, undo. --from-docs makes a cassette of the docs pages' examples.
+${SOURCE_HELP}
 Examples
   npm run record -- --target local --out suites/recordings/local-provider.json
   npm run record -- --from-docs
@@ -40,8 +42,7 @@ export const record = command(
         label: { type: 'string' },
         'redact-account': { type: 'boolean' },
         'from-docs': { type: 'boolean' },
-        docs: { type: 'string', multiple: true },
-        schemas: { type: 'string' },
+        ...SOURCE_FLAGS,
         writes: { type: 'string' },
         'read-only': { type: 'boolean' },
       },
@@ -49,6 +50,8 @@ export const record = command(
     );
     const recordings = join(PROJECT_ROOT, 'suites/recordings');
     if (flags['from-docs']) {
+      if (flags.spec !== undefined || flags.schemas !== undefined)
+        throw new UsageError('--from-docs: reads the docs pages alone (not --spec or --schemas)');
       const paths = sourcePaths(flags.docs ? { docs: flags.docs } : {}, io.env).docs;
       if (paths.length === 0) throw new UsageError('no *.docs.txt page to take examples from (--docs FILE)');
       const model = buildModel({ pages: paths.map((p) => parseDocsPage(readSource(p, 'docs page'), p)) });
@@ -63,7 +66,7 @@ export const record = command(
       throw new UsageError(`--target: expected live|local, got "${target}"`);
     const env = io.env;
     const accountSid = target === 'live' ? credentialsFromEnv(env).accountSid : undefined;
-    const contract = Contract.load(resolve(flags.schemas ?? join(PROJECT_ROOT, 'schemas')), 'both');
+    const contract = await runContract(flags, io, 'both');
     const [prepared] = await prepareTargets({
       target,
       contract,
@@ -121,6 +124,7 @@ export const record = command(
       source: target === 'local' ? 'local-provider' : 'live',
       secrets: target === 'live' ? secretsOf(env) : [LOCAL_PROVIDER_CREDENTIALS.password],
       ...(flags['redact-account'] && accountSid ? { redactAccount: accountSid } : {}),
+      ...(contract.model.api.origin ? { origin: contract.model.api.origin } : {}),
     });
     const out = resolve(
       flags.out ?? join(recordings, `${target}-${new Date().toISOString().slice(0, 10)}.json`),

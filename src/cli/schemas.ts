@@ -1,4 +1,4 @@
-// npm run schemas -- [--docs FILE]… [--spec FILE] [--out DIR] [--report-dir DIR] [--check]
+// npm run schemas -- [--docs FILE|DIR]… [--spec FILE|URL] [--out DIR] [--report-dir DIR] [--check]
 
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,19 +9,24 @@ import { findingLine, findingsMarkdown } from '../report/findings-markdown';
 import { triangulate } from '../rules/triangulation/rules';
 import { Contract } from '../schemas/contract';
 import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/files';
-import { PROJECT_ROOT, type SourcePaths, sourcePaths } from '../sources/paths';
+import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
 import { command, parseFlags, runIfMain } from './run';
+import { sayUnchecked } from './sources';
 
 const HELP = `
-Usage: npm run schemas -- [--docs FILE]… [--spec FILE] [--out DIR] [--report-dir DIR] [--check]
-Derives the resource model and its schemas from the sources (every *.docs.txt page, the spec) into
-schemas/, and triangulates them. --check writes no schema: exit 1 when the committed ones differ.
+Usage: npm run schemas -- [--docs FILE|DIR]… [--spec FILE|URL] [--out DIR] [--report-dir DIR] [--check]
+Derives the resource model and its schemas from the sources (the spec of any Twilio product, JSON or
+YAML, and the docs pages of its API) into schemas/, and triangulates them. Pages found in the
+sources folder that document another API are left out (a note says so); a page named with --docs
+that does, or a spec that cannot be read, is one line and exit 2. --check writes no schema: exit 1
+when the committed ones differ.
 Environment: TWILIO_SOURCES_DIR (default ../shared/sources), TWILIO_DOCS_PAGE, TWILIO_OPENAPI_SPEC
+Example: npm run schemas -- --spec twilio_conversations_v1.yaml --out /tmp/conversations
 `;
 
 export const schemas = command(
   'schemas',
-  (args, io) => {
+  async (args, io) => {
     const flags = parseFlags(
       {
         docs: { type: 'string', multiple: true },
@@ -41,19 +46,23 @@ export const schemas = command(
     );
     const out = resolve(flags.out ?? join(PROJECT_ROOT, 'schemas'));
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-    const { model, unused } = buildModelFromSources(paths);
-    const findings = triangulate(new Contract(model, 'both')).sort(bySeverity);
+    const { model, docs, notes, unused } = await buildModelFromSources(paths);
+    for (const note of notes) io.err(`note: ${note}`);
+    const contract = new Contract(model, 'both');
+    contract.compileAll();
+    const findings = triangulate(contract).sort(bySeverity);
     const files = modelFiles(model, out);
 
-    const pages = paths.docs.length ? paths.docs.join(', ') : 'no docs page';
+    const read = docs.length ? docs.join(', ') : 'no docs page';
     io.out(
-      `${model.operations.length} GET and ${model.writes.length} write operations from ${paths.spec} and ${pages}; triangulation: ${findings.length} findings`,
+      `${model.api.title}: ${model.operations.length} GET and ${model.writes.length} write operations from ${paths.spec} and ${read}; triangulation: ${findings.length} findings`,
     );
+    sayUnchecked(contract, io);
     // What a page documents that the model could not use is said, never dropped.
     for (const line of unused) io.err(`not used: ${line}`);
     for (const f of findings) io.out(`  ${findingLine(f)}`);
 
-    const report = triangulationReport(reportDir, paths, unused, findings);
+    const report = triangulationReport(reportDir, { spec: paths.spec, docs }, unused, findings);
     const leftovers = leftoverSchemaFiles(files, out);
     if (flags.check) {
       // --check compares; a read-only checkout still gets its verdict, without the reports.
@@ -87,7 +96,7 @@ export const schemas = command(
 /** reports/triangulation.{json,md}: the findings, and what a page documents that the model could not use. */
 function triangulationReport(
   dir: string,
-  paths: SourcePaths,
+  sources: { spec: string; docs: readonly string[] },
   unused: readonly string[],
   findings: readonly Finding[],
 ): OutputFile[] {
@@ -95,7 +104,7 @@ function triangulationReport(
     ? `\n## Documented but not used\n\n${unused.map((l) => `- ${l}`).join('\n')}\n`
     : '';
   return [
-    { path: join(dir, 'triangulation.json'), data: stableJson({ sources: paths, unused, findings }) },
+    { path: join(dir, 'triangulation.json'), data: stableJson({ sources, unused, findings }) },
     {
       path: join(dir, 'triangulation.md'),
       data: findingsMarkdown('Triangulation: docs tables × docs examples × OpenAPI spec', findings) + notUsed,

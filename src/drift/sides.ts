@@ -88,7 +88,7 @@ function writeOperation(contract: Contract, w: WriteOperation): DriftOperation {
  * every operation of every method, request bodies, every status, at full depth. Otherwise each side is
  * what the model derives from it (the spec's GET operations, a docs page, schemas, traffic).
  */
-export function loadSides(from: string, to: string, schemasDir: string): [DriftSide, DriftSide] {
+export function loadSides(from: string, to: string, schemasDir: string | Contract): [DriftSide, DriftSide] {
   const a = readSpecDocument(from);
   const b = readSpecDocument(to);
   if (a && b) return [specSide(a, basename(from)), specSide(b, basename(to))];
@@ -96,10 +96,15 @@ export function loadSides(from: string, to: string, schemasDir: string): [DriftS
 }
 
 /**
- * Loads any drift source; recordings are mapped to operations by the model in `schemasDir`. `spec`:
+ * Loads any drift source; recordings are mapped to operations by the model in `schemasDir` (or
+ * that contract, when the run built it from --spec/--docs). `spec`:
  * the file's OpenAPI document when the caller has already read it.
  */
-export function loadSide(path: string, schemasDir: string, spec = readSpecDocument(path)): DriftSide {
+export function loadSide(
+  path: string,
+  schemasDir: string | Contract,
+  spec = readSpecDocument(path),
+): DriftSide {
   if (!existsSync(path)) throw new UsageError(`${path}: not found`);
   const label = basename(path);
   if (statSync(path).isDirectory()) {
@@ -138,9 +143,9 @@ export function loadSide(path: string, schemasDir: string, spec = readSpecDocume
  * traffic against traffic, where a field that appeared is news only when no source documents it.
  * Undefined when the folder holds no model.
  */
-export function documentedIn(dir: string): ((key: string) => ReadonlySet<string>) | undefined {
-  if (!existsSync(join(dir, MODEL_FILE))) return undefined;
-  const contract = Contract.load(dir, 'both');
+export function documentedIn(source: string | Contract): ((key: string) => ReadonlySet<string>) | undefined {
+  if (typeof source === 'string' && !existsSync(join(source, MODEL_FILE))) return undefined;
+  const contract = typeof source === 'string' ? Contract.load(source, 'both') : source;
   const byKey = new Map(
     contract.operations.map((op) => [
       specKey(op.method, op.path),
@@ -150,8 +155,8 @@ export function documentedIn(dir: string): ((key: string) => ReadonlySet<string>
   return (key) => byKey.get(key) ?? new Set();
 }
 
-function fromCassettes(dir: string, label: string, schemasDir: string): DriftSide {
-  const contract = Contract.load(schemasDir, 'both');
+function fromCassettes(dir: string, label: string, schemasDir: string | Contract): DriftSide {
+  const contract = typeof schemasDir === 'string' ? Contract.load(schemasDir, 'both') : schemasDir;
   const matchers = contract.operations.map((op) => ({ op, re: pathMatcher(op.path) }));
   const bodies = new Map<string, unknown[]>();
   const exchanges = loadCassettes(dir).flatMap((c) =>

@@ -5,29 +5,16 @@
 // requests and statuses.
 
 import { statSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors';
 import { readTextFile } from '../fs-read';
 import { escapePointer, isRecord } from '../json';
 import type { JsonSchema } from '../model/json-schema';
 import { SpecError, schemaConverter } from '../model/openapi';
 import { pathShape } from '../model/operation';
+import { isOpenApi, parseSpecText } from '../sources/spec';
 import type { DriftOperation, DriftSide } from './side';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-
-/** The text of an OpenAPI document, JSON or YAML, as a value; one line when it is neither. */
-export function parseSpecText(text: string, file: string): unknown {
-  const trimmed = text.trimStart();
-  try {
-    return trimmed.startsWith('{') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 });
-  } catch (error) {
-    throw new UsageError(`${file}: neither JSON nor YAML (${(error as Error).message.split('\n')[0]})`);
-  }
-}
-
-export const isOpenApi = (doc: unknown): doc is Record<string, unknown> =>
-  isRecord(doc) && typeof doc.openapi === 'string' && isRecord(doc.paths);
 
 /** The OpenAPI document in a file, JSON or YAML; undefined when the file is something else. */
 export function readSpecDocument(file: string): Record<string, unknown> | undefined {

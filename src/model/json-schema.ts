@@ -67,6 +67,7 @@ export const ANNOTATION_KEYWORDS = [
   'x-typed-by',
   'x-unset',
   'x-docs-name',
+  'x-twilio-format',
 ] as const;
 
 /** Keywords that constrain a value: what a source "states" about a field, and what gets compared and resolved. */

@@ -12,7 +12,8 @@ import {
   pathParamNames,
   resourceOf,
 } from './operation';
-import type { WriteMethod } from './writes';
+import { type Envelope, isRelativeLinkName } from './twilio-conventions';
+import type { RequestEncoding, WriteMethod } from './writes';
 
 export class SpecError extends Error {
   constructor(file: string, detail: string) {
@@ -47,6 +48,8 @@ export interface SpecWrite {
   statuses: string[];
   request?: JsonSchema;
   requestRequired: boolean;
+  /** How the request body is sent: form-encoded (most Twilio products) or JSON. */
+  requestEncoding?: RequestEncoding;
   /** The JSON body of its first 2xx that has one. */
   response?: JsonSchema;
   mountName?: string;
@@ -103,6 +106,7 @@ export function schemaConverter(spec: Record<string, unknown>, name: string) {
       if (parts.length) out = mergeAll(out, mergeAny(parts));
     }
     for (const key of COPIED) if (node[key] !== undefined) (out as Node)[key] = node[key];
+    out = shapeFormat(wireType(out, node));
     // What a JSON Schema validator would refuse to compile is one line naming where it is.
     if (Array.isArray(out.enum) && out.enum.length === 0) fail(`${pointer}: "enum" lists no value`);
     if (out.enum !== undefined && !Array.isArray(out.enum)) fail(`${pointer}: "enum" is not a list`);
@@ -120,7 +124,7 @@ export function schemaConverter(spec: Record<string, unknown>, name: string) {
       for (const [prop, child] of Object.entries(node.properties)) {
         if (!isRecord(child)) continue;
         const at = `${pointer}/properties/${escapePointer(prop)}`;
-        const converted = convert(child, at, stack);
+        const converted = linkFormat(prop, convert(child, at, stack));
         out.properties[prop] = { ...converted, 'x-source': converted['x-source'] ?? src(at) };
       }
       out.type ??= 'object';
@@ -138,7 +142,9 @@ export function schemaConverter(spec: Record<string, unknown>, name: string) {
   return { convert, resolveRef, src };
 }
 
-/** Every GET operation of the spec. */
+type Converter = ReturnType<typeof schemaConverter>;
+
+/** Every operation of the spec: each GET as an Operation, every other method as a SpecWrite. */
 export function operationsFromOpenApi(spec: unknown, file: string): SpecOperations {
   const name = basename(file);
   const fail = (detail: string): never => {
@@ -147,115 +153,148 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
   if (!isRecord(spec) || typeof spec.openapi !== 'string' || !isRecord(spec.paths)) {
     return fail('not an OpenAPI 3 document (no "openapi" version or "paths")');
   }
-  const { convert, resolveRef, src } = schemaConverter(spec, name);
-
+  const conv = schemaConverter(spec, name);
   const operations: Operation[] = [];
   const writes: SpecWrite[] = [];
   let error: JsonSchema | undefined;
   for (const [path, item] of Object.entries(spec.paths)) {
     if (!isRecord(item)) continue;
-    const twilioOf = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
-    for (const method of WRITE_METHODS) {
-      const w = item[method];
-      if (!isRecord(w)) continue;
-      const base = `#/paths/${escapePointer(path)}/${method}`;
-      const responses = isRecord(w.responses) ? w.responses : {};
-      const statuses = Object.keys(responses).sort();
-      const ok = statuses.find((st) => /^2/.test(st) && jsonSchemaOf(responses[st]));
-      const body = isRecord(w.requestBody) ? w.requestBody : undefined;
-      const requestNode = jsonSchemaOf(body);
-      const mount = typeof twilioOf.mountName === 'string' ? camel(twilioOf.mountName) : undefined;
-      writes.push({
-        id: typeof w.operationId === 'string' ? w.operationId : `${method}:${path}`,
-        method: method.toUpperCase() as WriteMethod,
-        path,
-        resource: resourceOf(path),
-        statuses,
-        ...(requestNode
-          ? {
-              request: {
-                ...convert(requestNode, `${base}/requestBody/content/application~1json/schema`),
-                'x-source': src(`${base}/requestBody`),
-              },
-            }
-          : {}),
-        requestRequired: body?.required === true,
-        ...(ok
-          ? {
-              response: {
-                ...convert(
-                  jsonSchemaOf(responses[ok]) as Node,
-                  `${base}/responses/${ok}/content/application~1json/schema`,
-                ),
-                'x-source': src(`${base}/responses/${ok}`),
-              },
-            }
-          : {}),
-        ...(mount ? { mountName: mount } : {}),
-      });
-    }
-    if (!isRecord(item.get)) continue;
-    const get = item.get;
-    const base = `#/paths/${escapePointer(path)}/get`;
-    const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
-    const responses = isRecord(get.responses) ? get.responses : {};
-    const ok = jsonSchemaOf(responses['200']);
-    if (!ok) continue;
-    const response = convert(ok, `${base}/responses/200/content/application~1json/schema`);
-    const kind: OperationKind =
-      twilio.pathType === 'list' || twilio.pathType === 'instance'
-        ? (twilio.pathType as OperationKind)
-        : listItemsKey(response)
-          ? 'list'
-          : 'instance';
-    const itemsKey = kind === 'list' ? listItemsKey(response) : undefined;
-    const schemas: OperationSchemas = {
-      response: {
-        ...response,
-        title: typeof ok.title === 'string' ? ok.title : (response.title ?? String(get.operationId ?? path)),
-        'x-source': src(`${base}/responses/200`),
-      },
-      statuses: Object.keys(responses).sort(),
-    };
-    const params = Array.isArray(get.parameters) ? get.parameters : [];
-    for (const where of ['query', 'path'] as const) {
-      const schema: JsonSchema = { type: 'object', properties: {} };
-      const required: string[] = [];
-      params.forEach((raw, k) => {
-        const p = isRecord(raw) && typeof raw.$ref === 'string' ? resolveRef(raw.$ref).node : raw;
-        if (!isRecord(p) || p.in !== where || typeof p.name !== 'string') return;
-        const at = `${base}/parameters/${k}`;
-        const body = isRecord(p.schema) ? convert(p.schema, `${at}/schema`) : {};
-        if (typeof p.description === 'string') body.description = p.description;
-        (schema.properties as Record<string, JsonSchema>)[p.name] = { ...body, 'x-source': src(at) };
-        if (p.required === true || where === 'path') required.push(p.name);
-      });
-      if (required.length) schema.required = required;
-      if (
-        where === 'query' ? kind === 'list' || required.length : Object.keys(schema.properties ?? {}).length
-      )
-        schemas[where] = { ...schema, 'x-source': src(`${base}/parameters`) };
-    }
-    for (const [status, r] of Object.entries(responses)) {
-      const body = /^[45]/.test(status) ? jsonSchemaOf(r) : undefined;
-      if (body && !error)
-        error = convert(body, `${base}/responses/${status}/content/application~1json/schema`);
-    }
-    const mount = typeof twilio.mountName === 'string' ? camel(twilio.mountName) : undefined;
-    operations.push({
-      id: typeof get.operationId === 'string' ? get.operationId : `${kind}:${path}`,
-      method: 'GET',
-      path,
-      kind,
-      resource: resourceOf(path),
-      pathParams: pathParamNames(path).map((n) => ({ name: n })),
-      ...(itemsKey ? { itemsKey } : {}),
-      ...(mount ? { mountName: mount } : {}),
-      schemas: { openapi: schemas },
-    });
+    for (const method of WRITE_METHODS)
+      if (isRecord(item[method])) writes.push(specWrite(conv, path, method, item));
+    const read = specRead(conv, path, item);
+    if (!read) continue;
+    operations.push(read.op);
+    error ??= read.error;
   }
-  if (operations.length === 0) fail('documents no GET operation with a 200 application/json body');
+  if (operations.length === 0 && writes.length === 0)
+    fail('documents no operation (no GET with a 200 application/json body, no write)');
   return { operations, writes, ...(error ? { error } : {}) };
+}
+
+const mountOf = (item: Node): string | undefined => {
+  const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
+  return typeof twilio.mountName === 'string' ? camel(twilio.mountName) : undefined;
+};
+
+/** A write as the spec states it: its request body (JSON or form) and its first 2xx body. */
+function specWrite(
+  { convert, src }: Converter,
+  path: string,
+  method: (typeof WRITE_METHODS)[number],
+  item: Node,
+): SpecWrite {
+  const w = item[method] as Node;
+  const base = `#/paths/${escapePointer(path)}/${method}`;
+  const responses = isRecord(w.responses) ? w.responses : {};
+  const statuses = Object.keys(responses).sort();
+  const ok = statuses.find((st) => /^2/.test(st) && jsonSchemaOf(responses[st]));
+  const body = isRecord(w.requestBody) ? w.requestBody : undefined;
+  const request = requestBodyOf(body);
+  const mount = mountOf(item);
+  return {
+    id: typeof w.operationId === 'string' ? w.operationId : `${method}:${path}`,
+    method: method.toUpperCase() as WriteMethod,
+    path,
+    resource: resourceOf(path),
+    statuses,
+    ...(request
+      ? {
+          request: {
+            ...convert(request.schema, `${base}/requestBody/content/${escapePointer(request.media)}/schema`),
+            'x-source': src(`${base}/requestBody`),
+          },
+          requestEncoding: request.encoding,
+        }
+      : {}),
+    requestRequired: body?.required === true,
+    ...(ok
+      ? {
+          response: {
+            ...convert(
+              jsonSchemaOf(responses[ok]) as Node,
+              `${base}/responses/${ok}/content/application~1json/schema`,
+            ),
+            'x-source': src(`${base}/responses/${ok}`),
+          },
+        }
+      : {}),
+    ...(mount ? { mountName: mount } : {}),
+  };
+}
+
+/** A GET with a 200 JSON body as an Operation, and the first error body it documents. */
+function specRead(
+  conv: Converter,
+  path: string,
+  item: Node,
+): { op: Operation; error?: JsonSchema } | undefined {
+  const get = isRecord(item.get) ? item.get : undefined;
+  const responses = isRecord(get?.responses) ? get.responses : {};
+  const ok = jsonSchemaOf(responses['200']);
+  if (!get || !ok) return undefined;
+  const { convert, src } = conv;
+  const base = `#/paths/${escapePointer(path)}/get`;
+  const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
+  const response = convert(ok, `${base}/responses/200/content/application~1json/schema`);
+  const shape = listShape(response, twilio.pathType === 'list');
+  // A list is a page of items: the spec's pathType says so, or its envelope does. A "list" with
+  // no array of items reads one thing (a settings document): an instance.
+  const kind: OperationKind = shape && twilio.pathType !== 'instance' ? 'list' : 'instance';
+  const schemas: OperationSchemas = {
+    response: {
+      ...response,
+      title: typeof ok.title === 'string' ? ok.title : (response.title ?? String(get.operationId ?? path)),
+      'x-source': src(`${base}/responses/200`),
+    },
+    statuses: Object.keys(responses).sort(),
+    ...paramSchemas(conv, base, Array.isArray(get.parameters) ? get.parameters : [], kind),
+  };
+  const failure = Object.entries(responses).find(([status, r]) => /^[45]/.test(status) && jsonSchemaOf(r));
+  const mount = mountOf(item);
+  const op: Operation = {
+    id: typeof get.operationId === 'string' ? get.operationId : `${kind}:${path}`,
+    method: 'GET',
+    path,
+    kind,
+    resource: resourceOf(path),
+    pathParams: pathParamNames(path).map((n) => ({ name: n })),
+    ...(kind === 'list' && shape ? { itemsKey: shape.itemsKey, envelope: shape.envelope } : {}),
+    ...(mount ? { mountName: mount } : {}),
+    schemas: { openapi: schemas },
+  };
+  if (!failure) return { op };
+  const [status, r] = failure;
+  return {
+    op,
+    error: convert(jsonSchemaOf(r) as Node, `${base}/responses/${status}/content/application~1json/schema`),
+  };
+}
+
+/** A GET's query and path parameters as object schemas (a list always has a query schema). */
+function paramSchemas(
+  { convert, resolveRef, src }: Converter,
+  base: string,
+  params: readonly unknown[],
+  kind: OperationKind,
+): Pick<OperationSchemas, 'query' | 'path'> {
+  const out: Pick<OperationSchemas, 'query' | 'path'> = {};
+  for (const where of ['query', 'path'] as const) {
+    const schema: JsonSchema = { type: 'object', properties: {} };
+    const required: string[] = [];
+    params.forEach((raw, k) => {
+      const p = isRecord(raw) && typeof raw.$ref === 'string' ? resolveRef(raw.$ref).node : raw;
+      if (!isRecord(p) || p.in !== where || typeof p.name !== 'string') return;
+      const at = `${base}/parameters/${k}`;
+      const body = isRecord(p.schema) ? convert(p.schema, `${at}/schema`) : {};
+      if (typeof p.description === 'string') body.description = p.description;
+      (schema.properties as Record<string, JsonSchema>)[p.name] = { ...body, 'x-source': src(at) };
+      if (p.required === true || where === 'path') required.push(p.name);
+    });
+    if (required.length) schema.required = required;
+    if (where === 'query' ? kind === 'list' || required.length : Object.keys(schema.properties ?? {}).length)
+      out[where] = { ...schema, 'x-source': src(`${base}/parameters`) };
+  }
+  return out;
 }
 
 /**
@@ -270,6 +309,24 @@ export function valuesInDescription(node: Node): string[] | undefined {
   return values.length >= 2 || /\(\s*'[^']+'\s*\)/.test(node.description) ? [...new Set(values)] : undefined;
 }
 
+/**
+ * A request body's schema and how it is sent: JSON (any `…json` media type) when the spec offers
+ * it, else form-encoded (most Twilio products); undefined for any other media type.
+ */
+function requestBodyOf(
+  body: Node | undefined,
+): { schema: Node; media: string; encoding: RequestEncoding } | undefined {
+  const content = isRecord(body?.content) ? body.content : {};
+  const medias = Object.keys(content);
+  const media =
+    medias.find((m) => m === 'application/json') ??
+    medias.find((m) => /[/+]json$/.test(m)) ??
+    medias.find((m) => m === 'application/x-www-form-urlencoded');
+  const entry = media ? content[media] : undefined;
+  if (!media || !isRecord(entry) || !isRecord(entry.schema)) return undefined;
+  return { schema: entry.schema, media, encoding: /json$/.test(media) ? 'json' : 'form' };
+}
+
 function jsonSchemaOf(response: unknown): Node | undefined {
   const content = isRecord(response) && isRecord(response.content) ? response.content : undefined;
   const json = content?.['application/json'];
@@ -278,20 +335,84 @@ function jsonSchemaOf(response: unknown): Node | undefined {
 
 /** Fields of Twilio's list `meta` that tell a list page from an instance that has a `meta` field. */
 const PAGE_META = ['key', 'next_page_url', 'page_size'];
+/** API v2010's paging fields, beside the items. */
+const PAGE_FLAT = ['next_page_uri', 'first_page_uri', 'page_size'];
 
-/** A list page holds a paging `meta` and one array of items: the array's name is the items key. */
-export function listItemsKey(page: JsonSchema): string | undefined {
+/**
+ * A list page holds one array of items beside its paging fields: under `meta` (v1 APIs), beside
+ * the items (API v2010's `next_page_uri`, `page`, `page_size`…), or, for a list the spec calls one
+ * (`declared`), none at all (a list served in one page).
+ */
+export function listShape(
+  page: JsonSchema,
+  declared = false,
+): { itemsKey: string; envelope: Envelope } | undefined {
   const props = page.properties ?? {};
   const metaFields = Object.keys(props.meta?.properties ?? {});
-  if (!PAGE_META.some((f) => metaFields.includes(f))) return undefined;
+  const envelope: Envelope | undefined = PAGE_META.some((f) => metaFields.includes(f))
+    ? 'meta'
+    : PAGE_FLAT.filter((f) => props[f]).length >= 2
+      ? 'flat'
+      : declared
+        ? 'none'
+        : undefined;
+  if (!envelope) return undefined;
   const arrays = Object.entries(props).filter(([k, s]) => k !== 'meta' && schemaTypes(s).includes('array'));
-  return arrays.length === 1 ? arrays[0]?.[0] : undefined;
+  const [itemsKey, array] = arrays.length === 1 ? (arrays[0] as [string, JsonSchema]) : [];
+  // With no paging, an array of strings (numbers…) is a field of one document, not a list of items.
+  const items = array?.items ?? {};
+  const scalar = schemaTypes(items).length > 0 && !schemaTypes(items).includes('object') && !items.properties;
+  if (envelope === 'none' && scalar) return undefined;
+  return itemsKey ? { itemsKey, envelope } : undefined;
 }
 
+/**
+ * Twilio names the shape of an object or array with `format` (`uri-map`, `phone-number-capabilities`,
+ * `ice-server`…), which JSON Schema only defines for strings and numbers: kept as `x-twilio-format`.
+ */
+function shapeFormat(schema: JsonSchema): JsonSchema {
+  if (schema.format === undefined) return schema;
+  const types = schemaTypes(schema);
+  if (types.some((t) => t === 'string' || t === 'number' || t === 'integer')) return schema;
+  const { format, ...rest } = schema;
+  return { ...rest, 'x-twilio-format': format };
+}
+
+/**
+ * Links by Twilio's naming: a `…uri` field is a path on the API's host (a URI reference), a `…url`
+ * field an absolute URL; a `uri-map` is an object of such links.
+ */
+function linkFormat(name: string, schema: JsonSchema): JsonSchema {
+  const link = isRelativeLinkName(name) ? 'uri-reference' : 'uri';
+  if (schema.format === 'uri' && link !== 'uri') return { ...schema, format: link };
+  if (schema['x-twilio-format'] === 'uri-map' && schema.additionalProperties === undefined)
+    return { ...schema, additionalProperties: { type: 'string', format: link } };
+  return schema;
+}
+
+/** A schema that also takes null (OpenAPI 3.0's `nullable`): its type, and its enum when it has one. */
 function nullable(schema: JsonSchema): JsonSchema {
   const types = schemaTypes(schema);
-  if (types.length === 0 || types.includes('null')) return schema;
-  return { ...schema, type: [...types, 'null'] };
+  const out = types.length === 0 || types.includes('null') ? schema : { ...schema, type: [...types, 'null'] };
+  return Array.isArray(out.enum) && !out.enum.includes(null) ? { ...out, enum: [...out.enum, null] } : out;
+}
+
+/**
+ * Twilio's generator hints on a node: `x-twilio.overrideType` is the type on the wire (a price the
+ * spec calls a number is sent as the string "0.05"), `x-twilio.ignoreFormat` drops the format.
+ */
+function wireType(schema: JsonSchema, node: Node): JsonSchema {
+  const hints = isRecord(node['x-twilio']) ? node['x-twilio'] : {};
+  let out = schema;
+  if (typeof hints.overrideType === 'string') {
+    const { format: _f, minimum: _min, maximum: _max, ...rest } = out;
+    out = { ...rest, type: hints.overrideType };
+  }
+  if (hints.ignoreFormat === true && out.format !== undefined) {
+    const { format: _f, ...rest } = out;
+    out = rest;
+  }
+  return out;
 }
 
 /**

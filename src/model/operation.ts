@@ -6,7 +6,9 @@
 
 import { UsageError } from '../errors';
 import type { JsonValue } from '../json';
+import type { ApiInfo } from './api';
 import type { JsonSchema } from './json-schema';
+import { type Envelope, singular, snakeCase } from './twilio-conventions';
 import type { WriteOperation } from './writes';
 
 export type Origin = 'docs' | 'openapi';
@@ -50,6 +52,11 @@ export interface Operation {
   pathParams: PathParam[];
   /** The array that holds a list page's items. */
   itemsKey?: string;
+  /**
+   * A list: where its paging fields are (Twilio's conventions, src/model/twilio-conventions.ts):
+   * under `meta` (absent means this), beside the items (API v2010), or none (a list in one page).
+   */
+  envelope?: Envelope;
   /** A list: the item field that identifies an item (what fills a child path's parameter). */
   idField?: string;
   /** A list: the fetch of one of its items. A fetch: the list its id comes from. */
@@ -62,6 +69,8 @@ export interface Operation {
 }
 
 export interface ApiModel {
+  /** Which API this is: origin, product, version, title (from the spec's servers and info). */
+  api: ApiInfo;
   /** The read operations (GET). */
   operations: Operation[];
   /** The write operations (POST, PUT, PATCH, DELETE), with what each one does (src/model/writes.ts). */
@@ -73,8 +82,12 @@ export interface ApiModel {
 /** "GET /v1/Sessions/{id}": how findings and reports name an operation. */
 export const operationLabel = (op: Pick<Operation, 'method' | 'path'>): string => `${op.method} ${op.path}`;
 
-/** A path with its parameter names erased, so /v1/Sessions/{id} and /v1/Sessions/{sessionId} compare equal. */
-export const pathShape = (path: string): string => path.replace(/\{[^}]+\}/g, '{}');
+/**
+ * A path with its parameter names and API v2010's `.json` suffix erased, so /v1/Sessions/{id} and
+ * /v1/Sessions/{sessionId} compare equal, and /2010-04-01/Accounts.json is where
+ * /2010-04-01/Accounts/{Sid}.json's list is.
+ */
+export const pathShape = (path: string): string => path.replace(/\{[^}]+\}/g, '{}').replace(/\.json$/, '');
 
 export const pathParamNames = (path: string): string[] =>
   [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
@@ -105,10 +118,18 @@ export function pathMatcher(path: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** The first static segment after the version: what a report groups operations by. */
-export function resourceOf(path: string): string {
-  const parts = path.split('/').filter(Boolean);
-  return parts.find((p, k) => k > 0 && !p.startsWith('{')) ?? parts[0] ?? path;
+/**
+ * The first static segment after the version, or after a scope every path shares (API v2010's
+ * /2010-04-01/Accounts/{AccountSid}: `scope` is its number of segments): what a report groups
+ * operations by ("Sessions", "Messages").
+ */
+export function resourceOf(path: string, scope = 0): string {
+  const parts = path
+    .replace(/\.json$/, '')
+    .split('/')
+    .filter(Boolean);
+  const from = scope > 0 && parts.length > scope ? scope : 1;
+  return parts.find((p, k) => k >= from && !p.startsWith('{')) ?? parts[0] ?? path;
 }
 
 export const schemasOf = (op: Operation): OperationSchemas[] =>
@@ -177,21 +198,23 @@ export function selectOperations(
   return ops.map((o) => o.id);
 }
 
-/** An id known in advance (TWILIO_SESSION_ID) for the fetches of one resource: their last path parameter. */
-export function fetchIdsFor(
+/**
+ * The variable that names the item a top-level fetch reads: TWILIO_<ITEM>_ID, the item named in the
+ * singular after its resource (the Sessions fetch: TWILIO_SESSION_ID).
+ */
+export const fetchIdVariable = (op: Pick<Operation, 'resource'>): string =>
+  `TWILIO_${snakeCase(singular(op.resource)).toUpperCase()}_ID`;
+
+/** Ids known in advance from the environment (see fetchIdVariable), for each top-level fetch. */
+export function fetchIdsFromEnv(
   model: ApiModel,
-  resource: string,
-  id: string,
+  env: NodeJS.ProcessEnv,
 ): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   for (const op of model.operations) {
     const last = op.pathParams.at(-1);
-    if (
-      op.kind === 'instance' &&
-      op.pathParams.length === 1 &&
-      last &&
-      op.resource.toLowerCase() === resource
-    )
+    const id = env[fetchIdVariable(op)];
+    if (op.kind === 'instance' && op.pathParams.length === 1 && last && id && isPathValue(id))
       out[op.id] = { [last.name]: id };
   }
   return out;

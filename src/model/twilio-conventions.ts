@@ -1,6 +1,8 @@
-// What every Twilio v1-style API does that a single resource page does not restate: the list
-// envelope (`meta` beside the items array) and the error body. Each piece carries provenance that
-// says it comes from the convention, so a reader can tell it apart from what the page itself said.
+// What Twilio's APIs do that a single resource page or spec node does not restate: the list
+// envelope (`meta` beside the items array; API v2010's paging fields beside the items, with links
+// relative to the host), the error body, how `*_uri` and `*_url` fields differ, the default page
+// size. Each piece carries provenance that says it comes from the convention, so a reader can tell
+// it apart from what the page itself said.
 
 import type { JsonSchema, Provenance } from './json-schema';
 
@@ -43,9 +45,118 @@ export function isListPageValue(value: unknown): value is Record<string, unknown
   const meta = (value as Record<string, unknown>).meta;
   return typeof meta === 'object' && meta !== null && PAGE_META_FIELDS.some((f) => Object.hasOwn(meta, f));
 }
+/** What Twilio serves when no PageSize is sent (a spec's own default wins; never above its maximum). */
 export const DEFAULT_PAGE_SIZE = 50;
-/** Where Twilio serves the Assistants API; cassettes and clients are normalised to it. */
-export const TWILIO_ASSISTANTS_ORIGIN = 'https://assistants.twilio.com';
+
+/**
+ * The page size a list serves when no PageSize is sent: the PageSize schema's default, else
+ * Twilio's 50 within the schema's bounds (a list whose maximum is 5 serves 5).
+ */
+export function defaultPageSize(pageSize: JsonSchema | undefined): number {
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const min = num(pageSize?.minimum) ?? 1;
+  const max = num(pageSize?.maximum) ?? Number.MAX_SAFE_INTEGER;
+  return num(pageSize?.default) ?? Math.max(min, Math.min(DEFAULT_PAGE_SIZE, max));
+}
+
+/** Where a list's paging fields are: under `meta` (v1 APIs), beside the items (API v2010), or none. */
+export type Envelope = 'meta' | 'flat' | 'none';
+
+/** The paging fields of a list page, by what they mean. */
+export interface PagingFields {
+  next: string;
+  previous: string;
+  first: string;
+  /** The page's own address. */
+  url: string;
+  page: string;
+  pageSize: string;
+  /** The name of the items array (v1's meta.key). */
+  key?: string;
+}
+
+/** Each envelope's field names. v2010's links are paths on the API's host, not absolute URLs. */
+export const PAGING_FIELDS: Record<Exclude<Envelope, 'none'>, PagingFields> = {
+  meta: {
+    next: 'next_page_url',
+    previous: 'previous_page_url',
+    first: 'first_page_url',
+    url: 'url',
+    page: 'page',
+    pageSize: 'page_size',
+    key: 'key',
+  },
+  flat: {
+    next: 'next_page_uri',
+    previous: 'previous_page_uri',
+    first: 'first_page_uri',
+    url: 'uri',
+    page: 'page',
+    pageSize: 'page_size',
+  },
+};
+
+export const envelopeOf = (op: { envelope?: Envelope }): Envelope => op.envelope ?? 'meta';
+
+/** A list whose pages link to each other (not a list served in one page). */
+export const isPaged = (op: { kind: string; envelope?: Envelope }): boolean =>
+  op.kind === 'list' && envelopeOf(op) !== 'none';
+
+/** A list page read through its envelope: each paging field's value and its JSON pointer. */
+export interface PageView {
+  envelope: Exclude<Envelope, 'none'>;
+  names: PagingFields;
+  get(field: keyof PagingFields): unknown;
+  pointer(field: keyof PagingFields): string;
+  /** How a message names it: meta.page_size, or API v2010's page_size. */
+  label(field: keyof PagingFields): string;
+  /** The next page's address as sent (absolute), or undefined on the last page or when it is not a string. */
+  nextUrl(base: string): string | undefined;
+}
+
+/** The paging fields of a page of `op` (an object body; an envelope field absent reads undefined). */
+export function pageView(op: { envelope?: Envelope }, body: unknown): PageView {
+  const envelope = envelopeOf(op) === 'flat' ? 'flat' : 'meta';
+  const names = PAGING_FIELDS[envelope];
+  const record = (v: unknown): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const holder = envelope === 'meta' ? record(record(body).meta) : record(body);
+  const prefix = envelope === 'meta' ? '/meta/' : '/';
+  const get = (field: keyof PagingFields) => {
+    const name = names[field];
+    return name === undefined ? undefined : holder[name];
+  };
+  return {
+    envelope,
+    names,
+    get,
+    pointer: (field) => `${prefix}${names[field] ?? field}`,
+    label: (field) => `${envelope === 'meta' ? 'meta.' : ''}${names[field] ?? field}`,
+    nextUrl: (base) => {
+      const next = get('next');
+      if (typeof next !== 'string') return undefined;
+      try {
+        return new URL(next, `${base.replace(/\/+$/, '')}/`).toString();
+      } catch {
+        return next;
+      }
+    },
+  };
+}
+
+/** The envelope fields of a page: what a list page holds beside its items. */
+export const envelopeFieldNames = (envelope: Envelope): string[] =>
+  envelope === 'flat'
+    ? ['end', 'start', ...Object.values(PAGING_FIELDS.flat)]
+    : envelope === 'meta'
+      ? ['meta']
+      : [];
+
+/**
+ * Twilio names a link that is a path on the API's host `…uri` (API v2010's `uri`,
+ * `subresource_uris`), and an absolute link `…url`: a `uri`-format field named so is a URI reference.
+ */
+export const isRelativeLinkName = (name: string): boolean => /(^|_)uris?$/.test(name);
 
 export function twilioErrorSchema(): JsonSchema {
   return {

@@ -24,6 +24,8 @@ import { singular, snakeCase } from './twilio-conventions';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type WriteAction = 'create' | 'update' | 'delete' | 'attach' | 'detach' | 'send';
+/** How a write's body is sent: form-encoded (most Twilio products; arrays as repeated keys) or JSON. */
+export type RequestEncoding = 'form' | 'json';
 
 export interface WriteEffect {
   /** The list that shows what it creates, changes or removes (attach/detach: the nested list). */
@@ -57,9 +59,11 @@ export interface WriteOperation {
   /** Every status the spec documents, and its 2xx ones as numbers. */
   statuses: string[];
   success: number[];
-  /** The JSON request body (every source's, merged: src/model/build.ts), and whether one is required. */
+  /** The request body (every source's, merged: src/model/build.ts), and whether one is required. */
   request?: JsonSchema;
   requestRequired?: boolean;
+  /** How the body is sent (absent: JSON). */
+  requestEncoding?: RequestEncoding;
   /** The body of its first 2xx that has one (every source's, merged). */
   response?: JsonSchema;
   /** What each source says on its own (the spec, a docs page): for triangulation, the contract and drift. */

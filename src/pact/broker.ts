@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors';
+import { toolPackage } from '../sources/paths';
 
 export interface Broker {
   brokerUrl: string;
@@ -186,7 +187,7 @@ export async function publishVerificationResult(
     body: JSON.stringify({
       success,
       providerApplicationVersion: b.version,
-      verifiedBy: { implementation: 'twilio-assistants-conformance' },
+      verifiedBy: { implementation: toolPackage().name },
     }),
   });
   if (!r.ok) throw new UsageError(`pact broker: publishing a verification result answered ${r.status}`);

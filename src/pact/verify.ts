@@ -9,16 +9,28 @@ import { readTextFile } from '../fs-read';
 type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
 
 import { UsageError } from '../errors';
+import { type ApiInfo, pactParticipants } from '../model/api';
 import { defaultJournalDir, Journal, pointTo } from '../run/journal';
 import { WriteSession } from '../run/writes/session';
 import type { Contract } from '../schemas/contract';
 import { type Credentials, HttpTransport } from '../transport/http';
 import { type ResizableProvider, type StateWrites, stateHandlers } from './provider-states';
 
-/** The pact's two sides: twilio-node as consumer, the Assistants v1 API as provider. */
-export const CONSUMER = 'twilio-node-assistants-consumer';
-export const PROVIDER = 'twilio-assistants-v1';
-export const PACT_FILE = `${CONSUMER}-${PROVIDER}.json`;
+/** The pact file of an API: its consumer and provider names (pactParticipants), as Pact names it. */
+export function pactFileOf(api: ApiInfo): string {
+  const { consumer, provider } = pactParticipants(api);
+  return `${consumer}-${provider}.json`;
+}
+
+/** The provider a pact file names (its provider.name), read without checking the rest. */
+export function pactProviderOf(file: string): string | undefined {
+  try {
+    const doc = JSON.parse(readTextFile(file, 'pact')) as { provider?: { name?: unknown } };
+    return typeof doc.provider?.name === 'string' ? doc.provider.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface VerifyOptions {
   pactFiles: string[];
@@ -31,6 +43,18 @@ export interface VerifyOptions {
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
   /** Write interactions may be verified: the provider takes writes (local, or --writes for its account). */
   writes?: StateWrites;
+}
+
+/** Each pact must be with the model's API: one line naming the first that is with another. */
+export function assertPactsOf(files: readonly string[], api: ApiInfo): void {
+  const { provider } = pactParticipants(api);
+  for (const file of files) {
+    const named = pactProviderOf(file);
+    if (named !== provider)
+      throw new UsageError(
+        `pact ${file}: its provider is ${JSON.stringify(named)}, not ${provider} (${api.title}, the model's API); give --contracts DIR with that API's pacts`,
+      );
+  }
 }
 
 /** A pact interaction whose request is not a GET (a request without a method is a GET). */
@@ -83,7 +107,7 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
   const authorization = `Basic ${Buffer.from(`${o.credentials.username}:${o.credentials.password}`).toString('base64')}`;
   const handlers = stateHandlers(o.contract, lookups, o.local, o.writes);
   await new Verifier({
-    provider: PROVIDER,
+    provider: pactParticipants(o.contract.model.api).provider,
     providerBaseUrl: o.baseUrl,
     // Always files: pacts from a broker were fetched and checked first (broker.ts), results published there.
     pactUrls: o.pactFiles,

@@ -268,7 +268,7 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'missing-array',
-    description: 'items lose their first required array field (e.g. an assistant without its tools)',
+    description: 'items lose their first required array field (e.g. an item without the list it documents)',
     caughtBy: 'response.fields-present',
     appliesTo: (_op, instance) => requiredArray(instance) !== undefined,
     item: drop(requiredArray),

@@ -7,6 +7,7 @@ import type { ObservedDrift } from '../drift/observed';
 import { bySeverity, type Finding, isBlocking } from '../finding';
 import type { BaselineEntry } from '../findings/baseline';
 import { stableJson, writeFilesAtomic } from '../fs-atomic';
+import type { ApiInfo } from '../model/api';
 import type { Coverage } from '../run/coverage';
 import type { RuleResult, RunResult } from '../run/run';
 import { conformanceHtml } from './html';
@@ -24,6 +25,8 @@ export interface ConformanceReport {
   verdict: Verdict;
   tool: { name: string; version: string; node: string };
   contract: string;
+  /** The API judged: its title, origin, product and version (from its spec). */
+  api: ApiInfo;
   /** The seed of the run's generated data (properties; the local provider's dataset): --seed replays it. */
   seed?: number;
   /** The command that replays this run. */
@@ -72,7 +75,8 @@ export function buildReport(
     provider?: string;
     startedAt: string;
     durationMs: number;
-    version: string;
+    tool: { name: string; version: string };
+    api: ApiInfo;
     baselineFile: string;
     stale: BaselineEntry[];
     expired: BaselineEntry[];
@@ -86,8 +90,9 @@ export function buildReport(
   const sorted = [...findings].sort(bySeverity);
   return {
     verdict: meta.verdict,
-    tool: { name: 'twilio-assistants-v1-conformance', version: meta.version, node: process.version },
+    tool: { ...meta.tool, node: process.version },
     contract: meta.contract,
+    api: meta.api,
     ...(meta.seed !== undefined ? { seed: meta.seed } : {}),
     ...(meta.replay ? { replay: meta.replay } : {}),
     ...(meta.provider ? { provider: meta.provider } : {}),

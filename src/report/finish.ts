@@ -1,8 +1,6 @@
 // After a run: the baseline applied (for the targets the run evaluated only), the live drift of
 // what each target showed against the resolved contract, and the three reports written together.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { observationsOf, observedDrift, type TrafficDigest } from '../drift/observed';
 import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
@@ -11,7 +9,7 @@ import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { type Coverage, coverageOf, unjudgedLine } from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
-import { PROJECT_ROOT } from '../sources/paths';
+import { toolPackage } from '../sources/paths';
 import {
   buildReport,
   type ConformanceReport,
@@ -56,9 +54,6 @@ export interface Finished {
   passed: boolean;
 }
 
-export const toolVersion = (): string =>
-  (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-
 /** What the runs judged, target by target: rule × operation pairs and operations (for the baseline). */
 function judgedOf(runs: readonly RunResult[], rules: ReadonlySet<string> | undefined): Judged {
   const pairs = new Set<string>();
@@ -87,7 +82,9 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   const coverage = coverageOf(runs, o.contract.operations);
   const blockers = findings.filter(isBlocking);
   const blocking = blockers.length;
-  const unjudgedFails = coverage.unjudged.length > 0 && !o.allowUnjudged;
+  // A run that judged nothing at all (a spec of writes alone, read with --read-only) is not green.
+  const nothing = coverage.judged === 0;
+  const unjudgedFails = (coverage.unjudged.length > 0 || nothing) && !o.allowUnjudged;
   const passed = blocking === 0 && !unjudgedFails;
   // An outage is not a broken contract: it outranks operations not judged (they could not be).
   const outage = blockers.length > 0 && blockers.every((f) => f.category !== 'contract');
@@ -98,7 +95,11 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
       blocking ? `FAILED: ${blocking} blocking error(s)` : 'no blocking error',
       ...(coverage.unjudged.length
         ? [`${unjudgedFails ? 'FAILED: ' : '(allowed) '}${unjudgedLine(coverage)}`]
-        : []),
+        : nothing
+          ? [
+              `${unjudgedFails ? 'FAILED: ' : '(allowed) '}NOT JUDGED: the run judged nothing (no operation it may send)`,
+            ]
+          : []),
     ],
   };
   const byTarget = findingsIndex(findings);
@@ -106,12 +107,13 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     coverage,
     verdict,
     contract: o.contract.mode,
+    api: o.contract.model.api,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.replay ? { replay: o.replay } : {}),
     ...(o.provider ? { provider: o.provider } : {}),
     startedAt: o.startedAt,
     durationMs: o.durationMs,
-    version: toolVersion(),
+    tool: toolPackage(),
     baselineFile: o.baselineFile,
     stale,
     expired,

@@ -122,8 +122,8 @@ ${grid(
 ${rows.length ? `<table><tr><th>class</th><th>operation</th><th>where</th><th>rule</th><th>why</th></tr>${rows.join('')}</table>` : '<p>No drift against the resolved contract.</p>'}</details>`;
     })
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${STATUS_WORD[status]} · Twilio Assistants v1 conformance</title><style>${CSS}</style></head><body>
-<h1>Twilio Assistants v1 — conformance</h1>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${STATUS_WORD[status]} · ${esc(report.api.title)} conformance</title><style>${CSS}</style></head><body>
+<h1>${esc(report.api.title)} — conformance</h1>
 ${banner}
 <p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
 ${failures}

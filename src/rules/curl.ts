@@ -1,6 +1,7 @@
 // A curl line that replays a request, with the secret left as a shell variable.
 
 import type { ScrubbedRequest } from '../finding';
+import { encodeForm } from '../schemas/form';
 
 /** One shell word: kept bare when it is plain, else single-quoted. */
 export const shellWord = (s: string): string =>
@@ -32,6 +33,10 @@ export function curlFor(request: ScrubbedRequest, authenticated = true): string 
   const body =
     request.body === undefined
       ? ''
-      : ` -H 'Content-Type: application/json' --data ${quote(JSON.stringify(request.body))}`;
+      : request.form
+        ? [...new URLSearchParams(encodeForm(request.body))]
+            .map(([k, v]) => ` --data-urlencode ${quote(`${k}=${v}`)}`)
+            .join('')
+        : ` -H 'Content-Type: application/json' --data ${quote(JSON.stringify(request.body))}`;
   return `curl -sS -X ${request.method}${auth}${body} ${quote(request.url)}`;
 }

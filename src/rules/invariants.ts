@@ -5,7 +5,7 @@
 import { isRecord } from '../json';
 import { schemaTypes } from '../model/json-schema';
 import { isPathValue, type Operation, queryParams } from '../model/operation';
-import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
+import { defaultPageSize } from '../model/twilio-conventions';
 import type { Contract } from '../schemas/contract';
 
 export function itemsKeyProblem(page: unknown): { actual: unknown; expected: string[] } | undefined {
@@ -66,7 +66,7 @@ export interface PageSizeBounds {
   integer: boolean;
 }
 
-/** PageSize's bounds as the derived query schema states them (every source, the tightest). */
+/** PageSize's bounds as the derived query schema states them (every source, the tightest), and its default. */
 export function pageSizeBounds(op: Operation): PageSizeBounds | undefined {
   const params = queryParams(op);
   const name = Object.keys(params).find((p) => p === 'PageSize');
@@ -79,7 +79,7 @@ export function pageSizeBounds(op: Operation): PageSizeBounds | undefined {
     name,
     min,
     max,
-    default: num(schema.default) ?? DEFAULT_PAGE_SIZE,
+    default: defaultPageSize(schema),
     integer: schemaTypes(schema).includes('integer'),
   };
 }

@@ -7,6 +7,7 @@
 import { mapLimit } from '../concurrency';
 import { decodeSegment, isRecord, parseProviderJson } from '../json';
 import { fillPath, ModelIndex, type Operation, pathMatcher } from '../model/operation';
+import { pageView } from '../model/twilio-conventions';
 import type { WriteOperation } from '../model/writes';
 import { invalidPageSizes, itemId, pageSizeBounds } from '../rules/invariants';
 import { type BodyRole, type Observation, parseBody } from '../rules/rule';
@@ -330,8 +331,8 @@ export async function runPlan(
       { status: 200, body: 'list' },
       { pageSize: small },
     );
-    const next =
-      isRecord(sized.json) && isRecord(sized.json.meta) ? sized.json.meta.next_page_url : undefined;
+    // The next page link, through the list's envelope (meta.next_page_url; API v2010's next_page_uri).
+    const next = isRecord(sized.json) ? pageView(op, sized.json).get('next') : undefined;
     if (typeof next === 'string' && next !== '') {
       await observe('list-next', op, next, { status: 200, body: 'list' }, { pageSize: small });
     }

@@ -144,7 +144,7 @@ export async function runConformance(
           if (!state || !runs.some(([, o]) => o === op)) return;
           const path = fillPath(op.path, state.values);
           const url = bounds ? `${path}?${bounds.name}=${Math.min(bounds.max, 1000)}` : path;
-          const size = await probeSize(probe, url, op.itemsKey ?? '');
+          const size = await probeSize(probe, url, op.itemsKey ?? '', op.envelope);
           if (size) sizes.set(op.id, size);
         });
         paginationRequests += probe.requestsSent;

@@ -107,20 +107,30 @@ export class Contract {
 
   static load(schemasDir: string, mode: ContractMode): Contract {
     const contract = new Contract(loadModel(schemasDir), mode);
-    // Compile every schema now, so a broken $ref is one line at start-up, not a crash mid-run.
-    for (const op of contract.model.operations) {
-      for (const origin of contract.originsFor(op)) {
-        const file = schemaFile(origin, op, 'response');
-        try {
-          contract.validator.compiledFor(schemaIdOf(file));
-        } catch (error) {
-          throw new UsageError(
-            `${schemasDir}/${file}: does not compile (${(error as Error).message.split('\n')[0]})`,
-          );
-        }
+    contract.compileAll((file) => `${schemasDir}/${file}`);
+    return contract;
+  }
+
+  /**
+   * Compiles every schema now, so one that cannot compile is one line at start-up naming it
+   * (`where` turns its file name into what the line shows), not a crash mid-run.
+   */
+  compileAll(where: (file: string) => string = (file) => file): void {
+    const files: string[] = [];
+    for (const op of this.model.operations)
+      for (const origin of ORIGINS)
+        for (const role of ['response', 'query', 'path'] as const)
+          if (op.schemas[origin]?.[role]) files.push(schemaFile(origin, op, role));
+    for (const w of this.model.writes)
+      for (const role of ['request', 'response'] as const)
+        if (w[role]) files.push(schemaFile('openapi', w, role));
+    for (const file of files) {
+      try {
+        this.validator.compiledFor(schemaIdOf(file));
+      } catch (error) {
+        throw new UsageError(`${where(file)}: does not compile (${(error as Error).message.split('\n')[0]})`);
       }
     }
-    return contract;
   }
 
   get operations(): Operation[] {

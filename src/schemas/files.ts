@@ -12,6 +12,7 @@ import { type OutputFile, stableJson } from '../fs-atomic';
 import { readTextFile } from '../fs-read';
 import { isRecord } from '../json';
 import { jsonDiff } from '../json-diff';
+import type { ApiInfo } from '../model/api';
 import { DRAFT_2020_12, type JsonSchema } from '../model/json-schema';
 import {
   type ApiModel,
@@ -58,6 +59,7 @@ interface StoredWrite extends Omit<WriteOperation, 'request' | 'response' | 'sou
 }
 interface StoredModel {
   generatedBy: string;
+  api: ApiInfo;
   error: string;
   operations: StoredOperation[];
   writes: StoredWrite[];
@@ -128,7 +130,13 @@ export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
     path: join(dir, ERROR_FILE),
     data: stableJson({ $schema: DRAFT_2020_12, $id: schemaIdOf(ERROR_FILE), ...model.error }),
   });
-  const stored: StoredModel = { generatedBy: 'npm run schemas', error: ERROR_FILE, operations, writes };
+  const stored: StoredModel = {
+    generatedBy: 'npm run schemas',
+    api: model.api,
+    error: ERROR_FILE,
+    operations,
+    writes,
+  };
   files.push({ path: join(dir, MODEL_FILE), data: stableJson(stored) });
   return files;
 }
@@ -196,7 +204,10 @@ export function loadModel(dir: string): ApiModel {
       throw new UsageError(`${modelPath}: writes/${k} is not a write descriptor`);
     return loadWrite(w, schemaAt);
   });
-  return { operations, writes, error: schemaAt(stored.error) };
+  const api = stored.api;
+  if (!isRecord(api) || typeof api.title !== 'string' || typeof api.product !== 'string')
+    throw new UsageError(`${modelPath}: does not say which API it describes (run npm run schemas)`);
+  return { api: api as unknown as ApiInfo, operations, writes, error: schemaAt(stored.error) };
 }
 
 /** A stored write with its merged bodies and each source's own, read from their files. */

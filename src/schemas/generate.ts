@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
+import { twilioSample } from './formats';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -155,6 +156,8 @@ function stringFor(schema: JsonSchema, seed: number, name: string, r: () => numb
     case 'email':
       return `user${seed % 10_000}@example.com`;
   }
+  const twilio = twilioSample(schema.format, seed, name);
+  if (twilio !== undefined) return twilio;
   const min = schema.minLength ?? 1;
   const max = schema.maxLength ?? Math.max(min, 24);
   let s = `${name}_${seed.toString(36)}`;

@@ -1,11 +1,14 @@
 // One ajv instance per contract: schemas compiled once, violations returned as data (ajv's own
 // errors mapped to JSON pointers), never as strings to parse. The valid path is one call into the
-// compiled function, so the project's validator costs what raw ajv costs.
+// compiled function, so the project's validator costs what raw ajv costs. Every format a schema
+// names is known: JSON Schema's, Twilio's (src/schemas/formats.ts), and any other accepted as it
+// comes and listed (uncheckedFormats), so a spec of any product compiles under strict mode.
 
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { escapePointer, valueAt } from '../json';
 import { ANNOTATION_KEYWORDS, type JsonSchema } from '../model/json-schema';
+import { addTwilioFormats, knowFormatsOf } from './formats';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 export const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -32,6 +35,7 @@ export function createAjv(o: { allErrors?: boolean } = {}): Ajv2020 {
     strictRequired: false,
   });
   addFormats(ajv);
+  addTwilioFormats(ajv);
   for (const keyword of ANNOTATION_KEYWORDS)
     ajv.addKeyword({ keyword, schemaType: ['object', 'array', 'string'] });
   return ajv;
@@ -58,6 +62,7 @@ export class SchemaValidator {
   private readonly compiledFirst = new Map<string, ValidateFunction>();
   /** Violations a detailed check left uncounted, by the last validate call (0 when none were cut). */
   lastUncounted = 0;
+  private readonly unchecked = new Set<string>();
 
   /**
    * The validator of exactly these schemas (each with its $id): one per process, so a second
@@ -74,8 +79,15 @@ export class SchemaValidator {
     return validator;
   }
 
+  /** Formats the schemas name that have no definition: accepted as they come. */
+  get uncheckedFormats(): string[] {
+    return [...this.unchecked].sort();
+  }
+
   add(schema: JsonSchema): void {
     if (schema.$id && !this.ajv.getSchema(schema.$id)) {
+      for (const name of knowFormatsOf(this.ajv, schema)) this.unchecked.add(name);
+      knowFormatsOf(this.firstOnly, schema);
       this.ajv.addSchema(schema as object);
       this.firstOnly.addSchema(schema as object);
     }

@@ -1,11 +1,15 @@
 // Where the sources are read from: every `*.docs.txt` page in the sources folder (or each --docs
-// FILE given), and the OpenAPI spec. A flag wins over an environment variable, which wins over
-// ../shared/sources next to the project. A missing source is named in one line.
+// FILE or DIR given), and the OpenAPI spec (a file or a URL). A flag wins over an environment
+// variable, which wins over ../shared/sources next to the project. A missing source is named in one
+// line. Pages found in the sources folder (not named) are the folder's: the model keeps those of the
+// spec's API only (src/model/build.ts), so one folder can hold several products' pages.
 
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors';
 import { readTextFile } from '../fs-read';
+import { isSpecUrl } from './spec';
 
 /** The project's folder: the nearest one above this module with a package.json (src/ or a bundle in dist/). */
 export const PROJECT_ROOT = ((): string => {
@@ -13,6 +17,9 @@ export const PROJECT_ROOT = ((): string => {
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
 })();
+/** The suite's own name and version, from its package.json (reports and verification results name it). */
+export const toolPackage = (): { name: string; version: string } =>
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 export const DEFAULT_SOURCES_DIR = resolve(PROJECT_ROOT, '../shared/sources');
 export const DOCS_SUFFIX = '.docs.txt';
 export const SPEC_FILE = 'twilio_assistants_v1.openapi.json';
@@ -20,11 +27,16 @@ export const SPEC_FILE = 'twilio_assistants_v1.openapi.json';
 export interface SourcePaths {
   /** Every docs page, in name order. */
   docs: string[];
+  /** A file path, or an http(s) URL. */
   spec: string;
+  /** The pages were found in the sources folder, not named (--docs, TWILIO_DOCS_PAGE). */
+  docsFromFolder?: boolean;
 }
 
 export interface SourceFlags {
+  /** Files or folders (every *.docs.txt page in a folder). */
   docs?: string[];
+  /** A file or an http(s) URL. */
   spec?: string;
 }
 
@@ -47,15 +59,32 @@ export function docsPagesIn(dir: string): string[] {
     .filter((p) => statSync(p).isFile());
 }
 
-/** --docs (repeatable) wins over TWILIO_DOCS_PAGE (one file, or several joined by the path delimiter) and the folder. */
+/**
+ * --docs (repeatable; a file, or a folder of *.docs.txt pages) wins over TWILIO_DOCS_PAGE (one
+ * file, or several joined by the path delimiter) and the folder. A folder named that holds no page
+ * is one line.
+ */
 export function sourcePaths(flags: SourceFlags = {}, env: NodeJS.ProcessEnv = process.env): SourcePaths {
   const dir = sourcesDir(env);
   const fromEnv = env.TWILIO_DOCS_PAGE ? env.TWILIO_DOCS_PAGE.split(/[:;]/).filter(Boolean) : undefined;
-  const docs = (flags.docs?.length ? flags.docs : (fromEnv ?? docsPagesIn(dir))).map((p) => resolve(p));
-  return {
-    docs,
-    spec: resolve(flags.spec ?? (env.TWILIO_OPENAPI_SPEC || join(dir, SPEC_FILE))),
-  };
+  const named = flags.docs?.length ? flags.docs : fromEnv;
+  const docs = named ? named.flatMap((p) => pagesOf(resolve(p))) : docsPagesIn(dir);
+  const spec = flags.spec ?? (env.TWILIO_OPENAPI_SPEC || join(dir, SPEC_FILE));
+  return { docs, spec: isSpecUrl(spec) ? spec : resolve(spec), ...(named ? {} : { docsFromFolder: true }) };
+}
+
+/** A named page, or every page of a named folder (none there is one line). */
+function pagesOf(path: string): string[] {
+  let folder = false;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    return [path];
+  }
+  if (!folder) return [path];
+  const pages = docsPagesIn(path);
+  if (pages.length === 0) throw new UsageError(`--docs ${path}: no *${DOCS_SUFFIX} page in this folder`);
+  return pages;
 }
 
 export function readSource(path: string, what: string): string {
@@ -73,7 +102,7 @@ export function missingSourceReason(paths: SourcePaths = sourcePaths()): string 
       return `needs the ${what} at ${path} (set TWILIO_SOURCES_DIR to point at a copy)`;
     }
   };
-  const spec = unreadable('openapi spec', paths.spec);
+  const spec = isSpecUrl(paths.spec) ? undefined : unreadable('openapi spec', paths.spec);
   if (spec) return spec;
   if (paths.docs.length === 0) return `needs a *${DOCS_SUFFIX} page beside the spec (set TWILIO_SOURCES_DIR)`;
   for (const d of paths.docs) {

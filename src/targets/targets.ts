@@ -136,7 +136,7 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
       });
     case 'live': {
       const credentials = credentialsFromEnv(env);
-      const baseUrl = baseUrlFrom(o.baseUrl, env);
+      const baseUrl = baseUrlFrom(o.baseUrl, env, o.contract.model.api);
       const writes = o.writesAccount !== undefined && writableAccount(o.writesAccount, env) !== undefined;
       return [
         {

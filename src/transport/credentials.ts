@@ -2,12 +2,11 @@
 // the variable, never its value.
 
 import { UsageError } from '../errors';
-import { TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
+import { type ApiInfo, baseUrlVariable } from '../model/api';
 import type { Credentials } from './http';
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const API_KEY = /^SK[0-9a-fA-F]{32}$/;
-export const DEFAULT_BASE_URL = TWILIO_ASSISTANTS_ORIGIN;
 
 export function credentialsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -32,14 +31,23 @@ export function credentialsFromEnv(
   return { accountSid: account, username: account, password: env.TWILIO_AUTH_TOKEN };
 }
 
-export function baseUrlFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const raw = flag ?? env.TWILIO_ASSISTANTS_BASE_URL ?? DEFAULT_BASE_URL;
-  const name =
-    flag !== undefined
-      ? '--base-url'
-      : env.TWILIO_ASSISTANTS_BASE_URL
-        ? 'TWILIO_ASSISTANTS_BASE_URL'
-        : 'default base URL';
+/**
+ * The base URL of a live target: --base-url, else the API's own variable (TWILIO_ASSISTANTS_BASE_URL
+ * for Assistants: baseUrlVariable), else where the spec says Twilio serves it.
+ */
+export function baseUrlFrom(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  api?: ApiInfo,
+): string {
+  const variable = api ? baseUrlVariable(api) : undefined;
+  const fromEnv = variable ? env[variable] : undefined;
+  const raw = flag ?? fromEnv ?? api?.origin;
+  const name = flag !== undefined ? '--base-url' : fromEnv ? (variable as string) : "the spec's server";
+  if (raw === undefined)
+    throw new UsageError(
+      `no base URL: the spec names no server; give --base-url${variable ? ` (or ${variable})` : ''}`,
+    );
   let url: URL;
   try {
     url = new URL(raw);

@@ -6,6 +6,8 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { ScrubbedRequest } from '../finding';
+import type { RequestEncoding } from '../model/writes';
+import { encodeBody, mediaTypeOf } from '../schemas/form';
 
 export interface Credentials {
   username: string;
@@ -75,6 +77,11 @@ export interface SendOptions {
   raw?: string;
   /** The write may make something: never sent twice, not even on a stale kept-alive connection. */
   makes?: boolean;
+  /**
+   * How the body goes (the write's requestEncoding): form-encoded, an array as its key repeated
+   * (most Twilio products), or JSON (absent). A raw body is sent as given, with that Content-Type.
+   */
+  encoding?: RequestEncoding;
 }
 
 /** Shared by a transport and every copy made with withBudget: one provider, one verdict on whether it is reachable. */
@@ -197,16 +204,20 @@ export class HttpTransport {
         url,
         authenticated: authenticate,
         ...(opts.body !== undefined ? { body: opts.body } : opts.raw !== undefined ? { body: opts.raw } : {}),
+        ...((opts.body !== undefined || opts.raw !== undefined) && opts.encoding === 'form'
+          ? { form: true }
+          : {}),
       },
       attempts: 0,
       durationMs: 0,
     };
-    const payload =
+    const encoded =
       opts.raw !== undefined
-        ? Buffer.from(opts.raw)
+        ? { payload: Buffer.from(opts.raw), contentType: mediaTypeOf(opts.encoding) }
         : opts.body === undefined
           ? undefined
-          : Buffer.from(JSON.stringify(opts.body));
+          : encodeBody(opts.body, opts.encoding);
+    const payload = encoded?.payload;
     if (!sameOrigin) {
       exchange.error = { kind: 'refused', message: `not sent: ${url} is not on ${this.baseUrl}` };
       return exchange;
@@ -217,7 +228,9 @@ export class HttpTransport {
     }
     const headers: Record<string, string> = {
       accept: 'application/json',
-      ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+      ...(encoded
+        ? { 'content-type': encoded.contentType, 'content-length': String(encoded.payload.length) }
+        : {}),
     };
     if (authenticate && this.options.credentials) {
       const { username, password } = this.options.credentials;

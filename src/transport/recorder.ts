@@ -1,10 +1,11 @@
 // Recording: every exchange the conformance scenarios complete through the transport becomes an
-// interaction of a cassette, with credentials removed, the host normalised to Twilio's, and
+// interaction of a cassette, with credentials removed, the host normalised to Twilio's (the API's
+// origin, from its spec), and
 // (optionally) the account SID redacted. The docs' own examples make a cassette too.
 
 import { isRecord } from '../json';
 import { type ApiModel, fillPath } from '../model/operation';
-import { snakeCase, TWILIO_ASSISTANTS_ORIGIN } from '../model/twilio-conventions';
+import { snakeCase } from '../model/twilio-conventions';
 import type { Cassette, Interaction } from './cassette';
 import type { Exchange, HttpTransport } from './http';
 
@@ -35,13 +36,17 @@ export interface ScrubOptions {
   /** Values that must not survive anywhere in the cassette (tokens, secrets). */
   secrets: readonly string[];
   redactAccount?: string;
+  /** Where Twilio serves the API (ApiInfo.origin): the recorded host is replaced by it; absent, kept. */
+  origin?: string;
 }
 
 export function cassetteFromRecording(exchanges: readonly Exchange[], o: ScrubOptions): Cassette {
+  const recorded = exchanges.find((e) => e.response)?.request.url;
+  const origin = o.origin ?? (recorded ? new URL(recorded).origin : 'http://127.0.0.1');
   const interactions: Interaction[] = exchanges.flatMap((e) => {
     if (!e.response) return [];
     const url = new URL(e.request.url);
-    const rewrite = (text: string) => scrubText(text.replaceAll(url.origin, TWILIO_ASSISTANTS_ORIGIN), o);
+    const rewrite = (text: string) => scrubText(text.replaceAll(url.origin, origin), o);
     const headers = Object.fromEntries(
       Object.entries(e.response.headers).filter(([k]) => KEPT_HEADERS.has(k.toLowerCase())),
     );
@@ -69,7 +74,7 @@ export function cassetteFromRecording(exchanges: readonly Exchange[], o: ScrubOp
   return {
     label: o.label,
     source: o.source,
-    origin: TWILIO_ASSISTANTS_ORIGIN,
+    origin,
     recordedAt: new Date().toISOString(),
     interactions,
   };
@@ -114,7 +119,7 @@ export function cassetteFromDocs(model: ApiModel): Cassette {
   return {
     label: `docs examples (${where.join(', ')})`,
     source: 'docs-example',
-    origin: TWILIO_ASSISTANTS_ORIGIN,
+    origin: model.api.origin ?? 'http://127.0.0.1',
     interactions,
   };
 }

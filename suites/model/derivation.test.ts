@@ -239,7 +239,7 @@ describe('OpenAPI importer', () => {
 
   it.each([
     [{}, /not an OpenAPI 3 document/],
-    [{ openapi: '3.0.2', paths: {} }, /documents no GET operation/],
+    [{ openapi: '3.0.2', paths: {} }, /documents no operation/],
     [
       {
         openapi: '3.0.2',

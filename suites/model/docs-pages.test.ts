@@ -228,7 +228,7 @@ describe.skipIf(sourcesMissing)(needsSources('docs pages joined to the spec'), (
     const docs = pagesOf('camel').flatMap((p) => ['--docs', join(FIXTURES, 'docs/camel', p.file)]);
     const schemas = await runCli('schemas', [...docs, '--out', join(dir, 'schemas'), '--report-dir', dir]);
     expect(schemas.status, schemas.stderr).toBe(0);
-    expect(schemas.stdout).toMatch(/^15 GET and 15 write operations from /);
+    expect(schemas.stdout).toMatch(/^Twilio Assistants v1: 15 GET and 15 write operations from /);
     const r = await runCli('conformance', [
       '--schemas',
       join(dir, 'schemas'),

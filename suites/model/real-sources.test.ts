@@ -12,9 +12,15 @@ import { Contract } from '../../src/schemas/contract';
 import { PROJECT_ROOT, sourcePaths } from '../../src/sources/paths';
 import { FIXTURES, needsSources, realSources, runCli, runProcess, sourcesMissing } from '../support/fixtures';
 
+const built = sourcesMissing ? undefined : await buildModelFromSources(realSources);
+
 describe.skipIf(sourcesMissing)(needsSources('the real docs page and OpenAPI spec'), () => {
-  const built = sourcesMissing ? undefined : buildModelFromSources(realSources);
-  const model = built?.model ?? { operations: [], writes: [], error: {} };
+  const model = built?.model ?? {
+    api: { title: '', product: '', version: '' },
+    operations: [],
+    writes: [],
+    error: {},
+  };
   const contract = new Contract(model, 'both');
   const op = (id: string) => model.operations.find((o) => o.id === id) as Operation;
   const findings = sourcesMissing ? [] : triangulate(contract);

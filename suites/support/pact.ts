@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import twilio from 'twilio';
 import { isRecord } from '../../src/json';
+import { pactParticipants } from '../../src/model/api';
 import type { JsonSchema } from '../../src/model/json-schema';
 import {
   fillPath,
@@ -18,17 +19,19 @@ import {
 } from '../../src/model/operation';
 import type { WriteOperation } from '../../src/model/writes';
 import { matcherFor } from '../../src/pact/matchers';
-import { CONSUMER, PACT_FILE, PROVIDER } from '../../src/pact/verify';
+import { pactFileOf } from '../../src/pact/verify';
 import { Contract } from '../../src/schemas/contract';
 import { generate } from '../../src/schemas/generate';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { HostSwappingClient } from '../../src/targets/twilio-client';
 
-export { CONSUMER, PACT_FILE, PROVIDER };
 /** The consumer suites write here; a test compares it with the committed contracts/ file. */
 export const GENERATED_DIR = join(PROJECT_ROOT, 'reports/pact');
 export const COMMITTED_DIR = join(PROJECT_ROOT, 'contracts');
 export const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
+/** The pact's participants and file, from the model's API (twilio-node-assistants-consumer × twilio-assistants-v1). */
+export const { consumer: CONSUMER, provider: PROVIDER } = pactParticipants(contract.model.api);
+export const PACT_FILE = pactFileOf(contract.model.api);
 export const index = new ModelIndex(contract.model);
 export const credentials = { accountSid: `AC${'0'.repeat(32)}`, authToken: 'consumer-test-token' };
 

@@ -3,6 +3,7 @@
 // lists leave unused flows to large ones); within its share, a property picks page sizes so that
 // its walks reach the last page, random where they fit.
 
+import type { Envelope } from '../../model/twilio-conventions';
 import type { HttpTransport } from '../../transport/http';
 import type { PageSizeBounds } from '../invariants';
 import { walkPages } from './walker';
@@ -25,10 +26,15 @@ export async function probeSize(
   transport: HttpTransport,
   firstUrl: string,
   itemsKey: string,
+  envelope?: Envelope,
 ): Promise<ListSize | undefined> {
   let count = 0;
   let requests = 0;
-  const walk = walkPages(transport, firstUrl, { maxPages: PROBE_PAGES, itemsKey });
+  const walk = walkPages(transport, firstUrl, {
+    maxPages: PROBE_PAGES,
+    itemsKey,
+    ...(envelope ? { envelope } : {}),
+  });
   try {
     for (;;) {
       const step = await walk.next();

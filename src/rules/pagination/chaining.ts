@@ -3,6 +3,7 @@
 // the page's own URL, the last page ends the list, previous_page_url leads back.
 
 import { isRecord, parseProviderJson } from '../../json';
+import type { Envelope } from '../../model/twilio-conventions';
 import { type HttpTransport, isRunLimit, RunLimitError } from '../../transport/http';
 import { itemIdentity } from '../invariants';
 import { type WalkedPage, type WalkStop, walkPages } from './walker';
@@ -22,6 +23,8 @@ export interface WalkExpectation {
   /** Dataset size when the target is known (local provider); unknown on live providers. */
   count?: number;
   itemsKey: string;
+  /** Where the list's paging fields are (default: meta). */
+  envelope?: Envelope;
   /** How many previous_page_url links to follow back (each costs a request). */
   checkPrevious?: number;
   maxPages?: number;
@@ -41,11 +44,15 @@ export interface WalkResult {
   cutShort?: string;
 }
 
-/** meta.url names the page fetched: same origin and path, every query parameter sent kept (defaults may be added). */
-const namesPage = (metaUrl: unknown, fetched: string): boolean => {
+/**
+ * meta.url names the page fetched: same origin and path, every query parameter sent kept (defaults
+ * may be added). API v2010's `uri` is a path on the host (`relative`).
+ */
+const namesPage = (metaUrl: unknown, fetched: string, relative: boolean): boolean => {
   if (typeof metaUrl !== 'string') return false;
+  if (relative && !metaUrl.startsWith('/')) return false;
   try {
-    const a = new URL(metaUrl);
+    const a = relative ? new URL(metaUrl, fetched) : new URL(metaUrl);
     const b = new URL(fetched);
     return (
       a.origin === b.origin &&
@@ -77,6 +84,7 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
   const walk = walkPages(transport, e.url, {
     maxPages,
     itemsKey: e.itemsKey,
+    ...(e.envelope ? { envelope: e.envelope } : {}),
   });
 
   let cutShort: string | undefined;
@@ -95,7 +103,7 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
       if (stop.kind === 'loop')
         add(
           'terminates',
-          `next_page_url of page ${stop.index - 1} leads back to page ${stop.firstSeenAt} (${stop.url}): the list loops`,
+          `the next page link of page ${stop.index - 1} leads back to page ${stop.firstSeenAt} (${stop.url}): the list loops`,
           stop.url,
         );
       if (stop.kind === 'limit') add('terminates', `still not at the last page after ${stop.pages} pages`);
@@ -113,20 +121,26 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
     const page = step.value;
     pages++;
     const pageIds = page.items.map((it) => itemIdentity(it, e.idField));
-    if (page.meta.page !== page.index)
-      add('page-counter', `page ${page.index} says meta.page ${JSON.stringify(page.meta.page)}`, page.url);
-    if (page.index === 0) firstPageUrl = page.meta.first_page_url;
-    else if (page.meta.first_page_url !== firstPageUrl) {
+    const paging = page.paging;
+    const { names } = paging;
+    if (paging.get('page') !== page.index)
+      add(
+        'page-counter',
+        `page ${page.index} says ${paging.label('page')} ${JSON.stringify(paging.get('page'))}`,
+        page.url,
+      );
+    if (page.index === 0) firstPageUrl = paging.get('first');
+    else if (paging.get('first') !== firstPageUrl) {
       add(
         'first-page-url-stable',
-        `first_page_url on page ${page.index} is ${JSON.stringify(page.meta.first_page_url)}, on page 0 it was ${JSON.stringify(firstPageUrl)}`,
+        `${names.first} on page ${page.index} is ${JSON.stringify(paging.get('first'))}, on page 0 it was ${JSON.stringify(firstPageUrl)}`,
         page.url,
       );
     }
-    if (!namesPage(page.meta.url, page.url))
+    if (!namesPage(paging.get('url'), page.url, paging.envelope === 'flat'))
       add(
         'url-is-own',
-        `meta.url on page ${page.index} is ${JSON.stringify(page.meta.url)}, but the page was fetched from ${page.url}`,
+        `${paging.label('url')} on page ${page.index} is ${JSON.stringify(paging.get('url'))}, but the page was fetched from ${page.url}`,
         page.url,
       );
     for (const id of pageIds) {
@@ -134,7 +148,7 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
       seen.add(id);
       ids.push(id);
     }
-    const hasNext = typeof page.meta.next_page_url === 'string';
+    const hasNext = typeof paging.get('next') === 'string';
     if (hasNext && pageIds.length !== e.pageSize)
       add(
         'full-pages',
@@ -144,12 +158,12 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
     if (page.index > 0 && pageIds.length === 0)
       add(
         'last-page-ends',
-        `page ${page.index} is empty: the page before it should have had next_page_url null`,
+        `page ${page.index} is empty: the page before it should have had ${names.next} null`,
         page.url,
       );
     if (page.index > 0 && previousItems && previousChecks > 0) {
       previousChecks--;
-      const back = page.meta.previous_page_url;
+      const back = paging.get('previous');
       const r = typeof back === 'string' ? await transport.get(back) : undefined;
       if (r && isRunLimit(r)) {
         cutShort = r.error?.message ?? 'run limit';
@@ -160,7 +174,7 @@ export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation)
       if (JSON.stringify(backIds) !== JSON.stringify(previousItems)) {
         add(
           'previous-leads-back',
-          `previous_page_url of page ${page.index} (${JSON.stringify(back)}) gives ${backIds ? `[${backIds.slice(0, 3).join(', ')}…]` : `no page (${r?.response?.status ?? r?.error?.message ?? 'no link'})`}, not page ${page.index - 1}'s items [${previousItems.slice(0, 3).join(', ')}…]`,
+          `${names.previous} of page ${page.index} (${JSON.stringify(back)}) gives ${backIds ? `[${backIds.slice(0, 3).join(', ')}…]` : `no page (${r?.response?.status ?? r?.error?.message ?? 'no link'})`}, not page ${page.index - 1}'s items [${previousItems.slice(0, 3).join(', ')}…]`,
           page.url,
         );
       }

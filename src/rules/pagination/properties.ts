@@ -9,7 +9,7 @@ import type { Finding } from '../../finding';
 import { parseProviderJson } from '../../json';
 import { fastCheck } from '../../lazy';
 import { type Operation, operationLabel } from '../../model/operation';
-import { DEFAULT_PAGE_SIZE } from '../../model/twilio-conventions';
+import { DEFAULT_PAGE_SIZE, isPaged, pageView } from '../../model/twilio-conventions';
 import type { Contract } from '../../schemas/contract';
 import { type HttpTransport, isRunLimit, RunLimitError } from '../../transport/http';
 import { curlFor } from '../curl';
@@ -187,7 +187,7 @@ export const pageSizeBoundsProperty: PaginationRule = {
   asserts:
     "every PageSize within the query schema's bounds is echoed with at most that many items; any other value gets 400 with a Twilio error body",
   needs: "the list-query schema's PageSize bounds",
-  appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  appliesTo: (op) => isPaged(op) && pageSizeBounds(op) !== undefined,
   demand: (_op, _size, numRuns) => ({ need: numRuns + 8, floor: 8 }),
   run: (ctx) => {
     const fc = fastCheck();
@@ -203,12 +203,14 @@ export const pageSizeBoundsProperty: PaginationRule = {
       ),
       async ({ valid, value }) => {
         const { status, body } = await getJson(ctx, url(value));
-        const meta = (body?.meta ?? {}) as Record<string, unknown>;
+        const paging = pageView(ctx.op, body);
+        const echoed = paging.get('pageSize');
+        const named = paging.label('pageSize');
         const items = Array.isArray(body?.[key]) ? (body?.[key] as unknown[]) : [];
         if (valid) {
           if (status !== 200) return `PageSize ${value} answered ${status}`;
-          if (meta.page_size !== Number(value))
-            return `PageSize ${value} echoed as meta.page_size ${JSON.stringify(meta.page_size)}`;
+          if (echoed !== Number(value))
+            return `PageSize ${value} echoed as ${named} ${JSON.stringify(echoed)}`;
           if (items.length > Number(value)) return `PageSize ${value} returned ${items.length} items`;
           return undefined;
         }
@@ -217,14 +219,14 @@ export const pageSizeBoundsProperty: PaginationRule = {
           return problems.length ? `PageSize ${JSON.stringify(value)} got 400 but ${problems[0]}` : undefined;
         }
         if (status === 200 && ctx.pageSizePolicy === 'clamp') {
-          const n = Number(meta.page_size);
+          const n = Number(echoed);
           return n >= b.min && n <= b.max
             ? undefined
-            : `PageSize ${JSON.stringify(value)} served with meta.page_size ${JSON.stringify(meta.page_size)}`;
+            : `PageSize ${JSON.stringify(value)} served with ${named} ${JSON.stringify(echoed)}`;
         }
         if (status === 200) {
-          const clamped = typeof meta.page_size === 'number' && meta.page_size !== Number(value);
-          return `PageSize ${JSON.stringify(value)} was ${clamped ? `clamped to ${meta.page_size}` : 'accepted'} instead of rejected with 400 (policy: reject)`;
+          const clamped = typeof echoed === 'number' && echoed !== Number(value);
+          return `PageSize ${JSON.stringify(value)} was ${clamped ? `clamped to ${echoed}` : 'accepted'} instead of rejected with 400 (policy: reject)`;
         }
         return `PageSize ${JSON.stringify(value)} answered ${status}, expected 400`;
       },
@@ -269,7 +271,7 @@ export const chaining: PaginationRule = {
   asserts:
     'following next_page_url terminates and yields every item exactly once, in full pages, with consistent meta (per-page invariants on every page a walk fetched, end-of-list ones where it reached the end)',
   needs: 'list operations (items key, id field, PageSize bounds)',
-  appliesTo: (op) => op.kind === 'list',
+  appliesTo: (op) => isPaged(op),
   demand: (op, size, numRuns) => {
     const b = pageSizeBounds(op);
     const count = plannedCount(size);
@@ -318,6 +320,7 @@ export const chaining: PaginationRule = {
           url: sized(ctx, pageSize),
           pageSize: fixed ? DEFAULT_PAGE_SIZE : pageSize,
           itemsKey: key,
+          ...(ctx.op.envelope ? { envelope: ctx.op.envelope } : {}),
           idField,
           ...(count !== undefined ? { count } : {}),
         });
@@ -358,7 +361,7 @@ export const metamorphic: PaginationRule = {
   kind: 'pagination',
   asserts: 'walks of the same data at different PageSizes yield the same sequence of ids',
   needs: 'list operations with PageSize',
-  appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  appliesTo: (op) => isPaged(op) && pageSizeBounds(op) !== undefined,
   demand: (op, size, numRuns) => {
     const b = pageSizeBounds(op) as PageSizeBounds;
     const count = plannedCount(size);
@@ -381,6 +384,7 @@ export const metamorphic: PaginationRule = {
         url: sized(ctx, pageSize),
         pageSize,
         itemsKey: ctx.op.itemsKey ?? '',
+        ...(ctx.op.envelope ? { envelope: ctx.op.envelope } : {}),
         idField: ctx.op.idField,
         checkPrevious: 0,
         // On the resizable provider the list holds 60 items: a walk needs no more pages than that.
@@ -425,17 +429,17 @@ export const pageTokenOpaque: PaginationRule = {
   kind: 'pagination',
   asserts: 'a tampered PageToken gets 400, never a wrong page',
   needs: 'list operations with PageToken',
-  appliesTo: (op) => op.kind === 'list' && pageSizeBounds(op) !== undefined,
+  appliesTo: (op) => isPaged(op) && pageSizeBounds(op) !== undefined,
   demand: (_op, _size, numRuns) => ({ need: numRuns + 3, floor: 2 }),
   run: async (ctx) => {
     const fc = fastCheck();
     ctx.setCount?.(10);
     const b = pageSizeBounds(ctx.op) as PageSizeBounds;
     const first = await getJson(ctx, sized(ctx, Math.max(b.min, 2)));
-    const next = (first.body?.meta as Record<string, unknown> | undefined)?.next_page_url;
+    const next = pageView(ctx.op, first.body).nextUrl(ctx.transport.baseUrl);
     let url: URL | undefined;
     try {
-      url = typeof next === 'string' ? new URL(next, `${ctx.transport.baseUrl}/`) : undefined;
+      url = next === undefined ? undefined : new URL(next);
     } catch {
       url = undefined;
     }
@@ -485,8 +489,8 @@ export const fetchListAgreement: PaginationRule = {
   name: 'pagination.fetch-list-agreement',
   kind: 'pagination',
   asserts: 'any listed item fetched by id equals its list entry',
-  needs: 'a list and the fetch it pairs with',
-  appliesTo: (op) => op.kind === 'list' && op.pairsWith !== undefined,
+  needs: 'a list whose items carry an id, and the fetch it pairs with',
+  appliesTo: (op) => op.kind === 'list' && op.pairsWith !== undefined && op.idField !== undefined,
   demand: (_op, _size, numRuns) => ({ need: numRuns + 1, floor: 2 }),
   run: async (ctx) => {
     const fc = fastCheck();

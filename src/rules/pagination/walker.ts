@@ -1,9 +1,11 @@
-// Streams a list page by page, following next_page_url, in constant memory: each page is yielded
-// and dropped. Cycle detection keeps only a hash of each URL visited, so a next_page_url that loops
-// is detected, never walked forever.
+// Streams a list page by page, following its next page link (meta.next_page_url; API v2010's
+// next_page_uri, a path on the API's host), in constant memory: each page is yielded and dropped.
+// Cycle detection keeps only a hash of each URL visited, so a next link that loops is detected,
+// never walked forever.
 
 import { createHash } from 'node:crypto';
 import { isRecord, parseProviderJson } from '../../json';
+import { type Envelope, type PageView, pageView } from '../../model/twilio-conventions';
 import { type Exchange, type HttpTransport, isRunLimit, RunLimitError } from '../../transport/http';
 
 export interface WalkedPage {
@@ -11,7 +13,8 @@ export interface WalkedPage {
   index: number;
   url: string;
   exchange: Exchange;
-  meta: Record<string, unknown>;
+  /** The page's paging fields, read through the list's envelope. */
+  paging: PageView;
   items: Array<Record<string, unknown>>;
 }
 
@@ -25,6 +28,8 @@ export interface WalkOptions {
   /** Stop after this many pages (a runaway list, or a request budget). */
   maxPages?: number;
   itemsKey?: string;
+  /** Where the list's paging fields are (default: meta). */
+  envelope?: Envelope;
 }
 
 export interface Walk {
@@ -46,7 +51,12 @@ export async function* walkPages(
     try {
       absolute = new URL(url, `${transport.baseUrl}/`).toString();
     } catch {
-      return { kind: 'failed', url, index, message: `next_page_url ${JSON.stringify(url)} is not a URL` };
+      return {
+        kind: 'failed',
+        url,
+        index,
+        message: `the next page link ${JSON.stringify(url)} is not a URL`,
+      };
     }
     const key = digest(absolute);
     const firstSeenAt = seen.get(key);
@@ -71,15 +81,14 @@ export async function* walkPages(
     if (!isRecord(parsed.value))
       return { kind: 'failed', url: absolute, index, status, message: 'body is not a JSON object' };
     const body = parsed.value;
-    const meta = (typeof body.meta === 'object' && body.meta !== null ? body.meta : {}) as Record<
-      string,
-      unknown
-    >;
-    const key2 = options.itemsKey ?? (typeof meta.key === 'string' ? meta.key : 'items');
+    const paging = pageView({ ...(options.envelope ? { envelope: options.envelope } : {}) }, body);
+    const named = paging.get('key');
+    const key2 = options.itemsKey ?? (typeof named === 'string' ? named : 'items');
     const raw = Object.hasOwn(body, key2) ? body[key2] : undefined;
     const items = Array.isArray(raw) ? (raw as Array<Record<string, unknown>>) : [];
-    yield { index, url: absolute, exchange, meta, items };
-    url = typeof meta.next_page_url === 'string' ? meta.next_page_url : undefined;
+    yield { index, url: absolute, exchange, paging, items };
+    const next = paging.get('next');
+    url = typeof next === 'string' ? next : undefined;
   }
   return { kind: 'end' };
 }

@@ -1,0 +1,245 @@
+// npx tsx bench/specs.ts DIR [--out FILE] [--only NAME,…] [--no-conformance] [--pagination-runs N]
+// Measures the suite over a folder of OpenAPI specs (twilio-oai's spec/json or spec/yaml, fetched
+// by the user, never committed): for each spec, whether the model builds and the contract compiles,
+// what the model holds (reads, writes, form bodies, envelopes, formats accepted unchecked), how the
+// spec's own 200 examples fare against the contract (false alarms), and how far the GETs get with
+// `conformance --spec <spec> --target local --read-only` against the current reference provider.
+// It measures; it never judges (exit 0 whatever the figures).
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { isRecord } from '../src/json';
+import { buildFromSpec } from '../src/model/build';
+import { envelopeOf } from '../src/model/twilio-conventions';
+import { Contract } from '../src/schemas/contract';
+import { PROJECT_ROOT } from '../src/sources/paths';
+import { readSpecFile } from '../src/sources/spec';
+
+const run = promisify(execFile);
+
+interface SpecRow {
+  spec: string;
+  title?: string;
+  built: boolean;
+  compiled: boolean;
+  error?: string;
+  gets: number;
+  lists: { meta: number; flat: number; none: number };
+  writes: number;
+  formWrites: number;
+  jsonWrites: number;
+  unchecked: string[];
+  examples: { checked: number; clean: number; formatViolations: string[] };
+  conformance?: {
+    exit: number;
+    judged: number;
+    unjudged: number;
+    clean: number;
+    errors: number;
+    byRule: Record<string, number>;
+    ms: number;
+    /** Up to 8 errors, one per rule and operation. */
+    errorSample: string[];
+    /** Why operations were not judged (up to 8), and how many for each reason. */
+    unjudgedWhy: string[];
+    unjudgedByReason: Record<string, number>;
+  };
+}
+
+const args = process.argv.slice(2);
+const dir = args[0];
+if (!dir || args.includes('--help')) {
+  console.log(
+    'Usage: npx tsx bench/specs.ts DIR [--out FILE] [--only NAME,…] [--no-conformance] [--pagination-runs N]',
+  );
+  process.exit(dir ? 0 : 2);
+}
+const flag = (name: string) => {
+  const k = args.indexOf(name);
+  return k >= 0 ? args[k + 1] : undefined;
+};
+const only = flag('--only')?.split(',');
+const files = readdirSync(dir)
+  .filter((f) => /\.(json|ya?ml)$/.test(f))
+  .filter((f) => !only || only.some((o) => f.includes(o)))
+  .sort();
+
+/** The spec's own examples of each GET's 200 body, checked against the contract built from it. */
+function examples(contract: Contract, doc: Record<string, unknown>): SpecRow['examples'] {
+  const out: SpecRow['examples'] = { checked: 0, clean: 0, formatViolations: [] };
+  const paths = isRecord(doc.paths) ? doc.paths : {};
+  for (const op of contract.operations) {
+    const item = paths[op.path];
+    const get = isRecord(item) && isRecord(item.get) ? item.get : undefined;
+    const ok = isRecord(get?.responses) ? get.responses['200'] : undefined;
+    const content = isRecord(ok) && isRecord(ok.content) ? ok.content['application/json'] : undefined;
+    const named = isRecord(content) && isRecord(content.examples) ? content.examples : {};
+    for (const ex of Object.values(named)) {
+      if (!isRecord(ex) || ex.value === undefined) continue;
+      out.checked++;
+      const found = contract.validate(op, ex.value).filter((v) => v.severity === 'error');
+      if (found.length === 0) out.clean++;
+      for (const v of found.filter((x) => x.keyword === 'format'))
+        out.formatViolations.push(
+          `${op.id} ${v.pointer} ${JSON.stringify(v.actual)} ${JSON.stringify(v.expected)}`,
+        );
+    }
+  }
+  return out;
+}
+
+const countBy = (keys: readonly string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
+};
+
+async function conformance(file: string): Promise<SpecRow['conformance']> {
+  const reports = mkdtempSync(join(tmpdir(), 'specs-bench-'));
+  const started = performance.now();
+  let exit = 0;
+  try {
+    await run(
+      process.execPath,
+      [
+        '--max-old-space-size=1024',
+        join(PROJECT_ROOT, 'dist/cli/conformance.mjs'),
+        '--spec',
+        file,
+        '--target',
+        'local',
+        '--read-only',
+        '--report-dir',
+        reports,
+        '--seed',
+        '1',
+        '--pagination-runs',
+        flag('--pagination-runs') ?? '3',
+        '--deadline',
+        '600',
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+  } catch (error) {
+    exit = (error as { code?: number }).code ?? 1;
+  }
+  const ms = Math.round(performance.now() - started);
+  try {
+    const report = JSON.parse(readFileSync(join(reports, 'conformance.json'), 'utf8')) as {
+      runs: Array<{ results: Array<{ operation: string; outcome: string }> }>;
+      findings: Array<{ severity: string; rule: string; operation: string; message: string }>;
+      coverage: { unjudged: Array<{ operation: string; reason: string }> };
+    };
+    const results = report.runs.flatMap((r) => r.results);
+    const operations = new Set(results.map((r) => r.operation));
+    const judged = [...operations].filter((op) =>
+      results.some((r) => r.operation === op && (r.outcome === 'passed' || r.outcome === 'failed')),
+    );
+    const errors = report.findings.filter((f) => f.severity === 'error');
+    const failing = new Set(errors.map((f) => f.operation));
+    const byRule = countBy(errors.map((f) => f.rule));
+    return {
+      exit,
+      judged: judged.length,
+      unjudged: report.coverage.unjudged.length,
+      clean: judged.filter((op) => !failing.has(op)).length,
+      errors: errors.length,
+      byRule,
+      ms,
+      errorSample: [
+        ...new Map(
+          errors.map((f) => [
+            `${f.rule} ${f.operation}`,
+            `${f.rule} [${f.operation}]: ${f.message.slice(0, 160)}`,
+          ]),
+        ).values(),
+      ].slice(0, 8),
+      unjudgedWhy: report.coverage.unjudged.slice(0, 8).map((u) => `${u.operation}: ${u.reason}`),
+      unjudgedByReason: countBy(report.coverage.unjudged.map((u) => u.reason.replace(/GET \S+/g, 'GET …'))),
+    };
+  } catch {
+    return {
+      exit,
+      judged: 0,
+      unjudged: 0,
+      clean: 0,
+      errors: 0,
+      byRule: {},
+      ms,
+      errorSample: [],
+      unjudgedWhy: [],
+      unjudgedByReason: {},
+    };
+  } finally {
+    rmSync(reports, { recursive: true, force: true });
+  }
+}
+
+const rows: SpecRow[] = [];
+for (const name of files) {
+  const file = join(dir, name);
+  const row: SpecRow = {
+    spec: basename(name),
+    built: false,
+    compiled: false,
+    gets: 0,
+    lists: { meta: 0, flat: 0, none: 0 },
+    writes: 0,
+    formWrites: 0,
+    jsonWrites: 0,
+    unchecked: [],
+    examples: { checked: 0, clean: 0, formatViolations: [] },
+  };
+  try {
+    const spec = readSpecFile(file);
+    const { model } = buildFromSpec(spec, { docs: [] });
+    row.built = true;
+    row.title = model.api.title;
+    row.gets = model.operations.length;
+    for (const op of model.operations) if (op.kind === 'list') row.lists[envelopeOf(op)]++;
+    row.writes = model.writes.length;
+    row.formWrites = model.writes.filter((w) => w.request && w.requestEncoding === 'form').length;
+    row.jsonWrites = model.writes.filter((w) => w.request && w.requestEncoding !== 'form').length;
+    const contract = new Contract(model, 'spec');
+    contract.compileAll();
+    row.compiled = true;
+    row.unchecked = contract.validator.uncheckedFormats;
+    row.examples = examples(contract, spec.doc);
+    if (!args.includes('--no-conformance') && row.gets > 0) row.conformance = await conformance(file);
+  } catch (error) {
+    row.error = (error as Error).message.split('\n')[0];
+  }
+  rows.push(row);
+  const c = row.conformance;
+  console.log(
+    [
+      row.spec.padEnd(34),
+      row.built ? 'built' : 'NOT BUILT',
+      row.compiled ? 'compiled' : 'NOT COMPILED',
+      `GET ${row.gets}`,
+      `writes ${row.writes} (form ${row.formWrites}, json ${row.jsonWrites})`,
+      `examples ${row.examples.clean}/${row.examples.checked}`,
+      c
+        ? `judged ${c.judged}/${row.gets}, clean ${c.clean}, errors ${c.errors}, exit ${c.exit}, ${c.ms} ms`
+        : '',
+      row.error ?? '',
+    ].join('  '),
+  );
+}
+const out = flag('--out');
+if (out) writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`);
+const sum = (f: (r: SpecRow) => number) => rows.reduce((n, r) => n + f(r), 0);
+console.log(
+  JSON.stringify({
+    specs: rows.length,
+    built: rows.filter((r) => r.built).length,
+    compiled: rows.filter((r) => r.compiled).length,
+    gets: sum((r) => r.gets),
+    judged: sum((r) => r.conformance?.judged ?? 0),
+    clean: sum((r) => r.conformance?.clean ?? 0),
+    examples: `${sum((r) => r.examples.clean)}/${sum((r) => r.examples.checked)}`,
+  }),
+);
