@@ -19,7 +19,7 @@ import { CONTRACT_MODES, type ContractMode } from '../schemas/ids';
 import { PROJECT_ROOT } from '../sources/paths';
 import { TARGETS, type TargetKind } from '../targets/kinds';
 import { command, intFlag, parseFlags, runIfMain } from './run';
-import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
+import { runContract, SOURCE_FLAGS, SOURCE_HELP, sourceArgs } from './sources';
 
 /** Node's timers hold at most 2^31 − 1 ms; a larger timeout would silently become 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -241,6 +241,7 @@ export const conformance = command(
         ...(writeBudget !== undefined ? { writeBudget } : {}),
         ...(processingSeconds !== undefined ? { processingBoundMs: processingSeconds * 1000 } : {}),
         journalDir: join(reportDir, 'journal'),
+        sourceArgs: sourceArgs(flags),
         onJournal: (file, command) =>
           io.out(`  writes journalled in ${file}; should the run be killed: ${command}`),
         onTarget: (t) => {

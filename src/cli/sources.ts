@@ -28,6 +28,15 @@ export interface SourceSelection {
   schemas?: string;
 }
 
+/** The source flags as given, for a command printed for later (the cleanup after a run). */
+export function sourceArgs(flags: SourceSelection): string[] {
+  return [
+    ...(flags.spec !== undefined ? ['--spec', resolve(flags.spec)] : []),
+    ...(flags.docs ?? []).flatMap((d) => ['--docs', resolve(d)]),
+    ...(flags.schemas !== undefined ? ['--schemas', resolve(flags.schemas)] : []),
+  ];
+}
+
 /** Whether the run builds its model from sources rather than reading schemas. */
 export const fromSources = (flags: SourceSelection): boolean =>
   flags.spec !== undefined || (flags.docs?.length ?? 0) > 0;

@@ -109,6 +109,31 @@ export function fillPath(path: string, values: Readonly<Record<string, string>>)
   });
 }
 
+/**
+ * Path values for the path `to`, from values named for the path `from` of the same resource: each of
+ * `to`'s parameters by its own name, else by position (a write's {id} is its nested list's {assistantId}).
+ */
+export function alignValues(
+  from: string,
+  values: Readonly<Record<string, string>>,
+  to: string,
+): Record<string, string> {
+  const names = pathParamNames(from);
+  const out: Record<string, string> = {};
+  pathParamNames(to).forEach((name, k) => {
+    const v = values[name] ?? (names[k] !== undefined ? values[names[k] as string] : undefined);
+    if (v !== undefined) out[name] = v;
+  });
+  return out;
+}
+
+/** The filled path, or undefined when a parameter has no value (what cannot be read is not judged, never a crash). */
+export function tryFillPath(path: string, values: Readonly<Record<string, string>>): string | undefined {
+  return pathParamNames(path).every((n) => values[n] !== undefined && isPathValue(values[n] as string))
+    ? fillPath(path, values)
+    : undefined;
+}
+
 /** A regex that matches a filled path and captures each parameter, in order. */
 export function pathMatcher(path: string): RegExp {
   const source = path

@@ -264,3 +264,14 @@ function unsetString(s: JsonSchema): JsonSchema {
     'x-unset': 'null (Twilio answers null for a value it has none for)',
   };
 }
+
+/**
+ * The field of an answer that echoes a request field: the same name (JSON APIs), else its snake_case
+ * (a form's `FriendlyName` comes back as `friendly_name`); undefined when the answer has neither.
+ */
+export function echoField(response: JsonSchema | undefined, field: string): string | undefined {
+  const props = response?.properties ?? {};
+  if (Object.hasOwn(props, field)) return field;
+  const snake = snakeCase(field);
+  return Object.hasOwn(props, snake) ? snake : undefined;
+}

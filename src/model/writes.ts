@@ -102,7 +102,8 @@ export function linkWrites(
     const shape = pathShape(w.path);
     const fetch = fetchAt(shape);
     const list = listAt(shape);
-    const nested = w.path.endsWith('}') ? listAt(parentShape(w.path)) : undefined;
+    // The last segment a parameter ("{Sid}", or API v2010's "{Sid}.json"): an item of a nested list.
+    const nested = /\{[^}/]+\}[^/]*$/.test(w.path) ? listAt(parentShape(w.path)) : undefined;
     const topLevel = (name: string | undefined) =>
       lists.find((l) => l.pathParams.length === 0 && lastStatic(l.path) === name);
     let action: WriteAction;
@@ -136,10 +137,12 @@ export function linkWrites(
     } else {
       action = 'send';
       const names: NonNullable<WriteEffect['names']> = [];
+      // A field naming an item that a list holds; its children, the list under that item alone.
       for (const field of Object.keys(w.response?.properties ?? {})) {
         for (const read of reads) {
           const param = read.pathParams.find((p) => snakeCase(p.name) === field && p.from);
-          if (param?.from && !names.some((n) => n.field === field))
+          const alone = read.kind === 'list' && read.pathParams.length === 1;
+          if (param?.from && alone && !names.some((n) => n.field === field))
             names.push({ field, list: param.from.operation, children: read.id });
         }
       }
@@ -153,7 +156,8 @@ export function linkWrites(
         const item = lists.find((l) => l.id === effect.item);
         return item?.idField ? { name, from: { operation: item.id, field: item.idField } } : { name };
       }
-      const at = segments.indexOf(`{${name}}`);
+      // The segment that holds it ("{Sid}.json" in API v2010).
+      const at = segments.findIndex((seg) => seg.includes(`{${name}}`));
       const prefix = pathShape(segments.slice(0, at).join('/'));
       const supplier = listAt(prefix);
       return supplier?.idField

@@ -2,6 +2,7 @@
 // properties with their own budget) in turn, everything torn down. The conformance command, the
 // mutation score, the recorder and the suites all call this.
 
+import { shellWord } from '../rules/curl';
 import type { PageSizePolicy } from '../rules/pagination/properties';
 import type { Contract } from '../schemas/contract';
 import {
@@ -35,6 +36,8 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   writeBudget?: number;
   /** A run that writes: its journal, and the exact command that cleans up after it (printed before any write). */
   onJournal?: (file: string, cleanupCommand: string) => void;
+  /** The run's source flags (--spec, --docs, --schemas), which the cleanup command must repeat. */
+  sourceArgs?: readonly string[];
   /** Sequences the write lifecycle model runs (default 5 locally, 3 live; 0 turns it off). */
   modelRuns?: number;
   /** Items each list gets when the run arranges data (default 5: three pages at PageSize 2). */
@@ -61,7 +64,8 @@ function writeOptions(t: PreparedTarget, o: JobOptions): WriteRunOptions {
   });
   // A reference provider ends with its run: nothing to clean up after it later.
   if (!t.provider) pointTo(defaultJournalDir(o.env), journal.file);
-  const cleanupCommand = `npm run cleanup -- --base-url ${baseUrl} --writes ${t.account ?? '<AccountSid>'} --journal-dir ${dir}`;
+  const sources = (o.sourceArgs ?? []).map(shellWord).join(' ');
+  const cleanupCommand = `npm run cleanup -- --base-url ${baseUrl} --writes ${t.account ?? '<AccountSid>'} --journal-dir ${shellWord(dir)}${sources ? ` ${sources}` : ''}`;
   o.onJournal?.(journal.file, cleanupCommand);
   return {
     transport: t.transport.withBudget(o.writeBudget ?? DEFAULT_WRITE_BUDGET),

@@ -23,6 +23,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { readTextFile } from '../fs-read';
+import type { Envelope } from '../model/twilio-conventions';
 import { redact } from '../redact';
 import { PROJECT_ROOT } from '../sources/paths';
 
@@ -52,7 +53,7 @@ export interface JournalEntry {
   /** How to undo it (the write and path that remove it); none when the API has no such operation. */
   undo?: { write: string; method: string; path: string };
   /** How a removal is proven: this path answers 404, or (with id) this list no longer shows the id. */
-  gone?: { path: string; id?: string; itemsKey?: string; idField?: string };
+  gone?: { path: string; id?: string; itemsKey?: string; idField?: string; envelope?: Envelope };
   /** The run entry: where it wrote, for whom, and the process that holds the journal. */
   baseUrl?: string;
   account?: string;

@@ -6,7 +6,7 @@
 
 import { mapLimit } from '../concurrency';
 import { isRecord } from '../json';
-import { fillPath, type Operation } from '../model/operation';
+import { type Operation, tryFillPath } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
 import { processedChildren } from '../model/writes';
 import type { WriteObservation } from '../rules/writes/observation';
@@ -86,7 +86,9 @@ async function sendAll(s: WriteSession, perList: number, seen: Map<string, strin
       const param = children?.pathParams.find((p) => p.from?.operation === n.list);
       const id = s.first(n.list);
       if (!children?.idField || !param || id === undefined) continue;
-      const r = await s.read(fillPath(children.path, { [param.name]: id }));
+      const path = tryFillPath(children.path, { [param.name]: id });
+      if (!path) continue;
+      const r = await s.read(path);
       const items = isRecord(r.json) ? r.json[children.itemsKey ?? ''] : undefined;
       const ids = (Array.isArray(items) ? items : []).flatMap((it) =>
         isRecord(it) ? [String(it[children.idField ?? ''])] : [],
@@ -128,7 +130,9 @@ async function awaitProcessing(s: WriteSession, firsts: Map<string, WriteObserva
 async function filled(s: WriteSession, child: Operation, parent: string, bound: number): Promise<void> {
   const param = child.pathParams.at(-1)?.name ?? '';
   for (let wait = Math.min(50, s.o.pollMs ?? 500); ; wait = Math.min(wait * 2, s.o.pollMs ?? 500)) {
-    const r = await s.read(fillPath(child.path, { [param]: parent }));
+    const path = tryFillPath(child.path, { [param]: parent });
+    if (!path) return;
+    const r = await s.read(path);
     const items = isRecord(r.json) ? r.json[child.itemsKey ?? ''] : undefined;
     if (r.status !== 200 || (Array.isArray(items) && items.length > 0) || Date.now() >= bound) return;
     await new Promise((res) => setTimeout(res, wait));

@@ -11,6 +11,7 @@
 import { isRecord } from '../json';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import { conditionHolds, type ProseRule, rulesOf } from '../model/prose-rules';
+import { echoField } from '../model/twilio-conventions';
 import type { WriteOperation } from '../model/writes';
 import { generate, hashInt, type Json } from './generate';
 import { ruleBroken } from './request-check';
@@ -43,7 +44,7 @@ export const TAG_ROOM = 31;
 export function tagFields(w: Shape): string[] {
   const props = Object.entries(w.request?.properties ?? {});
   const echoed = ([name, s]: [string, JsonSchema]) =>
-    isFreeText(s) && w.response?.properties?.[name] !== undefined && (s.maxLength ?? 64) >= TAG_ROOM;
+    isFreeText(s) && echoField(w.response, name) !== undefined && (s.maxLength ?? 64) >= TAG_ROOM;
   const required = new Set(w.request?.required ?? []);
   return [
     ...props.filter((p) => required.has(p[0]) && echoed(p)),

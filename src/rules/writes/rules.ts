@@ -7,7 +7,7 @@
 import type { Finding } from '../../finding';
 import { isRecord } from '../../json';
 import type { JsonSchema } from '../../model/json-schema';
-import { processingFields } from '../../model/twilio-conventions';
+import { echoField, processingFields } from '../../model/twilio-conventions';
 import { updatedFields, type WriteAction, type WriteOperation, writeLabel } from '../../model/writes';
 import type { Contract } from '../../schemas/contract';
 import { entryDifferences, refusalDefects } from '../invariants';
@@ -215,15 +215,27 @@ export const updateApplied: WriteRule = {
       const s = props[field];
       return JSON.stringify(steady(after[field], s)) === JSON.stringify(steady(value, s));
     };
-    for (const [field, value] of Object.entries(o.sent))
-      if (Object.hasOwn(props, field) && !same(field, value))
+    // Each field sent, under the name the answer echoes it with (a form's FriendlyName is friendly_name).
+    const echoes = new Map(
+      Object.entries(o.sent).flatMap(([field, value]) => {
+        const echo = echoField({ properties: props }, field);
+        return echo ? [[echo, { field, value }] as const] : [];
+      }),
+    );
+    for (const [echo, { field, value }] of echoes)
+      if (!same(echo, value))
         changed(
-          field,
+          echo,
           value,
-          `sent ${field} = ${JSON.stringify(value)}, the fetch shows ${JSON.stringify(after[field])}`,
+          `sent ${field} = ${JSON.stringify(value)}, the fetch shows ${JSON.stringify(after[echo])}`,
         );
     for (const [field, value] of Object.entries(before))
-      if (!Object.hasOwn(o.sent, field) && !moves(o.write, field) && !same(field, value))
+      if (
+        !echoes.has(field) &&
+        !Object.hasOwn(o.sent, field) &&
+        !moves(o.write, field) &&
+        !same(field, value)
+      )
         changed(
           field,
           value,
@@ -356,7 +368,7 @@ export const malformedJson: WriteRule = {
   kind: 'write',
   asserts: 'a body that is not JSON is answered 4xx (a refusal), never 5xx nor success',
   needs: 'writes that take a JSON body',
-  appliesTo: (w) => w.request !== undefined,
+  appliesTo: (w) => w.request !== undefined && w.requestEncoding !== 'form',
   applies: (o) => o.scenario === 'malformed' && o.exchange.response !== undefined,
   run: (o) => {
     const status = o.exchange.response?.status ?? 0;

@@ -7,7 +7,7 @@ import type { WriteOperation } from '../../model/writes';
 import type { WriteObservation } from '../../rules/writes/observation';
 import { succeeded } from '../../rules/writes/observation';
 import type { JournalEntry } from '../journal';
-import { type WriteSession, widest } from './session';
+import { listShape, type WriteSession, widest } from './session';
 import { type ActOptions, type Maker, type Needs, pathNeeds, success } from './step';
 
 /** The nested list of an attach or detach, under the parent its path names. */
@@ -32,12 +32,7 @@ function undo(
   if (!detach || !at) return {};
   return {
     undo: { write: detach.id, method: detach.method, path: fillPath(detach.path, values) },
-    gone: {
-      path: widest(at.nested, at.under),
-      id: itemOf(w, values),
-      itemsKey: at.nested.itemsKey ?? '',
-      idField: at.nested.idField ?? 'id',
-    },
+    gone: { path: widest(at.nested, at.under), id: itemOf(w, values), ...listShape(at.nested) },
   };
 }
 

@@ -4,7 +4,7 @@
 // undo is its list's delete, proven by its fetch answering 404.
 
 import { isRecord } from '../../json';
-import { fillPath, type Operation } from '../../model/operation';
+import { alignValues, type Operation, tryFillPath } from '../../model/operation';
 import { processingFields } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 import type { WriteObservation } from '../../rules/writes/observation';
@@ -43,9 +43,10 @@ export const create = {
     const list = s.reads.get(obs.write.effect.list ?? '');
     const id = list?.idField && isRecord(obs.json) ? obs.json[list.idField] : undefined;
     if (!list || typeof id !== 'string' || !s.owns(list.id, id)) return;
-    const fetchPath = itemPath(s.reads.get(obs.write.effect.fetch ?? ''), needs.values, id);
+    const fetchPath = itemPath(s.reads.get(obs.write.effect.fetch ?? ''), needs.values, id, obs.write.path);
     if (fetchPath) obs.evidence.fetched = await s.read(fetchPath);
-    obs.evidence.listed = await s.shown(list, needs.values, id);
+    const under = alignValues(obs.write.path, needs.values, list.path);
+    if (tryFillPath(list.path, under)) obs.evidence.listed = await s.shown(list, under, id);
     if (processing && fetchPath) await waitProcessed(s, obs, fetchPath);
   },
 };
@@ -55,21 +56,26 @@ function undo(s: WriteSession, w: WriteOperation, values: Record<string, string>
   const del = s.writeOf('delete', w.effect.list);
   const last = del?.pathParams.at(-1)?.name;
   if (!del || !last) return {};
-  const gone = itemPath(s.reads.get(w.effect.fetch ?? ''), values, id);
-  const out: Pick<JournalEntry, 'undo' | 'gone'> = {
-    undo: { write: del.id, method: del.method, path: fillPath(del.path, { ...values, [last]: id }) },
-  };
+  const gone = itemPath(s.reads.get(w.effect.fetch ?? ''), values, id, w.path);
+  const path = tryFillPath(del.path, { ...alignValues(w.path, values, del.path), [last]: id });
+  if (!path) return {};
+  const out: Pick<JournalEntry, 'undo' | 'gone'> = { undo: { write: del.id, method: del.method, path } };
   return gone ? { ...out, gone: { path: gone } } : out;
 }
 
-/** The fetch path of an item, under the same parents. */
+/**
+ * The fetch path of an item, under the same parents as the write whose path values these are
+ * (`from`, that write's path: parameters matched by name, else by position); undefined when unfillable.
+ */
 export function itemPath(
   fetch: Operation | undefined,
   values: Record<string, string>,
   id: string,
+  from = fetch?.path ?? '',
 ): string | undefined {
   const last = fetch?.pathParams.at(-1)?.name;
-  return fetch && last ? fillPath(fetch.path, { ...values, [last]: id }) : undefined;
+  if (!fetch || !last) return undefined;
+  return tryFillPath(fetch.path, { ...alignValues(from, values, fetch.path), [last]: id });
 }
 
 /** Values of a processing field that end processing: done, or failed. */

@@ -2,7 +2,7 @@
 // answers 404 and the list no longer shows it. What it removed is journalled undone only when a read
 // shows it gone; otherwise undo tries again and reports what is left.
 
-import { fillPath } from '../../model/operation';
+import { alignValues, fillPath, tryFillPath } from '../../model/operation';
 import type { WriteOperation } from '../../model/writes';
 import type { WriteObservation } from '../../rules/writes/observation';
 import { succeeded } from '../../rules/writes/observation';
@@ -22,10 +22,11 @@ export const remove = {
   async judge(s: WriteSession, obs: WriteObservation, needs: Needs): Promise<void> {
     const w = obs.write;
     const id = needs.values[w.pathParams.at(-1)?.name ?? ''] ?? '';
-    const path = itemPath(s.reads.get(w.effect.fetch ?? ''), needs.values, id);
+    const path = itemPath(s.reads.get(w.effect.fetch ?? ''), needs.values, id, w.path);
     const list = s.reads.get(w.effect.list ?? '');
     if (path) obs.evidence.fetched = await s.read(path);
-    if (list) obs.evidence.listed = await s.shown(list, needs.values, id);
+    const under = list ? alignValues(w.path, needs.values, list.path) : {};
+    if (list && tryFillPath(list.path, under)) obs.evidence.listed = await s.shown(list, under, id);
     const gone = obs.evidence.fetched?.status === 404 && obs.evidence.listed?.shown !== true;
     if (!succeeded(obs) || !gone || !list) return;
     s.forget(list.id, id);

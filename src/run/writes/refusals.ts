@@ -39,7 +39,8 @@ export async function refuse(s: WriteSession, w: WriteOperation, needs: Needs): 
     const t = retagged(s, w, n.body, n.pointer);
     if (t) await s.send(w, needs.values, { scenario: 'negative', expect: refused(400), why: n.why, ...t });
   }
-  if (valid && w.request) {
+  // Malformed JSON: for a JSON body (a form has no syntax to break).
+  if (valid && w.request && w.requestEncoding !== 'form') {
     const raw = `${JSON.stringify(valid).slice(0, -1)},`;
     await s.send(w, needs.values, {
       scenario: 'malformed',

@@ -5,7 +5,8 @@
 
 import { isRecord } from '../../json';
 import { type JsonSchema, schemaTypes } from '../../model/json-schema';
-import { fillPath } from '../../model/operation';
+import { tryFillPath } from '../../model/operation';
+import { echoField } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 import type { Evidence, WriteObservation } from '../../rules/writes/observation';
 import { validBody } from '../../schemas/bodies';
@@ -40,10 +41,12 @@ function exchangeTexts(w: WriteOperation, sent: unknown, answer: unknown): strin
   for (const [field, s] of Object.entries(w.request?.properties ?? {})) {
     if (!freeText(s) || (w.effect.names ?? []).some((n) => n.field === field)) continue;
     const mine = isRecord(sent) ? sent[field] : undefined;
-    const reply = isRecord(answer) ? answer[field] : undefined;
+    const echo = echoField(w.response, field);
+    const reply = isRecord(answer) && echo ? answer[echo] : undefined;
     if (typeof mine === 'string' && mine.trim()) out.push(mine);
     if (
-      freeText(w.response?.properties?.[field]) &&
+      echo &&
+      freeText(w.response?.properties?.[echo]) &&
       typeof reply === 'string' &&
       reply.trim() &&
       reply !== mine
@@ -52,6 +55,8 @@ function exchangeTexts(w: WriteOperation, sent: unknown, answer: unknown): strin
   }
   return out.map((t) => t.replace(/\s+/g, ' ').trim());
 }
+
+const readIf = (s: WriteSession, path: string | undefined) => (path ? s.read(path) : undefined);
 
 export const send = {
   action: 'send' as const,
@@ -78,7 +83,7 @@ export const send = {
       const children = s.reads.get(n.children ?? '');
       const param = children?.pathParams.find((p) => p.from?.operation === list.id);
       const held =
-        children && param ? await s.read(fillPath(children.path, { [param.name]: id })) : undefined;
+        children && param ? await readIf(s, tryFillPath(children.path, { [param.name]: id })) : undefined;
       const items = isRecord(held?.json) ? held.json[children?.itemsKey ?? ''] : undefined;
       const stored = new Set(strings(items));
       const missing = exchangeTexts(obs.write, obs.sent, obs.json).filter(
@@ -87,7 +92,7 @@ export const send = {
       named.push({
         field: n.field,
         id,
-        listed: (await s.shown(list, {}, id)).shown,
+        ...(list.pathParams.length === 0 ? { listed: (await s.shown(list, {}, id)).shown } : {}),
         ...(fetchPath ? { fetched: (await s.read(fetchPath)).status ?? 0 } : {}),
         ...(Array.isArray(items) ? { children: items.length } : {}),
         ...(Array.isArray(items) && missing.length ? { missing } : {}),

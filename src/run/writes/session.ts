@@ -11,6 +11,7 @@
 import { isRecord, parseProviderJson } from '../../json';
 import type { JsonSchema } from '../../model/json-schema';
 import { fillPath, type Operation } from '../../model/operation';
+import { type Envelope, echoField, pageView } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 import type { WriteObservation, WriteScenario } from '../../rules/writes/observation';
 import type { Contract } from '../../schemas/contract';
@@ -141,6 +142,7 @@ export class WriteSession {
     const exchange = await this.o.transport.send(w.method, path, {
       ...(opts.raw !== undefined ? { raw: opts.raw } : opts.body !== undefined ? { body: opts.body } : {}),
       ...(opts.authenticate === false ? { authenticate: false } : {}),
+      ...(w.requestEncoding ? { encoding: w.requestEncoding } : {}),
       makes,
     });
     const obs = observe(w, exchange, opts);
@@ -154,7 +156,9 @@ export class WriteSession {
   private checkAccount(obs: WriteObservation): void {
     const account = this.o.account;
     if (!account || !isRecord(obs.json) || (obs.exchange.response?.status ?? 500) >= 300) return;
-    for (const field of accountFields(obs.write.response, account)) {
+    // The item's own id is no account field, even when it is an account (API v2010's subaccounts).
+    const own = this.reads.get(obs.write.effect.list ?? obs.write.effect.fetch ?? '')?.idField;
+    for (const field of accountFields(obs.write.response, account).filter((f) => f !== own)) {
       const v = obs.json[field];
       if (typeof v !== 'string' || v === account) continue;
       const why = `${obs.write.id} answered ${field} ${v}, not the account written to (${account})`;
@@ -194,7 +198,8 @@ export class WriteSession {
       this.journal.record({ ...base, kind: 'lost', message: 'the answer names no id: a sweep decides' });
       return;
     }
-    const tagged = tagIn !== undefined && String(json[tagIn] ?? '').includes(this.tag);
+    const echo = tagIn === undefined ? undefined : echoField(w.response, tagIn);
+    const tagged = echo !== undefined && String(json[echo] ?? '').includes(this.tag);
     if (this.known(id) || !tagged) {
       const why = this.known(id)
         ? `${w.id} answered ${list.idField} ${id}, an item that is not new: not adopted, never changed`
@@ -298,20 +303,32 @@ export function widest(list: Operation, values: Record<string, string>): string 
   return `${fillPath(list.path, values)}${size ? `?PageSize=${size}` : ''}`;
 }
 
+/** What reading a list's pages needs: where its items are, what identifies one, where its next page is. */
+export interface ListShape {
+  itemsKey: string;
+  idField: string;
+  envelope?: Envelope;
+}
+
+export const listShape = (list: Operation): ListShape => ({
+  itemsKey: list.itemsKey ?? '',
+  idField: list.idField ?? 'id',
+  ...(list.envelope ? { envelope: list.envelope } : {}),
+});
+
 /** Whether a list shows an item: walked at its largest PageSize, five pages at most. */
 export const shownIn = (
   transport: HttpTransport,
   list: Operation,
   values: Record<string, string>,
   id: string,
-) => listShows(transport, widest(list, values), list.itemsKey ?? '', list.idField ?? 'id', id);
+) => listShows(transport, widest(list, values), listShape(list), id);
 
-/** Whether the list at `start` shows an item, following next_page_url, five pages at most. */
+/** Whether the list at `start` shows an item, following its next page links, five pages at most. */
 export async function listShows(
   transport: HttpTransport,
   start: string,
-  itemsKey: string,
-  idField: string,
+  shape: ListShape,
   id: string,
 ): Promise<{ url: string; shown: boolean; complete: boolean }> {
   let url: string | undefined = start;
@@ -322,11 +339,10 @@ export async function listShows(
     const parsed = e.response?.status === 200 ? parseProviderJson(e.response.body) : undefined;
     const body = parsed?.ok ? parsed.value : undefined;
     if (!isRecord(body)) return { url: start, shown: false, complete: false };
-    const items = body[itemsKey];
-    if (Array.isArray(items) && items.some((it) => isRecord(it) && it[idField] === id))
+    const items = body[shape.itemsKey];
+    if (Array.isArray(items) && items.some((it) => isRecord(it) && it[shape.idField] === id))
       return { url: start, shown: true, complete: true };
-    const next = isRecord(body.meta) ? body.meta.next_page_url : undefined;
-    url = typeof next === 'string' && next ? next : undefined;
+    url = pageView(shape, body).nextUrl(transport.baseUrl);
   }
   return { url: start, shown: false, complete: url === undefined };
 }

@@ -7,6 +7,7 @@
 
 import { isRecord, parseProviderJson } from '../../json';
 import { fillPath, type Operation } from '../../model/operation';
+import { echoField, pageView } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 import { tagField } from '../../schemas/bodies';
 import type { Contract } from '../../schemas/contract';
@@ -33,6 +34,7 @@ export interface SweepContext {
 export interface Sweepable {
   create: WriteOperation;
   list: Operation;
+  /** The field of a listed item the run's tag shows in. */
   tagIn: string;
   del: WriteOperation;
 }
@@ -41,7 +43,9 @@ export function sweepables(contract: Contract): Sweepable[] {
   return contract.writes.flatMap((create) => {
     const list = contract.operations.find((r) => r.id === create.effect.list);
     const del = contract.writes.find((x) => x.action === 'delete' && x.effect.list === create.effect.list);
-    const tagIn = tagField(create);
+    const sent = tagField(create);
+    // Where the tag shows on a listed item: the field that echoes the one it is sent in.
+    const tagIn = sent === undefined ? undefined : echoField(create.response, sent);
     return create.action === 'create' && create.pathParams.length === 0 && list?.idField && del && tagIn
       ? [{ create, list, tagIn, del }]
       : [];
@@ -66,8 +70,7 @@ export async function walk(
       return { items, complete: false, why: `${url} answered ${status ?? e.error?.message}` };
     const found = body[list.itemsKey ?? ''];
     for (const it of Array.isArray(found) ? found : []) if (isRecord(it)) items.push(it);
-    const next = isRecord(body.meta) ? body.meta.next_page_url : undefined;
-    url = typeof next === 'string' && next ? next : undefined;
+    url = pageView(list, body).nextUrl(transport.baseUrl);
   }
   return { items, complete: true };
 }

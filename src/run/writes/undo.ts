@@ -21,7 +21,16 @@ async function provenGone(
   obs: WriteObservation,
 ) {
   if (gone.id !== undefined) {
-    const l = await listShows(transport, gone.path, gone.itemsKey ?? '', gone.idField ?? 'id', gone.id);
+    const l = await listShows(
+      transport,
+      gone.path,
+      {
+        itemsKey: gone.itemsKey ?? '',
+        idField: gone.idField ?? 'id',
+        ...(gone.envelope ? { envelope: gone.envelope } : {}),
+      },
+      gone.id,
+    );
     obs.evidence.listed = l;
     return l.shown ? false : l.complete ? true : undefined;
   }

@@ -17,7 +17,9 @@ export const update = {
 
   async act(s: WriteSession, w: WriteOperation, needs: Needs, o: ActOptions = {}): Promise<WriteObservation> {
     const fetch = s.reads.get(w.effect.fetch ?? '');
-    const before = fetch ? await s.read(itemPath(fetch, needs.values, lastValue(w, needs)) ?? '') : undefined;
+    const before = fetch
+      ? await s.read(itemPath(fetch, needs.values, lastValue(w, needs), w.path) ?? '')
+      : undefined;
     const body = validBody(w, {
       seed: o.seed ?? s.o.seed + 300,
       tag: `${s.tag} updated`,
@@ -38,6 +40,7 @@ export const update = {
       s.reads.get(obs.write.effect.fetch ?? ''),
       needs.values,
       lastValue(obs.write, needs),
+      obs.write.path,
     );
     if (path) obs.evidence.fetched = await s.read(path);
   },
