@@ -1,0 +1,91 @@
+// What the verification proxy says of an answer: the read or write a path names, a read's answer
+// against the resolved contract (errors only; a null Twilio's convention allows is none), one line per
+// broken constraint, and the answers the proxy makes itself.
+
+import { decodeSegment, parseProviderJson } from '../json';
+import { identifyingField, type Operation, pathMatcher } from '../model/operation';
+import { foldIndices } from '../rules/rule';
+import type { Contract, ResolvedViolation } from '../schemas/contract';
+import { schemaAt } from '../schemas/contract';
+import { nullByConvention } from './matchers';
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+const matchers = new Map<string, RegExp>();
+const matcherOf = (path: string): RegExp => {
+  const known = matchers.get(path);
+  if (known) return known;
+  const re = pathMatcher(path);
+  matchers.set(path, re);
+  return re;
+};
+
+/** What a method and path name in the model: a read and its path values, or a write's. */
+export function routeOf<T extends Pick<Operation, 'path' | 'pathParams'>>(
+  ops: readonly T[],
+  path: string,
+): { op: T; values: Record<string, string> } | undefined {
+  for (const op of [...ops].sort((a, b) => a.pathParams.length - b.pathParams.length)) {
+    const m = matcherOf(op.path).exec(path);
+    if (!m) continue;
+    const values = Object.fromEntries(op.pathParams.map((p, k) => [p.name, decodeSegment(m[k + 1] ?? '')]));
+    return { op, values };
+  }
+  return undefined;
+}
+
+/** An answer the proxy makes itself (a refused write, a provider that did not answer): a Twilio-shaped error. */
+export function problemAnswer(status: number, message: string): Answer {
+  const body = Buffer.from(JSON.stringify({ code: 0, message: `pact:verify: ${message}`, status }));
+  return { status, headers: { 'content-type': 'application/json' }, body };
+}
+
+/** A read's answer against the resolved contract: its 200 body, or its error body. */
+export function judgeRead(contract: Contract, op: Operation, a: Answer): string[] {
+  const text = a.body.toString('utf8');
+  if (text.trim() === '') return a.status === 200 ? ['a 200 without a body'] : [];
+  const parsed = parseProviderJson(text);
+  if (!parsed.ok) return [`the body is not JSON (${parsed.error})`];
+  if (a.status === 200)
+    return violationLines(contract.validate(op, parsed.value), contract.resolved(op), identifyingField(op));
+  if (a.status >= 400) return violationLines(contract.validateError(parsed.value), undefined, undefined);
+  return [];
+}
+
+/**
+ * Errors only, one line per broken constraint (items folded: /tools/3/enabled is /tools/∗/enabled),
+ * each naming the pointer, what was expected and what came; a null Twilio's convention allows is none.
+ */
+export function violationLines(
+  found: readonly ResolvedViolation[],
+  root: Parameters<typeof schemaAt>[0],
+  idField: string | undefined,
+): string[] {
+  const lines = new Map<string, string>();
+  for (const v of found) {
+    if (v.severity !== 'error' || conventionalNull(v, root, idField)) continue;
+    const key = `${foldIndices(v.pointer)}\u0000${v.keyword}`;
+    if (lines.has(key)) continue;
+    const got = v.keyword === 'required' ? 'absent' : (JSON.stringify(v.actual) ?? 'undefined');
+    lines.set(
+      key,
+      `${v.pointer || '/'}: ${v.message}; expected ${JSON.stringify(v.expected)}, got ${got.slice(0, 120)}`,
+    );
+  }
+  return [...lines.values()];
+}
+
+/** A null where the field's schema is a free value Twilio answers null when unset (never the identifier). */
+function conventionalNull(
+  v: ResolvedViolation,
+  root: Parameters<typeof schemaAt>[0],
+  idField: string | undefined,
+): boolean {
+  if (v.actual !== null || v.keyword !== 'type' || !root) return false;
+  const field = v.pointer.slice(v.pointer.lastIndexOf('/') + 1);
+  return field !== idField && nullByConvention(schemaAt(root, v.pointer));
+}
