@@ -44,12 +44,19 @@ export function problemAnswer(status: number, message: string): Answer {
   return { status, headers: { 'content-type': 'application/json' }, body };
 }
 
+/** One thing wrong with an answer: its line, and what makes two the same (the constraint, items folded). */
+export interface Problem {
+  key: string;
+  line: string;
+}
+const problem = (line: string): Problem => ({ key: line, line });
+
 /** A read's answer against the resolved contract: its 200 body, or its error body. */
-export function judgeRead(contract: Contract, op: Operation, a: Answer): string[] {
+export function judgeRead(contract: Contract, op: Operation, a: Answer): Problem[] {
   const text = a.body.toString('utf8');
-  if (text.trim() === '') return a.status === 200 ? ['a 200 without a body'] : [];
+  if (text.trim() === '') return a.status === 200 ? [problem('a 200 without a body')] : [];
   const parsed = parseProviderJson(text);
-  if (!parsed.ok) return [`the body is not JSON (${parsed.error})`];
+  if (!parsed.ok) return [problem(`the body is not JSON (${parsed.error})`)];
   if (a.status === 200)
     return violationLines(contract.validate(op, parsed.value), contract.resolved(op), identifyingField(op));
   if (a.status >= 400) return violationLines(contract.validateError(parsed.value), undefined, undefined);
@@ -64,19 +71,18 @@ export function violationLines(
   found: readonly ResolvedViolation[],
   root: Parameters<typeof schemaAt>[0],
   idField: string | undefined,
-): string[] {
+): Problem[] {
   const lines = new Map<string, string>();
   for (const v of found) {
     if (v.severity !== 'error' || conventionalNull(v, root, idField)) continue;
     const key = `${foldIndices(v.pointer)}\u0000${v.keyword}`;
     if (lines.has(key)) continue;
     const got = v.keyword === 'required' ? 'absent' : (JSON.stringify(v.actual) ?? 'undefined');
-    lines.set(
-      key,
-      `${v.pointer || '/'}: ${v.message}; expected ${JSON.stringify(v.expected)}, got ${got.slice(0, 120)}`,
-    );
+    const what =
+      v.pointer && v.message.startsWith(v.pointer) ? v.message : `${v.pointer || '/'}: ${v.message}`;
+    lines.set(key, `${what}; expected ${JSON.stringify(v.expected)}, got ${got.slice(0, 120)}`);
   }
-  return [...lines.values()];
+  return [...lines].map(([key, line]) => ({ key, line }));
 }
 
 /** A null where the field's schema is a free value Twilio answers null when unset (never the identifier). */

@@ -50,6 +50,11 @@ export class InteractionIndex {
     this.all = files.flatMap(known);
   }
 
+  /** Whether any interaction is given one of these provider states. */
+  uses(names: readonly string[]): boolean {
+    return this.all.some((k) => k.states.some((key) => names.includes(key.split('\u0000')[0] ?? '')));
+  }
+
   /** Pact set up this provider state: the next requests belong to an interaction that has it. */
   entered(name: string, params: unknown): void {
     this.last = stateKey(name, params);

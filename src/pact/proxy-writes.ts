@@ -14,7 +14,7 @@ import { success } from '../run/writes/step';
 import { attach, create } from '../run/writes/steps';
 import { tagField } from '../schemas/bodies';
 import type { Contract } from '../schemas/contract';
-import { type Answer, problemAnswer, routeOf, violationLines } from './answers';
+import { type Answer, type Problem, problemAnswer, routeOf, violationLines } from './answers';
 
 export interface WriteRoute {
   contract: Contract;
@@ -25,13 +25,14 @@ export interface WriteRoute {
 export interface WriteOutcome {
   /** The write, as `(OperationId)`, or empty when no write of the model matched. */
   label: string;
-  problems: string[];
+  problems: Problem[];
   answer: Answer;
 }
 
+const said = (line: string): Problem => ({ key: line, line });
 const refused = (label: string, why: string): WriteOutcome => ({
   label,
-  problems: [`refused, not sent: ${why}`],
+  problems: [said(`refused, not sent: ${why}`)],
   answer: problemAnswer(403, `refused, not sent: ${why}`),
 });
 
@@ -144,13 +145,13 @@ export async function sendWrite(
 /** A write's answer, passed back as it came, with what is wrong with it. */
 function judgeWrite(contract: Contract, s: WriteSession, obs: WriteObservation): Omit<WriteOutcome, 'label'> {
   const r = obs.exchange.response;
-  const problems = (obs.safety ?? []).map((x) => `${x.rule}: ${x.message}`);
+  const problems = (obs.safety ?? []).map((x) => said(`${x.rule}: ${x.message}`));
   if (!r) {
     const why = obs.exchange.error?.message ?? 'no answer';
     return {
       problems: [
         ...problems,
-        `no answer from the provider (${why}); a sweep for ${s.tag} decides what it made`,
+        said(`no answer from the provider (${why}); a sweep for ${s.tag} decides what it made`),
       ],
       answer: problemAnswer(502, why),
     };

@@ -94,8 +94,11 @@ async function serve(handle: (req: IncomingMessage, body: Buffer) => Promise<Ans
 
 export async function startVerificationProxy(o: ProxyOptions): Promise<VerificationProxy> {
   const problems: string[] = [];
-  const say = (line: string) => {
-    if (!problems.includes(line)) problems.push(line);
+  const said = new Set<string>();
+  /** One line per problem: the same constraint broken again (another item, page or interaction) is not repeated. */
+  const say = (line: string, key = line) => {
+    if (!said.has(key)) problems.push(line);
+    said.add(key);
   };
   const interactions = new InteractionIndex(o.pactFiles);
   const target = new URL(o.target);
@@ -112,7 +115,7 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
         .join(' ');
     if (method !== 'GET') {
       const r = await sendWrite(o, method, url.pathname, body, req.headers['content-type']);
-      for (const p of r.problems) say(`${who(r.label)}: ${p}`);
+      for (const p of r.problems) say(`${who(r.label)}: ${p.line}`, `${r.label}\u0000${p.key}`);
       return r.answer;
     }
     let answer: Answer;
@@ -124,7 +127,8 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
     }
     const route = routeOf(reads, url.pathname);
     if (route)
-      for (const p of judgeRead(o.contract, route.op, answer)) say(`${who(`(${route.op.id})`)}: ${p}`);
+      for (const p of judgeRead(o.contract, route.op, answer))
+        say(`${who(`(${route.op.id})`)}: ${p.line}`, `${route.op.id}\u0000${p.key}`);
     return answer;
   };
 

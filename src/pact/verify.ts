@@ -14,7 +14,14 @@ import { defaultJournalDir, Journal, pointTo } from '../run/journal';
 import { WriteSession } from '../run/writes/session';
 import type { Contract } from '../schemas/contract';
 import { type Credentials, HttpTransport } from '../transport/http';
-import { type ResizableProvider, type StateWrites, stateHandlers } from './provider-states';
+import { InteractionIndex } from './interactions';
+import {
+  arrangeReads,
+  READ_STATES,
+  type ResizableProvider,
+  type StateWrites,
+  stateHandlers,
+} from './provider-states';
 import { startVerificationProxy } from './proxy';
 
 /** The pact file of an API: its consumer and provider names (pactParticipants), as Pact names it. */
@@ -117,6 +124,9 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
   });
   const authorization = `Basic ${Buffer.from(`${o.credentials.username}:${o.credentials.password}`).toString('base64')}`;
   const handlers = stateHandlers(o.contract, lookups, o.local, o.writes);
+  // The reads' data is made before Pact starts (its requests, state changes included, time out).
+  if (o.writes && !o.local && new InteractionIndex(o.pactFiles).uses(READ_STATES))
+    await arrangeReads(o.writes.session);
   // Every request the verifier sends goes through the proxy: reads judged, writes through the session.
   const proxy = await startVerificationProxy({
     contract: o.contract,
