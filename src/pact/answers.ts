@@ -1,13 +1,11 @@
 // What the verification proxy says of an answer: the read or write a path names, a read's answer
-// against the resolved contract (errors only; a null Twilio's convention allows is none), one line per
-// broken constraint, and the answers the proxy makes itself.
+// against the resolved contract (errors only), one line per broken constraint, and the answers the
+// proxy makes itself.
 
 import { decodeSegment, parseProviderJson } from '../json';
-import { identifyingField, type Operation, pathMatcher } from '../model/operation';
+import { type Operation, pathMatcher } from '../model/operation';
 import { foldIndices } from '../rules/rule';
 import type { Contract, ResolvedViolation } from '../schemas/contract';
-import { schemaAt } from '../schemas/contract';
-import { nullByConvention } from './matchers';
 
 export interface Answer {
   status: number;
@@ -57,24 +55,20 @@ export function judgeRead(contract: Contract, op: Operation, a: Answer): Problem
   if (text.trim() === '') return a.status === 200 ? [problem('a 200 without a body')] : [];
   const parsed = parseProviderJson(text);
   if (!parsed.ok) return [problem(`the body is not JSON (${parsed.error})`)];
-  if (a.status === 200)
-    return violationLines(contract.validate(op, parsed.value), contract.resolved(op), identifyingField(op));
-  if (a.status >= 400) return violationLines(contract.validateError(parsed.value), undefined, undefined);
+  if (a.status === 200) return violationLines(contract.validate(op, parsed.value));
+  if (a.status >= 400) return violationLines(contract.validateError(parsed.value));
   return [];
 }
 
 /**
  * Errors only, one line per broken constraint (items folded: /tools/3/enabled is /tools/∗/enabled),
- * each naming the pointer, what was expected and what came; a null Twilio's convention allows is none.
+ * each naming the pointer, what was expected and what came. (A null Twilio answers for a value it has
+ * none for is no violation: the contract's schemas mark those fields `x-unset`.)
  */
-export function violationLines(
-  found: readonly ResolvedViolation[],
-  root: Parameters<typeof schemaAt>[0],
-  idField: string | undefined,
-): Problem[] {
+export function violationLines(found: readonly ResolvedViolation[]): Problem[] {
   const lines = new Map<string, string>();
   for (const v of found) {
-    if (v.severity !== 'error' || conventionalNull(v, root, idField)) continue;
+    if (v.severity !== 'error') continue;
     const key = `${foldIndices(v.pointer)}\u0000${v.keyword}`;
     if (lines.has(key)) continue;
     const got = v.keyword === 'required' ? 'absent' : (JSON.stringify(v.actual) ?? 'undefined');
@@ -83,15 +77,4 @@ export function violationLines(
     lines.set(key, `${what}; expected ${JSON.stringify(v.expected)}, got ${got.slice(0, 120)}`);
   }
   return [...lines].map(([key, line]) => ({ key, line }));
-}
-
-/** A null where the field's schema is a free value Twilio answers null when unset (never the identifier). */
-function conventionalNull(
-  v: ResolvedViolation,
-  root: Parameters<typeof schemaAt>[0],
-  idField: string | undefined,
-): boolean {
-  if (v.actual !== null || v.keyword !== 'type' || !root) return false;
-  const field = v.pointer.slice(v.pointer.lastIndexOf('/') + 1);
-  return field !== idField && nullByConvention(schemaAt(root, v.pointer));
 }

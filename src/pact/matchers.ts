@@ -28,19 +28,6 @@ export function stringPattern(s: JsonSchema): string | undefined {
   return undefined;
 }
 
-/**
- * Whether Twilio may answer `null` for a field of this schema: a free value (a number, or a string
- * with no pattern, no format, no listed values) that was never set reads as null in its answers, even
- * where a source requires the field. Ids, SIDs, dates, booleans and objects are never null. A pact
- * cannot say "this type or null", so it pins none of these fields; the verification proxy judges them.
- */
-export function nullByConvention(schema: JsonSchema | undefined): boolean {
-  if (!schema || schema.pattern || schema.enum || schema['x-any-pattern'] || schema['x-values']) return false;
-  const types = schemaTypes(schema).filter((t) => t !== 'null');
-  if (types.includes('string') && schema.format) return false;
-  return types.length > 0 && types.every((t) => t === 'string' || t === 'number' || t === 'integer');
-}
-
 /** A matcher for `example` under `schema`; fields the schema does not describe match by type. */
 export function matcherFor(schema: JsonSchema | undefined, example: unknown): unknown {
   if (example === null) return nullValue();

@@ -158,8 +158,7 @@ function judgeWrite(contract: Contract, s: WriteSession, obs: WriteObservation):
   }
   const w = obs.write;
   if (r.status >= 200 && r.status < 300 && obs.json !== undefined) {
-    const idField = s.reads.get(w.effect.list ?? '')?.idField;
-    problems.push(...violationLines(contract.validateWrite(w, 'response', obs.json), w.response, idField));
+    problems.push(...violationLines(contract.validateWrite(w, 'response', obs.json)));
   }
   const type = r.headers['content-type'];
   const headers: Record<string, string> = type ? { 'content-type': type } : {};

@@ -78,26 +78,22 @@ describe('a read’s answer against the resolved contract', () => {
     body: Buffer.from(JSON.stringify({ ...body, ...over })),
   });
 
-  it('a free string answered null, or an optional field left out, is no problem', () => {
+  it('a value answered null where Twilio has none for it (x-unset), or an optional field left out, is no problem', () => {
     const schema = contract.merged(fetchTool);
     const optional = Object.keys(schema.properties ?? {}).find((k) => !schema.required?.includes(k));
     expect(optional).toBeDefined();
     const { [optional as string]: _left, ...rest } = body;
     expect(
-      judgeRead(contract, fetchTool, answer({ name: null, description: null })).map((p) => p.line),
+      judgeRead(contract, fetchTool, answer({ name: null, description: null, date_created: null })),
     ).toEqual([]);
     expect(
       judgeRead(contract, fetchTool, { ...answer({}), body: Buffer.from(JSON.stringify(rest)) }),
     ).toEqual([]);
   });
 
-  it('null where the convention does not allow it (a boolean, the identifier, a date) is one line each', () => {
-    const lines = judgeRead(contract, fetchTool, answer({ enabled: null, id: null, date_created: null })).map(
-      (p) => p.line,
-    );
-    expect(lines.map((l) => l.split(' ')[0])).toEqual(
-      expect.arrayContaining(['/enabled', '/id', '/date_created']),
-    );
-    expect(lines).toHaveLength(3);
+  it('null where the contract does not allow it (a boolean, the identifier) is one line each', () => {
+    const lines = judgeRead(contract, fetchTool, answer({ enabled: null, id: null })).map((p) => p.line);
+    expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual(['/enabled', '/id']);
+    expect(lines).toHaveLength(2);
   });
 });

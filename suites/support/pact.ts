@@ -9,7 +9,7 @@ import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import twilio from 'twilio';
 import { isRecord } from '../../src/json';
 import { pactParticipants } from '../../src/model/api';
-import type { JsonSchema } from '../../src/model/json-schema';
+import { type JsonSchema, schemaTypes } from '../../src/model/json-schema';
 import {
   fillPath,
   identifyingField,
@@ -19,7 +19,7 @@ import {
   queryParams,
 } from '../../src/model/operation';
 import type { WriteOperation } from '../../src/model/writes';
-import { matcherFor, nullByConvention } from '../../src/pact/matchers';
+import { matcherFor } from '../../src/pact/matchers';
 import { pactFileOf } from '../../src/pact/verify';
 import { Contract } from '../../src/schemas/contract';
 import { generate } from '../../src/schemas/generate';
@@ -53,17 +53,18 @@ const instanceOf = (op: Operation, schema: JsonSchema | undefined): JsonSchema |
 
 /**
  * What a pact pins of an example value, at every depth: the fields a source requires (and the
- * identifier), never one Twilio may answer null when unset (a free string or number: Pact cannot say
- * "this type or null"), arrays by their items. Pact cannot say "optional" either: a pact that pins an
- * optional field fails against Twilio, which leaves them out. pact:verify's proxy judges every answer
- * against the whole contract, so what is not pinned here is still checked there.
+ * identifier), never one that may be null (a value Twilio has none for: the contract marks those
+ * `x-unset`; Pact cannot say "this type or null"), arrays by their items. Pact cannot say "optional"
+ * either: a pact that pins an optional field fails against Twilio, which leaves them out.
+ * pact:verify's proxy judges every answer against the whole contract, so what is not pinned here is
+ * still checked there.
  */
 export function pinned(schema: JsonSchema | undefined, value: unknown, identifier?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => pinned(schema?.items, v));
   if (!isRecord(value) || !schema?.properties) return value;
+  const nullable = (s: JsonSchema | undefined) => s !== undefined && schemaTypes(s).includes('null');
   const keep = ([name]: [string, unknown]) =>
-    name === identifier ||
-    ((schema.required ?? []).includes(name) && !nullByConvention(schema.properties?.[name]));
+    name === identifier || ((schema.required ?? []).includes(name) && !nullable(schema.properties?.[name]));
   return Object.fromEntries(
     Object.entries(value)
       .filter(keep)
