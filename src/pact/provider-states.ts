@@ -136,7 +136,9 @@ export function arrangeReads(s: WriteSession): Promise<string | undefined> {
   let made = arranged.get(s);
   if (!made) {
     const from = s.observations.length;
-    made = arrange(s, { perList: READS_PER_LIST, operations: [] }).then(() => {
+    // What processing fills (a knowledge source's chunks) is waited for too: the reads need it.
+    made = arrange(s, { perList: READS_PER_LIST, operations: [] }).then(async (arranged) => {
+      await arranged.settled;
       const refused = s.observations
         .slice(from)
         .find((o) => !o.write.success.includes(o.exchange.response?.status ?? 0));
