@@ -21,6 +21,7 @@ import {
   assertPactsOf,
   isWriteInteraction,
   stateWritesTo,
+  VerificationProblems,
   verifyPacts,
   writeInteractions,
 } from '../pact/verify';
@@ -144,12 +145,9 @@ export const pactVerify = command(
       );
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      // Pact has already printed its readable diff above.
-      const first = (error as Error).message.split('\n')[0] ?? '';
-      const failed = /"result":"Error"/.test(first)
-        ? 'one or more interactions did not match (see the diff above)'
-        : first.slice(0, 200);
-      io.err(`pact:verify: verification failed: ${failed}`);
+      for (const line of error instanceof VerificationProblems ? error.lines : [])
+        io.err(`pact:verify: ${line}`);
+      io.err(`pact:verify: verification failed: ${failureLine(error)}`);
       return 1;
     }
     io.out('pact verification passed');
@@ -230,6 +228,7 @@ async function verify(
       failure = error;
     }
     const left = stateWrites ? await finishStates(contract, stateWrites, io) : undefined;
+    if (left && failure) io.err(`pact:verify: ${left}`);
     if (failure) throw failure;
     if (left) throw new Error(left);
   }
@@ -277,6 +276,19 @@ async function finishStates(contract: Contract, writes: StateWrites, io: Io): Pr
   } finally {
     s.journal.close();
   }
+}
+
+/** What failed, in one line: Pact's mismatches (its readable diff is above), the proxy's problems (listed above), or why. */
+function failureLine(error: unknown): string {
+  const pact = (e: unknown) => {
+    const first = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+    return /"result":"Error"/.test(first)
+      ? 'one or more interactions did not match (see the diff above)'
+      : first.slice(0, 200);
+  };
+  if (!(error instanceof VerificationProblems)) return pact(error);
+  const lines = `${error.lines.length} problem(s) found between Pact and the provider (listed above)`;
+  return error.cause === undefined ? lines : `${lines}; ${pact(error.cause)}`;
 }
 
 /** A loopback provider started without credentials accepts any well-formed pair; elsewhere they are required. */

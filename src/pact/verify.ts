@@ -14,7 +14,15 @@ import { defaultJournalDir, Journal, pointTo } from '../run/journal';
 import { WriteSession } from '../run/writes/session';
 import type { Contract } from '../schemas/contract';
 import { type Credentials, HttpTransport } from '../transport/http';
-import { type ResizableProvider, type StateWrites, stateHandlers } from './provider-states';
+import { InteractionIndex } from './interactions';
+import {
+  arrangeReads,
+  READ_STATES,
+  type ResizableProvider,
+  type StateWrites,
+  stateHandlers,
+} from './provider-states';
+import { startVerificationProxy } from './proxy';
 
 /** The pact file of an API: its consumer and provider names (pactParticipants), as Pact names it. */
 export function pactFileOf(api: ApiInfo): string {
@@ -94,6 +102,16 @@ export function assertPactFiles(files: readonly string[]): void {
   }
 }
 
+/** A verification the proxy found problems in: each one line (Pact's own failure, if any, as `cause`). */
+export class VerificationProblems extends Error {
+  constructor(
+    readonly lines: readonly string[],
+    cause?: unknown,
+  ) {
+    super(`${lines.length} problem(s) found by the contract check between Pact and the provider`, { cause });
+  }
+}
+
 export async function verifyPacts(o: VerifyOptions): Promise<void> {
   assertPactFiles(o.pactFiles);
   const lookups = new HttpTransport({
@@ -106,31 +124,52 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
   });
   const authorization = `Basic ${Buffer.from(`${o.credentials.username}:${o.credentials.password}`).toString('base64')}`;
   const handlers = stateHandlers(o.contract, lookups, o.local, o.writes);
-  await new Verifier({
-    provider: pactParticipants(o.contract.model.api).provider,
-    providerBaseUrl: o.baseUrl,
-    // Always files: pacts from a broker were fetched and checked first (broker.ts), results published there.
-    pactUrls: o.pactFiles,
-    logLevel: o.logLevel ?? 'warn',
-    timeout: 10_000,
-    stateHandlers: Object.fromEntries(
-      Object.entries(handlers).map(([name, h]) => [
-        name,
-        typeof h === 'function'
-          ? (params?: unknown) => h(params as Record<string, unknown>)
-          : {
-              setup: (params?: unknown) => h.setup(params as Record<string, unknown>),
-              teardown: () => h.teardown(),
-            },
-      ]),
-    ) as never,
-    requestFilter: ((req: { headers: Record<string, unknown> }, _res: unknown, next: () => void) => {
-      // The pact says nothing about auth; the provider needs it. Interactions without credentials
-      // would say so in their request headers.
-      if (!req.headers.authorization) req.headers.authorization = authorization;
-      next();
-    }) as unknown as RequestFilter,
-  }).verifyProvider();
+  // The reads' data is made before Pact starts (its requests, state changes included, time out).
+  if (o.writes && !o.local && new InteractionIndex(o.pactFiles).uses(READ_STATES))
+    await arrangeReads(o.writes.session);
+  // Every request the verifier sends goes through the proxy: reads judged, writes through the session.
+  const proxy = await startVerificationProxy({
+    contract: o.contract,
+    target: o.baseUrl,
+    pactFiles: o.pactFiles,
+    ...(o.writes ? { session: o.writes.session } : {}),
+  });
+  const entering =
+    (name: string, run: (params: Record<string, unknown>) => Promise<unknown>) => (params?: unknown) => {
+      proxy.entered(name, params);
+      return run(params as Record<string, unknown>);
+    };
+  let failure: unknown;
+  try {
+    await new Verifier({
+      provider: pactParticipants(o.contract.model.api).provider,
+      providerBaseUrl: proxy.url,
+      // Always files: pacts from a broker were fetched and checked first (broker.ts), results published there.
+      pactUrls: o.pactFiles,
+      logLevel: o.logLevel ?? 'warn',
+      timeout: 10_000,
+      stateHandlers: Object.fromEntries(
+        Object.entries(handlers).map(([name, h]) => [
+          name,
+          typeof h === 'function'
+            ? entering(name, h)
+            : { setup: entering(name, h.setup), teardown: () => h.teardown() },
+        ]),
+      ) as never,
+      requestFilter: ((req: { headers: Record<string, unknown> }, _res: unknown, next: () => void) => {
+        // The pact says nothing about auth; the provider needs it. Interactions without credentials
+        // would say so in their request headers.
+        if (!req.headers.authorization) req.headers.authorization = authorization;
+        next();
+      }) as unknown as RequestFilter,
+    }).verifyProvider();
+  } catch (error) {
+    failure = error;
+  } finally {
+    await proxy.close();
+  }
+  if (proxy.problems.length) throw new VerificationProblems(proxy.problems, failure);
+  if (failure) throw failure;
 }
 
 /**

@@ -9,12 +9,13 @@ import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import twilio from 'twilio';
 import { isRecord } from '../../src/json';
 import { pactParticipants } from '../../src/model/api';
-import type { JsonSchema } from '../../src/model/json-schema';
+import { type JsonSchema, schemaTypes } from '../../src/model/json-schema';
 import {
   fillPath,
   identifyingField,
   ModelIndex,
   type Operation,
+  pathMatcher,
   queryParams,
 } from '../../src/model/operation';
 import type { WriteOperation } from '../../src/model/writes';
@@ -51,16 +52,31 @@ const instanceOf = (op: Operation, schema: JsonSchema | undefined): JsonSchema |
   op.kind === 'list' ? schema?.properties?.[op.itemsKey ?? '']?.items : schema;
 
 /**
- * An example instance of an operation, generated from the contract (deterministic): the fields a
- * source requires and the identifier, nothing optional. Pact cannot say "optional", and a pact that
- * pins an optional field fails against Twilio, which leaves optional fields out.
+ * What a pact pins of an example value, at every depth: the fields a source requires (and the
+ * identifier), never one that may be null (a value Twilio has none for: the contract marks those
+ * `x-unset`; Pact cannot say "this type or null"), arrays by their items. Pact cannot say "optional"
+ * either: a pact that pins an optional field fails against Twilio, which leaves them out.
+ * pact:verify's proxy judges every answer against the whole contract, so what is not pinned here is
+ * still checked there.
  */
+export function pinned(schema: JsonSchema | undefined, value: unknown, identifier?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => pinned(schema?.items, v));
+  if (!isRecord(value) || !schema?.properties) return value;
+  const nullable = (s: JsonSchema | undefined) => s !== undefined && schemaTypes(s).includes('null');
+  const keep = ([name]: [string, unknown]) =>
+    name === identifier || ((schema.required ?? []).includes(name) && !nullable(schema.properties?.[name]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(keep)
+      .map(([name, v]) => [name, pinned(schema.properties?.[name], v)]),
+  );
+}
+
+/** An example instance of an operation, generated from the contract (deterministic), as the pact pins it. */
 export function exampleInstance(op: Operation, k = 0): Record<string, unknown> {
   const schema = instanceOf(op, contract.merged(op)) ?? {};
-  const value = generate(schema, 1000 + k, 'item');
-  if (!isRecord(value)) return {};
-  const keep = new Set([...(schema.required ?? []), identifyingField(op)]);
-  return Object.fromEntries(Object.entries(value).filter(([name]) => keep.has(name)));
+  const value = pinned(schema, generate(schema, 1000 + k, 'item'), identifyingField(op));
+  return isRecord(value) ? value : {};
 }
 
 /** Example path values: each parameter an example id of the list that supplies it. */
@@ -199,12 +215,59 @@ export function writeAccessor(target: string, w: WriteOperation, values: Record<
   return twilioAccessor(target, { path: w.path, kind: 'list', ...(mountName ? { mountName } : {}) }, values);
 }
 
-/** A write's example success body: what the spec requires, and the identifier. */
+/** A write's example success body, as the pact pins it (see `pinned`). */
 export function exampleWriteResponse(w: WriteOperation): Record<string, unknown> | undefined {
   if (!w.response) return undefined;
-  const value = generate(w.response, 2000, 'reply');
-  if (!isRecord(value)) return undefined;
   const list = contract.operations.find((o) => o.id === w.effect.list);
-  const keep = new Set([...(w.response.required ?? []), list?.idField]);
-  return Object.fromEntries(Object.entries(value).filter(([name]) => keep.has(name)));
+  const value = pinned(w.response, generate(w.response, 2000, 'reply'), list?.idField);
+  return isRecord(value) ? value : undefined;
 }
+
+/**
+ * What a provider holds, as a user would see it through GETs: every list the model has (nested ones
+ * under every item of their parent list), each as the sorted identifiers of its items (an item without
+ * one as its JSON), keyed by the filled path.
+ */
+export async function providerSnapshot(
+  url: string,
+  auth: { username: string; password: string },
+): Promise<Record<string, string[]>> {
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+  };
+  const items = async (op: Operation, values: Record<string, string>): Promise<unknown[]> => {
+    const r = await fetch(`${url}${fillPath(op.path, values)}?PageSize=1000`, { headers });
+    const body = r.status === 200 ? ((await r.json()) as Record<string, unknown>) : {};
+    const found = body[op.itemsKey ?? ''];
+    return Array.isArray(found) ? found : [];
+  };
+  const keyOf = (it: unknown, field?: string) =>
+    isRecord(it) && field && typeof it[field] === 'string' ? (it[field] as string) : JSON.stringify(it);
+  const under = async (op: Operation): Promise<Array<Record<string, string>>> => {
+    const last = op.pathParams.at(-1);
+    const parent = last?.from ? index.get(last.from.operation) : undefined;
+    if (!last?.from || !parent) return [{}];
+    const out: Array<Record<string, string>> = [];
+    for (const values of await under(parent))
+      for (const it of await items(parent, values))
+        out.push({ ...values, [last.name]: keyOf(it, last.from.field) });
+    return out;
+  };
+  const out: Record<string, string[]> = {};
+  for (const op of contract.operations.filter((o) => o.kind === 'list'))
+    for (const values of await under(op))
+      out[fillPath(op.path, values)] = (await items(op, values)).map((it) => keyOf(it, op.idField)).sort();
+  return out;
+}
+
+/** The lists whose items the API can remove (a delete or a detach fills them): a run must leave these as it found them. */
+export const removable = (path: string): boolean =>
+  contract.writes.some(
+    (w) =>
+      (w.action === 'delete' || w.action === 'detach') &&
+      pathMatcherFor(w.effect.list)?.test(path.split('?')[0] ?? '') === true,
+  );
+const pathMatcherFor = (list: string | undefined) => {
+  const op = list ? index.get(list) : undefined;
+  return op ? pathMatcher(op.path) : undefined;
+};

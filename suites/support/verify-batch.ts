@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stateWritesTo, verifyPacts } from '../../src/pact/verify';
+import { stateWritesTo, VerificationProblems, verifyPacts } from '../../src/pact/verify';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
 import { PACT_FILE, pactFor } from './pact';
@@ -49,7 +49,10 @@ export async function verifyHere(c: VerifyCase): Promise<string | undefined> {
     });
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    // The proxy's problems, one line each (marked `proxy: `), then Pact's own failure (its diff), if any.
+    if (!(error instanceof VerificationProblems)) return (error as Error).message;
+    const pact = error.cause instanceof Error ? [error.cause.message] : [];
+    return [...error.lines.map((l) => `proxy: ${l}`), ...pact].join('\n');
   } finally {
     writes.session.journal.close();
     await provider.close();

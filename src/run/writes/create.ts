@@ -23,12 +23,14 @@ export const create = {
 
   act(s: WriteSession, w: WriteOperation, needs: Needs, o: ActOptions = {}): Promise<WriteObservation> {
     const tagIn = tagField(w);
-    const body = validBody(w, {
-      seed: o.seed ?? s.o.seed,
-      tag: s.tag,
-      supply: (field, schema) => needs.supplied[field] ?? supply(s, field, schema),
-      ...(o.optional ? { optional: o.optional } : {}),
-    });
+    const body =
+      o.body ??
+      validBody(w, {
+        seed: o.seed ?? s.o.seed,
+        tag: s.tag,
+        supply: (field, schema) => needs.supplied[field] ?? supply(s, field, schema),
+        ...(o.optional ? { optional: o.optional } : {}),
+      });
     return s.send(w, needs.values, {
       scenario: o.scenario ?? 'arrange',
       expect: success(w),

@@ -23,6 +23,8 @@ export interface ActOptions {
   scenario?: WriteObservation['scenario'];
   /** Optional request fields to send too (a tool's policy, which makes a policy). */
   optional?: readonly string[];
+  /** The body to send instead of one built from the sources (a pact interaction's, already checked). */
+  body?: Record<string, unknown>;
 }
 
 export interface WriteStep {

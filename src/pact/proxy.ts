@@ -1,0 +1,151 @@
+// The verification proxy: Pact's verifier talks to it on 127.0.0.1, it talks to the provider.
+//  - Reads are forwarded as they came (the request filter added the credentials; nothing here keeps
+//    them) and every answer is judged against the resolved contract, errors only: Pact has no
+//    optional-field matcher, so a field that is present but wrong is caught here, while one left out
+//    (optional) or answered null where Twilio's convention allows it passes.
+//  - Writes are never forwarded raw: each goes through the verification's WriteSession, so it may name
+//    only items this verification made, a create must carry the run's tag in its tag field, it is
+//    journalled before it is sent, and what it makes is adopted and undone. Its answer is judged
+//    against the write's response schema.
+// What the proxy finds fails the verification, one line each (see `problems`).
+
+import { createServer, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { WriteSession } from '../run/writes/session';
+import type { Contract } from '../schemas/contract';
+import { type Answer, judgeRead, problemAnswer, routeOf } from './answers';
+import { InteractionIndex } from './interactions';
+import { sendWrite } from './proxy-writes';
+
+export interface ProxyOptions {
+  contract: Contract;
+  /** The provider's base URL. */
+  target: string;
+  /** The pact files verified: what a request belongs to is named from them. */
+  pactFiles: readonly string[];
+  /** How writes are sent; without it every write is refused. */
+  session?: WriteSession;
+}
+
+export interface VerificationProxy {
+  url: string;
+  /** What the proxy found wrong, one line each, in the order found. */
+  readonly problems: readonly string[];
+  /** Pact set up a provider state: the requests that follow belong to its interaction. */
+  entered(name: string, params: unknown): void;
+  close(): Promise<void>;
+}
+
+/** Headers that belong to one connection, never passed on. */
+const HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'host',
+  'content-length',
+  'accept-encoding',
+]);
+
+const passOn = (headers: IncomingMessage['headers']) =>
+  Object.fromEntries(Object.entries(headers).filter(([k, v]) => !HOP.has(k) && v !== undefined)) as Record<
+    string,
+    string | string[]
+  >;
+
+/** A request as it came, to the provider (one kept-alive connection pool), its answer read whole. */
+function forward(target: URL, agent: HttpAgent, req: IncomingMessage, body: Buffer): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(req.url ?? '/', target);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const options = { method: req.method, headers: passOn(req.headers), agent, timeout: 30_000 };
+    const out = send(url, options, (r) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () =>
+        resolve({ status: r.statusCode ?? 502, headers: passOn(r.headers), body: Buffer.concat(chunks) }),
+      );
+      r.on('error', reject);
+    });
+    out.on('timeout', () => out.destroy(new Error('no answer within 30 s')));
+    out.on('error', reject);
+    out.end(body);
+  });
+}
+
+/** A server on 127.0.0.1 that answers each request, whole, with what `handle` makes of it. */
+async function serve(handle: (req: IncomingMessage, body: Buffer) => Promise<Answer>) {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void handle(req, Buffer.concat(chunks)).then((a) =>
+        res.writeHead(a.status, { ...a.headers, 'content-length': a.body.length }).end(a.body),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+export async function startVerificationProxy(o: ProxyOptions): Promise<VerificationProxy> {
+  const problems: string[] = [];
+  const said = new Set<string>();
+  /** One line per problem: the same constraint broken again (another item, page or interaction) is not repeated. */
+  const say = (line: string, key = line) => {
+    if (!said.has(key)) problems.push(line);
+    said.add(key);
+  };
+  const interactions = new InteractionIndex(o.pactFiles);
+  const target = new URL(o.target);
+  const agent =
+    target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const reads = o.contract.operations.filter((op) => (op.method ?? 'GET') === 'GET');
+
+  const handle = async (req: IncomingMessage, body: Buffer): Promise<Answer> => {
+    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const who = (label: string) =>
+      [interactions.name(method, url.pathname) ?? `${method} ${url.pathname}`, label]
+        .filter(Boolean)
+        .join(' ');
+    if (method !== 'GET') {
+      const r = await sendWrite(o, method, url.pathname, body, req.headers['content-type']);
+      for (const p of r.problems) say(`${who(r.label)}: ${p.line}`, `${r.label}\u0000${p.key}`);
+      return r.answer;
+    }
+    let answer: Answer;
+    try {
+      answer = await forward(target, agent, req, body);
+    } catch (error) {
+      say(`${who('')}: no answer from the provider (${(error as Error).message})`);
+      return problemAnswer(502, `no answer from the provider: ${(error as Error).message}`);
+    }
+    const route = routeOf(reads, url.pathname);
+    if (route)
+      for (const p of judgeRead(o.contract, route.op, answer))
+        say(`${who(`(${route.op.id})`)}: ${p.line}`, `${route.op.id}\u0000${p.key}`);
+    return answer;
+  };
+
+  const server = await serve((req, body) =>
+    handle(req, body).catch((error: Error) => {
+      say(`${req.method} ${req.url}: the proxy failed (${error.message})`);
+      return problemAnswer(500, error.message);
+    }),
+  );
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    problems,
+    entered: (name, params) => interactions.entered(name, params),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      agent.destroy();
+    },
+  };
+}
