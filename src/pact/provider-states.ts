@@ -16,7 +16,6 @@ import { arrange } from '../run/lifecycle';
 import { UNKNOWN_ID } from '../run/plan';
 import { finishWrites } from '../run/writes/finish';
 import { type WriteSession, widest } from '../run/writes/session';
-import type { Needs } from '../run/writes/step';
 import { maker, stepOf } from '../run/writes/steps';
 import type { Contract } from '../schemas/contract';
 import type { HttpTransport } from '../transport/http';
@@ -164,22 +163,6 @@ function newNames(s: WriteSession, w: WriteOperation): Record<string, string> {
 }
 
 /**
- * A body field the arrangement filled with an item the run already had (a conversation with another
- * assistant than the fresh one the path names) gets one made under the fresh path, where some write
- * makes such items: a provider may refuse a feedback on another assistant's conversation.
- */
-async function freshlyNamed(s: WriteSession, needs: Needs, since: number): Promise<void> {
-  const madeNow = new Set(
-    s.journal.entries.slice(since).flatMap((e) => (e.kind === 'made' && e.id ? [e.id] : [])),
-  );
-  for (const [field, value] of Object.entries(needs.supplied)) {
-    if (madeNow.has(value)) continue;
-    const fresh = await maker.named(s, field, needs.values);
-    if (fresh !== undefined) needs.supplied[field] = fresh;
-  }
-}
-
-/**
  * Items a finish removed (proven gone) are no longer the run's own, nor what was made under them (a
  * conversation of a removed assistant, which no operation removes): a later write naming them is
  * refused, and the next arrangement does not build on them.
@@ -211,7 +194,6 @@ function writeReadyState(contract: Contract, local?: ResizableProvider, writes?:
       since = s.journal.entries.length;
       const needs = await stepOf(w).arrange(s, w, maker, true);
       if (!needs) throw new ProviderStateError(`${w.id}: what it needs could not be made`);
-      await freshlyNamed(s, needs, since);
       return { path: fillPath(w.path, needs.values), tag: s.tag, ...newNames(s, w), ...needs.supplied };
     },
     teardown: async () => {

@@ -18,7 +18,7 @@ export const create = {
 
   async arrange(s: WriteSession, w: WriteOperation, make: Maker, fresh = false): Promise<Needs | undefined> {
     const values = await arrangePath(s, w, make, fresh);
-    return values ? { values, supplied: await arrangeFields(s, w, values, make) } : undefined;
+    return values ? { values, supplied: await arrangeFields(s, w, values, make, fresh) } : undefined;
   },
 
   act(s: WriteSession, w: WriteOperation, needs: Needs, o: ActOptions = {}): Promise<WriteObservation> {
@@ -28,7 +28,7 @@ export const create = {
       validBody(w, {
         seed: o.seed ?? s.o.seed,
         tag: s.tag,
-        supply: (field, schema) => needs.supplied[field] ?? supply(s, field, schema),
+        supply: (field, schema) => needs.supplied[field] ?? supply(s, field, schema, needs.values),
         ...(o.optional ? { optional: o.optional } : {}),
       });
     return s.send(w, needs.values, {

@@ -62,6 +62,8 @@ export class WriteSession {
   readonly observations: WriteObservation[] = [];
   /** The run's own items, by the list that shows them, in the order they were made. */
   readonly mine = new Map<string, string[]>();
+  /** What each of the run's items was made under: the path values of the write that made it. */
+  readonly under = new Map<string, ReadonlySet<string>>();
   /** Ids the lists showed before the run wrote: never adopted. */
   readonly before = new Set<string>();
   readonly reads: ReadonlyMap<string, Operation>;
@@ -94,8 +96,9 @@ export class WriteSession {
   first(list: string | undefined): string | undefined {
     return list ? this.mine.get(list)?.[0] : undefined;
   }
-  adopt(list: string, id: string): void {
+  adopt(list: string, id: string, values: Record<string, string> = {}): void {
     this.mine.set(list, [...(this.mine.get(list) ?? []), id]);
+    if (Object.keys(values).length) this.under.set(id, new Set(Object.values(values)));
   }
   forget(list: string, id: string): void {
     this.mine.set(
@@ -147,7 +150,7 @@ export class WriteSession {
     });
     const obs = observe(w, exchange, opts);
     this.checkAccount(obs);
-    if (makes) this.settle(obs, { n, write: w.id, path }, opts);
+    if (makes) this.settle(obs, { n, write: w.id, path }, opts, values);
     this.observations.push(obs);
     return obs;
   }
@@ -168,7 +171,12 @@ export class WriteSession {
   }
 
   /** What a write that may make something made, as far as its answer proves it: journalled at once. */
-  private settle(obs: WriteObservation, base: Settled, opts: SendOptions): void {
+  private settle(
+    obs: WriteObservation,
+    base: Settled,
+    opts: SendOptions,
+    values: Record<string, string>,
+  ): void {
     const w = obs.write;
     const status = obs.exchange.response?.status;
     if (status === undefined && NOT_SENT.has(obs.exchange.error?.kind ?? '')) {
@@ -181,13 +189,18 @@ export class WriteSession {
       this.journal.record({ ...base, ...undo, kind: 'lost', message: `answer lost or ambiguous (${why})` });
     } else if (status >= 300) {
       this.journal.record({ ...base, kind: 'failed', message: `status ${status}` });
-    } else if (w.action === 'create') this.settleCreate(obs, base, opts);
+    } else if (w.action === 'create') this.settleCreate(obs, base, opts, values);
     else if (w.action === 'attach')
       this.journal.record({ ...base, ...opts.undo?.(undefined), kind: 'made', list: w.effect.list });
-    else this.settleSend(obs, base);
+    else this.settleSend(obs, base, values);
   }
 
-  private settleCreate(obs: WriteObservation, base: Settled, opts: SendOptions): void {
+  private settleCreate(
+    obs: WriteObservation,
+    base: Settled,
+    opts: SendOptions,
+    values: Record<string, string>,
+  ): void {
     const tagIn = opts.tagIn;
     const w = obs.write;
     const list = this.reads.get(w.effect.list ?? '');
@@ -209,7 +222,7 @@ export class WriteSession {
       this.journal.record({ ...base, kind: 'failed', id, message: why });
       return;
     }
-    this.adopt(list.id, id);
+    this.adopt(list.id, id, values);
     this.journal.record({ ...base, ...opts.undo?.(id), kind: 'made', id, list: list.id });
     for (const also of w.effect.alsoCreates ?? [])
       this.journal.record({
@@ -221,7 +234,7 @@ export class WriteSession {
   }
 
   /** What a send names (a conversation) is the run's when the run named it (with its tag) and it is new. */
-  private settleSend(obs: WriteObservation, base: Settled): void {
+  private settleSend(obs: WriteObservation, base: Settled, values: Record<string, string>): void {
     const w = obs.write;
     for (const name of w.effect.names ?? []) {
       const id = isRecord(obs.json) ? obs.json[name.field] : undefined;
@@ -236,7 +249,7 @@ export class WriteSession {
         ];
         continue;
       }
-      this.adopt(name.list, id);
+      this.adopt(name.list, id, values);
       this.journal.record({ ...base, kind: 'made', id, list: name.list, message: 'no operation removes it' });
     }
   }

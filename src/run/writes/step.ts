@@ -42,8 +42,25 @@ export const success = (w: WriteOperation): WriteObservation['expect'] => ({
   body: 'success',
 });
 
-/** A value the run supplies for a body field: an item of its own whose id fits the field. */
-export function supply(s: WriteSession, field: string, schema: JsonSchema): string | undefined {
+/**
+ * A value the run supplies for a body field: an item of its own whose id fits the field, made under
+ * the same parent as the write's path names when it was made under one (a feedback names a
+ * conversation of its own assistant).
+ */
+export function supply(
+  s: WriteSession,
+  field: string,
+  schema: JsonSchema,
+  values: Record<string, string> = {},
+): string | undefined {
+  const near = (id: string | undefined) => {
+    const parents = id === undefined ? undefined : s.under.get(id);
+    return (
+      !parents || Object.values(values).length === 0 || Object.values(values).some((v) => parents.has(v))
+    );
+  };
+  const pick = (ids: readonly string[] | undefined, ok: (id: string) => boolean) =>
+    ids?.find((id) => near(id) && ok(id));
   if (schema.pattern) {
     let re: RegExp;
     try {
@@ -51,13 +68,16 @@ export function supply(s: WriteSession, field: string, schema: JsonSchema): stri
     } catch {
       return undefined;
     }
-    for (const ids of s.mine.values()) if (ids[0] !== undefined && re.test(ids[0])) return ids[0];
+    for (const ids of s.mine.values()) {
+      const id = pick(ids, (x) => re.test(x));
+      if (id !== undefined) return id;
+    }
     return undefined;
   }
   for (const read of s.reads.values())
     for (const p of read.pathParams)
       if (snakeCase(p.name) === field && p.from) {
-        const id = s.first(p.from.operation);
+        const id = pick(s.mine.get(p.from.operation), () => true);
         if (id !== undefined) return id;
       }
   return undefined;
@@ -111,12 +131,13 @@ export async function arrangeFields(
   w: WriteOperation,
   values: Record<string, string>,
   make: Maker,
+  fresh = false,
 ): Promise<Record<string, string>> {
   const supplied: Record<string, string> = {};
   for (const field of w.request?.required ?? []) {
     const schema = w.request?.properties?.[field];
     if (!schema) continue;
-    const v = supply(s, field, schema) ?? (await make.named(s, field, values));
+    const v = (fresh ? undefined : supply(s, field, schema, values)) ?? (await make.named(s, field, values));
     if (v !== undefined) supplied[field] = v;
   }
   return supplied;
