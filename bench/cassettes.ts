@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/sources/paths';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 function offline(dir: string): Promise<{ ms: number; reported: boolean }> {
   const reports = mkdtempSync(join(tmpdir(), 'bench-cassettes-reports-'));

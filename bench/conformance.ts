@@ -8,7 +8,7 @@ import { join, join as joinPath } from 'node:path';
 import { Contract } from '../src/schemas/contract';
 import { PROJECT_ROOT } from '../src/sources/paths';
 import { startProvider } from '../src/targets/targets';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 function timeCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((resolve, reject) => {

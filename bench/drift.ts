@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { diffSides } from '../src/drift/diff';
 import { loadSide } from '../src/drift/sides';
 import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../src/sources/paths';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 export async function benchDrift(): Promise<BenchLine[]> {
   const schemas = join(PROJECT_ROOT, 'schemas');

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/sources/paths';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 const ITEMS = 1_700_000;
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocsPage } from '../src/sources/docs-page';
 import { PROJECT_ROOT } from '../src/sources/paths';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 export async function benchParser(): Promise<BenchLine[]> {
   const page = readFileSync(join(PROJECT_ROOT, 'suites/fixtures/docs/widgets-resource.docs.txt'), 'utf8');

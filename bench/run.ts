@@ -7,20 +7,13 @@ import { benchCassettes } from './cassettes';
 import { benchConformance } from './conformance';
 import { benchDrift } from './drift';
 import { benchHugePage } from './huge-page';
+import type { BenchLine } from './line';
 import { benchPact } from './pact';
 import { benchParser } from './parser';
 import { benchSuite } from './suite';
 import { benchValidation } from './validation';
 import { benchWalker } from './walker';
 import { benchWrites } from './writes';
-
-export interface BenchLine {
-  name: string;
-  value: number;
-  unit: string;
-  /** The figure it is measured against, when there is one (e.g. "≤ 2000"). */
-  goal?: string;
-}
 
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 

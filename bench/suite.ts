@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/sources/paths';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 function wall(
   args: string[],

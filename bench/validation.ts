@@ -5,7 +5,7 @@ import { generate } from '../src/provider/data';
 import { Contract } from '../src/schemas/contract';
 import { schemaFile, schemaIdOf } from '../src/schemas/files';
 import { addFormats } from '../src/schemas/validator';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 export async function benchValidation(schemasDir: string): Promise<BenchLine[]> {
   const contract = Contract.load(schemasDir, 'both');

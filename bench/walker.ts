@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Contract } from '../src/schemas/contract';
 import { PROJECT_ROOT } from '../src/sources/paths';
 import { startProvider } from '../src/targets/targets';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 const credentials = { username: `AC${'5e'.repeat(16)}`, password: 'bench' };
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Contract } from '../src/schemas/contract';
 import { PROJECT_ROOT } from '../src/sources/paths';
 import { type RunningProvider, startProvider } from '../src/targets/targets';
-import type { BenchLine } from './run';
+import type { BenchLine } from './line';
 
 const ACCOUNT = `AC${'be'.repeat(16)}`;
 const CREDENTIALS = { username: ACCOUNT, password: 'bench' };

@@ -2,7 +2,7 @@
 // the reference provider is reachable only from targets (and the suites); no API path is written
 // into library code (a resource comes from the model).
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/sources/paths';
@@ -84,4 +84,46 @@ describe('layout', () => {
     );
     expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
   });
+
+  it('no circle of imports between files, in src/, suites/ or bench/', () => {
+    const resolveTs = (p: string) =>
+      [`${p}.ts`, join(p, 'index.ts'), p].find((c) => existsSync(c) && c.endsWith('.ts'));
+    const circles: string[] = [];
+    for (const dir of ['src', 'suites', 'bench']) {
+      const graph = new Map<string, string[]>();
+      for (const f of files(join(PROJECT_ROOT, dir)))
+        graph.set(
+          f,
+          imports(f).flatMap((t) => resolveTs(t) ?? []),
+        );
+      for (const cycle of cyclesOf(graph))
+        circles.push(cycle.map((f) => relative(PROJECT_ROOT, f)).join(' → '));
+    }
+    expect(circles).toEqual([]);
+  });
 });
+
+/** The strongly connected groups of more than one file (Tarjan): each is a circle of imports. */
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v) as number);
+    stack.push(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    for (let w = stack.pop(); w !== undefined; w = w === v ? undefined : stack.pop()) group.push(w);
+    if (group.length > 1) out.push(group.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return out;
+}

@@ -9,7 +9,7 @@ import { UsageError } from '../errors';
 import { isBlocking } from '../finding';
 import { acceptedBy, loadBaseline } from '../findings/baseline';
 import { assertWritableDir } from '../fs-atomic';
-import { fetchIdsFromEnv, idFlags, selectOperations } from '../model/operation';
+import { fetchIdsFromEnv, idFlags, selectOperations } from '../model/model';
 import { runSummary } from '../report/summary';
 import { conformanceReplay, shellWord } from '../rules/curl';
 import type { PageSizePolicy } from '../rules/pagination/properties';

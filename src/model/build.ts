@@ -12,16 +12,9 @@ import { readSpec, type SpecSource } from '../sources/spec';
 import { type ApiInfo, apiInfoFromSpec, apiInfoFromUrls } from './api';
 import { operationsFromDocs, type StatedWrite } from './docs';
 import { type JsonSchema, mergeSilent } from './json-schema';
+import type { ApiModel } from './model';
 import { operationsFromOpenApi, type SpecWrite } from './openapi';
-import {
-  type ApiModel,
-  instanceSchema,
-  type Operation,
-  ORIGINS,
-  pathMatcher,
-  pathShape,
-  resourceOf,
-} from './operation';
+import { instanceSchema, type Operation, ORIGINS, pathMatcher, pathShape, resourceOf } from './operation';
 import { snakeCase, twilioErrorSchema, withUnsetStrings } from './twilio-conventions';
 import { linkWrites, type WriteOperation, type WriteSchemas } from './writes';
 

@@ -4,12 +4,9 @@
 // path parameter), what its list pages look like (items key, query schema with its bounds), which
 // fetch pairs with a list, and each source's schemas for the 200 body.
 
-import { UsageError } from '../errors';
 import type { JsonValue } from '../json';
-import type { ApiInfo } from './api';
 import type { JsonSchema } from './json-schema';
-import { type Envelope, singular, snakeCase } from './twilio-conventions';
-import type { WriteOperation } from './writes';
+import type { Envelope } from './twilio-conventions';
 
 export type Origin = 'docs' | 'openapi';
 export const ORIGINS: readonly Origin[] = ['docs', 'openapi'];
@@ -66,17 +63,6 @@ export interface Operation {
   schemas: Partial<Record<Origin, OperationSchemas>>;
   /** The docs' example outputs: evidence for triangulation, not a contract. */
   examples?: DocsExample[];
-}
-
-export interface ApiModel {
-  /** Which API this is: origin, product, version, title (from the spec's servers and info). */
-  api: ApiInfo;
-  /** The read operations (GET). */
-  operations: Operation[];
-  /** The write operations (POST, PUT, PATCH, DELETE), with what each one does (src/model/writes.ts). */
-  writes: WriteOperation[];
-  /** Twilio's error body (from the spec when it documents one, else Twilio's convention). */
-  error: JsonSchema;
 }
 
 /** "GET /v1/Sessions/{id}": how findings and reports name an operation. */
@@ -180,87 +166,5 @@ export function queryParams(op: Operation): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   for (const s of schemasOf(op))
     for (const [name, schema] of Object.entries(s.query?.properties ?? {})) out[name] ??= schema;
-  return out;
-}
-
-export class ModelIndex {
-  private readonly byId = new Map<string, Operation>();
-  constructor(readonly model: ApiModel) {
-    for (const op of model.operations) this.byId.set(op.id, op);
-  }
-  get(id: string): Operation | undefined {
-    return this.byId.get(id);
-  }
-  /** The list that supplies each path parameter, parents first. */
-  parentsOf(op: Operation): Operation[] {
-    return op.pathParams.flatMap((p) => {
-      const parent = p.from ? this.byId.get(p.from.operation) : undefined;
-      return parent ? [parent] : [];
-    });
-  }
-  get lists(): Operation[] {
-    return this.model.operations.filter((o) => o.kind === 'list');
-  }
-}
-
-/**
- * --resource NAME (repeatable): the ids of the operations of that resource (the first path segment:
- * Sessions, Assistants…) or with that id (ListMessages), case-insensitively; undefined for all.
- */
-export function selectOperations(
-  model: ApiModel,
-  names: readonly string[] | undefined,
-): string[] | undefined {
-  if (!names?.length) return undefined;
-  const wanted = names.map((n) => n.toLowerCase());
-  const ops = [...model.operations, ...model.writes].filter((op) =>
-    wanted.some((n) => op.resource.toLowerCase() === n || op.id.toLowerCase() === n),
-  );
-  if (ops.length === 0) {
-    const known = [...new Set(model.operations.map((o) => o.resource))].join(', ');
-    throw new UsageError(`--resource: no operation matches ${names.join(', ')}; resources: ${known}`);
-  }
-  return ops.map((o) => o.id);
-}
-
-/**
- * The variable that names the item a top-level fetch reads: TWILIO_<ITEM>_ID, the item named in the
- * singular after its resource (the Sessions fetch: TWILIO_SESSION_ID).
- */
-export const fetchIdVariable = (op: Pick<Operation, 'resource'>): string =>
-  `TWILIO_${snakeCase(singular(op.resource)).toUpperCase()}_ID`;
-
-/** Ids known in advance from the environment (see fetchIdVariable), for each top-level fetch. */
-export function fetchIdsFromEnv(
-  model: ApiModel,
-  env: NodeJS.ProcessEnv,
-): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const op of model.operations) {
-    const last = op.pathParams.at(-1);
-    const id = env[fetchIdVariable(op)];
-    if (op.kind === 'instance' && op.pathParams.length === 1 && last && id && isPathValue(id))
-      out[op.id] = { [last.name]: id };
-  }
-  return out;
-}
-
-/** --id OperationId=VALUE (repeatable): the value of that operation's last path parameter. */
-export function idFlags(
-  model: ApiModel,
-  specs: readonly string[] | undefined,
-): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  for (const spec of specs ?? []) {
-    const eq = spec.indexOf('=');
-    const id = spec.slice(0, eq);
-    const value = spec.slice(eq + 1);
-    const op = model.operations.find((o) => o.id === id);
-    const last = op?.pathParams.at(-1);
-    if (eq < 1 || !value) throw new UsageError(`--id: expected OperationId=VALUE, got "${spec}"`);
-    if (!isPathValue(value)) throw new UsageError(`--id: ${JSON.stringify(value)} is not one path segment`);
-    if (!op || !last) throw new UsageError(`--id: ${id} is not an operation with a path parameter`);
-    out[op.id] = { ...(out[op.id] ?? {}), [last.name]: value };
-  }
   return out;
 }

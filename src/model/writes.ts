@@ -11,7 +11,6 @@
 
 import { type JsonSchema, schemaTypes } from './json-schema';
 import {
-  type ApiModel,
   type DocsExample,
   type Operation,
   type Origin,
@@ -200,7 +199,7 @@ function withResponseValues(request: JsonSchema, response: JsonSchema | undefine
 
 /** Lists nested under an item of `list` that no write fills: what processing fills (a knowledge source's chunks). */
 export function processedChildren(
-  model: Pick<ApiModel, 'operations' | 'writes'>,
+  model: { operations: readonly Operation[]; writes: readonly WriteOperation[] },
   list: Operation,
 ): Operation[] {
   const filled = new Set(

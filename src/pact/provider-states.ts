@@ -8,7 +8,8 @@
 // returned for fromProviderState.
 
 import { decodeSegment, isRecord, parseProviderJson } from '../json';
-import { fillPath, ModelIndex, type Operation } from '../model/operation';
+import { ModelIndex } from '../model/model';
+import { fillPath, type Operation } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
 import { itemId, pageSizeBounds } from '../rules/invariants';
 import type { JournalEntry } from '../run/journal';

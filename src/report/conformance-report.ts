@@ -6,12 +6,9 @@ import type { ObservedOperation } from '../drift/infer';
 import type { ObservedDrift } from '../drift/observed';
 import { bySeverity, type Finding, isBlocking } from '../finding';
 import type { BaselineEntry } from '../findings/baseline';
-import { stableJson, writeFilesAtomic } from '../fs-atomic';
 import type { ApiInfo } from '../model/api';
 import type { Coverage } from '../run/coverage';
 import type { RuleResult, RunResult } from '../run/run';
-import { conformanceHtml } from './html';
-import { junitXml } from './junit';
 
 export interface Verdict {
   passed: boolean;
@@ -130,21 +127,6 @@ export function buildReport(
       blocking: sorted.filter(isBlocking).length,
     },
   };
-}
-
-export function writeConformanceReports(
-  dir: string,
-  report: ConformanceReport,
-  runs: readonly RunResult[],
-): string[] {
-  const files = [
-    { path: join(dir, 'conformance.json'), data: stableJson(report) },
-    { path: join(dir, 'junit.xml'), data: junitXml(report, runs) },
-    { path: join(dir, 'conformance.html'), data: conformanceHtml(report, runs) },
-    { path: join(dir, 'drift.json'), data: stableJson(report.drift) },
-  ];
-  writeFilesAtomic(files);
-  return files.map((f) => f.path);
 }
 
 /** Findings by target, rule and operation, built once: the writers look each result up, never rescan. */

@@ -1,21 +1,19 @@
 // After a run: the baseline applied (for the targets the run evaluated only), the live drift of
 // what each target showed against the resolved contract, and the three reports written together.
 
+import { join } from 'node:path';
 import { observationsOf, observedDrift, type TrafficDigest } from '../drift/observed';
 import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
-import { stableJson, writeFileAtomic } from '../fs-atomic';
+import { stableJson, writeFileAtomic, writeFilesAtomic } from '../fs-atomic';
 import { type Coverage, coverageOf, unjudgedLine } from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import { toolPackage } from '../sources/paths';
-import {
-  buildReport,
-  type ConformanceReport,
-  findingsIndex,
-  writeConformanceReports,
-} from './conformance-report';
+import { buildReport, type ConformanceReport, findingsIndex } from './conformance-report';
+import { conformanceHtml } from './html';
+import { junitXml } from './junit';
 
 export interface FinishOptions {
   contract: Contract;
@@ -138,4 +136,20 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
     coverage,
     passed: verdict.passed,
   };
+}
+
+/** The reports of a run, written together or not at all: JSON, JUnit XML, HTML and the drift. */
+function writeConformanceReports(
+  dir: string,
+  report: ConformanceReport,
+  runs: readonly RunResult[],
+): string[] {
+  const files = [
+    { path: join(dir, 'conformance.json'), data: stableJson(report) },
+    { path: join(dir, 'junit.xml'), data: junitXml(report, runs) },
+    { path: join(dir, 'conformance.html'), data: conformanceHtml(report, runs) },
+    { path: join(dir, 'drift.json'), data: stableJson(report.drift) },
+  ];
+  writeFilesAtomic(files);
+  return files.map((f) => f.path);
 }

@@ -6,7 +6,8 @@
 
 import { mapLimit } from '../concurrency';
 import { decodeSegment, isRecord, parseProviderJson } from '../json';
-import { fillPath, ModelIndex, type Operation, pathMatcher } from '../model/operation';
+import { ModelIndex } from '../model/model';
+import { fillPath, type Operation, pathMatcher } from '../model/operation';
 import { pageView } from '../model/twilio-conventions';
 import type { WriteOperation } from '../model/writes';
 import { invalidPageSizes, itemId, pageSizeBounds } from '../rules/invariants';

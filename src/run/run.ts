@@ -4,7 +4,8 @@
 
 import { mapLimit } from '../concurrency';
 import type { Finding } from '../finding';
-import { fillPath, ModelIndex, type Operation, operationLabel } from '../model/operation';
+import { ModelIndex } from '../model/model';
+import { fillPath, type Operation, operationLabel } from '../model/operation';
 import { pageSizeBounds } from '../rules/invariants';
 import { type ListSize, probeSize, splitBudget } from '../rules/pagination/budget';
 import { PAGINATION_RULES, type PageSizePolicy, type PaginationRule } from '../rules/pagination/properties';

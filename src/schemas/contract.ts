@@ -11,14 +11,8 @@ import { UsageError } from '../errors';
 import type { Severity } from '../finding';
 import { unescapePointer } from '../json';
 import { CONSTRAINT_KEYWORDS, type JsonSchema, mergeSilent, type Provenance } from '../model/json-schema';
-import {
-  type ApiModel,
-  instanceSchema,
-  type Operation,
-  ORIGIN_LABEL,
-  ORIGINS,
-  type Origin,
-} from '../model/operation';
+import type { ApiModel } from '../model/model';
+import { instanceSchema, type Operation, ORIGIN_LABEL, ORIGINS, type Origin } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
 import { ERROR_FILE, loadModel, type SchemaRole, schemaFile, schemaIdOf } from './files';
 import type { ContractMode } from './ids';

@@ -14,13 +14,8 @@ import { isRecord } from '../json';
 import { jsonDiff } from '../json-diff';
 import type { ApiInfo } from '../model/api';
 import { DRAFT_2020_12, type JsonSchema } from '../model/json-schema';
-import {
-  type ApiModel,
-  type Operation,
-  type OperationSchemas,
-  ORIGINS,
-  type Origin,
-} from '../model/operation';
+import type { ApiModel } from '../model/model';
+import { type Operation, type OperationSchemas, ORIGINS, type Origin } from '../model/operation';
 import type { WriteOperation, WriteSchemas } from '../model/writes';
 import {
   ERROR_FILE,

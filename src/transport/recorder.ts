@@ -4,7 +4,8 @@
 // (optionally) the account SID redacted. The docs' own examples make a cassette too.
 
 import { isRecord } from '../json';
-import { type ApiModel, fillPath } from '../model/operation';
+import type { ApiModel } from '../model/model';
+import { fillPath } from '../model/operation';
 import { snakeCase } from '../model/twilio-conventions';
 import type { Cassette, Interaction } from './cassette';
 import type { Exchange, HttpTransport } from './http';

@@ -10,10 +10,10 @@ import twilio from 'twilio';
 import { isRecord } from '../../src/json';
 import { pactParticipants } from '../../src/model/api';
 import { type JsonSchema, schemaTypes } from '../../src/model/json-schema';
+import { ModelIndex } from '../../src/model/model';
 import {
   fillPath,
   identifyingField,
-  ModelIndex,
   type Operation,
   pathMatcher,
   queryParams,

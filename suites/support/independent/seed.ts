@@ -4,8 +4,19 @@
 // (each with a policy), each attached to the first assistant and to its own; a two-turn conversation
 // with each assistant; feedback on each conversation.
 
-import type { StandIn } from './server';
-import type { Json } from './store';
+import type { Json, Store } from './store';
+
+/** What seeding needs of a stand-in (server.ts's StandIn), without importing it back. */
+interface StandIn {
+  url: string;
+  store: Store;
+  opts: { authToken: string };
+  log: unknown[];
+  answer(req: { method: string; url: URL; authorization: string; contentType: string; raw: string }): {
+    status: number;
+    body?: unknown;
+  };
+}
 
 function call(s: StandIn, method: string, path: string, body?: Json): Json {
   const a = s.answer({
