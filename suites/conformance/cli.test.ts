@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULES } from '../../src/rules/registry';
+import { RULES } from '../../src/report/rules';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 import { activeFault, startProvider } from '../../src/targets/targets';
 import { runCli, runProcess, startProcess } from '../support/fixtures';

@@ -4,9 +4,9 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULTS } from '../../src/provider/faults';
+import { selectRules } from '../../src/report/rules';
 import { fitWalks, splitBudget, walkCost } from '../../src/rules/pagination/budget';
 import { KEPT_PER_INVARIANT, walkAndCheck } from '../../src/rules/pagination/chaining';
-import { selectRules } from '../../src/rules/registry';
 import { runJob } from '../../src/run/job';
 import { DEFAULT_LIVE_BUDGET, DEFAULT_PAGINATION_BUDGET } from '../../src/targets/kinds';
 import { activeFault, type RunningProvider, startProvider } from '../../src/targets/targets';

@@ -4,9 +4,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillPath, type Operation } from '../../src/model/operation';
+import { selectRules } from '../../src/report/rules';
 import { walkAndCheck } from '../../src/rules/pagination/chaining';
 import { walkPages } from '../../src/rules/pagination/walker';
-import { selectRules } from '../../src/rules/registry';
 import { runJob } from '../../src/run/job';
 import { activeFault, type RunningProvider, startProvider } from '../../src/targets/targets';
 import { HttpTransport } from '../../src/transport/http';

@@ -1,22 +1,15 @@
-// Every rule, of every kind, in the order they run and report. Adding a rule is one definition and
-// one line here; --list-checks, --only, the reports and the baseline all read this list.
+// Every rule, of every kind, in the order they run and report: the one registry. Adding a rule is one
+// definition and one line here; --list-checks, --only, the reports and the baseline all read this list.
+// It sits in the report stage, after drift, so it can list drift's classification rows beside the rest.
 
 import { DRIFT_RULES } from '../drift/table';
 import { UsageError } from '../errors';
-import { LIST_RULES } from './list';
-import { PAGINATION_RULES } from './pagination/properties';
-import { RESPONSE_RULES } from './response';
-import type { ObservationRule, RuleInfo } from './rule';
-import { SCENARIO_RULES } from './scenario';
-import { TRANSPORT_RULES } from './transport';
-import { TRIANGULATION_RULES } from './triangulation/rules';
-import { cleanupRule, lifecycleRule, WRITE_RULES } from './writes/rules';
-
-export const OBSERVATION_RULES: readonly ObservationRule[] = [
-  ...RESPONSE_RULES,
-  ...LIST_RULES,
-  ...SCENARIO_RULES,
-];
+import { OBSERVATION_RULES } from '../rules/observation-rules';
+import { PAGINATION_RULES } from '../rules/pagination/properties';
+import type { RuleInfo } from '../rules/rule';
+import { TRANSPORT_RULES } from '../rules/transport';
+import { TRIANGULATION_RULES } from '../rules/triangulation/rules';
+import { cleanupRule, lifecycleRule, WRITE_RULES } from '../rules/writes/rules';
 
 export const RULES: readonly RuleInfo[] = [
   ...TRANSPORT_RULES,
