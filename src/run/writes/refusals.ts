@@ -27,10 +27,15 @@ function retagged(
 
 /** Sends every refusal of one write to the run's own items. */
 export async function refuse(s: WriteSession, w: WriteOperation, needs: Needs): Promise<void> {
+  // Optional objects go too (a tool's policy): their own fields' constraints get refusals of their own.
+  const objects = Object.entries(w.request?.properties ?? {}).flatMap(([f, schema]) =>
+    schema.properties ? [f] : [],
+  );
   const valid = validBody(w, {
     seed: s.o.seed + 400,
     tag: s.tag,
-    supply: (f, schema) => needs.supplied[f] ?? supply(s, f, schema),
+    supply: (f, schema) => needs.supplied[f] ?? supply(s, f, schema, needs.values),
+    optional: objects,
   });
   const tagIn = tagFields(w)[0];
   const tagged =
