@@ -6,11 +6,37 @@ import { FAULTS } from '../../src/provider/faults';
 import { contract } from '../support/provider';
 import { liveRun, provider } from '../support/writes';
 
+/**
+ * Faults whose rule (or the part of it that catches them) is not on main yet: each is pending on
+ * the lead's rule in src/rules/writes.ts, skipped here with what is missing. Remove an entry once
+ * its rule lands (src/provider's own tests show each of these faults bends the provider).
+ */
+const PENDING: Record<string, string> = {
+  'write-other-account':
+    "rule write.account (every write answer's account_sid is the account written to) does not exist yet",
+  'processing-never-ends':
+    'rule write.processing-ends (a made item leaves its processing state within a bound) does not exist yet',
+  'update-not-dated': 'write.update-applied does not yet check that date_updated moves on',
+  'delete-still-listed': 'write.delete-gone does not yet check that the list no longer shows the item',
+  'reply-not-stored': "write.send-effect does not yet check that the reply is among the session's messages",
+  'accepts-loose-shape':
+    "write.refuses-invalid: the run sends no body with a string where responses document an object (the negatives' valid body leaves out policy)",
+  'malformed-json-500':
+    'rule write.malformed-json (malformed JSON is answered 4xx, never 5xx) does not exist yet',
+};
+
 describe('write faults are caught', () => {
   const cases = FAULTS.filter((f) => f.appliesToWrite).map(
     (f) => [f.name, contract.writes.find((w) => f.appliesToWrite?.(w))?.id ?? '', f.caughtBy] as const,
   );
-  it.each(cases)('%s on %s: %s', async (fault, write, caughtBy) => {
+  it('every pending entry names a write fault of the catalogue', () => {
+    expect(Object.keys(PENDING).filter((name) => !cases.some(([fault]) => fault === name))).toEqual([]);
+  });
+  it.skip.each(cases.filter(([fault]) => PENDING[fault]).map((c) => [...c, PENDING[c[0]]]))(
+    '%s on %s: %s — pending: %s',
+    () => {},
+  );
+  it.each(cases.filter(([fault]) => !PENDING[fault]))('%s on %s: %s', async (fault, write, caughtBy) => {
     const p = await provider(3, contract, `${fault}@${write}`);
     const { run } = await liveRun(p, contract, {
       operations: [write],
