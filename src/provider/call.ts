@@ -4,7 +4,7 @@
 
 import type { Operation } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
-import type { Fault } from './faults/fault';
+import type { Bends } from './faults/bends';
 import type { Answer } from './http';
 import type { Store } from './store';
 
@@ -17,10 +17,10 @@ interface CallBase {
   base: string;
   /** Whether the request's credentials are accepted (a fault may wave them through). */
   authorised: boolean;
-  /** The fault switched on for this operation. */
-  fault?: Fault;
-  /** The fault switched on for a read, when it bends that read (a write's answer shows its fetch). */
-  faultFor(op: Operation): Fault | undefined;
+  /** How the fault switched on for this operation bends its handler. */
+  fault?: Bends;
+  /** How the fault switched on bends a read, if it does (a write's answer shows its fetch). */
+  faultFor(op: Operation): Bends | undefined;
 }
 
 export interface ReadCall extends CallBase {

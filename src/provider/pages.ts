@@ -4,7 +4,7 @@
 
 import { type Operation, queryParams } from '../model/operation';
 import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
-import type { ListPage, PageBend, PageWindow } from './faults/fault';
+import type { ListPage, PageBend, PageWindow } from './faults/bends';
 import { type Answer, badRequest } from './http';
 import type { PageTokens } from './page-token';
 
