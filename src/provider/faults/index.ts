@@ -13,7 +13,6 @@ import { VARIANTS } from './variants';
 import { WRITE_FAULTS } from './writes';
 
 export type { ActiveFault, Fault, ListPage, PageWindow, WriteBend } from './fault';
-export { fieldWhere } from './fields';
 export { HOSTILE, VARIANTS };
 
 /** The mutation catalogue: every fault the suite's rules must catch. */

@@ -91,7 +91,7 @@ const answers: readonly Fault[] = [
     "write answers carry another account's SID in their account fields",
     'write.account',
     (w) => namesAccount(w.response),
-    { wrap: (h) => (call) => (call.kind === 'write' ? otherAccount(h)(call) : h(call)) },
+    { wrap: otherAccount },
   ),
 ];
 

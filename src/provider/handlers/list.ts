@@ -17,9 +17,10 @@ export function listHandler(call: ReadCall): Answer {
   if (w.status !== 200) return answer(twilioError(w.status, 20500, 'Internal Server Error'), 'list');
   const extra = w.end < count ? (bend?.extraItems ?? 0) : 0;
   const schema = store.instanceOf(op);
+  const [shown, generated] = [store.items(op, values), store.generated(op, values)];
   const items = [];
   for (let i = w.offset; i < Math.min(count, w.end + extra); i++) {
-    const item = store.at(op, values, i);
+    const item = shown.at(i, generated);
     const id = op.idField ? item[op.idField] : undefined;
     items.push(bendItem(call, op, store.processing(schema, item, {}, id), 'list'));
   }

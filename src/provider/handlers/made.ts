@@ -4,14 +4,10 @@
 import { type JsonSchema, schemaTypes } from '../../model/json-schema';
 import type { Operation, PathParam } from '../../model/operation';
 import type { WriteOperation } from '../../model/writes';
-import { generate, hashInt, type Json } from '../../schemas/generate';
+import { generate, hashInt, isoSeconds, type Json } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, answer } from '../http';
 import type { Item, Store } from '../store';
-
-/** Now, to the second, as Twilio writes its dates. */
-export const isoSeconds = (ms: number) =>
-  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 

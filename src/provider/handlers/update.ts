@@ -3,11 +3,12 @@
 
 import type { JsonSchema } from '../../model/json-schema';
 import { schemaTypes } from '../../model/json-schema';
+import { isoSeconds } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, notFound } from '../http';
 import type { Item } from '../store';
 import { fetched } from './fetch';
-import { asWrite, fromRequest, isoSeconds, success, target } from './made';
+import { asWrite, fromRequest, success, target } from './made';
 
 /** Date-time fields that record an item's last change (Twilio's date_updated). */
 export const updateStamps = (schema: JsonSchema): string[] =>
