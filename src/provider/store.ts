@@ -7,6 +7,7 @@
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import { identifyingField, type Operation, type PathParam } from '../model/operation';
 import { processingFields, singular, snakeCase } from '../model/twilio-conventions';
+import { processedChildren } from '../model/writes';
 import type { Contract } from '../schemas/contract';
 import { hashInt, type Json } from '../schemas/generate';
 import { ItemStore } from './item-store';
@@ -185,16 +186,7 @@ export class Store {
   processedUnder(list: Operation): Operation[] {
     let out = this.processed.get(list.id);
     if (!out) {
-      const filled = new Set(
-        this.contract.writes.flatMap((w) => [
-          w.effect.list,
-          ...(w.effect.names ?? []).map((n) => n.children),
-        ]),
-      );
-      out = this.contract.operations.filter(
-        (o) =>
-          o.kind === 'list' && o.pathParams.some((p) => p.from?.operation === list.id) && !filled.has(o.id),
-      );
+      out = processedChildren(this.contract.model, list);
       this.processed.set(list.id, out);
     }
     return out;

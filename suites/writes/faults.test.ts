@@ -8,21 +8,12 @@ import { liveRun, provider } from '../support/writes';
 
 /**
  * Faults whose rule (or the part of it that catches them) is not on main yet: each is pending on
- * the lead's rule in src/rules/writes.ts, skipped here with what is missing. Remove an entry once
+ * a write rule in src/rules/writes/ or the run's writes (src/run/writes/), skipped here with what is missing. Remove an entry once
  * its rule lands (src/provider's own tests show each of these faults bends the provider).
  */
 const PENDING: Record<string, string> = {
-  'write-other-account':
-    "rule write.account (every write answer's account_sid is the account written to) does not exist yet",
-  'processing-never-ends':
-    'rule write.processing-ends (a made item leaves its processing state within a bound) does not exist yet',
-  'update-not-dated': 'write.update-applied does not yet check that date_updated moves on',
-  'delete-still-listed': 'write.delete-gone does not yet check that the list no longer shows the item',
-  'reply-not-stored': "write.send-effect does not yet check that the reply is among the session's messages",
   'accepts-loose-shape':
-    "write.refuses-invalid: the run sends no body with a string where responses document an object (the negatives' valid body leaves out policy)",
-  'malformed-json-500':
-    'rule write.malformed-json (malformed JSON is answered 4xx, never 5xx) does not exist yet',
+    "write.refuses-invalid: the run sends no body with a string where responses document an object (the negatives' valid body leaves out policy, so no policy.policy_details is broken)",
 };
 
 describe('write faults are caught', () => {

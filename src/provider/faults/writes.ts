@@ -4,10 +4,9 @@
 
 import type { JsonSchema } from '../../model/json-schema';
 import { processingFields } from '../../model/twilio-conventions';
-import type { WriteOperation } from '../../model/writes';
+import { updatedFields, type WriteOperation } from '../../model/writes';
 import { schemaAt } from '../../schemas/contract';
 import { decodeBody } from '../body';
-import { updateStamps } from '../handlers/update';
 import { answer, json, type ProviderResponse, twilioError } from '../http';
 import { answering, type Fault, type WriteBend } from './fault';
 import { action, never } from './fields';
@@ -130,7 +129,7 @@ const effects: readonly Fault[] = [
     'update-not-dated',
     'an update applies the values sent but leaves its update timestamp (date_updated) as it was',
     'write.update-applied',
-    (w) => w.action === 'update' && updateStamps(w.response ?? {}).length > 0,
+    (w) => w.action === 'update' && updatedFields(w).length > 0,
     { write: { keepsDates: true } },
   ),
   writeFault(

@@ -26,21 +26,6 @@ export function fromRequest(schema: JsonSchema, source: unknown): Item {
   return out;
 }
 
-/**
- * What a message-like item keeps of what it carries (a sent body, a reply): the fields it has, and
- * the rest in its first free-form object field (a message's `content`).
- */
-export function carried(schema: JsonSchema, source: unknown): Item {
-  const out = fromRequest(schema, source);
-  if (typeof source !== 'object' || source === null || Array.isArray(source)) return out;
-  const free = Object.entries(schema.properties ?? {}).find(
-    ([name, s]) => !Object.hasOwn(out, name) && schemaTypes(s).includes('object') && !s.properties,
-  )?.[0];
-  const rest = Object.entries(source as Item).filter(([name]) => !schema.properties?.[name]);
-  if (free && rest.length) out[free] = Object.fromEntries(rest);
-  return out;
-}
-
 export interface Context {
   pathParams: readonly PathParam[];
   values: Record<string, string>;

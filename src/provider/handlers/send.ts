@@ -1,14 +1,15 @@
 // A send (a message to an assistant): answers a reply of its own (nothing of it echoes what was
 // sent), and makes what the reply names — the item the path or the body names, or a new one (a
 // session) — with the exchange stored under it: what was sent, then the reply (a session's
-// messages; what the message schema has no field for sits in its free-form object, `content`).
+// messages; a turn's free text sits in the message's free-form object, `content`: {text}).
 
-import type { WriteEffect } from '../../model/writes';
+import { type JsonSchema, schemaTypes } from '../../model/json-schema';
+import type { WriteEffect, WriteOperation } from '../../model/writes';
 import { generate, hashInt } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, answer, json } from '../http';
 import type { Item } from '../store';
-import { carried, fromRequest, newItem, success, target } from './made';
+import { fromRequest, newItem, success, target } from './made';
 
 type Named = NonNullable<WriteEffect['names']>[number];
 
@@ -71,11 +72,41 @@ function converse(call: AcceptedWrite, name: Named, id: string, reply: Item): vo
   const under = { [param.name]: id };
   const messages = store.items(children, under);
   const schema = store.instanceOf(children);
-  const turns = call.fault?.write?.dropsReply ? [body] : [body, reply];
-  for (const turn of turns) {
-    const mid = messages.newId();
-    messages.add(
-      newItem(store, children, under, carried(schema, turn), mid, { pathParams: w.pathParams, values }),
-    );
+  const turns: Array<[Item, unknown]> = [
+    [fromRequest(schema, body), body],
+    [{}, reply],
+  ];
+  for (const [fields, said] of call.fault?.write?.dropsReply ? turns.slice(0, 1) : turns) {
+    const item = newItem(store, children, under, fields, messages.newId(), {
+      pathParams: w.pathParams,
+      values,
+    });
+    holdText(schema, item, turnText(w, said, schema));
+    messages.add(item);
   }
+}
+
+/**
+ * The free text of one turn of an exchange — what was sent, or the reply (the answer's field of the
+ * same name) — that the nested item has no field of its own for.
+ */
+function turnText(w: WriteOperation, from: unknown, child: JsonSchema): string | undefined {
+  if (typeof from !== 'object' || from === null) return undefined;
+  const names = new Set((w.effect.names ?? []).map((n) => n.field));
+  for (const [field, s] of Object.entries(w.request?.properties ?? {})) {
+    const v = (from as Record<string, unknown>)[field];
+    const free = s.type === 'string' && !s.pattern && !s.format && !s['x-values'];
+    if (free && !names.has(field) && !child.properties?.[field] && typeof v === 'string' && v.length > 0)
+      return v;
+  }
+  return undefined;
+}
+
+/** A nested item holds a turn's text where its schema keeps content: an object documented without fields. */
+function holdText(schema: JsonSchema, item: Item, text: string | undefined): void {
+  if (text === undefined) return;
+  const field = Object.entries(schema.properties ?? {}).find(
+    ([, s]) => schemaTypes(s).includes('object') && !s.properties,
+  )?.[0];
+  if (field) item[field] = { text };
 }

@@ -1,8 +1,8 @@
 // An update: the item its path names takes the values the body sent, and its update timestamp
 // moves on; the answer shows the item as its fetch does.
 
-import type { JsonSchema } from '../../model/json-schema';
 import { schemaTypes } from '../../model/json-schema';
+import { updatedFields, type WriteOperation } from '../../model/writes';
 import { isoSeconds } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, notFound } from '../http';
@@ -10,16 +10,10 @@ import type { Item } from '../store';
 import { fetched } from './fetch';
 import { asWrite, fromRequest, success, target } from './made';
 
-/** Date-time fields that record an item's last change (Twilio's date_updated). */
-export const updateStamps = (schema: JsonSchema): string[] =>
-  Object.entries(schema.properties ?? {})
-    .filter(([name, s]) => s.format === 'date-time' && /updated|modified/i.test(name))
-    .map(([name]) => name);
-
 /** The update timestamps moved to now; at least a second on, as Twilio's dates have whole seconds. */
-function stamped(schema: JsonSchema, before: Item): Item {
+function stamped(w: WriteOperation, before: Item): Item {
   const out: Item = {};
-  for (const name of updateStamps(schema)) {
+  for (const name of updatedFields(w)) {
     const was = Date.parse(String(before[name] ?? ''));
     out[name] = isoSeconds(Number.isNaN(was) ? Date.now() : Math.max(Date.now(), was + 1000));
   }
@@ -38,7 +32,7 @@ export function updateHandler(call: AcceptedWrite): Answer {
   const before = store.at(list, values, k);
   const items = store.items(list, values);
   if (!bend?.noEffect)
-    items.patch(id, { ...fromRequest(schema, body), ...(bend?.keepsDates ? {} : stamped(schema, before)) });
+    items.patch(id, { ...fromRequest(schema, body), ...(bend?.keepsDates ? {} : stamped(w, before)) });
   if (bend?.touchesOther) {
     // A fault: one free-text field the body did not send changes too.
     const sent = new Set(Object.keys((body as Record<string, unknown>) ?? {}));
