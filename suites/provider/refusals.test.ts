@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { fillPath } from '../../src/model/operation';
 import { negativeBodies, validBody } from '../../src/schemas/bodies';
+import { encodeBody } from '../../src/schemas/form';
 import { contract } from '../support/provider';
-import { listed, raw, valuesFor, writeWhere } from '../support/raw';
+import { auth, listed, raw, valuesFor, writeWhere } from '../support/raw';
 import { provider } from '../support/writes';
 
 const twilioError = (status: number) => ({
@@ -95,6 +96,32 @@ describe('the reference provider refuses what Twilio refuses', () => {
         { ...twilioError(400), message: 'Request body is not valid JSON' },
       ]);
     }
+  });
+
+  it('a form-encoded body is read as its request schema types it, and refused by the same check', async () => {
+    const p = await provider(3);
+    const knowledge = writeWhere(contract, (w) => w.id === 'CreateKnowledge');
+    const form = async (body: unknown) => {
+      const { payload, contentType } = encodeBody(body, 'form');
+      const r = await fetch(`${p.url}${knowledge.path}`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': contentType },
+        body: payload,
+      });
+      return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+    };
+    const made = await form({
+      name: 'form made',
+      type: 'Database',
+      embedding_model: 'm',
+      policy: { policy_details: {} },
+    });
+    expect([made.status, made.json.name, made.json.type]).toEqual([201, 'form made', 'Database']);
+    const refused = await form({ name: 'n', type: 'Database' });
+    expect([refused.status, refused.json.message]).toEqual([
+      400,
+      "Invalid parameter embedding_model is required when type is 'Database'",
+    ]);
   });
 
   it('an update, delete, attach or detach of an id that does not exist is a 404 with a Twilio error', async () => {

@@ -7,7 +7,7 @@ import type { WriteOperation } from '../../src/model/writes';
 import type { Contract } from '../../src/schemas/contract';
 import { creds } from './writes';
 
-const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+export const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
 
 export interface RawAnswer {
   status: number;

@@ -6,7 +6,7 @@ import type { JsonSchema } from '../../model/json-schema';
 import { processingFields } from '../../model/twilio-conventions';
 import { updatedFields, type WriteOperation } from '../../model/writes';
 import { schemaAt } from '../../schemas/contract';
-import { decodeBody } from '../body';
+import { malformed } from '../body';
 import { answer, json, type ProviderResponse, twilioError } from '../http';
 import { answering, type Fault, type WriteBend } from './fault';
 import { action, never } from './fields';
@@ -221,12 +221,10 @@ const refusals: readonly Fault[] = [
     'malformed-json-500',
     'a body that is not valid JSON is answered 500 instead of 400',
     'write.malformed-json',
-    (w) => w.request !== undefined,
+    (w) => w.request !== undefined && w.requestEncoding !== 'form',
     {
       wrap: (h) => (call) =>
-        call.kind === 'write' &&
-        call.raw.trim() !== '' &&
-        'malformed' in decodeBody(call.raw, call.contentType)
+        call.kind === 'write' && malformed(call)
           ? answer(twilioError(500, 20500, 'Internal Server Error'), 'write')
           : h(call),
     },
