@@ -6,28 +6,11 @@ import { FAULTS } from '../../src/provider/faults';
 import { contract } from '../support/provider';
 import { liveRun, provider } from '../support/writes';
 
-/**
- * Faults whose rule (or the part of it that catches them) is not on main yet: each is pending on
- * a write rule in src/rules/writes/ or the run's writes (src/run/writes/), skipped here with what is missing. Remove an entry once
- * its rule lands (src/provider's own tests show each of these faults bends the provider).
- */
-const PENDING: Record<string, string> = {
-  'accepts-loose-shape':
-    "write.refuses-invalid: the run sends no body with a string where responses document an object (the negatives' valid body leaves out policy, so no policy.policy_details is broken)",
-};
-
 describe('write faults are caught', () => {
   const cases = FAULTS.filter((f) => f.appliesToWrite).map(
     (f) => [f.name, contract.writes.find((w) => f.appliesToWrite?.(w))?.id ?? '', f.caughtBy] as const,
   );
-  it('every pending entry names a write fault of the catalogue', () => {
-    expect(Object.keys(PENDING).filter((name) => !cases.some(([fault]) => fault === name))).toEqual([]);
-  });
-  it.skip.each(cases.filter(([fault]) => PENDING[fault]).map((c) => [...c, PENDING[c[0]]]))(
-    '%s on %s: %s — pending: %s',
-    () => {},
-  );
-  it.each(cases.filter(([fault]) => !PENDING[fault]))('%s on %s: %s', async (fault, write, caughtBy) => {
+  it.each(cases)('%s on %s: %s', async (fault, write, caughtBy) => {
     const p = await provider(3, contract, `${fault}@${write}`);
     const { run } = await liveRun(p, contract, {
       operations: [write],
