@@ -1,9 +1,9 @@
 // Instance validations per second: the project's validator against raw ajv, same schema, same run.
 
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { generate } from '../src/provider/data';
 import { Contract } from '../src/schemas/contract';
 import { schemaFile, schemaIdOf } from '../src/schemas/files';
+import { generate } from '../src/schemas/generate';
 import { addFormats } from '../src/schemas/validator';
 import type { BenchLine } from './line';
 

@@ -3,7 +3,7 @@
 // environment) are enforced exactly; without them any well-formed Basic pair is accepted.
 
 import { UsageError } from '../errors';
-import { activeFault, FAULTS, startProvider } from '../targets/targets';
+import { activeFault, FAULTS, HOSTILE, startProvider } from '../targets/targets';
 import { command, intFlag, parseFlags, runIfMain } from './run';
 import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
@@ -33,15 +33,19 @@ export const provider = command(
     );
     const contract = await runContract(flags, io, 'both');
     if (flags['list-faults']) {
-      for (const f of FAULTS) {
-        const ops = [
-          ...contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))),
-          ...contract.writes.filter((w) => f.appliesToWrite?.(w)),
-        ].map((op) => op.id);
-        io.out(
-          `${f.name.padEnd(30)} ${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`,
-        );
-      }
+      for (const [group, faults] of [
+        ['', FAULTS],
+        ['hostile (write safety): ', HOSTILE],
+      ] as const)
+        for (const f of faults) {
+          const ops = [
+            ...contract.operations.filter((op) => f.appliesTo(op, contract.merged(op))),
+            ...contract.writes.filter((w) => f.appliesToWrite?.(w)),
+          ].map((op) => op.id);
+          io.out(
+            `${f.name.padEnd(30)} ${group}${f.description} (caught by ${f.caughtBy}; applies to ${ops.length} operations)`,
+          );
+        }
       return 0;
     }
     const fault = flags.fault === undefined ? undefined : activeFault(flags.fault, contract);

@@ -164,7 +164,10 @@ function toViolation(error: ErrorObject, document: unknown): Violation {
   if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
     pointer = `${pointer}/${escapePointer(params.missingProperty)}`;
   }
-  const actual = error.keyword === 'required' ? undefined : valueAt(document, error.instancePath);
+  // A property the schema closes out is named by its own pointer, as a missing one is.
+  const extra = error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string';
+  if (extra) pointer = `${pointer}/${escapePointer(params.additionalProperty as string)}`;
+  const actual = error.keyword === 'required' ? undefined : valueAt(document, pointer);
   const expected = expectedOf(error);
   return {
     pointer: pointer || '',
@@ -172,7 +175,9 @@ function toViolation(error: ErrorObject, document: unknown): Violation {
     schemaPath: error.schemaPath,
     ...(expected !== undefined ? { expected } : {}),
     ...(actual !== undefined ? { actual } : {}),
-    message: `${pointer || '(root)'} ${error.message ?? error.keyword}`,
+    message: extra
+      ? `${pointer} is not a property the schema allows`
+      : `${pointer || '(root)'} ${error.message ?? error.keyword}`,
   };
 }
 

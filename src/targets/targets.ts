@@ -5,7 +5,7 @@
 import { UsageError } from '../errors';
 import { decodeSegment } from '../json';
 import { type Operation, pathMatcher } from '../model/operation';
-import { type ActiveFault, FAULTS, faultNamed, parseFaultSpec, VARIANTS } from '../provider/faults';
+import { type ActiveFault, FAULTS, faultNamed, HOSTILE, parseFaultSpec, VARIANTS } from '../provider/faults';
 import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
 import type { Contract } from '../schemas/contract';
 import { type LoadedCassette, loadCassettes, type RecordedRequest, replay } from '../transport/cassette';
@@ -15,7 +15,7 @@ import { DEFAULT_LIVE_BUDGET, type TargetKind } from './kinds';
 
 export { DEFAULT_LIVE_BUDGET, DEFAULT_PAGINATION_BUDGET, TARGETS, type TargetKind } from './kinds';
 export type { ActiveFault, RunningProvider };
-export { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider, VARIANTS };
+export { FAULTS, HOSTILE, LOCAL_PROVIDER_CREDENTIALS, startProvider, VARIANTS };
 
 /** The transport's tuning a target passes on (see TransportOptions). */
 type Tuning = Pick<
@@ -69,7 +69,7 @@ export function activeFault(spec: string, contract: Contract): ActiveFault {
   const fault = faultNamed(name);
   if (!fault)
     throw new UsageError(
-      `--fault: unknown fault "${name}"; known: ${[...FAULTS, ...VARIANTS].map((f) => f.name).join(', ')}`,
+      `--fault: unknown fault "${name}"; known: ${[...FAULTS, ...HOSTILE, ...VARIANTS].map((f) => f.name).join(', ')}`,
     );
   const ids = [...contract.operations, ...contract.writes].map((o) => o.id);
   if (operation !== undefined && !ids.includes(operation))

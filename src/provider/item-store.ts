@@ -1,7 +1,7 @@
-// The reference provider's data: every generated value is a pure function of (seed, operation,
-// parent, index), so large lists cost little memory and the same seed always gives the same data;
-// nested items carry their parent's id where their schema has a field for it; writes change a list
-// through an overlay (added, removed, changed items).
+// The items of one list under one parent: every generated value is a pure function of (seed,
+// operation, parent, index), so large lists cost little memory and the same seed always gives the
+// same data; nested items carry their parent's id where their schema has a field for it; writes
+// change a list through an overlay (added, removed, changed items).
 
 import type { JsonSchema } from '../model/json-schema';
 import type { Operation } from '../model/operation';
@@ -14,7 +14,7 @@ const CACHED_ITEMS = 20_000;
  * The items of one list under one parent: ids generated once (unique), items generated on demand and
  * cached; then what writes did to it: items added (after the generated ones, in creation order),
  * items removed, fields changed. The list a page shows is the generated items less the removed,
- * then the added.
+ * then the added, then the stale (removed, but still listed: a list served from a lagging copy).
  */
 export class ItemStore {
   private readonly ids: string[] = [];
@@ -23,6 +23,7 @@ export class ItemStore {
   private readonly added: Array<Record<string, Json>> = [];
   private readonly removed = new Set<string>();
   private readonly patches = new Map<string, Record<string, Json>>();
+  private readonly stale: Array<Record<string, Json>> = [];
   /** Ids handed out by writes, ever: never given twice, even after a delete. */
   private minted = 0;
   private readonly given = new Set<string>();
@@ -79,16 +80,20 @@ export class ItemStore {
 
   /** How many items the list shows, of `count` generated. */
   size(count: number): number {
-    return this.visible(count).length + this.added.length;
+    return this.visible(count).length + this.added.length + this.stale.length;
   }
 
   /** The k-th item the list shows, changes applied. */
   at(k: number, count: number): Record<string, Json> {
     const generated = this.visible(count);
+    const after = k - generated.length;
     const item =
-      k < generated.length
+      after < 0
         ? this.itemAt(generated.index(k))
-        : { ...(this.added[k - generated.length] ?? {}) };
+        : {
+            ...((after < this.added.length ? this.added[after] : this.stale[after - this.added.length]) ??
+              {}),
+          };
     const id = this.idField ? item[this.idField] : undefined;
     const patch = typeof id === 'string' ? this.patches.get(id) : undefined;
     return patch ? { ...item, ...patch } : item;
@@ -124,6 +129,15 @@ export class ItemStore {
     if (this.removed.has(id)) return false;
     this.removed.add(id);
     return true;
+  }
+
+  /** Removed for every read but the list, which still shows it as it was (a list that lags behind). */
+  removeButList(id: string, count: number): void {
+    const k = this.find(id, count);
+    if (k === undefined) return;
+    const item = this.at(k, count);
+    this.remove(id);
+    this.stale.push(item);
   }
 
   patch(id: string, fields: Record<string, Json>): void {
@@ -177,5 +191,3 @@ export class ItemStore {
     return item;
   }
 }
-
-export { generate, hashInt, type Json };

@@ -1,0 +1,89 @@
+// Faults in the items a read serves: a field left out, retyped, misspelt, out of bounds, or a fetch
+// that disagrees with its list.
+
+import { schemaTypes } from '../../model/json-schema';
+import type { Fault } from './fault';
+import {
+  drop,
+  edit,
+  fieldWhere,
+  hasMaximum,
+  isBoolean,
+  isDateTime,
+  isPrefixedId,
+  prefixOf,
+  requiredArray,
+  requiredScalar,
+  withField,
+} from './fields';
+
+export const ITEM_FAULTS: readonly Fault[] = [
+  {
+    name: 'missing-field',
+    description: 'items lose a field a source requires',
+    caughtBy: 'response.fields-present',
+    appliesTo: (_op, instance) => requiredScalar(instance) !== undefined,
+    item: drop(requiredScalar),
+  },
+  {
+    name: 'missing-array',
+    description: 'items lose their first required array field (e.g. an item without the list it documents)',
+    caughtBy: 'response.fields-present',
+    appliesTo: (_op, instance) => requiredArray(instance) !== undefined,
+    item: drop(requiredArray),
+  },
+  {
+    name: 'wrong-type',
+    description: 'a boolean field is serialised as the string "true"/"false"',
+    caughtBy: 'response.schema',
+    appliesTo: withField(isBoolean),
+    item: edit(isBoolean, (v) => String(v)),
+  },
+  {
+    name: 'wrong-id-prefix',
+    description: 'a prefixed id or SID (AC…, aia_asst_…) comes with its prefix lower- or upper-cased wrongly',
+    caughtBy: 'response.schema',
+    appliesTo: withField(isPrefixedId),
+    item: edit(isPrefixedId, (v, s) => {
+      const prefix = prefixOf(s) ?? '';
+      const swapped = prefix === prefix.toLowerCase() ? prefix.toUpperCase() : prefix.toLowerCase();
+      return typeof v === 'string' ? swapped + v.slice(prefix.length) : v;
+    }),
+  },
+  {
+    name: 'non-iso-date',
+    description: 'a date-time in RFC 2822 ("Mon, 01 Jan 2024 00:00:00 +0000") as the 2010 API does',
+    caughtBy: 'response.schema',
+    appliesTo: withField(isDateTime),
+    item: edit(isDateTime, (v) =>
+      typeof v === 'string' ? new Date(v).toUTCString().replace('GMT', '+0000') : v,
+    ),
+  },
+  {
+    name: 'above-maximum',
+    description:
+      'a bounded field goes past its maximum (a number one above, a string one character too long)',
+    caughtBy: 'response.schema',
+    appliesTo: withField(hasMaximum),
+    item: edit(hasMaximum, (v, s) =>
+      typeof s.maximum === 'number'
+        ? s.maximum + 1
+        : `${String(v)}${'x'.repeat(Math.max(1, (s.maxLength ?? 0) - String(v).length + 1))}`,
+    ),
+  },
+  {
+    name: 'fetch-list-mismatch',
+    description: 'a fetched item shows another value than its list entry (stale cache)',
+    caughtBy: 'fetch.matches-list',
+    appliesTo: (op, instance) =>
+      op.kind === 'instance' && op.pairsWith !== undefined && instance.properties !== undefined,
+    item: (item, route, instance) => {
+      if (route !== 'fetch') return item;
+      const field = fieldWhere(
+        instance,
+        (s, name) => schemaTypes(s).includes('string') && !s.pattern && !s.format && !s.enum && name in item,
+      );
+      return field ? { ...item, [field]: `${String(item[field])}_stale` } : item;
+    },
+  },
+];

@@ -1,0 +1,72 @@
+// What the write handlers share: a new item built from its schema, what the request sent and its
+// context; the values a body gives an item's fields; the item a write's path names; and answers.
+
+import { type JsonSchema, schemaTypes } from '../../model/json-schema';
+import type { Operation, PathParam } from '../../model/operation';
+import type { WriteOperation } from '../../model/writes';
+import { generate, hashInt, isoSeconds, type Json } from '../../schemas/generate';
+import type { AcceptedWrite } from '../call';
+import { type Answer, answer } from '../http';
+import type { Item, Store } from '../store';
+
+const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/** The values `source` gives the item's fields: those the schema has, where the type fits. */
+export function fromRequest(schema: JsonSchema, source: unknown): Item {
+  const out: Item = {};
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) return out;
+  for (const [name, value] of Object.entries(source as Record<string, Json>)) {
+    const s = schema.properties?.[name];
+    if (!s) continue;
+    const types = schemaTypes(s);
+    const t = typeOf(value);
+    if (types.length === 0 || types.includes(t) || (t === 'number' && types.includes('integer')))
+      out[name] = value;
+  }
+  return out;
+}
+
+export interface Context {
+  pathParams: readonly PathParam[];
+  values: Record<string, string>;
+}
+
+/** A new item for a list: generated from its schema, then what `source` gives it, its context and fresh dates. */
+export function newItem(
+  store: Store,
+  list: Operation,
+  under: Record<string, string>,
+  fields: Item,
+  id: string,
+  also?: Context,
+): Item {
+  const schema = store.instanceOf(list);
+  const item = generate(schema, hashInt(store.seed, 'created', list.id, id), 'item') as Item;
+  for (const [name, s] of Object.entries(schema.properties ?? {}))
+    if (s.format === 'date-time') item[name] = isoSeconds(Date.now());
+  Object.assign(
+    item,
+    fields,
+    store.inherited(schema, list.pathParams, under, list.idField),
+    also ? store.inherited(schema, also.pathParams, also.values, list.idField) : {},
+  );
+  if (list.idField) item[list.idField] = id;
+  return item;
+}
+
+/** The value of the write's last path parameter: the item it acts on. */
+export const target = (w: WriteOperation, values: Record<string, string>): string =>
+  values[w.pathParams.at(-1)?.name ?? ''] ?? '';
+
+/** The write's first documented success status. */
+export const success = (w: WriteOperation): number => w.success[0] ?? 200;
+
+export const noContent = (call: AcceptedWrite): Answer =>
+  answer({ status: success(call.write), headers: {}, body: '' }, 'write');
+
+/** A write's answer that shows the item as its fetch would. */
+export const asWrite = (a: Answer, status: number): Answer => ({
+  ...a,
+  response: { ...a.response, status },
+  route: 'write',
+});
