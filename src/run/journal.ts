@@ -77,6 +77,16 @@ export const runTag = (): string =>
 /** The tags this suite makes: a live run's (yymmddhhmmss-random), a local run's (by seed), a record's, a verification's. */
 export const TAG_SHAPE = /^conformance-(?:\d{12}-[0-9a-f]{6}|local-\d{1,12}|record|pact-local)$/;
 
+/**
+ * Whether a value carries a run's tag: at its start or after white space, and not followed by a letter
+ * or digit (conformance-local-1 is not in "conformance-local-12 name"; a conversation the run names
+ * "<tag>-session_id-0" carries it). Only a tag of a run's shape is ever carried: never an empty one.
+ */
+export const carriesTag = (value: unknown, tag: string): boolean =>
+  TAG_SHAPE.test(tag) &&
+  typeof value === 'string' &&
+  new RegExp(`(?:^|\\s)${tag}(?![0-9A-Za-z])`).test(value);
+
 /** The journal could not be written: nothing more is sent (exit 2). */
 export class JournalError extends UsageError {}
 
@@ -205,15 +215,17 @@ export function readJournal(file: string): JournalEntry[] {
   return out;
 }
 
-/** What is still to undo, newest first: each made item without its undone entry. */
+/** What is still to undo, newest first: each made item without an undone entry after it. */
 export function pendingUndos(entries: readonly JournalEntry[]): JournalEntry[] {
   const key = (e: JournalEntry) => `${e.undo?.method} ${e.undo?.path}`;
-  const undone = new Set(entries.filter((e) => e.kind === 'undone').map(key));
-  const seen = new Set<string>();
-  return entries
-    .filter((e) => (e.kind === 'made' || e.kind === 'lost') && e.undo && !undone.has(key(e)))
-    .reverse()
-    .filter((e) => !seen.has(key(e)) && seen.add(key(e)) !== undefined);
+  const open = new Map<string, JournalEntry>();
+  for (const e of entries)
+    if (e.kind === 'undone') open.delete(key(e));
+    else if ((e.kind === 'made' || e.kind === 'lost') && e.undo) {
+      open.delete(key(e));
+      open.set(key(e), e);
+    }
+  return [...open.values()].reverse();
 }
 
 /** Writes whose answer was lost or ambiguous, or never came (an intent with no outcome: a killed run). */

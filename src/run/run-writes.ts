@@ -140,7 +140,7 @@ function cleanupFindings(finished: Finished, command: string): Finding[] {
     ...finished.incomplete.map((why) => ({
       ...base,
       operation: 'the run journal',
-      message: `a sweep for the run's tag could not read every page (${why}): what it did not read may hold items the run made; run: ${command}`,
+      message: `a sweep for the run's tag did not finish (${why}): what it could not read may hold items the run made; run: ${command}`,
     })),
   ];
 }

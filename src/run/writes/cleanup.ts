@@ -1,6 +1,7 @@
 // Cleaning up after one journal whose run did not finish: refused unless its run wrote to this account
-// and host with a tag of a run's own shape; then held (a live run keeps its journal), swept where an
-// answer was lost, undone, read back. One journal's trouble never stops the others'.
+// and host with a tag of a run's own shape; then held (a live run keeps its journal), swept (nothing
+// removed when the lists show another account's items), undone, read back, swept again. One
+// journal's trouble never stops the others'.
 
 import type { Contract } from '../../schemas/contract';
 import type { HttpTransport } from '../../transport/http';
@@ -57,11 +58,12 @@ export async function cleanUpJournal(
       transport: o.transport,
       journal,
       entries: () => [...entries, ...journal.entries],
+      account: o.account,
     });
     const removed = r.observations.filter((x) => (x.exchange.response?.status ?? 500) < 300).length;
     const details = [
       ...r.left.map((e) => `left: ${e.list ?? e.write} ${e.id ?? ''}: ${e.why}`),
-      ...r.incomplete.map((i) => `a sweep for ${tag} could not read every page: ${i}`),
+      ...r.incomplete.map((i) => `a sweep for ${tag} did not finish: ${i}`),
     ];
     return {
       outcome: r.done ? 'done' : 'failed',
