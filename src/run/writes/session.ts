@@ -6,8 +6,8 @@
 //    field it was sent in, its id was seen neither before the run nor in another create's answer, and
 //    a fetch of that id shows the tag there too (the item itself says whose it is); any other answer
 //    to a create is "maybe made": its id is never changed, a sweep for the tag finds what it made;
-//  - what may make something is journalled before it is sent; an answer that is lost, a 429 or a 5xx
-//    is "maybe made" (never sent again; a sweep for the tag decides);
+//  - what may make something is journalled before it is sent (a journal that cannot be written stops
+//    writing); an answer that is lost, a 429 or a 5xx is "maybe made" (never sent again);
 //  - every answer's account fields must name the account written to, else writing stops.
 
 import { isRecord, parseProviderJson } from '../../json';
@@ -19,7 +19,7 @@ import { redact } from '../../redact';
 import type { WriteObservation, WriteScenario } from '../../rules/writes/observation';
 import type { Contract } from '../../schemas/contract';
 import { type Exchange, type HttpTransport, RunLimitError } from '../../transport/http';
-import { carriesTag, type Journal, type JournalEntry } from '../journal';
+import { carriesTag, type Journal, type JournalEntry, JournalError } from '../journal';
 import { UNKNOWN_ID } from '../plan';
 
 export interface SessionOptions {
@@ -138,13 +138,14 @@ export class WriteSession {
     values: Record<string, string>,
     opts: SendOptions,
   ): Promise<WriteObservation> {
+    if (this.journal.broken) this.stopped ??= `${this.journal.broken}: writing stopped`;
     if (this.stopped) throw new WriteStopped(`not sent: ${this.stopped}`);
     const refused = this.unowned(w, values, opts.scenario);
     if (refused) throw new WriteStopped(`refused ${w.method} ${w.path}: ${refused}`);
     const path = fillPath(w.path, values);
     const makes = MAKES.has(w.action);
     const n = ++this.n;
-    if (makes) this.journal.record({ kind: 'intent', n, write: w.id, path });
+    if (makes) this.announce({ kind: 'intent', n, write: w.id, path });
     const exchange = await this.o.transport.send(w.method, path, {
       ...(opts.raw !== undefined ? { raw: opts.raw } : opts.body !== undefined ? { body: opts.body } : {}),
       ...(opts.authenticate === false ? { authenticate: false } : {}),
@@ -156,6 +157,17 @@ export class WriteSession {
     if (makes) await this.settle(obs, { n, write: w.id, path }, opts, values);
     this.observations.push(obs);
     return obs;
+  }
+
+  /** Journals what a write is about to do; a journal that cannot be written stops writing first. */
+  private announce(entry: Omit<JournalEntry, 'at' | 'tag'>): void {
+    try {
+      this.journal.record(entry);
+    } catch (error) {
+      if (!(error instanceof JournalError)) throw error;
+      this.stopped ??= error.message;
+      throw new WriteStopped(`not sent: ${error.message}`);
+    }
   }
 
   /** Every account field of a write's answer names the account written to, else writing stops. */
