@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import '../polyfills';
 import { UsageError } from '../errors';
+import type { CleanupResult } from '../run/writes/cleanup';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
 import { command, parseFlags, runIfMain } from './run';
 import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
@@ -16,9 +17,10 @@ const HELP = `
 Usage: npm run cleanup -- --base-url URL --writes AccountSid [--journal-dir DIR]… [--schemas DIR | --spec FILE|URL]
 Removes what runs that wrote left behind (a killed run, a failed cleanup), and only that: what their
 journals say they made, and items carrying a run's tag that a killed run made without hearing their
-ids. Each removal is read back (gone means a 404). A journal of another account or host, or held by a
-running process, is left alone. Exit 0 nothing left, 1 something could not be removed or looked for,
-2 bad input (nothing sent).
+ids. Each removal is read back (gone means a 404), then every list is read for the tag. A journal of
+another account or host, or held by a running process, is left alone; so is everything when the lists
+show another account's items. Exit 0 nothing left, 1 something could not be removed or looked for (or
+a run still going), 2 bad input (nothing sent).
 
   --base-url URL        the API the runs wrote to (default $TWILIO_<PRODUCT>_BASE_URL, the product
                         from the spec's server; else that server)
@@ -27,16 +29,38 @@ running process, is left alone. Exit 0 nothing left, 1 something could not be re
                         a run noted there that it kept elsewhere (--report-dir)
 ${SOURCE_HELP}
 
-Environment: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET
+Environment: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET;
+CONFORMANCE_JOURNAL_DIR (the default journal folder)
 Example: npm run cleanup -- --spec twilio_conversations_v1.json --writes AC0123…
 `;
 
 function journalDirs(flags: string[] | undefined, fallback: string): string[] {
+  const named = flags?.length ? '--journal-dir' : 'CONFORMANCE_JOURNAL_DIR (the default journal folder)';
   const dirs = (flags?.length ? flags : [fallback]).map((d) => resolve(d));
-  for (const d of flags ?? [])
+  for (const d of dirs)
     if (existsSync(d) && !statSync(d).isDirectory())
-      throw new UsageError(`--journal-dir ${d}: not a folder; nothing was sent`);
+      throw new UsageError(`${named} ${d}: not a folder; nothing was sent`);
   return dirs;
+}
+
+/** The last line: what was done, what was not and why, and the exit code that says it. */
+function verdict(outcomes: ReadonlyArray<CleanupResult['outcome']>): { line: string; status: number } {
+  const count = (o: CleanupResult['outcome']) => outcomes.filter((x) => x === o).length;
+  const [done, failed, skipped, refused] = [
+    count('done'),
+    count('failed'),
+    count('skipped'),
+    count('refused'),
+  ];
+  const others = refused
+    ? `; ${refused} of another account or host, or not a run's, left alone (nothing sent)`
+    : '';
+  if (failed || skipped)
+    return {
+      line: `NOT done: ${failed} journal(s) could not be cleaned up, ${skipped} held by a run still going (run cleanup again once it has ended); ${done} cleaned up${others}`,
+      status: 1,
+    };
+  return { line: `cleaned up: nothing the runs of this account and host made is left${others}`, status: 0 };
 }
 
 export const cleanup = command(
@@ -71,27 +95,22 @@ export const cleanup = command(
       return 0;
     }
     const transport = new HttpTransport({ target: 'cleanup', baseUrl, credentials, writes: true });
-    let failed = 0;
-    let refused = 0;
+    const outcomes: Array<CleanupResult['outcome']> = [];
     for (const j of found) {
       const r = await cleanUpJournal(j, { contract, transport, account, baseUrl });
       io.out(r.line);
       for (const l of r.details) io.out(`  ${l}`);
-      if (r.outcome === 'refused') refused++;
-      if (r.outcome === 'failed') failed++;
+      outcomes.push(r.outcome);
     }
-    if (refused === found.length) {
+    if (outcomes.every((o) => o === 'refused')) {
       io.err(
         'cleanup: every journal found belongs to another account or host, or is not a run journal; nothing was sent',
       );
       return 2;
     }
-    io.out(
-      failed
-        ? `FAILED: ${failed} journal(s) could not be cleaned up`
-        : 'cleaned up: nothing the runs made is left',
-    );
-    return failed ? 1 : 0;
+    const { line, status } = verdict(outcomes);
+    io.out(line);
+    return status;
   },
   HELP,
 );

@@ -11,12 +11,13 @@ import { defaultJournalDir, Journal, runTag } from '../run/journal';
 import { runPlan } from '../run/plan';
 import { endWrites, startWrites, type WriteRunOptions } from '../run/run-writes';
 import type { Finished } from '../run/writes/finish';
+import type { Contract } from '../schemas/contract';
 import { parseDocsPage } from '../sources/docs-page';
 import { PROJECT_ROOT, readSource, sourcePaths } from '../sources/paths';
 import { LOCAL_PROVIDER_CREDENTIALS, type PreparedTarget, prepareTargets } from '../targets/targets';
 import { credentialsFromEnv, secretsOf } from '../transport/credentials';
 import { cassetteFromDocs, cassetteFromRecording, recordExchanges } from '../transport/recorder';
-import { command, parseFlags, runIfMain } from './run';
+import { command, type Io, parseFlags, runIfMain } from './run';
 import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
@@ -52,14 +53,7 @@ export const record = command(
     if (flags['from-docs']) {
       if (flags.spec !== undefined || flags.schemas !== undefined)
         throw new UsageError('--from-docs: reads the docs pages alone (not --spec or --schemas)');
-      const paths = sourcePaths(flags.docs ? { docs: flags.docs } : {}, io.env).docs;
-      if (paths.length === 0) throw new UsageError('no *.docs.txt page to take examples from (--docs FILE)');
-      const model = buildModel({ pages: paths.map((p) => parseDocsPage(readSource(p, 'docs page'), p)) });
-      const cassette = cassetteFromDocs(model);
-      const out = resolve(flags.out ?? join(recordings, 'docs-examples.json'));
-      writeFileAtomic(out, stableJson(cassette));
-      io.out(`wrote ${cassette.interactions.length} interactions from ${paths.join(', ')} to ${out}`);
-      return 0;
+      return fromDocs(io, flags.docs, resolve(flags.out ?? join(recordings, 'docs-examples.json')));
     }
     const target = flags.target ?? 'live';
     if (target !== 'live' && target !== 'local')
@@ -77,7 +71,7 @@ export const record = command(
       ...(flags['read-only'] ? { readOnly: true } : {}),
     });
     if (!prepared) return 2;
-    const exchanges: Awaited<ReturnType<typeof recordExchanges>> = [];
+    const exchanges: Recorded = [];
     let left: Finished | undefined;
     /** Records what `work` sends: writes always, reads only when `reads` (one state of the data per cassette). */
     const phase = async (reads: boolean, work: () => Promise<void>) => {
@@ -88,33 +82,11 @@ export const record = command(
       if (!prepared.transport.writes)
         await phase(true, () => runPlan(prepared.transport, contract).then(() => {}));
       else {
-        // Writes allowed: every operation recorded — what the reads need arranged, every write and its
-        // refusals, the reads on that data, then what the run made undone (outside the request cap,
-        // swept where an answer was lost); journalled like any run. The reads the writes made to check
-        // themselves are left out: a replay serves one state of the data.
-        const writes = recordingWrites(prepared, target === 'local' ? 'conformance-record' : runTag());
+        const writes = recordingWrites(prepared, target === 'local' ? 'conformance-record' : runTag(), env);
         io.out(
           `  writes journalled in ${writes.journal.file}; should the run be killed: ${writes.cleanupCommand}`,
         );
-        let started: Awaited<ReturnType<typeof startWrites>> | undefined;
-        try {
-          // Processing finished before the reads are recorded: a cassette holds one state of the data.
-          await phase(false, async () => {
-            started = await startWrites(contract, writes);
-            await started.arranged?.settled;
-          });
-          const hints = started?.arranged?.hints;
-          await phase(true, () =>
-            runPlan(prepared.transport, contract, hints ? { pathHints: hints } : {}).then(() => {}),
-          );
-        } finally {
-          const session = started?.session;
-          const seen = await recordExchanges(writes.cleanup, async () => {
-            if (session) left = await endWrites(session, writes);
-            else writes.journal.close();
-          });
-          exchanges.push(...seen.filter((e) => e.request.method !== 'GET'));
-        }
+        left = await recordWithWrites(prepared, contract, writes, phase, exchanges);
       }
     } finally {
       await prepared.close();
@@ -133,23 +105,79 @@ export const record = command(
     io.out(
       `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
     );
-    if (left && !left.done) {
-      io.err(
-        `FAILED: the recording left ${left.left.length} item(s) behind${left.incomplete.length ? ` and could not read every page of a sweep` : ''}; run: ${cleanupCommandOf(prepared)}`,
-      );
-      return 1;
-    }
-    return 0;
+    return outcome(io, prepared, left);
   },
   HELP,
 );
 
-const cleanupCommandOf = (t: PreparedTarget): string =>
-  `npm run cleanup -- --base-url ${t.transport.baseUrl} --writes ${t.account ?? '<AccountSid>'} --journal-dir ${defaultJournalDir()}`;
+/** --from-docs: a cassette of the docs pages' examples. */
+function fromDocs(io: Io, docs: string[] | undefined, out: string): number {
+  const paths = sourcePaths(docs ? { docs } : {}, io.env).docs;
+  if (paths.length === 0) throw new UsageError('no *.docs.txt page to take examples from (--docs FILE)');
+  const model = buildModel({ pages: paths.map((p) => parseDocsPage(readSource(p, 'docs page'), p)) });
+  const cassette = cassetteFromDocs(model);
+  writeFileAtomic(out, stableJson(cassette));
+  io.out(`wrote ${cassette.interactions.length} interactions from ${paths.join(', ')} to ${out}`);
+  return 0;
+}
 
-/** A recording's writes: journalled like a run's, undone on a transport of their own (no request cap). */
-function recordingWrites(t: PreparedTarget, tag: string): WriteRunOptions {
-  const journal = Journal.start(defaultJournalDir(), tag, {
+type Recorded = Awaited<ReturnType<typeof recordExchanges>>;
+
+/**
+ * Writes allowed: every operation recorded — what the reads need arranged, every write and its
+ * refusals, the reads on that data, then what the run made undone (outside the request cap, swept
+ * for the tag); journalled like any run. The reads the writes made to check themselves are left out:
+ * a replay serves one state of the data.
+ */
+async function recordWithWrites(
+  t: PreparedTarget,
+  contract: Contract,
+  writes: WriteRunOptions,
+  phase: (reads: boolean, work: () => Promise<void>) => Promise<void>,
+  exchanges: Recorded,
+): Promise<Finished | undefined> {
+  let started: Awaited<ReturnType<typeof startWrites>> | undefined;
+  let left: Finished | undefined;
+  try {
+    // Processing finished before the reads are recorded: a cassette holds one state of the data.
+    await phase(false, async () => {
+      started = await startWrites(contract, writes);
+      await started.arranged?.settled;
+    });
+    const hints = started?.arranged?.hints;
+    await phase(true, () => runPlan(t.transport, contract, hints ? { pathHints: hints } : {}).then(() => {}));
+  } finally {
+    const session = started?.session;
+    const seen = await recordExchanges(writes.cleanup, async () => {
+      if (session) left = await endWrites(session, writes);
+      else writes.journal.close();
+    });
+    exchanges.push(...seen.filter((e) => e.request.method !== 'GET'));
+  }
+  return left;
+}
+
+/** What the recording's end says: the request cap when it was reached, and anything it left (exit 1). */
+function outcome(io: Io, t: PreparedTarget, left: Finished | undefined): number {
+  if (t.transport.requestsSent >= t.transport.budget)
+    io.out(
+      `  the request cap of ${t.transport.budget} was reached: the cassette holds what was sent before it${left?.done ? '; what the recording made was then undone, outside the cap' : ''}`,
+    );
+  if (left && !left.done) {
+    io.err(
+      `FAILED: the recording left ${left.left.length} item(s) behind${left.incomplete.length ? ' and a sweep for its tag did not finish' : ''}; run: ${cleanupCommandOf(t, io.env)}`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+const cleanupCommandOf = (t: PreparedTarget, env: NodeJS.ProcessEnv): string =>
+  `npm run cleanup -- --base-url ${t.transport.baseUrl} --writes ${t.account ?? '<AccountSid>'} --journal-dir ${defaultJournalDir(env)}`;
+
+/** A recording's writes: journalled like a run's (in $CONFORMANCE_JOURNAL_DIR when set), undone on a transport of their own (no request cap). */
+function recordingWrites(t: PreparedTarget, tag: string, env: NodeJS.ProcessEnv): WriteRunOptions {
+  const journal = Journal.start(defaultJournalDir(env), tag, {
     baseUrl: t.transport.baseUrl,
     ...(t.account ? { account: t.account } : {}),
     message: 'npm run record',
@@ -161,7 +189,7 @@ function recordingWrites(t: PreparedTarget, tag: string): WriteRunOptions {
     tag,
     seed: 1,
     ...(t.account ? { account: t.account } : {}),
-    cleanupCommand: cleanupCommandOf(t),
+    cleanupCommand: cleanupCommandOf(t, env),
     // Three items a list: a next page at PageSize 2, and a smaller cassette to replay.
     perList: 3,
     pollMs: 50,

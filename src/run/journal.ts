@@ -5,7 +5,9 @@
 // rewritten, so a run killed at any point (SIGKILL included) leaves a journal `npm run cleanup` reads.
 // A journal is held by its process (a lock file beside it) while it runs: a cleanup leaves a live
 // run's journal alone. Every line passes the secret redactor: a provider may echo anything.
-// A journal that cannot be written stops the run before the write it would announce.
+// A journal that cannot be written (a full disk) stops the run before the write it would announce;
+// what the run made is still undone from memory. A line torn by a kill or a full disk is skipped when
+// read, and ended before a cleanup appends to the file.
 
 import { randomBytes } from 'node:crypto';
 import {
@@ -77,6 +79,16 @@ export const runTag = (): string =>
 /** The tags this suite makes: a live run's (yymmddhhmmss-random), a local run's (by seed), a record's, a verification's. */
 export const TAG_SHAPE = /^conformance-(?:\d{12}-[0-9a-f]{6}|local-\d{1,12}|record|pact-local)$/;
 
+/**
+ * Whether a value carries a run's tag: at its start or after white space, and not followed by a letter
+ * or digit (conformance-local-1 is not in "conformance-local-12 name"; a conversation the run names
+ * "<tag>-session_id-0" carries it). Only a tag of a run's shape is ever carried: never an empty one.
+ */
+export const carriesTag = (value: unknown, tag: string): boolean =>
+  TAG_SHAPE.test(tag) &&
+  typeof value === 'string' &&
+  new RegExp(`(?:^|\\s)${tag}(?![0-9A-Za-z])`).test(value);
+
 /** The journal could not be written: nothing more is sent (exit 2). */
 export class JournalError extends UsageError {}
 
@@ -107,6 +119,8 @@ export function holderOf(file: string): number | undefined {
 export class Journal {
   private fd: number | undefined;
   private locked = false;
+  /** Why the file can no longer be written (a full disk), once it cannot: nothing more is announced. */
+  broken?: string;
   /** What this process recorded, in order (the file holds the same, and survives it). */
   readonly entries: JournalEntry[] = [];
 
@@ -126,6 +140,10 @@ export class Journal {
     const j = new Journal(join(dir, `${tag}.${randomBytes(4).toString('hex')}.jsonl`), tag);
     j.hold('wx');
     j.record({ kind: 'run', ...run, pid: process.pid, host: hostname() });
+    if (j.broken !== undefined) {
+      j.close();
+      throw new JournalError(`${j.broken}; nothing was sent`);
+    }
     return j;
   }
 
@@ -135,14 +153,19 @@ export class Journal {
     const j = new Journal(file, tag);
     rmSync(`${file}${LOCK}`, { force: true });
     j.hold('a');
+    // A line torn by a kill or a full disk is ended, so that what follows stays a line of its own.
+    const text = readFileSync(file, 'utf8');
+    if (text !== '' && !text.endsWith('\n')) j.append('\n');
     return j;
   }
 
   private hold(mode: 'wx' | 'a'): void {
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      writeSync(openSync(`${this.file}${LOCK}`, 'wx'), `${process.pid} ${hostname()}\n`);
+      const lock = openSync(`${this.file}${LOCK}`, 'wx');
       this.locked = true;
+      writeSync(lock, `${process.pid} ${hostname()}\n`);
+      closeSync(lock);
       this.fd = openSync(this.file, mode);
     } catch (error) {
       this.release();
@@ -153,23 +176,32 @@ export class Journal {
   }
 
   /**
-   * Appends one entry before returning (write-ahead); throws JournalError if it cannot. Each line is
-   * handed to the operating system at once (a killed process loses none); the file is synced to disk
-   * when the run starts and when it closes — a sync per line cost a second a run for no process death.
+   * Appends one entry before returning (write-ahead). Each line is handed to the operating system at
+   * once (a killed process loses none); the file is synced to disk when the run starts and when it
+   * closes — a sync per line cost a second a run for no process death. Once the file cannot be
+   * written (a full disk), entries are kept in memory only, so the run can still undo what it made;
+   * an intent then throws JournalError: no write is sent that the journal could not announce.
    */
   record(entry: Omit<JournalEntry, 'at' | 'tag'>): void {
     const full: JournalEntry = { ...entry, at: new Date().toISOString(), tag: this.tag };
     const line = `${redact(JSON.stringify(full))}\n`;
+    this.append(line, full.kind === 'run');
+    if (this.broken !== undefined && entry.kind === 'intent')
+      throw new JournalError(`${this.broken}; no further write was sent`);
+    this.entries.push(JSON.parse(line) as JournalEntry);
+  }
+
+  /** Writes the text whole (and synced to disk, `sync`), or notes why the file can no longer be written. */
+  private append(text: string, sync = false): void {
+    if (this.broken !== undefined) return;
+    const bytes = Buffer.from(text);
     try {
       if (this.fd === undefined) throw new Error('closed');
-      writeSync(this.fd, line);
-      if (full.kind === 'run') fsyncSync(this.fd);
+      if (writeSync(this.fd, bytes) < bytes.length) throw new Error('short write: the disk is full');
+      if (sync) fsyncSync(this.fd);
     } catch (error) {
-      throw new JournalError(
-        `journal ${this.file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); no further write was sent`,
-      );
+      this.broken = `journal ${this.file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     }
-    this.entries.push(JSON.parse(line) as JournalEntry);
   }
 
   private release(): void {
@@ -179,7 +211,8 @@ export class Journal {
 
   close(): void {
     if (this.fd !== undefined) {
-      fsyncSync(this.fd);
+      // A file that could not be written (a full disk) may not sync either: it is closed all the same.
+      if (this.broken === undefined) fsyncSync(this.fd);
       closeSync(this.fd);
     }
     this.fd = undefined;
@@ -187,8 +220,11 @@ export class Journal {
   }
 }
 
-/** A journal file's entries; a torn last line (a run killed mid-write) is skipped, anything else malformed is one line. */
-export function readJournal(file: string): JournalEntry[] {
+/**
+ * A journal file's entries. A line that cannot be read — torn by a kill or a full disk, or damaged —
+ * is skipped and described in `damaged` (a cleanup reads every list for the run's tag anyway).
+ */
+export function readJournal(file: string, damaged: string[] = []): JournalEntry[] {
   const lines = readTextFile(file, 'journal').split('\n');
   const out: JournalEntry[] = [];
   lines.forEach((line, k) => {
@@ -198,22 +234,24 @@ export function readJournal(file: string): JournalEntry[] {
       if (typeof e.kind !== 'string' || typeof e.tag !== 'string') throw new Error('not a journal entry');
       out.push(e);
     } catch (error) {
-      if (k >= lines.length - 2 && !line.endsWith('}')) return; // torn by a kill mid-write
-      throw new UsageError(`journal ${file}:${k + 1}: ${(error as Error).message}`);
+      const torn = k === lines.length - 1 ? ' (torn: no end of line)' : '';
+      damaged.push(`line ${k + 1}${torn}: ${(error as Error).message.slice(0, 80)}`);
     }
   });
   return out;
 }
 
-/** What is still to undo, newest first: each made item without its undone entry. */
+/** What is still to undo, newest first: each made item without an undone entry after it. */
 export function pendingUndos(entries: readonly JournalEntry[]): JournalEntry[] {
   const key = (e: JournalEntry) => `${e.undo?.method} ${e.undo?.path}`;
-  const undone = new Set(entries.filter((e) => e.kind === 'undone').map(key));
-  const seen = new Set<string>();
-  return entries
-    .filter((e) => (e.kind === 'made' || e.kind === 'lost') && e.undo && !undone.has(key(e)))
-    .reverse()
-    .filter((e) => !seen.has(key(e)) && seen.add(key(e)) !== undefined);
+  const open = new Map<string, JournalEntry>();
+  for (const e of entries)
+    if (e.kind === 'undone') open.delete(key(e));
+    else if ((e.kind === 'made' || e.kind === 'lost') && e.undo) {
+      open.delete(key(e));
+      open.set(key(e), e);
+    }
+  return [...open.values()].reverse();
 }
 
 /** Writes whose answer was lost or ambiguous, or never came (an intent with no outcome: a killed run). */
@@ -227,6 +265,8 @@ export interface FoundJournal {
   entries?: JournalEntry[];
   /** Why it cannot be cleaned up now: unreadable, or held by a live run. */
   skipped?: string;
+  /** Lines that could not be read (torn, damaged), skipped. */
+  damaged?: string[];
 }
 
 /** Journals whose run has not finished cleaning up: in a folder, and those a pointer file names. */
@@ -246,8 +286,11 @@ export function openJournals(dirs: readonly string[]): FoundJournal[] {
       continue;
     }
     try {
-      const entries = readJournal(file);
-      if (!entries.some((e) => e.kind === 'done')) out.push({ file, entries });
+      const damaged: string[] = [];
+      const entries = readJournal(file, damaged);
+      if (entries.length === 0) out.push({ file, skipped: 'no line of it can be read: not a run journal' });
+      else if (!entries.some((e) => e.kind === 'done'))
+        out.push({ file, entries, ...(damaged.length ? { damaged } : {}) });
     } catch (error) {
       out.push({ file, skipped: (error as Error).message });
     }

@@ -10,6 +10,7 @@ import type { WriteObservation } from '../rules/writes/observation';
 import { cleanupRule, lifecycleRule, WRITE_RULES } from '../rules/writes/rules';
 import type { Contract } from '../schemas/contract';
 import { RunLimitError } from '../transport/http';
+import { JournalError } from './journal';
 import { type Arranged, arrange } from './lifecycle';
 import type { RuleResult } from './results';
 import { runStateful } from './stateful';
@@ -39,11 +40,27 @@ export async function startWrites(
       ...(w.perList ? { perList: w.perList } : {}),
       ...(operations ? { operations } : {}),
     });
+    // The journal could not be written: nothing more is sent, what was made is undone, exit 2.
+    if (w.journal.broken) {
+      await arranged.settled;
+      await endWrites(session, w);
+    }
     return { session, arranged };
   } catch (error) {
     if (!(error instanceof RunLimitError)) throw error;
     return { session };
   }
+}
+
+/** The journal could not be written: what the run made undone (from memory), then one line, exit 2. */
+function journalFailed(w: WriteRunOptions, finished: Finished): JournalError {
+  return new JournalError(
+    `${w.journal.broken}: writing stopped; ${
+      finished.done
+        ? 'what the run made was undone, each removal read back'
+        : `${finished.left.length} item(s) could not be removed (${finished.incomplete.length} list(s) not read whole); once the disk has room, run: ${w.cleanupCommand}`
+    }`,
+  );
 }
 
 /** The lifecycle model's sequences, as one result. */
@@ -70,10 +87,14 @@ export async function modelResult(
   };
 }
 
-/** Sweeps and undo, whatever happened before; the journal is closed. */
+/**
+ * Sweeps and undo, whatever happened before; the journal is closed. A journal that could not be
+ * written is then a JournalError (exit 2), once what the run made is undone.
+ */
 export async function endWrites(session: WriteSession, w: WriteRunOptions): Promise<Finished> {
+  let finished: Finished;
   try {
-    return await finishWrites({
+    finished = await finishWrites({
       contract: session.contract,
       transport: w.cleanup,
       journal: w.journal,
@@ -83,6 +104,8 @@ export async function endWrites(session: WriteSession, w: WriteRunOptions): Prom
   } finally {
     w.journal.close();
   }
+  if (w.journal.broken) throw journalFailed(w, finished);
+  return finished;
 }
 
 interface JudgeOptions {
@@ -140,7 +163,7 @@ function cleanupFindings(finished: Finished, command: string): Finding[] {
     ...finished.incomplete.map((why) => ({
       ...base,
       operation: 'the run journal',
-      message: `a sweep for the run's tag could not read every page (${why}): what it did not read may hold items the run made; run: ${command}`,
+      message: `a sweep for the run's tag did not finish (${why}): what it could not read may hold items the run made; run: ${command}`,
     })),
   ];
 }

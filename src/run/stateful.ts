@@ -12,8 +12,7 @@ import { fastCheck } from '../lazy';
 import { fillPath, type Operation } from '../model/operation';
 import { type WriteOperation, writeLabel } from '../model/writes';
 import type { WriteObservation } from '../rules/writes/observation';
-import { itemPath } from './writes/create';
-import { type WriteSession, WriteStopped } from './writes/session';
+import { itemPath, type WriteSession, WriteStopped } from './writes/session';
 import { attach, create, detach, remove, update } from './writes/steps';
 import { undoAll } from './writes/undo';
 

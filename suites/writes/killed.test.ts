@@ -72,7 +72,7 @@ describe('a killed run', () => {
       env,
     );
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/cleaned up: nothing the runs made is left/);
+    expect(r.stdout).toMatch(/cleaned up: nothing the runs of this account and host made is left/);
     const after = await ids(provider.url);
     for (const [list, was] of Object.entries(before)) {
       if (removable(list)) expect(after[list], list).toEqual(was);

@@ -1,6 +1,7 @@
 // Cleaning up after one journal whose run did not finish: refused unless its run wrote to this account
-// and host with a tag of a run's own shape; then held (a live run keeps its journal), swept where an
-// answer was lost, undone, read back. One journal's trouble never stops the others'.
+// and host with a tag of a run's own shape; then held (a live run keeps its journal), swept (nothing
+// removed when the lists show another account's items), undone, read back, swept again. Lines it
+// cannot read are skipped and named. One journal's trouble never stops the others'.
 
 import type { Contract } from '../../schemas/contract';
 import type { HttpTransport } from '../../transport/http';
@@ -48,7 +49,12 @@ export async function cleanUpJournal(
   if (why)
     return { outcome: 'refused', line: `${j.file}: refused: ${why}; nothing was sent for it`, details: [] };
   const tag = entries[0]?.tag as string;
-  const journal = Journal.resume(j.file, tag);
+  let journal: Journal | undefined;
+  try {
+    journal = Journal.resume(j.file, tag);
+  } catch (error) {
+    return { outcome: 'failed', line: `${j.file}: left alone: ${(error as Error).message}`, details: [] };
+  }
   if (!journal)
     return { outcome: 'skipped', line: `${j.file}: left alone: its run is still going`, details: [] };
   try {
@@ -57,11 +63,13 @@ export async function cleanUpJournal(
       transport: o.transport,
       journal,
       entries: () => [...entries, ...journal.entries],
+      account: o.account,
     });
     const removed = r.observations.filter((x) => (x.exchange.response?.status ?? 500) < 300).length;
     const details = [
+      ...(j.damaged ?? []).map((d) => `skipped ${d}; every list was read for the tag instead`),
       ...r.left.map((e) => `left: ${e.list ?? e.write} ${e.id ?? ''}: ${e.why}`),
-      ...r.incomplete.map((i) => `a sweep for ${tag} could not read every page: ${i}`),
+      ...r.incomplete.map((i) => `a sweep for ${tag} did not finish: ${i}`),
     ];
     return {
       outcome: r.done ? 'done' : 'failed',

@@ -4,13 +4,13 @@
 // undo is its list's delete, proven by its fetch answering 404.
 
 import { isRecord } from '../../json';
-import { alignValues, type Operation, tryFillPath } from '../../model/operation';
+import { alignValues, tryFillPath } from '../../model/operation';
 import { processingFields } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 import type { WriteObservation } from '../../rules/writes/observation';
 import { tagField, validBody } from '../../schemas/bodies';
 import type { JournalEntry } from '../journal';
-import type { WriteSession } from './session';
+import { itemPath, type WriteSession } from './session';
 import { type ActOptions, arrangeFields, arrangePath, type Maker, type Needs, success, supply } from './step';
 
 export const create = {
@@ -63,21 +63,6 @@ function undo(s: WriteSession, w: WriteOperation, values: Record<string, string>
   if (!path) return {};
   const out: Pick<JournalEntry, 'undo' | 'gone'> = { undo: { write: del.id, method: del.method, path } };
   return gone ? { ...out, gone: { path: gone } } : out;
-}
-
-/**
- * The fetch path of an item, under the same parents as the write whose path values these are
- * (`from`, that write's path: parameters matched by name, else by position); undefined when unfillable.
- */
-export function itemPath(
-  fetch: Operation | undefined,
-  values: Record<string, string>,
-  id: string,
-  from = fetch?.path ?? '',
-): string | undefined {
-  const last = fetch?.pathParams.at(-1)?.name;
-  if (!fetch || !last) return undefined;
-  return tryFillPath(fetch.path, { ...alignValues(from, values, fetch.path), [last]: id });
 }
 
 /** Values of a processing field that end processing: done, or failed. */

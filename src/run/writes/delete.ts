@@ -6,8 +6,7 @@ import { alignValues, fillPath, tryFillPath } from '../../model/operation';
 import type { WriteOperation } from '../../model/writes';
 import type { WriteObservation } from '../../rules/writes/observation';
 import { succeeded } from '../../rules/writes/observation';
-import { itemPath } from './create';
-import type { WriteSession } from './session';
+import { itemPath, type WriteSession } from './session';
 import { type ActOptions, type Maker, type Needs, pathNeeds, success } from './step';
 
 export const remove = {

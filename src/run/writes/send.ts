@@ -10,8 +10,7 @@ import { echoField } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 import type { Evidence, WriteObservation } from '../../rules/writes/observation';
 import { validBody } from '../../schemas/bodies';
-import { itemPath } from './create';
-import type { WriteSession } from './session';
+import { itemPath, type WriteSession } from './session';
 import { type ActOptions, type Maker, type Needs, pathNeeds, success, supply } from './step';
 
 export interface SendOptions extends ActOptions {

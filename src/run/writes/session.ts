@@ -3,20 +3,23 @@
 // account whatever the provider answers:
 //  - only items the run owns are ever changed or removed (every path value names one; an unknown id is
 //    a made-up one); an item is the run's own when its create's answer carries the run's tag in the
-//    field it was sent in and its id was seen neither before the run nor in another create's answer;
-//  - what may make something is journalled before it is sent; an answer that is lost, a 429 or a 5xx
-//    is "maybe made" (never sent again; a sweep for the tag decides);
+//    field it was sent in, its id was seen neither before the run nor in another create's answer, and
+//    a fetch of that id shows the tag there too (the item itself says whose it is); any other answer
+//    to a create is "maybe made": its id is never changed, a sweep for the tag finds what it made;
+//  - what may make something is journalled before it is sent (a journal that cannot be written stops
+//    writing); an answer that is lost, a 429 or a 5xx is "maybe made" (never sent again);
 //  - every answer's account fields must name the account written to, else writing stops.
 
 import { isRecord, parseProviderJson } from '../../json';
 import type { JsonSchema } from '../../model/json-schema';
-import { fillPath, type Operation } from '../../model/operation';
+import { alignValues, fillPath, type Operation, tryFillPath } from '../../model/operation';
 import { type Envelope, echoField, pageView } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
+import { redact } from '../../redact';
 import type { WriteObservation, WriteScenario } from '../../rules/writes/observation';
 import type { Contract } from '../../schemas/contract';
 import { type Exchange, type HttpTransport, RunLimitError } from '../../transport/http';
-import type { Journal, JournalEntry } from '../journal';
+import { carriesTag, type Journal, type JournalEntry, JournalError } from '../journal';
 import { UNKNOWN_ID } from '../plan';
 
 export interface SessionOptions {
@@ -135,13 +138,14 @@ export class WriteSession {
     values: Record<string, string>,
     opts: SendOptions,
   ): Promise<WriteObservation> {
+    if (this.journal.broken) this.stopped ??= `${this.journal.broken}: writing stopped`;
     if (this.stopped) throw new WriteStopped(`not sent: ${this.stopped}`);
     const refused = this.unowned(w, values, opts.scenario);
     if (refused) throw new WriteStopped(`refused ${w.method} ${w.path}: ${refused}`);
     const path = fillPath(w.path, values);
     const makes = MAKES.has(w.action);
     const n = ++this.n;
-    if (makes) this.journal.record({ kind: 'intent', n, write: w.id, path });
+    if (makes) this.announce({ kind: 'intent', n, write: w.id, path });
     const exchange = await this.o.transport.send(w.method, path, {
       ...(opts.raw !== undefined ? { raw: opts.raw } : opts.body !== undefined ? { body: opts.body } : {}),
       ...(opts.authenticate === false ? { authenticate: false } : {}),
@@ -150,9 +154,20 @@ export class WriteSession {
     });
     const obs = observe(w, exchange, opts);
     this.checkAccount(obs);
-    if (makes) this.settle(obs, { n, write: w.id, path }, opts, values);
+    if (makes) await this.settle(obs, { n, write: w.id, path }, opts, values);
     this.observations.push(obs);
     return obs;
+  }
+
+  /** Journals what a write is about to do; a journal that cannot be written stops writing first. */
+  private announce(entry: Omit<JournalEntry, 'at' | 'tag'>): void {
+    try {
+      this.journal.record(entry);
+    } catch (error) {
+      if (!(error instanceof JournalError)) throw error;
+      this.stopped ??= error.message;
+      throw new WriteStopped(`not sent: ${error.message}`);
+    }
   }
 
   /** Every account field of a write's answer names the account written to, else writing stops. */
@@ -171,12 +186,12 @@ export class WriteSession {
   }
 
   /** What a write that may make something made, as far as its answer proves it: journalled at once. */
-  private settle(
+  private async settle(
     obs: WriteObservation,
     base: Settled,
     opts: SendOptions,
     values: Record<string, string>,
-  ): void {
+  ): Promise<void> {
     const w = obs.write;
     const status = obs.exchange.response?.status;
     if (status === undefined && NOT_SENT.has(obs.exchange.error?.kind ?? '')) {
@@ -189,19 +204,18 @@ export class WriteSession {
       this.journal.record({ ...base, ...undo, kind: 'lost', message: `answer lost or ambiguous (${why})` });
     } else if (status >= 300) {
       this.journal.record({ ...base, kind: 'failed', message: `status ${status}` });
-    } else if (w.action === 'create') this.settleCreate(obs, base, opts, values);
+    } else if (w.action === 'create') await this.settleCreate(obs, base, opts, values);
     else if (w.action === 'attach')
       this.journal.record({ ...base, ...opts.undo?.(undefined), kind: 'made', list: w.effect.list });
     else this.settleSend(obs, base, values);
   }
 
-  private settleCreate(
+  private async settleCreate(
     obs: WriteObservation,
     base: Settled,
     opts: SendOptions,
     values: Record<string, string>,
-  ): void {
-    const tagIn = opts.tagIn;
+  ): Promise<void> {
     const w = obs.write;
     const list = this.reads.get(w.effect.list ?? '');
     const json = isRecord(obs.json) ? obs.json : {};
@@ -211,15 +225,12 @@ export class WriteSession {
       this.journal.record({ ...base, kind: 'lost', message: 'the answer names no id: a sweep decides' });
       return;
     }
-    const echo = tagIn === undefined ? undefined : echoField(w.response, tagIn);
-    const tagged = echo !== undefined && String(json[echo] ?? '').includes(this.tag);
-    if (this.known(id) || !tagged) {
-      const why = this.known(id)
-        ? `${w.id} answered ${list.idField} ${id}, an item that is not new: not adopted, never changed`
-        : `${w.id} answered ${id} without the run's tag in ${tagIn ?? 'a field'}: not adopted, never changed`;
+    const why = await this.notOwn(obs, list, id, values, opts.tagIn);
+    if (why) {
+      // What the create made, if anything, is unknown: a sweep for the tag decides (here, or a cleanup's).
       obs.safety = [...(obs.safety ?? []), { rule: 'write.create-new', message: why }];
-      if (!this.known(id)) this.lost.add(list.id);
-      this.journal.record({ ...base, kind: 'failed', id, message: why });
+      this.lost.add(list.id);
+      this.journal.record({ ...base, kind: 'lost', message: `${why}; a sweep for the run's tag decides` });
       return;
     }
     this.adopt(list.id, id, values);
@@ -231,6 +242,38 @@ export class WriteSession {
         list: also.list,
         message: `a ${also.field} made with it; no operation removes it`,
       });
+  }
+
+  /**
+   * Why an id a create answered is not the run's own, or undefined when it is: an id seen before, an
+   * answer without the run's tag where it was sent, an id the journal could not hold (it holds a
+   * secret), or a fetch of it that does not show the tag (the item itself says whose it is).
+   */
+  private async notOwn(
+    obs: WriteObservation,
+    list: Operation,
+    id: string,
+    values: Record<string, string>,
+    tagIn: string | undefined,
+  ): Promise<string | undefined> {
+    const w = obs.write;
+    const json = isRecord(obs.json) ? obs.json : {};
+    const echo = tagIn === undefined ? undefined : echoField(w.response, tagIn);
+    const answered = `${w.id} answered ${list.idField} ${id}`;
+    if (this.known(id)) return `${answered}, an item that is not new: not adopted, never changed`;
+    if (echo === undefined || !carriesTag(json[echo], this.tag))
+      return `${answered} without the run's tag in ${echo ?? tagIn ?? 'a field'}: not adopted, never changed`;
+    if (redact(id) !== id) return `${w.id} answered an id that holds a secret: not adopted, never changed`;
+    const path = itemPath(this.reads.get(w.effect.fetch ?? ''), values, id, w.path);
+    if (!path) return undefined;
+    const r = await this.read(path);
+    const item = isRecord(r.json) ? r.json : {};
+    if (r.status === 200 && item[list.idField ?? ''] === id && carriesTag(item[echo], this.tag))
+      return undefined;
+    // What the fetch showed instead is evidence the create's answer was not what it made (write.create-readable).
+    obs.evidence.fetched = r;
+    const got = r.status === 200 ? `an item without the run's tag in ${echo}` : (r.status ?? 'nothing');
+    return `${answered}, but its fetch answered ${got}: not adopted, never changed`;
   }
 
   /** What a send names (a conversation) is the run's when the run named it (with its tag) and it is new. */
@@ -288,6 +331,21 @@ function observe(w: WriteOperation, exchange: Exchange, opts: SendOptions): Writ
     else obs.jsonError = parsed.error;
   }
   return obs;
+}
+
+/**
+ * The fetch path of an item, under the same parents as the write whose path values these are
+ * (`from`, that write's path: parameters matched by name, else by position); undefined when unfillable.
+ */
+export function itemPath(
+  fetch: Operation | undefined,
+  values: Record<string, string>,
+  id: string,
+  from = fetch?.path ?? '',
+): string | undefined {
+  const last = fetch?.pathParams.at(-1)?.name;
+  if (!fetch || !last) return undefined;
+  return tryFillPath(fetch.path, { ...alignValues(from, values, fetch.path), [last]: id });
 }
 
 /** The fields of a response whose documented pattern the account's SID fits: where it must appear. */

@@ -2,8 +2,9 @@
 // every list a create fills: those ids are never adopted. After an answer was lost (a reset, a
 // timeout, a 429 or 5xx to a create, a killed run), a sweep reads the same lists for items carrying
 // the run's tag in the field it is sent in, whose ids the census did not see and the run does not own
-// yet: those are the run's, journalled with their delete. A sweep that could not read every page is
-// incomplete, and says so: it is a finding, never "nothing left".
+// yet: those are the run's, journalled with their delete. A sweep that could not read every page (or,
+// for a cleanup, that read another account's items) is incomplete, and says so: it is a finding,
+// never "nothing left".
 
 import { isRecord, parseProviderJson } from '../../json';
 import { fillPath, type Operation } from '../../model/operation';
@@ -12,8 +13,8 @@ import type { WriteOperation } from '../../model/writes';
 import { tagField } from '../../schemas/bodies';
 import type { Contract } from '../../schemas/contract';
 import type { HttpTransport } from '../../transport/http';
-import type { Journal, JournalEntry } from '../journal';
-import { largestPageSize } from './session';
+import { carriesTag, type Journal, type JournalEntry } from '../journal';
+import { accountFields, largestPageSize } from './session';
 
 /** Pages a census or sweep reads of one list, at its largest PageSize. */
 export const SWEEP_PAGES = 50;
@@ -28,6 +29,8 @@ export interface SweepContext {
   /** Ids the run already owns, by list. */
   owned: (list: string, id: string) => boolean;
   adopt?: (list: string, id: string) => void;
+  /** The account the run wrote to: a list that shows another account's items is not that account's. */
+  account?: string;
 }
 
 /** A top-level list a create fills, the field its tag is sent in and the delete that removes its items. */
@@ -96,39 +99,63 @@ export async function census(
 export const censusOf = (entries: readonly JournalEntry[]): Set<string> =>
   new Set(entries.filter((e) => e.kind === 'census').flatMap((e) => e.ids ?? []));
 
+/** Why a list read is not of the account written to: an item whose account field names another. */
+function accountOf(s: Sweepable, item: Record<string, unknown>, account: string | undefined) {
+  for (const field of account ? accountFields(s.create.response, account) : []) {
+    const v = item[field];
+    if (typeof v === 'string' && v !== account)
+      return `it shows items of account ${v}, not of ${account}: these credentials do not reach what the run made`;
+  }
+  return undefined;
+}
+
+/** The made entry of an item a sweep found: its delete, and the fetch that proves it gone. */
+function foundEntry(ctx: SweepContext, { list, tagIn, del }: Sweepable, id: string) {
+  const last = del.pathParams.at(-1)?.name as string;
+  const fetch = ctx.contract.operations.find((r) => r.id === list.pairsWith);
+  const fetchLast = fetch?.pathParams.at(-1)?.name;
+  return {
+    kind: 'made' as const,
+    write: del.id,
+    id,
+    list: list.id,
+    undo: { write: del.id, method: del.method, path: fillPath(del.path, { [last]: id }) },
+    ...(fetch && fetchLast ? { gone: { path: fillPath(fetch.path, { [fetchLast]: id }) } } : {}),
+    message: `found by the run's tag in ${tagIn}`,
+  };
+}
+
+export interface Swept {
+  found: number;
+  complete: boolean;
+  incomplete: string[];
+  /** A list showed another account's items: these credentials do not reach the run's account. */
+  otherAccount?: string;
+}
+
 /**
  * Items of the run's own that it never heard of, in the lists named (all sweepable ones when none):
- * each journalled as made, with the delete that removes it. Returns whether every list was read whole.
+ * each journalled as made, with the delete that removes it. Returns whether every list was read whole,
+ * and, given the run's account, whether a list showed another's (then nothing of that list is taken).
  */
-export async function sweep(
-  ctx: SweepContext,
-  lists?: ReadonlySet<string>,
-): Promise<{ found: number; complete: boolean; incomplete: string[] }> {
+export async function sweep(ctx: SweepContext, lists?: ReadonlySet<string>): Promise<Swept> {
   let found = 0;
   const incomplete: string[] = [];
-  for (const { list, tagIn, del } of sweepables(ctx.contract)) {
+  let otherAccount: string | undefined;
+  for (const s of sweepables(ctx.contract)) {
+    const { list, tagIn } = s;
     if (lists && !lists.has(list.id)) continue;
     const read = await walk(ctx.transport, list);
-    if (!read.complete) incomplete.push(`${list.path}: ${read.why}`);
-    const last = del.pathParams.at(-1)?.name as string;
-    for (const it of read.items) {
+    const other = read.items.map((it) => accountOf(s, it, ctx.account)).find((x) => x !== undefined);
+    if (!read.complete || other) incomplete.push(`${list.path}: ${other ?? read.why}`);
+    otherAccount ??= other;
+    for (const it of other ? [] : read.items) {
       const id = it[list.idField ?? ''];
-      const mark = it[tagIn];
-      if (typeof id !== 'string' || typeof mark !== 'string' || !mark.includes(ctx.tag)) continue;
+      if (typeof id !== 'string' || !carriesTag(it[tagIn], ctx.tag)) continue;
       if (ctx.before.has(id) || ctx.owned(list.id, id)) continue;
       ctx.adopt?.(list.id, id);
       found++;
-      const fetch = ctx.contract.operations.find((r) => r.id === list.pairsWith);
-      const fetchLast = fetch?.pathParams.at(-1)?.name;
-      ctx.journal.record({
-        kind: 'made',
-        write: del.id,
-        id,
-        list: list.id,
-        undo: { write: del.id, method: del.method, path: fillPath(del.path, { [last]: id }) },
-        ...(fetch && fetchLast ? { gone: { path: fillPath(fetch.path, { [fetchLast]: id }) } } : {}),
-        message: `found by the run's tag in ${tagIn}`,
-      });
+      ctx.journal.record(foundEntry(ctx, s, id));
     }
   }
   const complete = incomplete.length === 0;
@@ -137,5 +164,5 @@ export async function sweep(
     complete,
     message: complete ? `${found} found` : incomplete.join('; '),
   });
-  return { found, complete, incomplete };
+  return { found, complete, incomplete, ...(otherAccount ? { otherAccount } : {}) };
 }

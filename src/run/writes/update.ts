@@ -6,8 +6,7 @@ import { isRecord } from '../../json';
 import { updatedFields, type WriteOperation } from '../../model/writes';
 import type { WriteObservation } from '../../rules/writes/observation';
 import { validBody } from '../../schemas/bodies';
-import { itemPath } from './create';
-import type { WriteSession } from './session';
+import { itemPath, type WriteSession } from './session';
 import { type ActOptions, type Maker, type Needs, pathNeeds, supply } from './step';
 
 export const update = {
