@@ -2,7 +2,10 @@
 // requests without credentials. The run's plan (src/run/plan.ts) makes the requests; these judge them.
 
 import type { Finding } from '../finding';
+import type { JsonSchema } from '../model/json-schema';
 import type { Operation } from '../model/operation';
+import { processingFields } from '../model/twilio-conventions';
+import { updatedFields } from '../model/writes';
 import type { Contract } from '../schemas/contract';
 import { entryDifferences, pageSizeBounds, refusalDefects } from './invariants';
 import { finding, type Observation, type ObservationRule, succeeded } from './rule';
@@ -14,18 +17,33 @@ export const fetchMatchesList: ObservationRule = {
   needs: 'the fetch that pairs with a list',
   appliesTo: (op) => op.kind === 'instance' && op.pairsWith !== undefined,
   applies: (o) => succeeded(o) && o.listEntry !== undefined,
-  run: (o) =>
-    entryDifferences(o.listEntry, o.json).map((d) =>
-      finding('fetch.matches-list', o, {
-        severity: 'error',
-        source: 'the list response',
-        pointer: `/${d.field}`,
-        expected: d.listed,
-        actual: d.fetched,
-        message: `fetched ${d.field || 'item'} is ${JSON.stringify(d.fetched)}, its list entry says ${JSON.stringify(d.listed)}`,
-      }),
-    ),
+  run: (o, contract) =>
+    entryDifferences(o.listEntry, o.json)
+      .filter(movedOnItsOwn(contract.merged(o.op)))
+      .map((d) =>
+        finding('fetch.matches-list', o, {
+          severity: 'error',
+          source: 'the list response',
+          pointer: `/${d.field}`,
+          expected: d.listed,
+          actual: d.fetched,
+          message: `fetched ${d.field || 'item'} is ${JSON.stringify(d.fetched)}, its list entry says ${JSON.stringify(d.listed)}`,
+        }),
+      ),
 };
+
+/**
+ * An item processed asynchronously may move on between the list read and the fetch: when its
+ * processing state differs, that state and the date it moves are not a disagreement.
+ */
+function movedOnItsOwn(schema: JsonSchema) {
+  const busy = new Set(processingFields(schema).map(([name]) => name));
+  const dated = new Set(updatedFields({ response: schema }));
+  return (d: { field: string }, _k: number, all: ReadonlyArray<{ field: string }>): boolean => {
+    const moving = all.some((x) => busy.has(x.field));
+    return !(moving && (busy.has(d.field) || dated.has(d.field)));
+  };
+}
 
 /** A scenario that must be refused with the expected status and a Twilio error body. */
 function refusal(
