@@ -37,10 +37,17 @@ export interface Arranged {
 const byAction = (s: WriteSession, action: WriteOperation['action'], top?: boolean) =>
   s.writes.filter((w) => w.action === action && (top === undefined || (w.pathParams.length === 0) === top));
 
+/**
+ * Steps taken side by side where their order does not matter (lists; a list's own items and a
+ * conversation's own turns in order). Their writes still leave one at a time (the session's lane);
+ * what overlaps is the reads that judge them.
+ */
+const AT_ONCE = 4;
+
 /** 1. Enough items in each top-level list to paginate, each create's first read back (fetch, list). */
 async function createTop(s: WriteSession, perList: number): Promise<Map<string, WriteObservation>> {
   const firsts = new Map<string, WriteObservation>();
-  for (const w of byAction(s, 'create', true)) {
+  await mapLimit(byAction(s, 'create', true), AT_ONCE, async (w) => {
     const optional = (w.effect.alsoCreates ?? []).map((a) => a.field);
     for (let k = 0; k < perList; k++) {
       const needs = { values: {}, supplied: {} };
@@ -49,13 +56,13 @@ async function createTop(s: WriteSession, perList: number): Promise<Map<string, 
       firsts.set(w.id, obs);
       await create.judge(s, obs, needs);
     }
-  }
+  });
   return firsts;
 }
 
 /** 2. Every arranged item attached to the first arranged parent; the last one read back. */
 async function attachAll(s: WriteSession): Promise<void> {
-  for (const w of byAction(s, 'attach')) {
+  await mapLimit(byAction(s, 'attach'), AT_ONCE, async (w) => {
     let last: { obs: WriteObservation; values: Record<string, string> } | undefined;
     for (const item of s.mine.get(w.effect.item ?? '') ?? []) {
       const values = ownedValues(s, w, item);
@@ -63,7 +70,7 @@ async function attachAll(s: WriteSession): Promise<void> {
       last = { obs: await attach.act(s, w, { values, supplied: {} }), values };
     }
     if (last) await attach.judge(s, last.obs, { values: last.values, supplied: {} });
-  }
+  });
 }
 
 /** 3. Conversations with the first arranged parent, each named by the run; more turns in the first. */
@@ -71,15 +78,19 @@ async function sendAll(s: WriteSession, perList: number, seen: Map<string, strin
   for (const w of byAction(s, 'send')) {
     const values = ownedValues(s, w);
     if (!values) continue;
-    for (let k = 0; k < perList + Math.ceil(perList / 2); k++) {
-      const obs = await send.act(
-        s,
-        w,
-        { values, supplied: {} },
-        { seed: s.o.seed + 100 + k, conversation: k < perList ? k : 0 },
-      );
-      if (k === 0) await send.judge(s, obs);
-    }
+    // A conversation's turns in order, conversations side by side; the first has more turns.
+    const turns = (c: number) => (c === 0 ? 1 + Math.ceil(perList / 2) : 1);
+    await mapLimit([...Array(perList).keys()], AT_ONCE, async (c) => {
+      for (let t = 0; t < turns(c); t++) {
+        const obs = await send.act(
+          s,
+          w,
+          { values, supplied: {} },
+          { seed: s.o.seed + 100 + c + t * perList, conversation: c },
+        );
+        if (c === 0 && t === 0) await send.judge(s, obs);
+      }
+    });
     // What a conversation holds (its messages) can be read by id too.
     for (const n of w.effect.names ?? []) {
       const children = s.reads.get(n.children ?? '');
@@ -100,14 +111,14 @@ async function sendAll(s: WriteSession, perList: number, seen: Map<string, strin
 
 /** 4. Creates under a parent (feedback on a conversation), once what they refer to exists. */
 async function createNested(s: WriteSession, perList: number): Promise<void> {
-  for (const w of byAction(s, 'create', false)) {
+  await mapLimit(byAction(s, 'create', false), AT_ONCE, async (w) => {
     const needs = await create.arrange(s, w, maker);
-    if (!needs) continue;
+    if (!needs) return;
     for (let k = 0; k < perList; k++) {
       const obs = await create.act(s, w, needs, { seed: s.o.seed + 200 + k });
       if (k === 0) await create.judge(s, obs, needs);
     }
-  }
+  });
 }
 
 /** 5. Items processed asynchronously (a knowledge source): the first of each waited for, its lists filled. */
@@ -145,35 +156,37 @@ const processedLists = (s: WriteSession): Set<string> =>
     [...s.reads.values()].flatMap((list) => processedChildren(s.contract.model, list).map((c) => c.id)),
   );
 
-/** 6. Each update on the first arranged item, deletes and detaches on fresh ones, every refusal. */
+/** 6. Each update on the first arranged item, deletes and detaches on fresh ones (side by side), every refusal. */
 async function exercise(s: WriteSession, wanted: (w: WriteOperation) => boolean): Promise<void> {
-  for (const w of byAction(s, 'update').filter(wanted)) {
-    const values = ownedValues(s, w);
-    if (!values) continue;
-    const obs = await update.act(s, w, { values, supplied: {} });
-    await update.judge(s, obs, { values, supplied: {} });
-  }
-  for (const [step, action] of [
-    [remove, 'delete'],
-    [detach, 'detach'],
-  ] as const)
-    for (const w of byAction(s, action).filter(wanted)) {
-      const needs = await step.arrange(s, w, maker, action === 'delete');
-      if (!needs) continue;
-      const obs = await step.act(s, w, needs);
-      await step.judge(s, obs, needs);
+  // Updates one after another: each reads its item before and after, and another update (a tool
+  // attached to the assistant) would show in that item's fetch.
+  const updates = (async () => {
+    for (const w of byAction(s, 'update').filter(wanted)) {
+      const values = ownedValues(s, w);
+      if (!values) continue;
+      const obs = await update.act(s, w, { values, supplied: {} });
+      await update.judge(s, obs, { values, supplied: {} });
     }
+  })();
+  const removals = mapLimit(
+    [...byAction(s, 'delete'), ...byAction(s, 'detach')].filter(wanted),
+    AT_ONCE,
+    async (w) => {
+      const step = w.action === 'delete' ? remove : detach;
+      const needs = await step.arrange(s, w, maker, true);
+      if (!needs) return;
+      await step.judge(s, await step.act(s, w, needs), needs);
+    },
+  );
+  await Promise.all([updates, removals]);
   // Refusals change nothing the run needs: side by side, a few at a time.
-  await mapLimit(s.writes.filter(wanted), REFUSALS_AT_ONCE, async (w) => {
+  await mapLimit(s.writes.filter(wanted), AT_ONCE, async (w) => {
     const values = ownedValues(s, w);
     if (!values) return;
     const needs = await create.arrange(s, w, maker);
     await refuse(s, w, { values, supplied: needs?.supplied ?? {} });
   });
 }
-
-/** Writes whose refusals are sent at once: far inside Twilio's limit on concurrent requests. */
-const REFUSALS_AT_ONCE = 4;
 
 /**
  * Arranges what every read needs and exercises every write; stops early (quietly) when writing stops.

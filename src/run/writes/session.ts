@@ -132,8 +132,24 @@ export class WriteSession {
     return undefined;
   }
 
-  /** Sends one write under the rules above; its observation is kept for the write rules. */
-  async send(
+  /**
+   * Sends one write under the rules above; its observation is kept for the write rules. Writes go
+   * one at a time, whoever asks (reads do not wait): each answer is checked — its account, what it
+   * made — before the next write leaves.
+   */
+  send(w: WriteOperation, values: Record<string, string>, opts: SendOptions): Promise<WriteObservation> {
+    const turn = this.lane.then(() => this.sendNow(w, values, opts));
+    this.lane = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  /** The one write in flight. */
+  private lane: Promise<void> = Promise.resolve();
+
+  private async sendNow(
     w: WriteOperation,
     values: Record<string, string>,
     opts: SendOptions,
