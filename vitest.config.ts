@@ -12,7 +12,6 @@ export default defineConfig({
     // once per fork, not per file). No suite stubs globals or the environment; the one process-wide
     // side effect, nock's interception, ends with each cassette replay.
     isolate: false,
-    setupFiles: ['src/polyfills.ts'],
     globalSetup: ['suites/support/build.ts'],
     reporters: ['default', ['junit', { outputFile: 'reports/tests.junit.xml' }]],
     testTimeout: 60_000,

@@ -4,7 +4,6 @@
 
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import '../polyfills';
 import { UsageError } from '../errors';
 import { isBlocking } from '../finding';
 import { acceptedBy, loadBaseline } from '../findings/baseline';

@@ -2,7 +2,6 @@
 
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import '../polyfills';
 import { UsageError } from '../errors';
 import { assertWritableDir, stableJson, writeFilesAtomic } from '../fs-atomic';
 import { pactParticipants } from '../model/api';

@@ -3,7 +3,6 @@
 // Live recording needs the same credentials as the conformance runner; none reach the cassette.
 
 import { join, resolve } from 'node:path';
-import '../polyfills';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { buildModel } from '../model/build';

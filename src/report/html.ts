@@ -73,7 +73,6 @@ ${grid(
   // the full section only for the targets that fail the run (at most MAX_SECTIONS).
   const many = runs.length > MANY_TARGETS;
   const failing = runs.filter((r) => of(r.target).some(isBlocking));
-  const failingSet = new Set(failing);
   const sections = many
     ? [
         `<h2>All ${runs.length} targets</h2>${grid(
@@ -128,7 +127,7 @@ ${banner}
 <p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
 ${failures}
 ${sections.join('\n')}${stale}
-<h2>Live drift: what the traffic showed against the contract</h2>${drift}${driftRest ? `<p>${driftRest} more target(s) not shown here${many ? ' (no breaking drift, or beyond the first ' + MAX_SECTIONS + ')' : ''}: see drift.json.</p>` : ''}${report.drift.length ? '' : '<p>No traffic observed.</p>'}
+<h2>Live drift: what the traffic showed against the contract</h2>${drift}${driftRest ? `<p>${driftRest} more target(s) not shown here${many ? ` (no breaking drift, or beyond the first ${MAX_SECTIONS})` : ''}: see drift.json.</p>` : ''}${report.drift.length ? '' : '<p>No traffic observed.</p>'}
 </body></html>
 `;
 }
