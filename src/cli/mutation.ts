@@ -52,9 +52,10 @@ export const mutation = command(
     const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
     const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
     // Pact's native core prints every verification it makes: a child keeps it in a log, the rows here.
-    if (io.process && !inChild(io) && !flags['no-pact'])
+    if (!inChild(io) && !flags['no-pact'])
       return runInChild(args, io, {
         name: 'mutation',
+        bundle: 'mutation',
         logFile: join(dir, 'pact', 'mutation.log'),
         showNative: flags['pact-output'] === true,
       });

@@ -91,8 +91,11 @@ export function readSource(path: string, what: string): string {
   return readTextFile(path, what);
 }
 
-/** For suites: the reason to skip when a source is absent, else undefined. */
-export function missingSourceReason(paths: SourcePaths = sourcePaths()): string | undefined {
+/** For suites: the reason to skip when a source is absent (the spec alone, or with a page), else undefined. */
+export function missingSourceReason(
+  paths: SourcePaths = sourcePaths(),
+  needs: 'spec' | 'spec and a page' = 'spec and a page',
+): string | undefined {
   // The spec first: when the whole sources folder is absent, that is what the reason names.
   const unreadable = (what: string, path: string): string | undefined => {
     try {
@@ -103,7 +106,7 @@ export function missingSourceReason(paths: SourcePaths = sourcePaths()): string 
     }
   };
   const spec = isSpecUrl(paths.spec) ? undefined : unreadable('openapi spec', paths.spec);
-  if (spec) return spec;
+  if (spec || needs === 'spec') return spec;
   if (paths.docs.length === 0) return `needs a *${DOCS_SUFFIX} page beside the spec (set TWILIO_SOURCES_DIR)`;
   for (const d of paths.docs) {
     const page = unreadable('docs page', d);

@@ -16,10 +16,15 @@ export function fixturePage(name: string): DocsPage {
 }
 
 export const realSources = sourcePaths({}, { ...process.env, TWILIO_DOCS_PAGE: '' });
-/** Why suites that need ../shared/sources are skipped, or undefined when it is there. */
+/** Why suites that need ../shared/sources (the spec and a docs page) are skipped, or undefined when it is there. */
 export const sourcesMissing = missingSourceReason(realSources);
-export const needsSources = (title: string): string =>
-  sourcesMissing ? `${title} (skipped: ${sourcesMissing})` : title;
+/** Why suites that need the spec alone are skipped. */
+export const specMissing = missingSourceReason(realSources, 'spec');
+/** A suite's title, saying why it is skipped (the terminal summary of `npm test` groups skips by it). */
+const skippedTitle = (title: string, reason: string | undefined): string =>
+  reason ? `${title} (skipped: ${reason})` : title;
+export const needsSources = (title: string): string => skippedTitle(title, sourcesMissing);
+export const needsSpec = (title: string): string => skippedTitle(title, specMissing);
 
 export interface CliResult {
   status: number | null;
