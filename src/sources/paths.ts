@@ -107,7 +107,8 @@ export function missingSourceReason(
   };
   const spec = isSpecUrl(paths.spec) ? undefined : unreadable('openapi spec', paths.spec);
   if (spec || needs === 'spec') return spec;
-  if (paths.docs.length === 0) return `needs a *${DOCS_SUFFIX} page beside the spec (set TWILIO_SOURCES_DIR)`;
+  if (paths.docs.length === 0)
+    return `needs a *${DOCS_SUFFIX} page beside the spec in ${dirname(paths.spec)} (sources/README.md says how to capture one)`;
   for (const d of paths.docs) {
     const page = unreadable('docs page', d);
     if (page) return page;

@@ -1,11 +1,12 @@
 // The runtime the project states is the one its installed tree needs: package.json's engines accept
 // exactly the Node versions every package of package-lock.json accepts (none it accepts is refused
-// by a dependency, none it refuses would satisfy them all).
+// by a dependency, none it refuses would satisfy them all), and the workflow runs only those.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../../src/sources/paths';
 
 interface Lock {
@@ -58,6 +59,19 @@ const lock = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package-lock.json'), 'u
 describe('engines', () => {
   it('package.json accepts exactly the Node versions every package in the lockfile accepts', () => {
     expect(enginesGap(pkg.engines.node, nodeRanges(lock))).toEqual([]);
+  });
+
+  it('the workflow runs every job on a Node line the engines accept, the offline suite on 22 and 24', () => {
+    const versions = (text: string): string[] =>
+      [...text.matchAll(/node-version: (\S+)/g)].map((m) => m[1] as string);
+    const workflow = readFileSync(join(PROJECT_ROOT, '.github/workflows/contract.yml'), 'utf8');
+    const matrix = (parse(workflow) as { jobs: { offline: { strategy: { matrix: { node: number[] } } } } })
+      .jobs.offline.strategy.matrix.node;
+    expect(matrix).toEqual([22, 24]);
+    const lines = [...versions(workflow).filter((v) => !v.startsWith('$')), ...matrix.map(String)];
+    expect(lines.filter((v) => !semver.intersects(v, pkg.engines.node))).toEqual([]);
+    expect(versions(workflow.replace('node-version: 24', 'node-version: 20'))).toContain('20');
+    expect(semver.intersects('20', pkg.engines.node)).toBe(false);
   });
 
   it('a range wider or narrower than the tree is named with the version and who refuses it', () => {
