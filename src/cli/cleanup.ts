@@ -73,6 +73,7 @@ export const cleanup = command(
         ...SOURCE_FLAGS,
       },
       args,
+      io,
     );
     if (flags.writes === undefined)
       throw new UsageError(

@@ -44,6 +44,7 @@ export const mutation = command(
         ...SOURCE_FLAGS,
       },
       args,
+      io,
     );
     const names = flags.fault?.split(',').map((s) => s.trim());
     const unknown = names?.filter((n) => !FAULTS.some((f) => f.name === n)) ?? [];

@@ -72,6 +72,7 @@ export const pactVerify = command(
         'pact-output': { type: 'boolean' },
       },
       args,
+      io,
     );
     const logLevel = (flags['log-level'] ?? 'warn') as 'warn';
     const LEVELS = ['error', 'warn', 'info', 'debug', 'trace'];

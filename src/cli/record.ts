@@ -47,6 +47,7 @@ export const record = command(
         'read-only': { type: 'boolean' },
       },
       args,
+      io,
     );
     const recordings = join(PROJECT_ROOT, 'suites/recordings');
     if (flags['from-docs']) {

@@ -7,6 +7,7 @@
 import { levelOf } from '../drift/table';
 import { type Finding, isBlocking } from '../finding';
 import { curlFor } from '../rules/curl';
+import { judgedLine } from '../run/coverage';
 import type { RuleResult, RunResult } from '../run/run';
 import { type ConformanceReport, findingsIndex } from './conformance-report';
 import { esc } from './junit';
@@ -37,10 +38,10 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
   const s = report.summary;
   const status = report.verdict.status;
   const blocking = report.findings.filter(isBlocking);
-  const operations = new Set(runs.flatMap((r) => r.results.map((x) => x.operation)));
+  // Errors the baseline accepts are counted as accepted, not beside the verdict as errors.
   const banner = `<div class="banner ${status}" role="status"><b>${STATUS_WORD[status]}</b>
-<span>${s.blocking} blocking</span><span>${s.errors} errors</span><span>${s.warnings} warnings</span><span>${s.accepted} accepted</span><span>${s.info} info</span>
-<span>${operations.size - report.coverage.unjudged.length}/${operations.size} operations judged</span>${report.seed !== undefined ? `<span>seed <code>${report.seed}</code></span>` : ''}
+<span>${s.blocking} blocking errors</span><span>${s.accepted} accepted by the baseline</span><span>${s.warnings} warnings</span><span>${s.info} info</span>
+<span>${esc(judgedLine(report.coverage))}</span>${report.seed !== undefined ? `<span>seed <code>${report.seed}</code></span>` : ''}
 <div>${report.verdict.lines.map(esc).join('<br>')}</div></div>
 ${report.replay ? `<p>Replay this run: <code>${esc(report.replay)}</code></p>` : ''}`;
   const failures = blocking.length

@@ -19,13 +19,21 @@ export interface Coverage {
   /** Rule × operation pairs: judged (passed or failed) and not run. */
   judged: number;
   notRun: number;
+  /** Operations of the model (reads and writes) the run covered: what "N/M operations judged" counts. */
+  operations: number;
   /** Operations of the run that no rule judged on any target. */
   unjudged: Unjudged[];
 }
 
-export function coverageOf(runs: readonly RunResult[], model: readonly Operation[]): Coverage {
+export function coverageOf(
+  runs: readonly RunResult[],
+  model: readonly Operation[],
+  /** The writes' labels ("POST /v1/…"): with the reads, what counts as an operation (not "the write lifecycle"). */
+  writes: readonly string[] = [],
+): Coverage {
   const results = runs.flatMap((r) => r.results);
-  const operations = [...new Set(results.map((r) => r.operation))];
+  const known = new Set([...model.map(operationLabel), ...writes]);
+  const operations = [...new Set(results.map((r) => r.operation))].filter((op) => known.has(op));
   const judgedOps = new Set(results.filter((r) => r.outcome !== 'not-run').map((r) => r.operation));
   const ids = new Map(model.map((op) => [operationLabel(op), op.id]));
   const unjudged = operations
@@ -48,9 +56,14 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
   return {
     judged: results.filter((r) => r.outcome !== 'not-run').length,
     notRun: results.filter((r) => r.outcome === 'not-run').length,
+    operations: operations.length,
     unjudged,
   };
 }
+
+/** "28/30 operations judged". */
+export const judgedLine = (c: Coverage): string =>
+  `${c.operations - c.unjudged.length}/${c.operations} operations judged`;
 
 /** The one line a person reads when operations went unjudged: each with why, then what would judge them. */
 export function unjudgedLine(c: Coverage): string {

@@ -76,8 +76,12 @@ export function startProcess(
 
 /** Runs `node dist/cli/<command>.mjs args…`, what `npm run <command> -- args…` runs (built by the suites' globalSetup). */
 export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return outcomeOf(startProcess(command, args, env));
+}
+
+/** A started process's exit status and output (killed after two minutes). */
+export function outcomeOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = startProcess(command, args, env);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
