@@ -25,15 +25,12 @@ export interface Coverage {
   unjudged: Unjudged[];
 }
 
-export function coverageOf(
-  runs: readonly RunResult[],
-  model: readonly Operation[],
-  /** The writes' labels ("POST /v1/…"): with the reads, what counts as an operation (not "the write lifecycle"). */
-  writes: readonly string[] = [],
-): Coverage {
+/** An operation's label ("POST /v1/Tools"), not a unit of the run's own ("the write lifecycle", "the run journal"). */
+const isOperation = (label: string): boolean => /^[A-Z]+ \//.test(label);
+
+export function coverageOf(runs: readonly RunResult[], model: readonly Operation[]): Coverage {
   const results = runs.flatMap((r) => r.results);
-  const known = new Set([...model.map(operationLabel), ...writes]);
-  const operations = [...new Set(results.map((r) => r.operation))].filter((op) => known.has(op));
+  const operations = [...new Set(results.map((r) => r.operation))].filter(isOperation);
   const judgedOps = new Set(results.filter((r) => r.outcome !== 'not-run').map((r) => r.operation));
   const ids = new Map(model.map((op) => [operationLabel(op), op.id]));
   const unjudged = operations
@@ -45,7 +42,7 @@ export function coverageOf(
         results.find((r) => r.operation === operation)?.reason ??
         'no rule could judge it';
       const id = ids.get(operation);
-      const write = !operation.startsWith('GET ') && operation.includes(' /');
+      const write = !operation.startsWith('GET ');
       return {
         operation,
         reason,
