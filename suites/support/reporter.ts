@@ -1,7 +1,8 @@
-// The terminal of `npm test`: one line per test file, a test only when it failed (vitest's default
-// reporter also lists every slow one), and every skipped test's reason, grouped, before the summary
-// (the JUnit file keeps each test). A reason is the note of `ctx.skip(note)`, else the "(skipped:
-// …)" its suite's title ends with (suites/support/fixtures.ts); a skip without either says so.
+// The terminal of `npm test`: a file and a test only when they failed (vitest's default reporter
+// lists every file and every slow test; its live progress in a terminal stays), and every skipped
+// test's reason, grouped, before the summary. The JUnit file keeps every test. A reason is the note
+// of `ctx.skip(note)`, else the "(skipped: …)" its suite's title ends with
+// (suites/support/fixtures.ts); a skip without either says so.
 
 import {
   DefaultReporter,
@@ -43,6 +44,10 @@ export function skipLines(modules: readonly TestModule[]): string[] {
 }
 
 export default class QuietReporter extends DefaultReporter {
+  protected override printTestModule(module: TestModule): void {
+    if (module.state() === 'failed') super.printTestModule(module);
+  }
+
   protected override printTestCase(state: TestModuleState, test: TestCase): void {
     if (test.result().state === 'failed') super.printTestCase(state, test);
   }
