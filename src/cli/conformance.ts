@@ -5,12 +5,12 @@
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
-import { isBlocking } from '../finding';
+import { type Finding, isBlocking } from '../finding';
 import { acceptedBy, loadBaseline } from '../findings/baseline';
 import { assertWritableDir } from '../fs-atomic';
 import { fetchIdsFromEnv, idFlags, selectOperations } from '../model/model';
 import { RULES, selectRules } from '../report/rules';
-import { runReport } from '../report/summary';
+import { ruleCounts, ruleLine, runReport } from '../report/summary';
 import { conformanceReplay, shellWord } from '../rules/curl';
 import type { PageSizePolicy } from '../rules/pagination/properties';
 import type { RunResult } from '../run/run';
@@ -280,20 +280,18 @@ export const conformance = command(
           io.out(
             `    · ${r.rule} ${r.operation}: ${r.outcome}${r.requests !== undefined ? `, ${r.requests} requests` : ''}`,
           ),
-        onRule: (rule, results) => {
-          if (!verbose) return;
-          // ✖ only for what fails the run: an error the baseline does not accept. A rule that ran
-          // nowhere shows why it did not, not a count of the notes saying so.
-          const found = results.flatMap((r) => r.findings);
-          const fails = found.some(
-            (f) => isBlocking(f) && !acceptedBy(baseline, { ...f, target: f.target ?? current }),
-          );
-          const ran = results.some((r) => r.outcome !== 'not-run');
-          const mark = fails ? '✖' : ran ? '✔' : '–';
-          const counted = found.filter((f) => f.severity !== 'info').length;
-          io.out(
-            `  ${mark} ${rule} (${results.length} operations)${ran ? (counted ? ` ${counted} findings` : '') : ' not run'}`,
-          );
+        onRule: (_group, results) => {
+          // ✖ only for what fails the run: an error the baseline does not accept. The write rules
+          // end as one group: a line each, counted as in the summary.
+          const blocks = (f: Finding) =>
+            isBlocking(f) && !acceptedBy(baseline, { ...f, target: f.target ?? current });
+          if (verbose)
+            for (const c of ruleCounts(
+              [{ results }],
+              results.flatMap((r) => r.findings),
+              blocks,
+            ))
+              io.out(`  ${current}:${ruleLine(c).slice(1)}`);
         },
       });
     } finally {

@@ -34,7 +34,13 @@ describe('a failing run replays, and reads verdict first', () => {
     ]);
     expect(first.status).toBe(1);
     const seed = Number(/^seed (\d+): /m.exec(first.stdout)?.[1]);
-    // --verbose progress: each pagination property on each list, as it ends.
+    // --verbose progress: each rule on each target, counted as in the summary (never "write (81
+    // operations)"), and each pagination property on each list, as it ends.
+    expect(first.stdout).toMatch(
+      /^ {2}local:wrong-type@ListTools: ✖ response\.schema +2\/2 judged · \d+ errors?$/m,
+    );
+    expect(first.stdout).toMatch(/^ {2}local:wrong-type@ListTools: ✔ write\.status +\d+\/\d+ judged/m);
+    expect(first.stdout).not.toMatch(/\(\d+ operations\)/);
     expect(first.stdout).toMatch(
       /^ {4}· pagination\.\S+ GET \/v1\/Tools: (passed|failed|not-run), \d+ requests$/m,
     );
