@@ -105,7 +105,9 @@ export function missingSourceReason(
       return `needs the ${what} at ${path} (${hint}; TWILIO_SOURCES_DIR points at another copy)`;
     }
   };
-  const spec = isSpecUrl(paths.spec) ? undefined : unreadable('openapi spec', paths.spec, 'bash .ci/sources fetches it');
+  const spec = isSpecUrl(paths.spec)
+    ? undefined
+    : unreadable('openapi spec', paths.spec, 'bash .ci/sources fetches it');
   if (spec || needs === 'spec') return spec;
   if (paths.docs.length === 0)
     return `needs a *${DOCS_SUFFIX} page beside the spec in ${dirname(paths.spec)} (sources/README.md says how to capture one)`;
