@@ -95,14 +95,17 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
         ? `UNAVAILABLE: ${blockers.length} blocking error(s), every one a network or provider error (${blockers[0]?.message.slice(0, 160)}): retry later (exit 3)`
         : blockers.length
           ? `FAILED: ${blockers.length} blocking error(s); ${judged}`
-          : `FAILED: ${judged}, no blocking error (--allow-unjudged passes such a run)`;
+          : nothing && !coverage.unjudged.length
+            ? 'FAILED: NOT JUDGED: the run judged nothing (no operation it may send)'
+            : `FAILED: ${judged}, no blocking error (--allow-unjudged passes such a run)`;
   const why = coverage.unjudged.length
     ? unjudgedLine(coverage)
     : nothing
       ? 'NOT JUDGED: the run judged nothing (no operation it may send)'
       : undefined;
   const unjudged = why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : [];
-  return { passed, status, lines: [headline, ...(status === 'unavailable' ? [] : unjudged)] };
+  const detail = status === 'unavailable' || headline.includes('NOT JUDGED') ? [] : unjudged;
+  return { passed, status, lines: [headline, ...detail] };
 }
 
 export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {
