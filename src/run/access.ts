@@ -1,8 +1,9 @@
 // Whether a live run reached the API as the credentials' account at all. Three ways it did not,
 // each judging nothing, each one line (and exit 2) instead of a finding per request: every answer to
 // a request with the credentials refused it (401/403); the answers carry another account's SID and
-// never the credentials' (an API key of another account than TWILIO_ACCOUNT_SID); the server at an
-// https:// base URL does not speak TLS (a plain-HTTP port).
+// never the credentials' (an API key of another account than TWILIO_ACCOUNT_SID) — unless the run
+// wrote there, which write.account reports with what was undone; the server at an https:// base URL
+// does not speak TLS (a plain-HTTP port).
 
 import type { Observation } from '../rules/rule';
 import { TLS_MISMATCH } from '../transport/http';
@@ -49,12 +50,13 @@ function otherAccount(answered: readonly Observation[], accountSid: string): str
  */
 export function accessProblem(
   observations: readonly Observation[],
-  o: { accountSid: string; who: string },
+  /** accountOfWrites: the run's writes were judged for their account (write.account said it, with what was undone). */
+  o: { accountSid: string; who: string; accountOfWrites?: boolean },
 ): string | undefined {
   const errors = observations.flatMap((x) => (x.exchange.error ? [x.exchange.error] : []));
   const tls = errors.find((e) => e.code && TLS_MISMATCH.has(e.code));
   if (tls && observations.every((x) => !x.exchange.response))
     return `${tls.message}: use its http:// URL, or the port that serves TLS; nothing was judged`;
   const answered = observations.filter((x) => x.exchange.request.authenticated && x.exchange.response);
-  return refused(answered, o.who) ?? otherAccount(answered, o.accountSid);
+  return refused(answered, o.who) ?? (o.accountOfWrites ? undefined : otherAccount(answered, o.accountSid));
 }

@@ -146,8 +146,10 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
           ...(t.transport.writes && !t.recorded ? { writes: writeOptions(t, o) } : {}),
         });
         // A live run judged against credentials the API refused judges nothing: said in one line.
+        // Writes that landed on another account are write.account's to report, with what was undone.
         if (o.target === 'live') {
-          const access = accessProblem(run.observations, liveAccount(o.env));
+          const wrote = run.findings.some((f) => f.rule === 'write.account');
+          const access = accessProblem(run.observations, { ...liveAccount(o.env), accountOfWrites: wrote });
           if (access) run.access = access;
         }
         runs.push(run);
