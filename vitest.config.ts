@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// No colour codes where the output is not a terminal: `npm test` passes --no-color to vitest itself
+// then, and the forks (assertion diffs) inherit this.
+if (!process.stdout.isTTY && !('FORCE_COLOR' in process.env)) process.env.NO_COLOR = '1';
+
 export default defineConfig({
   test: {
     include: ['suites/**/*.test.ts'],
@@ -12,9 +16,11 @@ export default defineConfig({
     // once per fork, not per file). No suite stubs globals or the environment; the one process-wide
     // side effect, nock's interception, ends with each cassette replay.
     isolate: false,
-    setupFiles: ['src/polyfills.ts'],
     globalSetup: ['suites/support/build.ts'],
-    reporters: ['default', ['junit', { outputFile: 'reports/tests.junit.xml' }]],
+    // Quiet on green: a line per file, every skip's reason; what a test prints is shown only when it
+    // fails (the consumer defects twilio-node is known for are printed by passing tests).
+    reporters: ['./suites/support/reporter.ts', ['junit', { outputFile: 'reports/tests.junit.xml' }]],
+    silent: 'passed-only',
     testTimeout: 60_000,
     env: { PACT_DO_NOT_TRACK: 'true' },
   },

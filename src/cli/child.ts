@@ -1,14 +1,19 @@
-// A command that loads Pact's native core runs itself again in a child process: the core writes to
-// the process's streams directly (only a pipe lets each line through the redactor, and keeps it off
-// the terminal) and blocks its own thread (only another process can be stopped at a deadline). The
-// child marks its own lines; every other line on its stdout is the native core's, which goes,
-// redacted, to a log file (and to the terminal when asked, or from a `showFrom` line onwards).
+// A command that loads Pact's native core runs itself again in a child process, whether it is this
+// process's command or a call from the suites: the core writes to the process's streams directly
+// (only a pipe lets each line through the redactor, and keeps it off the terminal) and blocks its
+// own thread (only another process can be stopped at a deadline). The child marks its own lines;
+// every other line on its stdout is the native core's, which goes, redacted and without colour
+// codes, to a log file (and to the terminal when asked, or from a `showFrom` line onwards).
+//
+// The child runs without DEP0060: Pact's verifier proxies requests through http-proxy 1.18.1 (its
+// last release, 2020), which calls util._extend; Node 22 and 24 warn on every verification.
 
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { redact } from '../redact';
+import { PROJECT_ROOT } from '../sources/paths';
 import type { Io } from './run';
 
 /** Set in the child's environment: it runs the command itself instead of spawning another. */
@@ -18,15 +23,20 @@ const OWN = '\u0001';
 
 export const inChild = (io: Io): boolean => io.env[CHILD] === '1';
 
+/** Each line of a text, marked (a line given to `out` may hold several). */
+const mark = (text: string): string => OWN + text.split('\n').join(`\n${OWN}`);
+
 /** In the child: the command's own lines, marked so the parent tells them from the native core's. */
 export const markedIo = (io: Io): Io => ({
   ...io,
-  out: (line) => io.out(OWN + line),
-  err: (line) => io.err(OWN + line),
+  out: (line) => io.out(mark(line)),
+  err: (line) => io.err(mark(line)),
 });
 
 export interface ChildOptions {
   name: string;
+  /** The command's bundle in dist/cli (`pact-verify`): what the child runs. */
+  bundle: string;
   logFile: string;
   /** Every native line to the terminal as well. */
   showNative: boolean;
@@ -49,7 +59,11 @@ export function runInChild(args: readonly string[], io: Io, o: ChildOptions): Pr
   let nativeLines = 0;
   let shown: number | undefined;
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, ...args], {
+    // As this process's command, the child gets its node flags (a heap limit); called from the
+    // suites, none of the test runner's.
+    const flags = io.process ? process.execArgv : [];
+    const script = join(PROJECT_ROOT, 'dist', 'cli', `${o.bundle}.mjs`);
+    const child = spawn(process.execPath, [...flags, '--disable-warning=DEP0060', script, ...args], {
       env: { ...io.env, [CHILD]: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -61,9 +75,10 @@ export function runInChild(args: readonly string[], io: Io, o: ChildOptions): Pr
         if (text.startsWith(OWN)) return write(text.slice(OWN.length));
         const clean = redact(text);
         if (all) return write(clean);
-        toLog(clean);
+        const plain = stripVTControlCharacters(clean);
+        toLog(plain);
         nativeLines++;
-        if (o.showFrom?.test(stripVTControlCharacters(clean))) shown = 0;
+        if (o.showFrom?.test(plain)) shown = 0;
         if (o.showNative) write(clean);
         else if (shown !== undefined && shown++ < 200) write(clean);
       };

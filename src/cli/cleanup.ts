@@ -6,7 +6,6 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import '../polyfills';
 import { UsageError } from '../errors';
 import type { CleanupResult } from '../run/writes/cleanup';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
@@ -74,6 +73,7 @@ export const cleanup = command(
         ...SOURCE_FLAGS,
       },
       args,
+      io,
     );
     if (flags.writes === undefined)
       throw new UsageError(

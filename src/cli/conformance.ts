@@ -4,14 +4,13 @@
 
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import '../polyfills';
 import { UsageError } from '../errors';
-import { isBlocking } from '../finding';
+import { type Finding, isBlocking } from '../finding';
 import { acceptedBy, loadBaseline } from '../findings/baseline';
 import { assertWritableDir } from '../fs-atomic';
 import { fetchIdsFromEnv, idFlags, selectOperations } from '../model/model';
 import { RULES, selectRules } from '../report/rules';
-import { runSummary } from '../report/summary';
+import { ruleCounts, ruleLine, runReport } from '../report/summary';
 import { conformanceReplay, shellWord } from '../rules/curl';
 import type { PageSizePolicy } from '../rules/pagination/properties';
 import type { RunResult } from '../run/run';
@@ -28,7 +27,8 @@ const HELP = `
 Usage: npm run conformance -- [flags]
 Judges the API against its contract: every named rule on every operation, on recordings (default),
 a live target, or the local reference provider. Exit 0 passed, 1 a blocking error or an operation
-not judged, 2 bad input (nothing sent).
+not judged, 2 bad input (nothing sent) or nothing judged (credentials refused, answers of another
+account, no TLS at an https:// URL), 3 unavailable (every blocking error a network or provider error).
 
 Targets
   --target recorded|live|local   default recorded (the cassettes in suites/recordings)
@@ -46,6 +46,8 @@ Selection and verdict
   --baseline FILE                default suites/baseline.json; --update-baseline rewrites what this run judged
   --allow-unjudged               pass a run that left operations unjudged (the line is still printed)
   --list-checks                  list every rule and exit
+  --verbose                      also each rule and property per target as it ends, the rule × target
+                                 table and every warning and accepted error (default: per rule one line)
 
 Limits
   --budget N (live 200)  --pagination-budget N (live 600)  --write-budget N (400)  --pagination-runs N
@@ -110,8 +112,10 @@ export const conformance = command(
         'read-only': { type: 'boolean' },
         'write-budget': { type: 'string' },
         'processing-timeout': { type: 'string' },
+        verbose: { type: 'boolean' },
       },
       args,
+      io,
     );
     if (flags['list-checks']) {
       for (const r of RULES) io.out(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
@@ -176,6 +180,7 @@ export const conformance = command(
         throw new UsageError(
           `${flag}: only for a run that writes (--writes AccountSid, or the local target)`,
         );
+    const verbose = flags.verbose === true;
 
     const items = intFlag(flags.items, '--items', 0, 1_000_000);
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
@@ -261,7 +266,7 @@ export const conformance = command(
             ].join(' ');
           transports.push(t.transport);
           io.out(
-            `▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}${t.transport.writes ? ', writes allowed' : ''}`,
+            `▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}${t.transport.writes && !t.recorded ? ', writes allowed' : ''}`,
           );
         },
         // Each run's traffic is digested as it ends and its bodies let go (a thousand cassettes).
@@ -269,33 +274,35 @@ export const conformance = command(
           traffic.add(run.target, run.observations);
           releaseBodies(run.observations);
         },
+        // --verbose: each pagination property and each rule as it ends, on each target.
         onProperty: (r) =>
+          verbose &&
           io.out(
             `    · ${r.rule} ${r.operation}: ${r.outcome}${r.requests !== undefined ? `, ${r.requests} requests` : ''}`,
           ),
-        onRule: (rule, results) => {
-          // ✖ only for what fails the run: an error the baseline does not accept. A rule that ran
-          // nowhere shows why it did not, not a count of the notes saying so.
-          const found = results.flatMap((r) => r.findings);
-          const fails = found.some(
-            (f) => isBlocking(f) && !acceptedBy(baseline, { ...f, target: f.target ?? current }),
-          );
-          const ran = results.some((r) => r.outcome !== 'not-run');
-          const mark = fails ? '✖' : ran ? '✔' : '–';
-          const counted = found.filter((f) => f.severity !== 'info').length;
-          io.out(
-            `  ${mark} ${rule} (${results.length} operations)${ran ? (counted ? ` ${counted} findings` : '') : ' not run'}`,
-          );
+        onRule: (_group, results) => {
+          // ✖ only for what fails the run: an error the baseline does not accept. The write rules
+          // end as one group: a line each, counted as in the summary.
+          const blocks = (f: Finding) =>
+            isBlocking(f) && !acceptedBy(baseline, { ...f, target: f.target ?? current });
+          if (verbose)
+            for (const c of ruleCounts(
+              [{ results }],
+              results.flatMap((r) => r.findings),
+              blocks,
+            ))
+              io.out(`  ${current}:${ruleLine(c).slice(1)}`);
         },
       });
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    for (const run of runs) {
-      io.out(
-        `  ${run.target}: ${run.requests} requests for the checks, ${run.paginationRequests} for the pagination properties${run.writeRequests !== undefined ? `, ${run.writeRequests} for the writes` : ''}`,
-      );
+    // Credentials the API refused, another account's answers, no TLS: nothing judged, one line.
+    const access = runs.find((r) => r.access)?.access;
+    if (access) {
+      io.err(`conformance: ${access}`);
+      return 2;
     }
     const done = finishRun(runs, {
       contract,
@@ -313,28 +320,13 @@ export const conformance = command(
       replay,
       ...(provider ? { provider } : {}),
     });
-    io.out(runSummary(runs, done.findings));
-    for (const e of done.stale)
-      io.out(`stale baseline entry (no longer occurs): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
-    for (const e of done.expired)
-      io.out(`expired baseline entry (counts again): ${e.rule} ${e.target ?? ''} ${e.pointer ?? ''}`);
-    if (flags['update-baseline'])
-      io.out(`baseline written to ${baselineFile}: review each reason before committing`);
-    io.out(`reports: ${done.written.join(', ')}`);
-    if (!done.passed) io.out(`replay: ${replay}`);
-    for (const line of done.report.verdict.lines.slice(1)) io.out(line);
-    // Every blocking finding an outage (network, provider error): the provider could not be judged,
-    // which is not a broken contract. Exit 3, for CI to retry later; it outranks operations not judged.
+    for (const line of runReport(runs, done, {
+      verbose,
+      replay,
+      ...(flags['update-baseline'] ? { baselineWritten: baselineFile } : {}),
+    }))
+      io.out(line);
     const status = done.report.verdict.status;
-    io.out(
-      status === 'passed'
-        ? 'PASSED: no blocking error'
-        : status === 'unavailable'
-          ? `UNAVAILABLE: ${done.blocking} blocking error(s), every one a network or provider error: retry later (exit 3)`
-          : done.blocking
-            ? `FAILED: ${done.blocking} blocking error(s)`
-            : `FAILED: ${done.coverage.unjudged.length} operation(s) not judged (--allow-unjudged passes such a run)`,
-    );
     return status === 'passed' ? 0 : status === 'unavailable' ? 3 : 1;
   },
   HELP,

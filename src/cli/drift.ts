@@ -44,6 +44,7 @@ export const drift = command(
         ...SOURCE_FLAGS,
       },
       args,
+      io,
     );
     if (!flags.from || !flags.to) throw new UsageError('needs --from A and --to B');
     const failOn = flags['fail-on'] ?? 'breaking';

@@ -2,7 +2,6 @@
 
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import '../polyfills';
 import { UsageError } from '../errors';
 import { assertWritableDir, stableJson, writeFilesAtomic } from '../fs-atomic';
 import { pactParticipants } from '../model/api';
@@ -45,6 +44,7 @@ export const mutation = command(
         ...SOURCE_FLAGS,
       },
       args,
+      io,
     );
     const names = flags.fault?.split(',').map((s) => s.trim());
     const unknown = names?.filter((n) => !FAULTS.some((f) => f.name === n)) ?? [];
@@ -53,9 +53,10 @@ export const mutation = command(
     const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64);
     const dir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
     // Pact's native core prints every verification it makes: a child keeps it in a log, the rows here.
-    if (io.process && !inChild(io) && !flags['no-pact'])
+    if (!inChild(io) && !flags['no-pact'])
       return runInChild(args, io, {
         name: 'mutation',
+        bundle: 'mutation',
         logFile: join(dir, 'pact', 'mutation.log'),
         showNative: flags['pact-output'] === true,
       });

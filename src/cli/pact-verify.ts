@@ -72,20 +72,21 @@ export const pactVerify = command(
         'pact-output': { type: 'boolean' },
       },
       args,
+      io,
     );
     const logLevel = (flags['log-level'] ?? 'warn') as 'warn';
     const LEVELS = ['error', 'warn', 'info', 'debug', 'trace'];
     if (!LEVELS.includes(logLevel))
       throw new UsageError(`--log-level: expected ${LEVELS.join('|')}, got "${flags['log-level']}"`);
     const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
-    // As a process, a verification that may meet a secret or a provider that hangs runs in a child:
-    // Pact's native core writes to the streams itself (only a pipe lets every line through the
-    // redactor and into the log) and blocks its thread (only another process can stop it at the
-    // deadline): as a process, the verification always runs in a child.
+    // The verification always runs in a child (src/cli/child.ts): Pact's native core writes to the
+    // streams itself (only a pipe lets every line through the redactor and into the log) and blocks
+    // its thread (only another process can stop it at the deadline).
     const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-    if (io.process && !inChild(io))
+    if (!inChild(io))
       return runInChild(args, io, {
         name: 'pact:verify',
+        bundle: 'pact-verify',
         logFile: join(reportDir, 'pact', 'verify.log'),
         showNative: flags['pact-output'] === true,
         // Pact's readable diff: its Failures section.

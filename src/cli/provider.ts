@@ -9,7 +9,8 @@ import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
 Usage: npm run provider -- [--port P] [--items N] [--seed S] [--fault NAME[@OperationId]] [--list-faults]
-Serves every operation of the model on 127.0.0.1 (reads and stateful writes) until SIGINT/SIGTERM.
+Serves every operation of the model on 127.0.0.1 (reads and stateful writes) until SIGINT/SIGTERM,
+or until its parent process (npm) ends.
   --port P (0: any)  --items N (30)  --seed S (1)  --account-sid/--auth-token (or TWILIO_*) to enforce
 ${SOURCE_HELP}
 Example: npm run provider -- --port 4010 --items 30
@@ -30,6 +31,7 @@ export const provider = command(
         'list-faults': { type: 'boolean' },
       },
       args,
+      io,
     );
     const contract = await runContract(flags, io, 'both');
     if (flags['list-faults']) {
@@ -64,13 +66,30 @@ export const provider = command(
     io.out(
       `reference provider on ${provider.url}: ${contract.operations.length} reads and ${contract.writes.length} writes${fault ? `, fault ${flags.fault}` : ''}; Ctrl-C stops it`,
     );
-    await new Promise<void>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    const why = await new Promise<string>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+      if (io.process) whenOrphaned(() => resolve('its parent process ended'));
     });
     await provider.close();
+    if (!why.startsWith('SIG')) io.err(`provider: stopped: ${why}`);
     return 0;
   },
   HELP,
 );
+
+/**
+ * Calls `then` once this process loses its parent: `npm run provider` stopped by npm's PID ends npm
+ * and its shell, not the server, which would keep the port (node is handed to init instead).
+ */
+function whenOrphaned(then: () => void): void {
+  const timer = setInterval(() => {
+    if (process.ppid === STARTED_BY) return;
+    clearInterval(timer);
+    then();
+  }, 500);
+  timer.unref();
+}
+/** The parent as this module loaded: one that ends while the server starts is noticed too. */
+const STARTED_BY = process.ppid;
 
 await runIfMain(provider, import.meta.url);

@@ -3,7 +3,6 @@
 // Live recording needs the same credentials as the conformance runner; none reach the cassette.
 
 import { join, resolve } from 'node:path';
-import '../polyfills';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { buildModel } from '../model/build';
@@ -48,6 +47,7 @@ export const record = command(
         'read-only': { type: 'boolean' },
       },
       args,
+      io,
     );
     const recordings = join(PROJECT_ROOT, 'suites/recordings');
     if (flags['from-docs']) {

@@ -8,6 +8,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors';
 import { SpecError } from '../model/openapi';
 import { redact, redactStandardStreams, registerSecrets } from '../redact';
+import { shellWord } from '../rules/curl';
 import { DocsParseError } from '../sources/docs-page';
 
 /** Where a command's output goes and what environment it reads. Every line is redacted before it leaves. */
@@ -19,6 +20,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** The command is this process (its entry point), not a call from the suites. */
   process?: boolean;
+  /** The command's name, which is its npm script's (set by `command`). */
+  command?: string;
 }
 
 export interface Command {
@@ -30,12 +33,41 @@ export interface Command {
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   options: T,
   args: readonly string[],
+  io?: Pick<Io, 'env' | 'command'>,
 ) {
+  const swallowed = io ? swallowedByNpm(options, args, io) : undefined;
+  if (swallowed) throw new UsageError(swallowed);
   try {
     return parseArgs({ options, args: [...args], strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
+}
+
+/**
+ * `npm run conformance --target=live` (a flag before `--`) hands the command nothing: npm keeps the
+ * flag as a setting of its own and only sets npm_config_target. Run by its npm script, a command
+ * with such a variable for one of its own flags (and not that flag) stops with the command meant.
+ */
+export function swallowedByNpm(
+  options: NonNullable<ParseArgsConfig['options']>,
+  args: readonly string[],
+  io: Pick<Io, 'env' | 'command'>,
+): string | undefined {
+  if (!io.command || io.env.npm_lifecycle_event !== io.command) return undefined;
+  const given = new Set(args.map((a) => a.replace(/^--/, '').split('=')[0]));
+  const kept: Array<{ variable: string; flag: string; words: string[] }> = [];
+  for (const [name, o] of Object.entries(options)) {
+    // --no-pagination reaches npm as pagination=false: npm_config_pagination is set, and empty.
+    const variable = `npm_config_${(name.startsWith('no-') ? name.slice(3) : name).replace(/-/g, '_')}`;
+    const value = io.env[variable];
+    if (value === undefined || given.has(name)) continue;
+    const words = o.type === 'boolean' ? [`--${name}`] : [`--${name}`, shellWord(value)];
+    kept.push({ variable, flag: words.join('='), words });
+  }
+  if (!kept.length) return undefined;
+  const meant = [...kept.flatMap((k) => k.words), ...args.map(shellWord)].join(' ');
+  return `npm kept ${kept.map((k) => k.flag).join(', ')} for itself (${kept.map((k) => k.variable).join(', ')}) and the command never saw it: flags go after "--": npm run ${io.command} -- ${meant}`;
 }
 
 /** An integer flag: undefined when absent, one line naming the flag when not a whole number in [min, max]. */
@@ -74,6 +106,7 @@ export function command(
       registerSecrets(io.env);
       const safe: Io = {
         env: io.env,
+        command: name,
         ...(io.process ? { process: true } : {}),
         out: (line) => io.out(redact(line)),
         err: (line) => io.err(redact(line)),

@@ -36,6 +36,7 @@ export const schemas = command(
         check: { type: 'boolean' },
       },
       args,
+      io,
     );
     const paths = sourcePaths(
       {

@@ -140,6 +140,7 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
       return run(params as Record<string, unknown>);
     };
   let failure: unknown;
+  const restoreBroker = hideBrokerFromNativeCore();
   try {
     await new Verifier({
       provider: pactParticipants(o.contract.model.api).provider,
@@ -166,10 +167,28 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
   } catch (error) {
     failure = error;
   } finally {
+    restoreBroker();
     await proxy.close();
   }
   if (proxy.problems.length) throw new VerificationProblems(proxy.problems, failure);
   if (failure) throw failure;
+}
+
+/**
+ * pact-core reads PACT_BROKER_BASE_URL from the environment itself and adds that broker as a second
+ * source of pacts (and publishes on PACT_BROKER_PUBLISH_VERIFICATION_RESULTS): pacts nobody checked
+ * for writes. A verification here is of the files given (a broker's were fetched and checked first,
+ * their results published by broker.ts), so the native core does not see those two while it runs.
+ * Returns what puts them back.
+ */
+function hideBrokerFromNativeCore(): () => void {
+  const saved = ['PACT_BROKER_BASE_URL', 'PACT_BROKER_PUBLISH_VERIFICATION_RESULTS'].map(
+    (name) => [name, process.env[name]] as const,
+  );
+  for (const [name] of saved) delete process.env[name];
+  return () => {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  };
 }
 
 /**

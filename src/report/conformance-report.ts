@@ -1,7 +1,6 @@
 // One conformance run → conformance.json, junit.xml and conformance.html, written together
 // (temporary files, then renamed) so a report is never half-written.
 
-import { join } from 'node:path';
 import type { ObservedOperation } from '../drift/infer';
 import type { ObservedDrift } from '../drift/observed';
 import { bySeverity, type Finding, isBlocking } from '../finding';

@@ -7,11 +7,11 @@ import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic, writeFilesAtomic } from '../fs-atomic';
-import { type Coverage, coverageOf, unjudgedLine } from '../run/coverage';
+import { type Coverage, coverageOf, judgedLine, unjudgedLine } from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import { toolPackage } from '../sources/paths';
-import { buildReport, type ConformanceReport, findingsIndex } from './conformance-report';
+import { buildReport, type ConformanceReport, findingsIndex, type Verdict } from './conformance-report';
 import { conformanceHtml } from './html';
 import { junitXml } from './junit';
 
@@ -65,6 +65,49 @@ function judgedOf(runs: readonly RunResult[], rules: ReadonlySet<string> | undef
   return { targets: new Set(runs.map((r) => r.target)), pairs, operations, ...(rules ? { rules } : {}) };
 }
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/**
+ * The verdict, its first line the one a person reads first and last: PASSED, FAILED or UNAVAILABLE
+ * with what decided it and how many operations were judged; then, unless it was an outage (nothing
+ * to name items for), the operations no rule could judge and what would judge them.
+ */
+export function verdictOf(findings: readonly Finding[], coverage: Coverage, allowUnjudged: boolean): Verdict {
+  const blockers = findings.filter(isBlocking);
+  // A run that judged nothing at all (a spec of writes alone, read with --read-only) is not green.
+  const nothing = coverage.judged === 0;
+  const unjudgedFails = (coverage.unjudged.length > 0 || nothing) && !allowUnjudged;
+  const passed = blockers.length === 0 && !unjudgedFails;
+  // An outage is not a broken contract: it outranks operations not judged (they could not be).
+  const outage = blockers.length > 0 && blockers.every((f) => f.category !== 'contract');
+  const status = passed ? 'passed' : outage ? 'unavailable' : 'failed';
+  const accepted = findings.filter((f) => f.severity === 'error' && !isBlocking(f)).length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  const notes = [
+    ...(accepted ? [`${count(accepted, 'error')} accepted by the baseline`] : []),
+    ...(warnings ? [count(warnings, 'warning')] : []),
+  ];
+  const judged = judgedLine(coverage);
+  const headline =
+    status === 'passed'
+      ? `PASSED: ${judged}${coverage.unjudged.length || nothing ? ' (--allow-unjudged)' : ''}, no blocking error${notes.length ? ` (${notes.join(', ')})` : ''}`
+      : status === 'unavailable'
+        ? `UNAVAILABLE: ${blockers.length} blocking error(s), every one a network or provider error (${blockers[0]?.message.slice(0, 160)}): retry later (exit 3)`
+        : blockers.length
+          ? `FAILED: ${blockers.length} blocking error(s); ${judged}`
+          : nothing && !coverage.unjudged.length
+            ? 'FAILED: NOT JUDGED: the run judged nothing (no operation it may send)'
+            : `FAILED: ${judged}, no blocking error (--allow-unjudged passes such a run)`;
+  const why = coverage.unjudged.length
+    ? unjudgedLine(coverage)
+    : nothing
+      ? 'NOT JUDGED: the run judged nothing (no operation it may send)'
+      : undefined;
+  const unjudged = why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : [];
+  const detail = status === 'unavailable' || headline.includes('NOT JUDGED') ? [] : unjudged;
+  return { passed, status, lines: [headline, ...detail] };
+}
+
 export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {
   const drift = o.traffic?.drift() ?? runs.map((r) => observedDrift(r.target, r.observations, o.contract));
   // Every finding of a run (its rules' and its traffic's drift) carries the command that replays it.
@@ -78,28 +121,8 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   const judged = judgedOf(runs, o.rules);
   const { findings, stale, expired } = applyBaseline(all, o.baseline, judged);
   const coverage = coverageOf(runs, o.contract.operations);
-  const blockers = findings.filter(isBlocking);
-  const blocking = blockers.length;
-  // A run that judged nothing at all (a spec of writes alone, read with --read-only) is not green.
-  const nothing = coverage.judged === 0;
-  const unjudgedFails = (coverage.unjudged.length > 0 || nothing) && !o.allowUnjudged;
-  const passed = blocking === 0 && !unjudgedFails;
-  // An outage is not a broken contract: it outranks operations not judged (they could not be).
-  const outage = blockers.length > 0 && blockers.every((f) => f.category !== 'contract');
-  const verdict = {
-    passed,
-    status: passed ? ('passed' as const) : outage ? ('unavailable' as const) : ('failed' as const),
-    lines: [
-      blocking ? `FAILED: ${blocking} blocking error(s)` : 'no blocking error',
-      ...(coverage.unjudged.length
-        ? [`${unjudgedFails ? 'FAILED: ' : '(allowed) '}${unjudgedLine(coverage)}`]
-        : nothing
-          ? [
-              `${unjudgedFails ? 'FAILED: ' : '(allowed) '}NOT JUDGED: the run judged nothing (no operation it may send)`,
-            ]
-          : []),
-    ],
-  };
+  const blocking = findings.filter(isBlocking).length;
+  const verdict = verdictOf(findings, coverage, o.allowUnjudged === true);
   const byTarget = findingsIndex(findings);
   const report = buildReport(runs, findings, {
     coverage,

@@ -7,6 +7,7 @@
 import { levelOf } from '../drift/table';
 import { type Finding, isBlocking } from '../finding';
 import { curlFor } from '../rules/curl';
+import { judgedLine } from '../run/coverage';
 import type { RuleResult, RunResult } from '../run/run';
 import { type ConformanceReport, findingsIndex } from './conformance-report';
 import { esc } from './junit';
@@ -37,10 +38,10 @@ export function conformanceHtml(report: ConformanceReport, runs: readonly RunRes
   const s = report.summary;
   const status = report.verdict.status;
   const blocking = report.findings.filter(isBlocking);
-  const operations = new Set(runs.flatMap((r) => r.results.map((x) => x.operation)));
+  // Errors the baseline accepts are counted as accepted, not beside the verdict as errors.
   const banner = `<div class="banner ${status}" role="status"><b>${STATUS_WORD[status]}</b>
-<span>${s.blocking} blocking</span><span>${s.errors} errors</span><span>${s.warnings} warnings</span><span>${s.accepted} accepted</span><span>${s.info} info</span>
-<span>${operations.size - report.coverage.unjudged.length}/${operations.size} operations judged</span>${report.seed !== undefined ? `<span>seed <code>${report.seed}</code></span>` : ''}
+<span>${s.blocking} blocking errors</span><span>${s.accepted} accepted by the baseline</span><span>${s.warnings} warnings</span><span>${s.info} info</span>
+<span>${esc(judgedLine(report.coverage))}</span>${report.seed !== undefined ? `<span>seed <code>${report.seed}</code></span>` : ''}
 <div>${report.verdict.lines.map(esc).join('<br>')}</div></div>
 ${report.replay ? `<p>Replay this run: <code>${esc(report.replay)}</code></p>` : ''}`;
   const failures = blocking.length
@@ -73,7 +74,6 @@ ${grid(
   // the full section only for the targets that fail the run (at most MAX_SECTIONS).
   const many = runs.length > MANY_TARGETS;
   const failing = runs.filter((r) => of(r.target).some(isBlocking));
-  const failingSet = new Set(failing);
   const sections = many
     ? [
         `<h2>All ${runs.length} targets</h2>${grid(
@@ -128,7 +128,7 @@ ${banner}
 <p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
 ${failures}
 ${sections.join('\n')}${stale}
-<h2>Live drift: what the traffic showed against the contract</h2>${drift}${driftRest ? `<p>${driftRest} more target(s) not shown here${many ? ' (no breaking drift, or beyond the first ' + MAX_SECTIONS + ')' : ''}: see drift.json.</p>` : ''}${report.drift.length ? '' : '<p>No traffic observed.</p>'}
+<h2>Live drift: what the traffic showed against the contract</h2>${drift}${driftRest ? `<p>${driftRest} more target(s) not shown here${many ? ` (no breaking drift, or beyond the first ${MAX_SECTIONS})` : ''}: see drift.json.</p>` : ''}${report.drift.length ? '' : '<p>No traffic observed.</p>'}
 </body></html>
 `;
 }

@@ -19,13 +19,18 @@ export interface Coverage {
   /** Rule × operation pairs: judged (passed or failed) and not run. */
   judged: number;
   notRun: number;
+  /** Operations of the model (reads and writes) the run covered: what "N/M operations judged" counts. */
+  operations: number;
   /** Operations of the run that no rule judged on any target. */
   unjudged: Unjudged[];
 }
 
+/** An operation's label ("POST /v1/Tools"), not a unit of the run's own ("the write lifecycle", "the run journal"). */
+const isOperation = (label: string): boolean => /^[A-Z]+ \//.test(label);
+
 export function coverageOf(runs: readonly RunResult[], model: readonly Operation[]): Coverage {
   const results = runs.flatMap((r) => r.results);
-  const operations = [...new Set(results.map((r) => r.operation))];
+  const operations = [...new Set(results.map((r) => r.operation))].filter(isOperation);
   const judgedOps = new Set(results.filter((r) => r.outcome !== 'not-run').map((r) => r.operation));
   const ids = new Map(model.map((op) => [operationLabel(op), op.id]));
   const unjudged = operations
@@ -37,7 +42,7 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
         results.find((r) => r.operation === operation)?.reason ??
         'no rule could judge it';
       const id = ids.get(operation);
-      const write = !operation.startsWith('GET ') && operation.includes(' /');
+      const write = !operation.startsWith('GET ');
       return {
         operation,
         reason,
@@ -48,9 +53,14 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
   return {
     judged: results.filter((r) => r.outcome !== 'not-run').length,
     notRun: results.filter((r) => r.outcome === 'not-run').length,
+    operations: operations.length,
     unjudged,
   };
 }
+
+/** "28/30 operations judged". */
+export const judgedLine = (c: Coverage): string =>
+  `${c.operations - c.unjudged.length}/${c.operations} operations judged`;
 
 /** The one line a person reads when operations went unjudged: each with why, then what would judge them. */
 export function unjudgedLine(c: Coverage): string {

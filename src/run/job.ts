@@ -11,6 +11,8 @@ import {
   prepareTargets,
   type TargetOptions,
 } from '../targets/targets';
+import { credentialsFromEnv } from '../transport/credentials';
+import { accessProblem } from './access';
 import { defaultJournalDir, Journal, pointTo, runTag } from './journal';
 import { type RuleResult, type RunResult, runConformance, type WriteRunOptions } from './run';
 
@@ -87,6 +89,16 @@ function writeOptions(t: PreparedTarget, o: JobOptions): WriteRunOptions {
   };
 }
 
+/** The live credentials' account, and the variables that hold them (for the line that says they were refused). */
+function liveAccount(env: NodeJS.ProcessEnv | undefined): { accountSid: string; who: string } {
+  const { accountSid, username } = credentialsFromEnv(env);
+  const who =
+    username === accountSid
+      ? 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN'
+      : 'TWILIO_API_KEY and TWILIO_API_SECRET (and TWILIO_ACCOUNT_SID, their account)';
+  return { accountSid, who };
+}
+
 /** Writes and what they read back: arranging, every refusal, undoing (about 250 on the reference provider). */
 export const DEFAULT_WRITE_BUDGET = 400;
 
@@ -133,6 +145,13 @@ export async function runJob(o: JobOptions): Promise<RunResult[]> {
           // A recording replays what it holds; only a live or local target runs the lifecycle.
           ...(t.transport.writes && !t.recorded ? { writes: writeOptions(t, o) } : {}),
         });
+        // A live run judged against credentials the API refused judges nothing: said in one line.
+        // Writes that landed on another account are write.account's to report, with what was undone.
+        if (o.target === 'live') {
+          const wrote = run.findings.some((f) => f.rule === 'write.account');
+          const access = accessProblem(run.observations, { ...liveAccount(o.env), accountOfWrites: wrote });
+          if (access) run.access = access;
+        }
         runs.push(run);
         o.onRun?.(run);
       } finally {

@@ -28,4 +28,6 @@ export interface RunResult {
   /** Writes the run sent (arrange, refusals, undo), when writes were allowed. */
   writeRequests?: number;
   durationMs: number;
+  /** A live run that reached nothing it could judge (credentials refused, another account, no TLS): why, in one line. */
+  access?: string;
 }

@@ -91,22 +91,28 @@ export function readSource(path: string, what: string): string {
   return readTextFile(path, what);
 }
 
-/** For suites: the reason to skip when a source is absent, else undefined. */
-export function missingSourceReason(paths: SourcePaths = sourcePaths()): string | undefined {
+/** For suites: the reason to skip when a source is absent (the spec alone, or with a page), else undefined. */
+export function missingSourceReason(
+  paths: SourcePaths = sourcePaths(),
+  needs: 'spec' | 'spec and a page' = 'spec and a page',
+): string | undefined {
   // The spec first: when the whole sources folder is absent, that is what the reason names.
-  const unreadable = (what: string, path: string): string | undefined => {
+  const unreadable = (what: string, path: string, hint: string): string | undefined => {
     try {
       accessSync(path, constants.R_OK);
       return undefined;
     } catch {
-      return `needs the ${what} at ${path} (set TWILIO_SOURCES_DIR to point at a copy)`;
+      return `needs the ${what} at ${path} (${hint}; TWILIO_SOURCES_DIR points at another copy)`;
     }
   };
-  const spec = isSpecUrl(paths.spec) ? undefined : unreadable('openapi spec', paths.spec);
-  if (spec) return spec;
-  if (paths.docs.length === 0) return `needs a *${DOCS_SUFFIX} page beside the spec (set TWILIO_SOURCES_DIR)`;
+  const spec = isSpecUrl(paths.spec)
+    ? undefined
+    : unreadable('openapi spec', paths.spec, 'bash .ci/sources fetches it');
+  if (spec || needs === 'spec') return spec;
+  if (paths.docs.length === 0)
+    return `needs a *${DOCS_SUFFIX} page beside the spec in ${dirname(paths.spec)} (sources/README.md says how to capture one)`;
   for (const d of paths.docs) {
-    const page = unreadable('docs page', d);
+    const page = unreadable('docs page', d, 'sources/README.md says how to capture one');
     if (page) return page;
   }
   return undefined;

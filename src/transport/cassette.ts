@@ -4,9 +4,8 @@
 
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { readTextFile } from '../fs-read';
-import '../polyfills';
 import { UsageError } from '../errors';
+import { readTextFile } from '../fs-read';
 import { isRecord } from '../json';
 import { NOT_RECORDED_HEADER } from './http';
 

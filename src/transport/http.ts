@@ -32,10 +32,17 @@ export type TransportErrorKind =
   | 'refused'
   | 'unreachable';
 
+/** Why a request got no response: its kind, one line, and the system's error code (ECONNREFUSED, EPROTO…). */
+export interface TransportError {
+  kind: TransportErrorKind;
+  message: string;
+  code?: string;
+}
+
 export interface Exchange {
   request: ScrubbedRequest & { authenticated: boolean };
   response?: HttpResponse;
-  error?: { kind: TransportErrorKind; message: string };
+  error?: TransportError;
   /** Why retrying stopped early (a Retry-After beyond the cap). */
   gaveUp?: string;
   attempts: number;
@@ -87,6 +94,9 @@ export interface SendOptions {
 /** Shared by a transport and every copy made with withBudget: one provider, one verdict on whether it is reachable. */
 interface Health {
   consecutiveFailures: number;
+  /** Answers to requests with credentials: refused (401, 403), and whether any succeeded (2xx). */
+  refused?: number;
+  accepted?: boolean;
   /** Why nothing more is sent, once the provider is judged unreachable or rate-limited. */
   stopped?: string;
 }
@@ -300,6 +310,21 @@ export class HttpTransport {
     if (failed && this.health.consecutiveFailures >= max && !this.health.stopped) {
       this.health.stopped = `the provider failed ${max} requests in a row (last: ${exchange.error?.message ?? `status ${status}`})`;
     }
+    // A server that does not speak the URL's scheme answers no request: one is enough to know.
+    if (exchange.error?.code && TLS_MISMATCH.has(exchange.error.code))
+      this.health.stopped ??= exchange.error.message;
+    this.judgeCredentials(exchange, max);
+  }
+
+  /** Credentials every answer refuses (401, 403) and none accepted: after `max` of them, nothing more is sent. */
+  private judgeCredentials(exchange: Exchange, max: number): void {
+    const status = exchange.response?.status;
+    if (!exchange.request.authenticated || status === undefined) return;
+    if (status >= 200 && status < 300) this.health.accepted = true;
+    if (status !== 401 && status !== 403) return;
+    this.health.refused = (this.health.refused ?? 0) + 1;
+    if (!this.health.accepted && this.health.refused >= max)
+      this.health.stopped ??= `the credentials were refused: ${max} requests with them answered 401 or 403, none succeeded`;
   }
 
   private async once(
@@ -308,7 +333,7 @@ export class HttpTransport {
     headers: Record<string, string>,
     payload: Buffer | undefined,
     makes: boolean,
-  ): Promise<{ response: HttpResponse } | { error: { kind: TransportErrorKind; message: string } }> {
+  ): Promise<{ response: HttpResponse } | { error: TransportError }> {
     const left =
       this.options.deadline === undefined ? Number.POSITIVE_INFINITY : this.options.deadline - Date.now();
     const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs ?? 10_000, left));
@@ -497,21 +522,37 @@ function attempt(
   });
 }
 
-function describeFailure(
-  error: Error,
-  url: string,
-  timeoutMs: number,
-  midBody: boolean,
-): { kind: TransportErrorKind; message: string } {
+/**
+ * Node's codes for a server that does not speak TLS where the URL says https (a plain-HTTP port):
+ * OpenSSL finds no TLS record where it expects one.
+ */
+export const TLS_MISMATCH = new Set([
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+]);
+
+function describeFailure(error: Error, url: string, timeoutMs: number, midBody: boolean): TransportError {
   if (error instanceof TimeoutError) {
     return { kind: 'timeout', message: `no complete response from ${url} within ${timeoutMs} ms` };
   }
   if (/Nock: No match|Nock: Disallowed net connect/.test(error.message))
     return { kind: 'not-recorded', message: `no recording for GET ${url}` };
   const code = (error as NodeJS.ErrnoException).code;
-  const detail = `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`;
-  if (midBody) return { kind: 'network', message: `connection closed mid-body by ${url}: ${detail}` };
-  return { kind: 'network', message: detail };
+  const at = code ? { code } : {};
+  if (code && TLS_MISMATCH.has(code)) {
+    // OpenSSL's message is several lines of source locations; its reason is what a person reads.
+    const reason = /routines:[^:]*:([^:]+):/.exec(error.message)?.[1] ?? code;
+    return {
+      kind: 'network',
+      message: `no TLS at ${new URL(url).origin} (OpenSSL: ${reason}): the server there does not speak https`,
+      ...at,
+    };
+  }
+  const first = error.message.split('\n')[0]?.trim() ?? '';
+  const detail = `${first}${code && !first.includes(code) ? ` (${code})` : ''}`;
+  if (midBody) return { kind: 'network', message: `connection closed mid-body by ${url}: ${detail}`, ...at };
+  return { kind: 'network', message: detail, ...at };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

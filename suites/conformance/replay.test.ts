@@ -30,11 +30,17 @@ describe('a failing run replays, and reads verdict first', () => {
     const a = reportDir();
     const first = await runCli('conformance', [
       ...['--target', 'local', '--fault', 'wrong-type@ListTools', '--items', '5', '--resource', 'Tools'],
-      ...['--report-dir', a],
+      ...['--report-dir', a, '--verbose'],
     ]);
     expect(first.status).toBe(1);
     const seed = Number(/^seed (\d+): /m.exec(first.stdout)?.[1]);
-    // Progress: each pagination property on each list, as it ends.
+    // --verbose progress: each rule on each target, counted as in the summary (never "write (81
+    // operations)"), and each pagination property on each list, as it ends.
+    expect(first.stdout).toMatch(
+      /^ {2}local:wrong-type@ListTools: ✖ response\.schema +2\/2 judged · \d+ errors?$/m,
+    );
+    expect(first.stdout).toMatch(/^ {2}local:wrong-type@ListTools: ✔ write\.status +\d+\/\d+ judged/m);
+    expect(first.stdout).not.toMatch(/\(\d+ operations\)/);
     expect(first.stdout).toMatch(
       /^ {4}· pagination\.\S+ GET \/v1\/Tools: (passed|failed|not-run), \d+ requests$/m,
     );
@@ -42,7 +48,7 @@ describe('a failing run replays, and reads verdict first', () => {
     const report = JSON.parse(readFileSync(join(a, 'conformance.json'), 'utf8'));
     expect(report.seed).toBe(seed);
     expect(report.replay).toBe(
-      `npm run conformance -- --target local --fault wrong-type@ListTools --items 5 --resource Tools --report-dir ${a} --seed ${seed}`,
+      `npm run conformance -- --target local --fault wrong-type@ListTools --items 5 --resource Tools --report-dir ${a} --verbose --seed ${seed}`,
     );
     const blocking = report.findings.filter(
       (f: { severity: string; accepted?: unknown }) => f.severity === 'error',
@@ -93,8 +99,12 @@ describe('a failing run replays, and reads verdict first', () => {
     const accepted = await runCli('conformance', [...args, '--report-dir', dir]);
     expect(accepted.status, accepted.stdout).toBe(0);
     expect(accepted.stdout).not.toMatch(/✖/);
-    expect(accepted.stdout).toMatch(/^ {2}✔ response\.schema /m);
-    expect(accepted.stdout).toMatch(/ response\.schema +\d+ +0 +[1-9]\d* +\d+$/m);
+    expect(accepted.stdout).toMatch(
+      /^ {2}✔ response\.schema +2\/2 judged · \d+ errors? accepted by the baseline/m,
+    );
+    expect(accepted.stdout).toMatch(/^PASSED: .* \(\d+ errors? accepted by the baseline/m);
+    const verbose = await runCli('conformance', [...args, '--report-dir', dir, '--verbose']);
+    expect(verbose.stdout).toMatch(/ response\.schema +\d+ +0 +[1-9]\d* +\d+$/m);
     const none = await runCli('conformance', [
       '--target',
       'local',
@@ -110,7 +120,7 @@ describe('a failing run replays, and reads verdict first', () => {
       baseline,
     ]);
     for (const line of none.stdout.split('\n').filter((l) => /^ {2}– /.test(l)))
-      expect(line).toMatch(/ not run$/);
+      expect(line).toMatch(/ not run \([^)]/);
     expect(none.stdout).toMatch(/^ {2}– /m);
   });
 });

@@ -142,6 +142,7 @@ describe('HttpTransport', () => {
     expect(e.error).toEqual({
       kind: 'network',
       message: expect.stringMatching(/Protocol "ftp:" not supported.*ERR_INVALID_PROTOCOL/),
+      code: 'ERR_INVALID_PROTOCOL',
     });
   });
 

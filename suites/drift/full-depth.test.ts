@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { diffSides } from '../../src/drift/diff';
 import type { DriftSide } from '../../src/drift/side';
 import type { JsonSchema } from '../../src/model/json-schema';
-import { FIXTURES, needsSources, realSources, runCli, sourcesMissing } from '../support/fixtures';
+import { FIXTURES, needsSpec, realSources, runCli, specMissing } from '../support/fixtures';
 
 // biome-ignore lint/suspicious/noExplicitAny: the edits reach anywhere into a spec document
 type Spec = Record<string, any>;
@@ -32,8 +32,8 @@ const drift = async (from: string, to: string) => {
   };
 };
 
-describe.skipIf(sourcesMissing)(needsSources('synthetic edits of the Assistants spec'), () => {
-  const original = sourcesMissing ? '' : realSources.spec;
+describe.skipIf(specMissing)(needsSpec('synthetic edits of the Assistants spec'), () => {
+  const original = specMissing ? '' : realSources.spec;
   const edited = (edit: (d: Spec) => void): Spec => {
     const d = JSON.parse(readFileSync(original, 'utf8')) as Spec;
     edit(d);

@@ -117,7 +117,7 @@ describe('why a suite that needs the sources skips', () => {
   const spec = join(FIXTURES, 'drift/widgets.openapi.json');
   it('names the spec when the whole sources folder is absent', () => {
     expect(missingSourceReason({ spec: '/nowhere/spec.json', docs: [] })).toBe(
-      'needs the openapi spec at /nowhere/spec.json (set TWILIO_SOURCES_DIR to point at a copy)',
+      'needs the openapi spec at /nowhere/spec.json (bash .ci/sources fetches it; TWILIO_SOURCES_DIR points at another copy)',
     );
   });
   it('asks for a docs page beside a spec that is there, and names an unreadable page', () => {

@@ -16,10 +16,15 @@ export function fixturePage(name: string): DocsPage {
 }
 
 export const realSources = sourcePaths({}, { ...process.env, TWILIO_DOCS_PAGE: '' });
-/** Why suites that need ../shared/sources are skipped, or undefined when it is there. */
+/** Why suites that need ../shared/sources (the spec and a docs page) are skipped, or undefined when it is there. */
 export const sourcesMissing = missingSourceReason(realSources);
-export const needsSources = (title: string): string =>
-  sourcesMissing ? `${title} (skipped: ${sourcesMissing})` : title;
+/** Why suites that need the spec alone are skipped. */
+export const specMissing = missingSourceReason(realSources, 'spec');
+/** A suite's title, saying why it is skipped (the terminal summary of `npm test` groups skips by it). */
+const skippedTitle = (title: string, reason: string | undefined): string =>
+  reason ? `${title} (skipped: ${reason})` : title;
+export const needsSources = (title: string): string => skippedTitle(title, sourcesMissing);
+export const needsSpec = (title: string): string => skippedTitle(title, specMissing);
 
 export interface CliResult {
   status: number | null;
@@ -71,8 +76,12 @@ export function startProcess(
 
 /** Runs `node dist/cli/<command>.mjs args…`, what `npm run <command> -- args…` runs (built by the suites' globalSetup). */
 export function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return outcomeOf(startProcess(command, args, env));
+}
+
+/** A started process's exit status and output (killed after two minutes). */
+export function outcomeOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = startProcess(command, args, env);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
