@@ -265,6 +265,56 @@ function fittedPageSizes(
   };
 }
 
+/** A chaining walk: the list's size (on a resizable provider) and the PageSize it is walked at. */
+type WalkCase = { count?: number | undefined; pageSize: number };
+
+/**
+ * The walks a chaining run makes: with a resizable provider, N is generated too and PageSize kept
+ * to at most ~25 pages a walk; elsewhere PageSize alone, from `low` (fitted to the budget) up.
+ */
+function walkArbitrary(
+  ctx: PropertyContext,
+  fixed: boolean,
+  { min, max, low }: { min: number; max: number; low: number },
+): FC.Arbitrary<WalkCase> {
+  const fc = fastCheck();
+  return ctx.setCount
+    ? fc.integer({ min: 0, max: 1500 }).chain((count) =>
+        fc.record({
+          count: fc.constant(count),
+          pageSize: fixed
+            ? fc.constant(DEFAULT_PAGE_SIZE)
+            : fc.integer({ min: Math.min(max, Math.max(min, Math.ceil(count / 25))), max }),
+        }),
+      )
+    : fc.record({
+        count: fc.constant(undefined),
+        pageSize: fixed
+          ? fc.constant(DEFAULT_PAGE_SIZE)
+          : fc.oneof(fc.integer({ min: low, max: Math.min(max, low + 4) }), fc.integer({ min: low, max })),
+      });
+}
+
+/**
+ * The walks always tried first: on a resizable provider an empty list, pages of three and two, a
+ * thousand items at the largest PageSize; elsewhere the fitted floor, or pages of two and the default.
+ */
+function walkExamples(
+  ctx: PropertyContext,
+  b: PageSizeBounds,
+  { min, max, low }: { min: number; max: number; low: number },
+  fitted: boolean,
+): WalkCase[] {
+  if (ctx.setCount)
+    return [
+      { count: 0, pageSize: b.default },
+      { count: 10, pageSize: Math.max(min, 3) },
+      { count: 6, pageSize: Math.max(min, 2) },
+      { count: 1000, pageSize: max },
+    ];
+  return fitted ? [{ pageSize: low }] : [{ pageSize: Math.max(min, 2) }, { pageSize: b.default }];
+}
+
 export const chaining: PaginationRule = {
   name: 'pagination.chaining',
   kind: 'pagination',
@@ -283,7 +333,6 @@ export const chaining: PaginationRule = {
     };
   },
   run: (ctx) => {
-    const fc = fastCheck();
     const b = pageSizeBounds(ctx.op);
     const key = ctx.op.itemsKey ?? '';
     const idField = ctx.op.idField;
@@ -292,28 +341,12 @@ export const chaining: PaginationRule = {
     const fixed = b === undefined;
     const fit = b ? fittedPageSizes(ctx, { ...b, max }, 1) : undefined;
     const low = fit?.floor ?? min;
-    // With a resizable provider, N is generated too; PageSize is kept to at most ~25 pages a walk.
-    const arbitrary: FC.Arbitrary<{ count?: number | undefined; pageSize: number }> = ctx.setCount
-      ? fc.integer({ min: 0, max: 1500 }).chain((count) =>
-          fc.record({
-            count: fc.constant(count),
-            pageSize: fixed
-              ? fc.constant(DEFAULT_PAGE_SIZE)
-              : fc.integer({ min: Math.min(max, Math.max(min, Math.ceil(count / 25))), max }),
-          }),
-        )
-      : fc.record({
-          count: fc.constant(undefined),
-          pageSize: fixed
-            ? fc.constant(DEFAULT_PAGE_SIZE)
-            : fc.oneof(fc.integer({ min: low, max: Math.min(max, low + 4) }), fc.integer({ min: low, max })),
-        });
     let cutShort = 0;
     let walks = 0;
     return check(
       'pagination.chaining',
       fit ? { ...ctx, numRuns: fit.runs } : ctx,
-      arbitrary,
+      walkArbitrary(ctx, fixed, { min, max, low }),
       async ({ count, pageSize }) => {
         if (count !== undefined) ctx.setCount?.(count);
         const r = await walkAndCheck(ctx.transport, {
@@ -332,18 +365,7 @@ export const chaining: PaginationRule = {
           : undefined;
       },
       ({ pageSize }) => sized(ctx, pageSize),
-      !b
-        ? []
-        : ctx.setCount
-          ? [
-              { count: 0, pageSize: b.default },
-              { count: 10, pageSize: Math.max(min, 3) },
-              { count: 6, pageSize: Math.max(min, 2) },
-              { count: 1000, pageSize: max },
-            ]
-          : fit
-            ? [{ pageSize: low }]
-            : [{ pageSize: Math.max(min, 2) }, { pageSize: b.default }],
+      b ? walkExamples(ctx, b, { min, max, low }, fit !== undefined) : [],
       () => [
         ...(fit?.note ? [fit.note] : []),
         ...(cutShort
