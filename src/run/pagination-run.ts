@@ -9,12 +9,8 @@ import { ModelIndex } from '../model/model';
 import { fillPath, type Operation, operationLabel } from '../model/operation';
 import { pageSizeBounds } from '../rules/invariants';
 import { type ListSize, probeSize, splitBudget } from '../rules/pagination/budget';
-import {
-  PAGINATION_RULES,
-  type PageSizePolicy,
-  type PaginationRule,
-  type PropertyContext,
-} from '../rules/pagination/properties';
+import { PAGINATION_RULES } from '../rules/pagination/properties';
+import type { PageSizePolicy, PaginationRule, PropertyContext } from '../rules/pagination/property';
 import type { Contract } from '../schemas/contract';
 import { type HttpTransport, RunLimitError } from '../transport/http';
 import type { PlanResult } from './plan';
