@@ -10,7 +10,7 @@ import { triangulate } from '../rules/triangulation/rules';
 import { Contract } from '../schemas/contract';
 import { leftoverSchemaFiles, modelFiles, staleSchemaLines } from '../schemas/files';
 import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
-import { command, parseFlags, runIfMain } from './run';
+import { command, type Io, parseFlags, runIfMain } from './run';
 import { sayUnchecked } from './sources';
 
 const HELP = `
@@ -65,25 +65,7 @@ export const schemas = command(
 
     const report = triangulationReport(reportDir, { spec: paths.spec, docs }, unused, findings);
     const leftovers = leftoverSchemaFiles(files, out);
-    if (flags.check) {
-      // --check compares; a read-only checkout still gets its verdict, without the reports.
-      try {
-        writeFilesAtomic(report);
-      } catch (error) {
-        io.err(`reports not written: ${(error as Error).message}`);
-      }
-      const stale = [
-        ...staleSchemaLines(files, PROJECT_ROOT),
-        ...leftovers.map((f) => `${f}: no operation of the sources names it any more`),
-      ];
-      for (const line of stale) io.err(`stale: ${line}`);
-      io.out(
-        stale.length
-          ? `${stale.length} differences: run npm run schemas to update`
-          : `schemas in ${out} match the sources`,
-      );
-      return stale.length ? 1 : 0;
-    }
+    if (flags.check) return checkCommitted(files, leftovers, report, out, io);
     writeFilesAtomic([...files, ...report]);
     for (const f of leftovers) rmSync(f);
     io.out(
@@ -93,6 +75,35 @@ export const schemas = command(
   },
   HELP,
 );
+
+/**
+ * --check: compares the schemas the sources give with the committed ones, writing nothing but the
+ * reports (a read-only checkout still gets its verdict, without them); 1 when they differ.
+ */
+function checkCommitted(
+  files: readonly OutputFile[],
+  leftovers: readonly string[],
+  report: OutputFile[],
+  out: string,
+  io: Io,
+): number {
+  try {
+    writeFilesAtomic(report);
+  } catch (error) {
+    io.err(`reports not written: ${(error as Error).message}`);
+  }
+  const stale = [
+    ...staleSchemaLines(files, PROJECT_ROOT),
+    ...leftovers.map((f) => `${f}: no operation of the sources names it any more`),
+  ];
+  for (const line of stale) io.err(`stale: ${line}`);
+  io.out(
+    stale.length
+      ? `${stale.length} differences: run npm run schemas to update`
+      : `schemas in ${out} match the sources`,
+  );
+  return stale.length ? 1 : 0;
+}
 
 /** reports/triangulation.{json,md}: the findings, and what a page documents that the model could not use. */
 function triangulationReport(

@@ -84,102 +84,143 @@ const lastStatic = (path: string): string | undefined =>
     .filter((s) => s && !s.startsWith('{'))
     .at(-1);
 
-/** What each write does, from the paths: linked to the read operations (parents first, as reads are). */
-export function linkWrites(
-  raw: ReadonlyArray<Omit<WriteOperation, 'action' | 'effect' | 'pathParams' | 'success'>>,
-  reads: readonly Operation[],
-): WriteOperation[] {
+/** A write as the sources state it, before it is linked to the reads. */
+type StatedWrite = Omit<WriteOperation, 'action' | 'effect' | 'pathParams' | 'success'>;
+
+/** The reads a write is linked to, found by the shape of their paths. */
+interface Reads {
+  all: readonly Operation[];
+  lists: readonly Operation[];
+  listAt(shape: string): Operation | undefined;
+  fetchAt(shape: string): Operation | undefined;
+}
+
+function readsOf(reads: readonly Operation[]): Reads {
   const lists = reads.filter((o) => o.kind === 'list');
+  return {
+    all: reads,
+    lists,
+    listAt: (shape) => lists.find((l) => pathShape(l.path) === shape),
+    fetchAt: (shape) => reads.find((o) => o.kind === 'instance' && pathShape(o.path) === shape),
+  };
+}
+
+/** What each write does, from the paths: linked to the read operations (parents first, as reads are). */
+export function linkWrites(raw: readonly StatedWrite[], reads: readonly Operation[]): WriteOperation[] {
+  const index = readsOf(reads);
   // What every response documents: the shapes a loosely typed request field takes.
   const responses = [
     ...reads.flatMap((r) => schemasOf(r).map((s) => s.response)),
     ...raw.flatMap((w) => (w.response ? [w.response] : [])),
   ];
-  const listAt = (shape: string) => lists.find((l) => pathShape(l.path) === shape);
-  const fetchAt = (shape: string) => reads.find((o) => o.kind === 'instance' && pathShape(o.path) === shape);
   return raw.map((w) => {
-    const shape = pathShape(w.path);
-    const fetch = fetchAt(shape);
-    const list = listAt(shape);
-    // The last segment a parameter ("{Sid}", or API v2010's "{Sid}.json"): an item of a nested list.
-    const nested = /\{[^}/]+\}[^/]*$/.test(w.path) ? listAt(parentShape(w.path)) : undefined;
-    const topLevel = (name: string | undefined) =>
-      lists.find((l) => l.pathParams.length === 0 && lastStatic(l.path) === name);
-    let action: WriteAction;
-    let effect: WriteEffect;
-    if (w.method === 'POST' && list) {
-      action = 'create';
-      // An object field named like another top-level list's items (policy ↔ policies) makes one of them.
-      const alsoCreates = Object.entries(w.request?.properties ?? {}).flatMap(([field, s]) => {
-        if (!s.properties && !schemaTypes(s).includes('object')) return [];
-        const other = lists.find(
-          (l) => l !== list && l.pathParams.length === 0 && l.itemsKey && singular(l.itemsKey) === field,
-        );
-        return other ? [{ field, list: other.id }] : [];
-      });
-      effect = {
-        list: list.id,
-        ...(list.pairsWith ? { fetch: list.pairsWith } : {}),
-        ...(alsoCreates.length ? { alsoCreates } : {}),
-      };
-    } else if (w.method !== 'DELETE' && fetch) {
-      // PUT or PATCH, or Twilio's usual POST to an instance's own path.
-      action = 'update';
-      effect = { fetch: fetch.id, ...(fetch.pairsWith ? { list: fetch.pairsWith } : {}) };
-    } else if (w.method === 'DELETE' && fetch) {
-      action = 'delete';
-      effect = { fetch: fetch.id, ...(fetch.pairsWith ? { list: fetch.pairsWith } : {}) };
-    } else if (nested && !fetch && (w.method === 'POST' || w.method === 'DELETE')) {
-      action = w.method === 'POST' ? 'attach' : 'detach';
-      const item = topLevel(lastStatic(w.path));
-      effect = { list: nested.id, ...(item ? { item: item.id } : {}) };
-    } else {
-      action = 'send';
-      const names: NonNullable<WriteEffect['names']> = [];
-      // A field naming an item that a list holds; its children, the list under that item alone.
-      for (const field of Object.keys(w.response?.properties ?? {})) {
-        for (const read of reads) {
-          const param = read.pathParams.find((p) => snakeCase(p.name) === field && p.from);
-          const alone = read.kind === 'list' && read.pathParams.length === 1;
-          if (param?.from && alone && !names.some((n) => n.field === field))
-            names.push({ field, list: param.from.operation, children: read.id });
-        }
-      }
-      effect = names.length ? { names } : {};
-    }
-    const params = w.path.match(/\{[^}]+\}/g)?.map((p) => p.slice(1, -1)) ?? [];
-    const segments = w.path.split('/');
-    const pathParams: PathParam[] = params.map((name, k) => {
-      // An attached item's id comes from the list of that item; every other parameter from the list at its prefix.
-      if (k === params.length - 1 && (action === 'attach' || action === 'detach') && effect.item) {
-        const item = lists.find((l) => l.id === effect.item);
-        return item?.idField ? { name, from: { operation: item.id, field: item.idField } } : { name };
-      }
-      // The segment that holds it ("{Sid}.json" in API v2010).
-      const at = segments.findIndex((seg) => seg.includes(`{${name}}`));
-      const prefix = pathShape(segments.slice(0, at).join('/'));
-      const supplier = listAt(prefix);
-      return supplier?.idField
-        ? { name, from: { operation: supplier.id, field: supplier.idField } }
-        : { name };
-    });
-    const success = w.statuses.filter((s) => /^2\d\d$/.test(s)).map(Number);
-    // A request as the model reads it: with the values and rules its prose and the responses state;
-    // each source's own request is read the same way, so each one's verdict on a body is its own.
-    const read = (s: WriteSchemas): WriteSchemas =>
-      s.request ? { ...s, request: withProseRules(withResponseValues(s.request, s.response), responses) } : s;
+    const { action, effect } = whatItDoes(w, index);
     return {
       ...w,
-      ...(w.request ? { request: read(w).request } : {}),
-      ...(w.sources
-        ? { sources: Object.fromEntries(Object.entries(w.sources).map(([o, s]) => [o, read(s)])) }
-        : {}),
+      ...withRequestRules(w, responses),
       action,
       effect,
-      pathParams,
-      success,
+      pathParams: pathParamsOf(w, action, effect, index),
+      success: w.statuses.filter((s) => /^2\d\d$/.test(s)).map(Number),
     };
   });
+}
+
+/** The write's action and what the reads show of it, by the shape of its method and path. */
+function whatItDoes(w: StatedWrite, reads: Reads): { action: WriteAction; effect: WriteEffect } {
+  const shape = pathShape(w.path);
+  const fetch = reads.fetchAt(shape);
+  const list = reads.listAt(shape);
+  // The last segment a parameter ("{Sid}", or API v2010's "{Sid}.json"): an item of a nested list.
+  const nested = /\{[^}/]+\}[^/]*$/.test(w.path) ? reads.listAt(parentShape(w.path)) : undefined;
+  if (w.method === 'POST' && list) return { action: 'create', effect: createEffect(w, list, reads) };
+  // PUT or PATCH, or Twilio's usual POST to an instance's own path.
+  if (w.method !== 'DELETE' && fetch) return { action: 'update', effect: itemEffect(fetch) };
+  if (w.method === 'DELETE' && fetch) return { action: 'delete', effect: itemEffect(fetch) };
+  if (nested && !fetch && (w.method === 'POST' || w.method === 'DELETE')) {
+    const item = topLevelList(reads, lastStatic(w.path));
+    return {
+      action: w.method === 'POST' ? 'attach' : 'detach',
+      effect: { list: nested.id, ...(item ? { item: item.id } : {}) },
+    };
+  }
+  return { action: 'send', effect: sendEffect(w, reads) };
+}
+
+const topLevelList = (reads: Reads, name: string | undefined): Operation | undefined =>
+  reads.lists.find((l) => l.pathParams.length === 0 && lastStatic(l.path) === name);
+
+/** A create: its list shows it, the list's fetch reads it, and object fields may make items of other lists. */
+function createEffect(w: StatedWrite, list: Operation, reads: Reads): WriteEffect {
+  // An object field named like another top-level list's items (policy ↔ policies) makes one of them.
+  const alsoCreates = Object.entries(w.request?.properties ?? {}).flatMap(([field, s]) => {
+    if (!s.properties && !schemaTypes(s).includes('object')) return [];
+    const other = reads.lists.find(
+      (l) => l !== list && l.pathParams.length === 0 && l.itemsKey && singular(l.itemsKey) === field,
+    );
+    return other ? [{ field, list: other.id }] : [];
+  });
+  return {
+    list: list.id,
+    ...(list.pairsWith ? { fetch: list.pairsWith } : {}),
+    ...(alsoCreates.length ? { alsoCreates } : {}),
+  };
+}
+
+/** An update or a delete: the fetch at its path reads the item, the fetch's list shows it. */
+const itemEffect = (fetch: Operation): WriteEffect => ({
+  fetch: fetch.id,
+  ...(fetch.pairsWith ? { list: fetch.pairsWith } : {}),
+});
+
+/** A send: the fields of its answer that name an item a list holds; its children, the list under that item alone. */
+function sendEffect(w: StatedWrite, reads: Reads): WriteEffect {
+  const names: NonNullable<WriteEffect['names']> = [];
+  for (const field of Object.keys(w.response?.properties ?? {})) {
+    for (const read of reads.all) {
+      const param = read.pathParams.find((p) => snakeCase(p.name) === field && p.from);
+      const alone = read.kind === 'list' && read.pathParams.length === 1;
+      if (param?.from && alone && !names.some((n) => n.field === field))
+        names.push({ field, list: param.from.operation, children: read.id });
+    }
+  }
+  return names.length ? { names } : {};
+}
+
+/**
+ * Where each path parameter's value comes from: an attached item's id from the list of that item;
+ * every other parameter from the list at its prefix.
+ */
+function pathParamsOf(w: StatedWrite, action: WriteAction, effect: WriteEffect, reads: Reads): PathParam[] {
+  const params = w.path.match(/\{[^}]+\}/g)?.map((p) => p.slice(1, -1)) ?? [];
+  const segments = w.path.split('/');
+  const suppliedBy = (name: string, list: Operation | undefined): PathParam =>
+    list?.idField ? { name, from: { operation: list.id, field: list.idField } } : { name };
+  return params.map((name, k) => {
+    if (k === params.length - 1 && (action === 'attach' || action === 'detach') && effect.item)
+      return suppliedBy(
+        name,
+        reads.lists.find((l) => l.id === effect.item),
+      );
+    // The segment that holds it ("{Sid}.json" in API v2010).
+    const at = segments.findIndex((seg) => seg.includes(`{${name}}`));
+    return suppliedBy(name, reads.listAt(pathShape(segments.slice(0, at).join('/'))));
+  });
+}
+
+/**
+ * A request as the model reads it: with the values and rules its prose and the responses state;
+ * each source's own request is read the same way, so each one's verdict on a body is its own.
+ */
+function withRequestRules(w: StatedWrite, responses: readonly JsonSchema[]): Partial<StatedWrite> {
+  const read = (s: WriteSchemas): WriteSchemas =>
+    s.request ? { ...s, request: withProseRules(withResponseValues(s.request, s.response), responses) } : s;
+  return {
+    ...(w.request ? { request: read(w).request } : {}),
+    ...(w.sources
+      ? { sources: Object.fromEntries(Object.entries(w.sources).map(([o, s]) => [o, read(s)])) }
+      : {}),
+  };
 }
 
 /**

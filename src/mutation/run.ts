@@ -83,6 +83,8 @@ export function scaledTimeout(slowestMs: number): number {
   return Math.min(15_000, Math.max(800, Math.ceil(slowestMs * 10)));
 }
 
+const JOURNAL_DIR = join(tmpdir(), 'conformance-mutation-journal');
+
 async function runOne(
   contract: Contract,
   mutant: ActiveFault | undefined,
@@ -93,29 +95,7 @@ async function runOne(
   const op = mutant?.operation
     ? [...contract.operations, ...contract.writes].find((x) => x.id === mutant.operation)
     : undefined;
-  // Read faults need no writes; write faults and the faithful provider (no false alarm anywhere) get them.
-  const writes = !mutant || mutant.fault.appliesToWrite !== undefined;
-  const runs = await runJob({
-    target: 'local',
-    contract,
-    recordingsDir: '',
-    ...(mutant ? { fault: `${mutant.fault.name}@${mutant.operation}` } : {}),
-    ...(op ? { operations: [op.id] } : {}),
-    items: 12,
-    seed: 1,
-    timeoutMs,
-    maxRetries: 1,
-    maxRetryWaitMs: Math.ceil(timeoutMs / 4),
-    maxConsecutiveFailures: 3,
-    deadline: Date.now() + Math.max(60_000, timeoutMs * 75),
-    paginationRuns: o.numRuns ?? 5,
-    paginationSeed: 20261124,
-    // A verdict is all a mutant needs: the first failure ends a property, no shrinking.
-    shrink: false,
-    readOnly: !writes,
-    journalDir: join(tmpdir(), 'conformance-mutation-journal'),
-    ...(writes && mutant ? { pagination: false } : {}),
-  });
+  const runs = await conformanceOn(contract, mutant, op?.id, o, timeoutMs);
   const findings = runs.flatMap((r) => r.findings);
   // A mutant is caught by an error. The faithful run must raise nothing: no error, and no network or
   // provider error of any severity (a timeout or a retry there is a false alarm too).
@@ -125,38 +105,8 @@ async function runOne(
       .map((f) => f.rule),
   );
   const slowestMs = Math.max(0, ...runs.flatMap((r) => r.observations.map((x) => x.exchange.durationMs)));
-  if (o.pactFiles?.length && caught.size === 0) {
-    const provider = await startProvider({
-      contract,
-      credentials: LOCAL_PROVIDER_CREDENTIALS,
-      ...(mutant ? { fault: mutant } : {}),
-    });
-    // The write interactions' states are made through the provider's own writes.
-    const writes = stateWritesTo(
-      contract,
-      provider.url,
-      LOCAL_PROVIDER_CREDENTIALS,
-      'conformance-pact-local',
-      join(tmpdir(), 'conformance-mutation-journal'),
-      { account: LOCAL_PROVIDER_CREDENTIALS.username, local: true },
-    );
-    try {
-      await verifyPacts({
-        pactFiles: o.pactFiles,
-        contract,
-        baseUrl: provider.url,
-        credentials: LOCAL_PROVIDER_CREDENTIALS,
-        local: provider,
-        logLevel: 'error',
-        writes,
-      });
-    } catch {
-      caught.add('pact');
-    } finally {
-      writes.session.journal.close();
-      await provider.close();
-    }
-  }
+  if (o.pactFiles?.length && caught.size === 0 && !(await pactsHold(contract, mutant, o.pactFiles)))
+    caught.add('pact');
   const label = op ? `${op.method} ${op.path}` : undefined;
   const killed = caught.size > 0;
   return {
@@ -178,6 +128,78 @@ async function runOne(
         }
       : {}),
   };
+}
+
+/** The whole conformance run on a provider with the mutant switched on (none: the faithful provider). */
+function conformanceOn(
+  contract: Contract,
+  mutant: ActiveFault | undefined,
+  operation: string | undefined,
+  o: MutationOptions,
+  timeoutMs: number,
+): ReturnType<typeof runJob> {
+  // Read faults need no writes; write faults and the faithful provider (no false alarm anywhere) get them.
+  const writes = !mutant || mutant.fault.appliesToWrite !== undefined;
+  return runJob({
+    target: 'local',
+    contract,
+    recordingsDir: '',
+    ...(mutant ? { fault: `${mutant.fault.name}@${mutant.operation}` } : {}),
+    ...(operation ? { operations: [operation] } : {}),
+    items: 12,
+    seed: 1,
+    timeoutMs,
+    maxRetries: 1,
+    maxRetryWaitMs: Math.ceil(timeoutMs / 4),
+    maxConsecutiveFailures: 3,
+    deadline: Date.now() + Math.max(60_000, timeoutMs * 75),
+    paginationRuns: o.numRuns ?? 5,
+    paginationSeed: 20261124,
+    // A verdict is all a mutant needs: the first failure ends a property, no shrinking.
+    shrink: false,
+    readOnly: !writes,
+    journalDir: JOURNAL_DIR,
+    ...(writes && mutant ? { pagination: false } : {}),
+  });
+}
+
+/** Whether the pacts verify against a provider with the mutant switched on (none: the faithful one). */
+async function pactsHold(
+  contract: Contract,
+  mutant: ActiveFault | undefined,
+  pactFiles: string[],
+): Promise<boolean> {
+  const provider = await startProvider({
+    contract,
+    credentials: LOCAL_PROVIDER_CREDENTIALS,
+    ...(mutant ? { fault: mutant } : {}),
+  });
+  // The write interactions' states are made through the provider's own writes.
+  const writes = stateWritesTo(
+    contract,
+    provider.url,
+    LOCAL_PROVIDER_CREDENTIALS,
+    'conformance-pact-local',
+    JOURNAL_DIR,
+    { account: LOCAL_PROVIDER_CREDENTIALS.username, local: true },
+  );
+  try {
+    await verifyPacts({
+      pactFiles,
+      contract,
+      baseUrl: provider.url,
+      credentials: LOCAL_PROVIDER_CREDENTIALS,
+      local: provider,
+      logLevel: 'error',
+      writes,
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    writes.session.journal.close();
+    await provider.close();
+  }
 }
 
 /** Why no rule caught a mutant: what judged its operation and passed, what could not run, what only warned. */

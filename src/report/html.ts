@@ -34,29 +34,61 @@ const MAX_SECTIONS = 20;
 
 const STATUS_WORD = { passed: 'PASSED', failed: 'FAILED', unavailable: 'UNAVAILABLE' } as const;
 
+type FindingsOf = ReturnType<typeof findingsIndex>;
+type RunSummaryOf = (target: string) => ConformanceReport['runs'][number] | undefined;
+
 export function conformanceHtml(report: ConformanceReport, runs: readonly RunResult[]): string {
+  const status = report.verdict.status;
+  const of = findingsIndex(report.findings);
+  // Looked up per target, never rescanned: a report of a thousand targets stays linear.
+  const summaries = new Map(report.runs.map((r) => [r.target, r]));
+  const summaryOf: RunSummaryOf = (target) => summaries.get(target);
+  const many = runs.length > MANY_TARGETS;
+  const sections = many
+    ? manyTargetSections(runs, of, summaryOf)
+    : runs.map((run) => targetSection(run, of, summaryOf));
+  const stale = report.baseline.stale.length
+    ? `<h2>Stale baseline entries</h2><p>These accepted findings no longer occur; remove them from ${esc(report.baseline.file)}.</p><pre>${esc(JSON.stringify(report.baseline.stale, null, 2))}</pre>`
+    : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${STATUS_WORD[status]} · ${esc(report.api.title)} conformance</title><style>${CSS}</style></head><body>
+<h1>${esc(report.api.title)} — conformance</h1>
+${banner(report)}
+<p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
+${blockingFailures(report)}
+${sections.join('\n')}${stale}
+<h2>Live drift: what the traffic showed against the contract</h2>${driftSection(report, many)}
+</body></html>
+`;
+}
+
+/** The verdict first: status, counts, operations judged, seed, what decided it, the replay command. */
+function banner(report: ConformanceReport): string {
   const s = report.summary;
   const status = report.verdict.status;
-  const blocking = report.findings.filter(isBlocking);
   // Errors the baseline accepts are counted as accepted, not beside the verdict as errors.
-  const banner = `<div class="banner ${status}" role="status"><b>${STATUS_WORD[status]}</b>
+  return `<div class="banner ${status}" role="status"><b>${STATUS_WORD[status]}</b>
 <span>${s.blocking} blocking errors</span><span>${s.accepted} accepted by the baseline</span><span>${s.warnings} warnings</span><span>${s.info} info</span>
 <span>${esc(judgedLine(report.coverage))}</span>${report.seed !== undefined ? `<span>seed <code>${report.seed}</code></span>` : ''}
 <div>${report.verdict.lines.map(esc).join('<br>')}</div></div>
 ${report.replay ? `<p>Replay this run: <code>${esc(report.replay)}</code></p>` : ''}`;
-  const failures = blocking.length
+}
+
+/** The blocking failures as a list, each with how to replay it. */
+function blockingFailures(report: ConformanceReport): string {
+  const blocking = report.findings.filter(isBlocking);
+  return blocking.length
     ? `<h2>Blocking failures (${blocking.length})</h2>${report.replay ? `<p>Each replays with <code>${esc(report.replay)}</code>${report.provider ? `; a single request against a provider started as that run's was: <code>${esc(report.provider)}</code>, then its curl line` : ''}.</p>` : ''}<ol class="blocking">${blocking.map((f) => failureItem(f, report.replay)).join('')}</ol>`
     : '';
-  const of = findingsIndex(report.findings);
-  // Looked up per target, never rescanned: a report of a thousand targets stays linear.
-  const summaryOf = new Map(report.runs.map((r) => [r.target, r]));
-  const section = (run: RunResult) => {
-    const summary = summaryOf.get(run.target);
-    const findings = of(run.target);
-    const shown = findings.filter((f) => f.severity !== 'info');
-    const info = findings.filter((f) => f.severity === 'info');
-    const notRun = run.results.filter((r) => r.outcome === 'not-run');
-    return `<h2>Target ${esc(run.target)}</h2><p>${summary?.requestCount ?? run.observations.length} requests for the checks, ${summary?.paginationRequests ?? 0} for the pagination properties, concurrency ${summary?.concurrency ?? 1}, ${run.durationMs} ms</p>
+}
+
+/** One target: its requests, its grid, its errors and warnings, then info and what did not run, collapsed. */
+function targetSection(run: RunResult, of: FindingsOf, summaryOf: RunSummaryOf): string {
+  const summary = summaryOf(run.target);
+  const findings = of(run.target);
+  const shown = findings.filter((f) => f.severity !== 'info');
+  const info = findings.filter((f) => f.severity === 'info');
+  const notRun = run.results.filter((r) => r.outcome === 'not-run');
+  return `<h2>Target ${esc(run.target)}</h2><p>${summary?.requestCount ?? run.observations.length} requests for the checks, ${summary?.paginationRequests ?? 0} for the pagination properties, concurrency ${summary?.concurrency ?? 1}, ${run.durationMs} ms</p>
 ${grid(
   run.results.map((r) => ({ ...r, target: run.target })),
   of,
@@ -64,73 +96,67 @@ ${grid(
 <h3>Errors and warnings (${shown.length})</h3>${shown.map(findingBlock).join('') || '<p>None.</p>'}
 <details><summary>Info (${info.length})</summary>${info.map(findingBlock).join('') || '<p>None.</p>'}</details>
 <details><summary>Not run (${notRun.length} rule × operation pairs)</summary><table><tr><th>rule</th><th>operation</th><th>why</th></tr>${notRun
-      .map(
-        (r) =>
-          `<tr><td><code>${esc(r.rule)}</code></td><td>${esc(r.operation)}</td><td>${esc(r.reason ?? '')}</td></tr>`,
-      )
-      .join('')}</table></details>`;
-  };
-  // Many targets (a folder of nightly cassettes): one grid over all of them, a line per target, and
-  // the full section only for the targets that fail the run (at most MAX_SECTIONS).
-  const many = runs.length > MANY_TARGETS;
+    .map(
+      (r) =>
+        `<tr><td><code>${esc(r.rule)}</code></td><td>${esc(r.operation)}</td><td>${esc(r.reason ?? '')}</td></tr>`,
+    )
+    .join('')}</table></details>`;
+}
+
+/**
+ * Many targets (a folder of nightly cassettes): one grid over all of them, a line per target, and
+ * the full section only for the targets that fail the run (at most MAX_SECTIONS).
+ */
+function manyTargetSections(runs: readonly RunResult[], of: FindingsOf, summaryOf: RunSummaryOf): string[] {
   const failing = runs.filter((r) => of(r.target).some(isBlocking));
-  const sections = many
-    ? [
-        `<h2>All ${runs.length} targets</h2>${grid(
-          runs.flatMap((run) => run.results.map((r) => ({ ...r, target: run.target }))),
-          of,
-        )}
+  const failingSet = new Set(failing);
+  const row = (run: RunResult) => {
+    const fs = of(run.target);
+    const n = (p: (f: Finding) => boolean) => fs.filter(p).length;
+    return `<tr><td>${esc(run.target)}</td><td>${n(isBlocking)}</td><td>${n((f) => f.severity === 'error')}</td><td>${n((f) => f.severity === 'warning')}</td><td>${summaryOf(run.target)?.requestCount ?? ''}</td></tr>`;
+  };
+  return [
+    `<h2>All ${runs.length} targets</h2>${grid(
+      runs.flatMap((run) => run.results.map((r) => ({ ...r, target: run.target }))),
+      of,
+    )}
 <details${failing.length ? ' open' : ''}><summary>Targets (${failing.length} failing)</summary><table><tr><th>target</th><th>blocking</th><th>errors</th><th>warnings</th><th>requests</th></tr>${[
-          ...failing,
-          ...runs.filter((r) => !failing.includes(r)),
-        ]
-          .map((run) => {
-            const fs = of(run.target);
-            const n = (p: (f: Finding) => boolean) => fs.filter(p).length;
-            return `<tr><td>${esc(run.target)}</td><td>${n(isBlocking)}</td><td>${n((f) => f.severity === 'error')}</td><td>${n((f) => f.severity === 'warning')}</td><td>${summaryOf.get(run.target)?.requestCount ?? ''}</td></tr>`;
-          })
-          .join('')}</table></details>`,
-        ...failing.slice(0, MAX_SECTIONS).map(section),
-        failing.length > MAX_SECTIONS
-          ? `<p>${failing.length - MAX_SECTIONS} more failing target(s): their findings are in conformance.json and junit.xml.</p>`
-          : '',
-      ]
-    : runs.map(section);
-  const stale = report.baseline.stale.length
-    ? `<h2>Stale baseline entries</h2><p>These accepted findings no longer occur; remove them from ${esc(report.baseline.file)}.</p><pre>${esc(JSON.stringify(report.baseline.stale, null, 2))}</pre>`
-    : '';
-  // Many targets: the drift of those with a breaking change (at most MAX_SECTIONS), the rest counted.
-  const driftShown = many
+      ...failing,
+      ...runs.filter((r) => !failingSet.has(r)),
+    ]
+      .map(row)
+      .join('')}</table></details>`,
+    ...failing.slice(0, MAX_SECTIONS).map((run) => targetSection(run, of, summaryOf)),
+    failing.length > MAX_SECTIONS
+      ? `<p>${failing.length - MAX_SECTIONS} more failing target(s): their findings are in conformance.json and junit.xml.</p>`
+      : '',
+  ];
+}
+
+/** The drift each target's traffic showed; with many targets, those with a breaking change (at most MAX_SECTIONS), the rest counted. */
+function driftSection(report: ConformanceReport, many: boolean): string {
+  const shown = many
     ? report.drift.filter((d) => d.findings.some((c) => levelOf(c) === 'breaking')).slice(0, MAX_SECTIONS)
     : report.drift;
-  const driftRest = report.drift.length - driftShown.length;
-  const drift = driftShown
-    .map((d) => {
-      const breaking = d.findings.filter((c) => levelOf(c) === 'breaking').length;
-      const rows = d.findings.map(
-        (c) =>
-          `<tr><td class="${levelOf(c) === 'breaking' ? 'failed-c' : levelOf(c) === 'info' ? 'not-run-c' : 'passed-c'}">${esc(levelOf(c))}</td><td>${esc(c.operation)}</td><td><code>${esc(c.pointer ?? '')}</code></td><td><code>${esc(c.rule)}</code></td><td>${esc(c.message)}</td></tr>`,
-      );
-      const ops = d.operations
-        .map(
-          (o) =>
-            `<tr><td>${esc(o.operation)}</td><td>${o.objects}</td><td>${o.undocumented.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'}</td><td>${o.neverSeen.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'}</td><td>${esc(o.statuses.join(', '))}</td></tr>`,
-        )
-        .join('');
-      return `<details${breaking ? ' open' : ''}><summary>${esc(d.target)}: ${breaking} breaking, ${d.findings.length - breaking} other change(s)</summary>
+  const rest = report.drift.length - shown.length;
+  return `${shown.map(targetDrift).join('')}${rest ? `<p>${rest} more target(s) not shown here${many ? ` (no breaking drift, or beyond the first ${MAX_SECTIONS})` : ''}: see drift.json.</p>` : ''}${report.drift.length ? '' : '<p>No traffic observed.</p>'}`;
+}
+
+function targetDrift(d: ConformanceReport['drift'][number]): string {
+  const breaking = d.findings.filter((c) => levelOf(c) === 'breaking').length;
+  const rows = d.findings.map(
+    (c) =>
+      `<tr><td class="${levelOf(c) === 'breaking' ? 'failed-c' : levelOf(c) === 'info' ? 'not-run-c' : 'passed-c'}">${esc(levelOf(c))}</td><td>${esc(c.operation)}</td><td><code>${esc(c.pointer ?? '')}</code></td><td><code>${esc(c.rule)}</code></td><td>${esc(c.message)}</td></tr>`,
+  );
+  const ops = d.operations
+    .map(
+      (o) =>
+        `<tr><td>${esc(o.operation)}</td><td>${o.objects}</td><td>${o.undocumented.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'}</td><td>${o.neverSeen.map((f) => `<code>${esc(f)}</code>`).join(', ') || 'none'}</td><td>${esc(o.statuses.join(', '))}</td></tr>`,
+    )
+    .join('');
+  return `<details${breaking ? ' open' : ''}><summary>${esc(d.target)}: ${breaking} breaking, ${d.findings.length - breaking} other change(s)</summary>
 <table><tr><th>operation</th><th>items seen</th><th>undocumented fields</th><th>documented, never seen</th><th>statuses</th></tr>${ops}</table>
 ${rows.length ? `<table><tr><th>class</th><th>operation</th><th>where</th><th>rule</th><th>why</th></tr>${rows.join('')}</table>` : '<p>No drift against the resolved contract.</p>'}</details>`;
-    })
-    .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${STATUS_WORD[status]} · ${esc(report.api.title)} conformance</title><style>${CSS}</style></head><body>
-<h1>${esc(report.api.title)} — conformance</h1>
-${banner}
-<p>Contract: <b>${esc(report.contract)}</b> · started ${esc(report.startedAt)} · ${report.durationMs} ms · ${esc(report.tool.name)} ${esc(report.tool.version)} on Node ${esc(report.tool.node)}</p>
-${failures}
-${sections.join('\n')}${stale}
-<h2>Live drift: what the traffic showed against the contract</h2>${drift}${driftRest ? `<p>${driftRest} more target(s) not shown here${many ? ` (no breaking drift, or beyond the first ${MAX_SECTIONS})` : ''}: see drift.json.</p>` : ''}${report.drift.length ? '' : '<p>No traffic observed.</p>'}
-</body></html>
-`;
 }
 
 /**

@@ -1,6 +1,7 @@
 // What a run reports per rule × operation, and per target: the shapes every report reads.
 
 import type { Finding } from '../finding';
+import { type Operation, operationLabel } from '../model/operation';
 import type { Observation } from '../rules/rule';
 
 export type Outcome = 'passed' | 'failed' | 'not-run';
@@ -30,4 +31,21 @@ export interface RunResult {
   durationMs: number;
   /** A live run that reached nothing it could judge (credentials refused, another account, no TLS): why, in one line. */
   access?: string;
+}
+
+/** A rule's result on an operation from what it found: not run when nothing applied (saying why). */
+export function outcome(
+  rule: string,
+  op: Operation,
+  applicable: number,
+  found: Finding[],
+  reason: () => string,
+): RuleResult & { requests?: number } {
+  return {
+    rule,
+    operation: operationLabel(op),
+    outcome: applicable === 0 ? 'not-run' : found.some((f) => f.severity === 'error') ? 'failed' : 'passed',
+    findings: found,
+    ...(applicable === 0 ? { reason: reason() } : {}),
+  };
 }

@@ -97,8 +97,20 @@ export function cassetteHints(cassette: LoadedCassette): (op: Operation) => Arra
 }
 
 export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]> {
-  const env = o.env ?? process.env;
-  const common = {
+  const tuning = tuningOf(o);
+  switch (o.target) {
+    case 'recorded':
+      return recordedTargets(o, tuning);
+    case 'live':
+      return [liveTarget(o, tuning)];
+    case 'local':
+      return [await localTarget(o, tuning)];
+  }
+}
+
+/** The transport's tuning every target passes on, with its defaults. */
+function tuningOf(o: TargetOptions): Omit<Tuning, 'budget'> {
+  return {
     timeoutMs: o.timeoutMs ?? 10_000,
     ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}),
     ...(o.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: o.maxRetryWaitMs } : {}),
@@ -106,80 +118,82 @@ export async function prepareTargets(o: TargetOptions): Promise<PreparedTarget[]
     ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
     ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
   };
-  switch (o.target) {
-    case 'recorded':
-      return loadCassettes(o.recordingsDir).map((cassette) => {
-        let restore = () => {};
-        return {
-          transport: new HttpTransport({
-            ...common,
-            target: `recorded:${cassette.name}`,
-            baseUrl: cassette.origin,
-            credentials: PLACEHOLDER,
-            maxRetries: 0,
-            // Recorded writes are replayed to be judged: nock answers them, nothing reaches a network.
-            writes: true,
-            keepAlive: false,
-          }),
-          pathHints: cassetteHints(cassette),
-          recorded: cassette.interactions.map(({ request }) => ({
-            method: request.method,
-            path: request.path,
-            authenticated: request.authenticated,
-            ...(request.body !== undefined ? { body: request.body } : {}),
-          })),
-          open: async () => {
-            restore = await replay(cassette);
-          },
-          close: async () => restore(),
-        };
-      });
-    case 'live': {
-      const credentials = credentialsFromEnv(env);
-      const baseUrl = baseUrlFrom(o.baseUrl, env, o.contract.model.api);
-      const writes = o.writesAccount !== undefined && writableAccount(o.writesAccount, env) !== undefined;
-      return [
-        {
-          transport: new HttpTransport({
-            ...common,
-            target: 'live',
-            baseUrl,
-            credentials,
-            budget: o.budget ?? DEFAULT_LIVE_BUDGET,
-            writes,
-          }),
-          ...(writes ? { account: o.writesAccount as string } : {}),
-          open: () => {},
-          close: async () => {},
-        },
-      ];
-    }
-    case 'local': {
-      const fault = o.fault === undefined ? undefined : activeFault(o.fault, o.contract);
-      const credentials = LOCAL_PROVIDER_CREDENTIALS;
-      const provider = await startProvider({
-        contract: o.contract,
-        ...(o.items !== undefined ? { items: o.items } : {}),
-        seed: o.seed ?? 1,
-        ...(fault ? { fault } : {}),
-        credentials,
-      });
-      return [
-        {
-          transport: new HttpTransport({
-            ...common,
-            target: fault ? `local:${o.fault}` : 'local',
-            baseUrl: provider.url,
-            credentials,
-            writes: o.readOnly !== true,
-            ...(o.budget ? { budget: o.budget } : {}),
-          }),
-          account: credentials.username,
-          open: () => {},
-          provider,
-          close: () => provider.close(),
-        },
-      ];
-    }
-  }
+}
+
+/** One target per cassette: replayed through nock while open, its requests judged as traffic. */
+function recordedTargets(o: TargetOptions, tuning: Omit<Tuning, 'budget'>): PreparedTarget[] {
+  return loadCassettes(o.recordingsDir).map((cassette) => {
+    let restore = () => {};
+    return {
+      transport: new HttpTransport({
+        ...tuning,
+        target: `recorded:${cassette.name}`,
+        baseUrl: cassette.origin,
+        credentials: PLACEHOLDER,
+        maxRetries: 0,
+        // Recorded writes are replayed to be judged: nock answers them, nothing reaches a network.
+        writes: true,
+        keepAlive: false,
+      }),
+      pathHints: cassetteHints(cassette),
+      recorded: cassette.interactions.map(({ request }) => ({
+        method: request.method,
+        path: request.path,
+        authenticated: request.authenticated,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      })),
+      open: async () => {
+        restore = await replay(cassette);
+      },
+      close: async () => restore(),
+    };
+  });
+}
+
+/** The real API with the environment's credentials: GET only unless the user named the account writable. */
+function liveTarget(o: TargetOptions, tuning: Omit<Tuning, 'budget'>): PreparedTarget {
+  const env = o.env ?? process.env;
+  const credentials = credentialsFromEnv(env);
+  const baseUrl = baseUrlFrom(o.baseUrl, env, o.contract.model.api);
+  const writes = o.writesAccount !== undefined && writableAccount(o.writesAccount, env) !== undefined;
+  return {
+    transport: new HttpTransport({
+      ...tuning,
+      target: 'live',
+      baseUrl,
+      credentials,
+      budget: o.budget ?? DEFAULT_LIVE_BUDGET,
+      writes,
+    }),
+    ...(writes ? { account: o.writesAccount as string } : {}),
+    open: () => {},
+    close: async () => {},
+  };
+}
+
+/** The reference provider, started here with the run's dataset and fault, and closed with the target. */
+async function localTarget(o: TargetOptions, tuning: Omit<Tuning, 'budget'>): Promise<PreparedTarget> {
+  const fault = o.fault === undefined ? undefined : activeFault(o.fault, o.contract);
+  const credentials = LOCAL_PROVIDER_CREDENTIALS;
+  const provider = await startProvider({
+    contract: o.contract,
+    ...(o.items !== undefined ? { items: o.items } : {}),
+    seed: o.seed ?? 1,
+    ...(fault ? { fault } : {}),
+    credentials,
+  });
+  return {
+    transport: new HttpTransport({
+      ...tuning,
+      target: fault ? `local:${o.fault}` : 'local',
+      baseUrl: provider.url,
+      credentials,
+      writes: o.readOnly !== true,
+      ...(o.budget ? { budget: o.budget } : {}),
+    }),
+    account: credentials.username,
+    open: () => {},
+    provider,
+    close: () => provider.close(),
+  };
 }

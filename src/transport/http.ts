@@ -209,25 +209,11 @@ export class HttpTransport {
     }
     const sameOrigin = new URL(url).origin === new URL(this.baseUrl).origin;
     const exchange: Exchange = {
-      request: {
-        method,
-        url,
-        authenticated: authenticate,
-        ...(opts.body !== undefined ? { body: opts.body } : opts.raw !== undefined ? { body: opts.raw } : {}),
-        ...((opts.body !== undefined || opts.raw !== undefined) && opts.encoding === 'form'
-          ? { form: true }
-          : {}),
-      },
+      request: scrubbedRequest(method, url, authenticate, opts),
       attempts: 0,
       durationMs: 0,
     };
-    const encoded =
-      opts.raw !== undefined
-        ? { payload: Buffer.from(opts.raw), contentType: mediaTypeOf(opts.encoding) }
-        : opts.body === undefined
-          ? undefined
-          : encodeBody(opts.body, opts.encoding);
-    const payload = encoded?.payload;
+    const encoded = encodedBody(opts);
     if (!sameOrigin) {
       exchange.error = { kind: 'refused', message: `not sent: ${url} is not on ${this.baseUrl}` };
       return exchange;
@@ -236,6 +222,22 @@ export class HttpTransport {
       exchange.error = { kind: 'unreachable', message: `not sent: ${this.health.stopped}` };
       return exchange;
     }
+    const started = performance.now();
+    await this.sendWithRetries(exchange, {
+      method,
+      url,
+      headers: this.headersFor(encoded, authenticate),
+      payload: encoded?.payload,
+      makes: opts.makes === true,
+    });
+    exchange.durationMs = Math.round(performance.now() - started);
+    this.judgeHealth(exchange);
+    for (const listener of this.listeners) listener(exchange);
+    return exchange;
+  }
+
+  /** Accept JSON; the body's type and length; credentials only when this request carries them. */
+  private headersFor(encoded: EncodedBody | undefined, authenticate: boolean): Record<string, string> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(encoded
@@ -246,45 +248,49 @@ export class HttpTransport {
       const { username, password } = this.options.credentials;
       headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
     }
-    const started = performance.now();
+    return headers;
+  }
+
+  /**
+   * Sends until answered: within the budget and the deadline, a GET retried on 429 or 503 after the
+   * wait Retry-After asks (or a backoff), at most maxRetries times; a write is sent once.
+   */
+  private async sendWithRetries(exchange: Exchange, out: Outgoing): Promise<void> {
+    const { method, url } = out;
     const maxRetries = this.options.maxRetries ?? 3;
     for (;;) {
       if (this.sent >= this.budget) {
         exchange.error = { kind: 'budget', message: `request budget of ${this.budget} used up` };
-        break;
+        return;
       }
       if (this.options.deadline !== undefined && Date.now() >= this.options.deadline) {
         exchange.error = { kind: 'deadline', message: 'not sent: the run reached its --deadline' };
-        break;
+        return;
       }
       this.sent++;
       exchange.attempts++;
-      const result = await this.once(method, url, headers, payload, opts.makes === true);
+      const result = await this.once(method, url, out.headers, out.payload, out.makes);
       if ('error' in result) {
         exchange.error = result.error;
-        break;
+        return;
       }
       if (result.response.headers[NOT_RECORDED_HEADER]) {
         exchange.error = { kind: 'not-recorded', message: `no recording for ${method} ${url}` };
-        break;
+        return;
       }
       exchange.response = result.response;
       // A write is never sent twice here: a 429 or 5xx may have been acted on (the caller sweeps first).
       const retryable = method === 'GET' && RETRYABLE.has(result.response.status);
-      if (!retryable || exchange.attempts > maxRetries) break;
+      if (!retryable || exchange.attempts > maxRetries) return;
       const wait = this.retryWait(result.response, exchange.attempts);
       if (wait === undefined) {
         // Retry-After beyond the cap: waiting it out would stall the run; nothing more is sent.
         exchange.gaveUp = `Retry-After ${result.response.headers['retry-after']} is beyond the ${this.options.maxRetryWaitMs ?? 5000} ms cap`;
         this.health.stopped = `rate-limited: ${exchange.gaveUp}`;
-        break;
+        return;
       }
       await sleep(wait);
     }
-    exchange.durationMs = Math.round(performance.now() - started);
-    this.judgeHealth(exchange);
-    for (const listener of this.listeners) listener(exchange);
-    return exchange;
   }
 
   /** Consecutive failures trip the breaker: the remaining requests are skipped and reported, not each waited out. */
@@ -378,6 +384,42 @@ export class HttpTransport {
     const jitter = 1 + Math.random() * 0.2;
     return Math.max(0, Math.min(cap, wait * jitter));
   }
+}
+
+/** What an Exchange keeps of a request: method, URL, the body as given (never the credentials). */
+function scrubbedRequest(
+  method: Method,
+  url: string,
+  authenticated: boolean,
+  opts: SendOptions,
+): Exchange['request'] {
+  return {
+    method,
+    url,
+    authenticated,
+    ...(opts.body !== undefined ? { body: opts.body } : opts.raw !== undefined ? { body: opts.raw } : {}),
+    ...((opts.body !== undefined || opts.raw !== undefined) && opts.encoding === 'form'
+      ? { form: true }
+      : {}),
+  };
+}
+
+type EncodedBody = { payload: Buffer; contentType: string };
+
+/** A request as it goes out: the body's bytes, the headers, whether it may make something. */
+interface Outgoing {
+  method: Method;
+  url: string;
+  headers: Record<string, string>;
+  payload: Buffer | undefined;
+  makes: boolean;
+}
+
+/** The bytes sent: a raw body as given (with its encoding's Content-Type), else the body encoded. */
+function encodedBody(opts: SendOptions): EncodedBody | undefined {
+  if (opts.raw !== undefined)
+    return { payload: Buffer.from(opts.raw), contentType: mediaTypeOf(opts.encoding) };
+  return opts.body === undefined ? undefined : encodeBody(opts.body, opts.encoding);
 }
 
 // Connections are kept alive between requests (one pool per protocol for the whole process).

@@ -65,136 +65,180 @@ const namesPage = (metaUrl: unknown, fetched: string, relative: boolean): boolea
 };
 
 export async function walkAndCheck(transport: HttpTransport, e: WalkExpectation): Promise<WalkResult> {
-  const violations: Violation[] = [];
-  const found = new Map<string, number>();
-  let omitted = 0;
-  const add = (invariant: string, message: string, url?: string) => {
-    const n = (found.get(invariant) ?? 0) + 1;
-    found.set(invariant, n);
-    if (n > KEPT_PER_INVARIANT) omitted++;
-    else violations.push({ invariant, message, ...(url ? { url } : {}) });
-  };
-  const ids: string[] = [];
-  const seen = new Set<string>();
-  let firstPageUrl: unknown;
-  let previousItems: string[] | undefined;
-  let pages = 0;
-  let previousChecks = e.checkPrevious ?? 2;
+  const judge = new WalkJudge(transport, e);
   const maxPages = e.maxPages ?? (e.count === undefined ? 200 : Math.ceil(e.count / e.pageSize) + 3);
   const walk = walkPages(transport, e.url, {
     maxPages,
     itemsKey: e.itemsKey,
     ...(e.envelope ? { envelope: e.envelope } : {}),
   });
-
-  let cutShort: string | undefined;
   for (;;) {
     let step: IteratorResult<WalkedPage, WalkStop>;
     try {
       step = await walk.next();
     } catch (error) {
       // The budget or the deadline ends the walk: every page it fetched was judged, the end was not.
-      if (!(error instanceof RunLimitError) || pages === 0) throw error;
-      cutShort = error.message;
+      if (!(error instanceof RunLimitError) || judge.pages === 0) throw error;
+      judge.cutShort = error.message;
       break;
     }
     if (step.done) {
-      const stop = step.value;
-      if (stop.kind === 'loop')
-        add(
-          'terminates',
-          `the next page link of page ${stop.index - 1} leads back to page ${stop.firstSeenAt} (${stop.url}): the list loops`,
-          stop.url,
-        );
-      if (stop.kind === 'limit') add('terminates', `still not at the last page after ${stop.pages} pages`);
-      // A page that got no answer at all is the network's (a transport finding), not the list's.
-      if (
-        stop.kind === 'failed' &&
-        stop.status === undefined &&
-        !/not a URL|not JSON|not a JSON object/.test(stop.message)
-      )
-        throw new RunLimitError(stop.message);
-      if (stop.kind === 'failed')
-        add('every-page-served', `page ${stop.index} answered ${stop.status ?? stop.message}`, stop.url);
+      judge.stopped(step.value);
       break;
     }
-    const page = step.value;
-    pages++;
+    const pageIds = judge.page(step.value);
+    if (!(await judge.previousLeadsBack(step.value, pageIds))) break;
+  }
+  judge.end();
+  return judge.result();
+}
+
+/** The walk's invariants, judged page by page as the walk goes, then at its end. */
+class WalkJudge {
+  private readonly violations: Violation[] = [];
+  private readonly found = new Map<string, number>();
+  private omitted = 0;
+  private readonly ids: string[] = [];
+  private readonly seen = new Set<string>();
+  private firstPageUrl: unknown;
+  private previousItems: string[] | undefined;
+  private previousChecks: number;
+  pages = 0;
+  cutShort: string | undefined;
+
+  constructor(
+    private readonly transport: HttpTransport,
+    private readonly e: WalkExpectation,
+  ) {
+    this.previousChecks = e.checkPrevious ?? 2;
+  }
+
+  private add(invariant: string, message: string, url?: string): void {
+    const n = (this.found.get(invariant) ?? 0) + 1;
+    this.found.set(invariant, n);
+    if (n > KEPT_PER_INVARIANT) this.omitted++;
+    else this.violations.push({ invariant, message, ...(url ? { url } : {}) });
+  }
+
+  /** How the walk ended: a loop, too many pages, a page not served (no answer at all: the network's). */
+  stopped(stop: WalkStop): void {
+    if (stop.kind === 'loop')
+      this.add(
+        'terminates',
+        `the next page link of page ${stop.index - 1} leads back to page ${stop.firstSeenAt} (${stop.url}): the list loops`,
+        stop.url,
+      );
+    if (stop.kind === 'limit') this.add('terminates', `still not at the last page after ${stop.pages} pages`);
+    // A page that got no answer at all is the network's (a transport finding), not the list's.
+    if (
+      stop.kind === 'failed' &&
+      stop.status === undefined &&
+      !/not a URL|not JSON|not a JSON object/.test(stop.message)
+    )
+      throw new RunLimitError(stop.message);
+    if (stop.kind === 'failed')
+      this.add('every-page-served', `page ${stop.index} answered ${stop.status ?? stop.message}`, stop.url);
+  }
+
+  /** The invariants one page shows on its own and against the pages before it; returns its items' ids. */
+  page(page: WalkedPage): string[] {
+    const { e } = this;
+    this.pages++;
     const pageIds = page.items.map((it) => itemIdentity(it, e.idField));
-    const paging = page.paging;
+    const { paging } = page;
     const { names } = paging;
     if (paging.get('page') !== page.index)
-      add(
+      this.add(
         'page-counter',
         `page ${page.index} says ${paging.label('page')} ${JSON.stringify(paging.get('page'))}`,
         page.url,
       );
-    if (page.index === 0) firstPageUrl = paging.get('first');
-    else if (paging.get('first') !== firstPageUrl) {
-      add(
+    if (page.index === 0) this.firstPageUrl = paging.get('first');
+    else if (paging.get('first') !== this.firstPageUrl) {
+      this.add(
         'first-page-url-stable',
-        `${names.first} on page ${page.index} is ${JSON.stringify(paging.get('first'))}, on page 0 it was ${JSON.stringify(firstPageUrl)}`,
+        `${names.first} on page ${page.index} is ${JSON.stringify(paging.get('first'))}, on page 0 it was ${JSON.stringify(this.firstPageUrl)}`,
         page.url,
       );
     }
     if (!namesPage(paging.get('url'), page.url, paging.envelope === 'flat'))
-      add(
+      this.add(
         'url-is-own',
         `${paging.label('url')} on page ${page.index} is ${JSON.stringify(paging.get('url'))}, but the page was fetched from ${page.url}`,
         page.url,
       );
     for (const id of pageIds) {
-      if (seen.has(id)) add('no-duplicate', `item ${id} appears again on page ${page.index}`, page.url);
-      seen.add(id);
-      ids.push(id);
+      if (this.seen.has(id))
+        this.add('no-duplicate', `item ${id} appears again on page ${page.index}`, page.url);
+      this.seen.add(id);
+      this.ids.push(id);
     }
     const hasNext = typeof paging.get('next') === 'string';
     if (hasNext && pageIds.length !== e.pageSize)
-      add(
+      this.add(
         'full-pages',
         `page ${page.index} has ${pageIds.length} items but is not the last (PageSize ${e.pageSize})`,
         page.url,
       );
     if (page.index > 0 && pageIds.length === 0)
-      add(
+      this.add(
         'last-page-ends',
         `page ${page.index} is empty: the page before it should have had ${names.next} null`,
         page.url,
       );
-    if (page.index > 0 && previousItems && previousChecks > 0) {
-      previousChecks--;
-      const back = paging.get('previous');
-      const r = typeof back === 'string' ? await transport.get(back) : undefined;
-      if (r && isRunLimit(r)) {
-        cutShort = r.error?.message ?? 'run limit';
-        break;
-      }
-      const backIds =
-        r?.response?.status === 200 ? itemIds(r.response.body, e.itemsKey, e.idField) : undefined;
-      if (JSON.stringify(backIds) !== JSON.stringify(previousItems)) {
-        add(
-          'previous-leads-back',
-          `${names.previous} of page ${page.index} (${JSON.stringify(back)}) gives ${backIds ? `[${backIds.slice(0, 3).join(', ')}…]` : `no page (${r?.response?.status ?? r?.error?.message ?? 'no link'})`}, not page ${page.index - 1}'s items [${previousItems.slice(0, 3).join(', ')}…]`,
-          page.url,
-        );
-      }
+    return pageIds;
+  }
+
+  /**
+   * The page's previous link gives the page before's items (the first few pages only: each costs a
+   * request). False when the run's limit stopped that request: the walk ends there.
+   */
+  async previousLeadsBack(page: WalkedPage, pageIds: string[]): Promise<boolean> {
+    const { e } = this;
+    const previousItems = this.previousItems;
+    this.previousItems = pageIds;
+    if (page.index === 0 || !previousItems || this.previousChecks <= 0) return true;
+    this.previousChecks--;
+    const back = page.paging.get('previous');
+    const r = typeof back === 'string' ? await this.transport.get(back) : undefined;
+    if (r && isRunLimit(r)) {
+      this.cutShort = r.error?.message ?? 'run limit';
+      return false;
     }
-    previousItems = pageIds;
-  }
-  if (
-    e.count !== undefined &&
-    cutShort === undefined &&
-    !violations.some((v) => v.invariant === 'terminates' || v.invariant === 'every-page-served')
-  ) {
-    const expectedPages = Math.max(1, Math.ceil(e.count / e.pageSize));
-    if (pages !== expectedPages)
-      add(
-        'page-count',
-        `walked ${pages} pages; ${e.count} items at PageSize ${e.pageSize} make ${expectedPages}`,
+    const backIds = r?.response?.status === 200 ? itemIds(r.response.body, e.itemsKey, e.idField) : undefined;
+    if (JSON.stringify(backIds) !== JSON.stringify(previousItems)) {
+      this.add(
+        'previous-leads-back',
+        `${page.paging.names.previous} of page ${page.index} (${JSON.stringify(back)}) gives ${backIds ? `[${backIds.slice(0, 3).join(', ')}…]` : `no page (${r?.response?.status ?? r?.error?.message ?? 'no link'})`}, not page ${page.index - 1}'s items [${previousItems.slice(0, 3).join(', ')}…]`,
+        page.url,
       );
-    if (seen.size !== e.count) add('no-loss', `walked ${seen.size} distinct items of ${e.count}`);
+    }
+    return true;
   }
-  return { violations, omitted, ids, pages, ...(cutShort !== undefined ? { cutShort } : {}) };
+
+  /** End-of-list invariants, when the dataset's size is known and the walk reached the end. */
+  end(): void {
+    const { e } = this;
+    if (
+      e.count === undefined ||
+      this.cutShort !== undefined ||
+      this.violations.some((v) => v.invariant === 'terminates' || v.invariant === 'every-page-served')
+    )
+      return;
+    const expectedPages = Math.max(1, Math.ceil(e.count / e.pageSize));
+    if (this.pages !== expectedPages)
+      this.add(
+        'page-count',
+        `walked ${this.pages} pages; ${e.count} items at PageSize ${e.pageSize} make ${expectedPages}`,
+      );
+    if (this.seen.size !== e.count)
+      this.add('no-loss', `walked ${this.seen.size} distinct items of ${e.count}`);
+  }
+
+  result(): WalkResult {
+    const { violations, omitted, ids, pages, cutShort } = this;
+    return { violations, omitted, ids, pages, ...(cutShort !== undefined ? { cutShort } : {}) };
+  }
 }
 
 function itemIds(body: string, itemsKey: string, idField: string | undefined): string[] | undefined {
