@@ -5,19 +5,19 @@
 import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
-import { type Finding, isBlocking } from '../finding';
-import { acceptedBy, loadBaseline } from '../findings/baseline';
+import { loadBaseline } from '../findings/baseline';
 import { assertWritableDir } from '../fs-atomic';
-import { fetchIdsFromEnv, idFlags, selectOperations } from '../model/model';
+import { fetchIdsFromEnv, idFlags, ModelIndex, selectOperations } from '../model/model';
+import type { ConformanceOptions } from '../report/conformance-command';
 import { RULES, selectRules } from '../report/rules';
-import { ruleCounts, ruleLine, runReport } from '../report/summary';
-import { conformanceReplay, shellWord } from '../rules/curl';
+import { conformanceReplay } from '../rules/curl';
 import type { PageSizePolicy } from '../rules/pagination/properties';
-import type { RunResult } from '../run/run';
+import type { JobOptions } from '../run/job';
+import type { Contract } from '../schemas/contract';
 import { CONTRACT_MODES, type ContractMode } from '../schemas/ids';
 import { PROJECT_ROOT } from '../sources/paths';
 import { TARGETS, type TargetKind } from '../targets/kinds';
-import { command, intFlag, parseFlags, runIfMain } from './run';
+import { command, type Io, intFlag, parseFlags, runIfMain } from './run';
 import { runContract, SOURCE_FLAGS, SOURCE_HELP, sourceArgs } from './sources';
 
 /** Node's timers hold at most 2^31 − 1 ms; a larger timeout would silently become 1 ms. */
@@ -46,6 +46,8 @@ Selection and verdict
   --baseline FILE                default suites/baseline.json; --update-baseline rewrites what this run judged
   --allow-unjudged               pass a run that left operations unjudged (the line is still printed)
   --list-checks                  list every rule and exit
+  --dry-run                      print the plan (the reads in waves, the writes and their refusals) and
+                                 exit: nothing is sent
   --verbose                      also each rule and property per target as it ends, the rule × target
                                  table and every warning and accepted error (default: per rule one line)
 
@@ -77,257 +79,214 @@ export const DEFAULT_DEADLINE_SECONDS = 300;
 /** Requests in flight at once: 4 on live targets (far inside Twilio's per-account concurrency limit), more locally. */
 const DEFAULT_CONCURRENCY: Record<TargetKind, number> = { live: 4, local: 8, recorded: 4 };
 
+const FLAGS = {
+  target: { type: 'string' },
+  'base-url': { type: 'string' },
+  only: { type: 'string' },
+  resource: { type: 'string', multiple: true },
+  budget: { type: 'string' },
+  timeout: { type: 'string' },
+  'report-dir': { type: 'string' },
+  contract: { type: 'string' },
+  baseline: { type: 'string' },
+  'update-baseline': { type: 'boolean' },
+  'list-checks': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  recordings: { type: 'string' },
+  ...SOURCE_FLAGS,
+  items: { type: 'string' },
+  seed: { type: 'string' },
+  fault: { type: 'string' },
+  'pagination-budget': { type: 'string' },
+  'pagination-runs': { type: 'string' },
+  'page-size-policy': { type: 'string' },
+  'no-pagination': { type: 'boolean' },
+  deadline: { type: 'string' },
+  'max-body': { type: 'string' },
+  retries: { type: 'string' },
+  concurrency: { type: 'string' },
+  id: { type: 'string', multiple: true },
+  'allow-unjudged': { type: 'boolean' },
+  writes: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  'write-budget': { type: 'string' },
+  'processing-timeout': { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
+
+/**
+ * The target: --target, else the one the target-only flags name. A flag that belongs to one target
+ * is a usage error with another (a flag never silently does nothing).
+ */
+function targetOf(flags: Flags): TargetKind {
+  const owned: Array<[string, boolean, TargetKind]> = [
+    ['--base-url', flags['base-url'] !== undefined, 'live'],
+    ['--writes', flags.writes !== undefined, 'live'],
+    ['--fault', flags.fault !== undefined, 'local'],
+    ['--items', flags.items !== undefined, 'local'],
+    ['--read-only', flags['read-only'] === true, 'local'],
+    ['--recordings', flags.recordings !== undefined, 'recorded'],
+  ];
+  const given = owned.filter(([, g]) => g);
+  const implied = [...new Set(given.map(([, , t]) => t))];
+  if (flags.target === undefined && implied.length > 1)
+    throw new UsageError(
+      `${given.map(([f]) => f).join(', ')}: these flags belong to different targets (${implied.join(', ')}); choose one with --target`,
+    );
+  const target = (flags.target ?? implied[0] ?? 'recorded') as TargetKind;
+  if (!TARGETS.includes(target))
+    throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
+  for (const [flag, , needs] of given)
+    if (needs !== target)
+      throw new UsageError(`${flag}: only for --target ${needs}, and this run's target is ${target}`);
+  return target;
+}
+
+/** The transport's and the properties' limits. */
+function limitsOf(flags: Flags, target: TargetKind) {
+  const policy = (flags['page-size-policy'] ?? 'reject') as PageSizePolicy;
+  if (policy !== 'reject' && policy !== 'clamp')
+    throw new UsageError(`--page-size-policy: expected reject|clamp, got "${policy}"`);
+  const budget = intFlag(flags.budget, '--budget', 1, 1_000_000);
+  const timeoutMs = intFlag(flags.timeout, '--timeout', 1, MAX_TIMER_MS);
+  const retries = intFlag(flags.retries, '--retries', 0, 10);
+  const maxBodyBytes = intFlag(flags['max-body'], '--max-body', 1, 1024 ** 3);
+  const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget', 1, 1_000_000);
+  const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs', 1, 10_000);
+  const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
+  return {
+    concurrency: intFlag(flags.concurrency, '--concurrency', 1, 64) ?? DEFAULT_CONCURRENCY[target],
+    job: {
+      budget,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(retries !== undefined ? { maxRetries: retries } : {}),
+      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+      ...(paginationBudget !== undefined ? { paginationBudget } : {}),
+      ...(paginationRuns !== undefined ? { paginationRuns } : {}),
+      pageSizePolicy: policy,
+      pagination: !flags['no-pagination'],
+      // The clock starts now: set-up (a local provider) counts against the deadline too.
+      deadline: Date.now() + deadlineSeconds * 1000,
+    },
+  };
+}
+
+/** What a run that writes may spend; refused on a run that does not write. */
+function writeLimitsOf(flags: Flags, target: TargetKind) {
+  const writeBudget = intFlag(flags['write-budget'], '--write-budget', 1, 1_000_000);
+  const processing = intFlag(flags['processing-timeout'], '--processing-timeout', 1, 86_400);
+  const writes = target === 'local' ? !flags['read-only'] : target === 'live' && flags.writes !== undefined;
+  for (const [flag, given] of [
+    ['--write-budget', writeBudget !== undefined],
+    ['--processing-timeout', processing !== undefined],
+  ] as const)
+    if (given && !writes)
+      throw new UsageError(`${flag}: only for a run that writes (--writes AccountSid, or the local target)`);
+  return {
+    writes,
+    job: {
+      ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
+      ...(flags['read-only'] ? { readOnly: true } : {}),
+      ...(writeBudget !== undefined ? { writeBudget } : {}),
+      ...(processing !== undefined ? { processingBoundMs: processing * 1000 } : {}),
+    },
+  };
+}
+
+/** The job over this contract: target, data, selection, ids known in advance. */
+function jobOf(
+  flags: Flags,
+  io: Io,
+  contract: Contract,
+  base: Partial<JobOptions> & { target: TargetKind; seed: number },
+) {
+  const items = intFlag(flags.items, '--items', 0, 1_000_000);
+  const only = flags.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const operations = selectOperations(contract.model, flags.resource);
+  return {
+    ...base,
+    env: io.env,
+    contract,
+    baseUrl: flags['base-url'],
+    recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
+    ...(items !== undefined ? { items } : {}),
+    paginationSeed: base.seed,
+    ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
+    rules: selectRules(only),
+    ...(operations ? { operations } : {}),
+    // --id OperationId=VALUE fills a fetch's last path parameter; TWILIO_<ITEM>_ID is the shorthand.
+    pathValues: { ...fetchIdsFromEnv(contract.model, io.env), ...idFlags(contract.model, flags.id) },
+    sourceArgs: sourceArgs(flags),
+  };
+}
+
+/** Everything the flags decide, checked before anything is sent. */
+async function optionsOf(flags: Flags, args: readonly string[], io: Io): Promise<ConformanceOptions> {
+  const target = targetOf(flags);
+  const mode = (flags.contract ?? 'both') as ContractMode;
+  if (!CONTRACT_MODES.includes(mode))
+    throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
+  const limits = limitsOf(flags, target);
+  const writing = writeLimitsOf(flags, target);
+  // Every run has a seed, its own when not given: printed, in the reports and in each finding's replay.
+  const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1);
+  const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
+  assertWritableDir(reportDir, '--report-dir');
+  const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
+  const baseline = loadBaseline(baselineFile);
+  const contract = await runContract(flags, io, mode);
+  const base = {
+    target,
+    seed,
+    concurrency: limits.concurrency,
+    ...limits.job,
+    ...writing.job,
+    journalDir: join(reportDir, 'journal'),
+  };
+  return {
+    job: jobOf(flags, io, contract, base),
+    contract,
+    mode,
+    reportDir,
+    baselineFile,
+    baseline,
+    updateBaseline: flags['update-baseline'] === true,
+    allowUnjudged: flags['allow-unjudged'] === true,
+    verbose: flags.verbose === true,
+    seed,
+    replay: conformanceReplay(args, seed),
+    concurrency: limits.concurrency,
+  };
+}
+
 export const conformance = command(
   'conformance',
   async (args, io) => {
-    const flags = parseFlags(
-      {
-        target: { type: 'string' },
-        'base-url': { type: 'string' },
-        only: { type: 'string' },
-        resource: { type: 'string', multiple: true },
-        budget: { type: 'string' },
-        timeout: { type: 'string' },
-        'report-dir': { type: 'string' },
-        contract: { type: 'string' },
-        baseline: { type: 'string' },
-        'update-baseline': { type: 'boolean' },
-        'list-checks': { type: 'boolean' },
-        recordings: { type: 'string' },
-        ...SOURCE_FLAGS,
-        items: { type: 'string' },
-        seed: { type: 'string' },
-        fault: { type: 'string' },
-        'pagination-budget': { type: 'string' },
-        'pagination-runs': { type: 'string' },
-        'page-size-policy': { type: 'string' },
-        'no-pagination': { type: 'boolean' },
-        deadline: { type: 'string' },
-        'max-body': { type: 'string' },
-        retries: { type: 'string' },
-        concurrency: { type: 'string' },
-        id: { type: 'string', multiple: true },
-        'allow-unjudged': { type: 'boolean' },
-        writes: { type: 'string' },
-        'read-only': { type: 'boolean' },
-        'write-budget': { type: 'string' },
-        'processing-timeout': { type: 'string' },
-        verbose: { type: 'boolean' },
-      },
-      args,
-      io,
-    );
+    const flags = parseFlags(FLAGS, args, io);
     if (flags['list-checks']) {
       for (const r of RULES) io.out(`${r.name.padEnd(42)} ${r.kind.padEnd(13)} ${r.asserts}`);
       return 0;
     }
-    // Flags that only mean something on one target name it: given alone they choose it, given with
-    // another target they are a usage error (a flag never silently does nothing).
-    const FOR: Array<[string, boolean, TargetKind]> = [
-      ['--base-url', flags['base-url'] !== undefined, 'live'],
-      ['--writes', flags.writes !== undefined, 'live'],
-      ['--fault', flags.fault !== undefined, 'local'],
-      ['--items', flags.items !== undefined, 'local'],
-      ['--read-only', flags['read-only'] === true, 'local'],
-      ['--recordings', flags.recordings !== undefined, 'recorded'],
-    ];
-    const implied = [...new Set(FOR.filter(([, given]) => given).map(([, , t]) => t))];
-    if (flags.target === undefined && implied.length > 1)
-      throw new UsageError(
-        `${FOR.filter(([, given]) => given)
-          .map(([f]) => f)
-          .join(
-            ', ',
-          )}: these flags belong to different targets (${implied.join(', ')}); choose one with --target`,
-      );
-    const target = (flags.target ?? implied[0] ?? 'recorded') as TargetKind;
-    if (!TARGETS.includes(target))
-      throw new UsageError(`--target: expected ${TARGETS.join('|')}, got "${flags.target}"`);
-    for (const [flag, given, needs] of FOR)
-      if (given && needs !== target)
-        throw new UsageError(`${flag}: only for --target ${needs}, and this run's target is ${target}`);
-    const mode = (flags.contract ?? 'both') as ContractMode;
-    if (!CONTRACT_MODES.includes(mode))
-      throw new UsageError(`--contract: expected ${CONTRACT_MODES.join('|')}, got "${flags.contract}"`);
-    const budget = intFlag(flags.budget, '--budget', 1, 1_000_000);
-    const deadlineSeconds = intFlag(flags.deadline, '--deadline', 1, 86_400) ?? DEFAULT_DEADLINE_SECONDS;
-    const maxBodyBytes = intFlag(flags['max-body'], '--max-body', 1, 1024 ** 3);
-    const retries = intFlag(flags.retries, '--retries', 0, 10);
-    const timeoutMs = intFlag(flags.timeout, '--timeout', 1, MAX_TIMER_MS);
-    const concurrency = intFlag(flags.concurrency, '--concurrency', 1, 64) ?? DEFAULT_CONCURRENCY[target];
-    const only = flags.only
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const rules = selectRules(only);
-    const policy = (flags['page-size-policy'] ?? 'reject') as PageSizePolicy;
-    if (policy !== 'reject' && policy !== 'clamp')
-      throw new UsageError(`--page-size-policy: expected reject|clamp, got "${policy}"`);
-    const paginationBudget = intFlag(flags['pagination-budget'], '--pagination-budget', 1, 1_000_000);
-    const paginationRuns = intFlag(flags['pagination-runs'], '--pagination-runs', 1, 10_000);
-    // Every run has a seed, its own when not given: printed, recorded in the reports and in each
-    // finding's replay command, so a failure replays exactly.
-    const seed = intFlag(flags.seed, '--seed', 0, 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1);
-    const replay = conformanceReplay(args, seed);
-    const writeBudget = intFlag(flags['write-budget'], '--write-budget', 1, 1_000_000);
-    const processingSeconds = intFlag(flags['processing-timeout'], '--processing-timeout', 1, 86_400);
-    const writes = target === 'local' ? !flags['read-only'] : target === 'live' && flags.writes !== undefined;
-    for (const [flag, given] of [
-      ['--write-budget', writeBudget !== undefined],
-      ['--processing-timeout', processingSeconds !== undefined],
-    ] as const)
-      if (given && !writes)
-        throw new UsageError(
-          `${flag}: only for a run that writes (--writes AccountSid, or the local target)`,
-        );
-    const verbose = flags.verbose === true;
-
-    const items = intFlag(flags.items, '--items', 0, 1_000_000);
-    const reportDir = resolve(flags['report-dir'] ?? join(PROJECT_ROOT, 'reports'));
-    assertWritableDir(reportDir, '--report-dir');
-    const baselineFile = resolve(flags.baseline ?? join(PROJECT_ROOT, 'suites/baseline.json'));
-    const baseline = loadBaseline(baselineFile);
-    // The heavy stages load only now: listing the rules or a bad flag never pays for them.
-    const [{ runJob }, { finishRun }, { TrafficDigest }, { releaseBodies }] = await Promise.all([
-      import('../run/job'),
-      import('../report/finish'),
-      import('../drift/observed'),
-      import('../rules/rule'),
-    ]);
-    const contract = await runContract(flags, io, mode);
-    const operations = selectOperations(contract.model, flags.resource);
-    // --id OperationId=VALUE (repeatable) fills a fetch's last path parameter; TWILIO_<ITEM>_ID
-    // (TWILIO_SESSION_ID for the Sessions fetch) is the shorthand for a top-level fetch.
-    const pathValues = { ...fetchIdsFromEnv(contract.model, io.env), ...idFlags(contract.model, flags.id) };
-
-    // SIGINT, SIGTERM: nothing new is sent; what the run made is undone (on a transport of its own),
-    // and the reports are written.
-    const transports: Array<{ stop(why: string): void }> = [];
-    const onSignal = (signal: NodeJS.Signals) => {
-      io.err(`${signal}: stopping; undoing what the run made, then writing the reports`);
-      for (const t of transports) t.stop(`stopped by ${signal}`);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    const startedAt = new Date().toISOString();
-    const started = performance.now();
-    let runs: RunResult[];
-    const traffic = new TrafficDigest(contract);
-    let current = '';
-    let provider: string | undefined;
-    try {
-      runs = await runJob({
-        target,
-        env: io.env,
-        contract,
-        baseUrl: flags['base-url'],
-        budget,
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        ...(retries !== undefined ? { maxRetries: retries } : {}),
-        ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
-        // The clock starts now: set-up (a local provider) counts against the deadline too.
-        deadline: Date.now() + deadlineSeconds * 1000,
-        recordingsDir: resolve(flags.recordings ?? join(PROJECT_ROOT, 'suites/recordings')),
-        ...(items !== undefined ? { items } : {}),
-        seed,
-        paginationSeed: seed,
-        ...(flags.fault !== undefined ? { fault: flags.fault } : {}),
-        rules,
-        ...(operations ? { operations } : {}),
-        pagination: !flags['no-pagination'],
-        ...(paginationBudget !== undefined ? { paginationBudget } : {}),
-        ...(paginationRuns !== undefined ? { paginationRuns } : {}),
-        pageSizePolicy: policy,
-        concurrency,
-        // TWILIO_<ITEM>_ID names the item to fetch on a live account (else the first listed).
-        pathValues,
-        ...(flags.writes !== undefined ? { writesAccount: flags.writes } : {}),
-        ...(flags['read-only'] ? { readOnly: true } : {}),
-        ...(writeBudget !== undefined ? { writeBudget } : {}),
-        ...(processingSeconds !== undefined ? { processingBoundMs: processingSeconds * 1000 } : {}),
-        journalDir: join(reportDir, 'journal'),
-        sourceArgs: sourceArgs(flags),
-        onJournal: (file, command) =>
-          io.out(`  writes journalled in ${file}; should the run be killed: ${command}`),
-        onTarget: (t) => {
-          // Printed once the flags have been accepted (a base URL carrying credentials never is).
-          if (!current) io.out(`seed ${seed}: ${replay} replays this run`);
-          current = t.transport.target;
-          if (t.provider)
-            provider = [
-              'npm run provider --',
-              '--port',
-              new URL(t.provider.url).port,
-              '--items',
-              String(items ?? 30),
-              '--seed',
-              String(seed),
-              ...(flags.fault !== undefined ? ['--fault', shellWord(flags.fault)] : []),
-            ].join(' ');
-          transports.push(t.transport);
-          io.out(
-            `▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${mode}${t.transport.writes && !t.recorded ? ', writes allowed' : ''}`,
-          );
-        },
-        // Each run's traffic is digested as it ends and its bodies let go (a thousand cassettes).
-        onRun: (run) => {
-          traffic.add(run.target, run.observations);
-          releaseBodies(run.observations);
-        },
-        // --verbose: each pagination property and each rule as it ends, on each target.
-        onProperty: (r) =>
-          verbose &&
-          io.out(
-            `    · ${r.rule} ${r.operation}: ${r.outcome}${r.requests !== undefined ? `, ${r.requests} requests` : ''}`,
-          ),
-        onRule: (_group, results) => {
-          // ✖ only for what fails the run: an error the baseline does not accept. The write rules
-          // end as one group: a line each, counted as in the summary.
-          const blocks = (f: Finding) =>
-            isBlocking(f) && !acceptedBy(baseline, { ...f, target: f.target ?? current });
-          if (verbose)
-            for (const c of ruleCounts(
-              [{ results }],
-              results.flatMap((r) => r.findings),
-              blocks,
-            ))
-              io.out(`  ${current}:${ruleLine(c).slice(1)}`);
-        },
-      });
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+    const o = await optionsOf(flags, args, io);
+    if (flags['dry-run']) {
+      const { planLines } = await import('../run/plan-data');
+      const writes = writeLimitsOf(flags, targetOf(flags)).writes;
+      io.out(`the plan on ${o.job.target} (nothing is sent):`);
+      for (const line of planLines(o.contract, new ModelIndex(o.contract.model), {
+        ...(flags.resource ? { resources: flags.resource } : {}),
+        writes,
+        recorded: o.job.target === 'recorded',
+      }))
+        io.out(`  ${line}`);
+      return 0;
     }
-    // Credentials the API refused, another account's answers, no TLS: nothing judged, one line.
-    const access = runs.find((r) => r.access)?.access;
-    if (access) {
-      io.err(`conformance: ${access}`);
-      return 2;
-    }
-    const done = finishRun(runs, {
-      contract,
-      baselineFile,
-      baseline,
-      reportDir,
-      startedAt,
-      durationMs: Math.round(performance.now() - started),
-      concurrency,
-      updateBaseline: flags['update-baseline'] === true,
-      allowUnjudged: flags['allow-unjudged'] === true,
-      rules,
-      traffic,
-      seed,
-      replay,
-      ...(provider ? { provider } : {}),
-    });
-    for (const line of runReport(runs, done, {
-      verbose,
-      replay,
-      ...(flags['update-baseline'] ? { baselineWritten: baselineFile } : {}),
-    }))
-      io.out(line);
-    const status = done.report.verdict.status;
-    return status === 'passed' ? 0 : status === 'unavailable' ? 3 : 1;
+    const { runConformanceCommand } = await import('../report/conformance-command');
+    return runConformanceCommand(o, io);
   },
   HELP,
 );

@@ -5,12 +5,13 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { assertWritableDir, stableJson, writeFilesAtomic } from '../fs-atomic';
 import { pactParticipants } from '../model/api';
-import { mutationMarkdown, runMutation } from '../mutation/run';
+import { type MutationRow, mutationMarkdown, runMutation } from '../mutation/run';
 import { pactProviderOf } from '../pact/verify';
+import type { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
 import { FAULTS } from '../targets/targets';
 import { inChild, markedIo, runInChild } from './child';
-import { command, intFlag, parseFlags, runIfMain } from './run';
+import { command, type Io, intFlag, parseFlags, runIfMain } from './run';
 import { runContract, SOURCE_FLAGS, SOURCE_HELP } from './sources';
 
 const HELP = `
@@ -63,18 +64,7 @@ export const mutation = command(
     if (inChild(io)) io = markedIo(io);
     assertWritableDir(dir, '--report-dir');
     const contract = await runContract(flags, io, 'both');
-    const contracts = join(PROJECT_ROOT, 'contracts');
-    const { provider } = pactParticipants(contract.model.api);
-    const pactFiles = flags['no-pact']
-      ? []
-      : readdirSync(contracts)
-          .filter((f) => f.endsWith('.json'))
-          .map((f) => join(contracts, f))
-          .filter((f) => pactProviderOf(f) === provider);
-    if (!flags['no-pact'] && pactFiles.length === 0)
-      io.err(
-        `note: no pact in ${contracts} is with ${provider}: the mutants are judged by conformance alone`,
-      );
+    const pactFiles = flags['no-pact'] ? [] : pactsOf(contract, io);
     io.out(
       `${'k/N'.padEnd(9)} ${'fault'.padEnd(30)} ${'operation'.padEnd(44)} killed  ms     caught by, or why not`,
     );
@@ -83,10 +73,7 @@ export const mutation = command(
       ...(numRuns !== undefined ? { numRuns } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       pactFiles,
-      onRow: (row, k, n) =>
-        io.out(
-          `${`${k}/${n}`.padEnd(9)} ${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${(row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO').padEnd(7)} ${String(row.ms).padEnd(6)} ${row.killed && row.fault !== 'faithful' ? row.caughtBy.join(', ') : (row.why ?? '')}`,
-        ),
+      onRow: (row, k, n) => io.out(rowLine(row, k, n)),
     });
     writeFilesAtomic([
       { path: join(dir, 'mutation.json'), data: stableJson(result) },
@@ -104,5 +91,25 @@ export const mutation = command(
   },
   HELP,
 );
+
+/** The committed pacts with the model's API as provider (none: the mutants are judged by conformance alone). */
+function pactsOf(contract: Contract, io: Io): string[] {
+  const contracts = join(PROJECT_ROOT, 'contracts');
+  const { provider } = pactParticipants(contract.model.api);
+  const files = readdirSync(contracts)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(contracts, f))
+    .filter((f) => pactProviderOf(f) === provider);
+  if (files.length === 0)
+    io.err(`note: no pact in ${contracts} is with ${provider}: the mutants are judged by conformance alone`);
+  return files;
+}
+
+/** One mutant's row as it ends: k/N, fault, operation, killed, time, and what caught it or why not. */
+function rowLine(row: MutationRow, k: number, n: number): string {
+  const killed = row.fault === 'faithful' ? (row.killed ? 'ALARM' : '-') : row.killed ? 'yes' : 'NO';
+  const why = row.killed && row.fault !== 'faithful' ? row.caughtBy.join(', ') : (row.why ?? '');
+  return `${`${k}/${n}`.padEnd(9)} ${row.fault.padEnd(30)} ${(row.operation ?? '').padEnd(44)} ${killed.padEnd(7)} ${String(row.ms).padEnd(6)} ${why}`;
+}
 
 await runIfMain(mutation, import.meta.url);

@@ -94,44 +94,12 @@ export const pactVerify = command(
         deadlineSeconds,
       });
     if (inChild(io)) io = markedIo(io);
-    const dir = resolve(flags.contracts ?? join(PROJECT_ROOT, 'contracts'));
-    let files: string[];
-    try {
-      files = readdirSync(dir)
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => join(dir, f));
-    } catch {
-      throw new UsageError(`contracts folder ${dir}: not found`);
-    }
     if (flags['only-reads'] && flags.writes !== undefined)
       throw new UsageError(
         '--only-reads: not with --writes (one verifies the reads alone, the other every interaction)',
       );
-    assertPactFiles(files);
     const contract = await runContract(flags, io, 'both');
-    const { provider } = pactParticipants(contract.model.api);
-    assertPactsOf(files, contract.model.api);
-    const broker = brokerFromEnv(io.env);
-    if (broker) await publishPacts(broker, files, io.out);
-    else io.out('publishing skipped: PACT_BROKER_BASE_URL is not set');
-    // Results are published only for the broker's own pacts: fetched here, then checked for writes
-    // like local files before anything reaches the provider, and verified exactly as fetched.
-    let fromBroker: BrokerPact[] | undefined;
-    if (broker && flags['base-url'] !== undefined && io.env.PACT_PUBLISH_VERIFICATION === 'true') {
-      fromBroker = await fetchPactsForVerification(
-        broker,
-        provider,
-        mkdtempSync(join(tmpdir(), 'pact-broker-')),
-        io.out,
-      );
-      files = fromBroker.map((p) => p.file);
-      assertPactFiles(files);
-    }
-    if (flags['only-reads']) {
-      files = readsOnly(files);
-      if (fromBroker) fromBroker = fromBroker.map((p, i) => ({ ...p, file: files[i] as string }));
-      io.out('--only-reads: the write interactions are left out of this verification');
-    }
+    const { files, broker, fromBroker } = await pactsToVerify(flags, contract, io);
 
     try {
       await verify(
@@ -156,6 +124,51 @@ export const pactVerify = command(
   },
   HELP,
 );
+
+/**
+ * The pacts a verification judges: the contracts folder's (each checked to be a pact of the model's
+ * API), published to a broker when one is set; with PACT_PUBLISH_VERIFICATION, the broker's own pacts
+ * instead (checked like local files before anything reaches the provider); --only-reads leaves out
+ * the writes.
+ */
+async function pactsToVerify(
+  flags: { contracts?: string; 'base-url'?: string; 'only-reads'?: boolean },
+  contract: Contract,
+  io: Io,
+): Promise<{ files: string[]; broker?: Broker; fromBroker?: BrokerPact[] }> {
+  const dir = resolve(flags.contracts ?? join(PROJECT_ROOT, 'contracts'));
+  let files: string[];
+  try {
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(dir, f));
+  } catch {
+    throw new UsageError(`contracts folder ${dir}: not found`);
+  }
+  assertPactFiles(files);
+  assertPactsOf(files, contract.model.api);
+  const broker = brokerFromEnv(io.env);
+  if (broker) await publishPacts(broker, files, io.out);
+  else io.out('publishing skipped: PACT_BROKER_BASE_URL is not set');
+  let fromBroker: BrokerPact[] | undefined;
+  if (broker && flags['base-url'] !== undefined && io.env.PACT_PUBLISH_VERIFICATION === 'true') {
+    const { provider } = pactParticipants(contract.model.api);
+    fromBroker = await fetchPactsForVerification(
+      broker,
+      provider,
+      mkdtempSync(join(tmpdir(), 'pact-broker-')),
+      io.out,
+    );
+    files = fromBroker.map((p) => p.file);
+    assertPactFiles(files);
+  }
+  if (flags['only-reads']) {
+    files = readsOnly(files);
+    if (fromBroker) fromBroker = fromBroker.map((p, i) => ({ ...p, file: files[i] as string }));
+    io.out('--only-reads: the write interactions are left out of this verification');
+  }
+  return { files, ...(broker ? { broker } : {}), ...(fromBroker ? { fromBroker } : {}) };
+}
 
 async function verify(
   files: string[],

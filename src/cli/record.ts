@@ -71,26 +71,7 @@ export const record = command(
       ...(flags['read-only'] ? { readOnly: true } : {}),
     });
     if (!prepared) return 2;
-    const exchanges: Recorded = [];
-    let left: Finished | undefined;
-    /** Records what `work` sends: writes always, reads only when `reads` (one state of the data per cassette). */
-    const phase = async (reads: boolean, work: () => Promise<void>) => {
-      const seen = await recordExchanges(prepared.transport, work);
-      exchanges.push(...seen.filter((e) => reads || e.request.method !== 'GET'));
-    };
-    try {
-      if (!prepared.transport.writes)
-        await phase(true, () => runPlan(prepared.transport, contract).then(() => {}));
-      else {
-        const writes = recordingWrites(prepared, target === 'local' ? 'conformance-record' : runTag(), env);
-        io.out(
-          `  writes journalled in ${writes.journal.file}; should the run be killed: ${writes.cleanupCommand}`,
-        );
-        left = await recordWithWrites(prepared, contract, writes, phase, exchanges);
-      }
-    } finally {
-      await prepared.close();
-    }
+    const { exchanges, left } = await recordOn(prepared, contract, target, io);
     const cassette = cassetteFromRecording(exchanges, {
       label: flags.label ?? `${target} recording, ${new Date().toISOString().slice(0, 10)}`,
       source: target === 'local' ? 'local-provider' : 'live',
@@ -194,6 +175,35 @@ function recordingWrites(t: PreparedTarget, tag: string, env: NodeJS.ProcessEnv)
     perList: 3,
     pollMs: 50,
   };
+}
+
+/** What the plan sends, recorded (with writes allowed: arrange, writes, reads, undo; journalled). */
+async function recordOn(
+  prepared: PreparedTarget,
+  contract: Contract,
+  target: string,
+  io: Io,
+): Promise<{ exchanges: Recorded; left?: Finished }> {
+  const exchanges: Recorded = [];
+  /** Records what `work` sends: writes always, reads only when `reads` (one state of the data per cassette). */
+  const phase = async (reads: boolean, work: () => Promise<void>) => {
+    const seen = await recordExchanges(prepared.transport, work);
+    exchanges.push(...seen.filter((e) => reads || e.request.method !== 'GET'));
+  };
+  try {
+    if (!prepared.transport.writes) {
+      await phase(true, () => runPlan(prepared.transport, contract).then(() => {}));
+      return { exchanges };
+    }
+    const writes = recordingWrites(prepared, target === 'local' ? 'conformance-record' : runTag(), io.env);
+    io.out(
+      `  writes journalled in ${writes.journal.file}; should the run be killed: ${writes.cleanupCommand}`,
+    );
+    const left = await recordWithWrites(prepared, contract, writes, phase, exchanges);
+    return { exchanges, ...(left ? { left } : {}) };
+  } finally {
+    await prepared.close();
+  }
 }
 
 await runIfMain(record, import.meta.url);

@@ -10,21 +10,18 @@ import { mapLimit } from '../concurrency';
 import { isRecord } from '../json';
 import { fillPath, type Operation } from '../model/operation';
 import { pageView } from '../model/twilio-conventions';
-import { invalidPageSizes, pageSizeBounds } from '../rules/invariants';
+import { pageSizeBounds } from '../rules/invariants';
 import type { Observation } from '../rules/rule';
 import type { WriteObservation as WriteCheck } from '../rules/writes/observation';
 import type { Contract } from '../schemas/contract';
 import type { RecordedRequest } from '../transport/cassette';
 import type { HttpTransport } from '../transport/http';
+import { PARENT_PROBES, type PlannedRead, readsOf, waves } from './plan-data';
 import { judgeRecorded } from './plan-recorded';
 import { type Candidate, type ListState, type PlanOptions, PlanState, UNKNOWN_ID } from './plan-state';
 
+export { PARENT_PROBES, SMALL_PAGE_SIZE } from './plan-data';
 export { type ListState, type PlanOptions, UNKNOWN_ID } from './plan-state';
-
-/** Small enough that a few items span pages, so next_page_url is exercised. */
-export const SMALL_PAGE_SIZE = 2;
-/** Parents tried, at most, to find one whose nested list has items. */
-export const PARENT_PROBES = 4;
 
 export interface PlanResult {
   observations: Observation[];
@@ -51,26 +48,19 @@ export async function runPlan(
 }
 
 /**
- * Parents first: operations run in waves, a wave holding those whose supplying lists are read;
- * within a wave, up to `concurrency` operations at once (each one's requests in sequence). An
- * operation is read when it is wanted or when a wanted one is nested under it.
+ * Parents first: operations run in waves (plan-data.ts), a wave holding those whose supplying lists
+ * are read; within a wave, up to `concurrency` operations at once (each one's requests in sequence).
+ * An operation is read when it is wanted or when a wanted one is nested under it.
  */
 async function inWaves(plan: PlanState, read: (op: Operation) => Promise<void>): Promise<void> {
   const { contract, index } = plan;
   const needed = (op: Operation): boolean =>
     plan.wanted(op) || contract.operations.some((o) => index.parentsOf(o).includes(op) && needed(o));
-  let pending = contract.operations.filter(needed);
-  const done = new Set<Operation>();
-  while (pending.length) {
-    let wave = pending.filter((op) => index.parentsOf(op).every((p) => done.has(p) || !pending.includes(p)));
-    if (wave.length === 0) wave = pending.slice(0, 1);
+  for (const wave of waves(contract.operations.filter(needed), index))
     await mapLimit(wave, plan.options.concurrency ?? 1, read);
-    for (const op of wave) done.add(op);
-    pending = pending.filter((op) => !wave.includes(op));
-  }
 }
 
-/** One operation's requests: its reads under the path values found, then an unknown id and no credentials. */
+/** One operation's planned reads (plan-data.ts), in order, under the path values found. */
 async function planOperation(plan: PlanState, op: Operation): Promise<void> {
   await plan.options.ready?.(op);
   if (op.pathParams.length > 0 && plan.candidates(op).length === 0) {
@@ -85,39 +75,50 @@ async function planOperation(plan: PlanState, op: Operation): Promise<void> {
   const tries = op.pathParams.length
     ? plan.candidates(op).slice(0, op.kind === 'list' ? PARENT_PROBES : 1)
     : [{ values: {} }];
-  if (op.kind === 'list') await planList(plan, op, tries);
-  else if (tries[0]) await planInstance(plan, op, tries[0]);
-  if (!plan.wanted(op)) return;
-  const values = plan.lists.get(op.id)?.values ?? tries[0]?.values;
-  if (op.pathParams.length && values) {
-    const last = op.pathParams.at(-1)?.name as string;
-    await plan.observe('unknown-id', op, fillPath(op.path, { ...values, [last]: UNKNOWN_ID }), {
-      status: 404,
-      body: 'error',
-    });
+  let sized: Observation | undefined;
+  for (const r of readsOf(op)) {
+    if (r.reported && !plan.wanted(op)) continue;
+    const values = plan.lists.get(op.id)?.values ?? tries[0]?.values;
+    if (r.kind === 'default') await readDefault(plan, op, tries, r);
+    else if (r.kind === 'fetch' && tries[0]) await readListed(plan, op, tries[0], r);
+    else if (values && r.kind === 'next') sized = await readNext(plan, op, sized, r);
+    else if (values || (r.kind === 'no-auth' && op.pathParams.length === 0)) {
+      const o = await plan.observe(
+        r.scenario,
+        op,
+        urlOf(op, values ?? {}, r),
+        r.expect,
+        pageSizeOf(r),
+        r.kind !== 'no-auth',
+      );
+      if (r.kind === 'sized') sized = o;
+    }
   }
-  if (values || op.pathParams.length === 0)
-    await plan.observe(
-      'no-auth',
-      op,
-      fillPath(op.path, values ?? {}),
-      { status: 401, body: 'error' },
-      {},
-      false,
-    );
 }
 
-/**
- * A list: its default page under each candidate parent until one has items; then, when the list
- * takes a PageSize, a small page, the next one, and PageSize values just outside its bounds.
- */
-async function planList(plan: PlanState, op: Operation, tries: Candidate[]): Promise<void> {
+const pageSizeOf = (r: PlannedRead) => (r.pageSize !== undefined ? { pageSize: r.pageSize } : {});
+
+/** The address of a planned read under these path values. */
+function urlOf(op: Operation, values: Record<string, string>, r: PlannedRead): string {
+  if (r.kind === 'unknown-id') {
+    const last = op.pathParams.at(-1)?.name as string;
+    return fillPath(op.path, { ...values, [last]: UNKNOWN_ID });
+  }
+  const path = fillPath(op.path, values);
+  const name = pageSizeBounds(op)?.name;
+  return r.pageSize !== undefined && name ? `${path}?${name}=${encodeURIComponent(r.pageSize)}` : path;
+}
+
+/** A list's default page under each candidate parent, until one has items: where the rest of its reads go. */
+async function readDefault(
+  plan: PlanState,
+  op: Operation,
+  tries: Candidate[],
+  r: PlannedRead,
+): Promise<void> {
   let chosen: ListState | undefined;
   for (const t of tries) {
-    const first = await plan.observe('list-default', op, fillPath(op.path, t.values), {
-      status: 200,
-      body: 'list',
-    });
+    const first = await plan.observe(r.scenario, op, fillPath(op.path, t.values), r.expect);
     const items = plan.itemsOf(op, first);
     chosen ??= { values: t.values, items };
     if (items.length) {
@@ -125,38 +126,19 @@ async function planList(plan: PlanState, op: Operation, tries: Candidate[]): Pro
       break;
     }
   }
-  if (!chosen) return;
-  plan.lists.set(op.id, chosen);
-  if (!plan.wanted(op)) return;
-  const path = fillPath(op.path, chosen.values);
-  const bounds = pageSizeBounds(op);
-  if (!bounds) return;
-  const small = String(Math.max(bounds.min, SMALL_PAGE_SIZE));
-  const sized = await plan.observe(
-    'list-sized',
-    op,
-    `${path}?${bounds.name}=${small}`,
-    { status: 200, body: 'list' },
-    { pageSize: small },
-  );
-  // The next page link, through the list's envelope (meta.next_page_url; API v2010's next_page_uri).
-  const next = isRecord(sized.json) ? pageView(op, sized.json).get('next') : undefined;
-  if (typeof next === 'string' && next !== '') {
-    await plan.observe('list-next', op, next, { status: 200, body: 'list' }, { pageSize: small });
-  }
-  for (const size of invalidPageSizes(bounds)) {
-    await plan.observe(
-      `list-page-size-invalid-${size}`,
-      op,
-      `${path}?${bounds.name}=${encodeURIComponent(size)}`,
-      { status: 400, body: 'error' },
-      { pageSize: size },
-    );
-  }
+  if (chosen) plan.lists.set(op.id, chosen);
+}
+
+/** The next page, by the link the small page gave (through the list's envelope: v2010's next_page_uri). */
+async function readNext(plan: PlanState, op: Operation, sized: Observation | undefined, r: PlannedRead) {
+  const next = sized && isRecord(sized.json) ? pageView(op, sized.json).get('next') : undefined;
+  if (typeof next === 'string' && next !== '')
+    await plan.observe(r.scenario, op, next, r.expect, pageSizeOf(r));
+  return sized;
 }
 
 /** A fetch of a listed item, compared with its list entry. */
-async function planInstance(plan: PlanState, op: Operation, t: Candidate): Promise<void> {
+async function readListed(plan: PlanState, op: Operation, t: Candidate, r: PlannedRead): Promise<void> {
   const last = op.pathParams.at(-1);
   const paired = op.pairsWith !== undefined && last?.from?.operation === op.pairsWith;
   // An id known in advance (a hint) is compared with its entry when a page the run read lists it.
@@ -164,10 +146,10 @@ async function planInstance(plan: PlanState, op: Operation, t: Candidate): Promi
     ? (t.entry ?? plan.listedEntry(op.pairsWith as string, t.values[last?.name ?? '']))
     : undefined;
   await plan.observe(
-    'fetch-listed',
+    r.scenario,
     op,
     fillPath(op.path, t.values),
-    { status: 200, body: 'instance' },
+    r.expect,
     entry !== undefined ? { listEntry: entry } : {},
   );
 }

@@ -367,3 +367,34 @@ describe('npm run provider', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('--dry-run', () => {
+  it('prints the plan — the reads in waves, the writes and their refusals — and sends nothing', async () => {
+    const { recordingProxy, provider, env } = await import('../support/writes');
+    const p = await provider(2);
+    const proxy = await recordingProxy(p.url);
+    const r = await runCli(
+      'conformance',
+      [
+        '--target',
+        'live',
+        '--base-url',
+        proxy.url,
+        '--writes',
+        env.TWILIO_ACCOUNT_SID,
+        '--dry-run',
+        '--resource',
+        'Tools',
+      ],
+      env,
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^the plan on live \(nothing is sent\):/);
+    expect(r.stdout).toMatch(/wave 1 {2}GET \/v1\/Tools: list-default, list-sized\[2\], list-next\[2\]/);
+    expect(r.stdout).toMatch(/wave 2 {2}GET \/v1\/Tools\/\{id\}: fetch-listed, unknown-id, no-auth/);
+    expect(r.stdout).toMatch(
+      /write {2}POST \/v1\/Tools \(create\): \d+ refused bodies, malformed JSON, no credentials/,
+    );
+    expect(proxy.seen).toEqual([]);
+  });
+});

@@ -5,7 +5,7 @@
 
 import type { WriteOperation } from '../../model/writes';
 import { negativeBodies, tagFields, validBody } from '../../schemas/bodies';
-import { UNKNOWN_ID } from '../plan';
+import { UNKNOWN_ID } from '../plan-state';
 import type { WriteSession } from './session';
 import { type Needs, supply } from './step';
 
@@ -25,12 +25,13 @@ function retagged(
   return { body: { ...(body as object), [field]: `${s.tag} ${field}`.slice(0, max) }, tagIn: field };
 }
 
+/** Optional objects the refusals' valid body holds too (a tool's policy): their own fields' constraints get refusals of their own. */
+export const refusalObjects = (w: WriteOperation): string[] =>
+  Object.entries(w.request?.properties ?? {}).flatMap(([f, schema]) => (schema.properties ? [f] : []));
+
 /** Sends every refusal of one write to the run's own items. */
 export async function refuse(s: WriteSession, w: WriteOperation, needs: Needs): Promise<void> {
-  // Optional objects go too (a tool's policy): their own fields' constraints get refusals of their own.
-  const objects = Object.entries(w.request?.properties ?? {}).flatMap(([f, schema]) =>
-    schema.properties ? [f] : [],
-  );
+  const objects = refusalObjects(w);
   const valid = validBody(w, {
     seed: s.o.seed + 400,
     tag: s.tag,

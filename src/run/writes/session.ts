@@ -20,7 +20,7 @@ import type { WriteObservation, WriteScenario } from '../../rules/writes/observa
 import type { Contract } from '../../schemas/contract';
 import { type Exchange, type HttpTransport, RunLimitError } from '../../transport/http';
 import { carriesTag, type Journal, type JournalEntry, JournalError } from '../journal';
-import { UNKNOWN_ID } from '../plan';
+import { UNKNOWN_ID } from '../plan-state';
 
 export interface SessionOptions {
   contract: Contract;
