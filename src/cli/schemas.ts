@@ -58,7 +58,7 @@ export const schemas = command(
     io.out(
       `${model.api.title}: ${model.operations.length} GET and ${model.writes.length} write operations from ${paths.spec} and ${read}; triangulation: ${findings.length} findings`,
     );
-    sayUnchecked(contract, io);
+    sayUnchecked(contract, io, true);
     // What a page documents that the model could not use is said, never dropped.
     for (const line of unused) io.err(`not used: ${line}`);
     for (const f of findings) io.out(`  ${findingLine(f)}`);

@@ -4,6 +4,7 @@
 
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
+import { unreadProse } from '../model/prose-rules';
 import type { Contract, ContractMode } from '../schemas/contract';
 import { PROJECT_ROOT, sourcePaths } from '../sources/paths';
 import type { Io } from './run';
@@ -74,9 +75,22 @@ export async function runContract(flags: SourceSelection, io: Io, mode: Contract
   return contract;
 }
 
-/** Formats the schemas use that have no definition: accepted as they come, and said so. */
-export function sayUnchecked(contract: Contract, io: Io): void {
+/**
+ * What the suite did not take in, said: formats with no definition (accepted as they come), and
+ * sentences of a request's prose that read like a rule but were not understood (not enforced).
+ */
+export function sayUnchecked(contract: Contract, io: Io, all = false): void {
   const unchecked = contract.validator.uncheckedFormats;
   if (unchecked.length)
     io.err(`note: formats with no definition, accepted unchecked: ${unchecked.join(', ')}`);
+  const unread = contract.writes.flatMap((w) => unreadProse(w.request).map((u) => ({ ...u, write: w.id })));
+  const shown = all ? unread : unread.slice(0, 3);
+  for (const u of shown)
+    io.err(
+      `note: ${u.write} ${u.pointer}: reads like a rule but is not understood, not enforced: "${u.text}"`,
+    );
+  if (shown.length < unread.length)
+    io.err(
+      `note: and ${unread.length - shown.length} more sentences not understood (npm run schemas lists every one)`,
+    );
 }

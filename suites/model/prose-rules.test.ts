@@ -172,3 +172,29 @@ describe('the derived contract of the real spec', () => {
     );
   });
 });
+
+describe('what is not understood is said', () => {
+  it('npm run schemas lists each rule-like sentence it could not read, naming the write and field', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { FIXTURES, runCli } = await import('../support/fixtures');
+    const spec = JSON.parse(readFileSync(join(FIXTURES, 'specs/gadgets.openapi.json'), 'utf8'));
+    const body = spec.paths['/v3/Gadgets'].post.requestBody.content['application/json'].schema;
+    body.properties.label.description = 'Must be unique per box.';
+    const dir = mkdtempSync(join(tmpdir(), 'unread-'));
+    writeFileSync(join(dir, 'gadgets.json'), JSON.stringify(spec));
+    const r = await runCli('schemas', [
+      '--spec',
+      join(dir, 'gadgets.json'),
+      '--out',
+      join(dir, 'out'),
+      '--report-dir',
+      dir,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /note: CreateGadget \/label: reads like a rule but is not understood, not enforced: "Must be unique per box\."/,
+    );
+  });
+});
