@@ -43,6 +43,8 @@ export interface ProviderOptions {
   accountSid?: string;
   /** How long a created item with lists to fill (a knowledge source's chunks) stays processing, in ms (default 50). */
   processingMs?: number;
+  /** Each request as it is answered: when it came and when its answer ended (performance.now(), ms), and the status. */
+  onAnswered?: (e: { method: string; url: string; start: number; end: number; status: number }) => void;
 }
 
 /** What the commands that start their own provider log in with: not a secret, never a real account. */
@@ -134,6 +136,19 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   });
   const answers = answerer(options, store);
   const server: Server = createServer((req, res) => {
+    const seen = options.onAnswered;
+    if (seen) {
+      const start = performance.now();
+      res.on('finish', () =>
+        seen({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          start,
+          end: performance.now(),
+          status: res.statusCode,
+        }),
+      );
+    }
     if (req.method === 'GET')
       return send(
         res,

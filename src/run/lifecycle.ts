@@ -23,6 +23,12 @@ export interface ArrangeOptions {
   perList?: number;
   /** Writes the run reports (all when absent): only these are exercised; arranging serves every read. */
   operations?: readonly string[];
+  /**
+   * The updates are left to `updates()`, for the caller to send once its reads are judged: an update
+   * must move its item's updated date on, which has whole seconds, so an update sent within the
+   * second its item was made waits for the next one — by then it no longer has to.
+   */
+  deferUpdates?: boolean;
 }
 
 export interface Arranged {
@@ -32,6 +38,8 @@ export interface Arranged {
   ready(op: Operation): Promise<void>;
   /** Resolves when nothing the arrangement started is still going. */
   settled: Promise<void>;
+  /** The updates, when deferred (deferUpdates); else nothing. Quiet when writing has stopped. */
+  updates(): Promise<void>;
 }
 
 const byAction = (s: WriteSession, action: WriteOperation['action'], top?: boolean) =>
@@ -156,18 +164,25 @@ const processedLists = (s: WriteSession): Set<string> =>
     [...s.reads.values()].flatMap((list) => processedChildren(s.contract.model, list).map((c) => c.id)),
   );
 
-/** 6. Each update on the first arranged item, deletes and detaches on fresh ones (side by side), every refusal. */
-async function exercise(s: WriteSession, wanted: (w: WriteOperation) => boolean): Promise<void> {
-  // Updates one after another: each reads its item before and after, and another update (a tool
-  // attached to the assistant) would show in that item's fetch.
-  const updates = (async () => {
-    for (const w of byAction(s, 'update').filter(wanted)) {
-      const values = ownedValues(s, w);
-      if (!values) continue;
-      const obs = await update.act(s, w, { values, supplied: {} });
-      await update.judge(s, obs, { values, supplied: {} });
-    }
-  })();
+/**
+ * 6a. Each update on the first arranged item, read before and after, one after another: another update
+ * (a tool attached to the assistant) would show in that item's fetch.
+ */
+async function updateAll(s: WriteSession, wanted: (w: WriteOperation) => boolean): Promise<void> {
+  for (const w of byAction(s, 'update').filter(wanted)) {
+    const values = ownedValues(s, w);
+    if (!values) continue;
+    const obs = await update.act(s, w, { values, supplied: {} });
+    await update.judge(s, obs, { values, supplied: {} });
+  }
+}
+
+/** 6b. Deletes and detaches on fresh items (side by side), then every refusal; the updates too unless deferred. */
+async function exercise(
+  s: WriteSession,
+  wanted: (w: WriteOperation) => boolean,
+  updates: boolean,
+): Promise<void> {
   const removals = mapLimit(
     [...byAction(s, 'delete'), ...byAction(s, 'detach')].filter(wanted),
     AT_ONCE,
@@ -178,7 +193,7 @@ async function exercise(s: WriteSession, wanted: (w: WriteOperation) => boolean)
       await step.judge(s, await step.act(s, w, needs), needs);
     },
   );
-  await Promise.all([updates, removals]);
+  await Promise.all([updates ? updateAll(s, wanted) : undefined, removals]);
   // Refusals change nothing the run needs: side by side, a few at a time.
   await mapLimit(s.writes.filter(wanted), AT_ONCE, async (w) => {
     const values = ownedValues(s, w);
@@ -207,7 +222,7 @@ export async function arrange(s: WriteSession, o: ArrangeOptions = {}): Promise<
     await attachAll(s);
     await sendAll(s, perList, seen);
     await createNested(s, perList);
-    await exercise(s, wanted);
+    await exercise(s, wanted, !o.deferUpdates);
   } catch (error) {
     stoppedQuietly(error);
   }
@@ -225,5 +240,6 @@ export async function arrange(s: WriteSession, o: ArrangeOptions = {}): Promise<
     },
     ready: (op) => (gated.has(op.id) ? processed : Promise.resolve()),
     settled: processed,
+    updates: () => (o.deferUpdates ? updateAll(s, wanted).catch(stoppedQuietly) : Promise.resolve()),
   };
 }

@@ -24,6 +24,8 @@ export interface WriteRunOptions extends Omit<SessionOptions, 'contract'> {
   /** Sequences the lifecycle model runs (0: none). */
   modelRuns?: number;
   perList?: number;
+  /** The updates are sent by the caller once its reads are judged (arrange's deferUpdates). */
+  deferUpdates?: boolean;
 }
 
 /** A census of what exists, then the data every read needs, arranged through the writes. */
@@ -32,12 +34,13 @@ export async function startWrites(
   w: WriteRunOptions,
   operations?: readonly string[],
 ): Promise<{ session: WriteSession; arranged?: Arranged }> {
-  const { cleanupCommand: _c, modelRuns: _m, perList: _p, ...options } = w;
+  const { cleanupCommand: _c, modelRuns: _m, perList: _p, deferUpdates: _d, ...options } = w;
   const session = new WriteSession({ ...options, contract });
   try {
     await census(w.transport, contract, w.journal, session.before);
     const arranged = await arrange(session, {
       ...(w.perList ? { perList: w.perList } : {}),
+      ...(w.deferUpdates ? { deferUpdates: true } : {}),
       ...(operations ? { operations } : {}),
     });
     // The journal could not be written: nothing more is sent, what was made is undone, exit 2.

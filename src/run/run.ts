@@ -47,11 +47,15 @@ export async function runConformance(
   const started = performance.now();
   const selected = selection(options);
   const w = options.writes;
-  const writing = w ? await startWrites(contract, w, options.operations) : undefined;
+  // The updates wait until the reads are judged: by then their items are more than a second old.
+  const writing = w
+    ? await startWrites(contract, { ...w, deferUpdates: true }, options.operations)
+    : undefined;
   let finished: Finished | undefined;
   let result: RunResult;
   try {
     result = await judgeReads(transport, contract, options, writing?.arranged, started);
+    await writing?.arranged?.updates();
     if (w && writing && (w.modelRuns ?? 0) > 0 && selected(lifecycleRule.name)) {
       const model = await modelResult(writing.session, w, transport.target);
       result.findings.push(...model.findings);

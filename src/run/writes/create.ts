@@ -68,7 +68,10 @@ function undo(s: WriteSession, w: WriteOperation, values: Record<string, string>
 /** Values of a processing field that end processing: done, or failed. */
 const TERMINAL = /complete|ready|succe|done|active|finished|fail|error|cancel/i;
 
-/** Polls an item processed asynchronously until a processing field is terminal, or the bound passes. */
+/**
+ * Polls an item processed asynchronously until a processing field is terminal, or the bound passes:
+ * first after 50 ms, then twice as long each time up to pollMs (what is done early is seen early).
+ */
 async function waitProcessed(s: WriteSession, obs: WriteObservation, path: string): Promise<void> {
   const schema = s.reads.get(obs.write.effect.fetch ?? '')?.schemas;
   const response = schema?.openapi?.response ?? schema?.docs?.response ?? obs.write.response ?? {};
@@ -76,15 +79,16 @@ async function waitProcessed(s: WriteSession, obs: WriteObservation, path: strin
   if (field === undefined) return;
   const bound = s.o.processingBoundMs ?? 30_000;
   const started = Date.now();
+  const poll = s.o.pollMs ?? 500;
   let value: unknown = isRecord(obs.json) ? obs.json[field] : undefined;
-  for (;;) {
+  for (let wait = Math.min(50, poll); ; wait = Math.min(wait * 2, poll)) {
     const terminal = typeof value === 'string' && TERMINAL.test(value);
     const ms = Date.now() - started;
     if (terminal || ms >= bound) {
       obs.evidence.processed = { field, value, ms, bound, terminal };
       return;
     }
-    await new Promise((r) => setTimeout(r, s.o.pollMs ?? 500));
+    await new Promise((r) => setTimeout(r, wait));
     const r = await s.read(path);
     value = isRecord(r.json) ? r.json[field] : value;
   }

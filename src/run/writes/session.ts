@@ -154,6 +154,8 @@ export class WriteSession {
     values: Record<string, string>,
     opts: SendOptions,
   ): Promise<WriteObservation> {
+    // The journal's first line is on disk before anything is written.
+    await this.journal.durable;
     if (this.journal.broken) this.stopped ??= `${this.journal.broken}: writing stopped`;
     if (this.stopped) throw new WriteStopped(`not sent: ${this.stopped}`);
     const refused = this.unowned(w, values, opts.scenario);
