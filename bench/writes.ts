@@ -10,6 +10,7 @@
 // into start-up (spawn to its first request), the span of its requests (and within it the time no
 // request was in flight), and its end (last answer to exit). One profiled run says what the start-up
 // is made of: ajv compiling the schemas (moving to build time elsewhere) and node loading modules.
+// BENCH_WRITES_REPS (default 5) sets the repetitions; BENCH_WRITES_ROOT another checkout whose build runs.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ const ACCOUNT = `AC${'be'.repeat(16)}`;
 const CREDENTIALS = { username: ACCOUNT, password: 'bench' };
 const contract = Contract.load(join(PROJECT_ROOT, 'schemas'), 'both');
 const REPS = Number(process.env.BENCH_WRITES_REPS ?? 5);
+/** Whose built command runs (another worktree's, to set two builds side by side under the same load). */
+const CLI = join(process.env.BENCH_WRITES_ROOT ?? PROJECT_ROOT, 'dist/cli/conformance.mjs');
 
 interface Sent {
   method: string;
@@ -83,7 +86,7 @@ function run(baseUrl: string, nodeFlags: string[] = []) {
   return child(
     [
       ...nodeFlags,
-      join(PROJECT_ROOT, 'dist/cli/conformance.mjs'),
+      CLI,
       ...['--target', 'live', '--writes', ACCOUNT, '--seed', '7', '--report-dir', dir],
     ],
     { TWILIO_ASSISTANTS_BASE_URL: baseUrl, TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'bench' },

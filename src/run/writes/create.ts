@@ -46,9 +46,12 @@ export const create = {
     const id = list?.idField && isRecord(obs.json) ? obs.json[list.idField] : undefined;
     if (!list || typeof id !== 'string' || !s.owns(list.id, id)) return;
     const fetchPath = itemPath(s.reads.get(obs.write.effect.fetch ?? ''), needs.values, id, obs.write.path);
-    if (fetchPath) obs.evidence.fetched = await s.read(fetchPath);
+    // Read once: the fetch that proved the item the run's own, right after the create, is this one.
+    if (fetchPath && !obs.evidence.fetched)
+      obs.evidence.fetched = s.readBack.get(obs) ?? (await s.read(fetchPath));
     const under = alignValues(obs.write.path, needs.values, list.path);
-    if (tryFillPath(list.path, under)) obs.evidence.listed = await s.shown(list, under, id);
+    if (tryFillPath(list.path, under) && !obs.evidence.listed)
+      obs.evidence.listed = await s.shown(list, under, id);
     if (processing && fetchPath) await waitProcessed(s, obs, fetchPath);
   },
 };

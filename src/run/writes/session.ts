@@ -75,6 +75,8 @@ export class WriteSession {
   /** Creates whose answer was lost or ambiguous, by the list they fill: a sweep for the tag decides. */
   readonly lost = new Set<string>();
   private n = 0;
+  /** The fetch that proved a create's item the run's own, right after the create answered. */
+  readonly readBack = new WeakMap<WriteObservation, Awaited<ReturnType<WriteSession['read']>>>();
 
   constructor(readonly o: SessionOptions) {
     this.reads = new Map(o.contract.operations.map((r) => [r.id, r]));
@@ -286,8 +288,11 @@ export class WriteSession {
     if (!path) return undefined;
     const r = await this.read(path);
     const item = isRecord(r.json) ? r.json : {};
-    if (r.status === 200 && item[list.idField ?? ''] === id && carriesTag(item[echo], this.tag))
+    if (r.status === 200 && item[list.idField ?? ''] === id && carriesTag(item[echo], this.tag)) {
+      // The fetch right after the create, which the create's judge reads too: not sent twice.
+      this.readBack.set(obs, r);
       return undefined;
+    }
     // What the fetch showed instead is evidence the create's answer was not what it made (write.create-readable).
     obs.evidence.fetched = r;
     const got = r.status === 200 ? `an item without the run's tag in ${echo}` : (r.status ?? 'nothing');
