@@ -57,15 +57,17 @@ const provider = (processingMs: number, seen?: Answered[]) =>
     ...(seen ? { onAnswered: (e) => seen.push(e) } : {}),
   });
 
-/** A node process to its exit: its wall from spawn (performance.now() at spawn and at exit), and what it printed. */
+/** A node process to its exit: spawn and exit (performance.now()), the CPU time it used (ms) and what it printed. */
 function child(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-): Promise<{ spawned: number; exited: number; out: string }> {
-  return new Promise((resolve, reject) => {
+): Promise<{ spawned: number; exited: number; cpu: number; out: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cpu-'));
+  const cpuFile = join(dir, 'cpu');
+  return new Promise<{ spawned: number; exited: number; cpu: number; out: string }>((resolve, reject) => {
     const spawned = performance.now();
-    const c = spawn(process.execPath, args, {
-      env: { ...process.env, ...env },
+    const c = spawn(process.execPath, ['--require', join(PROJECT_ROOT, 'bench/cpu-at-exit.cjs'), ...args], {
+      env: { ...process.env, ...env, BENCH_CPU_FILE: cpuFile },
       stdio: ['ignore', 'pipe', process.env.BENCH_VERBOSE ? 'inherit' : 'ignore'],
     });
     let out = '';
@@ -74,21 +76,17 @@ function child(
     });
     c.on('close', (code) =>
       code === 0
-        ? resolve({ spawned, exited: performance.now(), out })
+        ? resolve({ spawned, exited: performance.now(), cpu: Number(readFileSync(cpuFile, 'utf8')), out })
         : reject(new Error(`${args.join(' ')} exited ${code}`)),
     );
-  });
+  }).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
 /** The conformance command against `baseUrl`, with writes. */
 function run(baseUrl: string, nodeFlags: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-w-'));
   return child(
-    [
-      ...nodeFlags,
-      CLI,
-      ...['--target', 'live', '--writes', ACCOUNT, '--seed', '7', '--report-dir', dir],
-    ],
+    [...nodeFlags, CLI, ...['--target', 'live', '--writes', ACCOUNT, '--seed', '7', '--report-dir', dir]],
     { TWILIO_ASSISTANTS_BASE_URL: baseUrl, TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'bench' },
   ).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
@@ -255,6 +253,8 @@ async function once(processingMs: number, file: string) {
   const replay = JSON.parse(f.out) as { ms: number; waitedMs: number; mismatches: number };
   return {
     wall: r.exited - r.spawned,
+    cpu: r.cpu,
+    floorCpu: f.cpu,
     parts: split(seen, r.spawned, r.exited),
     floor: f.exited - f.spawned,
     floorParts: split(floorSeen, f.spawned, f.exited),
@@ -283,23 +283,39 @@ async function measure(processingMs: number): Promise<BenchLine[]> {
   }
   load.push(loadavg()[0] as number);
   const m = (f: (x: (typeof runs)[number]) => number) => median(runs.map(f));
-  const [wall, floor] = [m((x) => x.wall), m((x) => x.floor)];
   const label = `knowledge processed in ${processingMs} ms`;
   const writes = sent.filter((s) => s.method !== 'GET').length;
+  // Each run beside the floor measured right after it (the same load), then the median of those ratios.
+  const ratio = (x: number) => Math.round(x * 100) / 100;
   return [
-    ms(`writing whole-API run, ${label}: wall, median of ${REPS}`, wall),
-    ms(`  its floor: the same ${sent.length} requests replayed, wall`, floor),
+    ms(
+      `writing whole-API run, ${label}: wall, median of ${REPS}`,
+      m((x) => x.wall),
+    ),
+    ms(
+      `  its floor: the same ${sent.length} requests replayed, wall`,
+      m((x) => x.floor),
+    ),
     {
-      name: `  run ÷ floor (${label})`,
-      value: Math.round((wall / floor) * 100) / 100,
+      name: `  run ÷ floor, wall (${label})`,
+      value: ratio(m((x) => x.wall / x.floor)),
       unit: '×',
       goal: '≤ 2',
     },
     {
-      name: '  each rep: run ÷ floor',
+      name: '  each rep: run ÷ floor, wall',
       value: runs.length,
       unit: runs.map((x) => (x.wall / x.floor).toFixed(2)).join(' '),
     },
+    ms(
+      '  run: CPU time',
+      m((x) => x.cpu),
+    ),
+    ms(
+      '  floor: CPU time',
+      m((x) => x.floorCpu),
+    ),
+    { name: `  run ÷ floor, CPU time (${label})`, value: ratio(m((x) => x.cpu / x.floorCpu)), unit: '×' },
     ms(
       '  run: start-up (spawn to its first request)',
       m((x) => x.parts.startup),
