@@ -9,14 +9,17 @@
 //    against the write's response schema.
 // What the proxy finds fails the verification, one line each (see `problems`).
 
-import { createServer, Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgentType, IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WriteSession } from '../run/writes/session';
 import type { Contract } from '../schemas/contract';
+import { http, https } from '../transport/node-http';
 import { type Answer, judgeRead, problemAnswer, routeOf } from './answers';
 import { InteractionIndex } from './interactions';
 import { sendWrite } from './proxy-writes';
+
+const { createServer, Agent: HttpAgent, request: httpRequest } = http;
+const { Agent: HttpsAgent, request: httpsRequest } = https;
 
 export interface ProxyOptions {
   contract: Contract;
@@ -58,7 +61,7 @@ const passOn = (headers: IncomingMessage['headers']) =>
   >;
 
 /** A request as it came, to the provider (one kept-alive connection pool), its answer read whole. */
-function forward(target: URL, agent: HttpAgent, req: IncomingMessage, body: Buffer): Promise<Answer> {
+function forward(target: URL, agent: HttpAgentType, req: IncomingMessage, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url ?? '/', target);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

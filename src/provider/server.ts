@@ -4,11 +4,12 @@
 // Twilio error bodies, pagination. Optionally one named fault (src/provider/faults/) on one or
 // every operation it applies to.
 
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Operation } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
 import type { Contract } from '../schemas/contract';
+import { http } from '../transport/node-http';
 import type { Call, Handler } from './call';
 import type { ActiveFault, Fault } from './faults/fault';
 import { handle } from './handlers';
@@ -135,7 +136,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     processingMs: options.processingMs ?? 50,
   });
   const answers = answerer(options, store);
-  const server: Server = createServer((req, res) => {
+  const server: Server = http.createServer((req, res) => {
     const seen = options.onAnswered;
     if (seen) {
       const start = performance.now();

@@ -2,12 +2,12 @@
 // timeout per request, bounded jittered backoff on 429/503 honouring Retry-After. Credentials go
 // only to the base URL's origin and never into an Exchange, so nothing downstream can leak them.
 
-import http from 'node:http';
-import https from 'node:https';
+import type { ClientRequest } from 'node:http';
 import tls from 'node:tls';
 import type { ScrubbedRequest } from '../finding';
 import type { RequestEncoding } from '../model/writes';
 import { encodeBody, mediaTypeOf } from '../schemas/form';
+import { http, https } from './node-http';
 
 export interface Credentials {
   username: string;
@@ -497,7 +497,7 @@ function attempt(
     const client = target.protocol === 'https:' ? https : http;
     let midBody = false;
     let settled = false;
-    let req: http.ClientRequest | undefined;
+    let req: ClientRequest | undefined;
     let timer: NodeJS.Timeout | undefined;
     const settle = (r: RawResult & { stale?: boolean }) => {
       if (settled) return;
