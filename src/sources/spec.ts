@@ -1,10 +1,10 @@
 // The OpenAPI spec of a run, from a file or a URL, JSON or YAML (twilio-oai publishes both). What
 // cannot be read, fetched or parsed, or is not an OpenAPI 3 document, is one line naming it.
 
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors';
 import { MAX_INPUT_BYTES, readTextFile } from '../fs-read';
 import { isRecord } from '../json';
+import { yaml } from '../lazy';
 
 export interface SpecSource {
   /** The OpenAPI document. */
@@ -26,7 +26,7 @@ export function parseSpecText(text: string, from: string): unknown {
   const trimmed = text.trimStart();
   try {
     // A bounded alias count: a YAML alias bomb is refused, not expanded.
-    return trimmed.startsWith('{') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 1000 });
+    return trimmed.startsWith('{') ? JSON.parse(text) : yaml().parse(text, { maxAliasCount: 1000 });
   } catch (error) {
     const kind = trimmed.startsWith('{') ? 'not valid JSON' : 'neither JSON nor YAML';
     throw new UsageError(`openapi spec ${from}: ${kind} (${(error as Error).message.split('\n')[0]})`);
