@@ -244,17 +244,28 @@ async function record(processingMs: number) {
 
 /** One run and one floor, each against a fresh provider: walls and where the run's time went. */
 async function once(processingMs: number, file: string) {
+  // This process's CPU time while each child runs: the provider answering it (and little else).
+  const cpuMs = (since?: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(since);
+    return { u, ms: (u.user + u.system) / 1000 };
+  };
   const seen: Answered[] = [];
   const p = await provider(processingMs, seen);
+  const before = process.cpuUsage();
   const r = await run(p.url).finally(() => p.close());
+  const served = cpuMs(before).ms;
   const floorSeen: Answered[] = [];
   const q = await provider(processingMs, floorSeen);
+  const beforeFloor = process.cpuUsage();
   const f = await child([join(PROJECT_ROOT, 'bench/replay-child.ts'), file, q.url]).finally(() => q.close());
+  const floorServed = cpuMs(beforeFloor).ms;
   const replay = JSON.parse(f.out) as { ms: number; waitedMs: number; mismatches: number };
   return {
     wall: r.exited - r.spawned,
     cpu: r.cpu,
     floorCpu: f.cpu,
+    served,
+    floorServed,
     parts: split(seen, r.spawned, r.exited),
     floor: f.exited - f.spawned,
     floorParts: split(floorSeen, f.spawned, f.exited),
