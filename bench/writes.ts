@@ -326,6 +326,14 @@ async function measure(processingMs: number): Promise<BenchLine[]> {
       '  floor: CPU time',
       m((x) => x.floorCpu),
     ),
+    ms(
+      '  provider: CPU time answering the run',
+      m((x) => x.served),
+    ),
+    ms(
+      '  provider: CPU time answering the floor',
+      m((x) => x.floorServed),
+    ),
     { name: `  run ÷ floor, CPU time (${label})`, value: ratio(m((x) => x.cpu / x.floorCpu)), unit: '×' },
     ms(
       '  run: start-up (spawn to its first request)',
