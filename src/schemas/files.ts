@@ -27,7 +27,7 @@ import {
   writeSchemaFile,
 } from './ids';
 import { schemasChecked, schemasDigest } from './standalone';
-import { createAjv } from './validator';
+import { schemaChecker } from './validator';
 
 export { ERROR_FILE, MODEL_FILE, SCHEMA_BASE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
 
@@ -150,12 +150,9 @@ export function leftoverSchemaFiles(expected: readonly OutputFile[], dir: string
   return out;
 }
 
-// Checks hand-edited or corrupted schema files against the 2020-12 meta-schema before use (built on first use).
-let metaSchemaAjv: ReturnType<typeof createAjv> | undefined;
-const metaSchemaChecker = () => {
-  metaSchemaAjv ??= createAjv();
-  return metaSchemaAjv;
-};
+// Checks hand-edited or corrupted schema files against the 2020-12 meta-schema before use (the
+// process's one checker, built on first use).
+const metaSchemaChecker = schemaChecker;
 
 /**
  * The model stored in a schemas folder. Its files are checked against the meta-schema, unless the

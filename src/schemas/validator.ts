@@ -50,6 +50,16 @@ export function createAjv(o: { allErrors?: boolean; standalone?: boolean } = {})
   return ajv;
 }
 
+let checker: Ajv2020 | undefined;
+/**
+ * The one ajv of this process that checks schemas against the 2020-12 meta-schema (compiled once,
+ * not once per validator): every schema a validator adds is checked by it, with ajv's own words.
+ */
+export function schemaChecker(): Ajv2020 {
+  checker ??= createAjv();
+  return checker;
+}
+
 /** Validators already built in this process, by the exact text of their schemas. */
 const built = new Map<string, SchemaValidator>();
 
@@ -139,8 +149,11 @@ export class SchemaValidator {
     const id = schema.$id;
     if (!id || this.prebuilt.all.has(id) || this.ajv.getSchema(id)) return;
     this.knowFormats(schema);
-    this.ajv.addSchema(schema as object);
-    this.firstOnly.addSchema(schema as object);
+    // Checked once against the meta-schema (throwing ajv's "schema is invalid: …" as addSchema would),
+    // then added to both instances unchecked.
+    schemaChecker().validateSchema(schema as object, true);
+    this.ajv.addSchema(schema as object, undefined, undefined, false);
+    this.firstOnly.addSchema(schema as object, undefined, undefined, false);
   }
 
   /** The compiled function for a schema id; the bench compares it against raw ajv. */
