@@ -1,10 +1,16 @@
 // The OpenAPI spec of a run, from a file or a URL, JSON or YAML (twilio-oai publishes both). What
 // cannot be read, fetched or parsed, or is not an OpenAPI 3 document, is one line naming it.
 
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { UsageError } from '../errors';
 import { MAX_INPUT_BYTES, readTextFile } from '../fs-read';
 import { isRecord } from '../json';
+
+const require = createRequire(import.meta.url);
+/** The YAML parser, loaded on the first YAML document: a run on JSON (or on the committed schemas) never loads it. */
+const parseYaml = (text: string, options: Yaml.ToJSOptions): unknown =>
+  (require('yaml') as typeof Yaml).parse(text, options);
 
 export interface SpecSource {
   /** The OpenAPI document. */
