@@ -44,6 +44,9 @@ export async function benchConformance(): Promise<BenchLine[]> {
     join(PROJECT_ROOT, 'dist/cli/conformance.mjs'),
     '--list-checks',
   ]);
+  // A run's start-up: the contract loaded (its validators from the build's dist/validators), the
+  // plan printed, nothing sent.
+  const dryRun = time(process.execPath, [join(PROJECT_ROOT, 'dist/cli/conformance.mjs'), '--dry-run']);
   const npmListChecks = time('npm', ['run', '-s', 'conformance', '--', '--list-checks']);
   const offline = await timeCli(['--report-dir', reports]);
   const account = `AC${'be'.repeat(16)}`;
@@ -84,6 +87,12 @@ export async function benchConformance(): Promise<BenchLine[]> {
       value: Math.round(listChecks),
       unit: 'ms',
       goal: '≤ 250 of its own',
+    },
+    {
+      name: "a run's start-up: conformance --dry-run (node dist/…), wall",
+      value: Math.round(dryRun),
+      unit: 'ms',
+      goal: '< 300 of its own',
     },
     {
       name: 'npm run -s conformance -- --list-checks, wall',

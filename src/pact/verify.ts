@@ -3,7 +3,7 @@
 // are added by a request filter and never reach a pact file or a log.
 
 import { readFileSync } from 'node:fs';
-import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
+import type { VerifierOptions } from '@pact-foundation/pact';
 import { readTextFile } from '../fs-read';
 
 type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
@@ -140,6 +140,10 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
       return run(params as Record<string, unknown>);
     };
   let failure: unknown;
+  // Pact (its native core) is loaded here, by the verification alone: the command's parent process,
+  // which only starts the child and relays its lines, and a verification refused before it starts,
+  // never load it.
+  const { Verifier } = await import('@pact-foundation/pact');
   const restoreBroker = hideBrokerFromNativeCore();
   try {
     await new Verifier({

@@ -17,6 +17,7 @@ import type { WriteOperation } from '../model/writes';
 import { ERROR_FILE, loadModel, type SchemaRole, schemaFile, schemaIdOf } from './files';
 import type { ContractMode } from './ids';
 import { writeSchemaFile } from './ids';
+import { VALIDATORS_DIR } from './standalone';
 import { SchemaValidator, type Violation } from './validator';
 
 export { CONTRACT_MODES, type ContractMode } from './ids';
@@ -44,29 +45,10 @@ export class Contract {
   constructor(
     readonly model: ApiModel,
     readonly mode: ContractMode = 'both',
+    /** Where validators compiled by the build are looked for (null: compiled here, always). */
+    validatorsDir: string | null = VALIDATORS_DIR,
   ) {
-    const schemas: JsonSchema[] = [];
-    for (const op of model.operations) {
-      for (const origin of ORIGINS) {
-        const s = op.schemas[origin];
-        if (!s) continue;
-        for (const role of ['response', 'query', 'path'] as const) {
-          const schema = s[role];
-          if (schema) schemas.push(withId(schema, schemaIdOf(schemaFile(origin, op, role))));
-        }
-      }
-    }
-    for (const w of model.writes)
-      for (const role of ['request', 'response'] as const) {
-        const schema = w[role];
-        if (schema) schemas.push(withId(schema, schemaIdOf(writeSchemaFile(w, role))));
-        for (const origin of ORIGINS) {
-          const own = w.sources?.[origin]?.[role];
-          if (own) schemas.push(withId(own, schemaIdOf(schemaFile(origin, w, role))));
-        }
-      }
-    schemas.push(withId(model.error, this.errorId));
-    this.validator = SchemaValidator.of(schemas);
+    this.validator = SchemaValidator.of(contractSchemas(model), validatorsDir);
   }
 
   get writes(): WriteOperation[] {
@@ -99,8 +81,12 @@ export class Contract {
     return chosen.length ? chosen : [...have];
   }
 
-  static load(schemasDir: string, mode: ContractMode): Contract {
-    const contract = new Contract(loadModel(schemasDir), mode);
+  static load(
+    schemasDir: string,
+    mode: ContractMode,
+    validatorsDir: string | null = VALIDATORS_DIR,
+  ): Contract {
+    const contract = new Contract(loadModel(schemasDir), mode, validatorsDir);
     contract.compileAll((file) => `${schemasDir}/${file}`);
     return contract;
   }
@@ -313,6 +299,32 @@ export function resolveSchemas(a: JsonSchema | undefined, b: JsonSchema | undefi
   if (a.items || b.items) out.items = resolveSchemas(a.items, b.items) as JsonSchema;
   if (a.required || b.required) out.required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])];
   return out;
+}
+
+/** Every schema a contract of this model validates with, each under its $id, in a fixed order. */
+export function contractSchemas(model: ApiModel): JsonSchema[] {
+  const schemas: JsonSchema[] = [];
+  for (const op of model.operations) {
+    for (const origin of ORIGINS) {
+      const s = op.schemas[origin];
+      if (!s) continue;
+      for (const role of ['response', 'query', 'path'] as const) {
+        const schema = s[role];
+        if (schema) schemas.push(withId(schema, schemaIdOf(schemaFile(origin, op, role))));
+      }
+    }
+  }
+  for (const w of model.writes)
+    for (const role of ['request', 'response'] as const) {
+      const schema = w[role];
+      if (schema) schemas.push(withId(schema, schemaIdOf(writeSchemaFile(w, role))));
+      for (const origin of ORIGINS) {
+        const own = w.sources?.[origin]?.[role];
+        if (own) schemas.push(withId(own, schemaIdOf(schemaFile(origin, w, role))));
+      }
+    }
+  schemas.push(withId(model.error, schemaIdOf(ERROR_FILE)));
+  return schemas;
 }
 
 function withId(schema: JsonSchema, $id: string): JsonSchema {

@@ -26,7 +26,8 @@ import {
   WRITES_DIR,
   writeSchemaFile,
 } from './ids';
-import { createAjv } from './validator';
+import { schemasChecked, schemasDigest } from './standalone';
+import { schemaChecker } from './validator';
 
 export { ERROR_FILE, MODEL_FILE, SCHEMA_BASE, type SchemaRole, schemaFile, schemaIdOf } from './ids';
 
@@ -149,25 +150,44 @@ export function leftoverSchemaFiles(expected: readonly OutputFile[], dir: string
   return out;
 }
 
-// Checks hand-edited or corrupted schema files against the 2020-12 meta-schema before use (built on first use).
-let metaSchemaAjv: ReturnType<typeof createAjv> | undefined;
-const metaSchemaChecker = () => {
-  metaSchemaAjv ??= createAjv();
-  return metaSchemaAjv;
-};
+// Checks hand-edited or corrupted schema files against the 2020-12 meta-schema before use (the
+// process's one checker, built on first use).
+const metaSchemaChecker = schemaChecker;
 
+/**
+ * The model stored in a schemas folder. Its files are checked against the meta-schema, unless the
+ * build already checked these exact bytes (src/schemas/standalone.ts): then only their $ids are; a
+ * folder whose bytes differ in any way, or that cannot be read, is read again with every check, so
+ * what a broken folder says is what it always said.
+ */
 export function loadModel(dir: string): ApiModel {
+  try {
+    const digest = schemasDigest();
+    const model = readModel(dir, false, digest.add);
+    if (schemasChecked(digest.value())) return model;
+  } catch {}
+  return readModel(dir, true);
+}
+
+/** The model read with every check (the build's), and the digest its files are marked checked under. */
+export function loadCheckedModel(dir: string): { model: ApiModel; digest: string } {
+  const digest = schemasDigest();
+  const model = readModel(dir, true, digest.add);
+  return { model, digest: digest.value() };
+}
+
+function readModel(dir: string, check: boolean, onText?: (file: string, text: string) => void): ApiModel {
   const modelPath = join(dir, MODEL_FILE);
-  const stored = readJson(modelPath);
+  const stored = readJson(modelPath, (text) => onText?.(MODEL_FILE, text));
   if (!isRecord(stored) || !Array.isArray(stored.operations) || typeof stored.error !== 'string') {
     throw new UsageError(`${modelPath}: not a model file (run npm run schemas)`);
   }
   const schemaAt = (file: string): JsonSchema => {
     const path = join(dir, file);
-    const schema = readJson(path);
-    const metaSchema = metaSchemaChecker();
-    if (!isRecord(schema) || !metaSchema.validateSchema(schema)) {
-      throw new UsageError(`${path}: not a valid JSON Schema (${metaSchema.errorsText(metaSchema.errors)})`);
+    const schema = readJson(path, (text) => onText?.(file, text));
+    const metaSchema = check ? metaSchemaChecker() : undefined;
+    if (!isRecord(schema) || (metaSchema && !metaSchema.validateSchema(schema))) {
+      throw new UsageError(`${path}: not a valid JSON Schema (${metaSchema?.errorsText(metaSchema.errors)})`);
     }
     if (schema.$id !== schemaIdOf(file)) throw new UsageError(`${path}: $id is not ${schemaIdOf(file)}`);
     return schema as JsonSchema;
@@ -226,9 +246,10 @@ function loadWrite(w: StoredWrite, schemaAt: (file: string) => JsonSchema): Writ
   } as WriteOperation;
 }
 
-function readJson(path: string): unknown {
+function readJson(path: string, onText?: (text: string) => void): unknown {
   if (!existsSync(path)) throw new UsageError(`${path}: missing (run npm run schemas)`);
   const text = readTextFile(path, 'schema file');
+  onText?.(text);
   try {
     return JSON.parse(text);
   } catch (error) {

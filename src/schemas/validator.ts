@@ -9,6 +9,14 @@ import addFormatsModule from 'ajv-formats';
 import { escapePointer, valueAt } from '../json';
 import { ANNOTATION_KEYWORDS, type JsonSchema } from '../model/json-schema';
 import { addTwilioFormats, knowFormatsOf } from './formats';
+import {
+  type Compiled,
+  loadStandalone,
+  STANDALONE_CODE,
+  standaloneFile,
+  VALIDATORS_DIR,
+  validatorsHash,
+} from './standalone';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 export const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -27,18 +35,29 @@ export interface Violation {
 
 const NONE: readonly Violation[] = Object.freeze([]);
 
-export function createAjv(o: { allErrors?: boolean } = {}): Ajv2020 {
+export function createAjv(o: { allErrors?: boolean; standalone?: boolean } = {}): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: o.allErrors ?? true,
     strict: true,
     allowUnionTypes: true,
     strictRequired: false,
+    ...(o.standalone ? { code: STANDALONE_CODE } : {}),
   });
   addFormats(ajv);
   addTwilioFormats(ajv);
   for (const keyword of ANNOTATION_KEYWORDS)
     ajv.addKeyword({ keyword, schemaType: ['object', 'array', 'string'] });
   return ajv;
+}
+
+let checker: Ajv2020 | undefined;
+/**
+ * The one ajv of this process that checks schemas against the 2020-12 meta-schema (compiled once,
+ * not once per validator): every schema a validator adds is checked by it, with ajv's own words.
+ */
+export function schemaChecker(): Ajv2020 {
+  checker ??= createAjv();
+  return checker;
 }
 
 /** Validators already built in this process, by the exact text of their schemas. */
@@ -64,19 +83,55 @@ export class SchemaValidator {
   lastUncounted = 0;
   private readonly unchecked = new Set<string>();
 
+  /** The functions `npm run build` compiled for exactly these schemas (src/schemas/standalone.ts), by id. */
+  private readonly prebuilt: Compiled = { all: new Map(), first: new Map() };
+
   /**
    * The validator of exactly these schemas (each with its $id): one per process, so a second
-   * contract of the same schemas (a suite's next run, the mutation score's next mutant) compiles nothing.
+   * contract of the same schemas (a suite's next run, the mutation score's next mutant) compiles
+   * nothing; and none at all when the build compiled them (the validators in `dir`), else compiled
+   * here on first use.
    */
-  static of(schemas: readonly JsonSchema[]): SchemaValidator {
+  static of(schemas: readonly JsonSchema[], dir: string | null = VALIDATORS_DIR): SchemaValidator {
     const key = JSON.stringify(schemas);
-    let validator = built.get(key);
+    let validator = dir === VALIDATORS_DIR ? built.get(key) : undefined;
     if (!validator) {
       validator = new SchemaValidator();
+      for (const schema of schemas) validator.knowFormats(schema);
+      const found = dir
+        ? loadStandalone(dir, validatorsHash(key), idsOf(schemas), validator.ajv.formats)
+        : undefined;
+      if (found) {
+        for (const [id, fn] of found.all) validator.prebuilt.all.set(id, fn);
+        for (const [id, fn] of found.first) validator.prebuilt.first.set(id, fn);
+      }
       for (const schema of schemas) validator.add(schema);
-      built.set(key, validator);
+      if (dir === VALIDATORS_DIR) built.set(key, validator);
     }
     return validator;
+  }
+
+  /** Whether this validator's functions came from the build's standalone code (no compiling at all). */
+  get standalone(): boolean {
+    return this.prebuilt.all.size > 0;
+  }
+
+  /**
+   * The text of the file `npm run build` writes for these schemas: ajv's standalone code of each,
+   * as SchemaValidator.of would compile it, and the name (its hash) it is found under.
+   */
+  static standaloneOf(schemas: readonly JsonSchema[]): { hash: string; text: string } {
+    const all = createAjv({ standalone: true });
+    const first = createAjv({ allErrors: false, standalone: true });
+    for (const schema of schemas)
+      if (schema.$id && !all.getSchema(schema.$id)) {
+        for (const ajv of [all, first]) {
+          knowFormatsOf(ajv, schema);
+          ajv.addSchema(schema as object);
+        }
+      }
+    const hash = validatorsHash(JSON.stringify(schemas));
+    return { hash, text: standaloneFile(hash, idsOf(schemas), all, first) };
   }
 
   /** Formats the schemas name that have no definition: accepted as they come. */
@@ -84,18 +139,26 @@ export class SchemaValidator {
     return [...this.unchecked].sort();
   }
 
+  /** Makes the formats a schema names known to both instances; those with no definition are listed. */
+  private knowFormats(schema: JsonSchema): void {
+    for (const name of knowFormatsOf(this.ajv, schema)) this.unchecked.add(name);
+    knowFormatsOf(this.firstOnly, schema);
+  }
+
   add(schema: JsonSchema): void {
-    if (schema.$id && !this.ajv.getSchema(schema.$id)) {
-      for (const name of knowFormatsOf(this.ajv, schema)) this.unchecked.add(name);
-      knowFormatsOf(this.firstOnly, schema);
-      this.ajv.addSchema(schema as object);
-      this.firstOnly.addSchema(schema as object);
-    }
+    const id = schema.$id;
+    if (!id || this.prebuilt.all.has(id) || this.ajv.getSchema(id)) return;
+    this.knowFormats(schema);
+    // Checked once against the meta-schema (throwing ajv's "schema is invalid: …" as addSchema would),
+    // then added to both instances unchecked.
+    schemaChecker().validateSchema(schema as object, true);
+    this.ajv.addSchema(schema as object, undefined, undefined, false);
+    this.firstOnly.addSchema(schema as object, undefined, undefined, false);
   }
 
   /** The compiled function for a schema id; the bench compares it against raw ajv. */
   compiledFor(id: string): ValidateFunction {
-    return compiledIn(this.ajv, this.compiled, id);
+    return this.prebuilt.all.get(id) ?? compiledIn(this.ajv, this.compiled, id);
   }
 
   validate(id: string, value: unknown): readonly Violation[] {
@@ -112,9 +175,14 @@ export class SchemaValidator {
   }
 
   private firstFor(id: string): ValidateFunction {
-    return compiledIn(this.firstOnly, this.compiledFirst, id);
+    return this.prebuilt.first.get(id) ?? compiledIn(this.firstOnly, this.compiledFirst, id);
   }
 }
+
+/** Each schema's $id, once, in order. */
+const idsOf = (schemas: readonly JsonSchema[]): string[] => [
+  ...new Set(schemas.flatMap((s) => (s.$id ? [s.$id] : []))),
+];
 
 /** A schema's compiled function from one ajv instance, looked up once and kept. */
 function compiledIn(ajv: Ajv2020, cache: Map<string, ValidateFunction>, id: string): ValidateFunction {

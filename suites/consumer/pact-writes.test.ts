@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
-import { runCli, runProcess } from '../support/fixtures';
+import { runCli } from '../support/fixtures';
 import { COMMITTED_DIR, PACT_FILE, providerSnapshot, removable } from '../support/pact';
 import { contract } from '../support/provider';
 
@@ -22,11 +22,12 @@ const env = {
 const snapshot = (url: string) => providerSnapshot(url, LOCAL_PROVIDER_CREDENTIALS);
 
 /**
- * `pact:verify --base-url URL --writes <AccountSid>` with its own report folder. One expected to fail
- * runs as a process: Pact's native core prints every verification (a red FAILED for each expected
- * failure) to its process's stdout, which the command's child keeps in its log, off the terminal.
+ * `pact:verify --base-url URL --writes <AccountSid>` with its own report folder, in this process: the
+ * command runs Pact's native core in a child of its own (src/cli/child.ts) whatever calls it, so what
+ * the core prints (a red FAILED for each expected failure) goes to the child's log, off the terminal.
+ * The process-level test of the command is in provider-verification.test.ts.
  */
-async function verifyWrites(url: string, contracts?: string, run = runProcess) {
+async function verifyWrites(url: string, contracts?: string, run = runCli) {
   const dir = mkdtempSync(join(tmpdir(), 'pact-writes-'));
   const r = await run(
     'pact-verify',
@@ -64,7 +65,7 @@ const write = (description: string, method: string, path: string, body?: unknown
   response: { status: method === 'DELETE' ? 204 : 201 },
 });
 
-describe('pact:verify --writes from nothing', () => {
+describe.concurrent('pact:verify --writes from nothing', () => {
   it('an empty provider: every interaction verifies, its states make their data, and nothing is left', {
     timeout: 120_000,
   }, async () => {
@@ -72,7 +73,7 @@ describe('pact:verify --writes from nothing', () => {
     try {
       const before = await snapshot(provider.url);
       expect(Object.values(before).flat()).toEqual([]);
-      const r = await verifyWrites(provider.url, undefined, runCli);
+      const r = await verifyWrites(provider.url);
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/pact verification passed/);
       const after = await snapshot(provider.url);
@@ -113,7 +114,7 @@ describe('pact:verify --writes from nothing', () => {
   });
 });
 
-describe('a foreign pact with --writes: the proxy refuses what is not the verification’s own', () => {
+describe.concurrent('a foreign pact with --writes: the proxy refuses what is not the verification’s own', () => {
   it('a DELETE of a literal id of the user’s item: refused, not sent, the item still there, exit 1', async () => {
     const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
     try {

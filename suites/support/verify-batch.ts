@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../../src/sources/paths';
 import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
 import { PACT_FILE, pactFor } from './pact';
 import { contract } from './provider';
+import { VERIFY_BATCH_BUNDLE } from './verify-batch-bundle';
 
 export interface VerifyCase {
   /** A fault or faithful variant of the reference provider (undefined: faithful). */
@@ -64,15 +65,12 @@ const MARK = '\u0000results ';
 /** The cases verified in one child process, its output kept from the terminal: each one's failure. */
 export function verifyInChild(cases: readonly VerifyCase[]): Promise<Array<string | undefined>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify(cases)],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    // This file bundled by the suites' globalSetup: the child starts on plain node.
+    const child = spawn(process.execPath, [VERIFY_BATCH_BUNDLE, JSON.stringify(cases)], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {

@@ -63,7 +63,7 @@ const firstId = async (p: RunningProvider, path: string, key: string) => {
   return (jsonOf({ status: r.status, body: await r.text() })[key] as Array<{ id: string }>)[0]?.id;
 };
 
-describe('a create whose answer is not what it made', () => {
+describe.concurrent('a create whose answer is not what it made', () => {
   it('answers the id of an item that was there (the user’s): that item is never changed, what the create made is swept and removed, the run fails', async () => {
     let users: string | undefined;
     const { p, before, proxy, run, journal } = await runThrough((p) => async (a, forward) => {
@@ -155,7 +155,7 @@ describe('a create whose answer is not what it made', () => {
   });
 });
 
-describe('a create carried out whose answer is lost or ambiguous: never sent again, swept, removed', () => {
+describe.concurrent('a create carried out whose answer is lost or ambiguous: never sent again, swept, removed', () => {
   it.each([
     ['the connection reset once it was carried out', () => 'reset' as const, []],
     ['the run’s deadline expiring while it waits', () => 'hang' as const, ['--deadline', '3']],
@@ -188,7 +188,7 @@ describe('a create carried out whose answer is lost or ambiguous: never sent aga
   });
 });
 
-describe('another account', () => {
+describe.concurrent('another account', () => {
   it('write answers naming another account: writing stops at the first, what was made is undone', async () => {
     const other = `AC${'9'.repeat(32)}`;
     const { p, before, proxy, run, journal } = await runThrough(
@@ -221,7 +221,7 @@ describe('another account', () => {
   });
 });
 
-describe('a removal that removes nothing', () => {
+describe.concurrent('a removal that removes nothing', () => {
   it.each([
     ['204', { status: 204, body: '' }],
     ['404', errorAnswer(404, 'The requested resource was not found')],
@@ -272,7 +272,7 @@ describe('a removal that removes nothing', () => {
   });
 });
 
-describe('npm run record -- --writes', () => {
+describe.concurrent('npm run record -- --writes', () => {
   it('spends its request cap, one create’s answer lost: what it made is still undone (outside the cap), its journal done, exit 0', async () => {
     const p = await provider(12);
     const before = await snapshot(p, contract);

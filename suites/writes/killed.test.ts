@@ -48,7 +48,19 @@ async function startWritingRun(name: string) {
   const reports = mkdtempSync(join(tmpdir(), `${name}-`));
   const child = startProcess(
     'conformance',
-    ['--target', 'live', '--base-url', provider.url, '--writes', creds.username, '--report-dir', reports],
+    // Polling for processing gives up after 3 s, not live's 30 s: a stopped run's reads are never sent.
+    [
+      '--target',
+      'live',
+      '--base-url',
+      provider.url,
+      '--writes',
+      creds.username,
+      '--report-dir',
+      reports,
+      '--processing-timeout',
+      '3',
+    ],
     env,
   );
   return { provider, before, reports, journalDir: join(reports, 'journal'), child };

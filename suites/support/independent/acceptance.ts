@@ -30,11 +30,14 @@ export interface RunOutcome extends CliResult {
   dir: string;
 }
 
-/** `npm run conformance -- --target live --base-url <stand-in> --writes <AccountSid> --report-dir <tmp> …` */
-export async function conformance(s: StandIn, more: string[] = []): Promise<RunOutcome> {
+/**
+ * `npm run conformance -- --target live --base-url <stand-in> --writes <AccountSid> --report-dir <tmp> …`,
+ * as a process (the built command), or in this process (`runCli`: the same command function).
+ */
+export async function conformance(s: StandIn, more: string[] = [], run = runProcess): Promise<RunOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'independent-run-'));
   const args = ['--target', 'live', '--base-url', s.url, '--writes', ACCOUNT, '--report-dir', dir, ...more];
-  const r = await runProcess('conformance', args, ENV);
+  const r = await run('conformance', args, ENV);
   let report: Report | undefined;
   try {
     report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
