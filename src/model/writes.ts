@@ -255,6 +255,8 @@ export function processedChildren(
 export const updatedFields = (w: Pick<WriteOperation, 'response'>): string[] =>
   Object.entries(w.response?.properties ?? {})
     .filter(
-      ([name, p]) => p.format === 'date-time' && /updated|modified/i.test(`${name} ${p.description ?? ''}`),
+      ([name, p]) =>
+        (p.format === 'date-time' || p.format === 'date-time-rfc-2822') &&
+        /updated|modified/i.test(`${name} ${p.description ?? ''}`),
     )
     .map(([name]) => name);

@@ -5,7 +5,7 @@
 
 import type { JsonSchema } from '../model/json-schema';
 import type { Operation } from '../model/operation';
-import { generate, hashInt, ISO_BASE, isoSeconds, type Json } from '../schemas/generate';
+import { dateIn, generate, hashInt, ISO_BASE, isDateTimeFormat, type Json } from '../schemas/generate';
 
 /** Items kept per list and parent; beyond it they are generated again on demand (the same, by seed). */
 const CACHED_ITEMS = 20_000;
@@ -35,6 +35,8 @@ export class ItemStore {
     readonly seed: number,
     /** Fields to set from the parent (e.g. a message's session_id). */
     readonly inherited: Readonly<Record<string, string>>,
+    /** The first item's id, when the list shows a known item first (the accounts list, the account). */
+    readonly firstId?: string,
   ) {}
 
   private get idField(): string | undefined {
@@ -46,12 +48,12 @@ export class ItemStore {
     const idSchema = this.schema.properties?.[field] ?? { type: 'string' };
     while (this.ids.length < n) {
       const k = this.ids.length;
-      let id = '';
-      for (let attempt = 0; attempt < 100; attempt++) {
+      let id = k === 0 && this.firstId !== undefined ? this.firstId : '';
+      for (let attempt = 0; attempt < 100 && id === ''; attempt++) {
         const v = generate(idSchema, hashInt(this.seed, this.op.id, this.parentKey, 'id', k, attempt), field);
-        id = typeof v === 'string' ? v : String(v);
+        const next = typeof v === 'string' ? v : String(v);
         // Never an id a write already gave an item: generated items come after, in any order of growth.
-        if (!this.index.has(id) && !this.given.has(id)) break;
+        if ((!this.index.has(next) && !this.given.has(next)) || attempt === 99) id = next;
       }
       this.ids.push(id);
       this.index.set(id, k);
@@ -183,8 +185,8 @@ export class ItemStore {
     ) as Record<string, Json>;
     // Creation order: date fields grow with the index, so items list in a stable, plausible order.
     for (const [field, s] of Object.entries(this.schema.properties ?? {})) {
-      if (s.format === 'date-time' && typeof item[field] === 'string')
-        item[field] = isoSeconds(ISO_BASE + k * 61_000 + (hashInt(this.seed, field, k) % 3600) * 1000);
+      if (isDateTimeFormat(s.format) && typeof item[field] === 'string')
+        item[field] = dateIn(s.format, ISO_BASE + k * 61_000 + (hashInt(this.seed, field, k) % 3600) * 1000);
     }
     if (this.idField) item[this.idField] = this.idAt(k);
     for (const [field, value] of Object.entries(this.inherited)) item[field] = value;

@@ -78,10 +78,22 @@ export class Store {
     let store = this.stores.get(key);
     if (!store) {
       const inherited = this.inherited(this.instanceOf(op), op.pathParams, values, op.idField);
-      store = new ItemStore(op, this.instanceOf(op), parent, this.o.seed, inherited);
+      store = new ItemStore(op, this.instanceOf(op), parent, this.o.seed, inherited, this.accountFirst(op));
       this.stores.set(key, store);
     }
     return store;
+  }
+
+  /**
+   * The account itself, first in a top-level list whose items are accounts (its id field's pattern
+   * takes the account's SID): Twilio lists the account beside its subaccounts.
+   */
+  private accountFirst(op: Operation): string | undefined {
+    const account = this.o.accountSid;
+    const idSchema = op.idField ? this.instanceOf(op).properties?.[op.idField] : undefined;
+    return account && op.pathParams.length === 0 && idSchema?.pattern && fits(idSchema, account)
+      ? account
+      : undefined;
   }
 
   /**

@@ -76,6 +76,8 @@ function writeOptions(t: PreparedTarget, o: JobOptions): WriteRunOptions {
     tag,
     seed: o.seed ?? 1,
     ...(t.account ? { account: t.account } : {}),
+    // The reference provider is no real account: what costs money or reaches a person is sent there.
+    ...(t.provider ? { offline: true } : {}),
     cleanupCommand,
     ...(o.perList !== undefined ? { perList: o.perList } : {}),
     // The lifecycle model: more sequences on the reference provider, a few within a live budget.

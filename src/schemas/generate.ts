@@ -103,6 +103,14 @@ export const ISO_BASE = Date.UTC(2024, 0, 1);
 /** Twilio prints date-times as ISO 8601 in UTC without milliseconds. */
 export const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** The formats of a date-time as Twilio prints them: ISO 8601, or RFC 2822 (API v2010). */
+export const isDateTimeFormat = (format: unknown): boolean =>
+  format === 'date-time' || format === 'date-time-rfc-2822';
+
+/** A date-time in the field's format: ISO 8601 (`2024-01-01T00:00:00Z`) or RFC 2822 (`Mon, 01 Jan 2024 00:00:00 +0000`). */
+export const dateIn = (format: unknown, ms: number): string =>
+  format === 'date-time-rfc-2822' ? new Date(ms).toUTCString().replace(/GMT$/, '+0000') : isoSeconds(ms);
+
 /** One value for a schema, from a seed; `name` only flavours free-text strings. */
 export function generate(schema: JsonSchema, seed: number, name = 'value', depth = 0): Json {
   const r = rng(seed);
@@ -143,7 +151,8 @@ function stringFor(schema: JsonSchema, seed: number, name: string, r: () => numb
   if (schema.pattern) return fromPattern(schema.pattern, seed, schema.minLength, schema.maxLength);
   switch (schema.format) {
     case 'date-time':
-      return isoSeconds(ISO_BASE + Math.floor(r() * 365 * 86_400) * 1000);
+    case 'date-time-rfc-2822':
+      return dateIn(schema.format, ISO_BASE + Math.floor(r() * 365 * 86_400) * 1000);
     case 'date':
       return isoSeconds(ISO_BASE + Math.floor(r() * 365) * 86_400_000).slice(0, 10);
     case 'uri':

@@ -3,7 +3,7 @@
 
 import type { ReadCall } from '../call';
 import { type Answer, answer, json, twilioError } from '../http';
-import { pageBody, pageWindow, readPageAsk } from '../pages';
+import { inEnvelope, pageBody, pageWindow, readPageAsk } from '../pages';
 import { bendItem } from './fetch';
 
 export function listHandler(call: ReadCall): Answer {
@@ -27,7 +27,6 @@ export function listHandler(call: ReadCall): Answer {
   const key = op.itemsKey ?? 'items';
   const at = { base: call.base, path: url.pathname, key, scope, tokens: store.tokens };
   const page = pageBody(ask, w, at, items);
-  // Twilio puts the items first, then meta.
-  const { meta, ...rest } = bend?.page ? bend.page(page, key) : page;
-  return answer(json(200, { ...rest, meta }), 'list');
+  // Twilio puts the items first, then meta (or API v2010's paging fields).
+  return answer(json(200, inEnvelope(op, bend?.page ? bend.page(page, key) : page, key, w)), 'list');
 }

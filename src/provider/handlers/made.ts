@@ -3,8 +3,9 @@
 
 import { type JsonSchema, schemaTypes } from '../../model/json-schema';
 import type { Operation, PathParam } from '../../model/operation';
+import { echoField } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
-import { generate, hashInt, isoSeconds, type Json } from '../../schemas/generate';
+import { dateIn, generate, hashInt, isDateTimeFormat, type Json } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, answer } from '../http';
 import type { Item, Store } from '../store';
@@ -16,12 +17,14 @@ export function fromRequest(schema: JsonSchema, source: unknown): Item {
   const out: Item = {};
   if (typeof source !== 'object' || source === null || Array.isArray(source)) return out;
   for (const [name, value] of Object.entries(source as Record<string, Json>)) {
-    const s = schema.properties?.[name];
-    if (!s) continue;
+    // A form's `FriendlyName` is the answer's `friendly_name`.
+    const field = echoField(schema, name);
+    const s = field === undefined ? undefined : schema.properties?.[field];
+    if (!s || field === undefined) continue;
     const types = schemaTypes(s);
     const t = typeOf(value);
     if (types.length === 0 || types.includes(t) || (t === 'number' && types.includes('integer')))
-      out[name] = value;
+      out[field] = value;
   }
   return out;
 }
@@ -43,7 +46,7 @@ export function newItem(
   const schema = store.instanceOf(list);
   const item = generate(schema, hashInt(store.seed, 'created', list.id, id), 'item') as Item;
   for (const [name, s] of Object.entries(schema.properties ?? {}))
-    if (s.format === 'date-time') item[name] = isoSeconds(Date.now());
+    if (isDateTimeFormat(s.format)) item[name] = dateIn(s.format, Date.now());
   Object.assign(
     item,
     fields,

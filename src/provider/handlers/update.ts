@@ -3,7 +3,7 @@
 
 import { schemaTypes } from '../../model/json-schema';
 import { updatedFields, type WriteOperation } from '../../model/writes';
-import { isoSeconds } from '../../schemas/generate';
+import { dateIn } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, notFound } from '../http';
 import type { Item } from '../store';
@@ -15,7 +15,8 @@ function stamped(w: WriteOperation, before: Item): Item {
   const out: Item = {};
   for (const name of updatedFields(w)) {
     const was = Date.parse(String(before[name] ?? ''));
-    out[name] = isoSeconds(Number.isNaN(was) ? Date.now() : Math.max(Date.now(), was + 1000));
+    const format = w.response?.properties?.[name]?.format;
+    out[name] = dateIn(format, Number.isNaN(was) ? Date.now() : Math.max(Date.now(), was + 1000));
   }
   return out;
 }
