@@ -60,6 +60,9 @@ const RECIPIENT = /^to$/i;
 function ownReason(contract: Contract, w: WriteOperation, o: ReachOptions): string | undefined {
   if (MAKES_NOTHING.has(w.action) && w.pathParams.length === 0)
     return 'it changes a resource of the account itself (no path parameter names an item a run made): an account-wide configuration';
+  const unlisted = w.pathParams.find((p) => !p.from);
+  if (unlisted)
+    return `it acts under a path value no list of the run's items supplies (${unlisted.name}): what it changes is the account's own`;
   if (w.action === 'create' && tagFields(w).length === 0)
     return "no field its answer echoes can carry the run's tag: what it made could not be told from the user's";
   if (!o.realAccount || MAKES_NOTHING.has(w.action)) return undefined;
@@ -68,6 +71,8 @@ function ownReason(contract: Contract, w: WriteOperation, o: ReachOptions): stri
   const removable = contract.writes.some((d) => d.action === 'delete' && d.effect.list === w.effect.list);
   if (w.action === 'create' && !removable && needed(contract, w, o).length === 0)
     return 'on a real account what it makes could never be removed (a top-level item no delete removes): sent to the reference provider only';
+  if (w.action === 'send' && !w.effect.names?.length && answersAnItem(contract, w))
+    return "on a real account what it makes could not be told from the user's (its answer is an item with an id its body did not name): sent to the reference provider only";
   const list = contract.operations.find((r) => r.id === w.effect.list);
   const item = list ? contract.merged(list).properties?.[list.itemsKey ?? '']?.items : undefined;
   const fields = [...Object.keys(w.response?.properties ?? {}), ...Object.keys(item?.properties ?? {})];
@@ -78,6 +83,10 @@ function ownReason(contract: Contract, w: WriteOperation, o: ReachOptions): stri
     return `on a real account it reaches a person (its body names a recipient, ${recipient}): sent to the reference provider only`;
   return undefined;
 }
+
+/** Whether a write's answer is an item: it documents the id field of a list's items. */
+const answersAnItem = (contract: Contract, w: WriteOperation): boolean =>
+  contract.operations.some((r) => r.kind === 'list' && r.idField && w.response?.properties?.[r.idField]);
 
 /** The lists a write needs items of the run's own in: every path parameter's but a list of accounts. */
 function needed(contract: Contract, w: WriteOperation, o: ReachOptions): string[] {

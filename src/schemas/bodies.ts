@@ -109,10 +109,15 @@ function requestObject(
     return fill?.(field, child) ?? requestValue(child, field, hashInt(seed, field), rules, depth);
   };
   const out: Body = {};
+  const required = new Set(s.required ?? []);
   for (const field of Object.keys(props)) {
     if (!wanted.has(field)) continue;
     const v = fieldValue(field);
-    if (v !== undefined) out[field] = v;
+    // A required array holds an item: an empty one is no field at all in a form.
+    const child = props[field] as JsonSchema;
+    if (Array.isArray(v) && v.length === 0 && required.has(field) && child.items && depth < 8)
+      out[field] = [requestValue(child.items, field, hashInt(seed, field, 0), [], depth + 1)];
+    else if (v !== undefined) out[field] = v;
   }
   for (const rule of rules) {
     if (rule.kind === 'required-when' && conditionHolds(rule, out) && out[rule.field] === undefined) {

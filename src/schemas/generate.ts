@@ -79,10 +79,19 @@ function fromPattern(pattern: string, seed: number, min?: number, max?: number):
   return value;
 }
 
+/**
+ * A pattern anchored at both ends: an unanchored one (`AC[0-9a-f]{32}`, as some specs write it)
+ * matches its core alone too, and a value that is only the core is what the API sends.
+ */
+const anchored = (pattern: string): string => {
+  if (pattern.startsWith('^') || pattern.endsWith('$') || /(^|[^\\])\|/.test(pattern)) return pattern;
+  return `^${pattern}$`;
+};
+
 function drawFromPattern(pattern: string, seed: number, min?: number, max?: number): string {
   let arb = patternArbs.get(pattern);
   if (!arb) {
-    arb = fc.stringMatching(readable(pattern));
+    arb = fc.stringMatching(readable(anchored(pattern)));
     patternArbs.set(pattern, arb);
   }
   const re = new RegExp(pattern);

@@ -8,6 +8,7 @@ import type { WriteOperation } from '../../model/writes';
 import { dateIn, generate, hashInt, isDateTimeFormat, type Json } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, answer } from '../http';
+import { idValue } from '../item-store';
 import type { Item, Store } from '../store';
 
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
@@ -23,8 +24,13 @@ export function fromRequest(schema: JsonSchema, source: unknown): Item {
     if (!s || field === undefined) continue;
     const types = schemaTypes(s);
     const t = typeOf(value);
-    if (types.length === 0 || types.includes(t) || (t === 'number' && types.includes('integer')))
-      out[field] = value;
+    if (!(types.length === 0 || types.includes(t) || (t === 'number' && types.includes('integer')))) continue;
+    // A value the answer lists in another case (a form's `GET`, the answer's `get`) is shown as listed.
+    const listed = s.enum?.find(
+      (e) => typeof e === 'string' && e.toLowerCase() === String(value).toLowerCase(),
+    );
+    if (!s.enum || s.enum.includes(value)) out[field] = value;
+    else if (listed !== undefined) out[field] = listed as Json;
   }
   return out;
 }
@@ -53,7 +59,7 @@ export function newItem(
     store.inherited(schema, list.pathParams, under, list.idField),
     also ? store.inherited(schema, also.pathParams, also.values, list.idField) : {},
   );
-  if (list.idField) item[list.idField] = id;
+  if (list.idField) item[list.idField] = idValue(schema, list.idField, id);
   return item;
 }
 

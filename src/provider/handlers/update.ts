@@ -2,6 +2,7 @@
 // moves on; the answer shows the item as its fetch does.
 
 import { schemaTypes } from '../../model/json-schema';
+import type { Operation } from '../../model/operation';
 import { updatedFields, type WriteOperation } from '../../model/writes';
 import { dateIn } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
@@ -21,12 +22,26 @@ function stamped(w: WriteOperation, before: Item): Item {
   return out;
 }
 
+/** An update of an item no list shows (a service's configuration): what its fetch serves under the path changes. */
+function updateSingle(call: AcceptedWrite, fetch: Operation): Answer {
+  const { store, write: w, values, body } = call;
+  const bend = call.fault?.write;
+  const before = JSON.parse(fetched(call, fetch, values).response.body || '{}') as Item;
+  if (!bend?.noEffect)
+    store.patchSingle(fetch, values, {
+      ...fromRequest(store.instanceOf(fetch), body),
+      ...(bend?.keepsDates ? {} : stamped(w, before)),
+    });
+  return asWrite(fetched(call, fetch, values), success(w));
+}
+
 export function updateHandler(call: AcceptedWrite): Answer {
   const { store, write: w, values, body } = call;
   const bend = call.fault?.write;
   const list = store.op(w.effect.list);
   const fetch = store.op(w.effect.fetch);
   const id = target(w, values);
+  if (fetch && !list && !fetch.pairsWith) return updateSingle(call, fetch);
   const k = list ? store.find(list, values, id) : undefined;
   if (!list || !fetch || k === undefined) return notFound(w.path);
   const schema = store.instanceOf(list);
