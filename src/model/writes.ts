@@ -174,17 +174,26 @@ const itemEffect = (fetch: Operation): WriteEffect => ({
 });
 
 /**
- * A send: the fields of its answer that name an item a list holds, which its request names too (a
- * message names its session); their children, the list under that item alone.
+ * A send: the fields of its answer that name an item a list holds, which its request or path names
+ * too (a message names its session; a shake, the box its path names); their children, the list under
+ * that item alone. What else it answers it made unnamed.
  */
 function sendEffect(w: StatedWrite, reads: Reads): WriteEffect {
   const names: NonNullable<WriteEffect['names']> = [];
-  const named = new Set(Object.keys(w.request?.properties ?? {}).map(snakeCase));
-  for (const field of Object.keys(w.response?.properties ?? {}).filter((f) => named.has(f))) {
+  const segments = w.path.split('/');
+  // The lists whose items the path names (`/v3/Boxes/{Sid}/Shakes` names a box).
+  const inPath = new Set(
+    segments.flatMap((seg, k) =>
+      /^\{[^}]+\}/.test(seg) ? [reads.listAt(pathShape(segments.slice(0, k).join('/')))?.id ?? ''] : [],
+    ),
+  );
+  const inBody = new Set(Object.keys(w.request?.properties ?? {}).map(snakeCase));
+  for (const field of Object.keys(w.response?.properties ?? {})) {
     for (const read of reads.all) {
       const param = read.pathParams.find((p) => snakeCase(p.name) === field && p.from);
       const alone = read.kind === 'list' && read.pathParams.length === 1;
-      if (param?.from && alone && !names.some((n) => n.field === field))
+      const named = param?.from && (inBody.has(field) || inPath.has(param.from.operation));
+      if (param?.from && named && alone && !names.some((n) => n.field === field))
         names.push({ field, list: param.from.operation, children: read.id });
     }
   }
