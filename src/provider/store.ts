@@ -143,6 +143,11 @@ export class Store {
     if (op.pathParams.length === 0) return this.o.topItems;
     // Under path values no list supplies (one per parameter here), every list has items.
     if (op.pathParams.every((p) => !p.from)) return this.o.nestedItems;
+    // One parent in four has none: the fourth, eighth… of its list (never the first three a reader meets).
+    const last = op.pathParams.at(-1);
+    const parentList = this.op(last?.from?.operation);
+    const k = parentList && last ? this.find(parentList, values, values[last.name] ?? '') : undefined;
+    if (k !== undefined) return k % 4 === 3 ? 0 : this.o.nestedItems;
     return hashInt(this.o.seed, this.parentKey(op, values)) % 4 === 0 ? 0 : this.o.nestedItems;
   }
 

@@ -60,6 +60,8 @@ const RECIPIENT = /^to$/i;
 function ownReason(contract: Contract, w: WriteOperation, o: ReachOptions): string | undefined {
   if (MAKES_NOTHING.has(w.action) && w.pathParams.length === 0)
     return 'it changes a resource of the account itself (no path parameter names an item a run made): an account-wide configuration';
+  if (w.action === 'send' && w.pathParams.length === 0)
+    return `it acts on the account itself (a ${w.method} at a path that names no item and no list: a credential rotated, a bulk import)`;
   const unlisted = w.pathParams.find((p) => !p.from);
   if (unlisted)
     return `it acts under a path value no list of the run's items supplies (${unlisted.name}): what it changes is the account's own`;
