@@ -1,6 +1,7 @@
 // A list page: the shared pagination step over the items the store shows under this parent, each
 // in its processing state as of now.
 
+import { envelopeOf } from '../../model/twilio-conventions';
 import type { ReadCall } from '../call';
 import { type Answer, answer, json, twilioError } from '../http';
 import { inEnvelope, pageBody, pageWindow, readPageAsk } from '../pages';
@@ -10,9 +11,12 @@ export function listHandler(call: ReadCall): Answer {
   const { store, op, values, url } = call;
   const bend = call.fault?.pages;
   const scope = `${op.id}?${store.parentKey(op, values)}`;
-  const ask = readPageAsk(op, url.searchParams, store.tokens, scope, bend);
-  if ('response' in ask) return ask;
+  const asked = readPageAsk(op, url.searchParams, store.tokens, scope, bend);
+  if ('response' in asked) return asked;
   const count = store.shown(op, values);
+  // A list served in one page (no paging fields) shows every item at once.
+  const ask =
+    envelopeOf(op) === 'none' ? { ...asked, pageSize: Math.max(1, count), page: 0, offset: 0 } : asked;
   const w = bend?.window ? bend.window(pageWindow(ask, count)) : pageWindow(ask, count);
   if (w.status !== 200) return answer(twilioError(w.status, 20500, 'Internal Server Error'), 'list');
   const extra = w.end < count ? (bend?.extraItems ?? 0) : 0;
