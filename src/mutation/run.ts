@@ -10,6 +10,7 @@ import { mapLimit } from '../concurrency';
 import type { Operation } from '../model/operation';
 import { stateWritesTo, verifyPacts } from '../pact/verify';
 import { runJob } from '../run/job';
+import { reach } from '../run/reach';
 import type { Contract } from '../schemas/contract';
 import { hashInt } from '../schemas/generate';
 import { type ActiveFault, FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
@@ -59,10 +60,12 @@ export interface MutationOptions {
  */
 export function mutants(contract: Contract, names?: readonly string[]): ActiveFault[] {
   const out: ActiveFault[] = [];
+  // A write no run sends (src/run/reach.ts) cannot show a fault: it is not mutated.
+  const { notSent } = reach(contract, { realAccount: false, account: LOCAL_PROVIDER_CREDENTIALS.username });
   for (const fault of FAULTS.filter((f) => !names || names.includes(f.name))) {
     const seen = new Set<string>();
     // A write fault: one write of each action per resource it applies to.
-    for (const w of contract.writes) {
+    for (const w of contract.writes.filter((x) => !notSent.has(x.id))) {
       const shape = `${w.resource} ${w.action}`;
       if (seen.has(shape) || !fault.appliesToWrite?.(w)) continue;
       seen.add(shape);
