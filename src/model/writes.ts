@@ -181,7 +181,7 @@ const itemEffect = (fetch: Operation): WriteEffect => ({
 function sendEffect(w: StatedWrite, reads: Reads): WriteEffect {
   const names: NonNullable<WriteEffect['names']> = [];
   const segments = w.path.split('/');
-  // The lists whose items the path names (`/v3/Boxes/{Sid}/Shakes` names a box).
+  // The lists whose items the path names (a shake of a box names that box).
   const inPath = new Set(
     segments.flatMap((seg, k) =>
       /^\{[^}]+\}/.test(seg) ? [reads.listAt(pathShape(segments.slice(0, k).join('/')))?.id ?? ''] : [],

@@ -108,7 +108,8 @@ export interface Maker {
 
 /**
  * Path values for a write, each an item of the run's own (the item acted on new when `fresh`), made
- * as needed; the parents are those its last item was made under.
+ * as needed; the parents are those its last item was made under, else the run's first (new ones
+ * when `fresh`), else made for it.
  */
 export async function arrangePath(
   s: WriteSession,
@@ -118,12 +119,26 @@ export async function arrangePath(
 ): Promise<Record<string, string> | undefined> {
   const k = w.pathParams.length - 1;
   if (k < 0) return {};
-  const list = w.pathParams[k]?.from?.operation;
-  const v =
-    !WriteSession.isTarget(w, k) && s.holdsAccounts(list)
-      ? s.parent(list)
-      : ((fresh ? undefined : s.first(list)) ?? (list ? await make.item(s, list) : undefined));
-  return v === undefined ? undefined : s.lineage(w.pathParams, v);
+  const own = async (list: string | undefined, renew: boolean) =>
+    (renew ? undefined : s.first(list)) ?? (list ? await make.item(s, list) : undefined);
+  const lastList = w.pathParams[k]?.from?.operation;
+  const accountLast = !WriteSession.isTarget(w, k) && s.holdsAccounts(lastList);
+  const last = accountLast ? s.parent(lastList) : await own(lastList, fresh);
+  if (last === undefined) return undefined;
+  const under = s.under.get(last);
+  const values: Record<string, string> = {};
+  for (const [n, p] of w.pathParams.entries()) {
+    const list = p.from?.operation;
+    const v =
+      n === k
+        ? last
+        : s.holdsAccounts(list)
+          ? s.parent(list)
+          : ((s.mine.get(list ?? '') ?? []).find((id) => under?.has(id)) ?? (await own(list, fresh)));
+    if (v === undefined) return undefined;
+    values[p.name] = v;
+  }
+  return values;
 }
 
 /** Body fields that name the run's items, supplied from what it owns or made for the purpose. */
