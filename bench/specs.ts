@@ -1,9 +1,11 @@
-// npx tsx bench/specs.ts DIR [--out FILE] [--only NAME,…] [--no-conformance] [--pagination-runs N]
+// npx tsx bench/specs.ts DIR [--out FILE] [--only NAME,…] [--no-conformance] [--no-writes] [--pagination-runs N]
 // Measures the suite over a folder of OpenAPI specs (twilio-oai's spec/json or spec/yaml, fetched
 // by the user, never committed): for each spec, whether the model builds and the contract compiles,
 // what the model holds (reads, writes, form bodies, envelopes, formats accepted unchecked), how the
 // spec's own 200 examples fare against the contract (false alarms), and how far the GETs get with
-// `conformance --spec <spec> --target local --read-only` against the current reference provider.
+// `conformance --spec <spec> --target local --read-only` against the current reference provider, then
+// the run that writes (`--target local` without --read-only: arrange, exercise, undo): its reads and
+// writes judged, the writes a run never sends (src/run/reach.ts) with their reasons, and the cleanup.
 // It measures; it never judges (exit 0 whatever the figures).
 
 import { execFile } from 'node:child_process';
@@ -20,6 +22,29 @@ import { readSpecFile } from '../src/sources/spec';
 
 const run = promisify(execFile);
 
+interface ConformanceRow {
+  exit: number;
+  judged: number;
+  /** Of the judged operations: reads (GET) and writes. */
+  reads: number;
+  writes: number;
+  unjudged: number;
+  /** Writes a run never sends, and why (the reasons, counted). */
+  notSent: number;
+  notSentByReason: Record<string, number>;
+  /** The write.cleanup rule's outcome (passed: nothing the run made was left, the journal done). */
+  cleanup?: string;
+  clean: number;
+  errors: number;
+  byRule: Record<string, number>;
+  ms: number;
+  /** Up to 8 errors, one per rule and operation. */
+  errorSample: string[];
+  /** Why operations were not judged (up to 8), and how many for each reason. */
+  unjudgedWhy: string[];
+  unjudgedByReason: Record<string, number>;
+}
+
 interface SpecRow {
   spec: string;
   title?: string;
@@ -33,20 +58,9 @@ interface SpecRow {
   jsonWrites: number;
   unchecked: string[];
   examples: { checked: number; clean: number; formatViolations: string[] };
-  conformance?: {
-    exit: number;
-    judged: number;
-    unjudged: number;
-    clean: number;
-    errors: number;
-    byRule: Record<string, number>;
-    ms: number;
-    /** Up to 8 errors, one per rule and operation. */
-    errorSample: string[];
-    /** Why operations were not judged (up to 8), and how many for each reason. */
-    unjudgedWhy: string[];
-    unjudgedByReason: Record<string, number>;
-  };
+  conformance?: ConformanceRow;
+  /** The run that writes (the local target without --read-only). */
+  writing?: ConformanceRow;
 }
 
 const args = process.argv.slice(2);
@@ -97,10 +111,8 @@ const countBy = (keys: readonly string[]): Record<string, number> => {
   return out;
 };
 
-async function conformance(file: string): Promise<SpecRow['conformance']> {
-  const reports = mkdtempSync(join(tmpdir(), 'specs-bench-'));
-  const started = performance.now();
-  let exit = 0;
+/** `conformance --spec FILE --target local` (`--read-only` unless writing), its exit code and report. */
+async function conformanceRun(file: string, writing: boolean, reports: string): Promise<number> {
   try {
     await run(
       process.execPath,
@@ -111,7 +123,7 @@ async function conformance(file: string): Promise<SpecRow['conformance']> {
         file,
         '--target',
         'local',
-        '--read-only',
+        ...(writing ? [] : ['--read-only']),
         '--report-dir',
         reports,
         '--seed',
@@ -123,56 +135,86 @@ async function conformance(file: string): Promise<SpecRow['conformance']> {
       ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
+    return 0;
   } catch (error) {
-    exit = (error as { code?: number }).code ?? 1;
+    return (error as { code?: number }).code ?? 1;
   }
+}
+
+interface Report {
+  runs: Array<{ results: Array<{ rule: string; operation: string; outcome: string }> }>;
+  findings: Array<{ severity: string; rule: string; operation: string; message: string }>;
+  coverage: {
+    unjudged: Array<{ operation: string; reason: string }>;
+    notSent?: Array<{ operation: string; reason: string }>;
+  };
+}
+
+const EMPTY: Omit<ConformanceRow, 'exit' | 'ms'> = {
+  judged: 0,
+  reads: 0,
+  writes: 0,
+  unjudged: 0,
+  notSent: 0,
+  notSentByReason: {},
+  clean: 0,
+  errors: 0,
+  byRule: {},
+  errorSample: [],
+  unjudgedWhy: [],
+  unjudgedByReason: {},
+};
+
+/** What a report says: operations judged (reads, writes), errors by rule, what was not judged or sent. */
+function summary(report: Report): Omit<ConformanceRow, 'exit' | 'ms'> {
+  const results = report.runs.flatMap((r) => r.results);
+  const operations = new Set(results.map((r) => r.operation).filter((op) => /^[A-Z]+ \//.test(op)));
+  const judged = [...operations].filter((op) =>
+    results.some((r) => r.operation === op && (r.outcome === 'passed' || r.outcome === 'failed')),
+  );
+  const errors = report.findings.filter((f) => f.severity === 'error');
+  const failing = new Set(errors.map((f) => f.operation));
+  const notSent = report.coverage.notSent ?? [];
+  const cleanup = results.find((r) => r.rule === 'write.cleanup')?.outcome;
+  return {
+    judged: judged.length,
+    reads: judged.filter((op) => op.startsWith('GET ')).length,
+    writes: judged.filter((op) => !op.startsWith('GET ')).length,
+    unjudged: report.coverage.unjudged.length,
+    notSent: notSent.length,
+    notSentByReason: countBy(
+      notSent.map((u) => u.reason.replace(/GET \S+/g, 'GET …').replace(/, and \w+ is not sent.*/, '')),
+    ),
+    ...(cleanup ? { cleanup } : {}),
+    clean: judged.filter((op) => !failing.has(op)).length,
+    errors: errors.length,
+    byRule: countBy(errors.map((f) => f.rule)),
+    errorSample: [
+      ...new Map(
+        errors.map((f) => [
+          `${f.rule} ${f.operation}`,
+          `${f.rule} [${f.operation}]: ${f.message.slice(0, 160)}`,
+        ]),
+      ).values(),
+    ].slice(0, 8),
+    unjudgedWhy: report.coverage.unjudged.slice(0, 8).map((u) => `${u.operation}: ${u.reason}`),
+    unjudgedByReason: countBy(report.coverage.unjudged.map((u) => u.reason.replace(/GET \S+/g, 'GET …'))),
+  };
+}
+
+async function conformance(file: string, writing = false): Promise<ConformanceRow> {
+  const reports = mkdtempSync(join(tmpdir(), 'specs-bench-'));
+  const started = performance.now();
+  const exit = await conformanceRun(file, writing, reports);
   const ms = Math.round(performance.now() - started);
   try {
-    const report = JSON.parse(readFileSync(join(reports, 'conformance.json'), 'utf8')) as {
-      runs: Array<{ results: Array<{ operation: string; outcome: string }> }>;
-      findings: Array<{ severity: string; rule: string; operation: string; message: string }>;
-      coverage: { unjudged: Array<{ operation: string; reason: string }> };
-    };
-    const results = report.runs.flatMap((r) => r.results);
-    const operations = new Set(results.map((r) => r.operation));
-    const judged = [...operations].filter((op) =>
-      results.some((r) => r.operation === op && (r.outcome === 'passed' || r.outcome === 'failed')),
-    );
-    const errors = report.findings.filter((f) => f.severity === 'error');
-    const failing = new Set(errors.map((f) => f.operation));
-    const byRule = countBy(errors.map((f) => f.rule));
     return {
       exit,
-      judged: judged.length,
-      unjudged: report.coverage.unjudged.length,
-      clean: judged.filter((op) => !failing.has(op)).length,
-      errors: errors.length,
-      byRule,
       ms,
-      errorSample: [
-        ...new Map(
-          errors.map((f) => [
-            `${f.rule} ${f.operation}`,
-            `${f.rule} [${f.operation}]: ${f.message.slice(0, 160)}`,
-          ]),
-        ).values(),
-      ].slice(0, 8),
-      unjudgedWhy: report.coverage.unjudged.slice(0, 8).map((u) => `${u.operation}: ${u.reason}`),
-      unjudgedByReason: countBy(report.coverage.unjudged.map((u) => u.reason.replace(/GET \S+/g, 'GET …'))),
+      ...summary(JSON.parse(readFileSync(join(reports, 'conformance.json'), 'utf8')) as Report),
     };
   } catch {
-    return {
-      exit,
-      judged: 0,
-      unjudged: 0,
-      clean: 0,
-      errors: 0,
-      byRule: {},
-      ms,
-      errorSample: [],
-      unjudgedWhy: [],
-      unjudgedByReason: {},
-    };
+    return { exit, ms, ...EMPTY };
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
@@ -209,11 +251,13 @@ for (const name of files) {
     row.unchecked = contract.validator.uncheckedFormats;
     row.examples = examples(contract, spec.doc);
     if (!args.includes('--no-conformance') && row.gets > 0) row.conformance = await conformance(file);
+    if (!args.includes('--no-conformance') && !args.includes('--no-writes') && row.gets + row.writes > 0)
+      row.writing = await conformance(file, true);
   } catch (error) {
     row.error = (error as Error).message.split('\n')[0];
   }
   rows.push(row);
-  const c = row.conformance;
+  const [c, w] = [row.conformance, row.writing];
   console.log(
     [
       row.spec.padEnd(34),
@@ -224,6 +268,9 @@ for (const name of files) {
       `examples ${row.examples.clean}/${row.examples.checked}`,
       c
         ? `judged ${c.judged}/${row.gets}, clean ${c.clean}, errors ${c.errors}, exit ${c.exit}, ${c.ms} ms`
+        : '',
+      w
+        ? `WRITING judged ${w.reads}+${w.writes}w, not sent ${w.notSent}, errors ${w.errors}, cleanup ${w.cleanup ?? '-'}, exit ${w.exit}, ${w.ms} ms`
         : '',
       row.error ?? '',
     ].join('  '),
@@ -240,6 +287,11 @@ console.log(
     gets: sum((r) => r.gets),
     judged: sum((r) => r.conformance?.judged ?? 0),
     clean: sum((r) => r.conformance?.clean ?? 0),
+    readOnlyExit0: rows.filter((r) => r.conformance?.exit === 0).length,
+    writingExit0: rows.filter((r) => r.writing?.exit === 0).length,
+    writingReads: sum((r) => r.writing?.reads ?? 0),
+    writingWrites: sum((r) => r.writing?.writes ?? 0),
+    notSent: sum((r) => r.writing?.notSent ?? 0),
     examples: `${sum((r) => r.examples.clean)}/${sum((r) => r.examples.checked)}`,
   }),
 );

@@ -52,7 +52,7 @@ Selection and verdict
                                  table and every warning and accepted error (default: per rule one line)
 
 Limits
-  --budget N (live 200)  --pagination-budget N (live 600)  --write-budget N (400)  --pagination-runs N
+  --budget N (live 200)  --pagination-budget N (live 600)  --write-budget N (400; local: 60 a write)  --pagination-runs N
   --processing-timeout SECONDS   how long an item processed asynchronously may take (live 30, local 3)
   --no-pagination  --page-size-policy reject|clamp  --timeout MS (10000)  --retries N (3)
   --max-body BYTES (5 MiB)  --deadline SECONDS (300)  --concurrency N (live 4, local 8)

@@ -6,11 +6,11 @@
 import { isRecord } from '../json';
 
 export interface ApiInfo {
-  /** For people: "Twilio Assistants v1". */
+  /** For people: "Twilio Conversations v1". */
   title: string;
-  /** Where Twilio serves it ("https://assistants.twilio.com"); absent when no source says. */
+  /** Where Twilio serves it ("https://conversations.twilio.com"); absent when no source says. */
   origin?: string;
-  /** The product, lower case: the host's first label ("assistants", "api", "flex-api"). */
+  /** The product, lower case: the host's first label ("conversations", "api", "flex-api"). */
   product: string;
   /** The version as Twilio's libraries name it: "v1", "v2010" (paths under /2010-04-01). */
   version: string;
@@ -37,7 +37,7 @@ const slug = (s: string): string =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 
-/** "Twilio - Assistants" → "Twilio Assistants"; the version appended unless the title says it. */
+/** "Twilio - Conversations" → "Twilio Conversations"; the version appended unless the title says it. */
 function titleOf(raw: string | undefined, product: string, version: string): string {
   const name = raw?.trim()
     ? raw.trim().replace(/^Twilio\s*-\s*/i, 'Twilio ')
@@ -102,7 +102,7 @@ export function apiInfoFromUrls(urls: readonly string[]): ApiInfo {
   return { title: titleOf(undefined, product, version), ...(origin ? { origin } : {}), product, version };
 }
 
-/** The pact's two sides: twilio-node as consumer, the API as provider ("twilio-assistants-v1"). */
+/** The pact's two sides: twilio-node as consumer, the API as provider ("twilio-conversations-v1"). */
 export function pactParticipants(api: ApiInfo): { consumer: string; provider: string } {
   const name = slug(api.product) || 'api';
   return {
@@ -111,6 +111,6 @@ export function pactParticipants(api: ApiInfo): { consumer: string; provider: st
   };
 }
 
-/** The environment variable that names a base URL for this API: TWILIO_ASSISTANTS_BASE_URL. */
+/** The environment variable that names a base URL for this API: TWILIO_CONVERSATIONS_BASE_URL. */
 export const baseUrlVariable = (api: ApiInfo): string =>
   `TWILIO_${(slug(api.product) || 'api').toUpperCase().replace(/-/g, '_')}_BASE_URL`;

@@ -42,7 +42,7 @@ export class ModelIndex {
 
 /**
  * --resource NAME (repeatable): the ids of the operations of that resource (the first path segment:
- * Sessions, Assistants…) or with that id (ListMessages), case-insensitively; undefined for all.
+ * Sessions, Services…) or with that id (ListMessages), case-insensitively; undefined for all.
  */
 export function selectOperations(
   model: ApiModel,

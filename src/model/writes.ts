@@ -173,14 +173,27 @@ const itemEffect = (fetch: Operation): WriteEffect => ({
   ...(fetch.pairsWith ? { list: fetch.pairsWith } : {}),
 });
 
-/** A send: the fields of its answer that name an item a list holds; its children, the list under that item alone. */
+/**
+ * A send: the fields of its answer that name an item a list holds, which its request or path names
+ * too (a message names its session; a shake, the box its path names); their children, the list under
+ * that item alone. What else it answers it made unnamed.
+ */
 function sendEffect(w: StatedWrite, reads: Reads): WriteEffect {
   const names: NonNullable<WriteEffect['names']> = [];
+  const segments = w.path.split('/');
+  // The lists whose items the path names (a shake of a box names that box).
+  const inPath = new Set(
+    segments.flatMap((seg, k) =>
+      /^\{[^}]+\}/.test(seg) ? [reads.listAt(pathShape(segments.slice(0, k).join('/')))?.id ?? ''] : [],
+    ),
+  );
+  const inBody = new Set(Object.keys(w.request?.properties ?? {}).map(snakeCase));
   for (const field of Object.keys(w.response?.properties ?? {})) {
     for (const read of reads.all) {
       const param = read.pathParams.find((p) => snakeCase(p.name) === field && p.from);
       const alone = read.kind === 'list' && read.pathParams.length === 1;
-      if (param?.from && alone && !names.some((n) => n.field === field))
+      const named = param?.from && (inBody.has(field) || inPath.has(param.from.operation));
+      if (param?.from && named && alone && !names.some((n) => n.field === field))
         names.push({ field, list: param.from.operation, children: read.id });
     }
   }
@@ -225,14 +238,21 @@ function withRequestRules(w: StatedWrite, responses: readonly JsonSchema[]): Par
 
 /**
  * A request field takes the values its response documents for the same field when the request's own
- * text names none (the spec lists a knowledge source's types only on the knowledge it returns).
+ * text names none (the spec lists a knowledge source's types only on the knowledge it returns; a
+ * form's `Method` takes the `method` values its answer enumerates).
  */
 function withResponseValues(request: JsonSchema, response: JsonSchema | undefined): JsonSchema {
   const props = request.properties;
   if (!props || !response?.properties) return request;
   const out: Record<string, JsonSchema> = {};
+  const answered = new Map(Object.keys(response.properties).map((f) => [snakeCase(f), f]));
   for (const [name, s] of Object.entries(props)) {
-    const values = response.properties[name]?.['x-values'];
+    // The same field of the answer: its name, or a form field's snake_case (`Method` → `method`).
+    const r = response.properties[name] ?? response.properties[answered.get(snakeCase(name)) ?? ''];
+    const listed = r?.enum?.filter((v): v is string => typeof v === 'string');
+    const values =
+      r?.['x-values'] ??
+      (listed?.length && schemaTypes(s).includes('string') && !s.enum ? listed : undefined);
     out[name] = s['x-values'] === undefined && Array.isArray(values) ? { ...s, 'x-values': values } : s;
   }
   return { ...request, properties: out };
@@ -255,6 +275,8 @@ export function processedChildren(
 export const updatedFields = (w: Pick<WriteOperation, 'response'>): string[] =>
   Object.entries(w.response?.properties ?? {})
     .filter(
-      ([name, p]) => p.format === 'date-time' && /updated|modified/i.test(`${name} ${p.description ?? ''}`),
+      ([name, p]) =>
+        (p.format === 'date-time' || p.format === 'date-time-rfc-2822') &&
+        /updated|modified/i.test(`${name} ${p.description ?? ''}`),
     )
     .map(([name]) => name);

@@ -16,10 +16,11 @@ export const malformed = (call: WriteCall): boolean =>
 /** The call with its body decoded and accepted, or the 400 that refuses it. */
 export function acceptBody(call: WriteCall): AcceptedWrite | Answer {
   const { write: w, raw } = call;
-  if (raw.trim() === '')
-    return w.requestRequired ? badRequest('Missing request body') : { ...call, body: {} };
+  if (raw.trim() === '' && w.requestRequired) return badRequest('Missing request body');
   if (!w.request) return { ...call, body: {} };
-  const decoded = decodeBody(raw, call.contentType, w.request);
+  // An empty body is an empty form: what it requires is still missing.
+  const decoded =
+    raw.trim() === '' ? { ok: true as const, value: {} } : decodeBody(raw, call.contentType, w.request);
   if (!decoded.ok) return badRequest('Request body is not valid JSON');
   const accepts = call.fault?.write?.accepts;
   const [v] = requestViolations(call.store.contract, w, decoded.value).filter((x) => !accepts?.(x, w));

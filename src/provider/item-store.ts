@@ -3,9 +3,19 @@
 // same data; nested items carry their parent's id where their schema has a field for it; writes
 // change a list through an overlay (added, removed, changed items).
 
-import type { JsonSchema } from '../model/json-schema';
+import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import type { Operation } from '../model/operation';
-import { generate, hashInt, ISO_BASE, isoSeconds, type Json } from '../schemas/generate';
+import { dateIn, generate, hashInt, ISO_BASE, isDateTimeFormat, type Json } from '../schemas/generate';
+
+/** An id as its field's schema types it: a number for an integer id (an event schema's version), else the string. */
+export function idValue(schema: JsonSchema, field: string, id: string): Json {
+  const types = schemaTypes(schema.properties?.[field] ?? {});
+  return (types.includes('integer') || types.includes('number')) &&
+    !types.includes('string') &&
+    /^-?\d+$/.test(id)
+    ? Number(id)
+    : id;
+}
 
 /** Items kept per list and parent; beyond it they are generated again on demand (the same, by seed). */
 const CACHED_ITEMS = 20_000;
@@ -35,6 +45,8 @@ export class ItemStore {
     readonly seed: number,
     /** Fields to set from the parent (e.g. a message's session_id). */
     readonly inherited: Readonly<Record<string, string>>,
+    /** The first item's id, when the list shows a known item first (the accounts list, the account). */
+    readonly firstId?: string,
   ) {}
 
   private get idField(): string | undefined {
@@ -46,12 +58,12 @@ export class ItemStore {
     const idSchema = this.schema.properties?.[field] ?? { type: 'string' };
     while (this.ids.length < n) {
       const k = this.ids.length;
-      let id = '';
-      for (let attempt = 0; attempt < 100; attempt++) {
+      let id = k === 0 && this.firstId !== undefined ? this.firstId : '';
+      for (let attempt = 0; attempt < 100 && id === ''; attempt++) {
         const v = generate(idSchema, hashInt(this.seed, this.op.id, this.parentKey, 'id', k, attempt), field);
-        id = typeof v === 'string' ? v : String(v);
+        const next = typeof v === 'string' ? v : String(v);
         // Never an id a write already gave an item: generated items come after, in any order of growth.
-        if (!this.index.has(id) && !this.given.has(id)) break;
+        if ((!this.index.has(next) && !this.given.has(next)) || attempt === 99) id = next;
       }
       this.ids.push(id);
       this.index.set(id, k);
@@ -95,14 +107,14 @@ export class ItemStore {
               {}),
           };
     const id = this.idField ? item[this.idField] : undefined;
-    const patch = typeof id === 'string' ? this.patches.get(id) : undefined;
+    const patch = id !== undefined ? this.patches.get(String(id)) : undefined;
     return patch ? { ...item, ...patch } : item;
   }
 
   /** The position of an item the list shows, by id. */
   find(id: string, count: number): number | undefined {
     if (this.removed.has(id)) return undefined;
-    const added = this.added.findIndex((it) => this.idField !== undefined && it[this.idField] === id);
+    const added = this.added.findIndex((it) => this.idField !== undefined && String(it[this.idField]) === id);
     if (added >= 0) return this.visible(count).length + added;
     const k = this.indexOf(id, count);
     return k === undefined ? undefined : this.visible(count).position(k);
@@ -117,11 +129,11 @@ export class ItemStore {
     this.added.push({ ...item });
     // An attached item keeps its own id: no generated item of this list may take it.
     const id = this.idField ? item[this.idField] : undefined;
-    if (typeof id === 'string') this.given.add(id);
+    if (id !== undefined && id !== null) this.given.add(String(id));
   }
 
   remove(id: string): boolean {
-    const k = this.added.findIndex((it) => this.idField !== undefined && it[this.idField] === id);
+    const k = this.added.findIndex((it) => this.idField !== undefined && String(it[this.idField]) === id);
     if (k >= 0) {
       this.added.splice(k, 1);
       return true;
@@ -183,10 +195,10 @@ export class ItemStore {
     ) as Record<string, Json>;
     // Creation order: date fields grow with the index, so items list in a stable, plausible order.
     for (const [field, s] of Object.entries(this.schema.properties ?? {})) {
-      if (s.format === 'date-time' && typeof item[field] === 'string')
-        item[field] = isoSeconds(ISO_BASE + k * 61_000 + (hashInt(this.seed, field, k) % 3600) * 1000);
+      if (isDateTimeFormat(s.format) && typeof item[field] === 'string')
+        item[field] = dateIn(s.format, ISO_BASE + k * 61_000 + (hashInt(this.seed, field, k) % 3600) * 1000);
     }
-    if (this.idField) item[this.idField] = this.idAt(k);
+    if (this.idField) item[this.idField] = idValue(this.schema, this.idField, this.idAt(k));
     for (const [field, value] of Object.entries(this.inherited)) item[field] = value;
     return item;
   }

@@ -3,7 +3,7 @@
 // links (signed PageTokens), as Twilio builds them.
 
 import { type Operation, queryParams } from '../model/operation';
-import { DEFAULT_PAGE_SIZE } from '../model/twilio-conventions';
+import { defaultPageSize, envelopeOf, PAGING_FIELDS } from '../model/twilio-conventions';
 import type { ListPage, PageBend, PageWindow } from './faults/bends';
 import { type Answer, badRequest } from './http';
 import type { PageTokens } from './page-token';
@@ -35,7 +35,7 @@ export function readPageAsk(
   const size = params.PageSize;
   const min = typeof size?.minimum === 'number' ? size.minimum : 1;
   const max = typeof size?.maximum === 'number' ? size.maximum : 1000;
-  const pageSize = integerOr(size ? q.get('PageSize') : null, DEFAULT_PAGE_SIZE, /^-?\d+$/);
+  const pageSize = integerOr(size ? q.get('PageSize') : null, defaultPageSize(size), /^-?\d+$/);
   const accepts = bend?.acceptsPageSize ?? ((n: number) => n >= min && n <= max);
   if (!Number.isInteger(pageSize) || !accepts(pageSize, { min, max }))
     return badRequest(`Invalid PageSize: must be an integer from ${min} to ${max}`);
@@ -95,5 +95,36 @@ export function pageBody(
       previous_page_url: signed(w.previous, ask.page - 1),
       url: link(ask.page, ask.token),
     },
+  };
+}
+
+/**
+ * The page in the list's own envelope: `meta` as built (v1 APIs); API v2010's paging fields beside
+ * the items, links as paths on the host, with `start` and `end`; or the items alone (a list served
+ * in one page). Faults bend the `meta` form first, so each bends every envelope alike.
+ */
+export function inEnvelope(
+  op: Operation,
+  page: ListPage,
+  key: string,
+  w: PageWindow,
+): Record<string, unknown> {
+  const { meta, ...rest } = page;
+  const envelope = envelopeOf(op);
+  if (envelope === 'meta') return { ...rest, meta };
+  if (envelope === 'none') return rest;
+  const path = (v: unknown) => (typeof v === 'string' ? v.replace(/^https?:\/\/[^/]+/, '') : v);
+  const names = PAGING_FIELDS.flat;
+  const shown = Array.isArray(rest[key]) ? (rest[key] as unknown[]).length : 0;
+  return {
+    ...rest,
+    end: Math.max(w.offset, w.offset + shown - 1),
+    [names.first]: path(meta.first_page_url),
+    [names.next]: path(meta.next_page_url),
+    [names.page]: meta.page,
+    [names.pageSize]: meta.page_size,
+    [names.previous]: path(meta.previous_page_url),
+    start: w.offset,
+    [names.url]: path(meta.url),
   };
 }

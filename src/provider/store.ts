@@ -9,7 +9,7 @@ import { identifyingField, type Operation, type PathParam } from '../model/opera
 import { processingFields, singular, snakeCase } from '../model/twilio-conventions';
 import { processedChildren } from '../model/writes';
 import type { Contract } from '../schemas/contract';
-import { hashInt, type Json } from '../schemas/generate';
+import { generate, hashInt, type Json } from '../schemas/generate';
 import { ItemStore } from './item-store';
 import { PageTokens } from './page-token';
 
@@ -39,6 +39,9 @@ export class Store {
   /** Items a write made, with when their processing ends; items an update changed. */
   private readonly made = new Map<string, { readyAt: number }>();
   private readonly changed = new Set<string>();
+  /** What updates set on items no list shows (a service's configuration), by fetch and parent. */
+  private readonly singles = new Map<string, Item>();
+  private readonly unlistedValues = new Map<string, string>();
 
   constructor(
     readonly contract: Contract,
@@ -78,10 +81,22 @@ export class Store {
     let store = this.stores.get(key);
     if (!store) {
       const inherited = this.inherited(this.instanceOf(op), op.pathParams, values, op.idField);
-      store = new ItemStore(op, this.instanceOf(op), parent, this.o.seed, inherited);
+      store = new ItemStore(op, this.instanceOf(op), parent, this.o.seed, inherited, this.accountFirst(op));
       this.stores.set(key, store);
     }
     return store;
+  }
+
+  /**
+   * The account itself, first in a top-level list whose items are accounts (its id field's pattern
+   * takes the account's SID): Twilio lists the account beside its subaccounts.
+   */
+  private accountFirst(op: Operation): string | undefined {
+    const account = this.o.accountSid;
+    const idSchema = op.idField ? this.instanceOf(op).properties?.[op.idField] : undefined;
+    return account && op.pathParams.length === 0 && idSchema?.pattern && fits(idSchema, account)
+      ? account
+      : undefined;
   }
 
   /**
@@ -126,6 +141,13 @@ export class Store {
       return filled && Date.now() >= parent.readyAt ? this.o.nestedItems : 0;
     }
     if (op.pathParams.length === 0) return this.o.topItems;
+    // Under path values no list supplies (one per parameter here), every list has items.
+    if (op.pathParams.every((p) => !p.from)) return this.o.nestedItems;
+    // One parent in four has none: the fourth, eighth… of its list (never the first three a reader meets).
+    const last = op.pathParams.at(-1);
+    const parentList = this.op(last?.from?.operation);
+    const k = parentList && last ? this.find(parentList, values, values[last.name] ?? '') : undefined;
+    if (k !== undefined) return k % 4 === 3 ? 0 : this.o.nestedItems;
     return hashInt(this.o.seed, this.parentKey(op, values)) % 4 === 0 ? 0 : this.o.nestedItems;
   }
 
@@ -149,10 +171,30 @@ export class Store {
   exists(op: { pathParams: readonly PathParam[] }, values: Record<string, string>): boolean {
     return op.pathParams.every((p) => {
       const list = this.op(p.from?.operation);
-      if (!list) return true;
+      if (!list) return values[p.name] === this.unlisted(p.name);
       const value = values[p.name];
       return this.exists(list, values) && value !== undefined && this.find(list, values, value) !== undefined;
     });
+  }
+
+  /** What updates set on the item a fetch no list pairs with serves under these path values. */
+  single(op: Operation, values: Record<string, string>): Item {
+    return this.singles.get(`${op.id}?${this.parentKey(op, values)}`) ?? {};
+  }
+
+  patchSingle(op: Operation, values: Record<string, string>, fields: Item): void {
+    const key = `${op.id}?${this.parentKey(op, values)}`;
+    this.singles.set(key, { ...(this.singles.get(key) ?? {}), ...fields });
+  }
+
+  /** The value a path parameter no list supplies takes here (unlistedValue). */
+  unlisted(name: string): string {
+    let v = this.unlistedValues.get(name);
+    if (v === undefined) {
+      v = unlistedValue(this.contract.operations, name, this.o.seed);
+      this.unlistedValues.set(name, v);
+    }
+    return v;
   }
 
   setCount(operationId: string, n: number | undefined): void {
@@ -206,6 +248,29 @@ export class Store {
     for (const [name, busy, done] of fields) out[name] = Date.now() < readyAt ? busy : done;
     return out;
   }
+}
+
+/**
+ * The one value a path parameter no list supplies takes at the reference provider (an export's
+ * ResourceType, an interaction's Sid with no list of interactions): generated from the parameter's
+ * documented schema and the seed, the same wherever the parameter appears. Any other value is 404.
+ */
+export function unlistedValue(reads: readonly Operation[], name: string, seed: number): string {
+  const schema = reads
+    .flatMap((op) => Object.values(op.schemas).map((s) => s?.path?.properties?.[name]))
+    .find((s): s is JsonSchema => s !== undefined) ?? { type: 'string' };
+  const v = generate(schema, hashInt(seed, 'unlisted', name), snakeCase(name));
+  return typeof v === 'string' && v !== '' ? v : String(v);
+}
+
+/** The path values of an operation whose parameters no list supplies: what the reference provider holds. */
+export function unlistedHints(
+  reads: readonly Operation[],
+  op: Operation,
+  seed: number,
+): Array<Record<string, string>> {
+  if (op.pathParams.length === 0 || op.pathParams.some((p) => p.from)) return [];
+  return [Object.fromEntries(op.pathParams.map((p) => [p.name, unlistedValue(reads, p.name, seed)]))];
 }
 
 /** Whether a string value fits a field's schema (its type and pattern). */

@@ -7,7 +7,7 @@ import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic, writeFilesAtomic } from '../fs-atomic';
-import { type Coverage, coverageOf, judgedLine, unjudgedLine } from '../run/coverage';
+import { type Coverage, coverageOf, judgedLine, notSentLine, unjudgedLine } from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import { toolPackage } from '../sources/paths';
@@ -103,7 +103,10 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
     : nothing
       ? 'NOT JUDGED: the run judged nothing (no operation it may send)'
       : undefined;
-  const unjudged = why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : [];
+  const unjudged = [
+    ...(why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : []),
+    ...(coverage.notSent?.length ? [notSentLine(coverage)] : []),
+  ];
   const detail = status === 'unavailable' || headline.includes('NOT JUDGED') ? [] : unjudged;
   return { passed, status, lines: [headline, ...detail] };
 }

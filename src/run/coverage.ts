@@ -3,6 +3,7 @@
 // judgeable. A run that judged nothing of an operation is not green.
 
 import { type Operation, operationLabel } from '../model/operation';
+import { NOT_SENT } from './reach';
 import type { RunResult } from './run';
 
 export interface Unjudged {
@@ -21,8 +22,10 @@ export interface Coverage {
   notRun: number;
   /** Operations of the model (reads and writes) the run covered: what "N/M operations judged" counts. */
   operations: number;
-  /** Operations of the run that no rule judged on any target. */
+  /** Operations of the run that no rule judged on any target (writes a run never sends apart). */
   unjudged: Unjudged[];
+  /** Writes a run never sends (src/run/reach.ts), each with the reason: said, and no reason to fail. */
+  notSent: Unjudged[];
 }
 
 /** An operation's label ("POST /v1/Tools"), not a unit of the run's own ("the write lifecycle", "the run journal"). */
@@ -33,7 +36,7 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
   const operations = [...new Set(results.map((r) => r.operation))].filter(isOperation);
   const judgedOps = new Set(results.filter((r) => r.outcome !== 'not-run').map((r) => r.operation));
   const ids = new Map(model.map((op) => [operationLabel(op), op.id]));
-  const unjudged = operations
+  const open = operations
     .filter((op) => !judgedOps.has(op))
     .map((operation) => {
       const reason =
@@ -50,17 +53,27 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
         ...(write ? { write } : {}),
       };
     });
+  const notSent = (u: Unjudged) => u.write === true && u.reason.startsWith(NOT_SENT);
   return {
     judged: results.filter((r) => r.outcome !== 'not-run').length,
     notRun: results.filter((r) => r.outcome === 'not-run').length,
     operations: operations.length,
-    unjudged,
+    unjudged: open.filter((u) => !notSent(u)),
+    notSent: open.filter(notSent),
   };
 }
 
-/** "28/30 operations judged". */
+/** "28/30 operations judged" (", 2 writes never sent"). */
 export const judgedLine = (c: Coverage): string =>
-  `${c.operations - c.unjudged.length}/${c.operations} operations judged`;
+  `${c.operations - c.unjudged.length - (c.notSent?.length ?? 0)}/${c.operations} operations judged${
+    c.notSent?.length ? `, ${c.notSent.length} write(s) never sent` : ''
+  }`;
+
+/** The line that says which writes a run never sends, and why. */
+export const notSentLine = (c: Coverage): string =>
+  `NOT SENT: ${c.notSent.length} write(s) a run never sends: ${c.notSent
+    .map((u) => `${u.operation} (${u.reason.slice(NOT_SENT.length)})`)
+    .join('; ')}`;
 
 /** The one line a person reads when operations went unjudged: each with why, then what would judge them. */
 export function unjudgedLine(c: Coverage): string {

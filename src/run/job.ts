@@ -70,12 +70,14 @@ function writeOptions(t: PreparedTarget, o: JobOptions): WriteRunOptions {
   const cleanupCommand = `npm run cleanup -- --base-url ${baseUrl} --writes ${t.account ?? '<AccountSid>'} --journal-dir ${shellWord(dir)}${sources ? ` ${sources}` : ''}`;
   o.onJournal?.(journal.file, cleanupCommand);
   return {
-    transport: t.transport.withBudget(o.writeBudget ?? DEFAULT_WRITE_BUDGET),
+    transport: t.transport.withBudget(o.writeBudget ?? writeBudgetFor(t, o)),
     cleanup: t.transport.forCleanup(),
     journal,
     tag,
     seed: o.seed ?? 1,
     ...(t.account ? { account: t.account } : {}),
+    // The reference provider is no real account: what costs money or reaches a person is sent there.
+    ...(t.provider ? { offline: true } : {}),
     cleanupCommand,
     ...(o.perList !== undefined ? { perList: o.perList } : {}),
     // The lifecycle model: more sequences on the reference provider, a few within a live budget.
@@ -101,6 +103,16 @@ function liveAccount(env: NodeJS.ProcessEnv | undefined): { accountSid: string; 
 
 /** Writes and what they read back: arranging, every refusal, undoing (about 250 on the reference provider). */
 export const DEFAULT_WRITE_BUDGET = 400;
+
+/** Requests per write operation the reference provider allows by default: a large spec's writes all fit. */
+const LOCAL_WRITE_REQUESTS = 60;
+
+/** The default write budget: 400 on a real account; on the reference provider, room for every write of the spec. */
+function writeBudgetFor(t: PreparedTarget, o: JobOptions): number {
+  return t.provider
+    ? Math.max(DEFAULT_WRITE_BUDGET, LOCAL_WRITE_REQUESTS * o.contract.writes.length)
+    : DEFAULT_WRITE_BUDGET;
+}
 
 export async function runJob(o: JobOptions): Promise<RunResult[]> {
   const targets = await prepareTargets(o);

@@ -230,13 +230,18 @@ export async function arrange(s: WriteSession, o: ArrangeOptions = {}): Promise<
   const first = (list: string | undefined) => (list ? (s.first(list) ?? seen.get(list)?.[0]) : undefined);
   return {
     hints: (op) => {
-      const values: Record<string, string> = {};
+      // The run's first item of the last list, under the parents it was made under.
+      const last = op.pathParams.at(-1)?.from?.operation;
+      const id = s.holdsAccounts(last) ? s.parent(last) : first(last);
+      const values = id === undefined ? undefined : s.lineage(op.pathParams, id);
+      if (values && op.pathParams.every((p) => values[p.name] !== undefined)) return [values];
+      const loose: Record<string, string> = {};
       for (const p of op.pathParams) {
-        const id = first(p.from?.operation);
-        if (id === undefined) return [];
-        values[p.name] = id;
+        const v = first(p.from?.operation);
+        if (v === undefined) return [];
+        loose[p.name] = v;
       }
-      return op.pathParams.length ? [values] : [];
+      return op.pathParams.length ? [loose] : [];
     },
     ready: (op) => (gated.has(op.id) ? processed : Promise.resolve()),
     settled: processed,

@@ -12,6 +12,7 @@ import type { Contract } from '../schemas/contract';
 import { RunLimitError } from '../transport/http';
 import { JournalError } from './journal';
 import { type Arranged, arrange } from './lifecycle';
+import { NOT_SENT } from './reach';
 import type { RuleResult } from './results';
 import { runStateful } from './stateful';
 import { type Finished, finishWrites } from './writes/finish';
@@ -119,6 +120,8 @@ interface JudgeOptions {
   operations?: readonly string[];
   /** Recorded writes: replayed, not a lifecycle (what they changed cannot be read back). */
   recorded?: boolean;
+  /** Writes the run never sends, with the reason (src/run/reach.ts). */
+  notSent?: ReadonlyMap<string, string>;
 }
 
 /** One result per write rule × write operation. */
@@ -133,11 +136,14 @@ function ruleResults(contract: Contract, observations: readonly WriteObservation
       const found = applicable.flatMap((x) => rule.run(x, contract));
       findings.push(...found);
       const failed = found.some((f) => f.severity === 'error');
+      const never = o.notSent?.get(write.id);
       const reason = o.recorded
         ? 'not judged on recordings: it needs a live lifecycle (what the write changed, read back)'
-        : observations.some((x) => x.write === write)
-          ? 'no write this rule applies to'
-          : 'the run sent no such write (the data it needs could not be arranged: see write.arrange-refused)';
+        : never !== undefined
+          ? `${NOT_SENT}${never}`
+          : observations.some((x) => x.write === write)
+            ? 'no write this rule applies to'
+            : 'the run sent no such write (the data it needs could not be arranged: see write.arrange-refused)';
       results.push({
         rule: rule.name,
         operation: writeLabel(write),

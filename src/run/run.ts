@@ -88,6 +88,7 @@ function addWrites(
       ...(options.operations ? { operations: options.operations } : {}),
       cleanupCommand: w.cleanupCommand,
       target: transport.target,
+      notSent: session.reach.notSent,
     },
   );
   result.findings.push(...judged.findings);

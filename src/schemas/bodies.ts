@@ -20,6 +20,8 @@ export interface BodyOptions {
   seed: number;
   /** The run's tag: written into one free-text field the response echoes, so what a run made is recognisable. */
   tag?: string;
+  /** Set when the tag goes in the field that names the item (an entity's Identity): the value is the tag and this, dash-joined, its own per body. */
+  tagSuffix?: string;
   /** A value the caller supplies for a top-level field (an id of an item the run made), else undefined. */
   supply?: (field: string, schema: JsonSchema) => string | undefined;
   /** Top-level optional fields to send too: all of them (true) or these; the prose rules still hold. */
@@ -107,10 +109,15 @@ function requestObject(
     return fill?.(field, child) ?? requestValue(child, field, hashInt(seed, field), rules, depth);
   };
   const out: Body = {};
+  const required = new Set(s.required ?? []);
   for (const field of Object.keys(props)) {
     if (!wanted.has(field)) continue;
     const v = fieldValue(field);
-    if (v !== undefined) out[field] = v;
+    // A required array holds an item: an empty one is no field at all in a form.
+    const child = props[field] as JsonSchema;
+    if (Array.isArray(v) && v.length === 0 && required.has(field) && child.items && depth < 8)
+      out[field] = [requestValue(child.items, field, hashInt(seed, field, 0), [], depth + 1)];
+    else if (v !== undefined) out[field] = v;
   }
   for (const rule of rules) {
     if (rule.kind === 'required-when' && conditionHolds(rule, out) && out[rule.field] === undefined) {
@@ -138,7 +145,8 @@ export function validBody(w: Shape, o: BodyOptions): Body | undefined {
   return requestObject(schema, o.seed, 0, more, (field, child) => {
     const supplied = o.supply?.(field, child);
     if (supplied !== undefined) return supplied;
-    if (field === tag && o.tag) return `${o.tag} ${field}`.slice(0, child.maxLength ?? 64);
+    if (field === tag && o.tag)
+      return (o.tagSuffix ? `${o.tag}-${o.tagSuffix}` : `${o.tag} ${field}`).slice(0, child.maxLength ?? 64);
     return undefined;
   });
 }
@@ -178,10 +186,16 @@ function edited(body: Body, at: readonly string[], change: (o: Body) => Body): B
   return isRecord(inner) ? { ...body, [head]: edited(inner as Body, rest, change) } : body;
 }
 
-/** One field's negatives: wrong type, each bound, pattern and listed value broken. */
-function fieldNegatives(field: string, s: JsonSchema): Array<{ value: Json; why: string }> {
+/**
+ * One field's negatives: wrong type, each bound, pattern and listed value broken. In a form every
+ * value travels as text: a number is no wrong type for a field that takes a string.
+ */
+function fieldNegatives(field: string, s: JsonSchema, form: boolean): Array<{ value: Json; why: string }> {
   const out: Array<{ value: Json; why: string }> = [];
-  const bad = wrongType(s);
+  // A form's array is its key repeated: one string sent is an array of one.
+  const text = (x: JsonSchema | undefined) => x !== undefined && schemaTypes(x).includes('string');
+  const bad =
+    form && (text(s) || (schemaTypes(s).includes('array') && text(s.items))) ? undefined : wrongType(s);
   const typed = s['x-typed-by'] ? ` where every response documents ${String(s.type)}` : '';
   if (bad !== undefined) out.push({ value: bad, why: `${field} of the wrong type (${typeof bad}${typed})` });
   if (typeof s.maxLength === 'number')
@@ -233,7 +247,13 @@ function ruleNegative(
 }
 
 /** The negatives of the object at `at` of the valid body, and of the objects the valid body holds below it. */
-function objectNegatives(valid: Body, at: readonly string[], s: JsonSchema, depth: number): NegativeBody[] {
+function objectNegatives(
+  valid: Body,
+  at: readonly string[],
+  s: JsonSchema,
+  depth: number,
+  form: boolean,
+): NegativeBody[] {
   const here = at.reduce<unknown>((o, k) => (isRecord(o) ? o[k] : undefined), valid);
   if (!isRecord(here) || depth > 8) return [];
   const out: NegativeBody[] = [];
@@ -246,14 +266,14 @@ function objectNegatives(valid: Body, at: readonly string[], s: JsonSchema, dept
   for (const [field, child] of Object.entries(s.properties ?? {})) {
     // Below the body itself, only the fields of objects the valid body sends.
     if (at.length > 0 && here[field] === undefined) continue;
-    for (const n of fieldNegatives(label(field), child))
+    for (const n of fieldNegatives(label(field), child, form))
       out.push({
         body: edited(valid, at, (o) => ({ ...o, [field]: n.value })),
         why: n.why,
         pointer: pointerOf(field),
       });
     if (isRecord(here[field]) && child.properties)
-      out.push(...objectNegatives(valid, [...at, field], child, depth + 1));
+      out.push(...objectNegatives(valid, [...at, field], child, depth + 1, form));
   }
   for (const rule of rulesOf(s)) {
     const n = ruleNegative(valid, at, s, rule);
@@ -269,6 +289,9 @@ function objectNegatives(valid: Body, at: readonly string[], s: JsonSchema, dept
 }
 
 /** Bodies the request's sources refuse, each built from a valid one by one change. */
-export function negativeBodies(w: Shape, valid: Body): NegativeBody[] {
-  return w.request ? objectNegatives(valid, [], w.request, 0) : [];
+export function negativeBodies(
+  w: Shape & Pick<WriteOperation, 'requestEncoding'>,
+  valid: Body,
+): NegativeBody[] {
+  return w.request ? objectNegatives(valid, [], w.request, 0, w.requestEncoding === 'form') : [];
 }

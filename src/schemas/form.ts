@@ -1,4 +1,4 @@
-// Form-encoded request bodies, as most Twilio products take them (Assistants alone takes JSON): a
+// Form-encoded request bodies, as most Twilio products take them (a few take JSON): a
 // body is sent as `application/x-www-form-urlencoded`, an array as the same key repeated, an object
 // as its JSON text, a boolean or a number as its text. Read back, a form body is typed by the
 // request schema (a number, a boolean, an array of repeated keys) so it is validated like JSON.

@@ -79,10 +79,19 @@ function fromPattern(pattern: string, seed: number, min?: number, max?: number):
   return value;
 }
 
+/**
+ * A pattern anchored at both ends: an unanchored one (`AC[0-9a-f]{32}`, as some specs write it)
+ * matches its core alone too, and a value that is only the core is what the API sends.
+ */
+const anchored = (pattern: string): string => {
+  if (pattern.startsWith('^') || pattern.endsWith('$') || /(^|[^\\])\|/.test(pattern)) return pattern;
+  return `^${pattern}$`;
+};
+
 function drawFromPattern(pattern: string, seed: number, min?: number, max?: number): string {
   let arb = patternArbs.get(pattern);
   if (!arb) {
-    arb = fc.stringMatching(readable(pattern));
+    arb = fc.stringMatching(readable(anchored(pattern)));
     patternArbs.set(pattern, arb);
   }
   const re = new RegExp(pattern);
@@ -102,6 +111,14 @@ function drawFromPattern(pattern: string, seed: number, min?: number, max?: numb
 export const ISO_BASE = Date.UTC(2024, 0, 1);
 /** Twilio prints date-times as ISO 8601 in UTC without milliseconds. */
 export const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The formats of a date-time as Twilio prints them: ISO 8601, or RFC 2822 (API v2010). */
+export const isDateTimeFormat = (format: unknown): boolean =>
+  format === 'date-time' || format === 'date-time-rfc-2822';
+
+/** A date-time in the field's format: ISO 8601 (`2024-01-01T00:00:00Z`) or RFC 2822 (`Mon, 01 Jan 2024 00:00:00 +0000`). */
+export const dateIn = (format: unknown, ms: number): string =>
+  format === 'date-time-rfc-2822' ? new Date(ms).toUTCString().replace(/GMT$/, '+0000') : isoSeconds(ms);
 
 /** One value for a schema, from a seed; `name` only flavours free-text strings. */
 export function generate(schema: JsonSchema, seed: number, name = 'value', depth = 0): Json {
@@ -143,7 +160,8 @@ function stringFor(schema: JsonSchema, seed: number, name: string, r: () => numb
   if (schema.pattern) return fromPattern(schema.pattern, seed, schema.minLength, schema.maxLength);
   switch (schema.format) {
     case 'date-time':
-      return isoSeconds(ISO_BASE + Math.floor(r() * 365 * 86_400) * 1000);
+    case 'date-time-rfc-2822':
+      return dateIn(schema.format, ISO_BASE + Math.floor(r() * 365 * 86_400) * 1000);
     case 'date':
       return isoSeconds(ISO_BASE + Math.floor(r() * 365) * 86_400_000).slice(0, 10);
     case 'uri':

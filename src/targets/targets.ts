@@ -7,6 +7,7 @@ import { decodeSegment } from '../json';
 import { type Operation, pathMatcher } from '../model/operation';
 import { type ActiveFault, FAULTS, faultNamed, HOSTILE, parseFaultSpec, VARIANTS } from '../provider/faults';
 import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
+import { unlistedHints } from '../provider/store';
 import type { Contract } from '../schemas/contract';
 import { type LoadedCassette, loadCassettes, type RecordedRequest, replay } from '../transport/cassette';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
@@ -192,6 +193,7 @@ async function localTarget(o: TargetOptions, tuning: Omit<Tuning, 'budget'>): Pr
       ...(o.budget ? { budget: o.budget } : {}),
     }),
     account: credentials.username,
+    pathHints: (op) => unlistedHints(o.contract.operations, op, o.seed ?? 1),
     open: () => {},
     provider,
     close: () => provider.close(),

@@ -32,8 +32,8 @@ export function credentialsFromEnv(
 }
 
 /**
- * The base URL of a live target: --base-url, else the API's own variable (TWILIO_ASSISTANTS_BASE_URL
- * for Assistants: baseUrlVariable), else where the spec says Twilio serves it.
+ * The base URL of a live target: --base-url, else the API's own variable (TWILIO_CONVERSATIONS_BASE_URL
+ * for Conversations: baseUrlVariable), else where the spec says Twilio serves it.
  */
 export function baseUrlFrom(
   flag: string | undefined,

@@ -3,14 +3,16 @@
 
 import { type JsonSchema, schemaTypes } from '../../model/json-schema';
 import type { Operation } from '../../model/operation';
+import { isPaged } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 
 type Item = Record<string, unknown>;
 type FieldTest = (s: JsonSchema, name: string) => boolean;
 
 export const isList = (op: Operation) => op.kind === 'list';
+/** A list whose pages a PageSize sizes (a list served in one page has none to break). */
 export const hasPageSize = (op: Operation) =>
-  isList(op) && Object.values(op.schemas).some((s) => s?.query?.properties?.PageSize !== undefined);
+  isPaged(op) && Object.values(op.schemas).some((s) => s?.query?.properties?.PageSize !== undefined);
 export const always = () => true;
 export const never = () => false;
 

@@ -1,8 +1,12 @@
 // Faults in a list's pages: the envelope (meta's key, page size, links) and the pagination itself
 // (page sizes accepted, items repeated or lost across pages, links that loop, tokens not verified).
 
+import { envelopeOf } from '../../model/twilio-conventions';
 import type { Fault, ListPage } from './fault';
 import { hasPageSize, isList } from './fields';
+
+/** A list whose paging fields are under `meta` with absolute links (v1 APIs): what the `meta` faults can break. */
+const hasMeta: Fault['appliesTo'] = (op) => isList(op) && envelopeOf(op) === 'meta';
 
 const relative = (url: unknown): unknown =>
   typeof url === 'string' ? url.replace(/^https?:\/\/[^/]+/, '') : url;
@@ -12,7 +16,7 @@ const envelope: readonly Fault[] = [
     name: 'wrong-meta-key',
     description: 'meta.key is "key" (as in the docs example), so clients find no items',
     caughtBy: 'list.meta-key',
-    appliesTo: isList,
+    appliesTo: hasMeta,
     pages: { page: (p) => ({ ...p, meta: { ...p.meta, key: 'key' } }) },
   },
   {
@@ -20,7 +24,7 @@ const envelope: readonly Fault[] = [
     description:
       'the items array is renamed to "items" (meta.key follows), breaking clients generated from the spec',
     caughtBy: 'list.meta-key',
-    appliesTo: isList,
+    appliesTo: hasMeta,
     pages: {
       page: (p, key) => {
         const { [key]: items, meta, ...rest } = p;
@@ -46,14 +50,14 @@ const envelope: readonly Fault[] = [
     name: 'relative-next-page-url',
     description: 'next_page_url is a relative path ("/v1/…?…")',
     caughtBy: 'list.page-urls',
-    appliesTo: isList,
+    appliesTo: hasMeta,
     pages: { page: (p) => ({ ...p, meta: { ...p.meta, next_page_url: relative(p.meta.next_page_url) } }) },
   },
   {
     name: 'url-other-host',
     description: 'meta.url names an internal host instead of the public one',
     caughtBy: 'list.page-urls',
-    appliesTo: isList,
+    appliesTo: hasMeta,
     pages: {
       page: (p) => ({
         ...p,

@@ -5,6 +5,7 @@
 import type { JsonSchema } from '../../model/json-schema';
 import { processingFields } from '../../model/twilio-conventions';
 import { updatedFields, type WriteOperation } from '../../model/writes';
+import { negativeBodies, validBody } from '../../schemas/bodies';
 import { schemaAt } from '../../schemas/contract';
 import { malformed } from '../body';
 import { answer, json, type ProviderResponse, twilioError } from '../http';
@@ -183,7 +184,11 @@ const refusals: readonly Fault[] = [
     'accepts-wrong-type',
     'a field of the wrong type is accepted',
     'write.refuses-invalid',
-    (w) => Object.keys(w.request?.properties ?? {}).length > 0,
+    // Where a body can carry a wrong type at all (a form sends every value as text: a string field takes any).
+    (w) => {
+      const valid = validBody(w, { seed: 1 });
+      return valid !== undefined && negativeBodies(w, valid).some((n) => /of the wrong type/.test(n.why));
+    },
     { write: { accepts: (v) => v.keyword === 'type' } },
   ),
   writeFault(

@@ -18,6 +18,7 @@ export function fetched(
   let body: Item = {
     ...(generate(schema, hashInt(store.seed, op.id, store.parentKey(op, values)), 'item') as Item),
     ...store.inherited(schema, op.pathParams, values, op.idField),
+    ...store.single(op, values),
   };
   const list = store.op(op.pairsWith);
   const last = op.pathParams.at(-1);

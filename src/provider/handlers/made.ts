@@ -3,10 +3,12 @@
 
 import { type JsonSchema, schemaTypes } from '../../model/json-schema';
 import type { Operation, PathParam } from '../../model/operation';
+import { echoField } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
-import { generate, hashInt, isoSeconds, type Json } from '../../schemas/generate';
+import { dateIn, generate, hashInt, isDateTimeFormat, type Json } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, answer } from '../http';
+import { idValue } from '../item-store';
 import type { Item, Store } from '../store';
 
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
@@ -16,12 +18,19 @@ export function fromRequest(schema: JsonSchema, source: unknown): Item {
   const out: Item = {};
   if (typeof source !== 'object' || source === null || Array.isArray(source)) return out;
   for (const [name, value] of Object.entries(source as Record<string, Json>)) {
-    const s = schema.properties?.[name];
-    if (!s) continue;
+    // A form's `FriendlyName` is the answer's `friendly_name`.
+    const field = echoField(schema, name);
+    const s = field === undefined ? undefined : schema.properties?.[field];
+    if (!s || field === undefined) continue;
     const types = schemaTypes(s);
     const t = typeOf(value);
-    if (types.length === 0 || types.includes(t) || (t === 'number' && types.includes('integer')))
-      out[name] = value;
+    if (!(types.length === 0 || types.includes(t) || (t === 'number' && types.includes('integer')))) continue;
+    // A value the answer lists in another case (a form's `GET`, the answer's `get`) is shown as listed.
+    const listed = s.enum?.find(
+      (e) => typeof e === 'string' && e.toLowerCase() === String(value).toLowerCase(),
+    );
+    if (!s.enum || s.enum.includes(value)) out[field] = value;
+    else if (listed !== undefined) out[field] = listed as Json;
   }
   return out;
 }
@@ -43,14 +52,14 @@ export function newItem(
   const schema = store.instanceOf(list);
   const item = generate(schema, hashInt(store.seed, 'created', list.id, id), 'item') as Item;
   for (const [name, s] of Object.entries(schema.properties ?? {}))
-    if (s.format === 'date-time') item[name] = isoSeconds(Date.now());
+    if (isDateTimeFormat(s.format)) item[name] = dateIn(s.format, Date.now());
   Object.assign(
     item,
     fields,
     store.inherited(schema, list.pathParams, under, list.idField),
     also ? store.inherited(schema, also.pathParams, also.values, list.idField) : {},
   );
-  if (list.idField) item[list.idField] = id;
+  if (list.idField) item[list.idField] = idValue(schema, list.idField, id);
   return item;
 }
 

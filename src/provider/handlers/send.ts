@@ -74,7 +74,7 @@ function converse(call: AcceptedWrite, name: Named, id: string, reply: Item): vo
   const schema = store.instanceOf(children);
   const turns: Array<[Item, unknown]> = [
     [fromRequest(schema, body), body],
-    [{}, reply],
+    [fromRequest(schema, reply), reply],
   ];
   for (const [fields, said] of call.fault?.write?.dropsReply ? turns.slice(0, 1) : turns) {
     const item = newItem(store, children, under, fields, messages.newId(), {

@@ -2,8 +2,9 @@
 // moves on; the answer shows the item as its fetch does.
 
 import { schemaTypes } from '../../model/json-schema';
+import type { Operation } from '../../model/operation';
 import { updatedFields, type WriteOperation } from '../../model/writes';
-import { isoSeconds } from '../../schemas/generate';
+import { dateIn } from '../../schemas/generate';
 import type { AcceptedWrite } from '../call';
 import { type Answer, notFound } from '../http';
 import type { Item } from '../store';
@@ -15,9 +16,23 @@ function stamped(w: WriteOperation, before: Item): Item {
   const out: Item = {};
   for (const name of updatedFields(w)) {
     const was = Date.parse(String(before[name] ?? ''));
-    out[name] = isoSeconds(Number.isNaN(was) ? Date.now() : Math.max(Date.now(), was + 1000));
+    const format = w.response?.properties?.[name]?.format;
+    out[name] = dateIn(format, Number.isNaN(was) ? Date.now() : Math.max(Date.now(), was + 1000));
   }
   return out;
+}
+
+/** An update of an item no list shows (a service's configuration): what its fetch serves under the path changes. */
+function updateSingle(call: AcceptedWrite, fetch: Operation): Answer {
+  const { store, write: w, values, body } = call;
+  const bend = call.fault?.write;
+  const before = JSON.parse(fetched(call, fetch, values).response.body || '{}') as Item;
+  if (!bend?.noEffect)
+    store.patchSingle(fetch, values, {
+      ...fromRequest(store.instanceOf(fetch), body),
+      ...(bend?.keepsDates ? {} : stamped(w, before)),
+    });
+  return asWrite(fetched(call, fetch, values), success(w));
 }
 
 export function updateHandler(call: AcceptedWrite): Answer {
@@ -26,6 +41,7 @@ export function updateHandler(call: AcceptedWrite): Answer {
   const list = store.op(w.effect.list);
   const fetch = store.op(w.effect.fetch);
   const id = target(w, values);
+  if (fetch && !list && !fetch.pairsWith) return updateSingle(call, fetch);
   const k = list ? store.find(list, values, id) : undefined;
   if (!list || !fetch || k === undefined) return notFound(w.path);
   const schema = store.instanceOf(list);

@@ -163,7 +163,7 @@ export const createReadable: WriteRule = {
   },
 };
 
-const isDate = (s: JsonSchema | undefined) => s?.format === 'date-time';
+const isDate = (s: JsonSchema | undefined) => s?.format === 'date-time' || s?.format === 'date-time-rfc-2822';
 /** A field the server moves on its own between two reads: a timestamp, or the state of asynchronous processing. */
 const moves = (w: WriteOperation, field: string): boolean =>
   isDate(w.response?.properties?.[field]) ||

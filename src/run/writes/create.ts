@@ -5,7 +5,7 @@
 
 import { isRecord } from '../../json';
 import { alignValues, tryFillPath } from '../../model/operation';
-import { processingFields } from '../../model/twilio-conventions';
+import { echoField, processingFields } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 import type { WriteObservation } from '../../rules/writes/observation';
 import { tagField, validBody } from '../../schemas/bodies';
@@ -23,11 +23,15 @@ export const create = {
 
   act(s: WriteSession, w: WriteOperation, needs: Needs, o: ActOptions = {}): Promise<WriteObservation> {
     const tagIn = tagField(w);
+    // A tag in the field that names the item (an entity's Identity) is made unique per body.
+    const names =
+      tagIn !== undefined && echoField(w.response, tagIn) === s.reads.get(w.effect.list ?? '')?.idField;
     const body =
       o.body ??
       validBody(w, {
         seed: o.seed ?? s.o.seed,
         tag: s.tag,
+        ...(names ? { tagSuffix: String(o.seed ?? s.o.seed) } : {}),
         supply: (field, schema) => needs.supplied[field] ?? supply(s, field, schema, needs.values),
         ...(o.optional ? { optional: o.optional } : {}),
       });

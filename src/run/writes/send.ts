@@ -34,11 +34,18 @@ function strings(v: unknown, out: string[] = [], depth = 0): string[] {
   return out;
 }
 
-/** What the exchange carried that its conversation must hold: the free text sent, and the reply (a field of the same name). */
-function exchangeTexts(w: WriteOperation, sent: unknown, answer: unknown): string[] {
+/**
+ * What the exchange carried that its conversation must hold: the free text sent, and the reply (a
+ * field of the same name) — where the conversation's items have room for it (a field that echoes
+ * it, or a free-form object: a message's `content`); what they have no field for is not expected.
+ */
+function exchangeTexts(w: WriteOperation, sent: unknown, answer: unknown, held?: JsonSchema): string[] {
   const out: string[] = [];
+  const props = held?.properties ?? {};
+  const freeForm = Object.values(props).some((p) => schemaTypes(p).includes('object') && !p.properties);
   for (const [field, s] of Object.entries(w.request?.properties ?? {})) {
     if (!freeText(s) || (w.effect.names ?? []).some((n) => n.field === field)) continue;
+    if (held && !freeForm && echoField(held, field) === undefined) continue;
     const mine = isRecord(sent) ? sent[field] : undefined;
     const echo = echoField(w.response, field);
     const reply = isRecord(answer) && echo ? answer[echo] : undefined;
@@ -85,7 +92,9 @@ export const send = {
         children && param ? await readIf(s, tryFillPath(children.path, { [param.name]: id })) : undefined;
       const items = isRecord(held?.json) ? held.json[children?.itemsKey ?? ''] : undefined;
       const stored = new Set(strings(items));
-      const missing = exchangeTexts(obs.write, obs.sent, obs.json).filter(
+      const schema = children ? s.contract.merged(children) : undefined;
+      const item = schema?.properties?.[children?.itemsKey ?? '']?.items;
+      const missing = exchangeTexts(obs.write, obs.sent, obs.json, item).filter(
         (t) => ![...stored].some((x) => x.includes(t)),
       );
       named.push({

@@ -11,8 +11,7 @@
 //  - every answer's account fields must name the account written to, else writing stops.
 
 import { isRecord, parseProviderJson } from '../../json';
-import type { JsonSchema } from '../../model/json-schema';
-import { alignValues, fillPath, type Operation, tryFillPath } from '../../model/operation';
+import { alignValues, fillPath, type Operation, type PathParam, tryFillPath } from '../../model/operation';
 import { type Envelope, echoField, pageView } from '../../model/twilio-conventions';
 import type { WriteOperation } from '../../model/writes';
 import { redact } from '../../redact';
@@ -21,6 +20,7 @@ import type { Contract } from '../../schemas/contract';
 import { type Exchange, type HttpTransport, RunLimitError } from '../../transport/http';
 import { carriesTag, type Journal, type JournalEntry, JournalError } from '../journal';
 import { UNKNOWN_ID } from '../plan-state';
+import { accountFields, holdsAccounts, type Reach, reach } from '../reach';
 
 export interface SessionOptions {
   contract: Contract;
@@ -33,6 +33,8 @@ export interface SessionOptions {
   seed: number;
   /** The account written to: every write answer's account fields must name it. */
   account?: string;
+  /** The reference provider, no real account: what costs money or reaches a person is sent too. */
+  offline?: boolean;
   /** How long an item processed asynchronously may take, and how often it is polled (ms). */
   processingBoundMs?: number;
   pollMs?: number;
@@ -78,8 +80,12 @@ export class WriteSession {
   /** The fetch that proved a create's item the run's own, right after the create answered. */
   readonly readBack = new WeakMap<WriteObservation, Awaited<ReturnType<WriteSession['read']>>>();
 
+  /** Which writes this run may send, and why the others are not sent. */
+  readonly reach: Reach;
+
   constructor(readonly o: SessionOptions) {
     this.reads = new Map(o.contract.operations.map((r) => [r.id, r]));
+    this.reach = reach(o.contract, { realAccount: o.offline !== true, account: o.account });
   }
 
   get contract(): Contract {
@@ -91,8 +97,9 @@ export class WriteSession {
   get journal(): Journal {
     return this.o.journal;
   }
+  /** The writes this run may send (src/run/reach.ts); the others are reported with the reason. */
   get writes(): readonly WriteOperation[] {
-    return this.o.contract.writes;
+    return this.reach.sendable;
   }
 
   owns(list: string | undefined, id: string | undefined): boolean {
@@ -111,6 +118,44 @@ export class WriteSession {
       (this.mine.get(list) ?? []).filter((x) => x !== id),
     );
   }
+  /**
+   * Whether a top-level list's items are accounts (its id field's documented pattern takes the
+   * account written to): the account is the one such item a run writes under, never one it changes.
+   */
+  holdsAccounts(list: string | undefined): boolean {
+    return holdsAccounts(this.contract, this.reads.get(list ?? ''), this.o.account);
+  }
+  /** The value of a parent path parameter: the account written to where its list holds accounts, else the run's first own item. */
+  parent(list: string | undefined): string | undefined {
+    return this.holdsAccounts(list) ? this.o.account : this.first(list);
+  }
+  /**
+   * Path values ending in `last`, each parent the one `last` was made under (the run's items are made
+   * side by side: its first item of a parent list may not be the one a child was made under); a list
+   * of accounts gives the account written to. Undefined when a parent is missing.
+   */
+  lineage(params: readonly PathParam[], last: string): Record<string, string> | undefined {
+    const parents = this.under.get(last);
+    const values: Record<string, string> = {};
+    for (const [k, p] of params.entries()) {
+      const list = p.from?.operation;
+      const v =
+        k === params.length - 1
+          ? last
+          : this.holdsAccounts(list)
+            ? this.o.account
+            : ((this.mine.get(list ?? '') ?? []).find((id) => parents?.has(id)) ?? this.first(list));
+      if (v === undefined) return undefined;
+      values[p.name] = v;
+    }
+    return values;
+  }
+
+  /** Whether a write's k-th path parameter names the item it acts on (not a parent it is under). */
+  static isTarget(w: WriteOperation, k: number): boolean {
+    return k === w.pathParams.length - 1 && !['create', 'send'].includes(w.action);
+  }
+
   /** Whether an id is known from before the run or from any of the run's own answers. */
   known(id: string): boolean {
     return this.before.has(id) || [...this.mine.values()].some((ids) => ids.includes(id));
@@ -128,6 +173,8 @@ export class WriteSession {
     for (const [k, p] of w.pathParams.entries()) {
       const v = values[p.name];
       if (scenario === 'unknown-id' && k === w.pathParams.length - 1 && v === UNKNOWN_ID) continue;
+      const parent = !WriteSession.isTarget(w, k) && this.holdsAccounts(p.from?.operation);
+      if (parent && v === this.o.account) continue;
       if (!this.owns(p.from?.operation, v))
         return `${p.name} ${JSON.stringify(v)} is not an item this run made`;
     }
@@ -371,17 +418,7 @@ export function itemPath(
   return tryFillPath(fetch.path, { ...alignValues(from, values, fetch.path), [last]: id });
 }
 
-/** The fields of a response whose documented pattern the account's SID fits: where it must appear. */
-export function accountFields(schema: JsonSchema | undefined, account: string): string[] {
-  return Object.entries(schema?.properties ?? {}).flatMap(([field, s]) => {
-    if (!s.pattern) return [];
-    try {
-      return new RegExp(s.pattern, 'u').test(account) ? [field] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+export { accountFields };
 
 /** The largest PageSize a list's query schema allows (at most 1,000), when it takes one. */
 export function largestPageSize(list: Operation): number | undefined {

@@ -8,7 +8,7 @@ import type { JsonSchema } from '../../model/json-schema';
 import { snakeCase } from '../../model/twilio-conventions';
 import type { WriteAction, WriteOperation } from '../../model/writes';
 import type { WriteObservation } from '../../rules/writes/observation';
-import type { WriteSession } from './session';
+import { WriteSession } from './session';
 
 export interface Needs {
   /** Path values: each an item of the run's own. */
@@ -89,13 +89,11 @@ export function ownedValues(
   w: WriteOperation,
   last?: string,
 ): Record<string, string> | undefined {
-  const values: Record<string, string> = {};
-  for (const [k, p] of w.pathParams.entries()) {
-    const v = k === w.pathParams.length - 1 && last !== undefined ? last : s.first(p.from?.operation);
-    if (v === undefined) return undefined;
-    values[p.name] = v;
-  }
-  return values;
+  const k = w.pathParams.length - 1;
+  if (k < 0) return {};
+  const list = w.pathParams[k]?.from?.operation;
+  const v = last ?? (WriteSession.isTarget(w, k) ? s.first(list) : s.parent(list));
+  return v === undefined ? undefined : s.lineage(w.pathParams, v);
 }
 
 /** How a step gets what it needs made, through the other steps (the registry in steps.ts). */
@@ -108,17 +106,35 @@ export interface Maker {
   attached(s: WriteSession, w: WriteOperation, values: Record<string, string>): Promise<void>;
 }
 
-/** Path values for a write, each an item of the run's own (new ones when `fresh`), made as needed. */
+/**
+ * Path values for a write, each an item of the run's own (the item acted on new when `fresh`), made
+ * as needed; the parents are those its last item was made under, else the run's first (new ones
+ * when `fresh`), else made for it.
+ */
 export async function arrangePath(
   s: WriteSession,
   w: WriteOperation,
   make: Maker,
   fresh = false,
 ): Promise<Record<string, string> | undefined> {
+  const k = w.pathParams.length - 1;
+  if (k < 0) return {};
+  const own = async (list: string | undefined, renew: boolean) =>
+    (renew ? undefined : s.first(list)) ?? (list ? await make.item(s, list) : undefined);
+  const lastList = w.pathParams[k]?.from?.operation;
+  const accountLast = !WriteSession.isTarget(w, k) && s.holdsAccounts(lastList);
+  const last = accountLast ? s.parent(lastList) : await own(lastList, fresh);
+  if (last === undefined) return undefined;
+  const under = s.under.get(last);
   const values: Record<string, string> = {};
-  for (const p of w.pathParams) {
+  for (const [n, p] of w.pathParams.entries()) {
     const list = p.from?.operation;
-    const v = (fresh ? undefined : s.first(list)) ?? (list ? await make.item(s, list) : undefined);
+    const v =
+      n === k
+        ? last
+        : s.holdsAccounts(list)
+          ? s.parent(list)
+          : ((s.mine.get(list ?? '') ?? []).find((id) => under?.has(id)) ?? (await own(list, fresh)));
     if (v === undefined) return undefined;
     values[p.name] = v;
   }
