@@ -286,7 +286,7 @@ async function finishStates(contract: Contract, writes: StateWrites, io: Io): Pr
     if (f.done) return undefined;
     for (const l of f.left) io.err(`  left: ${l.list ?? l.write} ${l.id ?? ''}: ${l.why}`);
     for (const i of f.incomplete) io.err(`  a sweep for ${s.tag} could not read every page: ${i}`);
-    return `what the provider states made is not all removed; run: npm run cleanup -- --base-url ${s.o.transport.baseUrl} --writes <AccountSid> --journal-dir ${dirname(s.journal.file)}`;
+    return `what the provider states made is not all removed; run: npm run cleanup -- --base-url ${s.o.transport.baseUrl} --writes ${s.o.account ?? '<AccountSid>'} --journal-dir ${dirname(s.journal.file)}`;
   } finally {
     s.journal.close();
   }

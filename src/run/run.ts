@@ -52,7 +52,7 @@ export async function runConformance(
   let result: RunResult;
   try {
     result = await judgeReads(transport, contract, options, writing?.arranged, started);
-    if (w && writing && (w.modelRuns ?? 0) > 0 && selected(lifecycleRule.name)) {
+    if (w && writing && !writing.stopped && (w.modelRuns ?? 0) > 0 && selected(lifecycleRule.name)) {
       const model = await modelResult(writing.session, w, transport.target);
       result.findings.push(...model.findings);
       result.results.push(model);
