@@ -99,7 +99,14 @@ export async function finishWrites(o: FinishOptions): Promise<Finished> {
   // turn, three rounds at most.
   const rest = o.final === false ? lists : undefined;
   for (let round = 0; ; round++) {
-    const undone = await undoAll(o.contract, o.transport, o.journal, o.entries());
+    // A cleanup (a journal read from disk) removes only what still shows the run's tag.
+    const undone = await undoAll(
+      o.contract,
+      o.transport,
+      o.journal,
+      o.entries(),
+      o.account ? o.journal.tag : undefined,
+    );
     out.observations.push(...undone.observations);
     out.left = undone.left;
     if (rest?.size === 0) break;
