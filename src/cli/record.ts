@@ -72,6 +72,13 @@ export const record = command(
     });
     if (!prepared) return 2;
     const { exchanges, left, stopped } = await recordOn(prepared, contract, target, io);
+    // Credentials every answer refused: a cassette of 401s is no recording (one line, exit 2).
+    if (target === 'live' && refused(exchanges)) {
+      io.err(
+        `record: the credentials were refused: every request with them answered 401 or 403; check ${env.TWILIO_API_KEY ? 'TWILIO_API_KEY and TWILIO_API_SECRET' : 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN'}; nothing was recorded`,
+      );
+      return 2;
+    }
     const cassette = cassetteFromRecording(exchanges, {
       label: flags.label ?? `${target} recording, ${new Date().toISOString().slice(0, 10)}`,
       source: target === 'local' ? 'local-provider' : 'live',
@@ -90,6 +97,12 @@ export const record = command(
   },
   HELP,
 );
+
+/** Every answer to a request with the credentials refused them (401, 403), and there was one. */
+function refused(exchanges: Recorded): boolean {
+  const answered = exchanges.filter((e) => e.request.authenticated && e.response);
+  return answered.length > 0 && answered.every((e) => [401, 403].includes(e.response?.status ?? 0));
+}
 
 /** --from-docs: a cassette of the docs pages' examples. */
 function fromDocs(io: Io, docs: string[] | undefined, out: string): number {
@@ -154,7 +167,7 @@ function outcome(io: Io, t: PreparedTarget, left: Finished | undefined, stopped?
     return 1;
   }
   if (stopped) {
-    io.err(`FAILED: writing stopped: ${stopped}`);
+    io.err(`FAILED: ${/writing stopped/.test(stopped) ? stopped : `writing stopped: ${stopped}`}`);
     return 1;
   }
   return 0;

@@ -77,12 +77,39 @@ describe('npm run record -- --writes, write answers naming another account', () 
     );
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(
-      new RegExp(`^FAILED: writing stopped: \\w+ answered account_sid ${other}, not the account written to`),
+      new RegExp(
+        `^FAILED: \\w+ answered account_sid ${other}, not the account written to \\(\\w+\\): writing stopped, what the run made is undone$`,
+      ),
     );
     // One write went out before the answer said whose it was; it was undone.
     expect(proxy.seen.filter((a) => a.method === 'POST')).toHaveLength(1);
     expect(journalIn(join(dir, 'journal')).entries.at(-1)?.kind).toBe('done');
     expectLeftAsFound(contract, before, await snapshot(p, contract));
     expect(secretsOnDisk([dir], creds.password, creds.username)).toEqual([]);
+  });
+});
+
+describe('npm run record with credentials the API refuses', () => {
+  it.each([
+    ['reads only', []],
+    ['with --writes', ['--writes', creds.username]],
+  ])('%s: one line, exit 2, no cassette, no write sent', async (_n, more) => {
+    const p = await provider(3);
+    const before = await snapshot(p, contract);
+    const proxy = await hostileProxy(p.url);
+    const dir = mkdtempSync(join(tmpdir(), 'record-refused-'));
+    const out = join(dir, 'c.json');
+    const r = await runCli('record', ['--target', 'live', '--base-url', proxy.url, ...more, '--out', out], {
+      ...env,
+      TWILIO_AUTH_TOKEN: 'not-the-token',
+      CONFORMANCE_JOURNAL_DIR: join(dir, 'journal'),
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^record: the credentials were refused: .*nothing was recorded$/),
+    ]);
+    expect(existsSync(out)).toBe(false);
+    expect(proxy.seen.filter((a) => a.method !== 'GET')).toEqual([]);
+    expectLeftAsFound(contract, before, await snapshot(p, contract));
   });
 });
