@@ -3,7 +3,7 @@
 // that only reads — no report of a hundred findings, no write sent after the refusals, nothing of
 // the run left open for a cleanup that the same credentials could not do either.
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +110,29 @@ describe('npm run record with credentials the API refuses', () => {
     ]);
     expect(existsSync(out)).toBe(false);
     expect(proxy.seen.filter((a) => a.method !== 'GET')).toEqual([]);
+    expectLeftAsFound(contract, before, await snapshot(p, contract));
+  });
+});
+
+describe('npm run pact:verify -- --writes with credentials the API refuses', () => {
+  it('one line naming the credentials, exit 2, nothing written, no journal left to clean up', async () => {
+    const p = await provider(3);
+    const before = await snapshot(p, contract);
+    const proxy = await hostileProxy(p.url);
+    const dir = mkdtempSync(join(tmpdir(), 'pact-refused-'));
+    const r = await runCli(
+      'pact-verify',
+      ['--base-url', proxy.url, '--writes', creds.username, '--report-dir', dir],
+      { ...env, TWILIO_AUTH_TOKEN: 'not-the-token', PACT_BROKER_BASE_URL: '' },
+    );
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^pact:verify: the credentials were refused: GET \/v1\/\w+ answered 401; .*nothing was written$/,
+      ),
+    ]);
+    expect(proxy.seen.filter((a) => a.method !== 'GET')).toEqual([]);
+    expect(existsSync(join(dir, 'journal')) && readdirSync(join(dir, 'journal')).length).toBeFalsy();
     expectLeftAsFound(contract, before, await snapshot(p, contract));
   });
 });
