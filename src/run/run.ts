@@ -11,6 +11,7 @@ import { transportFindings, unmappedFinding } from '../rules/transport';
 import { lifecycleRule } from '../rules/writes/rules';
 import type { Contract } from '../schemas/contract';
 import type { HttpTransport } from '../transport/http';
+import type { JournalEntry } from './journal';
 import type { Arranged } from './lifecycle';
 import { type PaginationOptions, runPagination } from './pagination-run';
 import { type PlanOptions, type PlanResult, runPlan } from './plan';
@@ -66,6 +67,15 @@ export async function runConformance(
   return result;
 }
 
+/** What the journal says the run made and no operation removes (a made entry with no undo), per list. */
+function unremovableOf(entries: readonly JournalEntry[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of entries)
+    if (e.kind === 'made' && !e.undo)
+      out[e.list ?? e.write ?? '?'] = (out[e.list ?? e.write ?? '?'] ?? 0) + 1;
+  return out;
+}
+
 /** Every write the run made, judged once it is undone (the undo's own requests included). */
 function addWrites(
   result: RunResult,
@@ -89,6 +99,8 @@ function addWrites(
   result.findings.push(...judged.findings);
   result.results.push(...judged.results);
   result.writeRequests = w.transport.requestsSent + w.cleanup.requestsSent;
+  const unremovable = unremovableOf(w.journal.entries);
+  if (Object.keys(unremovable).length) result.unremovable = unremovable;
   options.onRule?.('write', judged.results);
 }
 

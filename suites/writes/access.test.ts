@@ -3,7 +3,7 @@
 // that only reads — no report of a hundred findings, no write sent after the refusals, nothing of
 // the run left open for a cleanup that the same credentials could not do either.
 
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -134,5 +134,28 @@ describe('npm run pact:verify -- --writes with credentials the API refuses', () 
     expect(proxy.seen.filter((a) => a.method !== 'GET')).toEqual([]);
     expect(existsSync(join(dir, 'journal')) && readdirSync(join(dir, 'journal')).length).toBeFalsy();
     expectLeftAsFound(contract, before, await snapshot(p, contract));
+  });
+});
+
+describe('what a passing run that writes leaves on the account', () => {
+  it('is said: a line, and conformance.json, count what no operation removes, never fewer than the provider kept', async () => {
+    const p = await provider(3);
+    const before = await snapshot(p, contract);
+    const run = await writingRun(p.url);
+    expect(run.status, run.stdout).toBe(0);
+    const line = run.stdout.split('\n').find((l) => l.startsWith('left on the account'));
+    expect(line).toMatch(/^left on the account, as no operation removes them: up to .*\b\d+ of ListPolicies\b/);
+    const report = JSON.parse(readFileSync(join(run.dir, 'conformance.json'), 'utf8'));
+    const said = report.runs[0].unremovable as Record<string, number>;
+    const after = await snapshot(p, contract);
+    // Every top-level list the run left items in is counted, never fewer than stayed (the journal
+    // counts what was made; the provider may remove some with what made them).
+    let left = 0;
+    for (const [list, items] of Object.entries(after)) {
+      const gained = items.length - (before[list]?.length ?? 0);
+      left += Math.max(0, gained);
+      if (gained > 0) expect(said[list], list).toBeGreaterThanOrEqual(gained);
+    }
+    expect(left).toBeGreaterThan(0);
   });
 });
