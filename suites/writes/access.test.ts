@@ -144,7 +144,9 @@ describe('what a passing run that writes leaves on the account', () => {
     const run = await writingRun(p.url);
     expect(run.status, run.stdout).toBe(0);
     const line = run.stdout.split('\n').find((l) => l.startsWith('left on the account'));
-    expect(line).toMatch(/^left on the account, as no operation removes them: up to .*\b\d+ of ListPolicies\b/);
+    expect(line).toMatch(
+      /^left on the account, as no operation removes them: up to .*\b\d+ of ListPolicies\b/,
+    );
     const report = JSON.parse(readFileSync(join(run.dir, 'conformance.json'), 'utf8'));
     const said = report.runs[0].unremovable as Record<string, number>;
     const after = await snapshot(p, contract);
