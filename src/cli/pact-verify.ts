@@ -15,6 +15,7 @@ import {
   publishVerificationResult,
   registerProviderBranch,
 } from '../pact/broker';
+import { credentialsRefused } from '../pact/preflight';
 import type { StateWrites } from '../pact/provider-states';
 import {
   assertPactFiles,
@@ -218,6 +219,8 @@ async function verify(
         `${writes.length} interaction(s) are writes (${writes[0]}…): verify them against ${baseUrl} only with --writes <AccountSid> naming that disposable account; nothing was sent`,
       );
     if (writesFlag !== undefined) writableAccount(writesFlag, io.env);
+    const refused = await credentialsRefused(contract, baseUrl, credentials, credentialsNamed(io.env));
+    if (refused) throw new UsageError(refused);
     const stateWrites =
       writesFlag !== undefined
         ? stateWritesTo(contract, baseUrl, credentials, runTag(), journalDir, {
@@ -286,7 +289,7 @@ async function finishStates(contract: Contract, writes: StateWrites, io: Io): Pr
     if (f.done) return undefined;
     for (const l of f.left) io.err(`  left: ${l.list ?? l.write} ${l.id ?? ''}: ${l.why}`);
     for (const i of f.incomplete) io.err(`  a sweep for ${s.tag} could not read every page: ${i}`);
-    return `what the provider states made is not all removed; run: npm run cleanup -- --base-url ${s.o.transport.baseUrl} --writes <AccountSid> --journal-dir ${dirname(s.journal.file)}`;
+    return `what the provider states made is not all removed; run: npm run cleanup -- --base-url ${s.o.transport.baseUrl} --writes ${s.o.account ?? '<AccountSid>'} --journal-dir ${dirname(s.journal.file)}`;
   } finally {
     s.journal.close();
   }
@@ -304,6 +307,10 @@ function failureLine(error: unknown): string {
   const lines = `${error.lines.length} problem(s) found between Pact and the provider (listed above)`;
   return error.cause === undefined ? lines : `${lines}; ${pact(error.cause)}`;
 }
+
+/** The variables that hold the credentials, for the line that says they were refused. */
+const credentialsNamed = (env: NodeJS.ProcessEnv) =>
+  env.TWILIO_API_KEY ? 'TWILIO_API_KEY and TWILIO_API_SECRET' : 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN';
 
 /** A loopback provider started without credentials accepts any well-formed pair; elsewhere they are required. */
 function credentialsOrLoopbackPlaceholder(baseUrl: string, env: NodeJS.ProcessEnv) {

@@ -71,7 +71,14 @@ export const record = command(
       ...(flags['read-only'] ? { readOnly: true } : {}),
     });
     if (!prepared) return 2;
-    const { exchanges, left } = await recordOn(prepared, contract, target, io);
+    const { exchanges, left, stopped } = await recordOn(prepared, contract, target, io);
+    // Credentials every answer refused: a cassette of 401s is no recording (one line, exit 2).
+    if (target === 'live' && refused(exchanges)) {
+      io.err(
+        `record: the credentials were refused: every request with them answered 401 or 403; check ${env.TWILIO_API_KEY ? 'TWILIO_API_KEY and TWILIO_API_SECRET' : 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN'}; nothing was recorded`,
+      );
+      return 2;
+    }
     const cassette = cassetteFromRecording(exchanges, {
       label: flags.label ?? `${target} recording, ${new Date().toISOString().slice(0, 10)}`,
       source: target === 'local' ? 'local-provider' : 'live',
@@ -86,10 +93,16 @@ export const record = command(
     io.out(
       `recorded ${cassette.interactions.length} interactions (${prepared.transport.requestsSent} requests) to ${out}`,
     );
-    return outcome(io, prepared, left);
+    return outcome(io, prepared, left, stopped);
   },
   HELP,
 );
+
+/** Every answer to a request with the credentials refused them (401, 403), and there was one. */
+function refused(exchanges: Recorded): boolean {
+  const answered = exchanges.filter((e) => e.request.authenticated && e.response);
+  return answered.length > 0 && answered.every((e) => [401, 403].includes(e.response?.status ?? 0));
+}
 
 /** --from-docs: a cassette of the docs pages' examples. */
 function fromDocs(io: Io, docs: string[] | undefined, out: string): number {
@@ -116,7 +129,7 @@ async function recordWithWrites(
   writes: WriteRunOptions,
   phase: (reads: boolean, work: () => Promise<void>) => Promise<void>,
   exchanges: Recorded,
-): Promise<Finished | undefined> {
+): Promise<{ left?: Finished; stopped?: string }> {
   let started: Awaited<ReturnType<typeof startWrites>> | undefined;
   let left: Finished | undefined;
   try {
@@ -135,11 +148,14 @@ async function recordWithWrites(
     });
     exchanges.push(...seen.filter((e) => e.request.method !== 'GET'));
   }
-  return left;
+  // Why writing stopped before it was done (another account's answers, a census of another account):
+  // the cassette is not what was asked for, and the run says so.
+  const stopped = started?.stopped ?? started?.session.stopped;
+  return { ...(left ? { left } : {}), ...(stopped ? { stopped } : {}) };
 }
 
 /** What the recording's end says: the request cap when it was reached, and anything it left (exit 1). */
-function outcome(io: Io, t: PreparedTarget, left: Finished | undefined): number {
+function outcome(io: Io, t: PreparedTarget, left: Finished | undefined, stopped?: string): number {
   if (t.transport.requestsSent >= t.transport.budget)
     io.out(
       `  the request cap of ${t.transport.budget} was reached: the cassette holds what was sent before it${left?.done ? '; what the recording made was then undone, outside the cap' : ''}`,
@@ -148,6 +164,10 @@ function outcome(io: Io, t: PreparedTarget, left: Finished | undefined): number 
     io.err(
       `FAILED: the recording left ${left.left.length} item(s) behind${left.incomplete.length ? ' and a sweep for its tag did not finish' : ''}; run: ${cleanupCommandOf(t, io.env)}`,
     );
+    return 1;
+  }
+  if (stopped) {
+    io.err(`FAILED: ${/writing stopped/.test(stopped) ? stopped : `writing stopped: ${stopped}`}`);
     return 1;
   }
   return 0;
@@ -183,7 +203,7 @@ async function recordOn(
   contract: Contract,
   target: string,
   io: Io,
-): Promise<{ exchanges: Recorded; left?: Finished }> {
+): Promise<{ exchanges: Recorded; left?: Finished; stopped?: string }> {
   const exchanges: Recorded = [];
   /** Records what `work` sends: writes always, reads only when `reads` (one state of the data per cassette). */
   const phase = async (reads: boolean, work: () => Promise<void>) => {
@@ -199,8 +219,7 @@ async function recordOn(
     io.out(
       `  writes journalled in ${writes.journal.file}; should the run be killed: ${writes.cleanupCommand}`,
     );
-    const left = await recordWithWrites(prepared, contract, writes, phase, exchanges);
-    return { exchanges, ...(left ? { left } : {}) };
+    return { exchanges, ...(await recordWithWrites(prepared, contract, writes, phase, exchanges)) };
   } finally {
     await prepared.close();
   }

@@ -38,6 +38,8 @@ export interface ConformanceReport {
     requestCount: number;
     paginationRequests: number;
     concurrency: number;
+    /** What the run made that no operation removes, per list: left on the account. */
+    unremovable?: Record<string, number>;
     requests: Array<{
       scenario: string;
       operation: string;
@@ -100,6 +102,7 @@ export function buildReport(
       requestCount: r.requests,
       paginationRequests: r.paginationRequests,
       concurrency: meta.concurrency,
+      ...(r.unremovable ? { unremovable: r.unremovable } : {}),
       requests: r.observations.map((o) => ({
         scenario: o.scenario,
         operation: `${o.op.method} ${o.op.path}`,

@@ -106,6 +106,19 @@ export function blockingLines(findings: readonly Finding[], max = 20): string[] 
   ];
 }
 
+/** What the runs made that no operation removes, said once: it stays on the account. */
+function leftOnAccount(runs: readonly RunResult[]): string[] {
+  const counts: Record<string, number> = {};
+  for (const r of runs)
+    for (const [list, n] of Object.entries(r.unremovable ?? {})) counts[list] = (counts[list] ?? 0) + n;
+  const parts = Object.entries(counts).map(([list, n]) => `${n} of ${list}`);
+  return parts.length
+    ? [
+        `left on the account, as no operation removes them: up to ${parts.join(', ')} (made by the run; what the API keeps of them stays)`,
+      ]
+    : [];
+}
+
 /**
  * Everything after a run, in order: the verdict; per rule one line; the errors that fail the run;
  * the operations not judged; the baseline's notes; the requests, the reports, the replay command;
@@ -143,6 +156,7 @@ export function runReport(
       ? [`baseline written to ${o.baselineWritten}: review each reason before committing`]
       : []),
     `requests: ${total((r) => r.requests)} for the checks, ${total((r) => r.paginationRequests)} for the pagination properties${writes ? `, ${total((r) => r.writeRequests)} for the writes` : ''}${runs.length > 1 ? ` (${runs.length} targets)` : ''}`,
+    ...leftOnAccount(runs),
     `reports: ${done.written.join(', ')}`,
     ...(done.passed ? [] : [`replay: ${o.replay}`]),
     verdict,

@@ -28,6 +28,8 @@ export interface RunResult {
   paginationRequests: number;
   /** Writes the run sent (arrange, refusals, undo), when writes were allowed. */
   writeRequests?: number;
+  /** What the run made that no operation removes (sessions a message opened, policies), per list: left on the account. */
+  unremovable?: Record<string, number>;
   durationMs: number;
   /** A live run that reached nothing it could judge (credentials refused, another account, no TLS): why, in one line. */
   access?: string;

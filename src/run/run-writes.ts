@@ -17,7 +17,7 @@ import type { RuleResult } from './results';
 import { runStateful } from './stateful';
 import { type Finished, finishWrites } from './writes/finish';
 import { type SessionOptions, WriteSession } from './writes/session';
-import { census } from './writes/sweep';
+import { census, censusStop } from './writes/sweep';
 
 export interface WriteRunOptions extends Omit<SessionOptions, 'contract'> {
   /** The command that removes what is left, for the finding that lists it. */
@@ -34,11 +34,13 @@ export async function startWrites(
   contract: Contract,
   w: WriteRunOptions,
   operations?: readonly string[],
-): Promise<{ session: WriteSession; arranged?: Arranged }> {
+): Promise<{ session: WriteSession; arranged?: Arranged; stopped?: string }> {
   const { cleanupCommand: _c, modelRuns: _m, perList: _p, deferUpdates: _d, ...options } = w;
   const session = new WriteSession({ ...options, contract });
   try {
-    await census(w.transport, contract, w.journal, session.before);
+    // Credentials refused everywhere, or only another account's items: nothing is written at all.
+    const stopped = censusStop(await census(w.transport, contract, w.journal, session.before), w.account);
+    if (stopped) return { session, stopped };
     const arranged = await arrange(session, {
       ...(w.perList ? { perList: w.perList } : {}),
       ...(w.deferUpdates ? { deferUpdates: true } : {}),

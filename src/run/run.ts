@@ -11,6 +11,7 @@ import { transportFindings, unmappedFinding } from '../rules/transport';
 import { lifecycleRule } from '../rules/writes/rules';
 import type { Contract } from '../schemas/contract';
 import type { HttpTransport } from '../transport/http';
+import type { JournalEntry } from './journal';
 import type { Arranged } from './lifecycle';
 import { type PaginationOptions, runPagination } from './pagination-run';
 import { type PlanOptions, type PlanResult, runPlan } from './plan';
@@ -56,7 +57,7 @@ export async function runConformance(
   try {
     result = await judgeReads(transport, contract, options, writing?.arranged, started);
     await writing?.arranged?.updates();
-    if (w && writing && (w.modelRuns ?? 0) > 0 && selected(lifecycleRule.name)) {
+    if (w && writing && !writing.stopped && (w.modelRuns ?? 0) > 0 && selected(lifecycleRule.name)) {
       const model = await modelResult(writing.session, w, transport.target);
       result.findings.push(...model.findings);
       result.results.push(model);
@@ -68,6 +69,15 @@ export async function runConformance(
   if (w && writing)
     addWrites(result, contract, options, { session: writing.session, w, finished }, transport);
   return result;
+}
+
+/** What the journal says the run made and no operation removes (a made entry with no undo), per list. */
+function unremovableOf(entries: readonly JournalEntry[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of entries)
+    if (e.kind === 'made' && !e.undo)
+      out[e.list ?? e.write ?? '?'] = (out[e.list ?? e.write ?? '?'] ?? 0) + 1;
+  return out;
 }
 
 /** Every write the run made, judged once it is undone (the undo's own requests included). */
@@ -94,6 +104,8 @@ function addWrites(
   result.findings.push(...judged.findings);
   result.results.push(...judged.results);
   result.writeRequests = w.transport.requestsSent + w.cleanup.requestsSent;
+  const unremovable = unremovableOf(w.journal.entries);
+  if (Object.keys(unremovable).length) result.unremovable = unremovable;
   options.onRule?.('write', judged.results);
 }
 

@@ -175,6 +175,33 @@ describe('journals', () => {
       for (const it of items) expect(after[list]).toContainEqual(it);
   });
 
+  it('a journal naming an item that does not show its tag (copied, edited, damaged): that item is never removed, the rest is, exit 1', async () => {
+    const { p, before, proxy, journalDir } = await leftBehind();
+    const users = (before.ListAssistants?.[0] as { id: string } | undefined)?.id as string;
+    expect(users).toBeDefined();
+    const { file } = journalIn(journalDir);
+    // The newest assistant the run made, as the journal names it, swapped for the user's.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const k = lines.findLastIndex((l) => /"kind":"made".*"path":"\/v1\/Assistants\/[^"/]+"/.test(l));
+    const ours = JSON.parse(lines[k] as string).id as string;
+    lines[k] = (lines[k] as string).split(ours).join(users);
+    writeFileSync(file, lines.join('\n'));
+    const sent = proxy.seen.length;
+    const r = await cleanupRun(proxy.url, journalDir);
+    expect(r.status, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(
+      new RegExp(`left: ListAssistants ${users}: /v1/Assistants/${users} does not show the run's tag`),
+    );
+    expect(proxy.seen.slice(sent).filter((a) => a.method !== 'GET' && a.path.includes(users))).toEqual([]);
+    const after = await snapshot(p, contract);
+    for (const [list, items] of Object.entries(before))
+      for (const it of items) expect(after[list]).toContainEqual(it);
+    // What the run made is gone all the same: the one it no longer names, found by its tag.
+    const ids = (s: Record<string, unknown[]>) =>
+      (s.ListAssistants as Array<{ id: string }>).map((i) => i.id).sort();
+    expect(ids(after)).toEqual(ids(before));
+  });
+
   it('a torn last line, and a damaged journal beside good ones: the good ones are cleaned up, the damaged one named, exit 1', async () => {
     const one = await leftBehind();
     const two = await leftBehind();

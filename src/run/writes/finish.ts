@@ -80,6 +80,11 @@ async function search(o: FinishOptions, out: Finished, only?: ReadonlySet<string
 /** Sweeps, undoes and sweeps again, from the journal's entries; records done only when nothing is left. */
 export async function finishWrites(o: FinishOptions): Promise<Finished> {
   const out: Finished = { observations: [], left: [], incomplete: [], found: 0, done: false };
+  // A run's own journal (in memory, whole) that announced no write sent none: nothing can be left.
+  if (!o.account && o.final !== false && !o.entries().some((e) => e.kind === 'intent')) {
+    o.journal.record({ kind: 'done' });
+    return { ...out, done: true };
+  }
   const lists = new Set([...lostLists(o.contract, o.entries()), ...(o.lost ?? [])]);
   if (o.account || lists.size > 0) {
     const first = await search(o, out, o.account ? undefined : lists);
@@ -94,7 +99,14 @@ export async function finishWrites(o: FinishOptions): Promise<Finished> {
   // turn, three rounds at most.
   const rest = o.final === false ? lists : undefined;
   for (let round = 0; ; round++) {
-    const undone = await undoAll(o.contract, o.transport, o.journal, o.entries());
+    // A cleanup (a journal read from disk) removes only what still shows the run's tag.
+    const undone = await undoAll(
+      o.contract,
+      o.transport,
+      o.journal,
+      o.entries(),
+      o.account ? o.journal.tag : undefined,
+    );
     out.observations.push(...undone.observations);
     out.left = undone.left;
     if (rest?.size === 0) break;

@@ -60,7 +60,7 @@ export function sweepables(contract: Contract): Sweepable[] {
 export async function walk(
   transport: HttpTransport,
   list: Operation,
-): Promise<{ items: Record<string, unknown>[]; complete: boolean; why?: string }> {
+): Promise<{ items: Record<string, unknown>[]; complete: boolean; why?: string; status?: number }> {
   const size = largestPageSize(list);
   let url: string | undefined = `${list.path}${size ? `?PageSize=${size}` : ''}`;
   const items: Record<string, unknown>[] = [];
@@ -71,7 +71,12 @@ export async function walk(
     const parsed = status === 200 ? parseProviderJson(e.response?.body ?? '') : undefined;
     const body = parsed?.ok ? parsed.value : undefined;
     if (!isRecord(body))
-      return { items, complete: false, why: `${url} answered ${status ?? e.error?.message}` };
+      return {
+        items,
+        complete: false,
+        why: `${url} answered ${status ?? e.error?.message}`,
+        ...(status !== undefined ? { status } : {}),
+      };
     const found = body[list.itemsKey ?? ''];
     for (const it of Array.isArray(found) ? found : []) if (isRecord(it)) items.push(it);
     url = pageView(list, body).nextUrl(transport.baseUrl);
@@ -79,22 +84,52 @@ export async function walk(
   return { items, complete: true };
 }
 
+/** What a census read: whether every list refused the credentials, and the accounts its items name. */
+export interface Census {
+  /** Every list's first page answered 401 or 403: the credentials reach nothing. */
+  refused: boolean;
+  /** The account SIDs the listed items carry. */
+  accounts: Set<string>;
+}
+
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+
 /** Before the run writes: the ids every list a create fills shows, journalled (a cleanup reads them back). */
 export async function census(
   transport: HttpTransport,
   contract: Contract,
   journal: Journal,
   into: Set<string>,
-) {
+): Promise<Census> {
+  const accounts = new Set<string>();
+  const statuses: Array<number | undefined> = [];
   // The lists side by side (each walked in order): a census is only reads.
   await mapLimit(sweepables(contract), 4, async ({ list }) => {
-    const { items, complete, why } = await walk(transport, list);
+    const { items, complete, why, status } = await walk(transport, list);
     const ids = items.flatMap((it) =>
       typeof it[list.idField ?? ''] === 'string' ? [it[list.idField ?? ''] as string] : [],
     );
     for (const id of ids) into.add(id);
+    for (const it of items)
+      if (typeof it.account_sid === 'string' && ACCOUNT_SID.test(it.account_sid))
+        accounts.add(it.account_sid);
+    statuses.push(items.length === 0 ? status : 200);
     journal.record({ kind: 'census', list: list.id, ids, complete, ...(why ? { message: why } : {}) });
   });
+  const refused = statuses.length > 0 && statuses.every((s) => s === 401 || s === 403);
+  return { refused, accounts };
+}
+
+/**
+ * Why a run must not write at all, from its census, or undefined: the credentials were refused on
+ * every list, or the lists show only another account's items (an API key of another account than
+ * the one named): nothing is sent, and the run says so in one line (src/run/access.ts).
+ */
+export function censusStop(c: Census, account: string | undefined): string | undefined {
+  if (c.refused) return 'the credentials were refused on every list the census read';
+  if (account && c.accounts.size > 0 && !c.accounts.has(account))
+    return `the lists show another account's items (${[...c.accounts][0]}), not ${account}'s`;
+  return undefined;
 }
 
 /** The ids a journal's census saw before its run wrote. */

@@ -40,12 +40,36 @@ async function provenGone(
   return status === 404 ? true : status === 200 ? false : undefined;
 }
 
-/** Sends each pending removal and reads it back; returns the removals (for the write rules) and what is left. */
+/**
+ * A cleanup's read before it removes an item a journal on disk names: the item must still show the
+ * run's tag (a journal is a file: copied, edited or damaged, it could name anyone's item). Undefined
+ * when it may be removed (it shows the tag, or it is already gone).
+ */
+async function notShowingTag(
+  transport: HttpTransport,
+  e: JournalEntry,
+  tag: string,
+): Promise<string | undefined> {
+  if (!e.gone || e.gone.id !== undefined) return undefined;
+  const r = await transport.get(e.gone.path);
+  const status = r.response?.status;
+  if (status === 404) return undefined;
+  if (status === 200 && (r.response?.body ?? '').includes(tag)) return undefined;
+  return status === 200
+    ? `${e.gone.path} does not show the run's tag ${tag}: not removed, it may not be the run's`
+    : `${e.gone.path} answered ${status ?? r.error?.message}: not removed, it could not be read to show the run's tag`;
+}
+
+/**
+ * Sends each pending removal and reads it back; returns the removals (for the write rules) and what
+ * is left. `tag`: a cleanup from a journal on disk removes only items that still show it.
+ */
 export async function undoAll(
   contract: Contract,
   transport: HttpTransport,
   journal: Journal,
   entries: readonly JournalEntry[],
+  tag?: string,
 ): Promise<{ observations: WriteObservation[]; left: Left[] }> {
   const writes = new Map(contract.writes.map((w) => [w.id, w]));
   const observations: WriteObservation[] = [];
@@ -54,6 +78,11 @@ export async function undoAll(
     const w = writes.get(e.undo?.write ?? '');
     if (!w || !e.undo) {
       left.push({ ...e, why: `no write ${e.undo?.write} in the model removes it` });
+      continue;
+    }
+    const foreign = tag === undefined ? undefined : await notShowingTag(transport, e, tag);
+    if (foreign) {
+      left.push({ ...e, why: foreign });
       continue;
     }
     const exchange = await transport.send(e.undo.method, e.undo.path);

@@ -1,0 +1,163 @@
+// A run that writes whose credentials never reach the account (issue #28, found from outside by the
+// attack on the write path): refused credentials say so in one line and exit 2, exactly as a run
+// that only reads — no report of a hundred findings, no write sent after the refusals, nothing of
+// the run left open for a cleanup that the same credentials could not do either.
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/fixtures';
+import {
+  hostileProxy,
+  journalIn,
+  otherAccount,
+  secretsOnDisk,
+  withJson,
+  writingFlags,
+  writingRun,
+} from '../support/hostile';
+import { contract } from '../support/provider';
+import { creds, env, expectLeftAsFound, provider, snapshot } from '../support/writes';
+
+describe('a writing run whose credentials are refused', () => {
+  it('says so in one line, exit 2, no report, no write sent, the user’s data untouched', async () => {
+    const p = await provider(3);
+    const before = await snapshot(p, contract);
+    const proxy = await hostileProxy(p.url);
+    const dir = mkdtempSync(join(tmpdir(), 'refused-'));
+    const r = await runCli('conformance', writingFlags(proxy.url, dir), {
+      ...env,
+      CONFORMANCE_JOURNAL_DIR: join(dir, 'default'),
+      TWILIO_AUTH_TOKEN: 'not-the-token',
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^conformance: the credentials were refused: .*nothing was judged/);
+    expect(r.stdout).not.toMatch(/FAILED|PASSED/);
+    expect(existsSync(join(dir, 'conformance.json'))).toBe(false);
+    // What was refused is refused: after the refusals no write is sent at all.
+    expect(proxy.seen.filter((a) => a.method !== 'GET')).toEqual([]);
+    expectLeftAsFound(contract, before, await snapshot(p, contract));
+    expect(secretsOnDisk([dir], 'not-the-token', creds.username)).toEqual([]);
+    // Its journal says the run ended: nothing was written, nothing is left for a cleanup to do.
+    expect(journalIn(join(dir, 'journal')).entries.at(-1)?.kind).toBe('done');
+  });
+});
+
+describe('a writing run whose credentials reach another account than the one named', () => {
+  it('with items on it (an API key of another account): the census shows it, nothing is written, one line, exit 2', async () => {
+    const keys = await otherAccount(`AC${'4'.repeat(32)}`, 3, 6);
+    const before = await snapshot(keys, contract);
+    const proxy = await hostileProxy(keys.url);
+    const run = await writingRun(proxy.url);
+    expect(run.status, run.stdout + run.stderr).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^conformance: the answers are another account's: .*AC4{32}/);
+    expect(proxy.seen.filter((a) => a.method !== 'GET')).toEqual([]);
+    expect(existsSync(join(run.dir, 'conformance.json'))).toBe(false);
+    expect(journalIn(run.journalDir).entries.at(-1)?.kind).toBe('done');
+    expectLeftAsFound(contract, before, await snapshot(keys, contract));
+  });
+});
+
+describe('npm run record -- --writes, write answers naming another account', () => {
+  it('stops writing, undoes what it made, and says so: FAILED in one line, exit 1 (not a quiet exit 0)', async () => {
+    const p = await provider(3);
+    const before = await snapshot(p, contract);
+    const other = `AC${'4'.repeat(32)}`;
+    const proxy = await hostileProxy(p.url, async (a, forward) =>
+      a.method === 'GET' ? undefined : withJson(await forward(), (o) => ({ ...o, account_sid: other })),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'record-other-'));
+    const r = await runCli(
+      'record',
+      ['--target', 'live', '--base-url', proxy.url, '--writes', creds.username, '--out', join(dir, 'c.json')],
+      { ...env, CONFORMANCE_JOURNAL_DIR: join(dir, 'journal') },
+    );
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(
+        `^FAILED: \\w+ answered account_sid ${other}, not the account written to \\(\\w+\\): writing stopped, what the run made is undone$`,
+      ),
+    );
+    // One write went out before the answer said whose it was; it was undone.
+    expect(proxy.seen.filter((a) => a.method === 'POST')).toHaveLength(1);
+    expect(journalIn(join(dir, 'journal')).entries.at(-1)?.kind).toBe('done');
+    expectLeftAsFound(contract, before, await snapshot(p, contract));
+    expect(secretsOnDisk([dir], creds.password, creds.username)).toEqual([]);
+  });
+});
+
+describe('npm run record with credentials the API refuses', () => {
+  it.each([
+    ['reads only', []],
+    ['with --writes', ['--writes', creds.username]],
+  ])('%s: one line, exit 2, no cassette, no write sent', async (_n, more) => {
+    const p = await provider(3);
+    const before = await snapshot(p, contract);
+    const proxy = await hostileProxy(p.url);
+    const dir = mkdtempSync(join(tmpdir(), 'record-refused-'));
+    const out = join(dir, 'c.json');
+    const r = await runCli('record', ['--target', 'live', '--base-url', proxy.url, ...more, '--out', out], {
+      ...env,
+      TWILIO_AUTH_TOKEN: 'not-the-token',
+      CONFORMANCE_JOURNAL_DIR: join(dir, 'journal'),
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^record: the credentials were refused: .*nothing was recorded$/),
+    ]);
+    expect(existsSync(out)).toBe(false);
+    expect(proxy.seen.filter((a) => a.method !== 'GET')).toEqual([]);
+    expectLeftAsFound(contract, before, await snapshot(p, contract));
+  });
+});
+
+describe('npm run pact:verify -- --writes with credentials the API refuses', () => {
+  it('one line naming the credentials, exit 2, nothing written, no journal left to clean up', async () => {
+    const p = await provider(3);
+    const before = await snapshot(p, contract);
+    const proxy = await hostileProxy(p.url);
+    const dir = mkdtempSync(join(tmpdir(), 'pact-refused-'));
+    const r = await runCli(
+      'pact-verify',
+      ['--base-url', proxy.url, '--writes', creds.username, '--report-dir', dir],
+      { ...env, TWILIO_AUTH_TOKEN: 'not-the-token', PACT_BROKER_BASE_URL: '' },
+    );
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^pact:verify: the credentials were refused: GET \/v1\/\w+ answered 401; .*nothing was written$/,
+      ),
+    ]);
+    expect(proxy.seen.filter((a) => a.method !== 'GET')).toEqual([]);
+    expect(existsSync(join(dir, 'journal')) && readdirSync(join(dir, 'journal')).length).toBeFalsy();
+    expectLeftAsFound(contract, before, await snapshot(p, contract));
+  });
+});
+
+describe('what a passing run that writes leaves on the account', () => {
+  it('is said: a line, and conformance.json, count what no operation removes, never fewer than the provider kept', async () => {
+    const p = await provider(3);
+    const before = await snapshot(p, contract);
+    const run = await writingRun(p.url);
+    expect(run.status, run.stdout).toBe(0);
+    const line = run.stdout.split('\n').find((l) => l.startsWith('left on the account'));
+    expect(line).toMatch(
+      /^left on the account, as no operation removes them: up to .*\b\d+ of ListPolicies\b/,
+    );
+    const report = JSON.parse(readFileSync(join(run.dir, 'conformance.json'), 'utf8'));
+    const said = report.runs[0].unremovable as Record<string, number>;
+    const after = await snapshot(p, contract);
+    // Every top-level list the run left items in is counted, never fewer than stayed (the journal
+    // counts what was made; the provider may remove some with what made them).
+    let left = 0;
+    for (const [list, items] of Object.entries(after)) {
+      const gained = items.length - (before[list]?.length ?? 0);
+      left += Math.max(0, gained);
+      if (gained > 0) expect(said[list], list).toBeGreaterThanOrEqual(gained);
+    }
+    expect(left).toBeGreaterThan(0);
+  });
+});
