@@ -140,7 +140,7 @@ function ruleResults(contract: Contract, observations: readonly WriteObservation
       const failed = found.some((f) => f.severity === 'error');
       const never = o.notSent?.get(write.id);
       const reason = o.recorded
-        ? 'not judged on recordings: it needs a live lifecycle (what the write changed, read back)'
+        ? 'not judged on recordings: the recording holds no exchange this rule judges (it needs a live run)'
         : never !== undefined
           ? `${NOT_SENT}${never}`
           : observations.some((x) => x.write === write)

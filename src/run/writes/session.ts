@@ -262,7 +262,13 @@ export class WriteSession {
     const w = obs.write;
     const status = obs.exchange.response?.status;
     if (status === undefined && NOT_SENT.has(obs.exchange.error?.kind ?? '')) {
-      this.journal.record({ ...base, kind: 'failed', message: `not sent: ${obs.exchange.error?.message}` });
+      // The transport's own words already say "not sent: …".
+      const said = obs.exchange.error?.message ?? '';
+      this.journal.record({
+        ...base,
+        kind: 'failed',
+        message: said.startsWith('not sent') ? said : `not sent: ${said}`,
+      });
     } else if (status === undefined || status === 429 || status >= 500) {
       // Maybe made: never sent again here. A sweep for the tag finds what a create made; an attach is detached anyway.
       if (w.action === 'create' && w.effect.list) this.lost.add(w.effect.list);
