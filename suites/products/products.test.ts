@@ -120,3 +120,23 @@ describe('what the four products never send, and why', () => {
     expect(conversations.notSent.get('DeleteConversationScopedWebhook')).toMatch(/needs an item/);
   });
 });
+
+describe('a read under a nested list the run cannot fill (Sync v1: Services, Documents, their permissions)', () => {
+  it('is read under parents the run did not make, when those it made hold nothing there', async () => {
+    // No create of the spec makes a document's permission: the run's own services and documents hold
+    // none, so the permission's list and fetch are read under the provider's other documents.
+    const spec = join(SPECS, 'twilio_sync_v1.subset.json');
+    const dir = mkdtempSync(join(tmpdir(), 'products-'));
+    dirs.push(dir);
+    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1'];
+    const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
+    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
+    const results = report.runs.flatMap((r) => r.results);
+    const fetch = 'GET /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}';
+    expect(results.filter((r) => r.operation === fetch && r.rule === 'response.schema')).toEqual([
+      expect.objectContaining({ outcome: 'passed' }),
+    ]);
+    expect(report.coverage.unjudged).toEqual([]);
+  }, 120_000);
+});
