@@ -10,7 +10,7 @@ import { mapLimit } from '../concurrency';
 import { isRecord } from '../json';
 import { fillPath, type Operation } from '../model/operation';
 import { pageView } from '../model/twilio-conventions';
-import { itemId, pageSizeBounds } from '../rules/invariants';
+import { pageSizeBounds } from '../rules/invariants';
 import type { Observation } from '../rules/rule';
 import type { WriteObservation as WriteCheck } from '../rules/writes/observation';
 import type { Contract } from '../schemas/contract';
@@ -19,12 +19,10 @@ import type { HttpTransport } from '../transport/http';
 import { PARENT_PROBES, type PlannedRead, readsOf, waves } from './plan-data';
 import { judgeRecorded } from './plan-recorded';
 import { type Candidate, type ListState, type PlanOptions, PlanState, UNKNOWN_ID } from './plan-state';
+import { wider } from './plan-wider';
 
 export { PARENT_PROBES, SMALL_PAGE_SIZE } from './plan-data';
 export { type ListState, type PlanOptions, UNKNOWN_ID } from './plan-state';
-
-/** Other parents' lists read, at most, when a nested list is empty under every parent tried. */
-const WIDER_PROBES = 8;
 
 export interface PlanResult {
   observations: Observation[];
@@ -114,8 +112,8 @@ function urlOf(op: Operation, values: Record<string, string>, r: PlannedRead): s
 
 /**
  * A list's default page under each candidate parent, until one has items: where the rest of its reads
- * go. When none has any (the parents a run that writes made hold nothing it could make there), the
- * list is read under other items of its parent's list (wider).
+ * go. When none has any (the parents a run that writes made hold nothing it could make there), other
+ * parents (plan-wider.ts).
  */
 async function readDefault(
   plan: PlanState,
@@ -124,7 +122,7 @@ async function readDefault(
   r: PlannedRead,
 ): Promise<void> {
   let chosen = await firstWithItems(plan, op, tries, r);
-  if (chosen && chosen.items.length === 0) chosen = (await wider(plan, op, tries, r)) ?? chosen;
+  if (chosen && chosen.items.length === 0) chosen = (await wider(plan, op, tries)) ?? chosen;
   if (chosen) plan.lists.set(op.id, chosen);
 }
 
@@ -143,41 +141,6 @@ async function firstWithItems(
     if (items.length) return { values: t.values, items };
   }
   return chosen;
-}
-
-/**
- * A nested list empty under every parent tried: tried under up to WIDER_PROBES more items of its
- * parent's list, then its parent's list read under up to WIDER_PROBES of its other candidate parents
- * and the list under the items found there, until one has items.
- */
-async function wider(
-  plan: PlanState,
-  op: Operation,
-  tried: Candidate[],
-  r: PlannedRead,
-): Promise<ListState | undefined> {
-  const key = (v: Record<string, string>) => JSON.stringify(v);
-  const seen = new Set(tried.map((t) => key(t.values)));
-  const rest = plan.candidates(op).filter((c) => !seen.has(key(c.values)));
-  const found = await firstWithItems(plan, op, rest.slice(0, WIDER_PROBES), r);
-  if (found?.items.length) return found;
-  const last = op.pathParams.at(-1);
-  const parent = last?.from ? plan.index.get(last.from.operation) : undefined;
-  const at = parent ? plan.lists.get(parent.id) : undefined;
-  const read = parent && readsOf(parent).find((p) => p.kind === 'default');
-  if (!last?.from || !parent?.pathParams.length || !at || !read) return undefined;
-  const field = last.from.field;
-  const others = plan.candidates(parent).filter((c) => key(c.values) !== key(at.values));
-  for (const c of others.slice(0, WIDER_PROBES)) {
-    const page = await plan.observe(read.scenario, parent, fillPath(parent.path, c.values), read.expect);
-    const tries = plan.itemsOf(parent, page).flatMap((item) => {
-      const id = itemId(item, field);
-      return id === undefined ? [] : [{ values: { ...c.values, [last.name]: id } }];
-    });
-    const under = await firstWithItems(plan, op, tries.slice(0, PARENT_PROBES), r);
-    if (under?.items.length) return under;
-  }
-  return undefined;
 }
 
 /** The next page, by the link the small page gave (through the list's envelope: v2010's next_page_uri). */
