@@ -140,3 +140,23 @@ describe('a read under a nested list the run cannot fill (Sync v1: Services, Doc
     expect(report.coverage.unjudged).toEqual([]);
   }, 120_000);
 });
+
+describe('a read whose path mixes values a list supplies and values none does (Flex v1: Interactions)', () => {
+  it('is read under the listed items, the other values those the provider holds', async () => {
+    // No list of interactions: an interaction's Sid is no list's; its channels are listed; a transfer's
+    // Sid again is no list's. The transfer's fetch takes the channels listed and the provider's values.
+    const spec = join(SPECS, 'twilio_flex_v1.subset.json');
+    const dir = mkdtempSync(join(tmpdir(), 'products-'));
+    dirs.push(dir);
+    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1'];
+    const out = await runCli('conformance', [...args, '--read-only', '--pagination-runs', '1']);
+    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
+    const results = report.runs.flatMap((r) => r.results);
+    const fetch = 'GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}';
+    expect(results.filter((r) => r.operation === fetch && r.rule === 'response.schema')).toEqual([
+      expect.objectContaining({ outcome: 'passed' }),
+    ]);
+    expect(report.coverage.unjudged).toEqual([]);
+  }, 120_000);
+});
