@@ -27,8 +27,8 @@ export async function wider(
 }
 
 /**
- * Pages of a list with items, under path values not in `skip`: its remaining candidates first, then
- * under the items of its parent's other pages (recursively), while the budget lasts.
+ * Pages of a list with items, under path values not in `skip`: a few of its remaining candidates
+ * first, then under the items of its parent's other pages (recursively), while the budget lasts.
  */
 async function* otherStates(
   plan: PlanState,
@@ -37,7 +37,13 @@ async function* otherStates(
   budget: { reads: number },
 ): AsyncGenerator<ListState> {
   const under = (cs: readonly Candidate[]) => pages(plan, op, cs, skip, budget);
-  yield* under(plan.candidates(op));
+  // Siblings of the parents tried are alike (all the run's, as often as not): a few, then further up.
+  yield* under(
+    plan
+      .candidates(op)
+      .filter((c) => !skip.has(key(c.values)))
+      .slice(0, PARENT_PROBES),
+  );
   const last = op.pathParams.at(-1);
   const parent = last?.from ? plan.index.get(last.from.operation) : undefined;
   const at = parent ? plan.lists.get(parent.id) : undefined;
