@@ -192,10 +192,13 @@ function edited(body: Body, at: readonly string[], change: (o: Body) => Body): B
  */
 function fieldNegatives(field: string, s: JsonSchema, form: boolean): Array<{ value: Json; why: string }> {
   const out: Array<{ value: Json; why: string }> = [];
-  // A form's array is its key repeated: one string sent is an array of one.
+  // A form's array is its key repeated: one string sent is an array of one, of items that take text
+  // (a string, or any value: items whose schema states no type and no fields).
   const text = (x: JsonSchema | undefined) => x !== undefined && schemaTypes(x).includes('string');
-  const bad =
-    form && (text(s) || (schemaTypes(s).includes('array') && text(s.items))) ? undefined : wrongType(s);
+  const anything = (x: JsonSchema | undefined) =>
+    x === undefined || (schemaTypes(x).length === 0 && !x.properties && !x.$ref);
+  const arrayOfText = schemaTypes(s).includes('array') && (text(s.items) || anything(s.items));
+  const bad = form && (text(s) || arrayOfText) ? undefined : wrongType(s);
   const typed = s['x-typed-by'] ? ` where every response documents ${String(s.type)}` : '';
   if (bad !== undefined) out.push({ value: bad, why: `${field} of the wrong type (${typeof bad}${typed})` });
   if (typeof s.maxLength === 'number')

@@ -124,6 +124,30 @@ describe('the reference provider refuses what Twilio refuses', () => {
     ]);
   });
 
+  it("a form's array of items of any kind takes one string (an array of one): no wrong type there", () => {
+    // Twilio's specs type such fields `{type: array, items: {}}` (a session's participants, an event
+    // subscription's types): in a form the key repeated is the array, one value sent is an array of one.
+    const shape = (requestEncoding: 'form' | 'json', items: Record<string, unknown>) => ({
+      requestEncoding,
+      request: {
+        type: 'object' as const,
+        properties: { Things: { type: 'array' as const, items } },
+        required: ['Things'],
+      },
+    });
+    const whys = (w: ReturnType<typeof shape>) =>
+      negativeBodies(w, { Things: ['a'] })
+        .map((n) => n.why)
+        .filter((why) => /wrong type/.test(why));
+    expect(whys(shape('form', {}))).toEqual([]);
+    expect(whys(shape('form', { type: 'string' }))).toEqual([]);
+    expect(whys(shape('form', { type: 'integer' }))).toContain('Things of the wrong type (string)');
+    expect(whys(shape('form', { type: 'object', properties: { a: { type: 'string' } } }))).toContain(
+      'Things of the wrong type (string)',
+    );
+    expect(whys(shape('json', {}))).toContain('Things of the wrong type (string)');
+  });
+
   it('an update, delete, attach or detach of an id that does not exist is a 404 with a Twilio error', async () => {
     const p = await provider(3);
     const onItems = contract.writes.filter((w) => w.action !== 'create' && w.action !== 'send');
