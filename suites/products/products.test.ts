@@ -160,3 +160,19 @@ describe('a read whose path mixes values a list supplies and values none does (F
     expect(report.coverage.unjudged).toEqual([]);
   }, 120_000);
 });
+
+describe('a create whose list names its items by no id (Marketplace v1: Listings, beside InstalledAddOns)', () => {
+  it('the lifecycle model follows only items it can name: exit 0 with writes, the model judged', async () => {
+    // A listing's list documents its items as bare objects: the model, which follows items by id,
+    // takes no command from its create; the installed add-ons' creates, updates and deletes it judges.
+    const spec = join(SPECS, 'twilio_marketplace_v1.subset.json');
+    const dir = mkdtempSync(join(tmpdir(), 'products-'));
+    dirs.push(dir);
+    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1'];
+    const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
+    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
+    const results = report.runs.flatMap((r) => r.results);
+    expect(results.find((r) => r.rule === 'write.lifecycle-model')?.outcome).toBe('passed');
+  }, 120_000);
+});
