@@ -42,11 +42,20 @@ const isFreeText = (s: JsonSchema): boolean =>
 /** Characters a field must hold to carry a run's tag whole (src/run/journal.ts makes tags that fit). */
 export const TAG_ROOM = 31;
 
-/** The fields that can carry the run's tag: free text the response echoes, required ones first. */
+/**
+ * The fields that can carry the run's tag: free text the response echoes as free text (not parsed
+ * into an array or an object, not a URL), required ones first.
+ */
 export function tagFields(w: Shape): string[] {
   const props = Object.entries(w.request?.properties ?? {});
+  const back = (name: string) => {
+    const echo = echoField(w.response, name);
+    return echo === undefined ? undefined : w.response?.properties?.[echo];
+  };
+  const text = (r: JsonSchema | undefined) =>
+    r !== undefined && (isFreeText(r) || (schemaTypes(r).length === 0 && !r.properties && !r.items));
   const echoed = ([name, s]: [string, JsonSchema]) =>
-    isFreeText(s) && echoField(w.response, name) !== undefined && (s.maxLength ?? 64) >= TAG_ROOM;
+    isFreeText(s) && text(back(name)) && (s.maxLength ?? 64) >= TAG_ROOM;
   const required = new Set(w.request?.required ?? []);
   return [
     ...props.filter((p) => required.has(p[0]) && echoed(p)),

@@ -4,8 +4,9 @@
 // 400, never a 5xx; a write to an id that does not exist is a 404.
 
 import { describe, expect, it } from 'vitest';
+import type { JsonSchema } from '../../src/model/json-schema';
 import { fillPath } from '../../src/model/operation';
-import { negativeBodies, validBody } from '../../src/schemas/bodies';
+import { negativeBodies, tagFields, validBody } from '../../src/schemas/bodies';
 import { encodeBody } from '../../src/schemas/form';
 import { contract } from '../support/provider';
 import { auth, listed, raw, valuesFor, writeWhere } from '../support/raw';
@@ -146,6 +147,28 @@ describe('the reference provider refuses what Twilio refuses', () => {
       'Things of the wrong type (string)',
     );
     expect(whys(shape('json', {}))).toContain('Things of the wrong type (string)');
+  });
+
+  it("the run's tag goes only in a field the answer echoes as free text (not parsed into an array, not a URL)", () => {
+    // A build's Dependencies is sent as text and answered as the array it describes; a webhook's
+    // WebhookUrl is answered as a URI: neither can bring the tag back whole.
+    const w = (answer: Record<string, JsonSchema>) => ({
+      request: {
+        type: 'object' as const,
+        properties: { FriendlyName: { type: 'string' as const }, Other: { type: 'string' as const } },
+      },
+      response: { type: 'object' as const, properties: answer },
+    });
+    expect(tagFields(w({ friendly_name: { type: 'string' }, other: { type: 'string' } }))).toEqual([
+      'FriendlyName',
+      'Other',
+    ]);
+    expect(
+      tagFields(w({ friendly_name: { type: 'array', items: {} }, other: { type: ['string', 'null'] } })),
+    ).toEqual(['Other']);
+    expect(
+      tagFields(w({ friendly_name: { type: 'string', format: 'uri' }, other: { type: 'object' } })),
+    ).toEqual([]);
   });
 
   it('an update, delete, attach or detach of an id that does not exist is a 404 with a Twilio error', async () => {
