@@ -346,12 +346,17 @@ export class WriteSession {
     return `${answered}, but its fetch answered ${got}: not adopted, never changed`;
   }
 
-  /** What a send names (a conversation) is the run's when the run named it (with its tag) and it is new. */
+  /**
+   * What a send names (a conversation) is the run's when the run named it (with its tag) and it is new;
+   * the item its path names it answers as sent.
+   */
   private settleSend(obs: WriteObservation, base: Settled, values: Record<string, string>): void {
     const w = obs.write;
     for (const name of w.effect.names ?? []) {
       const id = isRecord(obs.json) ? obs.json[name.field] : undefined;
       if (typeof id !== 'string' || this.owns(name.list, id)) continue;
+      // The item its path named (the account a token is made under): the run named it, it made nothing.
+      if (Object.values(values).includes(id)) continue;
       if (this.before.has(id) || !id.includes(this.tag)) {
         obs.safety = [
           ...(obs.safety ?? []),
