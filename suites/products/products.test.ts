@@ -176,3 +176,19 @@ describe('a create whose list names its items by no id (Marketplace v1: Listings
     expect(results.find((r) => r.rule === 'write.lifecycle-model')?.outcome).toBe('passed');
   }, 120_000);
 });
+
+describe("a send whose path names an item, whose children have no room for what was sent (Notify v1: a service's notifications)", () => {
+  it('what the named item holds is judged only where its items have a field for the text: exit 0, send-effect judged', async () => {
+    // A notification names its service; the service's bindings have no field for a body or a title
+    // (their only object is a map of URLs): nothing sent is expected among them.
+    const spec = join(SPECS, 'twilio_notify_v1.subset.json');
+    const dir = mkdtempSync(join(tmpdir(), 'products-'));
+    dirs.push(dir);
+    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1'];
+    const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
+    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
+    const results = report.runs.flatMap((r) => r.results);
+    expect(results.find((r) => r.rule === 'write.send-effect')?.outcome).toBe('passed');
+  }, 120_000);
+});
