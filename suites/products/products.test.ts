@@ -192,3 +192,25 @@ describe("a send whose path names an item, whose children have no room for what 
     expect(results.find((r) => r.rule === 'write.send-effect')?.outcome).toBe('passed');
   }, 120_000);
 });
+
+describe('a fetch paired with a list whose items name no id (Monitor v2: Alarms)', () => {
+  it('is read at the value the provider holds for it, and answered 200 there: exit 0 read-only', async () => {
+    // An alarm's list documents no `sid` (its items carry alertConfigSid): no list supplies the
+    // fetch's {Sid}; the reference provider serves the item at the one value it holds for it.
+    const spec = join(SPECS, 'twilio_monitor_v2.subset.json');
+    const dir = mkdtempSync(join(tmpdir(), 'products-'));
+    dirs.push(dir);
+    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1', '--read-only'];
+    const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
+    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
+    const results = report.runs.flatMap((r) => r.results);
+    const statuses = results.filter(
+      (r) => r.operation === 'GET /v2/Alarms/{Sid}' && r.rule === 'response.status',
+    );
+    expect(statuses.map((r) => r.outcome)).toEqual(['passed']);
+    expect(
+      results.find((r) => r.operation === 'GET /v2/Alarms/{Sid}' && r.rule === 'fetch.unknown-id')?.outcome,
+    ).toBe('passed');
+  }, 120_000);
+});
