@@ -156,8 +156,25 @@ export function validBody(w: Shape, o: BodyOptions): Body | undefined {
     if (supplied !== undefined) return supplied;
     if (field === tag && o.tag)
       return (o.tagSuffix ? `${o.tag}-${o.tagSuffix}` : `${o.tag} ${field}`).slice(0, child.maxLength ?? 64);
-    return undefined;
+    const shaped = echoShape(w, field, child);
+    return shaped ? (generate(shaped, hashInt(o.seed, field), field) as Json) : undefined;
   });
+}
+
+/**
+ * Free text the answer echoes as a value of a format or a pattern (a webhook's URL): the request
+ * documents less than the API takes, and a value of that shape is sent (the answer's schema for it).
+ */
+function echoShape(w: Shape, field: string, child: JsonSchema): JsonSchema | undefined {
+  const echo = echoField(w.response, field);
+  const back = echo === undefined ? undefined : w.response?.properties?.[echo];
+  if (!isFreeText(child) || !back || !schemaTypes(back).includes('string')) return undefined;
+  if (back.format === undefined && back.pattern === undefined) return undefined;
+  return {
+    type: 'string',
+    ...(back.format !== undefined ? { format: back.format } : {}),
+    ...(back.pattern !== undefined ? { pattern: back.pattern } : {}),
+  };
 }
 
 export interface NegativeBody {

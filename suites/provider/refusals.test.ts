@@ -171,6 +171,26 @@ describe('the reference provider refuses what Twilio refuses', () => {
     ).toEqual([]);
   });
 
+  it('free text the answer echoes as a URL or a pattern is sent in that shape (a webhook URL)', () => {
+    const w = {
+      request: {
+        type: 'object' as const,
+        properties: { WebhookUrl: { type: 'string' as const }, Name: { type: 'string' as const } },
+        required: ['WebhookUrl', 'Name'],
+      },
+      response: {
+        type: 'object' as const,
+        properties: {
+          webhook_url: { type: 'string' as const, format: 'uri' },
+          name: { type: ['string', 'null'] as string[] },
+        },
+      },
+    };
+    const body = validBody(w, { seed: 3 }) ?? {};
+    expect(String(body.WebhookUrl)).toMatch(/^https?:\/\/\S+$/);
+    expect(String(body.Name)).not.toMatch(/^https?:/);
+  });
+
   it('an update, delete, attach or detach of an id that does not exist is a 404 with a Twilio error', async () => {
     const p = await provider(3);
     const onItems = contract.writes.filter((w) => w.action !== 'create' && w.action !== 'send');
