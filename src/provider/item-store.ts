@@ -59,12 +59,20 @@ export class ItemStore {
     while (this.ids.length < n) {
       const k = this.ids.length;
       let id = k === 0 && this.firstId !== undefined ? this.firstId : '';
+      const free = (v: string) => !this.index.has(v) && !this.given.has(v);
       for (let attempt = 0; attempt < 100 && id === ''; attempt++) {
         const v = generate(idSchema, hashInt(this.seed, this.op.id, this.parentKey, 'id', k, attempt), field);
         const next = typeof v === 'string' ? v : String(v);
         // Never an id a write already gave an item: generated items come after, in any order of growth.
-        if ((!this.index.has(next) && !this.given.has(next)) || attempt === 99) id = next;
+        if (free(next) || attempt === 99) id = next;
       }
+      // An integer id whose range the generator keeps small (a list item's index): the next free one.
+      if (!free(id) && schemaTypes(idSchema).includes('integer'))
+        for (let n = k; ; n++)
+          if (free(String(n))) {
+            id = String(n);
+            break;
+          }
       this.ids.push(id);
       this.index.set(id, k);
     }

@@ -263,14 +263,18 @@ export function unlistedValue(reads: readonly Operation[], name: string, seed: n
   return typeof v === 'string' && v !== '' ? v : String(v);
 }
 
-/** The path values of an operation whose parameters no list supplies: what the reference provider holds. */
+/**
+ * The values of an operation's path parameters no list supplies: what the reference provider holds
+ * (all of its path values when no list supplies any; else the rest come from the lists the run reads).
+ */
 export function unlistedHints(
   reads: readonly Operation[],
   op: Operation,
   seed: number,
 ): Array<Record<string, string>> {
-  if (op.pathParams.length === 0 || op.pathParams.some((p) => p.from)) return [];
-  return [Object.fromEntries(op.pathParams.map((p) => [p.name, unlistedValue(reads, p.name, seed)]))];
+  const unlisted = op.pathParams.filter((p) => !p.from);
+  if (unlisted.length === 0) return [];
+  return [Object.fromEntries(unlisted.map((p) => [p.name, unlistedValue(reads, p.name, seed)]))];
 }
 
 /** Whether a string value fits a field's schema (its type and pattern). */

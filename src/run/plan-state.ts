@@ -92,19 +92,26 @@ export class PlanState {
     return o.exchange.response?.status === 200 && Array.isArray(items) ? items.slice(0, KEPT_ITEMS) : [];
   }
 
-  /** Candidate path values for an operation: from the lists that supply its parameters, then hints. */
+  /**
+   * Candidate path values for an operation: from the list that supplies its last listed parameter
+   * (the values no list supplies taken from hints that name only those), then hints naming them all.
+   */
   candidates(op: Operation): Candidate[] {
     const out: Candidate[] = [];
-    const last = op.pathParams.at(-1);
+    const hints = this.options.pathHints?.(op) ?? [];
+    const complete = (v: Record<string, string>) => op.pathParams.every((p) => v[p.name] !== undefined);
+    const partial: Record<string, string> = Object.assign({}, ...hints.filter((v) => !complete(v)));
+    const last = op.pathParams.findLast((p) => p.from);
     const from = last?.from ? this.lists.get(last.from.operation) : undefined;
     if (last?.from && from) {
       for (const item of from.items) {
         const id = itemId(item, last.from.field);
-        if (id !== undefined) out.push({ values: { ...from.values, [last.name]: id }, entry: item });
+        const values = { ...partial, ...from.values, [last.name]: id ?? '' };
+        if (id === undefined || !complete(values)) continue;
+        out.push(last === op.pathParams.at(-1) ? { values, entry: item } : { values });
       }
     }
-    for (const values of this.options.pathHints?.(op) ?? [])
-      if (op.pathParams.every((p) => values[p.name] !== undefined)) out.unshift({ values });
+    for (const values of hints) if (complete(values)) out.unshift({ values });
     return out;
   }
 

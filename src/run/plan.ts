@@ -19,6 +19,7 @@ import type { HttpTransport } from '../transport/http';
 import { PARENT_PROBES, type PlannedRead, readsOf, waves } from './plan-data';
 import { judgeRecorded } from './plan-recorded';
 import { type Candidate, type ListState, type PlanOptions, PlanState, UNKNOWN_ID } from './plan-state';
+import { wider } from './plan-wider';
 
 export { PARENT_PROBES, SMALL_PAGE_SIZE } from './plan-data';
 export { type ListState, type PlanOptions, UNKNOWN_ID } from './plan-state';
@@ -109,24 +110,37 @@ function urlOf(op: Operation, values: Record<string, string>, r: PlannedRead): s
   return r.pageSize !== undefined && name ? `${path}?${name}=${encodeURIComponent(r.pageSize)}` : path;
 }
 
-/** A list's default page under each candidate parent, until one has items: where the rest of its reads go. */
+/**
+ * A list's default page under each candidate parent, until one has items: where the rest of its reads
+ * go. When none has any (the parents a run that writes made hold nothing it could make there), other
+ * parents (plan-wider.ts).
+ */
 async function readDefault(
   plan: PlanState,
   op: Operation,
   tries: Candidate[],
   r: PlannedRead,
 ): Promise<void> {
+  let chosen = await firstWithItems(plan, op, tries, r);
+  if (chosen && chosen.items.length === 0) chosen = (await wider(plan, op, tries)) ?? chosen;
+  if (chosen) plan.lists.set(op.id, chosen);
+}
+
+/** The default page under each of these path values in turn, until one has items (else the first). */
+async function firstWithItems(
+  plan: PlanState,
+  op: Operation,
+  tries: Candidate[],
+  r: PlannedRead,
+): Promise<ListState | undefined> {
   let chosen: ListState | undefined;
   for (const t of tries) {
     const first = await plan.observe(r.scenario, op, fillPath(op.path, t.values), r.expect);
     const items = plan.itemsOf(op, first);
     chosen ??= { values: t.values, items };
-    if (items.length) {
-      chosen = { values: t.values, items };
-      break;
-    }
+    if (items.length) return { values: t.values, items };
   }
-  if (chosen) plan.lists.set(op.id, chosen);
+  return chosen;
 }
 
 /** The next page, by the link the small page gave (through the list's envelope: v2010's next_page_uri). */

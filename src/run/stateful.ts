@@ -149,12 +149,18 @@ function attachCommand(
   }));
 }
 
-/** A command per write shape: creates of top-level lists (weighted: everything needs one), changes, attachments. */
+/**
+ * A command per write shape: creates of top-level lists whose items have ids (weighted: everything
+ * needs one), changes, attachments.
+ */
 function commandsOf(fc: typeof FC, s: WriteSession): Command[] {
   const lists = (id: string | undefined) => (id ? s.reads.get(id) : undefined);
   const creates = s.writes.flatMap((w) => {
     const list = lists(w.effect.list);
-    return w.action === 'create' && w.pathParams.length === 0 && list ? [createCommand(fc, w, list)] : [];
+    // The model follows items by id: a list whose items carry none (no id field) has no command.
+    return w.action === 'create' && w.pathParams.length === 0 && list?.idField
+      ? [createCommand(fc, w, list)]
+      : [];
   });
   const changes = s.writes.flatMap((w) => {
     const list = lists(w.effect.list);

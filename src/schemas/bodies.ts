@@ -42,11 +42,20 @@ const isFreeText = (s: JsonSchema): boolean =>
 /** Characters a field must hold to carry a run's tag whole (src/run/journal.ts makes tags that fit). */
 export const TAG_ROOM = 31;
 
-/** The fields that can carry the run's tag: free text the response echoes, required ones first. */
+/**
+ * The fields that can carry the run's tag: free text the response echoes as free text (not parsed
+ * into an array or an object, not a URL), required ones first.
+ */
 export function tagFields(w: Shape): string[] {
   const props = Object.entries(w.request?.properties ?? {});
+  const back = (name: string) => {
+    const echo = echoField(w.response, name);
+    return echo === undefined ? undefined : w.response?.properties?.[echo];
+  };
+  const text = (r: JsonSchema | undefined) =>
+    r !== undefined && (isFreeText(r) || (schemaTypes(r).length === 0 && !r.properties && !r.items));
   const echoed = ([name, s]: [string, JsonSchema]) =>
-    isFreeText(s) && echoField(w.response, name) !== undefined && (s.maxLength ?? 64) >= TAG_ROOM;
+    isFreeText(s) && text(back(name)) && (s.maxLength ?? 64) >= TAG_ROOM;
   const required = new Set(w.request?.required ?? []);
   return [
     ...props.filter((p) => required.has(p[0]) && echoed(p)),
@@ -147,8 +156,25 @@ export function validBody(w: Shape, o: BodyOptions): Body | undefined {
     if (supplied !== undefined) return supplied;
     if (field === tag && o.tag)
       return (o.tagSuffix ? `${o.tag}-${o.tagSuffix}` : `${o.tag} ${field}`).slice(0, child.maxLength ?? 64);
-    return undefined;
+    const shaped = echoShape(w, field, child);
+    return shaped ? (generate(shaped, hashInt(o.seed, field), field) as Json) : undefined;
   });
+}
+
+/**
+ * Free text the answer echoes as a value of a format or a pattern (a webhook's URL): the request
+ * documents less than the API takes, and a value of that shape is sent (the answer's schema for it).
+ */
+function echoShape(w: Shape, field: string, child: JsonSchema): JsonSchema | undefined {
+  const echo = echoField(w.response, field);
+  const back = echo === undefined ? undefined : w.response?.properties?.[echo];
+  if (!isFreeText(child) || !back || !schemaTypes(back).includes('string')) return undefined;
+  if (back.format === undefined && back.pattern === undefined) return undefined;
+  return {
+    type: 'string',
+    ...(back.format !== undefined ? { format: back.format } : {}),
+    ...(back.pattern !== undefined ? { pattern: back.pattern } : {}),
+  };
 }
 
 export interface NegativeBody {
@@ -192,10 +218,13 @@ function edited(body: Body, at: readonly string[], change: (o: Body) => Body): B
  */
 function fieldNegatives(field: string, s: JsonSchema, form: boolean): Array<{ value: Json; why: string }> {
   const out: Array<{ value: Json; why: string }> = [];
-  // A form's array is its key repeated: one string sent is an array of one.
+  // A form's array is its key repeated: one string sent is an array of one, of items that take text
+  // (a string, or any value: items whose schema states no type and no fields).
   const text = (x: JsonSchema | undefined) => x !== undefined && schemaTypes(x).includes('string');
-  const bad =
-    form && (text(s) || (schemaTypes(s).includes('array') && text(s.items))) ? undefined : wrongType(s);
+  const anything = (x: JsonSchema | undefined) =>
+    x === undefined || (schemaTypes(x).length === 0 && !x.properties && !x.$ref);
+  const arrayOfText = schemaTypes(s).includes('array') && (text(s.items) || anything(s.items));
+  const bad = form && (text(s) || arrayOfText) ? undefined : wrongType(s);
   const typed = s['x-typed-by'] ? ` where every response documents ${String(s.type)}` : '';
   if (bad !== undefined) out.push({ value: bad, why: `${field} of the wrong type (${typeof bad}${typed})` });
   if (typeof s.maxLength === 'number')

@@ -4,8 +4,9 @@
 // 400, never a 5xx; a write to an id that does not exist is a 404.
 
 import { describe, expect, it } from 'vitest';
+import type { JsonSchema } from '../../src/model/json-schema';
 import { fillPath } from '../../src/model/operation';
-import { negativeBodies, validBody } from '../../src/schemas/bodies';
+import { negativeBodies, tagFields, validBody } from '../../src/schemas/bodies';
 import { encodeBody } from '../../src/schemas/form';
 import { contract } from '../support/provider';
 import { auth, listed, raw, valuesFor, writeWhere } from '../support/raw';
@@ -122,6 +123,72 @@ describe('the reference provider refuses what Twilio refuses', () => {
       400,
       "Invalid parameter embedding_model is required when type is 'Database'",
     ]);
+  });
+
+  it("a form's array of items of any kind takes one string (an array of one): no wrong type there", () => {
+    // Twilio's specs type such fields `{type: array, items: {}}` (a session's participants, an event
+    // subscription's types): in a form the key repeated is the array, one value sent is an array of one.
+    const shape = (requestEncoding: 'form' | 'json', items: Record<string, unknown>) => ({
+      requestEncoding,
+      request: {
+        type: 'object' as const,
+        properties: { Things: { type: 'array' as const, items } },
+        required: ['Things'],
+      },
+    });
+    const whys = (w: ReturnType<typeof shape>) =>
+      negativeBodies(w, { Things: ['a'] })
+        .map((n) => n.why)
+        .filter((why) => /wrong type/.test(why));
+    expect(whys(shape('form', {}))).toEqual([]);
+    expect(whys(shape('form', { type: 'string' }))).toEqual([]);
+    expect(whys(shape('form', { type: 'integer' }))).toContain('Things of the wrong type (string)');
+    expect(whys(shape('form', { type: 'object', properties: { a: { type: 'string' } } }))).toContain(
+      'Things of the wrong type (string)',
+    );
+    expect(whys(shape('json', {}))).toContain('Things of the wrong type (string)');
+  });
+
+  it("the run's tag goes only in a field the answer echoes as free text (not parsed into an array, not a URL)", () => {
+    // A build's Dependencies is sent as text and answered as the array it describes; a webhook's
+    // WebhookUrl is answered as a URI: neither can bring the tag back whole.
+    const w = (answer: Record<string, JsonSchema>) => ({
+      request: {
+        type: 'object' as const,
+        properties: { FriendlyName: { type: 'string' as const }, Other: { type: 'string' as const } },
+      },
+      response: { type: 'object' as const, properties: answer },
+    });
+    expect(tagFields(w({ friendly_name: { type: 'string' }, other: { type: 'string' } }))).toEqual([
+      'FriendlyName',
+      'Other',
+    ]);
+    expect(
+      tagFields(w({ friendly_name: { type: 'array', items: {} }, other: { type: ['string', 'null'] } })),
+    ).toEqual(['Other']);
+    expect(
+      tagFields(w({ friendly_name: { type: 'string', format: 'uri' }, other: { type: 'object' } })),
+    ).toEqual([]);
+  });
+
+  it('free text the answer echoes as a URL or a pattern is sent in that shape (a webhook URL)', () => {
+    const w = {
+      request: {
+        type: 'object' as const,
+        properties: { WebhookUrl: { type: 'string' as const }, Name: { type: 'string' as const } },
+        required: ['WebhookUrl', 'Name'],
+      },
+      response: {
+        type: 'object' as const,
+        properties: {
+          webhook_url: { type: 'string' as const, format: 'uri' },
+          name: { type: ['string', 'null'] as string[] },
+        },
+      },
+    };
+    const body = validBody(w, { seed: 3 }) ?? {};
+    expect(String(body.WebhookUrl)).toMatch(/^https?:\/\/\S+$/);
+    expect(String(body.Name)).not.toMatch(/^https?:/);
   });
 
   it('an update, delete, attach or detach of an id that does not exist is a 404 with a Twilio error', async () => {

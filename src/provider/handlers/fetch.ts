@@ -22,7 +22,8 @@ export function fetched(
   };
   const list = store.op(op.pairsWith);
   const last = op.pathParams.at(-1);
-  if (list && last) {
+  // A fetch whose id no list supplies (its list's items name no id) serves the item at its path.
+  if (list && last?.from) {
     // The fetch of a listed item: the list entry's fields, plus what only the fetch documents.
     const k = store.find(list, values, values[last.name] ?? '');
     if (k === undefined) return notFound(op.path);

@@ -37,12 +37,18 @@ function strings(v: unknown, out: string[] = [], depth = 0): string[] {
 /**
  * What the exchange carried that its conversation must hold: the free text sent, and the reply (a
  * field of the same name) — where the conversation's items have room for it (a field that echoes
- * it, or a free-form object: a message's `content`); what they have no field for is not expected.
+ * it, or a free-form object of no stated format: a message's `content`); what they have no field for
+ * is not expected.
  */
 function exchangeTexts(w: WriteOperation, sent: unknown, answer: unknown, held?: JsonSchema): string[] {
   const out: string[] = [];
   const props = held?.properties ?? {};
-  const freeForm = Object.values(props).some((p) => schemaTypes(p).includes('object') && !p.properties);
+  // A free-form object (a message's content) has room; one whose values have a format (a map of
+  // URLs) has none.
+  const roomy = (v: unknown) => v === undefined || v === true || (isRecord(v) && !v.format && !v.pattern);
+  const freeForm = Object.values(props).some(
+    (p) => schemaTypes(p).includes('object') && !p.properties && !p.format && roomy(p.additionalProperties),
+  );
   for (const [field, s] of Object.entries(w.request?.properties ?? {})) {
     if (!freeText(s) || (w.effect.names ?? []).some((n) => n.field === field)) continue;
     if (held && !freeForm && echoField(held, field) === undefined) continue;

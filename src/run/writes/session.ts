@@ -156,9 +156,13 @@ export class WriteSession {
     return k === w.pathParams.length - 1 && !['create', 'send'].includes(w.action);
   }
 
-  /** Whether an id is known from before the run or from any of the run's own answers. */
-  known(id: string): boolean {
-    return this.before.has(id) || [...this.mine.values()].some((ids) => ids.includes(id));
+  /**
+   * Whether an id is known from before the run or from the run's own answers: of any list, or of this
+   * one (an id its user names, an entity's identity, is one only within its list).
+   */
+  known(id: string, list?: string): boolean {
+    const mine = list === undefined ? [...this.mine.values()] : [this.mine.get(list) ?? []];
+    return this.before.has(id) || mine.some((ids) => ids.includes(id));
   }
   writeOf(action: WriteOperation['action'], list: string | undefined): WriteOperation | undefined {
     return this.writes.find((w) => w.action === action && w.effect.list === list);
@@ -333,7 +337,7 @@ export class WriteSession {
     const json = isRecord(obs.json) ? obs.json : {};
     const echo = tagIn === undefined ? undefined : echoField(w.response, tagIn);
     const answered = `${w.id} answered ${list.idField} ${id}`;
-    if (this.known(id)) return `${answered}, an item that is not new: not adopted, never changed`;
+    if (this.known(id, list.id)) return `${answered}, an item that is not new: not adopted, never changed`;
     if (echo === undefined || !carriesTag(json[echo], this.tag))
       return `${answered} without the run's tag in ${echo ?? tagIn ?? 'a field'}: not adopted, never changed`;
     if (redact(id) !== id) return `${w.id} answered an id that holds a secret: not adopted, never changed`;
@@ -352,12 +356,17 @@ export class WriteSession {
     return `${answered}, but its fetch answered ${got}: not adopted, never changed`;
   }
 
-  /** What a send names (a conversation) is the run's when the run named it (with its tag) and it is new. */
+  /**
+   * What a send names (a conversation) is the run's when the run named it (with its tag) and it is new;
+   * the item its path names it answers as sent.
+   */
   private settleSend(obs: WriteObservation, base: Settled, values: Record<string, string>): void {
     const w = obs.write;
     for (const name of w.effect.names ?? []) {
       const id = isRecord(obs.json) ? obs.json[name.field] : undefined;
       if (typeof id !== 'string' || this.owns(name.list, id)) continue;
+      // The item its path named (the account a token is made under): the run named it, it made nothing.
+      if (Object.values(values).includes(id)) continue;
       if (this.before.has(id) || !id.includes(this.tag)) {
         obs.safety = [
           ...(obs.safety ?? []),
