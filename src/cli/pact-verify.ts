@@ -23,6 +23,7 @@ import {
   isWriteInteraction,
   stateWritesTo,
   VerificationProblems,
+  verifyOnLocalProvider,
   verifyPacts,
   writeInteractions,
 } from '../pact/verify';
@@ -30,7 +31,6 @@ import { runTag } from '../run/journal';
 import { finishWrites } from '../run/writes/finish';
 import type { Contract } from '../schemas/contract';
 import { PROJECT_ROOT } from '../sources/paths';
-import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
 import { baseUrlFrom, credentialsFromEnv, writableAccount } from '../transport/credentials';
 import { inChild, markedIo, runInChild } from './child';
 import { command, type Io, intFlag, parseFlags, runIfMain } from './run';
@@ -184,32 +184,14 @@ async function verify(
   // The files were checked where they were read (local or fetched from the broker).
   const writes = writeInteractions(files);
   if (baseUrlFlag === undefined) {
-    const credentials = LOCAL_PROVIDER_CREDENTIALS;
-    const local = await startProvider({ contract, credentials });
-    io.out(`verifying ${files.length} pact file(s) against the local reference provider at ${local.url}`);
     // The reference provider goes with the verification: its journal is throwaway too.
-    const stateWrites = stateWritesTo(
+    await verifyOnLocalProvider({
+      pactFiles: files,
       contract,
-      local.url,
-      credentials,
-      'conformance-pact-local',
-      mkdtempSync(join(tmpdir(), 'pact-journal-')),
-      { account: credentials.username, local: true },
-    );
-    try {
-      await verifyPacts({
-        pactFiles: files,
-        contract,
-        baseUrl: local.url,
-        credentials,
-        local,
-        logLevel,
-        writes: stateWrites,
-      });
-    } finally {
-      stateWrites.session.journal.close();
-      await local.close();
-    }
+      logLevel,
+      onStart: (url) =>
+        io.out(`verifying ${files.length} pact file(s) against the local reference provider at ${url}`),
+    });
   } else {
     const baseUrl = baseUrlFrom(baseUrlFlag, io.env, contract.model.api);
     const credentials = credentialsOrLoopbackPlaceholder(baseUrl, io.env);

@@ -8,12 +8,12 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapLimit } from '../concurrency';
 import type { Operation } from '../model/operation';
-import { stateWritesTo, verifyPacts } from '../pact/verify';
+import { verifyOnLocalProvider } from '../pact/verify';
 import { runJob } from '../run/job';
 import { reach } from '../run/reach';
 import type { Contract } from '../schemas/contract';
 import { hashInt } from '../schemas/generate';
-import { type ActiveFault, FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
+import { type ActiveFault, FAULTS, LOCAL_PROVIDER_CREDENTIALS } from '../targets/targets';
 
 export interface MutationRow {
   fault: string;
@@ -194,36 +194,17 @@ async function pactsHold(
   mutant: ActiveFault | undefined,
   pactFiles: string[],
 ): Promise<boolean> {
-  const provider = await startProvider({
-    contract,
-    credentials: LOCAL_PROVIDER_CREDENTIALS,
-    ...(mutant ? { fault: mutant } : {}),
-  });
-  // The write interactions' states are made through the provider's own writes.
-  const writes = stateWritesTo(
-    contract,
-    provider.url,
-    LOCAL_PROVIDER_CREDENTIALS,
-    'conformance-pact-local',
-    JOURNAL_DIR,
-    { account: LOCAL_PROVIDER_CREDENTIALS.username, local: true },
-  );
   try {
-    await verifyPacts({
+    // The write interactions' states are made through the provider's own writes.
+    await verifyOnLocalProvider({
       pactFiles,
       contract,
-      baseUrl: provider.url,
-      credentials: LOCAL_PROVIDER_CREDENTIALS,
-      local: provider,
-      logLevel: 'error',
-      writes,
+      journalDir: JOURNAL_DIR,
+      ...(mutant ? { fault: mutant } : {}),
     });
     return true;
   } catch {
     return false;
-  } finally {
-    writes.session.journal.close();
-    await provider.close();
   }
 }
 

@@ -2,7 +2,9 @@
 // here, states set up in-process) or any base URL (states found in existing data). Credentials
 // are added by a request filter and never reach a pact file or a log.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { VerifierOptions } from '@pact-foundation/pact';
 import { readTextFile } from '../fs-read';
 
@@ -13,6 +15,7 @@ import { type ApiInfo, pactParticipants } from '../model/api';
 import { defaultJournalDir, Journal, pointTo } from '../run/journal';
 import { WriteSession } from '../run/writes/session';
 import type { Contract } from '../schemas/contract';
+import { type ActiveFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../targets/targets';
 import { type Credentials, HttpTransport } from '../transport/http';
 import { InteractionIndex } from './interactions';
 import {
@@ -231,4 +234,52 @@ export function stateWritesTo(
     ...(account ? { account } : {}),
   });
   return { session };
+}
+
+export interface LocalVerification {
+  pactFiles: string[];
+  contract: Contract;
+  /** A fault switched on in the provider (none: the faithful one). */
+  fault?: ActiveFault;
+  /** Items a list holds (the provider's default when absent). */
+  items?: number;
+  logLevel?: VerifyOptions['logLevel'];
+  /** Where the state writes journal (a throwaway folder when absent: the provider goes with the verification). */
+  journalDir?: string;
+  /** Told the provider's address once it listens. */
+  onStart?: (url: string) => void;
+}
+
+/** Verifies pact files against a reference provider started for them, its states made through its own writes. */
+export async function verifyOnLocalProvider(o: LocalVerification): Promise<void> {
+  const credentials = LOCAL_PROVIDER_CREDENTIALS;
+  const local = await startProvider({
+    contract: o.contract,
+    credentials,
+    ...(o.items !== undefined ? { items: o.items } : {}),
+    ...(o.fault ? { fault: o.fault } : {}),
+  });
+  o.onStart?.(local.url);
+  const writes = stateWritesTo(
+    o.contract,
+    local.url,
+    credentials,
+    'conformance-pact-local',
+    o.journalDir ?? mkdtempSync(join(tmpdir(), 'pact-journal-')),
+    { account: credentials.username, local: true },
+  );
+  try {
+    await verifyPacts({
+      pactFiles: o.pactFiles,
+      contract: o.contract,
+      baseUrl: local.url,
+      credentials,
+      local,
+      logLevel: o.logLevel ?? 'error',
+      writes,
+    });
+  } finally {
+    writes.session.journal.close();
+    await local.close();
+  }
 }

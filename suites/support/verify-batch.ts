@@ -4,13 +4,11 @@
 // terminal of `npm test` none of Pact's output.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stateWritesTo, VerificationProblems, verifyPacts } from '../../src/pact/verify';
+import { VerificationProblems, verifyOnLocalProvider } from '../../src/pact/verify';
 import { PROJECT_ROOT } from '../../src/sources/paths';
-import { activeFault, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
+import { activeFault } from '../../src/targets/targets';
 import { PACT_FILE, pactFor } from './pact';
 import { contract } from './provider';
 import { VERIFY_BATCH_BUNDLE } from './verify-batch-bundle';
@@ -24,29 +22,12 @@ export interface VerifyCase {
 
 /** One verification, here: the failure message, or undefined when it passed. */
 export async function verifyHere(c: VerifyCase): Promise<string | undefined> {
-  const provider = await startProvider({
-    contract,
-    items: 5,
-    credentials: LOCAL_PROVIDER_CREDENTIALS,
-    ...(c.fault ? { fault: activeFault(c.fault, contract) } : {}),
-  });
-  const writes = stateWritesTo(
-    contract,
-    provider.url,
-    LOCAL_PROVIDER_CREDENTIALS,
-    'conformance-pact-local',
-    mkdtempSync(join(tmpdir(), 'pact-journal-')),
-    { account: LOCAL_PROVIDER_CREDENTIALS.username, local: true },
-  );
   try {
-    await verifyPacts({
+    await verifyOnLocalProvider({
       pactFiles: [join(pactFor(c.operations), PACT_FILE)],
       contract,
-      baseUrl: provider.url,
-      credentials: LOCAL_PROVIDER_CREDENTIALS,
-      local: provider,
-      logLevel: 'error',
-      writes,
+      items: 5,
+      ...(c.fault ? { fault: activeFault(c.fault, contract) } : {}),
     });
     return undefined;
   } catch (error) {
@@ -54,9 +35,6 @@ export async function verifyHere(c: VerifyCase): Promise<string | undefined> {
     if (!(error instanceof VerificationProblems)) return (error as Error).message;
     const pact = error.cause instanceof Error ? [error.cause.message] : [];
     return [...error.lines.map((l) => `proxy: ${l}`), ...pact].join('\n');
-  } finally {
-    writes.session.journal.close();
-    await provider.close();
   }
 }
 
