@@ -36,6 +36,18 @@ interface Report {
   coverage: { unjudged: unknown[]; notSent: Array<{ operation: string; reason: string }> };
 }
 
+/** `conformance --spec <subset> --target local --seed 1 --pagination-runs 1` (and `extra`): exit 0, its report. */
+async function runSubset(file: string, extra: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'products-'));
+  dirs.push(dir);
+  const spec = join(SPECS, file);
+  const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1', ...extra];
+  const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
+  expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
+  const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
+  return { report, results: report.runs.flatMap((r) => r.results) };
+}
+
 const PRODUCTS = [
   ['Conversations v1', 'twilio_conversations_v1.subset.json'],
   ['Messaging v1', 'twilio_messaging_v1.subset.yaml'],
@@ -125,14 +137,7 @@ describe('a read under a nested list the run cannot fill (Sync v1: Services, Doc
   it('is read under parents the run did not make, when those it made hold nothing there', async () => {
     // No create of the spec makes a document's permission: the run's own services and documents hold
     // none, so the permission's list and fetch are read under the provider's other documents.
-    const spec = join(SPECS, 'twilio_sync_v1.subset.json');
-    const dir = mkdtempSync(join(tmpdir(), 'products-'));
-    dirs.push(dir);
-    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1'];
-    const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
-    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
-    const results = report.runs.flatMap((r) => r.results);
+    const { report, results } = await runSubset('twilio_sync_v1.subset.json');
     const fetch = 'GET /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}';
     expect(results.filter((r) => r.operation === fetch && r.rule === 'response.schema')).toEqual([
       expect.objectContaining({ outcome: 'passed' }),
@@ -145,14 +150,7 @@ describe('a read whose path mixes values a list supplies and values none does (F
   it('is read under the listed items, the other values those the provider holds', async () => {
     // No list of interactions: an interaction's Sid is no list's; its channels are listed; a transfer's
     // Sid again is no list's. The transfer's fetch takes the channels listed and the provider's values.
-    const spec = join(SPECS, 'twilio_flex_v1.subset.json');
-    const dir = mkdtempSync(join(tmpdir(), 'products-'));
-    dirs.push(dir);
-    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1'];
-    const out = await runCli('conformance', [...args, '--read-only', '--pagination-runs', '1']);
-    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
-    const results = report.runs.flatMap((r) => r.results);
+    const { report, results } = await runSubset('twilio_flex_v1.subset.json', ['--read-only']);
     const fetch = 'GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}';
     expect(results.filter((r) => r.operation === fetch && r.rule === 'response.schema')).toEqual([
       expect.objectContaining({ outcome: 'passed' }),
@@ -165,14 +163,7 @@ describe('a create whose list names its items by no id (Marketplace v1: Listings
   it('the lifecycle model follows only items it can name: exit 0 with writes, the model judged', async () => {
     // A listing's list documents its items as bare objects: the model, which follows items by id,
     // takes no command from its create; the installed add-ons' creates, updates and deletes it judges.
-    const spec = join(SPECS, 'twilio_marketplace_v1.subset.json');
-    const dir = mkdtempSync(join(tmpdir(), 'products-'));
-    dirs.push(dir);
-    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1'];
-    const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
-    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
-    const results = report.runs.flatMap((r) => r.results);
+    const { results } = await runSubset('twilio_marketplace_v1.subset.json');
     expect(results.find((r) => r.rule === 'write.lifecycle-model')?.outcome).toBe('passed');
   }, 120_000);
 });
@@ -181,14 +172,7 @@ describe("a send whose path names an item, whose children have no room for what 
   it('what the named item holds is judged only where its items have a field for the text: exit 0, send-effect judged', async () => {
     // A notification names its service; the service's bindings have no field for a body or a title
     // (their only object is a map of URLs): nothing sent is expected among them.
-    const spec = join(SPECS, 'twilio_notify_v1.subset.json');
-    const dir = mkdtempSync(join(tmpdir(), 'products-'));
-    dirs.push(dir);
-    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1'];
-    const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
-    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
-    const results = report.runs.flatMap((r) => r.results);
+    const { results } = await runSubset('twilio_notify_v1.subset.json');
     expect(results.find((r) => r.rule === 'write.send-effect')?.outcome).toBe('passed');
   }, 120_000);
 });
@@ -197,14 +181,7 @@ describe('a fetch paired with a list whose items name no id (Monitor v2: Alarms)
   it('is read at the value the provider holds for it, and answered 200 there: exit 0 read-only', async () => {
     // An alarm's list documents no `sid` (its items carry alertConfigSid): no list supplies the
     // fetch's {Sid}; the reference provider serves the item at the one value it holds for it.
-    const spec = join(SPECS, 'twilio_monitor_v2.subset.json');
-    const dir = mkdtempSync(join(tmpdir(), 'products-'));
-    dirs.push(dir);
-    const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1', '--read-only'];
-    const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
-    expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
-    const results = report.runs.flatMap((r) => r.results);
+    const { results } = await runSubset('twilio_monitor_v2.subset.json', ['--read-only']);
     const statuses = results.filter(
       (r) => r.operation === 'GET /v2/Alarms/{Sid}' && r.rule === 'response.status',
     );
