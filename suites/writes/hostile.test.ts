@@ -172,6 +172,8 @@ describe.concurrent('a create carried out whose answer is lost or ambiguous: nev
     );
     // Every create sent once: as many POSTs as the journal announced and did not hold back.
     const notSent = new Set(journal.entries.filter((e) => /^not sent/.test(e.message ?? '')).map((e) => e.n));
+    // A write held back says so once ("not sent: <why>"), not once per layer that held it.
+    for (const e of journal.entries) expect(e.message ?? '').not.toMatch(/not sent: not sent/);
     const announced = journal.entries.filter(
       (e) => e.kind === 'intent' && e.write === 'CreateAssistant' && !notSent.has(e.n),
     ).length;
