@@ -176,7 +176,7 @@ const itemEffect = (fetch: Operation): WriteEffect => ({
 /**
  * A send: the fields of its answer that name an item a list holds, which its request or path names
  * too (a message names its session; a shake, the box its path names); their children, the list under
- * that item alone. What else it answers it made unnamed.
+ * that item alone that the answer belongs to (answerList). What else it answers it made unnamed.
  */
 function sendEffect(w: StatedWrite, reads: Reads): WriteEffect {
   const names: NonNullable<WriteEffect['names']> = [];
@@ -193,11 +193,34 @@ function sendEffect(w: StatedWrite, reads: Reads): WriteEffect {
       const param = read.pathParams.find((p) => snakeCase(p.name) === field && p.from);
       const alone = read.kind === 'list' && read.pathParams.length === 1;
       const named = param?.from && (inBody.has(field) || inPath.has(param.from.operation));
-      if (param?.from && named && alone && !names.some((n) => n.field === field))
-        names.push({ field, list: param.from.operation, children: read.id });
+      if (!param?.from || !named || !alone || names.some((n) => n.field === field)) continue;
+      const beneath = reads.lists.filter(
+        (l) => l.pathParams.length === 1 && l.pathParams[0]?.from?.operation === param.from?.operation,
+      );
+      const children = beneath.find((l) => answerList(w, l));
+      names.push({ field, list: param.from.operation, ...(children ? { children: children.id } : {}) });
     }
   }
   return names.length ? { names } : {};
+}
+
+/**
+ * Whether a send's answer belongs to this list: the list is the collection the send posts to (its
+ * path ends in the same name: a message sent to an assistant is one of a session's Messages), and an
+ * answer that carries the list's id field carries one of the same pattern (a call's transcription,
+ * GT…, is not one of the account's Transcriptions, TR…). A send posted to a collection no list
+ * shows (an access token, a verification) stores nothing among the named item's other lists.
+ */
+function answerList(w: StatedWrite, list: Operation): boolean {
+  if (lastStatic(pathShape(w.path)) !== lastStatic(pathShape(list.path))) return false;
+  const field = list.idField;
+  const answered = field ? w.response?.properties?.[field] : undefined;
+  if (!field || !answered?.pattern) return true;
+  return schemasOf(list).every((s) => {
+    const item = list.itemsKey ? s.response.properties?.[list.itemsKey]?.items : undefined;
+    const pattern = item?.properties?.[field]?.pattern;
+    return pattern === undefined || pattern === answered.pattern;
+  });
 }
 
 /**

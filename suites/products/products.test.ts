@@ -168,12 +168,26 @@ describe('a create whose list names its items by no id (Marketplace v1: Listings
   }, 120_000);
 });
 
-describe("a send whose path names an item, whose children have no room for what was sent (Notify v1: a service's notifications)", () => {
-  it('what the named item holds is judged only where its items have a field for the text: exit 0, send-effect judged', async () => {
-    // A notification names its service; the service's bindings have no field for a body or a title
-    // (their only object is a map of URLs): nothing sent is expected among them.
+describe("a send whose path names an item, whose answer belongs to none of its lists (Notify v1: a service's notifications)", () => {
+  it("nothing sent is expected among the named item's other lists: exit 0, send-effect judged", async () => {
+    // A notification names its service; the service's bindings are no collection of notifications
+    // (and have no field for a body or a title): nothing sent is expected among them.
     const { results } = await runSubset('twilio_notify_v1.subset.json');
     expect(results.find((r) => r.rule === 'write.send-effect')?.outcome).toBe('passed');
+  }, 120_000);
+});
+
+describe("a send whose answer belongs to no list beneath what it names (Verify v2: a service's access tokens, passkey factors)", () => {
+  it("stores nothing among the named item's other lists: exit 0 with writes, the entities valid, send-effect judged", async () => {
+    // An access token (YK…) and a passkey factor (YF…) name their service; the only list beneath a
+    // service here is its entities (YE…), which neither belongs to: nothing sent is stored there.
+    const { report, results } = await runSubset('twilio_verify_v2.sends.subset.json');
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const sends = results.filter((r) => r.rule === 'write.send-effect');
+    expect(sends.map((r) => [r.operation, r.outcome])).toEqual([
+      ['POST /v2/Services/{ServiceSid}/AccessTokens', 'passed'],
+      ['POST /v2/Services/{ServiceSid}/Passkeys/Factors', 'passed'],
+    ]);
   }, 120_000);
 });
 
