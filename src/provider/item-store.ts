@@ -5,6 +5,7 @@
 
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import type { Operation } from '../model/operation';
+import { listValues, valueSpace } from '../model/value-space';
 import { dateIn, generate, hashInt, ISO_BASE, isDateTimeFormat, type Json } from '../schemas/generate';
 
 /** An id as its field's schema types it: a number for an integer id (an event schema's version), else the string. */
@@ -37,6 +38,8 @@ export class ItemStore {
   /** Ids handed out by writes, ever: never given twice, even after a delete. */
   private minted = 0;
   private readonly given = new Set<string>();
+  /** The id field's value space: its size, and (when small) its values in order, read up to `next`. */
+  private space: { size: number; values: string[] | undefined; next: number } | undefined;
 
   constructor(
     readonly op: Operation,
@@ -53,18 +56,49 @@ export class ItemStore {
     return this.op.idField;
   }
 
+  private get idSchema(): JsonSchema {
+    return this.schema.properties?.[this.idField ?? 'id'] ?? { type: 'string' };
+  }
+
+  /** The id field's value space (read once): how many distinct ids exist, and the values when few. */
+  private idSpace(): NonNullable<ItemStore['space']> {
+    this.space ??= { size: valueSpace(this.idSchema), values: listValues(this.idSchema), next: 0 };
+    return this.space;
+  }
+
+  private free(v: string): boolean {
+    return !this.index.has(v) && !this.given.has(v);
+  }
+
+  /** The first value of a small id space no item has: every one before it is taken for good (ids are never given back). */
+  private firstFree(): string | undefined {
+    const space = this.idSpace();
+    const values = space.values ?? [];
+    while (space.next < values.length && !this.free(values[space.next] as string)) space.next++;
+    return values[space.next];
+  }
+
+  /**
+   * How many generated items a list may show: never more than its id field has distinct values
+   * (a list keyed by two-letter country codes holds at most 676), less the ids writes gave out.
+   */
+  room(): number {
+    return Math.max(0, this.idSpace().size - this.given.size);
+  }
+
   private grow(n: number): void {
     const field = this.idField ?? 'id';
-    const idSchema = this.schema.properties?.[field] ?? { type: 'string' };
+    const idSchema = this.idSchema;
     while (this.ids.length < n) {
       const k = this.ids.length;
       let id = k === 0 && this.firstId !== undefined ? this.firstId : '';
-      const free = (v: string) => !this.index.has(v) && !this.given.has(v);
+      const free = (v: string) => this.free(v);
       for (let attempt = 0; attempt < 100 && id === ''; attempt++) {
         const v = generate(idSchema, hashInt(this.seed, this.op.id, this.parentKey, 'id', k, attempt), field);
         const next = typeof v === 'string' ? v : String(v);
         // Never an id a write already gave an item: generated items come after, in any order of growth.
-        if (free(next) || attempt === 99) id = next;
+        if (free(next)) id = next;
+        else if (attempt === 99) id = this.firstFree() ?? next;
       }
       // An integer id whose range the generator keeps small (a list item's index): the next free one.
       if (!free(id) && schemaTypes(idSchema).includes('integer'))
@@ -167,15 +201,20 @@ export class ItemStore {
   /** A fresh id no item of this store has, drawn from the id field's schema. */
   newId(): string {
     const field = this.idField ?? 'id';
-    const idSchema = this.schema.properties?.[field] ?? { type: 'string' };
     for (let attempt = 0; ; attempt++) {
       const v = generate(
-        idSchema,
+        this.idSchema,
         hashInt(this.seed, this.op.id, this.parentKey, 'new', this.minted, attempt),
         field,
       );
-      const id = typeof v === 'string' ? v : String(v);
-      if (!this.index.has(id) && !this.given.has(id)) {
+      let id: string | undefined = typeof v === 'string' ? v : String(v);
+      // A small id space nearly full: its first unused value; none left is an error, never a repeat.
+      if (!this.free(id) && attempt >= 100 && this.idSpace().values) {
+        id = this.firstFree();
+        if (id === undefined)
+          throw new Error(`no ${field} left: all ${this.idSpace().size} values are taken`);
+      }
+      if (this.free(id)) {
         this.minted++;
         this.given.add(id);
         return id;

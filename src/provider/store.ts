@@ -129,8 +129,16 @@ export class Store {
     return out;
   }
 
-  /** How many generated items a list has under this parent (what writes added comes on top). */
+  /**
+   * How many generated items a list has under this parent (what writes added comes on top): never
+   * more than its id field has distinct values left (ItemStore.room).
+   */
   generated(op: Operation, values: Record<string, string>): number {
+    return Math.min(this.seeded(op, values), this.items(op, values).room());
+  }
+
+  /** How many items a list is meant to have under this parent: resized, made by a write, or seeded. */
+  private seeded(op: Operation, values: Record<string, string>): number {
     // A resized list shows exactly that many items, what writes added included.
     const set = this.overrides.get(op.id);
     if (set !== undefined) return Math.max(0, set - this.items(op, values).addedCount);

@@ -5,6 +5,7 @@
 // and the validator lists it so a run says so: a guessed definition would raise false alarms.
 
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { FORMAT_PATTERNS } from '../model/value-space';
 
 type Check = (value: string) => boolean;
 
@@ -28,15 +29,20 @@ export const isRfc2822Date: Check = (value) => {
 /** A Twilio SID: two capital letters and 32 hex digits (formats named `…Sid`: AccountSid, UserSid…). */
 const SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
 
+/** A check of a format of a fixed shape (src/model/value-space.ts FORMAT_PATTERNS). */
+const matches = (pattern: string | undefined): Check => {
+  const re = new RegExp(pattern ?? '');
+  return (v) => re.test(v);
+};
+
 /** Formats with a definition, by name. */
 export const TWILIO_FORMATS: Record<string, Check> = {
   'date-time-rfc-2822': isRfc2822Date,
   // Twilio echoes the method it will call a webhook with; examples show both cases.
   'http-method': (v) => /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i.test(v),
-  // ISO 3166-1 alpha-2.
-  'iso-country-code': (v) => /^[A-Z]{2}$/.test(v),
-  // ISO 4217; Twilio answers "USD" and "usd".
-  currency: (v) => /^[A-Za-z]{3}$/.test(v),
+  // ISO 3166-1 alpha-2; ISO 4217 (Twilio answers "USD" and "usd"): their shapes are the model's.
+  'iso-country-code': matches(FORMAT_PATTERNS['iso-country-code']),
+  currency: matches(FORMAT_PATTERNS.currency),
   // A TwiML document.
   twiml: (v) => /^\s*</.test(v) && />\s*$/.test(v),
 };

@@ -36,13 +36,13 @@ interface Report {
   coverage: { unjudged: unknown[]; notSent: Array<{ operation: string; reason: string }> };
 }
 
-/** `conformance --spec <subset> --target local --seed 1 --pagination-runs 1` (and `extra`): exit 0, its report. */
-async function runSubset(file: string, extra: string[] = []) {
+/** `conformance --spec <subset> --target local --seed 1 --pagination-runs N` (1; and `extra`): exit 0, its report. */
+async function runSubset(file: string, extra: string[] = [], paginationRuns = 1) {
   const dir = mkdtempSync(join(tmpdir(), 'products-'));
   dirs.push(dir);
   const spec = join(SPECS, file);
   const args = ['--spec', spec, '--target', 'local', '--report-dir', dir, '--seed', '1', ...extra];
-  const out = await runCli('conformance', [...args, '--pagination-runs', '1']);
+  const out = await runCli('conformance', [...args, '--pagination-runs', String(paginationRuns)]);
   expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
   const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
   return { report, results: report.runs.flatMap((r) => r.results) };
@@ -188,6 +188,25 @@ describe("a send whose answer belongs to no list beneath what it names (Verify v
       ['POST /v2/Services/{ServiceSid}/AccessTokens', 'passed'],
       ['POST /v2/Services/{ServiceSid}/Passkeys/Factors', 'passed'],
     ]);
+  }, 120_000);
+});
+
+describe('a list keyed by two-letter country codes (Voice v1: dialing permissions, their high-risk prefixes)', () => {
+  it('never holds more items than the id field has values: pagination judged and passed, exit 0 read-only', async () => {
+    // `iso_code` is an ISO country code: 676 values. The chaining property's walks (1000 items among
+    // them) ask for no more than that, and the reference provider makes no more: no id repeats, every
+    // listed country is fetched, and the prefixes under a listed country are served.
+    const { report, results } = await runSubset('twilio_voice_v1.subset.json', ['--read-only'], 4);
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const pagination = results.filter((r) => r.rule.startsWith('pagination.'));
+    expect(pagination.map((r) => `${r.rule} ${r.operation} ${r.outcome}`)).toEqual(
+      expect.arrayContaining([
+        'pagination.chaining GET /v1/DialingPermissions/Countries passed',
+        'pagination.fetch-list-agreement GET /v1/DialingPermissions/Countries passed',
+        'pagination.chaining GET /v1/DialingPermissions/Countries/{IsoCode}/HighRiskSpecialPrefixes passed',
+        'pagination.page-size-bounds GET /v1/DialingPermissions/Countries/{IsoCode}/HighRiskSpecialPrefixes passed',
+      ]),
+    );
   }, 120_000);
 });
 

@@ -16,3 +16,29 @@ describe('generated ids', () => {
     expect(ids.every((id) => /^-?\d+$/.test(id))).toBe(true);
   });
 });
+
+describe('a list whose id field has few values (two-letter country codes: 676)', () => {
+  const op = { id: 'ListCountries', idField: 'iso_code' } as unknown as Operation;
+  const schema = {
+    type: 'object' as const,
+    properties: { iso_code: { type: ['string', 'null'], format: 'iso-country-code' } },
+  };
+
+  it('has room for 676 items, each with its own id; a write takes one of them', () => {
+    const store = new ItemStore(op, schema, '', 1, {});
+    expect(store.room()).toBe(676);
+    const ids = Array.from({ length: 676 }, (_, k) => store.idAt(k));
+    expect(new Set(ids).size).toBe(676);
+    expect(ids.every((id) => /^[A-Z]{2}$/.test(id))).toBe(true);
+    // Each id stays at its own position: a listed country is found where it is listed.
+    expect(ids.every((id, k) => store.indexOf(id, 676) === k)).toBe(true);
+  });
+
+  it('a write gives out ids no generated item takes, and says so when none is left', () => {
+    const store = new ItemStore(op, schema, '', 1, {});
+    const given = Array.from({ length: 676 }, () => store.newId());
+    expect(new Set(given).size).toBe(676);
+    expect(store.room()).toBe(0);
+    expect(() => store.newId()).toThrow(/no iso_code left: all 676 values are taken/);
+  });
+});

@@ -8,6 +8,7 @@
 import type * as FC from 'fast-check';
 import { fastCheck } from '../../lazy';
 import { DEFAULT_PAGE_SIZE, isPaged, pageView } from '../../model/twilio-conventions';
+import { idSpace } from '../../model/value-space';
 import { entryDifferences, errorBodyProblems, type PageSizeBounds, pageSizeBounds } from '../invariants';
 import { plannedCount, walkCost } from './budget';
 import { walkAndCheck } from './chaining';
@@ -107,6 +108,12 @@ export const pageSizeBoundsProperty: PaginationRule = {
   },
 };
 
+/**
+ * A size to resize the list to, within what the list can hold: never more items than its id field
+ * has distinct values (a list keyed by two-letter country codes holds at most 676).
+ */
+const within = (ctx: PropertyContext, n: number): number => Math.min(n, idSpace(ctx.op));
+
 /** A chaining walk: the list's size (on a resizable provider) and the PageSize it is walked at. */
 type WalkCase = { count?: number | undefined; pageSize: number };
 
@@ -121,7 +128,7 @@ function walkArbitrary(
 ): FC.Arbitrary<WalkCase> {
   const fc = fastCheck();
   return ctx.setCount
-    ? fc.integer({ min: 0, max: 1500 }).chain((count) =>
+    ? fc.integer({ min: 0, max: within(ctx, 1500) }).chain((count) =>
         fc.record({
           count: fc.constant(count),
           pageSize: fixed
@@ -150,9 +157,9 @@ function walkExamples(
   if (ctx.setCount)
     return [
       { count: 0, pageSize: b.default },
-      { count: 10, pageSize: Math.max(min, 3) },
-      { count: 6, pageSize: Math.max(min, 2) },
-      { count: 1000, pageSize: max },
+      { count: within(ctx, 10), pageSize: Math.max(min, 3) },
+      { count: within(ctx, 6), pageSize: Math.max(min, 2) },
+      { count: within(ctx, 1000), pageSize: max },
     ];
   return fitted ? [{ pageSize: low }] : [{ pageSize: Math.max(min, 2) }, { pageSize: b.default }];
 }
@@ -263,7 +270,7 @@ export const metamorphic: PaginationRule = {
         b: fc.integer({ min: low, max }),
       }),
       async ({ a, b: c }) => {
-        ctx.setCount?.(60);
+        ctx.setCount?.(within(ctx, 60));
         const x = await walk(a);
         const y = await walk(c);
         // A walk the budget cut short is a prefix of the list: the two agree as far as both went.
@@ -297,7 +304,7 @@ export const pageTokenOpaque: PaginationRule = {
   demand: (_op, _size, numRuns) => ({ need: numRuns + 3, floor: 2 }),
   run: async (ctx) => {
     const fc = fastCheck();
-    ctx.setCount?.(10);
+    ctx.setCount?.(within(ctx, 10));
     const b = pageSizeBounds(ctx.op) as PageSizeBounds;
     const first = await getJson(ctx, sized(ctx, Math.max(b.min, 2)));
     const next = pageView(ctx.op, first.body).nextUrl(ctx.transport.baseUrl);
@@ -361,7 +368,7 @@ export const fetchListAgreement: PaginationRule = {
     const key = ctx.op.itemsKey ?? '';
     const idField = ctx.op.idField ?? '';
     const fetchPathFor = ctx.fetchPathFor;
-    ctx.setCount?.(25);
+    ctx.setCount?.(within(ctx, 25));
     const b = pageSizeBounds(ctx.op);
     const page = await getJson(ctx, sized(ctx, Math.min(25, b?.max ?? 25)));
     const items = (Array.isArray(page.body?.[key]) ? page.body?.[key] : []) as Array<Record<string, unknown>>;
