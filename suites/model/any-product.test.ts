@@ -12,8 +12,11 @@ import { fetchIdVariable } from '../../src/model/model';
 import { listShape } from '../../src/model/openapi';
 import { type Operation, pathMatcher } from '../../src/model/operation';
 import { envelopeOf } from '../../src/model/twilio-conventions';
+import type { WriteOperation } from '../../src/model/writes';
 import { pageSizeBounds } from '../../src/rules/invariants';
 import { fetchListAgreement } from '../../src/rules/pagination/properties';
+import { runTag } from '../../src/run/journal';
+import { tagField, validBody } from '../../src/schemas/bodies';
 import { Contract } from '../../src/schemas/contract';
 import { decodeForm } from '../../src/schemas/form';
 import { PROJECT_ROOT } from '../../src/sources/paths';
@@ -271,5 +274,23 @@ describe('a list whose items carry no id the fetch names', () => {
     const list = model.operations.find((o) => o.id === 'ListService') as Operation;
     expect(fetchListAgreement.appliesTo(list)).toBe(true);
     expect(fetchListAgreement.appliesTo({ ...list, idField: undefined } as Operation)).toBe(false);
+  });
+});
+
+describe("Verify's entity Identity: a rule stated in prose only (8 to 64 dash-separated alphanumerics)", () => {
+  it('the spec states no pattern for it, and the run names entities within the rule (its tag, dash-joined)', () => {
+    const { model } = buildFromSpec(readSpecFile(join(SPECS, 'twilio_verify_v2.subset.json')), { docs: [] });
+    const create = model.writes.find((w) => w.id === 'CreateEntity') as WriteOperation;
+    const identity = create.request?.properties?.Identity;
+    expect(identity?.pattern).toBeUndefined();
+    expect(identity?.description).toMatch(/between 8 and 64 characters.*dash \(-\) separated alphanumeric/);
+    // The tag goes in the field that names the entity, made unique per body (src/run/writes/create.ts).
+    expect(tagField(create)).toBe('Identity');
+    for (const tag of ['conformance-local-1', runTag()]) {
+      const value = validBody(create, { seed: 7, tag, tagSuffix: '7' })?.Identity;
+      expect(value).toMatch(/^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/);
+      expect(String(value).length).toBeGreaterThanOrEqual(8);
+      expect(String(value).length).toBeLessThanOrEqual(64);
+    }
   });
 });
