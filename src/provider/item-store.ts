@@ -83,6 +83,8 @@ export class ItemStore {
    * (a list keyed by two-letter country codes holds at most 676), less the ids writes gave out.
    */
   room(): number {
+    // Items the list tells apart by no id are as many as asked.
+    if (this.idField === undefined) return Number.POSITIVE_INFINITY;
     return Math.max(0, this.idSpace().size - this.given.size);
   }
 

@@ -42,3 +42,11 @@ describe('a list whose id field has few values (two-letter country codes: 676)',
     expect(() => store.newId()).toThrow(/no iso_code left: all 676 values are taken/);
   });
 });
+
+describe('a list whose items have no id field', () => {
+  it('is not bounded by a field that happens to be called id: its items are told apart by no id', () => {
+    const op = { id: 'ListFlags' } as unknown as Operation;
+    const schema = { type: 'object' as const, properties: { id: { type: 'boolean' as const } } };
+    expect(new ItemStore(op, schema, '', 1, {}).room()).toBe(Number.POSITIVE_INFINITY);
+  });
+});
