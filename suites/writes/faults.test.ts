@@ -6,7 +6,7 @@ import { FAULTS } from '../../src/provider/faults';
 import { contract } from '../support/provider';
 import { liveRun, provider } from '../support/writes';
 
-describe('write faults are caught', () => {
+describe.concurrent('write faults are caught', () => {
   const cases = FAULTS.filter((f) => f.appliesToWrite).map(
     (f) => [f.name, contract.writes.find((w) => f.appliesToWrite?.(w))?.id ?? '', f.caughtBy] as const,
   );
