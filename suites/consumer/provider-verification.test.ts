@@ -13,10 +13,6 @@ import { type VerifyCase, verifyInChild } from '../support/verify-batch';
 import { recordingProxy } from '../support/writes';
 import { contractChanges } from './contract-current';
 
-// Every case has its own provider, servers and folders (Pact's log of those without --report-dir is
-// the one reports/pact/verify.log, which no case reads): the blocks and their cases run side by side,
-// each verification's child process beside the others.
-
 async function verifyAgainst(fault: string | undefined, operations: readonly string[], run = runCli) {
   const provider = await startProvider({
     contract,
@@ -67,7 +63,7 @@ async function verifyInProcess(fault: string, _operations: readonly string[]): P
   return all[fault];
 }
 
-describe.concurrent('pact:verify of the write interactions', () => {
+describe('pact:verify of the write interactions', () => {
   it('fails on a provider whose create answers 200', async () => {
     const failure = await verifyInProcess('create-answers-200@CreateAssistant', ['CreateAssistant']);
     expect(failure).toMatch(/StatusMismatch|status/i);
@@ -101,7 +97,7 @@ describe.concurrent('pact:verify of the write interactions', () => {
   });
 });
 
-describe.concurrent('pact:verify bad input', () => {
+describe('pact:verify bad input', () => {
   it('an unknown --log-level is one line and exit 2, before anything is sent', async () => {
     const r = await runCli('pact-verify', ['--log-level', 'bogus'], { PACT_BROKER_BASE_URL: '' });
     expect(r.status).toBe(2);
@@ -109,7 +105,7 @@ describe.concurrent('pact:verify bad input', () => {
   });
 });
 
-describe.concurrent('pact:verify against a base URL', () => {
+describe('pact:verify against a base URL', () => {
   const env = {
     PACT_BROKER_BASE_URL: '',
     TWILIO_ACCOUNT_SID: LOCAL_PROVIDER_CREDENTIALS.username,
@@ -189,7 +185,7 @@ describe.concurrent('pact:verify against a base URL', () => {
   });
 });
 
-describe.concurrent('npm run pact:verify', () => {
+describe('npm run pact:verify', () => {
   it('by default starts the local reference provider, sets up its states and passes', async () => {
     const r = await runCli('pact-verify', [], { PACT_BROKER_BASE_URL: '' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -403,7 +399,7 @@ describe.concurrent('npm run pact:verify', () => {
   });
 });
 
-describe.concurrent('contract changes are named, never silent', () => {
+describe('contract changes are named, never silent', () => {
   const committed = JSON.parse(readFileSync(join(COMMITTED_DIR, PACT_FILE), 'utf8'));
   it('names an interaction whose response changed, one that was added and one removed', () => {
     const changed = structuredClone(committed);
@@ -422,7 +418,7 @@ describe.concurrent('contract changes are named, never silent', () => {
   });
 });
 
-describe.concurrent('pact:verify as a process: Pact’s own output redacted, a deadline', () => {
+describe('pact:verify as a process: Pact’s own output redacted, a deadline', () => {
   const serve = async (
     handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void,
   ) => {
