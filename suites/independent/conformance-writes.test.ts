@@ -4,7 +4,7 @@
 // every write answered 2xx, all 30 operations judged, nothing it made left, nothing that was there
 // changed. A failure prints the run's verdict, its blocking findings and every body the stand-in refused.
 
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   conformance,
   expectLeftAsFound,
