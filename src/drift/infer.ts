@@ -4,11 +4,11 @@
 
 import { isRecord } from '../json';
 import type { JsonSchema } from '../model/json-schema';
-import { createAjv } from '../schemas/validator';
+import { baseFormats, checkOf } from '../schemas/formats';
 
-const ajv = createAjv();
 const FORMATS = ['date-time', 'uri', 'date', 'email', 'uuid'] as const;
-const formatCheck = Object.fromEntries(FORMATS.map((f) => [f, ajv.compile({ type: 'string', format: f })]));
+const base = baseFormats();
+const formatCheck = Object.fromEntries(FORMATS.map((f) => [f, checkOf(base[f])]));
 
 export interface ObservedField {
   present: number;

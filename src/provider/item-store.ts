@@ -169,6 +169,11 @@ export class ItemStore {
     return this.added.length;
   }
 
+  /** Whether a write added (attached) the item with this id, and it is still there. */
+  hasAdded(id: string): boolean {
+    return this.added.some((it) => this.idField !== undefined && String(it[this.idField]) === id);
+  }
+
   add(item: Record<string, Json>): void {
     this.added.push({ ...item });
     // An attached item keeps its own id: no generated item of this list may take it.

@@ -165,6 +165,21 @@ export class Store {
     return Math.min(count, this.overrides.get(op.id) ?? Number.POSITIVE_INFINITY);
   }
 
+  /**
+   * An item removed from its list is no longer attached anywhere: every nested list that shows items
+   * of that list (an assistant's knowledge) stops showing it, as the stateful model expects. A list
+   * never shows an item that can neither be fetched nor detached.
+   */
+  detachEverywhere(list: Operation, id: string): void {
+    const nested = new Set(
+      this.contract.writes.flatMap((w) =>
+        w.action === 'attach' && w.effect.item === list.id && w.effect.list ? [w.effect.list] : [],
+      ),
+    );
+    for (const [key, items] of this.stores)
+      if (nested.has(key.slice(0, key.indexOf('?'))) && items.hasAdded(id)) items.remove(id);
+  }
+
   /** The position of an item a list shows, by id; undefined when it shows none. */
   find(list: Operation, values: Record<string, string>, id: string): number | undefined {
     return this.items(list, values).find(id, this.generated(list, values));

@@ -47,6 +47,8 @@ export interface JobOptions extends Omit<TargetOptions, 'contract'> {
   /** Whether the reference provider's processing is waited for (ms) and how often it is polled. */
   processingBoundMs?: number;
   pollMs?: number;
+  /** The provider moves an update's dates a second on itself (default: only the local reference provider). */
+  datesMoveOn?: boolean;
   onTarget?: (t: PreparedTarget) => void;
   /** Each run as it ends (before the next target opens). */
   onRun?: (run: RunResult) => void;
@@ -88,6 +90,8 @@ function writeOptions(t: PreparedTarget, o: JobOptions): WriteRunOptions {
         ? { processingBoundMs: 3000 }
         : {}),
     ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : t.provider ? { pollMs: 50 } : {}),
+    // The reference provider moves an update's dates a second on itself: no wait for the next second.
+    ...((o.datesMoveOn ?? t.provider !== undefined) ? { datesMoveOn: true } : {}),
   };
 }
 

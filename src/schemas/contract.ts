@@ -106,7 +106,7 @@ export class Contract {
         if (w[role]) files.push(schemaFile('openapi', w, role));
     for (const file of files) {
       try {
-        this.validator.compiledFor(schemaIdOf(file));
+        this.validator.check(schemaIdOf(file));
       } catch (error) {
         throw new UsageError(`${where(file)}: does not compile (${(error as Error).message.split('\n')[0]})`);
       }

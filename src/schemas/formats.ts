@@ -4,7 +4,7 @@
 // alphanumeric sender ids alike; `endpoint`; a name no one has seen yet) is accepted as it comes,
 // and the validator lists it so a run says so: a guessed definition would raise false alarms.
 
-import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { FORMAT_PATTERNS } from '../model/value-space';
 
 type Check = (value: string) => boolean;
@@ -53,7 +53,7 @@ export function twilioFormat(name: string): Check | undefined {
 }
 
 /** What an ajv format (a function, a regular expression, or either under `validate`) says of a string. */
-function checkOf(format: unknown): Check {
+export function checkOf(format: unknown): Check {
   const inner =
     typeof format === 'object' && format !== null && 'validate' in format ? format.validate : format;
   if (typeof inner === 'function') return (v) => Boolean((inner as (s: string) => unknown)(v));
@@ -61,18 +61,23 @@ function checkOf(format: unknown): Check {
   return () => true;
 }
 
+/** Format definitions by name, as ajv holds them (`ajv.formats`): what compiled code is handed. */
+export type FormatTable = Record<string, unknown>;
+
 /**
- * Registers every defined Twilio format on an ajv instance (strings only), and Twilio's unset link:
- * an empty string where a URL (or a path on the host) would be, as API v2010, Trunking, TaskRouter
- * and Bulk Exports answer (`"sms_fallback_url": ""`).
+ * The formats every validator knows before a schema names any, without loading ajv: ajv-formats'
+ * full set and every defined Twilio format (strings only), and Twilio's unset link: an empty string
+ * where a URL (or a path on the host) would be, as API v2010, Trunking, TaskRouter and Bulk Exports
+ * answer (`"sms_fallback_url": ""`).
  */
-export function addTwilioFormats(ajv: Ajv2020): void {
-  for (const [name, validate] of Object.entries(TWILIO_FORMATS))
-    ajv.addFormat(name, { type: 'string', validate });
+export function baseFormats(): FormatTable {
+  const table: FormatTable = { ...fullFormats };
+  for (const [name, validate] of Object.entries(TWILIO_FORMATS)) table[name] = { type: 'string', validate };
   for (const name of ['uri', 'uri-reference']) {
-    const link = checkOf(ajv.formats[name]);
-    ajv.addFormat(name, { type: 'string', validate: (v: string) => v === '' || link(v) });
+    const link = checkOf(table[name]);
+    table[name] = { type: 'string', validate: (v: string) => v === '' || link(v) };
   }
+  return table;
 }
 
 const letters = (seed: number, n: number): string =>
@@ -132,17 +137,17 @@ export function formatsIn(schema: unknown, out = new Set<string>()): Set<string>
 }
 
 /**
- * Makes every format `schema` names known to `ajv`: a SID format by its definition, one with no
- * definition accepted as it comes. Returns the names of the latter.
+ * Makes every format `schema` names known in `table`: a SID format by its definition, one with no
+ * definition accepted as it comes (`true`). Returns the names of the latter.
  */
-export function knowFormatsOf(ajv: Ajv2020, schema: unknown): string[] {
+export function knowFormatsOf(table: FormatTable, schema: unknown): string[] {
   const unchecked: string[] = [];
   for (const name of formatsIn(schema)) {
-    if (ajv.formats[name] !== undefined) continue;
+    if (table[name] !== undefined) continue;
     const check = twilioFormat(name);
-    if (check) ajv.addFormat(name, { type: 'string', validate: check });
+    if (check) table[name] = { type: 'string', validate: check };
     else {
-      ajv.addFormat(name, true);
+      table[name] = true;
       unchecked.push(name);
     }
   }

@@ -4,7 +4,8 @@
 // all come from here.
 
 import { createHash } from 'node:crypto';
-import fc from 'fast-check';
+import type * as FC from 'fast-check';
+import { fastCheck } from '../lazy';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import { twilioSample } from './formats';
 
@@ -59,7 +60,7 @@ function readable(pattern: string): RegExp {
   }
 }
 
-const patternArbs = new Map<string, fc.Arbitrary<string>>();
+const patternArbs = new Map<string, FC.Arbitrary<string>>();
 /**
  * Strings already drawn in this process, by (pattern, seed, bounds): every provider with the same
  * seed draws the same ones (the suites and the mutation score start hundreds), and a draw costs a
@@ -91,12 +92,12 @@ const anchored = (pattern: string): string => {
 function drawFromPattern(pattern: string, seed: number, min?: number, max?: number): string {
   let arb = patternArbs.get(pattern);
   if (!arb) {
-    arb = fc.stringMatching(readable(anchored(pattern)));
+    arb = fastCheck().stringMatching(readable(anchored(pattern)));
     patternArbs.set(pattern, arb);
   }
   const re = new RegExp(pattern);
   for (let k = 0; k < 50; k++) {
-    const [v] = fc.sample(arb, { seed: seed + k * 7919, numRuns: 1 });
+    const [v] = fastCheck().sample(arb, { seed: seed + k * 7919, numRuns: 1 });
     if (
       v !== undefined &&
       re.test(v) &&
@@ -105,7 +106,7 @@ function drawFromPattern(pattern: string, seed: number, min?: number, max?: numb
     )
       return v;
   }
-  return fc.sample(arb, { seed, numRuns: 1 })[0] ?? '';
+  return fastCheck().sample(arb, { seed, numRuns: 1 })[0] ?? '';
 }
 
 export const ISO_BASE = Date.UTC(2024, 0, 1);

@@ -2,13 +2,15 @@
 // errors mapped to JSON pointers), never as strings to parse. The valid path is one call into the
 // compiled function, so the project's validator costs what raw ajv costs. Every format a schema
 // names is known: JSON Schema's, Twilio's (src/schemas/formats.ts), and any other accepted as it
-// comes and listed (uncheckedFormats), so a spec of any product compiles under strict mode.
+// comes and listed (uncheckedFormats), so a spec of any product compiles under strict mode. ajv
+// itself is loaded only when something has to be compiled: a contract the build compiled never does.
 
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type addFormatsModule from 'ajv-formats';
 import { escapePointer, valueAt } from '../json';
 import { ANNOTATION_KEYWORDS, type JsonSchema } from '../model/json-schema';
-import { addTwilioFormats, knowFormatsOf } from './formats';
+import { baseFormats, type FormatTable, knowFormatsOf } from './formats';
 import {
   type Compiled,
   loadStandalone,
@@ -18,9 +20,15 @@ import {
   validatorsHash,
 } from './standalone';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-export const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as typeof addFormatsModule;
+const require = createRequire(import.meta.url);
+
+/** ajv-formats' plugin (CommonJS; its default export arrives wrapped under ESM). */
+export function addFormats(
+  ...args: Parameters<typeof addFormatsModule>
+): ReturnType<typeof addFormatsModule> {
+  const m = require('ajv-formats') as typeof addFormatsModule & { default?: typeof addFormatsModule };
+  return (m.default ?? m)(...args);
+}
 
 export interface Violation {
   /** JSON pointer into the validated document. */
@@ -35,16 +43,19 @@ export interface Violation {
 
 const NONE: readonly Violation[] = Object.freeze([]);
 
+/** An ajv instance with every base format (src/schemas/formats.ts) and the annotation keywords. */
 export function createAjv(o: { allErrors?: boolean; standalone?: boolean } = {}): Ajv2020 {
-  const ajv = new Ajv2020({
+  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const ajv = new Ajv({
     allErrors: o.allErrors ?? true,
     strict: true,
     allowUnionTypes: true,
     strictRequired: false,
-    ...(o.standalone ? { code: STANDALONE_CODE } : {}),
+    ...(o.standalone ? { code: STANDALONE_CODE() } : {}),
   });
-  addFormats(ajv);
-  addTwilioFormats(ajv);
+  // ajv-formats' keywords (formatMinimum, …); the formats themselves come from the one table.
+  addFormats(ajv, { formats: [], keywords: true });
+  for (const [name, format] of Object.entries(baseFormats())) ajv.addFormat(name, format as RegExp);
   for (const keyword of ANNOTATION_KEYWORDS)
     ajv.addKeyword({ keyword, schemaType: ['object', 'array', 'string'] });
   return ajv;
@@ -74,9 +85,14 @@ export const MAX_VIOLATIONS = 2000;
  * (so a page of millions of broken items costs what a thousand do), and its violations are capped.
  */
 export class SchemaValidator {
-  private readonly ajv = createAjv();
+  /** Every format the schemas name, as the compiled functions are handed them. */
+  private readonly formats: FormatTable = baseFormats();
+  /** The schemas no build compiled, in the order added: what the ajv instances are made of. */
+  private readonly added: JsonSchema[] = [];
+  private readonly ids = new Set<string>();
+  private all?: Ajv2020;
   /** Stops at the first violation: how a body of any size is judged at all. */
-  private readonly firstOnly = createAjv({ allErrors: false });
+  private firstOnly?: Ajv2020;
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly compiledFirst = new Map<string, ValidateFunction>();
   /** Violations a detailed check left uncounted, by the last validate call (0 when none were cut). */
@@ -84,7 +100,7 @@ export class SchemaValidator {
   private readonly unchecked = new Set<string>();
 
   /** The functions `npm run build` compiled for exactly these schemas (src/schemas/standalone.ts), by id. */
-  private readonly prebuilt: Compiled = { all: new Map(), first: new Map() };
+  private prebuilt?: Compiled;
 
   /**
    * The validator of exactly these schemas (each with its $id): one per process, so a second
@@ -98,13 +114,9 @@ export class SchemaValidator {
     if (!validator) {
       validator = new SchemaValidator();
       for (const schema of schemas) validator.knowFormats(schema);
-      const found = dir
-        ? loadStandalone(dir, validatorsHash(key), idsOf(schemas), validator.ajv.formats)
+      validator.prebuilt = dir
+        ? loadStandalone(dir, validatorsHash(key), idsOf(schemas), validator.formats)
         : undefined;
-      if (found) {
-        for (const [id, fn] of found.all) validator.prebuilt.all.set(id, fn);
-        for (const [id, fn] of found.first) validator.prebuilt.first.set(id, fn);
-      }
       for (const schema of schemas) validator.add(schema);
       if (dir === VALIDATORS_DIR) built.set(key, validator);
     }
@@ -113,7 +125,7 @@ export class SchemaValidator {
 
   /** Whether this validator's functions came from the build's standalone code (no compiling at all). */
   get standalone(): boolean {
-    return this.prebuilt.all.size > 0;
+    return this.prebuilt !== undefined;
   }
 
   /**
@@ -126,7 +138,7 @@ export class SchemaValidator {
     for (const schema of schemas)
       if (schema.$id && !all.getSchema(schema.$id)) {
         for (const ajv of [all, first]) {
-          knowFormatsOf(ajv, schema);
+          knowFormatsOf(ajv.formats as FormatTable, schema);
           ajv.addSchema(schema as object);
         }
       }
@@ -139,26 +151,54 @@ export class SchemaValidator {
     return [...this.unchecked].sort();
   }
 
-  /** Makes the formats a schema names known to both instances; those with no definition are listed. */
+  /** Makes the formats a schema names known; those with no definition are listed. */
   private knowFormats(schema: JsonSchema): void {
-    for (const name of knowFormatsOf(this.ajv, schema)) this.unchecked.add(name);
-    knowFormatsOf(this.firstOnly, schema);
+    for (const name of knowFormatsOf(this.formats, schema)) this.unchecked.add(name);
   }
 
   add(schema: JsonSchema): void {
     const id = schema.$id;
-    if (!id || this.prebuilt.all.has(id) || this.ajv.getSchema(id)) return;
+    if (!id || this.ids.has(id)) return;
+    this.ids.add(id);
     this.knowFormats(schema);
     // Checked once against the meta-schema (throwing ajv's "schema is invalid: …" as addSchema would),
-    // then added to both instances unchecked.
-    schemaChecker().validateSchema(schema as object, true);
-    this.ajv.addSchema(schema as object, undefined, undefined, false);
-    this.firstOnly.addSchema(schema as object, undefined, undefined, false);
+    // then added to both instances unchecked; the build checked those it compiled.
+    if (!this.prebuilt?.first.has(id)) schemaChecker().validateSchema(schema as object, true);
+    this.added.push(schema);
+    for (const ajv of [this.all, this.firstOnly])
+      if (ajv) {
+        this.formatsInto(ajv);
+        ajv.addSchema(schema as object, undefined, undefined, false);
+      }
   }
 
-  /** The compiled function for a schema id; the bench compares it against raw ajv. */
+  /** Hands an ajv instance every format of the table it does not know yet. */
+  private formatsInto(ajv: Ajv2020): void {
+    for (const [name, format] of Object.entries(this.formats))
+      if (ajv.formats[name] === undefined) ajv.addFormat(name, format as RegExp);
+  }
+
+  /** One of the two ajv instances, made on first need of the schemas the build did not compile. */
+  private instance(allErrors: boolean): Ajv2020 {
+    let ajv = allErrors ? this.all : this.firstOnly;
+    if (!ajv) {
+      ajv = createAjv({ allErrors });
+      this.formatsInto(ajv);
+      for (const schema of this.added) ajv.addSchema(schema as object, undefined, undefined, false);
+      if (allErrors) this.all = ajv;
+      else this.firstOnly = ajv;
+    }
+    return ajv;
+  }
+
+  /** The compiled function for a schema id (every violation); the bench compares it against raw ajv. */
   compiledFor(id: string): ValidateFunction {
-    return this.prebuilt.all.get(id) ?? compiledIn(this.ajv, this.compiled, id);
+    return this.prebuilt?.all()?.get(id) ?? compiledIn(() => this.instance(true), this.compiled, id);
+  }
+
+  /** Throws when a schema cannot compile (ajv's words); one the build compiled costs nothing. */
+  check(id: string): void {
+    if (!this.prebuilt?.first.has(id)) this.compiledFor(id);
   }
 
   validate(id: string, value: unknown): readonly Violation[] {
@@ -175,7 +215,7 @@ export class SchemaValidator {
   }
 
   private firstFor(id: string): ValidateFunction {
-    return this.prebuilt.first.get(id) ?? compiledIn(this.firstOnly, this.compiledFirst, id);
+    return this.prebuilt?.first.get(id) ?? compiledIn(() => this.instance(false), this.compiledFirst, id);
   }
 }
 
@@ -185,10 +225,10 @@ const idsOf = (schemas: readonly JsonSchema[]): string[] => [
 ];
 
 /** A schema's compiled function from one ajv instance, looked up once and kept. */
-function compiledIn(ajv: Ajv2020, cache: Map<string, ValidateFunction>, id: string): ValidateFunction {
+function compiledIn(ajv: () => Ajv2020, cache: Map<string, ValidateFunction>, id: string): ValidateFunction {
   let fn = cache.get(id);
   if (!fn) {
-    fn = ajv.getSchema(id) as ValidateFunction | undefined;
+    fn = ajv().getSchema(id) as ValidateFunction | undefined;
     if (!fn) throw new Error(`no schema ${id}`);
     cache.set(id, fn);
   }

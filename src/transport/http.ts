@@ -165,6 +165,14 @@ export class HttpTransport {
     this.health.stopped ??= why;
   }
 
+  /** Why nothing more is sent now (stopped, the deadline passed, the budget spent); undefined while it sends. */
+  get holdsBack(): string | undefined {
+    if (this.health.stopped) return this.health.stopped;
+    if (this.options.deadline !== undefined && Date.now() >= this.options.deadline)
+      return 'the run reached its --deadline';
+    return this.sent >= this.budget ? `request budget of ${this.budget} used up` : undefined;
+  }
+
   /** Whether this transport may send writes (see TransportOptions.writes). */
   get writes(): boolean {
     return this.options.writes === true;

@@ -4,7 +4,7 @@
 // every write answered 2xx, all 30 operations judged, nothing it made left, nothing that was there
 // changed. A failure prints the run's verdict, its blocking findings and every body the stand-in refused.
 
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   conformance,
   expectLeftAsFound,
@@ -20,14 +20,15 @@ const WRITES = ROUTES.filter((r) => r.method !== 'GET')
   .map((r) => r.operation)
   .sort();
 
-describe('a writing run against the independent stand-in', () => {
-  it.each([
+// The two accounts side by side: a stand-in and a run's process each (expect.soft from each test's context).
+describe.concurrent('a writing run against the independent stand-in', () => {
+  it.for([
     ['an empty account', 0],
     ['an account with data', 3],
-  ])(
+  ] as const)(
     '%s: exit 0, all 15 writes answered 2xx, all 30 operations judged, the account left as found',
     { timeout: 180_000 },
-    async (_n, items) => {
+    async ([_n, items], { expect }) => {
       const s = await standIn({ items, processingMs: 500 });
       const before = s.store.snapshot();
       const r = await conformance(s);
@@ -37,7 +38,7 @@ describe('a writing run against the independent stand-in', () => {
       expect.soft(r.report?.verdict.passed, why).toBe(true);
       expect.soft(writesAnswered2xx(s), why).toEqual(WRITES);
       expect.soft(judged(r.report), why).toEqual(OPERATIONS);
-      expectLeftAsFound(before, s.store.snapshot());
+      expectLeftAsFound(before, s.store.snapshot(), expect);
     },
   );
 });

@@ -3,6 +3,7 @@
 // used, the run compiles instead; the build's mark lets a run skip only the meta-schema checks of
 // the very bytes the build checked.
 
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,10 +119,44 @@ describe('a validators file that cannot be trusted is never used: the run compil
     expect(judged.length).toBeGreaterThan(0);
   });
 
+  it('whose all-errors code fails is used for the first violation, and compiled for the detail', () => {
+    const text = SchemaValidator.standaloneOf(schemas).text.replace(
+      /^exports\.all = .*$/m,
+      `exports.all = ${JSON.stringify('function () { throw new Error("damaged") }')};`,
+    );
+    expect(text).toContain('damaged');
+    const v = inDir(text);
+    expect(v.standalone).toBe(true);
+    expect(v.validate(ids[0] as string, body)).toEqual(judged);
+  });
+
   it('a file written for these schemas is used', () => {
     const v = inDir(SchemaValidator.standaloneOf(schemas).text);
     expect(v.standalone).toBe(true);
     expect(v.validate(ids[0] as string, body)).toEqual(judged);
+  });
+});
+
+describe("a run's start-up, when the build compiled its validators", () => {
+  it('loads neither ajv (its compiler, its meta-schemas) nor fast-check: only the runtime its code needs', () => {
+    const hook = join(mkdtempSync(join(tmpdir(), 'loaded-')), 'hook.mjs');
+    writeFileSync(
+      hook,
+      `import { registerHooks } from 'node:module';
+const seen = [];
+registerHooks({ load(url, context, next) { seen.push(url); return next(url, context); } });
+process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(seen) + '\\n'));`,
+    );
+    const cli = join(PROJECT_ROOT, 'dist', 'cli', 'conformance.mjs');
+    const run = spawnSync(process.execPath, ['--import', hook, cli, '--dry-run'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const line = run.stderr.split('\n').find((l) => l.startsWith('LOADED ')) as string;
+    const packages = (JSON.parse(line.slice('LOADED '.length)) as string[])
+      .map((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(url))
+      .flatMap((m) => (m ? [`${m[1]}/${m[2]}`] : []));
+    expect(packages.some((p) => p.startsWith('ajv/dist/runtime/'))).toBe(true);
+    expect(packages.filter((p) => /^ajv\/dist\/(core|2020|compile|vocabularies|refs)/.test(p))).toEqual([]);
+    expect(packages.filter((p) => p.startsWith('fast-check/'))).toEqual([]);
   });
 });
 

@@ -278,9 +278,11 @@ describe('journals', () => {
   it('a cleanup started while the run is still going leaves its journal alone; the run ends clean, its journal whole', async () => {
     const p = await provider(3);
     const before = await snapshot(p, contract);
-    // A slow provider: every request takes 20 ms more, so the run is still going when the cleanup starts.
+    // A slow provider until the cleanup has ended: every request takes 20 ms more, so the run is
+    // still going when the cleanup starts and while it reads the journal; then at full speed.
+    let slow = true;
     const proxy = await hostileProxy(p.url, async () => {
-      await new Promise((r) => setTimeout(r, 20));
+      if (slow) await new Promise((r) => setTimeout(r, 20));
       return undefined;
     });
     const reports = mkdtempSync(join(tmpdir(), 'live-run-'));
@@ -297,6 +299,7 @@ describe('journals', () => {
     for (let k = 0; k < 600 && !/"kind":"made"/.test(readIfThere(journalDir)); k++)
       await new Promise((r) => setTimeout(r, 10));
     const during = await cleanupRun(proxy.url, journalDir);
+    slow = false;
     expect(during.stdout).toMatch(/left alone: held by a running process \(pid \d+\)/);
     expect(during.status).toBe(1);
     expect(lastLine(during)).toMatch(

@@ -13,6 +13,9 @@ export function deleteHandler(call: AcceptedWrite): Answer {
     return notFound(w.path);
   const items = store.items(list, values);
   if (bend?.staysListed) items.removeButList(id, store.generated(list, values));
-  else if (!bend?.noEffect) items.remove(id);
+  else if (!bend?.noEffect) {
+    items.remove(id);
+    store.detachEverywhere(list, id);
+  }
   return noContent(call);
 }

@@ -77,7 +77,8 @@ const TERMINAL = /complete|ready|succe|done|active|finished|fail|error|cancel/i;
 
 /**
  * Polls an item processed asynchronously until a processing field is terminal, or the bound passes:
- * first after 50 ms, then twice as long each time up to pollMs (what is done early is seen early).
+ * first after 50 ms, then twice as long each time up to pollMs (what is done early is seen early);
+ * a run that stops sending (a signal, its deadline or budget) stops polling too.
  */
 async function waitProcessed(s: WriteSession, obs: WriteObservation, path: string): Promise<void> {
   const schema = s.reads.get(obs.write.effect.fetch ?? '')?.schemas;
@@ -97,6 +98,9 @@ async function waitProcessed(s: WriteSession, obs: WriteObservation, path: strin
     }
     await new Promise((r) => setTimeout(r, wait));
     const r = await s.read(path);
+    // A read held back (a signal, the deadline, the budget): nothing more will be seen, so nothing is
+    // waited for, and the processing is not judged on a value no read could update.
+    if (r.status === undefined && s.o.transport.holdsBack !== undefined) return;
     value = isRecord(r.json) ? r.json[field] : value;
   }
 }

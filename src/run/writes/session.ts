@@ -38,6 +38,11 @@ export interface SessionOptions {
   /** How long an item processed asynchronously may take, and how often it is polled (ms). */
   processingBoundMs?: number;
   pollMs?: number;
+  /**
+   * The provider moves an update's timestamps at least a second on by itself (the reference provider
+   * does): an update is sent at once, not held for the next second of the clock as for Twilio.
+   */
+  datesMoveOn?: boolean;
 }
 
 export interface SendOptions {

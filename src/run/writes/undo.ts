@@ -18,7 +18,7 @@ export interface Left extends JournalEntry {
 async function provenGone(
   transport: HttpTransport,
   gone: NonNullable<JournalEntry['gone']>,
-  obs: WriteObservation,
+  evidence: WriteObservation['evidence'],
 ) {
   if (gone.id !== undefined) {
     const l = await listShows(
@@ -31,12 +31,12 @@ async function provenGone(
       },
       gone.id,
     );
-    obs.evidence.listed = l;
+    evidence.listed = l;
     return l.shown ? false : l.complete ? true : undefined;
   }
   const e = await transport.get(gone.path);
   const status = e.response?.status;
-  obs.evidence.fetched = { url: e.request.url, ...(status !== undefined ? { status } : {}) };
+  evidence.fetched = { url: e.request.url, ...(status !== undefined ? { status } : {}) };
   return status === 404 ? true : status === 200 ? false : undefined;
 }
 
@@ -61,6 +61,14 @@ async function notShowingTag(
 }
 
 /**
+ * The id of an item the run already removed that a removal's path names (an attachment of a deleted
+ * knowledge source, a child of a deleted parent): that removal may have happened with it.
+ */
+function namesRemoved(e: JournalEntry, removed: ReadonlySet<string>): string | undefined {
+  return e.undo?.path.split('/').find((segment) => segment !== e.id && removed.has(segment));
+}
+
+/**
  * Sends each pending removal and reads it back; returns the removals (for the write rules) and what
  * is left. `tag`: a cleanup from a journal on disk removes only items that still show it.
  */
@@ -74,6 +82,7 @@ export async function undoAll(
   const writes = new Map(contract.writes.map((w) => [w.id, w]));
   const observations: WriteObservation[] = [];
   const left: Left[] = [];
+  const removed = new Set(entries.flatMap((x) => (x.kind === 'undone' && x.id ? [x.id] : [])));
   for (const e of pendingUndos(entries)) {
     const w = writes.get(e.undo?.write ?? '');
     if (!w || !e.undo) {
@@ -83,6 +92,18 @@ export async function undoAll(
     const foreign = tag === undefined ? undefined : await notShowingTag(transport, e, tag);
     if (foreign) {
       left.push({ ...e, why: foreign });
+      continue;
+    }
+    // Gone with an item the run removed (as a read shows): nothing to send.
+    const with_ = namesRemoved(e, removed);
+    if (with_ && e.gone && (await provenGone(transport, e.gone, {}))) {
+      journal.record({
+        kind: 'undone',
+        write: w.id,
+        undo: e.undo,
+        ...(e.id ? { id: e.id } : {}),
+        message: `gone with ${with_}, which the run removed`,
+      });
       continue;
     }
     const exchange = await transport.send(e.undo.method, e.undo.path);
@@ -96,8 +117,9 @@ export async function undoAll(
     };
     observations.push(obs);
     const answered = status !== undefined && (w.success.includes(status) || status === 404);
-    const gone = answered && (e.gone ? await provenGone(transport, e.gone, obs) : true);
+    const gone = answered && (e.gone ? await provenGone(transport, e.gone, obs.evidence) : true);
     if (gone) {
+      if (e.id) removed.add(e.id);
       journal.record({
         kind: 'undone',
         write: w.id,

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { expect } from 'vitest';
+import { type ExpectStatic, expect as globalExpect } from 'vitest';
 import { type CliResult, runProcess } from '../fixtures';
 import { ACCOUNT, ENV } from './client';
 import type { StandIn } from './server';
@@ -110,9 +110,10 @@ const KEEP_EXISTING = ['policies', 'policyOwner', 'sessions', 'messages', 'feedb
 /**
  * What a run must leave as it found it: the kinds a delete removes hold exactly what they held (nothing
  * the run made is left, nothing that was there changed); in the kinds the API cannot delete (sessions,
- * their messages, feedback, policies), everything that was there is there unchanged.
+ * their messages, feedback, policies), everything that was there is there unchanged. A concurrent
+ * test passes its context's expect.
  */
-export function expectLeftAsFound(before: Json, after: Json): void {
+export function expectLeftAsFound(before: Json, after: Json, expect: ExpectStatic = globalExpect): void {
   for (const kind of KEEP_ALL) expect.soft(after[kind], `${kind}: left as found`).toEqual(before[kind]);
   for (const kind of KEEP_EXISTING) {
     const was = before[kind] as Json;
