@@ -7,7 +7,7 @@
 // generated code, so they judge every body alike (suites/model/standalone.test.ts shows it).
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
@@ -57,10 +57,12 @@ export function markSchemasChecked(digest: string, dir = VALIDATORS_DIR): string
 
 /** The two sets of compiled functions a SchemaValidator holds, by schema id. */
 export interface Compiled {
-  /** Every violation (allErrors): made on first call, since only an invalid body needs them. */
+  /** The schema ids the file holds functions for (read from its head, before any code is evaluated). */
+  ids: ReadonlySet<string>;
+  /** Stops at the first violation: evaluated on first call (the first body judged), undefined if it fails. */
+  first: () => Map<string, ValidateFunction> | undefined;
+  /** Every violation (allErrors): evaluated on first call, since only an invalid body needs them. */
   all: () => Map<string, ValidateFunction> | undefined;
-  /** Stops at the first violation. */
-  first: Map<string, ValidateFunction>;
 }
 
 /** What a generated file exports. */
@@ -125,7 +127,9 @@ export function writeStandalone(dir: string, hash: string, text: string): string
 
 /**
  * The compiled functions of a generated file for exactly these schemas, their formats given; undefined
- * when there is none, or it is stale (another hash, another set of ids) or does not load.
+ * when there is none, or its head names another hash or another set of ids. Its code is evaluated
+ * only when a body is first judged (a run's first request does not wait for it); code that does not
+ * load then gives no functions, and the validator compiles its own.
  */
 export function loadStandalone(
   dir: string,
@@ -134,34 +138,51 @@ export function loadStandalone(
   formats: unknown,
 ): Compiled | undefined {
   const file = join(dir, `${hash}.cjs`);
-  if (!existsSync(file)) return undefined;
+  let head: string;
   try {
-    // Required anew (a file rewritten under the same name is read again), so node's compile cache,
-    // when on (bin/cli.mjs), spares parsing it.
-    delete require.cache[file];
-    const m = require(file) as Partial<StandaloneModule>;
-    if (m.hash !== hash || JSON.stringify(m.ids) !== JSON.stringify(ids)) return undefined;
-    if (typeof m.first !== 'function' || typeof m.all !== 'string') return undefined;
-    const first = functionsOf(m.first(formats, require), ids);
-    if (!first) return undefined;
-    let all: Map<string, ValidateFunction> | undefined | null = null;
-    // The all-errors functions are evaluated when first needed (only an invalid body needs them);
-    // a factory that fails then gives none, and the validator compiles them itself.
-    const allOf = () => {
-      if (all === null) {
-        try {
-          const factory = new Function(`return ${m.all}`)() as Factory;
-          all = functionsOf(factory(formats, require), ids);
-        } catch {
-          all = undefined;
-        }
-      }
-      return all;
-    };
-    return { all: allOf, first };
+    head = readFileSync(file, 'utf8').slice(0, HEAD_CHARS);
   } catch {
     return undefined;
   }
+  const named = /^exports\.hash = "([0-9a-f]+)";$/m.exec(head)?.[1];
+  const listed = /^exports\.ids = (\[.*\]);$/m.exec(head)?.[1];
+  if (named !== hash || listed !== JSON.stringify(ids)) return undefined;
+  let m: Partial<StandaloneModule> | undefined;
+  const module = () => {
+    // Required anew (a file rewritten under the same name is read again), so node's compile cache,
+    // when on (bin/cli.mjs), spares parsing it.
+    delete require.cache[file];
+    m ??= require(file) as Partial<StandaloneModule>;
+    return m;
+  };
+  const first = once(() => {
+    const factory = module().first;
+    return typeof factory === 'function' ? functionsOf(factory(formats, require), ids) : undefined;
+  });
+  const all = once(() => {
+    const code = module().all;
+    const factory = typeof code === 'string' ? (new Function(`return ${code}`)() as Factory) : undefined;
+    return factory ? functionsOf(factory(formats, require), ids) : undefined;
+  });
+  return { ids: new Set(ids), first, all };
+}
+
+/** How much of a generated file holds its hash and ids (they come first). */
+const HEAD_CHARS = 1 << 20;
+
+/** A value made on first call and kept; undefined when making it throws. */
+function once<T>(make: () => T | undefined): () => T | undefined {
+  let made: { value: T | undefined } | undefined;
+  return () => {
+    if (!made) {
+      try {
+        made = { value: make() };
+      } catch {
+        made = { value: undefined };
+      }
+    }
+    return made.value;
+  };
 }
 
 /** A factory's functions by schema id; undefined when any is missing. */

@@ -123,9 +123,9 @@ export class SchemaValidator {
     return validator;
   }
 
-  /** Whether this validator's functions came from the build's standalone code (no compiling at all). */
+  /** Whether this validator's functions come from the build's standalone code (no compiling at all). */
   get standalone(): boolean {
-    return this.prebuilt !== undefined;
+    return this.prebuilt?.first() !== undefined;
   }
 
   /**
@@ -163,7 +163,7 @@ export class SchemaValidator {
     this.knowFormats(schema);
     // Checked once against the meta-schema (throwing ajv's "schema is invalid: …" as addSchema would),
     // then added to both instances unchecked; the build checked those it compiled.
-    if (!this.prebuilt?.first.has(id)) schemaChecker().validateSchema(schema as object, true);
+    if (!this.prebuilt?.ids.has(id)) schemaChecker().validateSchema(schema as object, true);
     this.added.push(schema);
     for (const ajv of [this.all, this.firstOnly])
       if (ajv) {
@@ -198,7 +198,7 @@ export class SchemaValidator {
 
   /** Throws when a schema cannot compile (ajv's words); one the build compiled costs nothing. */
   check(id: string): void {
-    if (!this.prebuilt?.first.has(id)) this.compiledFor(id);
+    if (!this.prebuilt?.ids.has(id)) this.compiledFor(id);
   }
 
   validate(id: string, value: unknown): readonly Violation[] {
@@ -215,7 +215,7 @@ export class SchemaValidator {
   }
 
   private firstFor(id: string): ValidateFunction {
-    return this.prebuilt?.first.get(id) ?? compiledIn(() => this.instance(false), this.compiledFirst, id);
+    return this.prebuilt?.first()?.get(id) ?? compiledIn(() => this.instance(false), this.compiledFirst, id);
   }
 }
 
