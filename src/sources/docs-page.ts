@@ -16,6 +16,7 @@ import {
   matchRowStart,
   parseConstraintLine,
   splitValues,
+  withValuesApart,
 } from './docs-rows';
 
 export type { DocsField } from './docs-rows';
@@ -295,7 +296,7 @@ function parseTable(
       type: start.type,
       required: start.requiredSuffix ?? row.required,
       description: row.description,
-      constraints: row.constraints,
+      constraints: withValuesApart(row.constraints, row.description),
       line: i + 1,
     };
     if (row.pii) field.pii = row.pii;

@@ -123,6 +123,37 @@ export function parseConstraintLine(text: string, target: Constraints): void {
   });
 }
 
+/** A word of a row's description that could be a value: letters and digits, joined by - _ . + : */
+const VALUE_WORD = /[A-Za-z0-9](?:[A-Za-z0-9_.+:-]*[A-Za-z0-9])?/g;
+
+/**
+ * The row's possible values, with those a capture printed run together told apart: the newer pages
+ * show each value as a chip, and captured as text they come out as one word ("activesuspendedclosed").
+ * They are split by the words of the row's own description ("Usually active, but can be suspended or
+ * closed"); a value that is one of those words, or that they cannot make up whole, stays as printed.
+ */
+export function withValuesApart(constraints: Constraints, description: string): Constraints {
+  if (!constraints.enum?.length) return constraints;
+  const words = new Set(description.match(VALUE_WORD) ?? []);
+  const values = constraints.enum.flatMap((v) => (words.has(v) ? [v] : (splitByWords(v, words) ?? [v])));
+  return { ...constraints, enum: values };
+}
+
+/** The fewest words that make up `run` whole (at least two), else undefined. */
+function splitByWords(run: string, words: ReadonlySet<string>): string[] | undefined {
+  const best: Array<string[] | undefined> = [[]];
+  for (let end = 1; end <= run.length; end++) {
+    for (let start = 0; start < end; start++) {
+      const head = best[start];
+      const word = run.slice(start, end);
+      const known = best[end];
+      if (head && words.has(word) && (!known || head.length + 1 < known.length)) best[end] = [...head, word];
+    }
+  }
+  const parts = best[run.length];
+  return parts && parts.length > 1 ? parts : undefined;
+}
+
 export function splitValues(raw: string): string[] {
   return raw
     .split(/[,\s]+/)

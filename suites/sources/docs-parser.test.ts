@@ -233,6 +233,24 @@ describe('the captured layouts’ quirks, line by line', () => {
     expect(p.properties[0]?.description).toBe('First paragraph.\nSecond paragraph.');
   });
 
+  it('possible values a capture runs together on one line are told apart by the words of their row', () => {
+    // The newer pages print the values as chips; captured, they come out as one word per row.
+    const p = page(
+      'moodenum<string>\n\nOptional\n\nHow the thing feels: mostly calm, at times grumpy or sleepy-ish.\n\nPossible values:\ncalmgrumpysleepy-ish\n\nplanenum<string>\n\nOptional\n\nEither Basic or Deluxe once bought.\n\nPossible values:\nBasicDeluxe\n\n',
+    );
+    expect(p.properties.map((f) => f.constraints.enum)).toEqual([
+      ['calm', 'grumpy', 'sleepy-ish'],
+      ['Basic', 'Deluxe'],
+    ]);
+  });
+
+  it('a value the words of its row cannot split, or that is one of them, stays as printed', () => {
+    const p = page(
+      'kindenum<string>\n\nOptional\n\nThe kind of thing.\n\nPossible values:\nthingamajig\n\nstateenum<string>\n\nOptional\n\nUsually on, or off when idle.\n\nPossible values:\non\noff\n\n',
+    );
+    expect(p.properties.map((f) => f.constraints.enum)).toEqual([['thingamajig'], ['on', 'off']]);
+  });
+
   it('a path table followed by an unheaded body table: the preamble neither leaks nor misplaces the rows', () => {
     const p = page(
       'idstringrequired\n\nThe id.\n\n\nPOST https://x.example.test/v1/Things/{id}\n\nPath parameters\n\npath-parameters page anchor\nProperty nameTypeRequiredPIIDescription\nidstringrequired\n\nThe thing.\n\nEncoding type:application/x-www-form-urlencoded\nSchema\nProperty nameTypeRequiredDescriptionChild properties\nfriendlyNamestring\n\nOptional\n\nA name.\n\n',
