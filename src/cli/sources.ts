@@ -44,7 +44,8 @@ export const fromSources = (flags: SourceSelection): boolean =>
 
 /**
  * The contract of the run: built from --spec/--docs, else read from --schemas DIR (default
- * schemas/); what the build left out is said in one line each. The heavy stages load only now.
+ * schemas/); what the build left out, and what a page documents that it could not use, is said in
+ * one line each. The heavy stages load only now.
  */
 export async function runContract(flags: SourceSelection, io: Io, mode: ContractMode): Promise<Contract> {
   const [{ Contract }, { buildModelFromSources }] = await Promise.all([
@@ -69,6 +70,8 @@ export async function runContract(flags: SourceSelection, io: Io, mode: Contract
   );
   const built = await buildModelFromSources(paths);
   for (const note of built.notes) io.err(`note: ${note}`);
+  // What a page documents that the model could not use is said, as npm run schemas says it.
+  for (const line of built.unused) io.err(`not used: ${line}`);
   const contract = new Contract(built.model, mode);
   contract.compileAll();
   sayUnchecked(contract, io);

@@ -82,6 +82,13 @@ export function operationsFromDocs(source: DocsPage): DocsOperations {
   const unused: string[] = [];
   const seen = new Set<string>();
   const used = page.operations.filter((op) => {
+    // Its tables end where the capture does: what they would say next is unknown, not silent.
+    if (op.cutOff !== undefined) {
+      unused.push(
+        `${page.file}:${op.line}: ${op.method} ${op.path} is left out: the page ends inside its table (the row at line ${op.cutOff}), cut off there`,
+      );
+      return false;
+    }
     const key = `${op.method} ${pathShape(op.path)}`;
     if (!seen.has(key)) return seen.add(key);
     unused.push(
@@ -89,7 +96,8 @@ export function operationsFromDocs(source: DocsPage): DocsOperations {
     );
     return false;
   });
-  if (used.length === 0) unused.push(`${page.file}: documents no operation (no "GET https://…" line)`);
+  if (page.operations.length === 0)
+    unused.push(`${page.file}: documents no operation (no "GET https://…" line)`);
   const gets = used.filter((op) => op.method === 'GET');
   return {
     reads: gets.map((op) => readFrom(page, op)),

@@ -41,6 +41,11 @@ export interface DocsOperation {
   /** The body's media type, from the table's "Encoding type:" preamble (application/json, …). */
   bodyEncoding?: string;
   examples: DocsExample[];
+  /**
+   * The 1-based line of the row the page ends inside, when it ends inside one of this operation's
+   * tables: a capture cut off there (a whole page goes on to the operation's code sample).
+   */
+  cutOff?: number;
 }
 
 /**
@@ -237,6 +242,7 @@ function table(lines: readonly string[], i: number, state: State, fail: Fail): n
   } else {
     for (const field of fields) placeParameter(current, field, state.where);
     if (state.where === 'body' && state.encoding) current.bodyEncoding = state.encoding;
+    if (end >= lines.length) current.cutOff = fields.at(-1)?.line;
   }
   state.where = undefined;
   state.heading = undefined;

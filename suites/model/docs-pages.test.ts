@@ -2,7 +2,7 @@
 // pages as Twilio publishes them, older snake_case and newer camelCase) become the model whole: every
 // operation each page documents, reads and writes, in the API's own spelling, joined to the spec's.
 
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,6 +106,36 @@ describe('nothing silent', () => {
     expect(operationsFromDocs(bare).unused).toEqual([
       'bare.docs.txt: documents no operation (no "GET https://…" line)',
     ]);
+  });
+
+  it('an operation whose table the page ends inside (a capture cut off mid-row) is left out, one line saying so', () => {
+    // Cut as a stitched capture is: in the middle of the list's first query row, its bound unseen.
+    const text = readFileSync(join(FIXTURES, 'docs/snake/sessions.docs.txt'), 'utf8');
+    const cut = text.slice(0, text.indexOf('Index of the page to fetch') + 'Index of the pa'.length);
+    const { reads, unused } = operationsFromDocs(parseDocsPage(cut, 'cut.docs.txt'));
+    expect(reads.map((r) => r.id)).toEqual(['FetchSessions']);
+    expect(unused).toEqual([
+      'cut.docs.txt:106: GET /v1/Sessions is left out: the page ends inside its table (the row at line 109), cut off there',
+    ]);
+  });
+
+  it('a run built from such a page says what it left out, as npm run schemas does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cut-'));
+    const text = readFileSync(join(FIXTURES, 'docs/widgets-resource.docs.txt'), 'utf8');
+    writeFileSync(join(dir, 'cut.docs.txt'), text.slice(0, text.indexOf('Only widgets in th') + 10));
+    const r = await runCli('conformance', [
+      '--spec',
+      join(FIXTURES, 'drift/widgets.openapi.json'),
+      '--docs',
+      join(dir, 'cut.docs.txt'),
+      '--target',
+      'local',
+      '--dry-run',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /^not used: cut\.docs\.txt:126: GET \/v2\/Widgets is left out: the page ends inside its table \(the row at line 131\), cut off there$/m,
+    );
   });
 });
 
