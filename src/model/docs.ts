@@ -98,6 +98,10 @@ export function operationsFromDocs(source: DocsPage): DocsOperations {
   });
   if (page.operations.length === 0)
     unused.push(`${page.file}: documents no operation (no "GET https://…" line)`);
+  if (page.endsInSample !== undefined)
+    unused.push(
+      `${page.file}:${page.endsInSample}: the page ends inside a code sample: cut off there? What the page has after it is not in this capture`,
+    );
   const gets = used.filter((op) => op.method === 'GET');
   return {
     reads: gets.map((op) => readFrom(page, op)),

@@ -64,6 +64,11 @@ export interface DocsPage {
   propertiesLine: number;
   properties: DocsField[];
   operations: DocsOperation[];
+  /**
+   * The 1-based line of the page's last line when the page ends inside a code sample (numbered code
+   * lines with no output or footer after them): a capture cut off there, whatever came next unknown.
+   */
+  endsInSample?: number;
 }
 
 export class DocsParseError extends Error {
@@ -146,6 +151,8 @@ interface State {
   encoding?: string;
   /** The last section heading, for the operation that follows it. */
   heading?: string;
+  /** The index of the line after the last example output read. */
+  exampleEnd?: number;
 }
 
 export function parseDocsPage(text: string, file = 'docs page'): DocsPage {
@@ -162,6 +169,7 @@ export function parseDocsPage(text: string, file = 'docs page'): DocsPage {
   if (!state.properties)
     fail(lines.length, 'no resource-properties table ("Property name…Type…" header) found');
   const properties = state.properties as DocsField[];
+  const sample = endsInSample(lines, state);
   return {
     file: name,
     ...(state.title ? { title: state.title } : {}),
@@ -170,7 +178,21 @@ export function parseDocsPage(text: string, file = 'docs page'): DocsPage {
     propertiesLine: state.propertiesLine,
     properties,
     operations: state.operations,
+    ...(sample ? { endsInSample: sample } : {}),
   };
+}
+
+/**
+ * The page's last line, when it is a code sample's (a line number, or the code after one) past the
+ * last operation line and the last example output: a whole page goes on to an output or its footer.
+ */
+function endsInSample(lines: readonly string[], state: State): number | undefined {
+  let last = lines.length - 1;
+  while (last >= 0 && (lines[last] ?? '').trim() === '') last--;
+  const numbered = (k: number) => k >= 0 && NUMBERED.test((lines[k] ?? '').trim());
+  const lastOperation = (state.operations.at(-1)?.line ?? Number.POSITIVE_INFINITY) - 1;
+  if (last <= lastOperation || last < (state.exampleEnd ?? 0)) return undefined;
+  return numbered(last) || numbered(last - 1) ? last + 1 : undefined;
 }
 
 /** Reads what starts at line i; returns the last line it consumed. */
@@ -210,6 +232,7 @@ function step(lines: readonly string[], i: number, state: State, fail: Fail): nu
     const example = parseExample(lines, i + 1, fail);
     if (!current) fail(i + 1, 'example output before any operation line');
     current?.examples.push(example.example);
+    state.exampleEnd = example.end;
     return example.end - 1;
   }
   return i;

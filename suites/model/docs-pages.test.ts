@@ -119,6 +119,23 @@ describe('nothing silent', () => {
     ]);
   });
 
+  it('a page that ends inside a code sample keeps what it has and says it looks cut off there', () => {
+    const text = readFileSync(join(FIXTURES, 'docs/snake/sessions.docs.txt'), 'utf8');
+    const sample = text.indexOf('// Credentials come from', text.indexOf('List all SessionsLink'));
+    const cut = text.slice(0, sample + '// Credentials co'.length);
+    const { reads, unused } = operationsFromDocs(parseDocsPage(cut, 'cut.docs.txt'));
+    expect(reads.map((r) => [r.id, r.kind])).toEqual([
+      ['FetchSessions', 'instance'],
+      ['ListSessions', 'list'],
+    ]);
+    expect(unused).toEqual([
+      'cut.docs.txt:135: the page ends inside a code sample: cut off there? What the page has after it is not in this capture',
+    ]);
+    // A page that ends with an example output, or with its footer, is whole.
+    expect(operationsFromDocs(fixturePage('widgets-resource.docs.txt')).unused).toEqual([]);
+    expect(operationsFromDocs(fixturePage('snake/sessions.docs.txt')).unused).toEqual([]);
+  });
+
   it('a run built from such a page says what it left out, as npm run schemas does', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cut-'));
     const text = readFileSync(join(FIXTURES, 'docs/widgets-resource.docs.txt'), 'utf8');
