@@ -4,7 +4,7 @@
 // Section headings and a body table's preamble end a table: they never become a description.
 
 import { basename } from 'node:path';
-import { decodeSegment, type JsonValue } from '../json';
+import type { JsonValue } from '../json';
 import {
   ConstraintError,
   type Constraints,
@@ -18,69 +18,19 @@ import {
   splitValues,
   withValuesApart,
 } from './docs-rows';
+import {
+  type DocsExample,
+  type DocsLayout,
+  type DocsOperation,
+  type DocsPage,
+  DocsParseError,
+  type Fail,
+  operationAt,
+} from './docs-types';
 
 export type { DocsField } from './docs-rows';
-
-export interface DocsExample {
-  /** 1-based line of the example's first JSON line. */
-  line: number;
-  value: JsonValue;
-}
-
-export interface DocsOperation {
-  method: string;
-  url: string;
-  /** The URL's path template, e.g. /v1/Sessions/{id}. */
-  path: string;
-  line: number;
-  /** The section heading above the operation ("Get Conversation History"), when the page has one. */
-  title?: string;
-  pathParams: DocsField[];
-  queryParams: DocsField[];
-  bodyParams: DocsField[];
-  /** The body's media type, from the table's "Encoding type:" preamble (application/json, …). */
-  bodyEncoding?: string;
-  examples: DocsExample[];
-  /**
-   * The 1-based line of the row the page ends inside, when it ends inside one of this operation's
-   * tables: a capture cut off there (a whole page goes on to the operation's code sample).
-   */
-  cutOff?: number;
-}
-
-/**
- * How the page spells names: `snake` (the older layout: account_sid, PageSize, as the API does) or
- * `camel` (the newer one: accountSid, pageSize). The model turns camel names into the API's own.
- */
-export type DocsLayout = 'snake' | 'camel';
-
-export interface DocsPage {
-  /** File name as given to the parser (provenance uses its base name). */
-  file: string;
-  title?: string;
-  /** Singular resource name, from the "<Name> Properties" heading. */
-  resource: string;
-  layout: DocsLayout;
-  propertiesLine: number;
-  properties: DocsField[];
-  operations: DocsOperation[];
-  /**
-   * The 1-based line of the page's last line when the page ends inside a code sample (numbered code
-   * lines with no output or footer after them): a capture cut off there, whatever came next unknown.
-   */
-  endsInSample?: number;
-}
-
-export class DocsParseError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    detail: string,
-  ) {
-    super(`${file}:${line}: ${detail}`);
-    this.name = 'DocsParseError';
-  }
-}
+export type { DocsExample, DocsLayout, DocsOperation, DocsPage } from './docs-types';
+export { DocsParseError } from './docs-types';
 
 type Where = 'path' | 'query' | 'body';
 
@@ -136,8 +86,6 @@ function isBoundary(lines: readonly string[], i: number): boolean {
     isHeading(lines, i)
   );
 }
-
-type Fail = (line: number, detail: string) => never;
 
 /** What the parse has seen so far: the page's parts, and where the next table goes. */
 interface State {
@@ -236,21 +184,6 @@ function step(lines: readonly string[], i: number, state: State, fail: Fail): nu
     return example.end - 1;
   }
   return i;
-}
-
-function operationAt(method: string, url: string, i: number, title?: string): DocsOperation {
-  const path = decodeSegment(new URL(url.replaceAll('{', '%7B').replaceAll('}', '%7D')).pathname);
-  return {
-    method,
-    url,
-    path,
-    line: i + 1,
-    ...(title ? { title } : {}),
-    pathParams: [],
-    queryParams: [],
-    bodyParams: [],
-    examples: [],
-  };
 }
 
 /** A table: the page's properties (before any operation) or the current operation's parameters. */
