@@ -98,6 +98,7 @@ export function operationsFromDocs(source: DocsPage): DocsOperations {
   });
   if (page.operations.length === 0)
     unused.push(`${page.file}: documents no operation (no "GET https://…" line)`);
+  for (const u of page.unread ?? []) unused.push(`${page.file}:${u.line}: ${u.detail}`);
   if (page.endsInSample !== undefined)
     unused.push(
       `${page.file}:${page.endsInSample}: the page ends inside a code sample: cut off there? What the page has after it is not in this capture`,

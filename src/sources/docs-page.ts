@@ -2,9 +2,11 @@
 // resource-properties table, every operation (GET, POST, PUT, PATCH, DELETE) with its path, query
 // and body tables and its example outputs, in either layout (older snake_case, newer camelCase).
 // Section headings and a body table's preamble end a table: they never become a description.
+// A page in the markdown layout Twilio serves beside each page goes to its own reader (docs-markdown.ts).
 
 import { basename } from 'node:path';
 import type { JsonValue } from '../json';
+import { isMarkdownPage, readMarkdownPage } from './docs-markdown';
 import {
   ConstraintError,
   type Constraints,
@@ -112,6 +114,7 @@ export function parseDocsPage(text: string, file = 'docs page'): DocsPage {
   const fail: Fail = (line, detail) => {
     throw new DocsParseError(name, line, detail);
   };
+  if (isMarkdownPage(text)) return { file: name, ...readMarkdownPage(lines, fail) };
   const state: State = { propertiesLine: 0, operations: [] };
   for (let i = 0; i < lines.length; i++) i = step(lines, i, state, fail);
   if (!state.properties)

@@ -53,6 +53,8 @@ export interface DocsPage {
    * lines with no output or footer after them): a capture cut off there, whatever came next unknown.
    */
   endsInSample?: number;
+  /** What the page states that its reader could not read (a property of a type it has no reader for). */
+  unread?: Array<{ line: number; detail: string }>;
 }
 
 export class DocsParseError extends Error {
