@@ -7,7 +7,14 @@ import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic, writeFilesAtomic } from '../fs-atomic';
-import { type Coverage, coverageOf, judgedLine, notSentLine, operationsJudged, unjudgedLine } from '../run/coverage';
+import {
+  type Coverage,
+  coverageOf,
+  judgedLine,
+  notSentLine,
+  operationsJudged,
+  unjudgedLine,
+} from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import { toolPackage } from '../sources/paths';
