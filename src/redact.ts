@@ -8,6 +8,8 @@ const forms: string[] = [];
 /** Every run of FRAGMENT characters of every form of a secret: what a cut (…) can leave of it. */
 const FRAGMENT = 8;
 const fragments = new Set<string>();
+/** The characters (UTF-16 code units) fragments are made of: a window holding any other is none. */
+const fragmentChars = new Set<number>();
 
 /** The forms a secret can be written in once it has been on the wire. */
 function formsOf(secret: string, users: readonly string[]): string[] {
@@ -37,7 +39,10 @@ export function addSecret(secret: string, users: readonly string[] = []): void {
     if (f.length >= 4 && !forms.includes(f)) forms.push(f);
     // A random token (hex or base64, not words) is redacted in parts too: a cut leaves parts of it.
     if (randomToken(secret))
-      for (let i = 0; i + FRAGMENT <= f.length; i++) fragments.add(f.slice(i, i + FRAGMENT));
+      for (let i = 0; i + FRAGMENT <= f.length; i++) {
+        fragments.add(f.slice(i, i + FRAGMENT));
+        for (let k = i; k < i + FRAGMENT; k++) fragmentChars.add(f.charCodeAt(k));
+      }
   }
   // Longest first, so a Basic value is replaced whole before any part of it.
   forms.sort((a, b) => b.length - a.length);
@@ -64,6 +69,13 @@ function redactFragments(text: string): string {
   let from = 0;
   let i = 0;
   while (i + FRAGMENT <= text.length) {
+    // A window holding a character no fragment has is none, nor is any window that holds it: the
+    // next one that may be starts after it (most of a report's windows hold a space or a quote).
+    const foreign = lastForeign(text, i);
+    if (foreign >= 0) {
+      i = foreign + 1;
+      continue;
+    }
     if (!fragments.has(text.slice(i, i + FRAGMENT))) {
       i++;
       continue;
@@ -75,6 +87,12 @@ function redactFragments(text: string): string {
     i = end;
   }
   return out + text.slice(from);
+}
+
+/** The last position of the window at `i` whose character no fragment has, or -1. */
+function lastForeign(text: string, i: number): number {
+  for (let k = i + FRAGMENT - 1; k >= i; k--) if (!fragmentChars.has(text.charCodeAt(k))) return k;
+  return -1;
 }
 
 /** Routes the process's own stdout and stderr through the redactor. */

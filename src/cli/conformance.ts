@@ -26,9 +26,10 @@ const MAX_TIMER_MS = 2_147_483_647;
 const HELP = `
 Usage: npm run conformance -- [flags]
 Judges the API against its contract: every named rule on every operation, on recordings (default),
-a live target, or the local reference provider. Exit 0 passed, 1 a blocking error or an operation
-not judged, 2 bad input (nothing sent) or nothing judged (credentials refused, answers of another
-account, no TLS at an https:// URL), 3 unavailable (every blocking error a network or provider error).
+a live target, or the local reference provider. Exit 0 passed, 1 a blocking error, an operation
+not judged or no operation judged at all, 2 bad input (nothing sent) or nothing judged because the
+run had to stop (credentials refused, answers of another account, no TLS at an https:// URL), 3
+unavailable (every blocking error a network or provider error).
 
 Targets
   --target recorded|live|local   default recorded (the cassettes in suites/recordings)

@@ -3,6 +3,7 @@
 // same data; nested items carry their parent's id where their schema has a field for it; writes
 // change a list through an overlay (added, removed, changed items).
 
+import { isRecord } from '../json';
 import { type JsonSchema, schemaTypes } from '../model/json-schema';
 import type { Operation } from '../model/operation';
 import { listValues, valueSpace } from '../model/value-space';
@@ -242,11 +243,10 @@ export class ItemStore {
   }
 
   private generateAt(k: number): Record<string, Json> {
-    const item = generate(
-      this.schema,
-      hashInt(this.seed, this.op.id, this.parentKey, 'item', k),
-      'item',
-    ) as Record<string, Json>;
+    const drawn = generate(this.schema, hashInt(this.seed, this.op.id, this.parentKey, 'item', k), 'item');
+    // An item the spec leaves untyped (`items: {}`) is an object all the same, as the spec's examples
+    // show a list's items: one of no field, not a string spread into its characters.
+    const item: Record<string, Json> = isRecord(drawn) ? (drawn as Record<string, Json>) : {};
     // Creation order: date fields grow with the index, so items list in a stable, plausible order.
     for (const [field, s] of Object.entries(this.schema.properties ?? {})) {
       if (isDateTimeFormat(s.format) && typeof item[field] === 'string')

@@ -7,7 +7,14 @@ import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic, writeFilesAtomic } from '../fs-atomic';
-import { type Coverage, coverageOf, judgedLine, notSentLine, unjudgedLine } from '../run/coverage';
+import {
+  type Coverage,
+  coverageOf,
+  judgedLine,
+  notSentLine,
+  operationsJudged,
+  unjudgedLine,
+} from '../run/coverage';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import { toolPackage } from '../sources/paths';
@@ -74,8 +81,9 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
  */
 export function verdictOf(findings: readonly Finding[], coverage: Coverage, allowUnjudged: boolean): Verdict {
   const blockers = findings.filter(isBlocking);
-  // A run that judged nothing at all (a spec of writes alone, read with --read-only) is not green.
-  const nothing = coverage.judged === 0;
+  // A run that judged no operation is not green: a spec of writes alone read with --read-only, or
+  // one whose every write a run never sends (its cleanup, judged, is the run's own, no operation).
+  const nothing = operationsJudged(coverage) === 0;
   const unjudgedFails = (coverage.unjudged.length > 0 || nothing) && !allowUnjudged;
   const passed = blockers.length === 0 && !unjudgedFails;
   // An outage is not a broken contract: it outranks operations not judged (they could not be).
@@ -96,18 +104,24 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
         : blockers.length
           ? `FAILED: ${blockers.length} blocking error(s); ${judged}`
           : nothing && !coverage.unjudged.length
-            ? 'FAILED: NOT JUDGED: the run judged nothing (no operation it may send)'
+            ? 'FAILED: NOT JUDGED: the run judged no operation (none it may send)'
             : `FAILED: ${judged}, no blocking error (--allow-unjudged passes such a run)`;
   const why = coverage.unjudged.length
     ? unjudgedLine(coverage)
     : nothing
-      ? 'NOT JUDGED: the run judged nothing (no operation it may send)'
+      ? 'NOT JUDGED: the run judged no operation (none it may send)'
       : undefined;
   const unjudged = [
     ...(why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : []),
     ...(coverage.notSent?.length ? [notSentLine(coverage)] : []),
   ];
-  const detail = status === 'unavailable' || headline.includes('NOT JUDGED') ? [] : unjudged;
+  // A run that judged no operation still says which writes it never sends, and why.
+  const detail =
+    status === 'unavailable'
+      ? []
+      : headline.includes('NOT JUDGED')
+        ? unjudged.filter((l) => l.startsWith('NOT SENT'))
+        : unjudged;
   return { passed, status, lines: [headline, ...detail] };
 }
 

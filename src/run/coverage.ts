@@ -63,9 +63,13 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
   };
 }
 
+/** How many operations of the model some rule judged (the run's own units, as its journal, are none). */
+export const operationsJudged = (c: Coverage): number =>
+  c.operations - c.unjudged.length - (c.notSent?.length ?? 0);
+
 /** "28/30 operations judged" (", 2 writes never sent"). */
 export const judgedLine = (c: Coverage): string =>
-  `${c.operations - c.unjudged.length - (c.notSent?.length ?? 0)}/${c.operations} operations judged${
+  `${operationsJudged(c)}/${c.operations} operations judged${
     c.notSent?.length ? `, ${c.notSent.length} write(s) never sent` : ''
   }`;
 

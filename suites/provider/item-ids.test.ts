@@ -50,3 +50,16 @@ describe('a list whose items have no id field', () => {
     expect(new ItemStore(op, schema, '', 1, {}).room()).toBe(Number.POSITIVE_INFINITY);
   });
 });
+
+describe('a list whose items the spec leaves untyped (`items: {}`, as a use-case list documents)', () => {
+  it('answers objects, as the spec’s examples show: never a string spread into its characters', () => {
+    const op = { id: 'ListUsecases' } as unknown as Operation;
+    const store = new ItemStore(op, {}, '', 3, {});
+    for (let k = 0; k < 5; k++) {
+      const item = store.at(k, 5);
+      expect(item).toBeTypeOf('object');
+      expect(Array.isArray(item)).toBe(false);
+      expect(Object.keys(item).filter((key) => /^\d+$/.test(key))).toEqual([]);
+    }
+  });
+});

@@ -231,6 +231,22 @@ describe('a spec of writes alone, read with --read-only', () => {
       reports,
     ]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/FAILED: NOT JUDGED: the run judged nothing/);
+    expect(r.stdout).toMatch(/FAILED: NOT JUDGED: the run judged no operation/);
+  });
+});
+
+describe('a spec whose every write a run never sends, with writes', () => {
+  it('judges no operation, and is not green: the run journal is no operation', async () => {
+    // One account-wide configuration write, and no read: the run never sends it (it names why), so
+    // the only result judged is the run's own cleanup.
+    const file = join(tmp('spec'), 'configuration-only.json');
+    const spec = JSON.parse(readFileSync(CONVERSATIONS, 'utf8'));
+    spec.paths = { '/v1/Configuration': { ...spec.paths['/v1/Configuration'], get: undefined } };
+    writeFileSync(file, JSON.stringify(spec));
+    const reports = tmp('reports');
+    const r = await runCli('conformance', ['--spec', file, '--target', 'local', '--report-dir', reports]);
+    expect(r.stdout).toMatch(/NOT SENT: 1 write\(s\) a run never sends: POST \/v1\/Configuration/);
+    expect(r.stdout).toMatch(/FAILED: NOT JUDGED: the run judged no operation/);
+    expect(r.status).toBe(1);
   });
 });

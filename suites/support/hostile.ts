@@ -13,6 +13,7 @@ import { afterAll } from 'vitest';
 import { type JournalEntry, readJournal } from '../../src/run/journal';
 import { type RunningProvider, startProvider } from '../../src/targets/targets';
 import { type CliResult, runCli } from './fixtures';
+import { send } from './http';
 import { contract } from './provider';
 import { creds, env } from './writes';
 
@@ -95,7 +96,7 @@ export const writingFlags = (url: string, dir: string): string[] => [
 ];
 
 async function forwardTo(target: string, asked: Asked, auth: string | undefined): Promise<Answer> {
-  const r = await fetch(`${target}${asked.url}`, {
+  const r = await send(`${target}${asked.url}`, {
     method: asked.method,
     headers: {
       ...(auth ? { authorization: auth } : {}),
@@ -106,8 +107,8 @@ async function forwardTo(target: string, asked: Asked, auth: string | undefined)
   });
   return {
     status: r.status,
-    body: await r.text(),
-    headers: { 'content-type': r.headers.get('content-type') ?? 'application/json' },
+    body: r.text,
+    headers: { 'content-type': r.headers['content-type'] ?? 'application/json' },
   };
 }
 

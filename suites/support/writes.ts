@@ -9,6 +9,7 @@ import { afterAll, expect } from 'vitest';
 import { runJob } from '../../src/run/job';
 import type { Contract } from '../../src/schemas/contract';
 import { activeFault, type RunningProvider, startProvider } from '../../src/targets/targets';
+import { send } from './http';
 import { contract } from './provider';
 
 export const creds = { username: `AC${'0123456789abcdef'.repeat(2)}`, password: 'writes-test-token' };
@@ -43,7 +44,7 @@ export async function recordingProxy(target: string) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      fetch(`${target}${req.url}`, {
+      send(`${target}${req.url}`, {
         method: req.method ?? 'GET',
         headers: {
           authorization: req.headers.authorization ?? '',
@@ -51,9 +52,9 @@ export async function recordingProxy(target: string) {
         },
         ...(body.length ? { body } : {}),
       })
-        .then(async (r) => {
-          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-          res.end(await r.text());
+        .then((r) => {
+          res.writeHead(r.status, { 'content-type': r.headers['content-type'] ?? 'application/json' });
+          res.end(r.text);
         })
         .catch(() => res.destroy());
     });
