@@ -50,6 +50,16 @@ export interface JsonSchema {
 export const schemaTypes = (s: JsonSchema): string[] =>
   Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
 
+/** Whether a string value fits a field's schema (its type and pattern). */
+export function fits(schema: JsonSchema, value: string): boolean {
+  if (!schemaTypes(schema).includes('string')) return false;
+  try {
+    return !schema.pattern || new RegExp(schema.pattern).test(value);
+  } catch {
+    return false;
+  }
+}
+
 export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
 /** Property names our schemas annotate with, registered with ajv so strict mode accepts them. */

@@ -275,3 +275,30 @@ export function echoField(response: JsonSchema | undefined, field: string): stri
   const snake = snakeCase(field);
   return Object.hasOwn(props, snake) ? snake : undefined;
 }
+
+/** A path parameter and the field of an answer named after it. */
+export interface ScopeField {
+  param: string;
+  field: string;
+}
+
+/**
+ * The fields in which Twilio's answers show the path they were asked at: an identifier parameter
+ * ({ServiceSid}, {DomainSid}, {sessionId}) named in snake_case (service_sid, domain_sid, session_id)
+ * holds the value the path names, in a fetched item and in every item of a list. Generic names
+ * ({Sid}, {id}: the item's own or an unnamed parent's) and the items' own id field are left out;
+ * so are parameters that are no identifier ({PhoneNumber}, {IsoCountry}: Twilio normalises them).
+ */
+export function scopeFields(
+  pathParams: readonly string[],
+  instance: JsonSchema | undefined,
+  ownId: string | undefined,
+): ScopeField[] {
+  const props = instance?.properties ?? {};
+  return pathParams
+    .filter((param) => /(Sid|Id)$/.test(param))
+    .map((param) => ({ param, field: snakeCase(param) }))
+    .filter(
+      ({ field }) => field !== 'sid' && field !== 'id' && field !== ownId && props[field] !== undefined,
+    );
+}

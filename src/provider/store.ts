@@ -4,7 +4,7 @@
 // on and the lists under it fill once processing is over). Read from the model: nothing here names
 // a resource or a path.
 
-import { type JsonSchema, schemaTypes } from '../model/json-schema';
+import { fits, type JsonSchema } from '../model/json-schema';
 import { identifyingField, type Operation, type PathParam } from '../model/operation';
 import { processingFields, singular, snakeCase } from '../model/twilio-conventions';
 import { processedChildren } from '../model/writes';
@@ -118,10 +118,11 @@ export class Store {
     for (const p of pathParams) {
       const parent = this.op(p.from?.operation);
       const value = values[p.name];
-      if (!parent || value === undefined) continue;
+      if (value === undefined) continue;
+      // Named after the parameter even where no list supplies it (a domain's configuration).
       const candidates = [
         snakeCase(p.name),
-        `${singular(snakeCase(parent.resource))}_${p.from?.field ?? 'id'}`,
+        ...(parent ? [`${singular(snakeCase(parent.resource))}_${p.from?.field ?? 'id'}`] : []),
       ];
       const field = candidates.find((c) => c !== idField && props[c] && fits(props[c] as JsonSchema, value));
       if (field) out[field] = value;
@@ -298,14 +299,4 @@ export function unlistedHints(
   const unlisted = op.pathParams.filter((p) => !p.from);
   if (unlisted.length === 0) return [];
   return [Object.fromEntries(unlisted.map((p) => [p.name, unlistedValue(reads, p.name, seed)]))];
-}
-
-/** Whether a string value fits a field's schema (its type and pattern). */
-export function fits(schema: JsonSchema, value: string): boolean {
-  if (!schemaTypes(schema).includes('string')) return false;
-  try {
-    return !schema.pattern || new RegExp(schema.pattern).test(value);
-  } catch {
-    return false;
-  }
 }

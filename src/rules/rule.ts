@@ -30,8 +30,8 @@ export interface Observation {
 
 export interface ObservationRule extends RuleInfo {
   kind: 'response' | 'list' | 'scenario';
-  /** Operations the rule is reported for. */
-  appliesTo(op: Operation): boolean;
+  /** Operations the rule is reported for (in this contract). */
+  appliesTo(op: Operation, contract: Contract): boolean;
   applies(o: Observation): boolean;
   run(o: Observation, contract: Contract): Finding[];
 }

@@ -185,7 +185,7 @@ function judgeObservations(
   const { observations } = plan;
   for (const rule of OBSERVATION_RULES.filter((r) => selection(options)(r.name))) {
     const mine: RuleResult[] = [];
-    for (const op of ops.filter((o) => rule.appliesTo(o))) {
+    for (const op of ops.filter((o) => rule.appliesTo(o, contract))) {
       const applicable = observations.filter((o) => o.op === op && rule.applies(o));
       const found = applicable.flatMap((o) => rule.run(o, contract));
       mine.push(

@@ -1,7 +1,9 @@
 // Faults in the items a read serves: a field left out, retyped, misspelt, out of bounds, or a fetch
 // that disagrees with its list.
 
-import { schemaTypes } from '../../model/json-schema';
+import { type JsonSchema, schemaTypes } from '../../model/json-schema';
+import { identifyingField, type Operation, pathParamNames } from '../../model/operation';
+import { scopeFields } from '../../model/twilio-conventions';
 import type { Fault } from './fault';
 import {
   drop,
@@ -86,4 +88,36 @@ export const ITEM_FAULTS: readonly Fault[] = [
       return field ? { ...item, [field]: `${String(item[field])}_stale` } : item;
     },
   },
+  {
+    name: 'another-scope',
+    description:
+      "the field named after the path's identifier ({ServiceSid} → service_sid) names another one: a sibling's items leak into the list, a fetch answers another parent's",
+    caughtBy: 'response.path-values',
+    appliesTo: (op, instance) => scopeOf(op, instance).length > 0,
+    item: (item, _route, instance, op) => {
+      const [first] = scopeOf(op, instance);
+      const v = first ? item[first.field] : undefined;
+      return first && typeof v === 'string' ? { ...item, [first.field]: sibling(v) } : item;
+    },
+  },
 ];
+
+const scopeOf = (op: Operation, instance: JsonSchema) =>
+  scopeFields(pathParamNames(op.path), instance, identifyingField(op));
+
+/** Another identifier of the same form: its last letter or digit changed within its class (a hex SID stays hex). */
+function sibling(v: string): string {
+  const k = v.search(/[A-Za-z0-9][^A-Za-z0-9]*$/);
+  if (k < 0) return `${v}0`;
+  const c = v.charAt(k);
+  const other = /\d/.test(c)
+    ? String((Number(c) + 1) % 10)
+    : c === c.toLowerCase()
+      ? c === 'a'
+        ? 'b'
+        : 'a'
+      : c === 'A'
+        ? 'B'
+        : 'A';
+  return v.slice(0, k) + other + v.slice(k + 1);
+}
