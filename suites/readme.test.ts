@@ -1,9 +1,10 @@
 // The README says what a newcomer runs: every command in it is a script of package.json, every flag it
 // gives is one that command takes (its --help lists it), every file or doc it links exists, and it
-// reads in five minutes (at most ~150 lines).
+// reads in five minutes (at most ~150 lines). Every relative link of the README and of docs/ leads
+// somewhere: a file that exists, and a heading of it when the link names one.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/sources/paths';
 import { runCli } from './support/fixtures';
@@ -59,5 +60,52 @@ describe('the README', () => {
       const head = readFileSync(join(PROJECT_ROOT, p), 'utf8').split('\n').slice(0, 4).join('\n');
       expect(head, p).toMatch(/\?/);
     }
+  });
+});
+
+/** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (heading: string): string =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+
+/** The anchors of a markdown file's headings (outside code blocks). */
+function anchorsOf(file: string): Set<string> {
+  const text = readFileSync(file, 'utf8').replace(/^```[\s\S]*?^```/gm, '');
+  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1] as string)));
+}
+
+describe('the links of the README and docs/', () => {
+  const pages = [
+    'README.md',
+    ...readdirSync(join(PROJECT_ROOT, 'docs'))
+      .filter((n) => n.endsWith('.md'))
+      .map((n) => `docs/${n}`),
+  ];
+
+  it('each relative link leads to a file that exists, and to a heading of it when it names one', () => {
+    const broken: string[] = [];
+    let seen = 0;
+    for (const page of pages) {
+      const file = join(PROJECT_ROOT, page);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        for (const m of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+          const link = m[1] as string;
+          if (/^[a-z]+:/i.test(link)) continue;
+          seen++;
+          const [path = '', anchor] = link.split('#');
+          const target = path ? join(dirname(file), path) : file;
+          const where = `${page}:${i + 1} ${link}`;
+          if (!existsSync(target)) broken.push(`${where} (no ${relative(PROJECT_ROOT, target)})`);
+          else if (anchor && target.endsWith('.md') && !anchorsOf(target).has(anchor))
+            broken.push(`${where} (no heading #${anchor})`);
+        }
+      });
+    }
+    expect(seen).toBeGreaterThan(20);
+    expect(broken).toEqual([]);
   });
 });
