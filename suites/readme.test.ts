@@ -54,11 +54,12 @@ describe('the README', () => {
     expect(links.filter((l) => !existsSync(join(PROJECT_ROOT, l)))).toEqual([]);
   });
 
-  it('every docs page opens with the question it answers', () => {
-    const pages = [...readme.matchAll(/\]\((docs\/[^)#]+\.md)\)/g)].map((m) => m[1] as string);
-    for (const p of new Set(pages)) {
-      const head = readFileSync(join(PROJECT_ROOT, p), 'utf8').split('\n').slice(0, 4).join('\n');
-      expect(head, p).toMatch(/\?/);
+  it('every docs page opens with the question it answers: its title asks it', () => {
+    const pages = readdirSync(join(PROJECT_ROOT, 'docs')).filter((n) => n.endsWith('.md'));
+    expect(pages.length).toBeGreaterThan(5);
+    for (const p of pages) {
+      const title = readFileSync(join(PROJECT_ROOT, 'docs', p), 'utf8').split('\n')[0];
+      expect(title, p).toMatch(/^# .+\?$/);
     }
   });
 });
