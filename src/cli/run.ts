@@ -48,6 +48,10 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
  * `npm run conformance --target=live` (a flag before `--`) hands the command nothing: npm keeps the
  * flag as a setting of its own and only sets npm_config_target. Run by its npm script, a command
  * with such a variable for one of its own flags (and not that flag) stops with the command meant.
+ * `--target live` (no "=") leaves npm_config_target=true and hands the command the word "live": the
+ * words before the command's first flag are the values of such flags. npm's variables do not keep
+ * the order flags were typed in, so two flags without their value get a placeholder each, the words
+ * named beside them.
  */
 export function swallowedByNpm(
   options: NonNullable<ParseArgsConfig['options']>,
@@ -55,19 +59,44 @@ export function swallowedByNpm(
   io: Pick<Io, 'env' | 'command'>,
 ): string | undefined {
   if (!io.command || io.env.npm_lifecycle_event !== io.command) return undefined;
+  const kept = keptByNpm(options, args, io.env);
+  if (!kept.length) return undefined;
+  const bare = kept.filter((k) => k.bare);
+  const firstFlag = args.findIndex((a) => a.startsWith('-'));
+  const loose = args.slice(0, firstFlag < 0 ? args.length : firstFlag);
+  // One flag without its value takes the first word npm passed on; several cannot be told apart.
+  const taken = bare.length === 1 ? loose.slice(0, 1) : bare.length > 1 ? loose : [];
+  const words = kept.flatMap((k) => {
+    if (k.value === undefined) return [`--${k.name}`];
+    const word = !k.bare ? k.value : bare.length === 1 ? taken[0] : undefined;
+    return [`--${k.name}`, word === undefined ? '<value>' : shellWord(word)];
+  });
+  const meant = [...words, ...args.slice(taken.length).map(shellWord)].join(' ');
+  const named =
+    bare.length > 1 && taken.length
+      ? ` (npm passed on ${taken.map(shellWord).join(' ')}: each is the value of one of them)`
+      : '';
+  const shown = kept.map((k) => (k.value === undefined || k.bare ? `--${k.name}` : `--${k.name}=${k.value}`));
+  return `npm kept ${shown.join(', ')} for itself (${kept.map((k) => k.variable).join(', ')}) and the command never saw ${kept.length > 1 ? 'them' : 'it'}: flags go after "--": npm run ${io.command} -- ${meant}${named}`;
+}
+
+/** The command's flags npm kept as settings of its own: a string flag's value, unless npm got none ("true": bare). */
+function keptByNpm(
+  options: NonNullable<ParseArgsConfig['options']>,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+) {
   const given = new Set(args.map((a) => a.replace(/^--/, '').split('=')[0]));
-  const kept: Array<{ variable: string; flag: string; words: string[] }> = [];
+  const kept: Array<{ name: string; variable: string; value?: string; bare?: boolean }> = [];
   for (const [name, o] of Object.entries(options)) {
     // --no-pagination reaches npm as pagination=false: npm_config_pagination is set, and empty.
     const variable = `npm_config_${(name.startsWith('no-') ? name.slice(3) : name).replace(/-/g, '_')}`;
-    const value = io.env[variable];
+    const value = env[variable];
     if (value === undefined || given.has(name)) continue;
-    const words = o.type === 'boolean' ? [`--${name}`] : [`--${name}`, shellWord(value)];
-    kept.push({ variable, flag: words.join('='), words });
+    if (o.type === 'boolean') kept.push({ name, variable });
+    else kept.push({ name, variable, value, ...(value === 'true' ? { bare: true } : {}) });
   }
-  if (!kept.length) return undefined;
-  const meant = [...kept.flatMap((k) => k.words), ...args.map(shellWord)].join(' ');
-  return `npm kept ${kept.map((k) => k.flag).join(', ')} for itself (${kept.map((k) => k.variable).join(', ')}) and the command never saw it: flags go after "--": npm run ${io.command} -- ${meant}`;
+  return kept;
 }
 
 /** An integer flag: undefined when absent, one line naming the flag when not a whole number in [min, max]. */

@@ -35,6 +35,40 @@ describe('flags npm kept for itself', () => {
     );
   });
 
+  it('`npm run conformance --target local`: npm took --target alone and passed on "local"; the command meant is rebuilt from both', () => {
+    // npm sets npm_config_target=true and hands the command the word "local".
+    expect(swallowedByNpm(options, ['local'], under({ npm_config_target: 'true' }))).toBe(
+      'npm kept --target for itself (npm_config_target) and the command never saw it: flags go after "--": npm run conformance -- --target local',
+    );
+    // With a boolean flag npm kept too, and flags given after "--".
+    expect(
+      swallowedByNpm(
+        { ...options, 'list-checks': { type: 'boolean' } },
+        ['local', '--seed', '3'],
+        under({ npm_config_target: 'true', npm_config_list_checks: 'true' }),
+      ),
+    ).toMatch(/: npm run conformance -- --target local --list-checks --seed 3$/);
+    // --target=local and --seed 3 before "--": each flag with its own value.
+    expect(
+      swallowedByNpm(options, ['3'], under({ npm_config_target: 'local', npm_config_seed: 'true' })),
+    ).toMatch(
+      /^npm kept --target=local, --seed for itself .*: npm run conformance -- --target local --seed 3$/,
+    );
+  });
+
+  it('which word npm passed on is whose value cannot be told for two flags: the command meant names both values, pairing none', () => {
+    // npm's variables do not keep the order the flags were typed in.
+    expect(
+      swallowedByNpm(options, ['3', 'local'], under({ npm_config_target: 'true', npm_config_seed: 'true' })),
+    ).toBe(
+      'npm kept --target, --seed for itself (npm_config_target, npm_config_seed) and the command never saw them: flags go after "--": npm run conformance -- --target <value> --seed <value> (npm passed on 3 local: each is the value of one of them)',
+    );
+    // A flag given no value at all.
+    expect(swallowedByNpm(options, [], under({ npm_config_target: 'true' }))).toMatch(
+      /: npm run conformance -- --target <value>$/,
+    );
+  });
+
   it('nothing is said when the flag was given after "--", or outside the command’s own npm script', () => {
     expect(
       swallowedByNpm(options, ['--target', 'live'], under({ npm_config_target: 'live' })),
