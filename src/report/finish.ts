@@ -7,14 +7,8 @@ import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic, writeFilesAtomic } from '../fs-atomic';
-import {
-  type Coverage,
-  coverageOf,
-  judgedLine,
-  notSentLine,
-  operationsJudged,
-  unjudgedLine,
-} from '../run/coverage';
+import { type Coverage, coverageOf, judgedLine, operationsJudged, unjudgedLine } from '../run/coverage';
+import { NOT_SENT } from '../run/reach';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import { toolPackage } from '../sources/paths';
@@ -111,18 +105,22 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
     : nothing
       ? 'NOT JUDGED: the run judged no operation (none it may send)'
       : undefined;
-  const unjudged = [
-    ...(why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : []),
-    ...(coverage.notSent?.length ? [notSentLine(coverage)] : []),
-  ];
+  const unjudged = why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : [];
   // A run that judged no operation still says which writes it never sends, and why.
   const detail =
     status === 'unavailable'
       ? []
-      : headline.includes('NOT JUDGED')
-        ? unjudged.filter((l) => l.startsWith('NOT SENT'))
-        : unjudged;
+      : [...(headline.includes('NOT JUDGED') ? [] : unjudged), ...notSentLines(coverage)];
   return { passed, status, lines: [headline, ...detail] };
+}
+
+/** The writes a run never sends: a heading, then one indented line per write, its operation and why. */
+function notSentLines(c: Coverage): string[] {
+  if (!c.notSent?.length) return [];
+  return [
+    `NOT SENT: ${c.notSent.length} write(s) a run never sends:`,
+    ...c.notSent.map((u) => `  ${u.operation}: ${u.reason.slice(NOT_SENT.length)}`),
+  ];
 }
 
 export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {

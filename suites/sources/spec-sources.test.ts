@@ -245,7 +245,7 @@ describe('a spec whose every write a run never sends, with writes', () => {
     writeFileSync(file, JSON.stringify(spec));
     const reports = tmp('reports');
     const r = await runCli('conformance', ['--spec', file, '--target', 'local', '--report-dir', reports]);
-    expect(r.stdout).toMatch(/NOT SENT: 1 write\(s\) a run never sends: POST \/v1\/Configuration/);
+    expect(r.stdout).toMatch(/\nNOT SENT: 1 write\(s\) a run never sends:\n {2}POST \/v1\/Configuration: \S/);
     expect(r.stdout).toMatch(/FAILED: NOT JUDGED: the run judged no operation/);
     expect(r.status).toBe(1);
   });

@@ -1,8 +1,10 @@
 // A write that went unjudged says what would judge it: a run that writes, and where the provider refused
 // what the run needed, the rule that quotes it. No `--id` advice for a write (it names no item to read).
+// A write a run never sends is named with its reason, one line each under a heading.
 
 import { describe, expect, it } from 'vitest';
-import { coverageOf, unjudgedLine } from '../../src/run/coverage';
+import { verdictOf } from '../../src/report/finish';
+import { type Coverage, coverageOf, unjudgedLine } from '../../src/run/coverage';
 import type { RunResult } from '../../src/run/results';
 import { contract } from '../support/provider';
 
@@ -38,5 +40,35 @@ describe('NOT JUDGED for writes', () => {
     );
     expect(line).toMatch(/--id FetchTool=VALUE/);
     expect(line).toMatch(/--writes <AccountSid>/);
+  });
+});
+
+describe('NOT SENT: the writes a run never sends', () => {
+  const coverage = (judged: number): Coverage => ({
+    judged,
+    notRun: 0,
+    operations: judged + 2,
+    unjudged: [],
+    notSent: [
+      { operation: 'POST /v1/Configuration', reason: 'not sent: an account-wide configuration', write: true },
+      { operation: 'POST /v1/Credentials', reason: 'not sent: it could never be removed', write: true },
+    ],
+  });
+
+  it('a heading line, then one indented line per write: the operation and why', () => {
+    expect(verdictOf([], coverage(3), false).lines).toEqual([
+      'PASSED: 3/5 operations judged, 2 write(s) never sent, no blocking error',
+      'NOT SENT: 2 write(s) a run never sends:',
+      '  POST /v1/Configuration: an account-wide configuration',
+      '  POST /v1/Credentials: it could never be removed',
+    ]);
+  });
+
+  it('a run that judged nothing still names each write it never sends', () => {
+    expect(verdictOf([], coverage(0), false).lines.slice(1)).toEqual([
+      'NOT SENT: 2 write(s) a run never sends:',
+      '  POST /v1/Configuration: an account-wide configuration',
+      '  POST /v1/Credentials: it could never be removed',
+    ]);
   });
 });
