@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { stableJson, writeFileAtomic } from '../fs-atomic';
 import { buildModel } from '../model/build';
+import { journalLine } from '../report/summary';
 import { defaultJournalDir, Journal, runTag } from '../run/journal';
 import { runPlan } from '../run/plan';
 import { endWrites, startWrites, type WriteRunOptions } from '../run/run-writes';
@@ -216,9 +217,7 @@ async function recordOn(
       return { exchanges };
     }
     const writes = recordingWrites(prepared, target === 'local' ? 'conformance-record' : runTag(), io.env);
-    io.out(
-      `  writes journalled in ${writes.journal.file}; should the run be killed: ${writes.cleanupCommand}`,
-    );
+    io.out(journalLine(writes.journal.file, writes.cleanupCommand, prepared.provider !== undefined));
     return { exchanges, ...(await recordWithWrites(prepared, contract, writes, phase, exchanges)) };
   } finally {
     await prepared.close();

@@ -12,7 +12,7 @@ import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
 import type { PreparedTarget } from '../targets/targets';
 import { finishRun } from './finish';
-import { ruleCounts, ruleLine, runReport } from './summary';
+import { journalLine, ruleCounts, ruleLine, runReport } from './summary';
 
 /** What the command decided from its flags: the job, and how to judge and report it. */
 export interface ConformanceOptions {
@@ -40,18 +40,22 @@ function progress(o: ConformanceOptions, io: Out, traffic: TrafficDigest) {
   const state = {
     current: '',
     provider: undefined as string | undefined,
+    /** The targets whose reference provider ends with the run. */
+    ended: new Set<string>(),
     stops: [] as Array<(why: string) => void>,
   };
   const blocks = (f: Finding) =>
     isBlocking(f) && !acceptedBy(o.baseline, { ...f, target: f.target ?? state.current });
   const callbacks: Pick<JobOptions, 'onTarget' | 'onRun' | 'onRule' | 'onProperty' | 'onJournal'> = {
-    onJournal: (file, command) =>
-      io.out(`  writes journalled in ${file}; should the run be killed: ${command}`),
+    onJournal: (file, command) => io.out(journalLine(file, command, state.ended.has(state.current))),
     onTarget: (t: PreparedTarget) => {
       // Printed once the flags have been accepted (a base URL carrying credentials never is).
       if (!state.current) io.out(`seed ${o.seed}: ${o.replay} replays this run`);
       state.current = t.transport.target;
-      if (t.provider) state.provider = providerCommand(t, o);
+      if (t.provider) {
+        state.provider = providerCommand(t, o);
+        state.ended.add(t.transport.target);
+      }
       state.stops.push((why) => t.transport.stop(why));
       const writes = t.transport.writes && !t.recorded ? ', writes allowed' : '';
       io.out(`▶ ${t.transport.target} (${t.transport.baseUrl}), contract: ${o.mode}${writes}`);
@@ -148,8 +152,8 @@ export async function runConformanceCommand(o: ConformanceOptions, io: Out): Pro
     ...(state.provider ? { provider: state.provider } : {}),
   });
   const baselineWritten = o.updateBaseline ? { baselineWritten: o.baselineFile } : {};
-  for (const line of runReport(runs, done, { verbose: o.verbose, replay: o.replay, ...baselineWritten }))
-    io.out(line);
+  const report = { verbose: o.verbose, replay: o.replay, ended: state.ended, ...baselineWritten };
+  for (const line of runReport(runs, done, report)) io.out(line);
   const status = done.report.verdict.status;
   return status === 'passed' ? 0 : status === 'unavailable' ? 3 : 1;
 }

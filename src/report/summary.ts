@@ -106,17 +106,45 @@ export function blockingLines(findings: readonly Finding[], max = 20): string[] 
   ];
 }
 
-/** What the runs made that no operation removes, said once: it stays on the account. */
-function leftOnAccount(runs: readonly RunResult[]): string[] {
+/**
+ * The line printed before a run's first write: where its journal is and, on an account that outlives
+ * the run, the command that finishes its work should the run be killed. The reference provider ends
+ * with the run: no command could reach it, and there is nothing left to clean up.
+ */
+export const journalLine = (file: string, cleanupCommand: string, providerEnds: boolean): string =>
+  providerEnds
+    ? `  writes journalled in ${file}; the reference provider ends with the run: nothing is left to clean up`
+    : `  writes journalled in ${file}; should the run be killed: ${cleanupCommand}`;
+
+/** "18 of ListPolicies, 5 of ListSessions": what these runs made that no operation removes, summed per list. */
+function unremovable(runs: readonly RunResult[]): string {
   const counts: Record<string, number> = {};
   for (const r of runs)
     for (const [list, n] of Object.entries(r.unremovable ?? {})) counts[list] = (counts[list] ?? 0) + n;
-  const parts = Object.entries(counts).map(([list, n]) => `${n} of ${list}`);
-  return parts.length
-    ? [
-        `left on the account, as no operation removes them: up to ${parts.join(', ')} (made by the run; what the API keeps of them stays)`,
-      ]
-    : [];
+  return Object.entries(counts)
+    .map(([list, n]) => `${n} of ${list}`)
+    .join(', ');
+}
+
+/**
+ * What the runs made that no operation removes, said once: it stays on the account. Made on a
+ * reference provider (`ended`: it ended with the run), it stays nowhere, and is said apart.
+ */
+function leftOnAccount(runs: readonly RunResult[], ended: ReadonlySet<string>): string[] {
+  const left = unremovable(runs.filter((r) => !ended.has(r.target)));
+  const gone = unremovable(runs.filter((r) => ended.has(r.target)));
+  return [
+    ...(left
+      ? [
+          `left on the account, as no operation removes them: up to ${left} (made by the run; what the API keeps of them stays)`,
+        ]
+      : []),
+    ...(gone
+      ? [
+          `made by the run and removed by no operation: up to ${gone} (on the reference provider, which ended with the run; on a real account they stay)`,
+        ]
+      : []),
+  ];
 }
 
 /**
@@ -127,7 +155,13 @@ function leftOnAccount(runs: readonly RunResult[]): string[] {
 export function runReport(
   runs: readonly RunResult[],
   done: Pick<Finished, 'report' | 'findings' | 'written' | 'stale' | 'expired' | 'passed'>,
-  o: { verbose: boolean; replay: string; baselineWritten?: string },
+  o: {
+    verbose: boolean;
+    replay: string;
+    baselineWritten?: string;
+    /** The targets whose reference provider ended with the run: nothing of theirs stays anywhere. */
+    ended?: ReadonlySet<string>;
+  },
 ): string[] {
   const [verdict = '', ...details] = done.report.verdict.lines;
   const total = (n: (r: RunResult) => number | undefined) => runs.reduce((a, r) => a + (n(r) ?? 0), 0);
@@ -156,7 +190,7 @@ export function runReport(
       ? [`baseline written to ${o.baselineWritten}: review each reason before committing`]
       : []),
     `requests: ${total((r) => r.requests)} for the checks, ${total((r) => r.paginationRequests)} for the pagination properties${writes ? `, ${total((r) => r.writeRequests)} for the writes` : ''}${runs.length > 1 ? ` (${runs.length} targets)` : ''}`,
-    ...leftOnAccount(runs),
+    ...leftOnAccount(runs, o.ended ?? new Set()),
     `reports: ${done.written.join(', ')}`,
     ...(done.passed ? [] : [`replay: ${o.replay}`]),
     verdict,

@@ -147,6 +147,10 @@ describe('what a passing run that writes leaves on the account', () => {
     expect(line).toMatch(
       /^left on the account, as no operation removes them: up to .*\b\d+ of ListPolicies\b/,
     );
+    // Before any write, the command that finishes the run's work should it be killed.
+    expect(run.stdout).toContain(
+      `; should the run be killed: npm run cleanup -- --base-url ${p.url} --writes ${creds.username} --journal-dir ${run.journalDir}\n`,
+    );
     const report = JSON.parse(readFileSync(join(run.dir, 'conformance.json'), 'utf8'));
     const said = report.runs[0].unremovable as Record<string, number>;
     const after = await snapshot(p, contract);
@@ -159,5 +163,34 @@ describe('what a passing run that writes leaves on the account', () => {
       if (gained > 0) expect(said[list], list).toBeGreaterThanOrEqual(gained);
     }
     expect(left).toBeGreaterThan(0);
+  });
+
+  it('on the reference provider (--target local), which ends with the run: no cleanup command, no account it stays on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-writes-'));
+    const run = await runCli('conformance', ['--target', 'local', '--no-pagination', '--report-dir', dir], {
+      CONFORMANCE_JOURNAL_DIR: join(dir, 'default'),
+    });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/npm run cleanup|should the run be killed|left on the account/);
+    const journalled = run.stdout.match(/^ {2}writes journalled in (\S+\.jsonl)(.*)$/m);
+    expect(journalled?.[2]).toBe('; the reference provider ends with the run: nothing is left to clean up');
+    expect(existsSync(journalled?.[1] as string)).toBe(true);
+    expect(run.stdout).toMatch(
+      /^made by the run and removed by no operation: up to .*\b\d+ of ListPolicies\b.* \(on the reference provider, which ended with the run; on a real account they stay\)$/m,
+    );
+    const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8'));
+    expect(Object.keys(report.runs[0].unremovable)).toContain('ListPolicies');
+  });
+
+  it('npm run record -- --target local says the same of its journal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-record-'));
+    const run = await runCli('record', ['--target', 'local', '--out', join(dir, 'c.json')], {
+      CONFORMANCE_JOURNAL_DIR: join(dir, 'journal'),
+    });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/npm run cleanup|should the run be killed/);
+    expect(run.stdout).toMatch(
+      /^ {2}writes journalled in \S+\.jsonl; the reference provider ends with the run: nothing is left to clean up$/m,
+    );
   });
 });
