@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors';
 import { readTextFile } from '../fs-read';
-import { isSpecUrl } from './spec';
+import { isSpecUrl, SPEC_FILE } from './spec';
 
 /** The project's folder: the nearest one above this module with a package.json (src/ or a bundle in dist/). */
 export const PROJECT_ROOT = ((): string => {
@@ -22,7 +22,6 @@ export const toolPackage = (): { name: string; version: string } =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 export const DEFAULT_SOURCES_DIR = resolve(PROJECT_ROOT, '../shared/sources');
 export const DOCS_SUFFIX = '.docs.txt';
-export const SPEC_FILE = 'twilio_assistants_v1.openapi.json';
 
 export interface SourcePaths {
   /** Every docs page, in name order. */

@@ -1,6 +1,8 @@
 // The OpenAPI spec of a run, from a file or a URL, JSON or YAML (twilio-oai publishes both). What
 // cannot be read, fetched or parsed, or is not an OpenAPI 3 document, is one line naming it.
 
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { UsageError } from '../errors';
 import { MAX_INPUT_BYTES, readTextFile } from '../fs-read';
 import { isRecord } from '../json';
@@ -41,8 +43,34 @@ export function specDocument(text: string, from: string): Record<string, unknown
   return doc;
 }
 
+/** Where Twilio publishes every product's spec, one file a product, JSON (spec/json/) and YAML (spec/yaml/). */
+const TWILIO_OAI_RAW = 'https://raw.githubusercontent.com/twilio/twilio-oai/main/spec';
+
+/** The spec's name in the sources folder (TWILIO_SOURCES_DIR), where .ci/sources puts it. */
+export const SPEC_FILE = 'twilio_assistants_v1.openapi.json';
+
+/** What a spec path that leads nowhere is told: where specs come from, the URL itself for a twilio-oai name. */
+function specNotFoundHint(path: string): string {
+  const name = basename(path);
+  if (name === SPEC_FILE)
+    return "bash .ci/sources fetches it, or give --spec FILE|URL: twilio/twilio-oai has every product's in spec/json/ and spec/yaml/";
+  const oai = /^twilio_[a-z0-9_]+\.(json|yaml)$/.exec(name);
+  const where = oai ? `, e.g. --spec ${TWILIO_OAI_RAW}/${oai[1]}/${name}` : ' in spec/json/ and spec/yaml/';
+  return `a spec is a file or an http(s) URL: twilio/twilio-oai has every product's${where}`;
+}
+
+/** Nothing at this path (ENOENT); any other trouble is readTextFile's to name. */
+function noSuchFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** A spec file (JSON or YAML). */
 export function readSpecFile(path: string): SpecSource {
+  if (noSuchFile(path)) throw new UsageError(`openapi spec ${path}: not found (${specNotFoundHint(path)})`);
   return { doc: specDocument(readTextFile(path, 'openapi spec'), path), from: path };
 }
 

@@ -84,6 +84,19 @@ describe('a spec from a URL', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('conformance --spec URL --target local (the README’s form): the product the URL serves, judged', async () => {
+    const r = await runCli('conformance', [
+      '--spec',
+      `${base}/conversations.json`,
+      '--target',
+      'local',
+      '--report-dir',
+      tmp('r'),
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^PASSED: \d+\/19 operations judged/m);
+  });
+
   it('a server that is not there: one line, exit 2', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -100,6 +113,38 @@ describe('a spec from a URL', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toMatch(
       /^conformance: openapi spec http:\/\/127\.0\.0\.1:\d+\/spec\.json: could not be fetched \(ECONNREFUSED\)$/,
+    );
+  });
+});
+
+describe('a spec file that is not there: one line, exit 2, saying where specs come from', () => {
+  it.each([
+    [
+      'twilio_conversations_v1.json',
+      /^conformance: openapi spec \S*twilio_conversations_v1\.json: not found \(a spec is a file or an http\(s\) URL: twilio\/twilio-oai has every product's, e\.g\. --spec https:\/\/raw\.githubusercontent\.com\/twilio\/twilio-oai\/main\/spec\/json\/twilio_conversations_v1\.json\)$/,
+    ],
+    [
+      'twilio_messaging_v1.yaml',
+      /not found \(.*--spec https:\/\/raw\.githubusercontent\.com\/twilio\/twilio-oai\/main\/spec\/yaml\/twilio_messaging_v1\.yaml\)$/,
+    ],
+    [
+      'my-api.json',
+      /^conformance: openapi spec \S*my-api\.json: not found \(a spec is a file or an http\(s\) URL: twilio\/twilio-oai has every product's in spec\/json\/ and spec\/yaml\/\)$/,
+    ],
+  ])('%s', async (name, message) => {
+    const r = await runCli('conformance', ['--spec', join(tmp('none'), name), '--target', 'local']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(message);
+  });
+
+  it('the sources folder without its spec (a fresh clone): bash .ci/sources fetches it', async () => {
+    const r = await runCli('schemas', ['--out', join(tmp('s'), 'out')], { TWILIO_SOURCES_DIR: tmp('empty') });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(
+      /^schemas: openapi spec \S*twilio_assistants_v1\.openapi\.json: not found \(bash \.ci\/sources fetches it, or give --spec FILE\|URL: /,
     );
   });
 });
