@@ -48,13 +48,13 @@ interface Report {
   };
 }
 
-/** A conformance run of the fixture spec: its exit, its lines, its report. */
-async function conformance(args: string[], environment: NodeJS.ProcessEnv = {}) {
+/** A conformance run of a fixture spec (the IAM part unless named): its exit, its lines, its report. */
+async function conformance(args: string[], environment: NodeJS.ProcessEnv = {}, spec = SPEC) {
   const dir = mkdtempSync(join(tmpdir(), 'documented-answers-'));
   dirs.push(dir);
   const out = await runCli(
     'conformance',
-    ['--spec', SPEC, '--report-dir', dir, '--seed', '1', ...args],
+    ['--spec', spec, '--report-dir', dir, '--seed', '1', ...args],
     environment,
   );
   const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
@@ -144,6 +144,26 @@ describe('a provider that breaks what the spec documents is caught by the rule f
     expect(errors.map((f) => [f.rule, f.operation])).toContainEqual(['response.schema', AUTHORIZE]);
     expect(errors.find((f) => f.rule === 'response.schema')?.message).toMatch(/redirect_to/);
     expect(new Set(errors.map((f) => f.operation))).toEqual(new Set([AUTHORIZE]));
+  }, 60_000);
+});
+
+describe('a list whose fetch answers a redirect (Bulk Exports v1: the days of an export, each a 307 to its file)', () => {
+  it('fetching a listed day answers the documented 307; its body is where the file is, not the list entry: exit 0', async () => {
+    // FetchDay pairs with ListDay (its {Day} is a listed day's `day`), but its answer is a redirect:
+    // pagination.fetch-list-agreement judges that each listed day's fetch answers 307, and neither it
+    // nor fetch.matches-list compares the redirect's body with the list entry.
+    const spec = join(FIXTURES, 'specs/twilio-oai/twilio_bulkexports_v1.subset.json');
+    const { out, errors, results } = await conformance(local(), {}, spec);
+    expect(out.status, out.stdout).toBe(0);
+    expect(errors).toEqual([]);
+    const day = 'GET /v1/Exports/{ResourceType}/Days/{Day}';
+    const outcome = (rule: string, op: string) =>
+      results.find((r) => r.rule === rule && r.operation === op)?.outcome;
+    expect(outcome('response.status', day)).toBe('passed');
+    expect(outcome('response.schema', day)).toBe('passed');
+    expect(outcome('fetch.unknown-id', day)).toBe('passed');
+    expect(outcome('pagination.fetch-list-agreement', 'GET /v1/Exports/{ResourceType}/Days')).toBe('passed');
+    expect(results.some((r) => r.rule === 'fetch.matches-list' && r.operation === day)).toBe(false);
   }, 60_000);
 });
 
