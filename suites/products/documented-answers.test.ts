@@ -59,7 +59,8 @@ async function conformance(args: string[], environment: NodeJS.ProcessEnv = {}, 
   );
   const report = JSON.parse(readFileSync(join(dir, 'conformance.json'), 'utf8')) as Report;
   const errors = report.findings.filter((f) => f.severity === 'error');
-  return { out, report, errors, results: report.runs.flatMap((r) => r.results) };
+  const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+  return { out, report, errors, junit, results: report.runs.flatMap((r) => r.results) };
 }
 
 const local = (...more: string[]) => ['--target', 'local', '--read-only', '--pagination-runs', '1', ...more];
@@ -92,7 +93,7 @@ describe('the model of reads documented as a +json body or a redirect', () => {
 
 describe('against the faithful reference provider', () => {
   it('every GET counted: three judged and passed, the CSV one named NOT MODELLED, exit 0', async () => {
-    const { out, report, errors, results } = await conformance(local());
+    const { out, report, errors, junit, results } = await conformance(local());
     expect(out.status, `${out.stdout}\n${out.stderr}`).toBe(0);
     expect(errors).toEqual([]);
     expect(out.stdout).toContain('PASSED: 3/4 operations judged, 1 read(s) not modelled, no blocking error');
@@ -102,6 +103,9 @@ describe('against the faithful reference provider', () => {
     expect(report.coverage.operations).toBe(specGets);
     expect(report.coverage.unjudged).toEqual([]);
     expect(report.coverage.notModelled?.map((u) => u.operation)).toEqual([CSV]);
+    expect(junit).toMatch(
+      /<testcase classname="coverage.not-modelled" name="GET \/Organizations\/\{OrganizationSid\}\/Users.csv"><skipped message="[^"]*text\/csv/,
+    );
     for (const op of [USERS, USER, AUTHORIZE])
       for (const rule of ['response.status', 'response.content-type', 'response.schema'])
         expect(results.find((r) => r.operation === op && r.rule === rule)?.outcome, `${rule} ${op}`).toBe(
