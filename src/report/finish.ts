@@ -11,6 +11,7 @@ import {
   type Coverage,
   coverageOf,
   judgedLine,
+  notModelledLine,
   notSentLine,
   operationsJudged,
   unjudgedLine,
@@ -36,6 +37,8 @@ export interface FinishOptions {
   extra?: Finding[];
   /** The rules the run selected (all when absent): a narrowed run judges, and rewrites, only those. */
   rules?: ReadonlySet<string>;
+  /** Operation ids the run was narrowed to (--resource); all when absent. */
+  operations?: readonly string[];
   /** Pass a run that left operations unjudged (--allow-unjudged); by default it fails. */
   allowUnjudged?: boolean;
   /** The run's seed (recorded in every report) and the command that replays it, set on each run finding. */
@@ -114,13 +117,15 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
   const unjudged = [
     ...(why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : []),
     ...(coverage.notSent?.length ? [notSentLine(coverage)] : []),
+    ...(coverage.notModelled?.length ? [notModelledLine(coverage)] : []),
   ];
-  // A run that judged no operation still says which writes it never sends, and why.
+  // A run that judged no operation still says which writes it never sends, which reads are not
+  // modelled, and why.
   const detail =
     status === 'unavailable'
       ? []
       : headline.includes('NOT JUDGED')
-        ? unjudged.filter((l) => l.startsWith('NOT SENT'))
+        ? unjudged.filter((l) => /^NOT (SENT|MODELLED)/.test(l))
         : unjudged;
   return { passed, status, lines: [headline, ...detail] };
 }
@@ -137,7 +142,10 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   ];
   const judged = judgedOf(runs, o.rules);
   const { findings, stale, expired } = applyBaseline(all, o.baseline, judged);
-  const coverage = coverageOf(runs, o.contract.operations);
+  const unmodelled = (o.contract.model.unmodelled ?? []).filter(
+    (u) => !o.operations || o.operations.includes(u.id),
+  );
+  const coverage = coverageOf(runs, o.contract.operations, unmodelled);
   const blocking = findings.filter(isBlocking).length;
   const verdict = verdictOf(findings, coverage, o.allowUnjudged === true);
   const byTarget = findingsIndex(findings);
