@@ -15,6 +15,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { isRecord } from '../src/json';
 import { buildFromSpec } from '../src/model/build';
+import { successMedia, successStatus } from '../src/model/operation';
 import { envelopeOf } from '../src/model/twilio-conventions';
 import { Contract } from '../src/schemas/contract';
 import { PROJECT_ROOT } from '../src/sources/paths';
@@ -52,6 +53,9 @@ interface SpecRow {
   compiled: boolean;
   error?: string;
   gets: number;
+  /** GETs the spec document holds, and those of them the model names unmodelled (no JSON body to judge). */
+  specGets: number;
+  unmodelled: number;
   lists: { meta: number; flat: number; none: number };
   writes: number;
   formWrites: number;
@@ -81,15 +85,15 @@ const files = readdirSync(dir)
   .filter((f) => !only || only.some((o) => f.includes(o)))
   .sort();
 
-/** The spec's own examples of each GET's 200 body, checked against the contract built from it. */
+/** The spec's own examples of each GET's documented body (a 200's, a redirect's), checked against the contract built from it. */
 function examples(contract: Contract, doc: Record<string, unknown>): SpecRow['examples'] {
   const out: SpecRow['examples'] = { checked: 0, clean: 0, formatViolations: [] };
   const paths = isRecord(doc.paths) ? doc.paths : {};
   for (const op of contract.operations) {
     const item = paths[op.path];
     const get = isRecord(item) && isRecord(item.get) ? item.get : undefined;
-    const ok = isRecord(get?.responses) ? get.responses['200'] : undefined;
-    const content = isRecord(ok) && isRecord(ok.content) ? ok.content['application/json'] : undefined;
+    const ok = isRecord(get?.responses) ? get.responses[String(successStatus(op))] : undefined;
+    const content = isRecord(ok) && isRecord(ok.content) ? ok.content[successMedia(op)] : undefined;
     const named = isRecord(content) && isRecord(content.examples) ? content.examples : {};
     for (const ex of Object.values(named)) {
       if (!isRecord(ex) || ex.value === undefined) continue;
@@ -228,6 +232,8 @@ for (const name of files) {
     built: false,
     compiled: false,
     gets: 0,
+    specGets: 0,
+    unmodelled: 0,
     lists: { meta: 0, flat: 0, none: 0 },
     writes: 0,
     formWrites: 0,
@@ -237,7 +243,10 @@ for (const name of files) {
   };
   try {
     const spec = readSpecFile(file);
+    const paths = isRecord(spec.doc.paths) ? Object.values(spec.doc.paths) : [];
+    row.specGets = paths.filter((item) => isRecord(item) && isRecord(item.get)).length;
     const { model } = buildFromSpec(spec, { docs: [] });
+    row.unmodelled = model.unmodelled?.length ?? 0;
     row.built = true;
     row.title = model.api.title;
     row.gets = model.operations.length;
@@ -263,7 +272,7 @@ for (const name of files) {
       row.spec.padEnd(34),
       row.built ? 'built' : 'NOT BUILT',
       row.compiled ? 'compiled' : 'NOT COMPILED',
-      `GET ${row.gets}`,
+      `GET ${row.gets}/${row.specGets}${row.unmodelled ? ` (${row.unmodelled} not modelled)` : ''}`,
       `writes ${row.writes} (form ${row.formWrites}, json ${row.jsonWrites})`,
       `examples ${row.examples.clean}/${row.examples.checked}`,
       c
@@ -285,6 +294,8 @@ console.log(
     built: rows.filter((r) => r.built).length,
     compiled: rows.filter((r) => r.compiled).length,
     gets: sum((r) => r.gets),
+    specGets: sum((r) => r.specGets),
+    unmodelled: sum((r) => r.unmodelled),
     judged: sum((r) => r.conformance?.judged ?? 0),
     clean: sum((r) => r.conformance?.clean ?? 0),
     readOnlyExit0: rows.filter((r) => r.conformance?.exit === 0).length,

@@ -3,13 +3,20 @@
 // gets one line saying so, not node's stack trace for a module it cannot find.
 
 import { existsSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { nodeProblem } from './check-node.mjs';
+
+const problem = nodeProblem();
+if (problem) {
+  console.error(problem);
+  process.exit(2);
+}
 
 // Node keeps the code it compiles (dist's bundles, the build's validators) in its cache on disk
 // (os.tmpdir()/node-compile-cache; NODE_DISABLE_COMPILE_CACHE=1 turns it off): a command started
 // again skips parsing them, which was most of its start-up.
-enableCompileCache();
+module.enableCompileCache();
 
 const [command] = process.argv.splice(2, 1);
 const bundle = new URL(`../dist/cli/${command}.mjs`, import.meta.url);

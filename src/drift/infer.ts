@@ -137,6 +137,8 @@ export interface ObservedExchange {
   itemsKey?: string;
   kind: 'list' | 'instance';
   status?: number;
+  /** The status of the answer the spec documents for success (a redirect's 302, 307), when not 200. */
+  success?: number;
   json?: unknown;
 }
 
@@ -156,7 +158,7 @@ export class ExchangeObserver {
     };
     this.by.set(e.operation, raw);
     raw.statuses.add(String(e.status));
-    if (e.status !== 200) return;
+    if (e.status !== (e.success ?? 200)) return;
     // Read once: a large body's value is parsed on demand (rules/rule.ts), and is not kept here.
     const json = e.json;
     if (!isRecord(json)) return;

@@ -3,7 +3,7 @@
 // contract (the same contract the checks used, so the two never disagree about one response).
 
 import type { Finding } from '../finding';
-import { type Operation, pathShape } from '../model/operation';
+import { type Operation, pathShape, successStatus } from '../model/operation';
 import type { Contract } from '../schemas/contract';
 import type { Exchange } from '../transport/http';
 import { diffSides } from './diff';
@@ -15,7 +15,7 @@ import { contractSide, trafficSide } from './sides';
  * body its scenario expected, the exchange, and the parsed body (read only when drift reaches it).
  */
 export interface Observation {
-  op: Pick<Operation, 'method' | 'path' | 'itemsKey'>;
+  op: Pick<Operation, 'method' | 'path' | 'itemsKey' | 'success'>;
   expect: { body: string };
   exchange: Pick<Exchange, 'response'>;
   readonly json?: unknown;
@@ -26,7 +26,7 @@ export interface Observation {
  * body its scenario expected, the exchange, and the parsed body (read only when drift reaches it).
  */
 export interface Observation {
-  op: Pick<Operation, 'method' | 'path' | 'itemsKey'>;
+  op: Pick<Operation, 'method' | 'path' | 'itemsKey' | 'success'>;
   expect: { body: string };
   exchange: Pick<Exchange, 'response'>;
   readonly json?: unknown;
@@ -41,6 +41,7 @@ function* exchangesOf(observations: readonly Observation[]) {
       ...(o.op.itemsKey ? { itemsKey: o.op.itemsKey } : {}),
       kind: o.expect.body === 'list' ? ('list' as const) : ('instance' as const),
       ...(o.exchange.response ? { status: o.exchange.response.status } : {}),
+      ...(o.op.success ? { success: o.op.success } : {}),
       get json() {
         return o.expect.body === 'error' ? undefined : o.json;
       },
@@ -90,7 +91,9 @@ export function observedDrift(
   const judged = new Map<string, Observation[]>();
   for (const o of observations) {
     const status = o.exchange.response?.status;
-    if (o.expect.body === 'error' || status === undefined || status >= 300) continue;
+    // A 2xx, or the redirect the spec documents for success (its body says where to go).
+    const answered = status !== undefined && (status < 300 || status === successStatus(o.op));
+    if (o.expect.body === 'error' || !answered) continue;
     const label = `${o.op.method} ${o.op.path}`;
     const list = judged.get(label) ?? [];
     list.push(o);

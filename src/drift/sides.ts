@@ -9,7 +9,7 @@ import { UsageError } from '../errors';
 import { isRecord } from '../json';
 import { buildModel } from '../model/build';
 import type { JsonSchema } from '../model/json-schema';
-import { type Operation, operationLabel, pathMatcher } from '../model/operation';
+import { type Operation, operationLabel, pathMatcher, successStatus } from '../model/operation';
 import { type WriteOperation, writeLabel } from '../model/writes';
 import { Contract, type ContractMode } from '../schemas/contract';
 import { MODEL_FILE } from '../schemas/files';
@@ -164,7 +164,9 @@ function fromCassettes(dir: string, label: string, schemasDir: string | Contract
       const p = request.path.split('?')[0] ?? '';
       const op = matchers.find((m) => m.re.test(p))?.op;
       if (!op) return [];
-      if (response.status >= 200 && response.status < 300 && response.body !== undefined) {
+      const answered =
+        (response.status >= 200 && response.status < 300) || response.status === successStatus(op);
+      if (answered && response.body !== undefined) {
         const list = bodies.get(operationLabel(op)) ?? [];
         list.push(response.body);
         bodies.set(operationLabel(op), list);
@@ -176,6 +178,7 @@ function fromCassettes(dir: string, label: string, schemasDir: string | Contract
           ...(op.itemsKey ? { itemsKey: op.itemsKey } : {}),
           kind: op.kind,
           status: response.status,
+          ...(op.success ? { success: op.success } : {}),
           json: response.body,
         },
       ];

@@ -100,7 +100,17 @@ export function buildModel(input: {
   const writes = literalFirst(linkWrites(stated.map(merged), reads)).map(withUnsetAnswers);
   const scope = sharedScope([...reads, ...writes].map((o) => o.path));
   for (const op of [...reads, ...writes]) op.resource = resourceOf(op.path, scope);
-  return { api, operations: reads, writes, error: fromSpec?.error ?? twilioErrorSchema() };
+  // A GET the spec gives no JSON body that a docs page documents is the page's operation.
+  const unmodelled = (fromSpec?.unmodelled ?? [])
+    .filter((u) => !reads.some((r) => pathShape(r.path) === pathShape(u.path)))
+    .map((u) => ({ ...u, resource: resourceOf(u.path, scope) }));
+  return {
+    api,
+    operations: reads,
+    writes,
+    error: fromSpec?.error ?? twilioErrorSchema(),
+    ...(unmodelled.length ? { unmodelled } : {}),
+  };
 }
 
 /** A write's answer, merged and per source, takes Twilio's unset strings (null) as a read's does. */

@@ -5,7 +5,7 @@
 import { UsageError } from '../errors';
 import type { ApiInfo } from './api';
 import type { JsonSchema } from './json-schema';
-import { isPathValue, type Operation } from './operation';
+import { isPathValue, type Operation, type Unmodelled } from './operation';
 import { singular, snakeCase } from './twilio-conventions';
 import type { WriteOperation } from './writes';
 
@@ -18,6 +18,8 @@ export interface ApiModel {
   writes: WriteOperation[];
   /** Twilio's error body (from the spec when it documents one, else Twilio's convention). */
   error: JsonSchema;
+  /** The spec's GETs that are no operation, each with the reason: counted and named wherever coverage is. */
+  unmodelled?: Unmodelled[];
 }
 
 export class ModelIndex {
@@ -50,7 +52,7 @@ export function selectOperations(
 ): string[] | undefined {
   if (!names?.length) return undefined;
   const wanted = names.map((n) => n.toLowerCase());
-  const ops = [...model.operations, ...model.writes].filter((op) =>
+  const ops = [...model.operations, ...model.writes, ...(model.unmodelled ?? [])].filter((op) =>
     wanted.some((n) => op.resource.toLowerCase() === n || op.id.toLowerCase() === n),
   );
   if (ops.length === 0) {

@@ -6,11 +6,14 @@ import { basename } from 'node:path';
 import { escapePointer, isRecord, unescapePointer } from '../json';
 import { CONSTRAINT_KEYWORDS, type JsonSchema, type Provenance, schemaTypes } from './json-schema';
 import {
+  isJsonMedia,
+  JSON_MEDIA,
   type Operation,
   type OperationKind,
   type OperationSchemas,
   pathParamNames,
   resourceOf,
+  type Unmodelled,
 } from './operation';
 import { type Envelope, isRelativeLinkName } from './twilio-conventions';
 import type { RequestEncoding, WriteMethod } from './writes';
@@ -33,6 +36,8 @@ const COPIED = [
 
 export interface SpecOperations {
   operations: Operation[];
+  /** Every GET that is not an operation, with the reason (no JSON body for a success or redirect). */
+  unmodelled: Unmodelled[];
   /** Every operation that is not a GET, before build.ts links what each one does. */
   writes: SpecWrite[];
   /** The spec's error body, when it documents one. */
@@ -155,6 +160,7 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
   }
   const conv = schemaConverter(spec, name);
   const operations: Operation[] = [];
+  const unmodelled: Unmodelled[] = [];
   const writes: SpecWrite[] = [];
   let error: JsonSchema | undefined;
   for (const [path, item] of Object.entries(spec.paths)) {
@@ -163,12 +169,18 @@ export function operationsFromOpenApi(spec: unknown, file: string): SpecOperatio
       if (isRecord(item[method])) writes.push(specWrite(conv, path, method, item));
     const read = specRead(conv, path, item);
     if (!read) continue;
+    if ('reason' in read) {
+      unmodelled.push(read);
+      continue;
+    }
     operations.push(read.op);
     error ??= read.error;
   }
   if (operations.length === 0 && writes.length === 0)
-    fail('documents no operation (no GET with a 200 application/json body, no write)');
-  return { operations, writes, ...(error ? { error } : {}) };
+    fail(
+      `documents no operation (no GET with a JSON body for success, no write)${unmodelled.map((u) => `; GET ${u.path}: ${u.reason}`).join('')}`,
+    );
+  return { operations, unmodelled, writes, ...(error ? { error } : {}) };
 }
 
 const mountOf = (item: Node): string | undefined => {
@@ -187,7 +199,8 @@ function specWrite(
   const base = `#/paths/${escapePointer(path)}/${method}`;
   const responses = isRecord(w.responses) ? w.responses : {};
   const statuses = Object.keys(responses).sort();
-  const ok = statuses.find((st) => /^2/.test(st) && jsonSchemaOf(responses[st]));
+  const ok = statuses.find((st) => /^2/.test(st) && jsonBodyOf(responses[st]));
+  const answer = ok ? jsonBodyOf(responses[ok]) : undefined;
   const body = isRecord(w.requestBody) ? w.requestBody : undefined;
   const request = requestBodyOf(body);
   const mount = mountOf(item);
@@ -207,12 +220,12 @@ function specWrite(
         }
       : {}),
     requestRequired: body?.required === true,
-    ...(ok
+    ...(ok && answer
       ? {
           response: {
             ...convert(
-              jsonSchemaOf(responses[ok]) as Node,
-              `${base}/responses/${ok}/content/application~1json/schema`,
+              answer.schema,
+              `${base}/responses/${ok}/content/${escapePointer(answer.media)}/schema`,
             ),
             'x-source': src(`${base}/responses/${ok}`),
           },
@@ -222,20 +235,36 @@ function specWrite(
   };
 }
 
-/** A GET with a 200 JSON body as an Operation, and the first error body it documents. */
+/**
+ * A GET as an Operation: its documented success answer with a JSON body (a 200, or a redirect's
+ * 302/307 that says where to go), and the first error body it documents; a GET with no such answer
+ * is unmodelled, with the reason.
+ */
 function specRead(
   conv: Converter,
   path: string,
   item: Node,
-): { op: Operation; error?: JsonSchema } | undefined {
+): { op: Operation; error?: JsonSchema } | Unmodelled | undefined {
   const get = isRecord(item.get) ? item.get : undefined;
-  const responses = isRecord(get?.responses) ? get.responses : {};
-  const ok = jsonSchemaOf(responses['200']);
-  if (!get || !ok) return undefined;
+  if (!get) return undefined;
+  const responses = isRecord(get.responses) ? get.responses : {};
+  const ok = successOf(responses);
+  const id = typeof get.operationId === 'string' ? get.operationId : undefined;
+  if (!ok)
+    return {
+      id: id ?? `fetch:${path}`,
+      method: 'GET',
+      path,
+      resource: resourceOf(path),
+      reason: noJsonReason(responses),
+    };
   const { convert, src } = conv;
   const base = `#/paths/${escapePointer(path)}/get`;
   const twilio = isRecord(item['x-twilio']) ? item['x-twilio'] : {};
-  const response = convert(ok, `${base}/responses/200/content/application~1json/schema`);
+  const response = convert(
+    ok.schema,
+    `${base}/responses/${ok.status}/content/${escapePointer(ok.media)}/schema`,
+  );
   const shape = listShape(response, twilio.pathType === 'list');
   // A list is a page of items: the spec's pathType says so, or its envelope does. A "list" with
   // no array of items reads one thing (a settings document): an instance.
@@ -243,16 +272,15 @@ function specRead(
   const schemas: OperationSchemas = {
     response: {
       ...response,
-      title: typeof ok.title === 'string' ? ok.title : (response.title ?? String(get.operationId ?? path)),
-      'x-source': src(`${base}/responses/200`),
+      title: typeof ok.schema.title === 'string' ? ok.schema.title : (response.title ?? String(id ?? path)),
+      'x-source': src(`${base}/responses/${ok.status}`),
     },
     statuses: Object.keys(responses).sort(),
     ...paramSchemas(conv, base, Array.isArray(get.parameters) ? get.parameters : [], kind),
   };
-  const failure = Object.entries(responses).find(([status, r]) => /^[45]/.test(status) && jsonSchemaOf(r));
   const mount = mountOf(item);
   const op: Operation = {
-    id: typeof get.operationId === 'string' ? get.operationId : `${kind}:${path}`,
+    id: id ?? `${kind}:${path}`,
     method: 'GET',
     path,
     kind,
@@ -260,14 +288,46 @@ function specRead(
     pathParams: pathParamNames(path).map((n) => ({ name: n })),
     ...(kind === 'list' && shape ? { itemsKey: shape.itemsKey, envelope: shape.envelope } : {}),
     ...(mount ? { mountName: mount } : {}),
+    ...(ok.status !== '200' ? { success: Number(ok.status) } : {}),
+    ...(ok.media !== JSON_MEDIA ? { media: ok.media } : {}),
     schemas: { openapi: schemas },
   };
-  if (!failure) return { op };
-  const [status, r] = failure;
-  return {
-    op,
-    error: convert(jsonSchemaOf(r) as Node, `${base}/responses/${status}/content/application~1json/schema`),
-  };
+  const error = errorOf(conv, base, responses);
+  return error ? { op, error } : { op };
+}
+
+/**
+ * The answer a read documents for success: its first 2xx with a JSON body (200 first), else its
+ * first redirect (3xx) with one (a download's 307 whose body says where the file is).
+ */
+function successOf(responses: Node): { status: string; schema: Node; media: string } | undefined {
+  const statuses = Object.keys(responses).sort();
+  for (const range of [/^2\d\d$/, /^3\d\d$/])
+    for (const status of statuses.filter((st) => range.test(st))) {
+      const body = jsonBodyOf(responses[status]);
+      if (body) return { status, ...body };
+    }
+  return undefined;
+}
+
+/** Why a GET is no operation: what it documents instead of a JSON body for success. */
+function noJsonReason(responses: Node): string {
+  const said = Object.entries(responses)
+    .filter(([status]) => /^[23]/.test(status))
+    .map(([status, r]) => {
+      const medias = Object.keys(isRecord(r) && isRecord(r.content) ? r.content : {});
+      return `${status} ${medias.length ? medias.join(', ') : 'with no body'}`;
+    });
+  return `the spec documents no JSON body for its success or redirect answer (${said.length ? said.join('; ') : 'no success answer at all'}): nothing to judge it against`;
+}
+
+/** The first error body a read documents in application/json: Twilio's error (the model has one). */
+function errorOf({ convert }: Converter, base: string, responses: Node): JsonSchema | undefined {
+  for (const [status, r] of Object.entries(responses)) {
+    const body = /^[45]/.test(status) ? jsonBodyOf(r, JSON_MEDIA) : undefined;
+    if (body) return convert(body.schema, `${base}/responses/${status}/content/application~1json/schema`);
+  }
+  return undefined;
 }
 
 /** A GET's query and path parameters as object schemas (a list always has a query schema). */
@@ -327,10 +387,19 @@ function requestBodyOf(
   return { schema: entry.schema, media, encoding: /json$/.test(media) ? 'json' : 'form' };
 }
 
-function jsonSchemaOf(response: unknown): Node | undefined {
-  const content = isRecord(response) && isRecord(response.content) ? response.content : undefined;
-  const json = content?.['application/json'];
-  return isRecord(json) && isRecord(json.schema) ? json.schema : undefined;
+/**
+ * A response's JSON body: its schema under application/json, else under the first other JSON media
+ * type it documents (`application/scim+json`), or only under `only` when given.
+ */
+function jsonBodyOf(response: unknown, only?: string): { schema: Node; media: string } | undefined {
+  const content = isRecord(response) && isRecord(response.content) ? response.content : {};
+  const medias = Object.keys(content).filter((m) => {
+    const entry = content[m];
+    return (only ? m === only : isJsonMedia(m)) && isRecord(entry) && isRecord(entry.schema);
+  });
+  const media = medias.find((m) => m === JSON_MEDIA) ?? medias[0];
+  const entry = media ? content[media] : undefined;
+  return media && isRecord(entry) && isRecord(entry.schema) ? { schema: entry.schema, media } : undefined;
 }
 
 /** Fields of Twilio's list `meta` that tell a list page from an instance that has a `meta` field. */

@@ -60,10 +60,47 @@ export interface Operation {
   pairsWith?: string;
   /** twilio-node's accessor for the last path segment (x-twilio.mountName, camel-cased), when the spec names one. */
   mountName?: string;
+  /**
+   * The status of the answer the spec documents for it when it is not 200: a redirect (302, 307)
+   * whose JSON body says where to go (a download's `redirect_to`). Absent: 200.
+   */
+  success?: number;
+  /** The media type of that answer when it is not application/json (`application/scim+json`). */
+  media?: string;
   schemas: Partial<Record<Origin, OperationSchemas>>;
   /** The docs' example outputs: evidence for triangulation, not a contract. */
   examples?: DocsExample[];
 }
+
+/**
+ * A GET of the spec the model cannot hold: no answer it documents for success has a JSON body
+ * (a file, a CSV export, a redirect with no body). Named with the reason wherever coverage is.
+ */
+export interface Unmodelled {
+  id: string;
+  method: 'GET';
+  path: string;
+  resource: string;
+  reason: string;
+}
+
+/** The status a conforming read answers: the documented one (a redirect's 302 or 307), else 200. */
+export const successStatus = (op: Pick<Operation, 'success'>): number => op.success ?? 200;
+
+/** The media type a conforming read's answer declares: the documented one, else application/json. */
+export const successMedia = (op: Pick<Operation, 'media'>): string => op.media ?? JSON_MEDIA;
+
+export const JSON_MEDIA = 'application/json';
+
+/**
+ * A media type that is JSON: application/json or any structured `+json` type
+ * (`application/scim+json`), with or without parameters (`; charset=utf-8`).
+ */
+export const isJsonMedia = (media: string): boolean =>
+  /^application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i.test(media.trim());
+
+/** A media type without its parameters, in lower case: `application/scim+json; charset=utf-8` → `application/scim+json`. */
+export const mediaEssence = (media: string): string => (media.split(';')[0] ?? '').trim().toLowerCase();
 
 /** "GET /v1/Sessions/{id}": how findings and reports name an operation. */
 export const operationLabel = (op: Pick<Operation, 'method' | 'path'>): string => `${op.method} ${op.path}`;

@@ -3,7 +3,7 @@
 // proxy makes itself.
 
 import { decodeSegment, parseProviderJson } from '../json';
-import { type Operation, pathMatcher } from '../model/operation';
+import { type Operation, pathMatcher, successStatus } from '../model/operation';
 import { foldIndices } from '../rules/rule';
 import type { Contract, ResolvedViolation } from '../schemas/contract';
 
@@ -49,13 +49,14 @@ export interface Problem {
 }
 const problem = (line: string): Problem => ({ key: line, line });
 
-/** A read's answer against the resolved contract: its 200 body, or its error body. */
+/** A read's answer against the resolved contract: its documented body (a 200's, a redirect's), or its error body. */
 export function judgeRead(contract: Contract, op: Operation, a: Answer): Problem[] {
   const text = a.body.toString('utf8');
-  if (text.trim() === '') return a.status === 200 ? [problem('a 200 without a body')] : [];
+  const ok = successStatus(op);
+  if (text.trim() === '') return a.status === ok ? [problem(`a ${ok} without a body`)] : [];
   const parsed = parseProviderJson(text);
   if (!parsed.ok) return [problem(`the body is not JSON (${parsed.error})`)];
-  if (a.status === 200) return violationLines(contract.validate(op, parsed.value));
+  if (a.status === ok) return violationLines(contract.validate(op, parsed.value));
   if (a.status >= 400) return violationLines(contract.validateError(parsed.value));
   return [];
 }

@@ -2,6 +2,7 @@
 // authentication, reading a request body (bounded) and writing an answer to the socket.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JSON_MEDIA, type Operation, successMedia, successStatus } from '../model/operation';
 
 /** What the handler of a request did, for the faults that bend it by kind. */
 export type Route = 'fetch' | 'list' | 'not-found' | 'bad-request' | 'unauthorized' | 'write';
@@ -22,11 +23,15 @@ export interface Answer {
 /** The largest request body the provider reads. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
-export const json = (status: number, body: unknown): ProviderResponse => ({
+export const json = (status: number, body: unknown, media = JSON_MEDIA): ProviderResponse => ({
   status,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
+  headers: { 'content-type': `${media}; charset=utf-8` },
   body: JSON.stringify(body),
 });
+
+/** A read's documented answer: its status (200, or the redirect its spec documents) and media type. */
+export const documented = (op: Pick<Operation, 'success' | 'media'>, body: unknown): ProviderResponse =>
+  json(successStatus(op), body, successMedia(op));
 
 /** Twilio's error body: {code, message, more_info, status}. */
 export const twilioError = (status: number, code: number, message: string): ProviderResponse =>

@@ -146,6 +146,7 @@ export async function runConformanceCommand(o: ConformanceOptions, io: Out): Pro
     updateBaseline: o.updateBaseline,
     allowUnjudged: o.allowUnjudged,
     rules: o.job.rules ?? new Set(),
+    ...(o.job.operations ? { operations: o.job.operations } : {}),
     traffic,
     seed: o.seed,
     replay: o.replay,

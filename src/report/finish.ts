@@ -7,7 +7,14 @@ import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic, writeFilesAtomic } from '../fs-atomic';
-import { type Coverage, coverageOf, judgedLine, operationsJudged, unjudgedLine } from '../run/coverage';
+import {
+  type Coverage,
+  coverageOf,
+  judgedLine,
+  notModelledLine,
+  operationsJudged,
+  unjudgedLine,
+} from '../run/coverage';
 import { NOT_SENT } from '../run/reach';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
@@ -30,6 +37,8 @@ export interface FinishOptions {
   extra?: Finding[];
   /** The rules the run selected (all when absent): a narrowed run judges, and rewrites, only those. */
   rules?: ReadonlySet<string>;
+  /** Operation ids the run was narrowed to (--resource); all when absent. */
+  operations?: readonly string[];
   /** Pass a run that left operations unjudged (--allow-unjudged); by default it fails. */
   allowUnjudged?: boolean;
   /** The run's seed (recorded in every report) and the command that replays it, set on each run finding. */
@@ -106,11 +115,14 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
       ? 'NOT JUDGED: the run judged no operation (none it may send)'
       : undefined;
   const unjudged = why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : [];
-  // A run that judged no operation still says which writes it never sends, and why.
+  const apart = [
+    ...notSentLines(coverage),
+    ...(coverage.notModelled?.length ? [notModelledLine(coverage)] : []),
+  ];
+  // A run that judged no operation still says which writes it never sends, which reads are not
+  // modelled, and why.
   const detail =
-    status === 'unavailable'
-      ? []
-      : [...(headline.includes('NOT JUDGED') ? [] : unjudged), ...notSentLines(coverage)];
+    status === 'unavailable' ? [] : [...(headline.includes('NOT JUDGED') ? [] : unjudged), ...apart];
   return { passed, status, lines: [headline, ...detail] };
 }
 
@@ -135,7 +147,10 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   ];
   const judged = judgedOf(runs, o.rules);
   const { findings, stale, expired } = applyBaseline(all, o.baseline, judged);
-  const coverage = coverageOf(runs, o.contract.operations);
+  const unmodelled = (o.contract.model.unmodelled ?? []).filter(
+    (u) => !o.operations || o.operations.includes(u.id),
+  );
+  const coverage = coverageOf(runs, o.contract.operations, unmodelled);
   const blocking = findings.filter(isBlocking).length;
   const verdict = verdictOf(findings, coverage, o.allowUnjudged === true);
   const byTarget = findingsIndex(findings);

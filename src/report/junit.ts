@@ -1,5 +1,6 @@
 // JUnit XML: one test case per target × rule × operation, so CI shows each. Accepted findings
-// pass with their reason in system-out; rules that could not run are skipped with why.
+// pass with their reason in system-out; rules that could not run are skipped with why; a read of
+// the spec the model cannot hold is a skipped case of its own, with why.
 
 import { isBlocking } from '../finding';
 import type { RunResult } from '../run/run';
@@ -26,7 +27,20 @@ export function junitXml(report: ConformanceReport, runs: readonly RunResult[]):
     const skipped = run.results.filter((r) => r.outcome === 'not-run').length;
     return `  <testsuite name="conformance ${esc(run.target)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${(run.durationMs / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="conformance">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="conformance">\n${[...suites, ...notModelled(report)].join('\n')}\n</testsuites>\n`;
+}
+
+/** The spec's reads no rule can judge (no JSON body documented), each a skipped case with why: in the count, not gone. */
+function notModelled(report: ConformanceReport): string[] {
+  const reads = report.coverage.notModelled ?? [];
+  if (!reads.length) return [];
+  const cases = reads.map(
+    (u) =>
+      `    <testcase classname="coverage.not-modelled" name="${esc(u.operation)}"><skipped message="${esc(u.reason)}"/></testcase>`,
+  );
+  return [
+    `  <testsuite name="not modelled" tests="${cases.length}" failures="0" skipped="${cases.length}" time="0">\n${cases.join('\n')}\n  </testsuite>`,
+  ];
 }
 
 // XML 1.0 forbids most control characters even when escaped, U+FFFE/U+FFFF and lone surrogates;

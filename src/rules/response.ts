@@ -3,7 +3,7 @@
 
 import type { Finding } from '../finding';
 import { isRecord } from '../json';
-import type { Operation } from '../model/operation';
+import { isJsonMedia, mediaEssence, type Operation, successMedia } from '../model/operation';
 import type { Contract } from '../schemas/contract';
 import {
   finding,
@@ -20,7 +20,8 @@ const every = (_op: Operation) => true;
 export const statusCode: ObservationRule = {
   name: 'response.status',
   kind: 'response',
-  asserts: 'a request the API should serve answers 200',
+  asserts:
+    'a request the API should serve answers the status its spec documents (200, or a 302/307 redirect)',
   needs: 'every operation',
   appliesTo: every,
   applies: (o) => isSuccess(o) && o.exchange.response !== undefined,
@@ -31,6 +32,7 @@ export const statusCode: ObservationRule = {
       : [
           finding('response.status', o, {
             severity: 'error',
+            ...(o.op.success ? { source: 'openapi spec' } : {}),
             expected: o.expect.status,
             actual: status,
             message: `${o.scenario}: expected status ${o.expect.status}, got ${status}`,
@@ -42,24 +44,39 @@ export const statusCode: ObservationRule = {
 export const contentType: ObservationRule = {
   name: 'response.content-type',
   kind: 'response',
-  asserts: 'every response declares Content-Type application/json',
+  asserts:
+    'every response declares a JSON Content-Type; the documented answer, the media type its spec documents (application/json, application/scim+json…)',
   needs: 'every operation',
   appliesTo: every,
   applies: (o) => o.exchange.response !== undefined,
   run: (o) => {
     const type = o.exchange.response?.headers['content-type'];
-    return /^application\/([\w.-]+\+)?json\b/i.test(type ?? '')
+    const expected = expectedMedia(o);
+    const ok = expected ? mediaEssence(type ?? '') === expected : isJsonMedia(type ?? '');
+    return ok
       ? []
       : [
           finding('response.content-type', o, {
             severity: 'error',
-            expected: 'application/json',
+            ...(expected && o.op.media ? { source: 'openapi spec' } : {}),
+            expected: expected ?? 'application/json',
             actual: type ?? null,
-            message: `Content-Type is ${type ? `"${type}"` : 'missing'}, expected application/json`,
+            message: `Content-Type is ${type ? `"${type}"` : 'missing'}, expected ${expected ?? 'application/json'}`,
           }),
         ];
   },
 };
+
+/**
+ * The media type the documented answer must declare: the one its spec documents (application/json,
+ * `application/scim+json`), parameters aside; undefined (any JSON type) for a refusal, an answer of
+ * another status (response.status judges that), or an operation only a docs page states (a page
+ * names no media type).
+ */
+function expectedMedia(o: Observation): string | undefined {
+  const documented = isSuccess(o) && o.exchange.response?.status === o.expect.status;
+  return documented && o.op.schemas.openapi ? mediaEssence(successMedia(o.op)) : undefined;
+}
 
 export const jsonBody: ObservationRule = {
   name: 'response.json',
@@ -135,7 +152,7 @@ export const responseSchema: ObservationRule = {
   name: 'response.schema',
   kind: 'response',
   asserts:
-    'a 200 body validates against the resolved contract (per constraint: docs table and openapi spec); presence is response.fields-present',
+    'the documented body (a 200, or a redirect the spec documents) validates against the resolved contract (per constraint: docs table and openapi spec); presence is response.fields-present',
   needs: "each source's response schema",
   appliesTo: every,
   applies: succeeded,

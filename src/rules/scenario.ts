@@ -3,7 +3,7 @@
 
 import type { Finding } from '../finding';
 import type { JsonSchema } from '../model/json-schema';
-import type { Operation } from '../model/operation';
+import { type Operation, successStatus } from '../model/operation';
 import { processingFields } from '../model/twilio-conventions';
 import { updatedFields } from '../model/writes';
 import type { Contract } from '../schemas/contract';
@@ -14,8 +14,8 @@ export const fetchMatchesList: ObservationRule = {
   name: 'fetch.matches-list',
   kind: 'scenario',
   asserts: 'a listed item fetched by id equals its list entry (every field both show)',
-  needs: 'the fetch that pairs with a list',
-  appliesTo: (op) => op.kind === 'instance' && op.pairsWith !== undefined,
+  needs: 'the fetch that pairs with a list, answering the item (not a redirect to it)',
+  appliesTo: (op) => op.kind === 'instance' && op.pairsWith !== undefined && successStatus(op) < 300,
   applies: (o) => succeeded(o) && o.listEntry !== undefined,
   run: (o, contract) =>
     entryDifferences(o.listEntry, o.json)

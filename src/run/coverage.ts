@@ -2,7 +2,7 @@
 // on them, on any target), and, for each one it could not judge, why and what would make it
 // judgeable. A run that judged nothing of an operation is not green.
 
-import { type Operation, operationLabel } from '../model/operation';
+import { type Operation, operationLabel, type Unmodelled } from '../model/operation';
 import { NOT_SENT } from './reach';
 import type { RunResult } from './run';
 
@@ -26,12 +26,21 @@ export interface Coverage {
   unjudged: Unjudged[];
   /** Writes a run never sends (src/run/reach.ts), each with the reason: said, and no reason to fail. */
   notSent: Unjudged[];
+  /**
+   * GETs of the spec that are no operation of the model (no JSON body documented for success: a
+   * file, a CSV), each with the reason: counted, said, and no reason to fail (nothing judges them).
+   */
+  notModelled?: Unjudged[];
 }
 
 /** An operation's label ("POST /v1/Tools"), not a unit of the run's own ("the write lifecycle", "the run journal"). */
 const isOperation = (label: string): boolean => /^[A-Z]+ \//.test(label);
 
-export function coverageOf(runs: readonly RunResult[], model: readonly Operation[]): Coverage {
+export function coverageOf(
+  runs: readonly RunResult[],
+  model: readonly Operation[],
+  unmodelled: readonly Unmodelled[] = [],
+): Coverage {
   const results = runs.flatMap((r) => r.results);
   const operations = [...new Set(results.map((r) => r.operation))].filter(isOperation);
   const judgedOps = new Set(results.filter((r) => r.outcome !== 'not-run').map((r) => r.operation));
@@ -54,24 +63,34 @@ export function coverageOf(runs: readonly RunResult[], model: readonly Operation
       };
     });
   const notSent = (u: Unjudged) => u.write === true && u.reason.startsWith(NOT_SENT);
+  const notModelled = unmodelled
+    .map((u) => ({ operation: operationLabel(u), reason: u.reason }))
+    .filter((u) => !operations.includes(u.operation));
   return {
     judged: results.filter((r) => r.outcome !== 'not-run').length,
     notRun: results.filter((r) => r.outcome === 'not-run').length,
-    operations: operations.length,
+    operations: operations.length + notModelled.length,
     unjudged: open.filter((u) => !notSent(u)),
     notSent: open.filter(notSent),
+    ...(notModelled.length ? { notModelled } : {}),
   };
 }
 
 /** How many operations of the model some rule judged (the run's own units, as its journal, are none). */
 export const operationsJudged = (c: Coverage): number =>
-  c.operations - c.unjudged.length - (c.notSent?.length ?? 0);
+  c.operations - c.unjudged.length - (c.notSent?.length ?? 0) - (c.notModelled?.length ?? 0);
 
-/** "28/30 operations judged" (", 2 writes never sent"). */
+/** "28/30 operations judged" (", 2 writes never sent", ", 1 read(s) not modelled"). */
 export const judgedLine = (c: Coverage): string =>
   `${operationsJudged(c)}/${c.operations} operations judged${
     c.notSent?.length ? `, ${c.notSent.length} write(s) never sent` : ''
-  }`;
+  }${c.notModelled?.length ? `, ${c.notModelled.length} read(s) not modelled` : ''}`;
+
+/** The line that says which reads of the spec the model cannot hold, and why. */
+export const notModelledLine = (c: Coverage): string =>
+  `NOT MODELLED: ${c.notModelled?.length ?? 0} read(s) of the spec no rule can judge: ${(c.notModelled ?? [])
+    .map((u) => `${u.operation} (${u.reason})`)
+    .join('; ')}`;
 
 /** The line that says which writes a run never sends, and why. */
 export const notSentLine = (c: Coverage): string =>

@@ -6,7 +6,7 @@
 import { mapLimit } from '../concurrency';
 import type { Finding } from '../finding';
 import { ModelIndex } from '../model/model';
-import { fillPath, type Operation, operationLabel } from '../model/operation';
+import { fillPath, type Operation, operationLabel, successStatus } from '../model/operation';
 import { pageSizeBounds } from '../rules/invariants';
 import { type ListSize, probeSize, splitBudget } from '../rules/pagination/budget';
 import { PAGINATION_RULES } from '../rules/pagination/properties';
@@ -197,7 +197,10 @@ function propertyContext(
     listPath: fillPath(op.path, values),
     ...(sizes.get(op.id) ? { size: sizes.get(op.id) as ListSize } : {}),
     ...(fetch && last
-      ? { fetchPathFor: (id: string) => fillPath(fetch.path, { ...values, [last]: id }) }
+      ? {
+          fetchPathFor: (id: string) => fillPath(fetch.path, { ...values, [last]: id }),
+          fetchStatus: successStatus(fetch),
+        }
       : {}),
     ...(p.setCount ? { setCount: (n: number) => p.setCount?.(op.id, n) } : {}),
     numRuns: p.numRuns,

@@ -3,7 +3,7 @@
 // `--dry-run` prints it; the plan's execution (plan.ts) walks the same reads over a transport.
 
 import { type ModelIndex, selectOperations } from '../model/model';
-import { type Operation, operationLabel } from '../model/operation';
+import { type Operation, operationLabel, successStatus } from '../model/operation';
 import { type WriteOperation, writeLabel } from '../model/writes';
 import { invalidPageSizes, pageSizeBounds } from '../rules/invariants';
 import type { BodyRole } from '../rules/rule';
@@ -48,14 +48,16 @@ export function readsOf(op: Operation): PlannedRead[] {
     ...(op.pathParams.length ? [read('unknown-id', 'unknown-id', 404, 'error', { reported: true })] : []),
     read('no-auth', 'no-auth', 401, 'error', { reported: true }),
   ];
-  if (op.kind !== 'list') return [read('fetch', 'fetch-listed', 200, 'instance'), ...tail];
+  // What a conforming provider answers: 200, or the redirect the spec documents (its 302, 307).
+  const ok = successStatus(op);
+  if (op.kind !== 'list') return [read('fetch', 'fetch-listed', ok, 'instance'), ...tail];
   const bounds = pageSizeBounds(op);
-  if (!bounds) return [read('default', 'list-default', 200, 'list'), ...tail];
+  if (!bounds) return [read('default', 'list-default', ok, 'list'), ...tail];
   const small = String(Math.max(bounds.min, SMALL_PAGE_SIZE));
   return [
-    read('default', 'list-default', 200, 'list'),
-    read('sized', 'list-sized', 200, 'list', { pageSize: small, reported: true }),
-    read('next', 'list-next', 200, 'list', { pageSize: small, reported: true }),
+    read('default', 'list-default', ok, 'list'),
+    read('sized', 'list-sized', ok, 'list', { pageSize: small, reported: true }),
+    read('next', 'list-next', ok, 'list', { pageSize: small, reported: true }),
     ...invalidPageSizes(bounds).map((size) =>
       read('invalid', `list-page-size-invalid-${size}`, 400, 'error', { pageSize: size, reported: true }),
     ),
@@ -113,6 +115,8 @@ export function planLines(
       );
     }
   });
+  for (const u of contract.model.unmodelled ?? [])
+    if (!wanted || wanted.includes(u.id)) lines.push(`not modelled  ${operationLabel(u)}: ${u.reason}`);
   const writes = contract.writes.filter((w) => !wanted || wanted.includes(w.id));
   if (o.recorded) lines.push(`writes: those the cassettes hold, replayed and judged as traffic`);
   else if (!o.writes)

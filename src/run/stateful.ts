@@ -11,6 +11,7 @@ import { isRecord } from '../json';
 import { fastCheck } from '../lazy';
 import { fillPath, type Operation } from '../model/operation';
 import { type WriteOperation, writeLabel } from '../model/writes';
+import { categoryOf } from '../rules/rule';
 import type { WriteObservation } from '../rules/writes/observation';
 import { itemPath, type WriteSession, WriteStopped } from './writes/session';
 import { attach, create, detach, remove, update } from './writes/steps';
@@ -42,10 +43,17 @@ const pick = (ids: string[] | undefined, k: number) => (ids?.length ? ids[k % id
 function expectSuccess(obs: WriteObservation): void {
   const status = obs.exchange.response?.status;
   const w = obs.write;
-  if (status === undefined || !w.success.includes(status))
+  if (status === undefined || !w.success.includes(status)) {
+    // No answer, or a 5xx or 429: the provider failed (its transport finding says so), and the
+    // lifecycle stops there — no model the API departs from.
+    if (categoryOf(obs) !== 'contract')
+      throw new WriteStopped(
+        `${writeLabel(w)} answered ${status ?? obs.exchange.error?.message}: the provider failed, the lifecycle stopped`,
+      );
     throw new Mismatch(
       `${writeLabel(w)} ${obs.exchange.request.url} answered ${status ?? obs.exchange.error?.message}, expected ${w.success.join(' or ')}`,
     );
+  }
 }
 
 /** After a command: each touched item fetched as the model says (200, or 404 once removed). */

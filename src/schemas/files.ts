@@ -15,7 +15,13 @@ import { jsonDiff } from '../json-diff';
 import type { ApiInfo } from '../model/api';
 import { DRAFT_2020_12, type JsonSchema } from '../model/json-schema';
 import type { ApiModel } from '../model/model';
-import { type Operation, type OperationSchemas, ORIGINS, type Origin } from '../model/operation';
+import {
+  type Operation,
+  type OperationSchemas,
+  ORIGINS,
+  type Origin,
+  type Unmodelled,
+} from '../model/operation';
 import type { WriteOperation, WriteSchemas } from '../model/writes';
 import {
   ERROR_FILE,
@@ -59,6 +65,7 @@ interface StoredModel {
   error: string;
   operations: StoredOperation[];
   writes: StoredWrite[];
+  unmodelled?: Unmodelled[];
 }
 
 /** A write's request and response schemas, as files of the spec's folder. */
@@ -132,6 +139,7 @@ export function modelFiles(model: ApiModel, dir: string): OutputFile[] {
     error: ERROR_FILE,
     operations,
     writes,
+    ...(model.unmodelled?.length ? { unmodelled: model.unmodelled } : {}),
   };
   files.push({ path: join(dir, MODEL_FILE), data: stableJson(stored) });
   return files;
@@ -222,7 +230,14 @@ function readModel(dir: string, check: boolean, onText?: (file: string, text: st
   const api = stored.api;
   if (!isRecord(api) || typeof api.title !== 'string' || typeof api.product !== 'string')
     throw new UsageError(`${modelPath}: does not say which API it describes (run npm run schemas)`);
-  return { api: api as unknown as ApiInfo, operations, writes, error: schemaAt(stored.error) };
+  const unmodelled = Array.isArray(stored.unmodelled) ? (stored.unmodelled as Unmodelled[]) : [];
+  return {
+    api: api as unknown as ApiInfo,
+    operations,
+    writes,
+    error: schemaAt(stored.error),
+    ...(unmodelled.length ? { unmodelled } : {}),
+  };
 }
 
 /** A stored write with its merged bodies and each source's own, read from their files. */

@@ -4,7 +4,7 @@
 
 import { UsageError } from '../errors';
 import { decodeSegment } from '../json';
-import { type Operation, pathMatcher } from '../model/operation';
+import { type Operation, pathMatcher, successStatus } from '../model/operation';
 import { type ActiveFault, FAULTS, faultNamed, HOSTILE, parseFaultSpec, VARIANTS } from '../provider/faults';
 import { LOCAL_PROVIDER_CREDENTIALS, type RunningProvider, startProvider } from '../provider/server';
 import { unlistedHints } from '../provider/store';
@@ -78,13 +78,15 @@ export function activeFault(spec: string, contract: Contract): ActiveFault {
   return { fault, ...(operation ? { operation } : {}) };
 }
 
-/** Path values of every recorded request that matches the operation's path template and was answered 2xx. */
+/** Path values of every recorded request that matches the operation's path template and was answered 2xx (or its documented redirect). */
 export function cassetteHints(cassette: LoadedCassette): (op: Operation) => Array<Record<string, string>> {
   return (op) => {
     const re = pathMatcher(op.path);
     const out: Array<Record<string, string>> = [];
     for (const { request, response } of cassette.interactions) {
-      if (response.status < 200 || response.status > 299) continue;
+      const answered =
+        (response.status >= 200 && response.status < 300) || response.status === successStatus(op);
+      if (!answered) continue;
       const m = re.exec(request.path.split('?')[0] ?? '');
       if (!m) continue;
       const values: Record<string, string> = {};

@@ -582,6 +582,19 @@ export const TLS_MISMATCH = new Set([
   'ERR_SSL_PACKET_LENGTH_TOO_LONG',
 ]);
 
+/** A connection that could not be made: nothing of the request reached a server. */
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a request never reached the server, so a write was certainly not carried out: sent once,
+ * and its connection refused, its host unknown or unreachable, or TLS refused before a byte of it went.
+ */
+export const neverReached = (e: Exchange): boolean =>
+  e.response === undefined &&
+  e.attempts <= 1 &&
+  e.error?.code !== undefined &&
+  (NO_CONNECTION.has(e.error.code) || TLS_MISMATCH.has(e.error.code));
+
 function describeFailure(error: Error, url: string, timeoutMs: number, midBody: boolean): TransportError {
   if (error instanceof TimeoutError) {
     return { kind: 'timeout', message: `no complete response from ${url} within ${timeoutMs} ms` };

@@ -5,7 +5,7 @@
 
 import { isRecord } from '../json';
 import type { ApiModel } from '../model/model';
-import { fillPath } from '../model/operation';
+import { fillPath, successMedia, successStatus } from '../model/operation';
 import { snakeCase } from '../model/twilio-conventions';
 import type { Cassette, Interaction } from './cassette';
 import type { Exchange, HttpTransport } from './http';
@@ -113,7 +113,11 @@ export function cassetteFromDocs(model: ApiModel): Cassette {
       where.push(`${example.file}:${example.line}`);
       interactions.push({
         request: { method: 'GET', path: fillPath(op.path, values), authenticated: true },
-        response: { status: 200, headers: { 'content-type': 'application/json' }, body: example.value },
+        response: {
+          status: successStatus(op),
+          headers: { 'content-type': successMedia(op) },
+          body: example.value,
+        },
       });
     }
   }

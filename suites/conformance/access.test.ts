@@ -3,7 +3,7 @@
 // answers of another account than TWILIO_ACCOUNT_SID, an https:// URL at a plain-HTTP port. An
 // outage stays exit 3, with one verdict line.
 
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -108,6 +108,27 @@ describe.concurrent('a live run that reaches nothing it can judge', () => {
     );
     expect(r.stdout.trim().split('\n').at(-1)).toBe(verdicts[0]);
     expect(r.stdout).not.toMatch(/NOT JUDGED|--id /);
+  });
+
+  it('a closed port with --writes is an outage too: exit 3; no write reached it, so nothing is swept and the journal is done', async () => {
+    const reports = dir();
+    const r = await runCli(
+      'conformance',
+      ['--base-url', 'http://127.0.0.1:9', '--writes', ACCOUNT, '--report-dir', reports, '--no-pagination'],
+      { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: 'x' },
+    );
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(
+      /^UNAVAILABLE: .*ECONNREFUSED.*retry later \(exit 3\)$/,
+    );
+    expect(r.stdout).toMatch(/✔ write\.cleanup +1\/1 judged/);
+    expect(r.status).toBe(3);
+    const [journal] = readdirSync(join(reports, 'journal'));
+    const entries = readFileSync(join(reports, 'journal', journal as string), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(entries.filter((e) => e.kind === 'lost' || e.kind === 'sweep')).toEqual([]);
+    expect(entries.at(-1)?.kind).toBe('done');
   });
 });
 

@@ -102,7 +102,9 @@ describe('processes', () => {
   it('a clone without dist/: one line saying to run npm ci, exit 2, no stack trace', async () => {
     const clone = mkdtempSync(join(tmpdir(), 'no-dist-'));
     mkdirSync(join(clone, 'bin'));
-    copyFileSync(join(PROJECT_ROOT, 'bin/cli.mjs'), join(clone, 'bin/cli.mjs'));
+    // What a clone holds before npm ci: the launcher, the Node check it runs first, package.json.
+    for (const file of ['bin/cli.mjs', 'bin/check-node.mjs', 'package.json'])
+      copyFileSync(join(PROJECT_ROOT, file), join(clone, file));
     const r = await node(['bin/cli.mjs', 'conformance', '--target', 'local'], clone);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');

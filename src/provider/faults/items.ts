@@ -2,7 +2,7 @@
 // that disagrees with its list.
 
 import { type JsonSchema, schemaTypes } from '../../model/json-schema';
-import { identifyingField, type Operation, pathParamNames } from '../../model/operation';
+import { identifyingField, type Operation, pathParamNames, successStatus } from '../../model/operation';
 import { scopeFields } from '../../model/twilio-conventions';
 import type { Fault } from './fault';
 import {
@@ -78,7 +78,10 @@ export const ITEM_FAULTS: readonly Fault[] = [
     description: 'a fetched item shows another value than its list entry (stale cache)',
     caughtBy: 'fetch.matches-list',
     appliesTo: (op, instance) =>
-      op.kind === 'instance' && op.pairsWith !== undefined && instance.properties !== undefined,
+      op.kind === 'instance' &&
+      op.pairsWith !== undefined &&
+      successStatus(op) < 300 &&
+      instance.properties !== undefined,
     item: (item, route, instance) => {
       if (route !== 'fetch') return item;
       const field = fieldWhere(

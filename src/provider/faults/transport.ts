@@ -2,6 +2,7 @@
 // providers do (a reset, a body that never ends, an HTML error page, 429s, a body of the wrong
 // encoding or size), and answers of the wrong status, content type or shape.
 
+import { successStatus } from '../../model/operation';
 import { type ProviderResponse, type Route, twilioError } from '../http';
 import { answering, type Fault, takingOver } from './fault';
 import { always } from './fields';
@@ -57,6 +58,26 @@ const answers: readonly Fault[] = [
     caughtBy: 'response.status',
     appliesTo: always,
     wrap: answering((r, route) => (served(route) ? { ...r, status: 202 } : r)),
+  },
+  {
+    name: 'undocumented-media-type',
+    description:
+      'a read whose spec documents another JSON media type (application/scim+json) answers application/json',
+    caughtBy: 'response.content-type',
+    appliesTo: (op) => op.media !== undefined,
+    wrap: answering((r, route) =>
+      served(route)
+        ? { ...r, headers: { ...r.headers, 'content-type': 'application/json; charset=utf-8' } }
+        : r,
+    ),
+  },
+  {
+    name: 'redirect-followed',
+    description:
+      'a read whose spec documents a redirect (302, 307) answers 200 with its body, as a gateway that follows it would',
+    caughtBy: 'response.status',
+    appliesTo: (op) => successStatus(op) >= 300,
+    wrap: answering((r, route) => (served(route) ? { ...r, status: 200 } : r)),
   },
   {
     name: 'content-type-lies',

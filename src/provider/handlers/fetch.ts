@@ -4,7 +4,7 @@
 import type { Operation } from '../../model/operation';
 import { generate, hashInt } from '../../schemas/generate';
 import type { Call, ReadCall } from '../call';
-import { type Answer, answer, json, notFound } from '../http';
+import { type Answer, answer, documented, notFound } from '../http';
 import type { Item } from '../store';
 
 /** What a GET of `op` at these path values answers now, bent as the fault on `op` bends items. */
@@ -31,7 +31,7 @@ export function fetched(
     const fields = Object.keys(schema.properties ?? {});
     body = Object.fromEntries(fields.map((f) => [f, Object.hasOwn(entry, f) ? entry[f] : body[f]])) as Item;
   }
-  return answer(json(200, bendItem(call, op, store.processing(schema, body, values), 'fetch')), 'fetch');
+  return answer(documented(op, bendItem(call, op, store.processing(schema, body, values), 'fetch')), 'fetch');
 }
 
 export const fetchHandler = (call: ReadCall): Answer => fetched(call, call.op, call.values);

@@ -3,7 +3,7 @@
 
 import { envelopeOf } from '../../model/twilio-conventions';
 import type { ReadCall } from '../call';
-import { type Answer, answer, json, twilioError } from '../http';
+import { type Answer, answer, documented, twilioError } from '../http';
 import { inEnvelope, pageBody, pageWindow, readPageAsk } from '../pages';
 import { bendItem } from './fetch';
 
@@ -32,5 +32,5 @@ export function listHandler(call: ReadCall): Answer {
   const at = { base: call.base, path: url.pathname, key, scope, tokens: store.tokens };
   const page = pageBody(ask, w, at, items);
   // Twilio puts the items first, then meta (or API v2010's paging fields).
-  return answer(json(200, inEnvelope(op, bend?.page ? bend.page(page, key) : page, key, w)), 'list');
+  return answer(documented(op, inEnvelope(op, bend?.page ? bend.page(page, key) : page, key, w)), 'list');
 }

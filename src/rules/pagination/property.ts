@@ -26,6 +26,8 @@ export interface PropertyContext {
   listPath: string;
   /** The paired fetch's path for an item id, when the list pairs with a fetch. */
   fetchPathFor?: (id: string) => string;
+  /** The status that fetch documents: 200 (the item), or a redirect (302, 307) whose body says where it is. */
+  fetchStatus?: number;
   /** Only the local provider can be resized; elsewhere N is whatever the account holds. */
   setCount?: (n: number) => void;
   numRuns: number;

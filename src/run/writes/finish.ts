@@ -23,6 +23,12 @@ export interface Finished {
   done: boolean;
 }
 
+/** Whether a write the entries announce may have been carried out: one whose outcome is not `failed`. */
+function anyCarriedOut(entries: readonly JournalEntry[]): boolean {
+  const failed = new Set(entries.flatMap((e) => (e.kind === 'failed' && e.n !== undefined ? [e.n] : [])));
+  return entries.some((e) => e.kind === 'intent' && (e.n === undefined || !failed.has(e.n)));
+}
+
 /** The lists a sweep must search: those of creates whose answer was lost, or never came. */
 export function lostLists(contract: Contract, entries: readonly JournalEntry[]): Set<string> {
   const lists = new Set<string>();
@@ -80,8 +86,9 @@ async function search(o: FinishOptions, out: Finished, only?: ReadonlySet<string
 /** Sweeps, undoes and sweeps again, from the journal's entries; records done only when nothing is left. */
 export async function finishWrites(o: FinishOptions): Promise<Finished> {
   const out: Finished = { observations: [], left: [], incomplete: [], found: 0, done: false };
-  // A run's own journal (in memory, whole) that announced no write sent none: nothing can be left.
-  if (!o.account && o.final !== false && !o.entries().some((e) => e.kind === 'intent')) {
+  // A run's own journal (in memory, whole) whose every announced write was never carried out (not
+  // sent, its connection never made, or refused with a 4xx): nothing can be left.
+  if (!o.account && o.final !== false && !anyCarriedOut(o.entries())) {
     o.journal.record({ kind: 'done' });
     return { ...out, done: true };
   }

@@ -17,7 +17,7 @@ import type { WriteOperation } from '../../model/writes';
 import { redact } from '../../redact';
 import type { WriteObservation, WriteScenario } from '../../rules/writes/observation';
 import type { Contract } from '../../schemas/contract';
-import { type Exchange, type HttpTransport, RunLimitError } from '../../transport/http';
+import { type Exchange, type HttpTransport, neverReached, RunLimitError } from '../../transport/http';
 import { carriesTag, type Journal, type JournalEntry, JournalError } from '../journal';
 import { UNKNOWN_ID } from '../plan-state';
 import { accountFields, holdsAccounts, type Reach, reach } from '../reach';
@@ -270,7 +270,10 @@ export class WriteSession {
   ): Promise<void> {
     const w = obs.write;
     const status = obs.exchange.response?.status;
-    if (status === undefined && NOT_SENT.has(obs.exchange.error?.kind ?? '')) {
+    if (
+      status === undefined &&
+      (NOT_SENT.has(obs.exchange.error?.kind ?? '') || neverReached(obs.exchange))
+    ) {
       // The transport's own words already say "not sent: …".
       const said = obs.exchange.error?.message ?? '';
       this.journal.record({
