@@ -92,12 +92,6 @@ export const notModelledLine = (c: Coverage): string =>
     .map((u) => `${u.operation} (${u.reason})`)
     .join('; ')}`;
 
-/** The line that says which writes a run never sends, and why. */
-export const notSentLine = (c: Coverage): string =>
-  `NOT SENT: ${c.notSent.length} write(s) a run never sends: ${c.notSent
-    .map((u) => `${u.operation} (${u.reason.slice(NOT_SENT.length)})`)
-    .join('; ')}`;
-
 /** The one line a person reads when operations went unjudged: each with why, then what would judge them. */
 export function unjudgedLine(c: Coverage): string {
   const ids = c.unjudged.flatMap((u) => u.idFlag ?? []);
