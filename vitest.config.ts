@@ -9,9 +9,11 @@ export default defineConfig({
     include: ['suites/**/*.test.ts'],
     // Pact's native library is not safe to load in worker threads.
     pool: 'forks',
-    // The suites call the commands in-process and are CPU-bound now: one file per core. Three forks
-    // took 25 % more CPU for the same work, and four starved Pact's mock server now and then.
-    maxWorkers: 2,
+    // Three forks on the 2-core machines: a file waiting on its providers (processing, a deadline, a
+    // cleanup held back) leaves its core to another file. Measured 2026-12-03 (891 tests, load 2-4,
+    // every process counted): vitest 28-32 s with three, 40 s with two, for the same CPU (47-55 s);
+    // four, 30 s, no faster (and once starved Pact's mock server).
+    maxWorkers: 3,
     // A fork keeps its modules from one file to the next (ajv, fast-check, Pact's core are loaded
     // once per fork, not per file). No suite stubs globals or the environment; the one process-wide
     // side effect, nock's interception, ends with each cassette replay.
