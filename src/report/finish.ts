@@ -7,14 +7,7 @@ import type { Finding } from '../finding';
 import { isBlocking } from '../finding';
 import { applyBaseline, type BaselineEntry, type Judged, updatedBaseline } from '../findings/baseline';
 import { stableJson, writeFileAtomic, writeFilesAtomic } from '../fs-atomic';
-import {
-  type Coverage,
-  coverageOf,
-  judgedLine,
-  notModelledLine,
-  operationsJudged,
-  unjudgedLine,
-} from '../run/coverage';
+import { type Coverage, coverageOf, judgedLine, operationsJudged, unjudgedLine } from '../run/coverage';
 import { NOT_SENT } from '../run/reach';
 import type { RunResult } from '../run/run';
 import type { Contract } from '../schemas/contract';
@@ -115,10 +108,7 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
       ? 'NOT JUDGED: the run judged no operation (none it may send)'
       : undefined;
   const unjudged = why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : [];
-  const apart = [
-    ...notSentLines(coverage),
-    ...(coverage.notModelled?.length ? [notModelledLine(coverage)] : []),
-  ];
+  const apart = [...notSentLines(coverage), ...notModelledLines(coverage)];
   // A run that judged no operation still says which writes it never sends, which reads are not
   // modelled, and why.
   const detail =
@@ -132,6 +122,15 @@ function notSentLines(c: Coverage): string[] {
   return [
     `NOT SENT: ${c.notSent.length} write(s) a run never sends:`,
     ...c.notSent.map((u) => `  ${u.operation}: ${u.reason.slice(NOT_SENT.length)}`),
+  ];
+}
+
+/** The reads of the spec the model cannot hold: a heading, then one indented line per read and why. */
+function notModelledLines(c: Coverage): string[] {
+  if (!c.notModelled?.length) return [];
+  return [
+    `NOT MODELLED: ${c.notModelled.length} read(s) of the spec no rule can judge:`,
+    ...c.notModelled.map((u) => `  ${u.operation}: ${u.reason}`),
   ];
 }
 

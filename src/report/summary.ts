@@ -59,10 +59,12 @@ export function ruleLine(c: RuleCount): string {
     ...(c.accepted ? [`${plural(c.accepted, 'error')} accepted by the baseline`] : []),
     ...(c.warnings ? [plural(c.warnings, 'warning')] : []),
   ];
+  const why = (c.notRunReason ?? 'nothing to judge').replace(/^not run: /, '');
+  // Partly judged: how many not, and the first reason (a person asks why before opening the report).
   const counts =
     c.judged === 0
-      ? `not run (${(c.notRunReason ?? 'nothing to judge').replace(/^not run: /, '')})`
-      : `${c.judged}/${c.total} judged${c.judged < c.total ? `, ${c.total - c.judged} not run` : ''}`;
+      ? `not run (${why})`
+      : `${c.judged}/${c.total} judged${c.judged < c.total ? `, ${c.total - c.judged} not run (${why})` : ''}`;
   return `  ${mark} ${c.rule.padEnd(40)} ${counts}${notes.length ? ` · ${notes.join(', ')}` : ''}`;
 }
 

@@ -86,12 +86,6 @@ export const judgedLine = (c: Coverage): string =>
     c.notSent?.length ? `, ${c.notSent.length} write(s) never sent` : ''
   }${c.notModelled?.length ? `, ${c.notModelled.length} read(s) not modelled` : ''}`;
 
-/** The line that says which reads of the spec the model cannot hold, and why. */
-export const notModelledLine = (c: Coverage): string =>
-  `NOT MODELLED: ${c.notModelled?.length ?? 0} read(s) of the spec no rule can judge: ${(c.notModelled ?? [])
-    .map((u) => `${u.operation} (${u.reason})`)
-    .join('; ')}`;
-
 /** The one line a person reads when operations went unjudged: each with why, then what would judge them. */
 export function unjudgedLine(c: Coverage): string {
   const ids = c.unjudged.flatMap((u) => u.idFlag ?? []);

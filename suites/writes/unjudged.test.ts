@@ -72,3 +72,21 @@ describe('NOT SENT: the writes a run never sends', () => {
     ]);
   });
 });
+
+describe('a rule judged on some operations only', () => {
+  it('its line says how many were not, and the first reason why', async () => {
+    const { ruleLine } = await import('../../src/report/summary');
+    const line = ruleLine({
+      rule: 'write.arrange-refused',
+      total: 15,
+      judged: 12,
+      notRunReason: 'no write this rule applies to',
+      blocking: 0,
+      accepted: 0,
+      warnings: 0,
+    });
+    expect(line).toMatch(
+      /✔ write\.arrange-refused +12\/15 judged, 3 not run \(no write this rule applies to\)$/,
+    );
+  });
+});
