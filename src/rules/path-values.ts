@@ -53,7 +53,7 @@ export const pathValues: ObservationRule = {
   name: 'response.path-values',
   kind: 'response',
   asserts:
-    'a field named after an identifier in the path ({ServiceSid} → service_sid) holds the value the URL names, in a fetched item and in every listed item',
+    'a field named after an identifier in the path ({ServiceSid} → service_sid) holds the value the URL names, in a fetched item and in every listed item (an error where the field states its form, a SID pattern; else a warning)',
   needs: 'operations under an identifier their items name',
   // A list attaches fill shows members, each naming its own home: not the path's scope.
   appliesTo: (op, contract) => scopeOf(op).length > 0 && !membersOf(op, contract),
@@ -68,13 +68,16 @@ export const pathValues: ObservationRule = {
       return v !== undefined && s !== undefined && fits(s, v);
     });
     const out = [];
-    for (const { param, field } of compared)
+    for (const { param, field } of compared) {
+      // A field that states its identifier's form (a SID's pattern) is the path's value or an error;
+      // one that states none may name its scope another way than the path does (a unique name): a warning.
+      const severity = schema?.properties?.[field]?.pattern ? 'error' : 'warning';
       for (const [at, item] of instances(o)) {
         const shown = isRecord(item) ? item[field] : undefined;
         if (typeof shown !== 'string' || shown === values[param]) continue;
         out.push(
           finding('response.path-values', o, {
-            severity: 'error',
+            severity,
             source: 'the request path',
             pointer: `${at()}/${field}`,
             expected: values[param],
@@ -84,6 +87,7 @@ export const pathValues: ObservationRule = {
         );
         break;
       }
+    }
     return out;
   },
 };

@@ -118,3 +118,19 @@ describe('the reference provider shows the path in what it answers', () => {
     expect(r.status, r.stdout).toBe(0);
   });
 });
+
+describe('a scope field that states no form', () => {
+  it('a value other than the path’s is a warning, not an error: the field may name its scope another way', () => {
+    const noPattern = structuredClone(messages);
+    for (const origin of ['openapi', 'docs'] as const) {
+      const items = noPattern.schemas[origin]?.response?.properties?.messages?.items;
+      const field = items?.properties?.conversation_sid;
+      if (field) delete field.pattern;
+    }
+    const o = { ...observe(CH('1'), [CH('2')]), op: noPattern };
+    expect(pathValues.run(o, conversations).map((f) => f.severity)).toEqual(['warning']);
+    expect(pathValues.run(observe(CH('1'), [CH('2')]), conversations).map((f) => f.severity)).toEqual([
+      'error',
+    ]);
+  });
+});

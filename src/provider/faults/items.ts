@@ -105,8 +105,11 @@ export const ITEM_FAULTS: readonly Fault[] = [
   },
 ];
 
+/** The scope fields that state their identifier's form (a pattern): where response.path-values finds an error. */
 const scopeOf = (op: Operation, instance: JsonSchema) =>
-  scopeFields(pathParamNames(op.path), instance, identifyingField(op));
+  scopeFields(pathParamNames(op.path), instance, identifyingField(op)).filter(
+    ({ field }) => instance.properties?.[field]?.pattern !== undefined,
+  );
 
 /** Another identifier of the same form: its last letter or digit changed within its class (a hex SID stays hex). */
 function sibling(v: string): string {
