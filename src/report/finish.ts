@@ -108,7 +108,14 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
       ? 'NOT JUDGED: the run judged no operation (none it may send)'
       : undefined;
   const unjudged = why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : [];
-  const apart = [...notSentLines(coverage), ...notModelledLines(coverage)];
+  const apart = [
+    ...namedApart(
+      'write(s) a run never sends',
+      'NOT SENT',
+      (coverage.notSent ?? []).map((u) => ({ ...u, reason: u.reason.slice(NOT_SENT.length) })),
+    ),
+    ...namedApart('read(s) of the spec no rule can judge', 'NOT MODELLED', coverage.notModelled ?? []),
+  ];
   // A run that judged no operation still says which writes it never sends, which reads are not
   // modelled, and why.
   const detail =
@@ -116,22 +123,13 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
   return { passed, status, lines: [headline, ...detail] };
 }
 
-/** The writes a run never sends: a heading, then one indented line per write, its operation and why. */
-function notSentLines(c: Coverage): string[] {
-  if (!c.notSent?.length) return [];
-  return [
-    `NOT SENT: ${c.notSent.length} write(s) a run never sends:`,
-    ...c.notSent.map((u) => `  ${u.operation}: ${u.reason.slice(NOT_SENT.length)}`),
-  ];
-}
-
-/** The reads of the spec the model cannot hold: a heading, then one indented line per read and why. */
-function notModelledLines(c: Coverage): string[] {
-  if (!c.notModelled?.length) return [];
-  return [
-    `NOT MODELLED: ${c.notModelled.length} read(s) of the spec no rule can judge:`,
-    ...c.notModelled.map((u) => `  ${u.operation}: ${u.reason}`),
-  ];
+/**
+ * Operations counted apart from the judged ones (writes a run never sends, reads of the spec the
+ * model cannot hold): a heading, then one indented line per operation and why; none when empty.
+ */
+function namedApart(what: string, label: string, ops: ReadonlyArray<{ operation: string; reason: string }>) {
+  if (ops.length === 0) return [];
+  return [`${label}: ${ops.length} ${what}:`, ...ops.map((u) => `  ${u.operation}: ${u.reason}`)];
 }
 
 export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finished {
