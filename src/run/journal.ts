@@ -289,6 +289,15 @@ export function lostWrites(entries: readonly JournalEntry[]): JournalEntry[] {
   return entries.filter((e) => e.kind === 'lost' || (e.kind === 'intent' && !settled.has(e.n)));
 }
 
+/**
+ * Whether a write the entries announce may have been carried out: one whose outcome is not `failed`
+ * (failed: never sent, its connection never made, or refused with a 4xx).
+ */
+export function mayHaveWritten(entries: readonly JournalEntry[]): boolean {
+  const failed = new Set(entries.flatMap((e) => (e.kind === 'failed' && e.n !== undefined ? [e.n] : [])));
+  return entries.some((e) => e.kind === 'intent' && (e.n === undefined || !failed.has(e.n)));
+}
+
 export interface FoundJournal {
   file: string;
   entries?: JournalEntry[];

@@ -7,7 +7,7 @@
 import type { WriteObservation } from '../../rules/writes/observation';
 import type { Contract } from '../../schemas/contract';
 import type { HttpTransport } from '../../transport/http';
-import { type Journal, type JournalEntry, lostWrites, pendingUndos } from '../journal';
+import { type Journal, type JournalEntry, lostWrites, mayHaveWritten, pendingUndos } from '../journal';
 import { censusOf, sweep } from './sweep';
 import { type Left, undoAll } from './undo';
 
@@ -21,12 +21,6 @@ export interface Finished {
   /** Items found by the tag (answers that were lost). */
   found: number;
   done: boolean;
-}
-
-/** Whether a write the entries announce may have been carried out: one whose outcome is not `failed`. */
-function anyCarriedOut(entries: readonly JournalEntry[]): boolean {
-  const failed = new Set(entries.flatMap((e) => (e.kind === 'failed' && e.n !== undefined ? [e.n] : [])));
-  return entries.some((e) => e.kind === 'intent' && (e.n === undefined || !failed.has(e.n)));
 }
 
 /** The lists a sweep must search: those of creates whose answer was lost, or never came. */
@@ -88,7 +82,7 @@ export async function finishWrites(o: FinishOptions): Promise<Finished> {
   const out: Finished = { observations: [], left: [], incomplete: [], found: 0, done: false };
   // A run's own journal (in memory, whole) whose every announced write was never carried out (not
   // sent, its connection never made, or refused with a 4xx): nothing can be left.
-  if (!o.account && o.final !== false && !anyCarriedOut(o.entries())) {
+  if (!o.account && o.final !== false && !mayHaveWritten(o.entries())) {
     o.journal.record({ kind: 'done' });
     return { ...out, done: true };
   }
