@@ -62,27 +62,27 @@ export const pathValues: ObservationRule = {
     const values = pathValuesOf(o);
     const schema = instanceOf(o.op);
     // A value not of the field's own form (a unique name where the field holds a SID) is not compared.
-    const compared = scopeOf(o.op).filter(({ param, field }) => {
-      const v = values[param];
+    const compared = scopeOf(o.op).flatMap(({ param, field }) => {
+      const value = values[param];
       const s = schema?.properties?.[field];
-      return v !== undefined && s !== undefined && fits(s, v);
+      return value !== undefined && s !== undefined && fits(s, value) ? [{ param, field, value, s }] : [];
     });
     const out = [];
-    for (const { param, field } of compared) {
+    for (const { param, field, value, s } of compared) {
       // A field that states its identifier's form (a SID's pattern) is the path's value or an error;
       // one that states none may name its scope another way than the path does (a unique name): a warning.
-      const severity = schema?.properties?.[field]?.pattern ? 'error' : 'warning';
+      const severity = s.pattern ? 'error' : 'warning';
       for (const [at, item] of instances(o)) {
         const shown = isRecord(item) ? item[field] : undefined;
-        if (typeof shown !== 'string' || shown === values[param]) continue;
+        if (typeof shown !== 'string' || shown === value) continue;
         out.push(
           finding('response.path-values', o, {
             severity,
             source: 'the request path',
             pointer: `${at()}/${field}`,
-            expected: values[param],
+            expected: value,
             actual: shown,
-            message: `${field} is ${JSON.stringify(shown)}, but the path names ${param} ${JSON.stringify(values[param])}`,
+            message: `${field} is ${JSON.stringify(shown)}, but the path names ${param} ${JSON.stringify(value)}`,
           }),
         );
         break;
