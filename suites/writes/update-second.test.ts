@@ -1,7 +1,8 @@
 // An update sent in the second its item was last updated would leave Twilio's date_updated (whole
 // seconds) where it was, and the run would call a faithful API broken: the run holds such an update
 // for the next second. Only a provider that moves the dates a second on itself (the reference
-// provider, whose run sets datesMoveOn) is sent it at once.
+// provider, whose run sets datesMoveOn) is sent it at once, and so is an update whose date nothing
+// judges (the lifecycle model's: it reads the item's status after it, never its date).
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { updatedFields } from '../../src/model/writes';
@@ -59,6 +60,19 @@ describe('an update of an item last updated this very second (a clock the test m
   it('where the provider moves the dates on itself (datesMoveOn): sent at once', async () => {
     const { s, sent } = sessionOf(true);
     const acted = update.act(s, w as NonNullable<typeof w>, { values: values(), supplied: {} });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((t) => new Date(t).toISOString())).toEqual(['2026-01-01T12:00:00.300Z']);
+    await acted;
+  });
+
+  it('an update whose date is not judged (dated: false, the lifecycle model’s): sent at once', async () => {
+    const { s, sent } = sessionOf(false);
+    const acted = update.act(
+      s,
+      w as NonNullable<typeof w>,
+      { values: values(), supplied: {} },
+      { dated: false },
+    );
     await vi.advanceTimersByTimeAsync(0);
     expect(sent.map((t) => new Date(t).toISOString())).toEqual(['2026-01-01T12:00:00.300Z']);
     await acted;

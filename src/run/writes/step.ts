@@ -25,6 +25,11 @@ export interface ActOptions {
   optional?: readonly string[];
   /** The body to send instead of one built from the sources (a pact interaction's, already checked). */
   body?: Record<string, unknown>;
+  /**
+   * An update only: whether its updated date is judged (update.judge reads the item after it), so
+   * that it waits for the next second when the item's date is this second's. Default true.
+   */
+  dated?: boolean;
 }
 
 export interface WriteStep {

@@ -24,7 +24,7 @@ export const update = {
       tag: `${s.tag} updated`,
       supply: (field, schema) => supply(s, field, schema),
     });
-    if (!s.o.datesMoveOn) await laterSecond(w, before?.json);
+    if (!s.o.datesMoveOn && o.dated !== false) await laterSecond(w, before?.json);
     const obs = await s.send(w, needs.values, {
       scenario: o.scenario ?? 'update',
       expect: { statuses: w.success, body: 'success' },
