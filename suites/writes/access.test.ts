@@ -20,7 +20,7 @@ import {
 import { contract } from '../support/provider';
 import { creds, env, expectLeftAsFound, provider, snapshot } from '../support/writes';
 
-describe('a writing run whose credentials are refused', () => {
+describe.concurrent('a writing run whose credentials are refused', () => {
   it('says so in one line, exit 2, no report, no write sent, the user’s data untouched', async () => {
     const p = await provider(3);
     const before = await snapshot(p, contract);
@@ -45,7 +45,7 @@ describe('a writing run whose credentials are refused', () => {
   });
 });
 
-describe('a writing run whose credentials reach another account than the one named', () => {
+describe.concurrent('a writing run whose credentials reach another account than the one named', () => {
   it('with items on it (an API key of another account): the census shows it, nothing is written, one line, exit 2', async () => {
     const keys = await otherAccount(`AC${'4'.repeat(32)}`, 3, 6);
     const before = await snapshot(keys, contract);
@@ -61,7 +61,7 @@ describe('a writing run whose credentials reach another account than the one nam
   });
 });
 
-describe('npm run record -- --writes, write answers naming another account', () => {
+describe.concurrent('npm run record -- --writes, write answers naming another account', () => {
   it('stops writing, undoes what it made, and says so: FAILED in one line, exit 1 (not a quiet exit 0)', async () => {
     const p = await provider(3);
     const before = await snapshot(p, contract);
@@ -89,7 +89,7 @@ describe('npm run record -- --writes, write answers naming another account', () 
   });
 });
 
-describe('npm run record with credentials the API refuses', () => {
+describe.concurrent('npm run record with credentials the API refuses', () => {
   it.each([
     ['reads only', []],
     ['with --writes', ['--writes', creds.username]],
@@ -114,7 +114,7 @@ describe('npm run record with credentials the API refuses', () => {
   });
 });
 
-describe('npm run pact:verify -- --writes with credentials the API refuses', () => {
+describe.concurrent('npm run pact:verify -- --writes with credentials the API refuses', () => {
   it('one line naming the credentials, exit 2, nothing written, no journal left to clean up', async () => {
     const p = await provider(3);
     const before = await snapshot(p, contract);
@@ -137,7 +137,7 @@ describe('npm run pact:verify -- --writes with credentials the API refuses', () 
   });
 });
 
-describe('what a passing run that writes leaves on the account', () => {
+describe.concurrent('what a passing run that writes leaves on the account', () => {
   it('is said: a line, and conformance.json, count what no operation removes, never fewer than the provider kept', async () => {
     const p = await provider(3);
     const before = await snapshot(p, contract);

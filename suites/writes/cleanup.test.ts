@@ -63,7 +63,7 @@ const listAnswers =
   (a, forward) =>
     a.method === 'GET' && a.path === path ? answer(a, forward) : undefined;
 
-describe('a tag search that cannot finish is never "cleaned up"', () => {
+describe.concurrent('a tag search that cannot finish is never "cleaned up"', () => {
   it('a list answering 500 through the cleanup: NOT done, exit 1; the next cleanup, once it answers, leaves nothing', async () => {
     const { p, before, proxy, journalDir } = await leftBehind({ sweepsFail: true });
     proxy.bend(listAnswers('/v1/Assistants', () => errorAnswer(500, 'Internal Server Error')));
@@ -104,7 +104,7 @@ describe('a tag search that cannot finish is never "cleaned up"', () => {
   });
 });
 
-describe('another account, another host', () => {
+describe.concurrent('another account, another host', () => {
   it('another account’s credentials, or another host: refused, nothing sent, exit 2', async () => {
     const { p, before, proxy, journalDir } = await leftBehind();
     const sent = proxy.seen.length;
@@ -150,7 +150,7 @@ describe('another account, another host', () => {
   });
 });
 
-describe('journals', () => {
+describe.concurrent('journals', () => {
   it.each([
     ['empty', ''],
     ['not of a run’s shape', 'conformance-'],
