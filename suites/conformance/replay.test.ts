@@ -30,7 +30,7 @@ describe('a failing run replays, and reads verdict first', () => {
     const a = reportDir();
     const first = await runCli('conformance', [
       ...['--target', 'local', '--fault', 'wrong-type@ListTools', '--items', '5', '--resource', 'Tools'],
-      ...['--report-dir', a, '--verbose'],
+      ...['--pagination-runs', '2', '--report-dir', a, '--verbose'],
     ]);
     expect(first.status).toBe(1);
     const seed = Number(/^seed (\d+): /m.exec(first.stdout)?.[1]);
@@ -48,7 +48,7 @@ describe('a failing run replays, and reads verdict first', () => {
     const report = JSON.parse(readFileSync(join(a, 'conformance.json'), 'utf8'));
     expect(report.seed).toBe(seed);
     expect(report.replay).toBe(
-      `npm run conformance -- --target local --fault wrong-type@ListTools --items 5 --resource Tools --report-dir ${a} --verbose --seed ${seed}`,
+      `npm run conformance -- --target local --fault wrong-type@ListTools --items 5 --resource Tools --pagination-runs 2 --report-dir ${a} --verbose --seed ${seed}`,
     );
     const blocking = report.findings.filter(
       (f: { severity: string; accepted?: unknown }) => f.severity === 'error',
@@ -76,6 +76,8 @@ describe('a failing run replays, and reads verdict first', () => {
       '5',
       '--resource',
       'Tools',
+      '--pagination-runs',
+      '2',
       '--report-dir',
       b,
       '--seed',
