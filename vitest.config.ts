@@ -18,7 +18,7 @@ export default defineConfig({
     // once per fork, not per file). No suite stubs globals or the environment; the one process-wide
     // side effect, nock's interception, ends with each cassette replay.
     isolate: false,
-    globalSetup: ['suites/support/build.ts'],
+    globalSetup: ['suites/support/scratch.ts', 'suites/support/build.ts'],
     // Quiet on green: a line per file, every skip's reason; what a test prints is shown only when it
     // fails (the consumer defects twilio-node is known for are printed by passing tests).
     reporters: ['./suites/support/reporter.ts', ['junit', { outputFile: 'reports/tests.junit.xml' }]],
