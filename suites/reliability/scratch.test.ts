@@ -10,6 +10,8 @@ import setup from '../support/scratch';
 describe('the suites’ scratch folder', () => {
   it('holds what the suites make under os.tmpdir(), and is gone, with all of it, once the run ends', () => {
     const outer = tmpdir();
+    const keep = process.env.CONFORMANCE_KEEP_TEST_FILES;
+    delete process.env.CONFORMANCE_KEEP_TEST_FILES;
     const end = setup();
     let made = '';
     try {
@@ -19,6 +21,7 @@ describe('the suites’ scratch folder', () => {
       writeFileSync(join(made, 'conformance.json'), '{}');
     } finally {
       end();
+      if (keep !== undefined) process.env.CONFORMANCE_KEEP_TEST_FILES = keep;
     }
     expect(tmpdir()).toBe(outer);
     expect(existsSync(made)).toBe(false);

@@ -86,7 +86,7 @@ describe('a spec from a URL', () => {
 
   it('conformance --spec URL --target local (the README’s form): the product the URL serves, judged', async () => {
     // One pagination run per list: what is judged here is the spec the URL serves (products.test.ts
-    // runs this product's properties at length).
+    // runs this product end to end from a file).
     const r = await runCli('conformance', [
       '--spec',
       `${base}/conversations.json`,

@@ -1,5 +1,5 @@
 // vitest globalSetup: the suites run the commands as `npm run` does, from dist/; build it first
-// unless dist/ is a build of exactly the sources on disk (its digest, bin/build-inputs.ts), so a
+// unless dist/ is a build of exactly the sources on disk (its digest, bin/build-inputs.mjs), so a
 // direct `vitest run` never tests a stale bundle. Where the spec must be present (the CI workflow
 // fetches it and sets CONFORMANCE_REQUIRE_SOURCES=true), its absence fails the run instead of
 // skipping the suites that need it; a docs page stays optional (a fresh fork has none): the suites
@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { builtFromCurrentInputs } from '../../bin/build-inputs';
+import { builtFromCurrentInputs } from '../../bin/build-inputs.mjs';
 import { missingSourceReason, PROJECT_ROOT, sourcePaths } from '../../src/sources/paths';
 import { VERIFY_BATCH_BUNDLE } from './verify-batch-bundle';
 
