@@ -7,7 +7,7 @@
 // Plain JavaScript: the build runs it on node before anything is compiled.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,8 +62,10 @@ export function stampBuild(root = ROOT) {
   if (existsSync(join(root, PENDING))) renameSync(join(root, PENDING), join(root, STAMP));
 }
 
-// Run as a script (the build's first step): the digest of the inputs it is about to build from.
+// Run as a script (the build's first step): the old stamp goes (a build that stops half-way is no
+// build of anything), and the digest of the inputs it is about to build from waits for its end.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  rmSync(join(ROOT, STAMP), { force: true });
   mkdirSync(dirname(join(ROOT, PENDING)), { recursive: true });
   writeFileSync(join(ROOT, PENDING), `${buildInputsDigest()}\n`);
 }
