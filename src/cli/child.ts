@@ -4,9 +4,6 @@
 // own thread (only another process can be stopped at a deadline). The child marks its own lines;
 // every other line on its stdout is the native core's, which goes, redacted and without colour
 // codes, to a log file (and to the terminal when asked, or from a `showFrom` line onwards).
-//
-// The child runs without DEP0060: Pact's verifier proxies requests through http-proxy 1.18.1 (its
-// last release, 2020), which calls util._extend; Node 22 and 24 warn on every verification.
 
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -65,14 +62,10 @@ export function runInChild(args: readonly string[], io: Io, o: ChildOptions): Pr
     // Through bin/cli.mjs, as npm starts a command: with Node's compile cache (Pact's verifier and
     // its proxy are most of the child's start-up, parsed again in every child without it).
     const launcher = join(PROJECT_ROOT, 'bin', 'cli.mjs');
-    const child = spawn(
-      process.execPath,
-      [...flags, '--disable-warning=DEP0060', launcher, o.bundle, ...args],
-      {
-        env: { ...io.env, [CHILD]: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [...flags, launcher, o.bundle, ...args], {
+      env: { ...io.env, [CHILD]: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // stdout: own lines to the terminal, the native core's to the log; stderr (errors, one line
     // each) to the terminal and the log.
     const relay = (stream: NodeJS.ReadableStream, write: (line: string) => void, all: boolean) => {

@@ -1,8 +1,9 @@
 // The verification proxy: Pact's verifier talks to it on 127.0.0.1, it talks to the provider.
-//  - Reads are forwarded as they came (the request filter added the credentials; nothing here keeps
-//    them) and every answer is judged against the resolved contract, errors only: Pact has no
-//    optional-field matcher, so a field that is present but wrong is caught here, while one left out
-//    (optional) or answered null where Twilio's convention allows it passes.
+//  - Provider states: Pact's verifier posts each state change here (STATE_PATH), set up in-process.
+//  - Reads are forwarded as they came, the credentials added (nothing here keeps them), and every
+//    answer is judged against the resolved contract, errors only: Pact has no optional-field
+//    matcher, so a field that is present but wrong is caught here, while one left out (optional)
+//    or answered null where Twilio's convention allows it passes.
 //  - Writes are never forwarded raw: each goes through the verification's WriteSession, so it may name
 //    only items this verification made, a create must carry the run's tag in its tag field, it is
 //    journalled before it is sent, and what it makes is adopted and undone. Its answer is judged
@@ -29,14 +30,26 @@ export interface ProxyOptions {
   pactFiles: readonly string[];
   /** How writes are sent; without it every write is refused. */
   session?: WriteSession;
+  /** The Authorization header a read is sent with when the verifier's request has none (the pact says nothing of auth). */
+  authorization?: string;
+  /** Sets up or tears down a provider state: what Pact's verifier asks at STATE_PATH (its answer, the state's values). */
+  states?: (change: StateChange) => Promise<unknown>;
 }
+
+/** A provider state change, as Pact's verifier posts it (the state in the body, as JSON). */
+export interface StateChange {
+  state: string;
+  params?: Record<string, unknown>;
+  action: 'setup' | 'teardown';
+}
+
+/** Where Pact's verifier posts its provider state changes: the proxy answers them itself. */
+export const STATE_PATH = '/_pactSetup';
 
 export interface VerificationProxy {
   url: string;
   /** What the proxy found wrong, one line each, in the order found. */
   readonly problems: readonly string[];
-  /** Pact set up a provider state: the requests that follow belong to its interaction. */
-  entered(name: string, params: unknown): void;
   close(): Promise<void>;
 }
 
@@ -112,6 +125,8 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
   const handle = async (req: IncomingMessage, body: Buffer): Promise<Answer> => {
     const url = new URL(req.url ?? '/', 'http://proxy.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (method === 'POST' && url.pathname === STATE_PATH) return changeState(body);
+    if (o.authorization && !req.headers.authorization) req.headers.authorization = o.authorization;
     const who = (label: string) =>
       [interactions.name(method, url.pathname) ?? `${method} ${url.pathname}`, label]
         .filter(Boolean)
@@ -135,6 +150,25 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
     return answer;
   };
 
+  /**
+   * A state set up or torn down. One that fails is a problem of the verification (which fails), but
+   * Pact is answered 200 all the same: its verifier retries a failed state change for a minute.
+   */
+  const changeState = async (body: Buffer): Promise<Answer> => {
+    let change: StateChange | undefined;
+    let values: unknown;
+    try {
+      change = JSON.parse(body.toString('utf8')) as StateChange;
+      if (change.action === 'setup') interactions.entered(change.state, change.params);
+      values = await o.states?.(change);
+    } catch (error) {
+      const what = change ? `provider state "${change.state}" (${change.action})` : 'a provider state change';
+      say(`${what} failed: ${(error as Error).message}`);
+    }
+    const json = Buffer.from(JSON.stringify(values ?? {}));
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: json };
+  };
+
   const server = await serve((req, body) =>
     handle(req, body).catch((error: Error) => {
       say(`${req.method} ${req.url}: the proxy failed (${error.message})`);
@@ -144,7 +178,6 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     problems,
-    entered: (name, params) => interactions.entered(name, params),
     close: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

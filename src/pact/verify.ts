@@ -1,16 +1,12 @@
 // Provider verification of the committed pacts: against the local reference provider (started
 // here, states set up in-process) or any base URL (states found in existing data). Credentials
-// are added by a request filter and never reach a pact file or a log.
+// are added by the verification proxy and never reach a pact file or a log.
 
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VerifierOptions } from '@pact-foundation/pact';
-import { readTextFile } from '../fs-read';
-
-type RequestFilter = NonNullable<VerifierOptions['requestFilter']>;
-
 import { UsageError } from '../errors';
+import { readTextFile } from '../fs-read';
 import { type ApiInfo, pactParticipants } from '../model/api';
 import { defaultJournalDir, Journal, pointTo } from '../run/journal';
 import { WriteSession } from '../run/writes/session';
@@ -25,7 +21,7 @@ import {
   type StateWrites,
   stateHandlers,
 } from './provider-states';
-import { startVerificationProxy } from './proxy';
+import { STATE_PATH, type StateChange, startVerificationProxy } from './proxy';
 
 /** The pact file of an API: its consumer and provider names (pactParticipants), as Pact names it. */
 export function pactFileOf(api: ApiInfo): string {
@@ -130,48 +126,33 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
   // The reads' data is made before Pact starts (its requests, state changes included, time out).
   if (o.writes && !o.local && new InteractionIndex(o.pactFiles).uses(READ_STATES))
     await arrangeReads(o.writes.session);
-  // Every request the verifier sends goes through the proxy: reads judged, writes through the session.
+  // Every request the verifier sends goes through the proxy: reads judged, writes through the session,
+  // provider states set up by the proxy itself.
   const proxy = await startVerificationProxy({
     contract: o.contract,
     target: o.baseUrl,
     pactFiles: o.pactFiles,
+    authorization,
+    states: (change) => changeState(handlers, change),
     ...(o.writes ? { session: o.writes.session } : {}),
   });
-  const entering =
-    (name: string, run: (params: Record<string, unknown>) => Promise<unknown>) => (params?: unknown) => {
-      proxy.entered(name, params);
-      return run(params as Record<string, unknown>);
-    };
   let failure: unknown;
-  // Pact (its native core) is loaded here, by the verification alone: the command's parent process,
+  // Pact's native core is loaded here, by the verification alone: the command's parent process,
   // which only starts the child and relays its lines, and a verification refused before it starts,
-  // never load it. Its verifier module alone: the package's index loads the consumer DSL too (GraphQL,
-  // axios, the matchers), ~0.2 s CPU more in every verifying process.
-  const { Verifier } = await import('@pact-foundation/pact/src/dsl/verifier/verifier.js');
+  // never load it. pact-core directly: pact-js's Verifier would put its own proxy (express,
+  // http-proxy, body parsers that re-encode a form) between the native verifier and ours.
+  const { Verifier } = await import('@pact-foundation/pact-core/dist/verifier/index.js');
   const restoreBroker = hideBrokerFromNativeCore();
   try {
     await new Verifier({
       provider: pactParticipants(o.contract.model.api).provider,
       providerBaseUrl: proxy.url,
+      providerStatesSetupUrl: `${proxy.url}${STATE_PATH}`,
       // Always files: pacts from a broker were fetched and checked first (broker.ts), results published there.
       pactUrls: o.pactFiles,
       logLevel: o.logLevel ?? 'warn',
       timeout: 10_000,
-      stateHandlers: Object.fromEntries(
-        Object.entries(handlers).map(([name, h]) => [
-          name,
-          typeof h === 'function'
-            ? entering(name, h)
-            : { setup: entering(name, h.setup), teardown: () => h.teardown() },
-        ]),
-      ) as never,
-      requestFilter: ((req: { headers: Record<string, unknown> }, _res: unknown, next: () => void) => {
-        // The pact says nothing about auth; the provider needs it. Interactions without credentials
-        // would say so in their request headers.
-        if (!req.headers.authorization) req.headers.authorization = authorization;
-        next();
-      }) as unknown as RequestFilter,
-    }).verifyProvider();
+    }).verify();
   } catch (error) {
     failure = error;
   } finally {
@@ -180,6 +161,21 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
   }
   if (proxy.problems.length) throw new VerificationProblems(proxy.problems, failure);
   if (failure) throw failure;
+}
+
+type Handler = (params: Record<string, unknown> | undefined) => Promise<unknown>;
+type Handlers = Record<string, Handler | { setup: Handler; teardown: () => Promise<unknown> }>;
+
+/** A state change Pact's verifier asks for: its handler's setup or teardown (a state no handler knows: nothing). */
+function changeState(handlers: Handlers, change: StateChange): Promise<unknown> {
+  const h = handlers[change.state];
+  if (!h) {
+    if (change.action === 'setup')
+      throw new Error(`not a state this verifier sets up (${Object.keys(handlers).join(', ')})`);
+    return Promise.resolve(undefined);
+  }
+  if (typeof h === 'function') return change.action === 'setup' ? h(change.params) : Promise.resolve();
+  return change.action === 'setup' ? h.setup(change.params) : h.teardown();
 }
 
 /**

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { mutants } from '../../src/mutation/run';
 import { judgeRead } from '../../src/pact/answers';
+import { STATE_PATH, startVerificationProxy } from '../../src/pact/proxy';
 import { generate } from '../../src/schemas/generate';
 import { FAULTS } from '../../src/targets/targets';
 import { index } from '../support/pact';
@@ -95,5 +96,75 @@ describe('a read’s answer against the resolved contract', () => {
     const lines = judgeRead(contract, fetchTool, answer({ enabled: null, id: null })).map((p) => p.line);
     expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual(['/enabled', '/id']);
     expect(lines).toHaveLength(2);
+  });
+});
+
+describe('the proxy answers Pact’s provider state changes and adds the credentials', () => {
+  /** A provider that answers every request with the Authorization header it got. */
+  async function echoAuth() {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ auth: req.headers.authorization ?? null })),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      close: () => new Promise((r) => server.close(r)),
+    };
+  }
+  const change = (url: string, body: unknown) =>
+    fetch(`${url}${STATE_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('a state set up: its values answered as JSON; one that fails: a problem of the verification, Pact answered 200', async () => {
+    const provider = await echoAuth();
+    const seen: string[] = [];
+    const proxy = await startVerificationProxy({
+      contract,
+      target: provider.url,
+      pactFiles: [],
+      states: async (c) => {
+        seen.push(`${c.action} ${c.state}`);
+        if (c.state === 'broken') throw new Error('GET /v1/Tools answered 500');
+        return c.action === 'setup' ? { path: '/v1/Tools/aia_tool_1' } : undefined;
+      },
+    });
+    try {
+      const ok = await change(proxy.url, { state: 'an item exists', params: {}, action: 'setup' });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ path: '/v1/Tools/aia_tool_1' });
+      expect(proxy.problems).toEqual([]);
+      const bad = await change(proxy.url, { state: 'broken', action: 'setup' });
+      expect(bad.status).toBe(200);
+      expect(proxy.problems).toEqual(['provider state "broken" (setup) failed: GET /v1/Tools answered 500']);
+      expect(seen).toEqual(['setup an item exists', 'setup broken']);
+    } finally {
+      await proxy.close();
+      await provider.close();
+    }
+  });
+
+  it('a read without credentials gets the verification’s; one that carries its own keeps them', async () => {
+    const provider = await echoAuth();
+    const proxy = await startVerificationProxy({
+      contract,
+      target: provider.url,
+      pactFiles: [],
+      authorization: 'Basic dmVyaWZpY2F0aW9u',
+    });
+    try {
+      const bare = await fetch(`${proxy.url}/v1/Nothing`);
+      expect(await bare.json()).toEqual({ auth: 'Basic dmVyaWZpY2F0aW9u' });
+      const own = await fetch(`${proxy.url}/v1/Nothing`, { headers: { authorization: 'Basic b3du' } });
+      expect(await own.json()).toEqual({ auth: 'Basic b3du' });
+    } finally {
+      await proxy.close();
+      await provider.close();
+    }
   });
 });
