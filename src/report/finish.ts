@@ -75,7 +75,13 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
  * with what decided it and how many operations were judged; then, unless it was an outage (nothing
  * to name items for), the operations no rule could judge and what would judge them.
  */
-export function verdictOf(findings: readonly Finding[], coverage: Coverage, allowUnjudged: boolean): Verdict {
+export function verdictOf(
+  findings: readonly Finding[],
+  coverage: Coverage,
+  allowUnjudged: boolean,
+  /** The rules the run was narrowed to (--only): said when they judged no operation. */
+  rules?: ReadonlySet<string>,
+): Verdict {
   const blockers = findings.filter(isBlocking);
   // A run that judged no operation is not green: a spec of writes alone read with --read-only, or
   // one whose every write a run never sends (its cleanup, judged, is the run's own, no operation).
@@ -92,6 +98,9 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
     ...(warnings ? [count(warnings, 'warning')] : []),
   ];
   const judged = judgedLine(coverage);
+  const none = rules
+    ? `NOT JUDGED: the run judged no operation (the rules it was narrowed to, ${[...rules].join(', ')}, judge none)`
+    : 'NOT JUDGED: the run judged no operation (none it may send)';
   const headline =
     status === 'passed'
       ? `PASSED: ${judged}${coverage.unjudged.length || nothing ? ' (--allow-unjudged)' : ''}, no blocking error${notes.length ? ` (${notes.join(', ')})` : ''}`
@@ -100,13 +109,9 @@ export function verdictOf(findings: readonly Finding[], coverage: Coverage, allo
         : blockers.length
           ? `FAILED: ${blockers.length} blocking error(s); ${judged}`
           : nothing && !coverage.unjudged.length
-            ? 'FAILED: NOT JUDGED: the run judged no operation (none it may send)'
+            ? `FAILED: ${none}`
             : `FAILED: ${judged}, no blocking error (--allow-unjudged passes such a run)`;
-  const why = coverage.unjudged.length
-    ? unjudgedLine(coverage)
-    : nothing
-      ? 'NOT JUDGED: the run judged no operation (none it may send)'
-      : undefined;
+  const why = coverage.unjudged.length ? unjudgedLine(coverage) : nothing ? none : undefined;
   const unjudged = why ? [`${unjudgedFails ? '' : '(allowed) '}${why}`] : [];
   const apart = [
     ...namedApart(
@@ -149,7 +154,7 @@ export function finishRun(runs: readonly RunResult[], o: FinishOptions): Finishe
   );
   const coverage = coverageOf(runs, o.contract.operations, unmodelled);
   const blocking = findings.filter(isBlocking).length;
-  const verdict = verdictOf(findings, coverage, o.allowUnjudged === true);
+  const verdict = verdictOf(findings, coverage, o.allowUnjudged === true, o.rules);
   const byTarget = findingsIndex(findings);
   const report = buildReport(runs, findings, {
     coverage,

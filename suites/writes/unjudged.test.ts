@@ -64,6 +64,16 @@ describe('NOT SENT: the writes a run never sends', () => {
     ]);
   });
 
+  it('a run narrowed by --only to rules that judge no operation says so, not "none it may send"', () => {
+    const lines = verdictOf([], coverage(0), false, new Set(['write.cleanup'])).lines;
+    expect(lines[0]).toBe(
+      'FAILED: NOT JUDGED: the run judged no operation (the rules it was narrowed to, write.cleanup, judge none)',
+    );
+    expect(verdictOf([], coverage(0), false).lines[0]).toBe(
+      'FAILED: NOT JUDGED: the run judged no operation (none it may send)',
+    );
+  });
+
   it('a run that judged nothing still names each write it never sends', () => {
     expect(verdictOf([], coverage(0), false).lines.slice(1)).toEqual([
       'NOT SENT: 2 write(s) a run never sends:',
