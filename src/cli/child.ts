@@ -59,8 +59,8 @@ export function runInChild(args: readonly string[], io: Io, o: ChildOptions): Pr
     // As this process's command, the child gets its node flags (a heap limit); called from the
     // suites, none of the test runner's.
     const flags = io.process ? process.execArgv : [];
-    // Through bin/cli.mjs, as npm starts a command: with Node's compile cache (Pact's verifier and
-    // its proxy are most of the child's start-up, parsed again in every child without it).
+    // Through bin/cli.mjs, as npm starts a command: with Node's compile cache (the command's bundle
+    // and pact-core's modules, parsed again in every child without it).
     const launcher = join(PROJECT_ROOT, 'bin', 'cli.mjs');
     const child = spawn(process.execPath, [...flags, launcher, o.bundle, ...args], {
       env: { ...io.env, [CHILD]: '1' },
