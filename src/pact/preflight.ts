@@ -5,6 +5,7 @@
 // interaction that never names the credentials.
 
 import type { Contract } from '../schemas/contract';
+import { HttpTransport } from '../transport/http';
 
 export async function credentialsRefused(
   contract: Contract,
@@ -14,17 +15,20 @@ export async function credentialsRefused(
 ): Promise<string | undefined> {
   const list = contract.operations.find((o) => o.kind === 'list' && o.pathParams.length === 0);
   if (!list) return undefined;
-  const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
-  try {
-    const r = await fetch(`${baseUrl.replace(/\/+$/, '')}${list.path}`, {
-      headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(10_000),
-    });
-    await r.body?.cancel();
-    if (r.status !== 401 && r.status !== 403) return undefined;
-    return `the credentials were refused: GET ${list.path} answered ${r.status}; check ${who}; nothing was verified, nothing was written`;
-  } catch {
-    // Unreachable, or no answer in time: the verification itself says so, request by request.
-    return undefined;
-  }
+  // The run's own transport (its TLS checks, its timeout), not fetch: a verifying child never loads undici.
+  const transport = new HttpTransport({
+    target: 'pact-preflight',
+    baseUrl,
+    credentials,
+    budget: 1,
+    timeoutMs: 10_000,
+    maxRetries: 0,
+  });
+  // Unreachable, or no answer in time: the verification itself says so, request by request.
+  const status = await transport.get(list.path).then(
+    (x) => x.response?.status,
+    () => undefined,
+  );
+  if (status !== 401 && status !== 403) return undefined;
+  return `the credentials were refused: GET ${list.path} answered ${status}; check ${who}; nothing was verified, nothing was written`;
 }
