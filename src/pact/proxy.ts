@@ -152,7 +152,7 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
 
   /**
    * A state set up or torn down. One that fails is a problem of the verification (which fails), but
-   * Pact is answered 200 all the same: its verifier retries a failed state change for a minute.
+   * Pact is answered 200 all the same: its verifier retries a failed state change for two minutes.
    */
   const changeState = async (body: Buffer): Promise<Answer> => {
     let change: StateChange | undefined;

@@ -166,11 +166,14 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
 type Handler = (params: Record<string, unknown> | undefined) => Promise<unknown>;
 type Handlers = Record<string, Handler | { setup: Handler; teardown: () => Promise<unknown> }>;
 
-/** A state change Pact's verifier asks for: its handler's setup or teardown (a state no handler knows: nothing). */
+/**
+ * A state change Pact's verifier asks for: its handler's setup or teardown (a state no handler knows:
+ * nothing). An interaction without a provider state is asked for as the state "": nothing to set up.
+ */
 function changeState(handlers: Handlers, change: StateChange): Promise<unknown> {
   const h = handlers[change.state];
   if (!h) {
-    if (change.action === 'setup')
+    if (change.action === 'setup' && change.state !== '')
       throw new Error(`not a state this verifier sets up (${Object.keys(handlers).join(', ')})`);
     return Promise.resolve(undefined);
   }
