@@ -73,10 +73,18 @@ const passOn = (headers: IncomingMessage['headers']) =>
     string | string[]
   >;
 
+/**
+ * Where a request the verifier sent goes: its path and query on `origin`, whatever they hold. Resolved
+ * against it instead, a path like //host/… (what Pact sends for a pact's /x/..//host/…) names another
+ * host, which would get the credentials.
+ */
+const onOrigin = (origin: string, reqUrl = '/'): URL =>
+  new URL(`${origin}${reqUrl.startsWith('/') ? '' : '/'}${reqUrl}`);
+
 /** A request as it came, to the provider (one kept-alive connection pool), its answer read whole. */
 function forward(target: URL, agent: HttpAgentType, req: IncomingMessage, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const url = new URL(req.url ?? '/', target);
+    const url = onOrigin(target.origin, req.url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const options = { method: req.method, headers: passOn(req.headers), agent, timeout: 30_000 };
     const out = send(url, options, (r) => {
@@ -123,7 +131,7 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
   const reads = o.contract.operations.filter((op) => (op.method ?? 'GET') === 'GET');
 
   const handle = async (req: IncomingMessage, body: Buffer): Promise<Answer> => {
-    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+    const url = onOrigin('http://proxy.invalid', req.url);
     const method = (req.method ?? 'GET').toUpperCase();
     if (method === 'POST' && url.pathname === STATE_PATH) return changeState(body);
     if (o.authorization && !req.headers.authorization) req.headers.authorization = o.authorization;

@@ -111,6 +111,7 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     return {
       url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      server,
       close: () => new Promise((r) => server.close(r)),
     };
   }
@@ -146,6 +147,40 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
     } finally {
       await proxy.close();
       await provider.close();
+    }
+  });
+
+  it('a request whose path starts with // (or /\\) goes to the provider, never to the host it names, with the credentials', async () => {
+    const provider = await echoAuth();
+    const elsewhere = await echoAuth();
+    const reached = { provider: 0, elsewhere: 0 };
+    provider.server.on('request', () => reached.provider++);
+    elsewhere.server.on('request', () => reached.elsewhere++);
+    const proxy = await startVerificationProxy({
+      contract,
+      target: provider.url,
+      pactFiles: [],
+      authorization: 'Basic dmVyaWZpY2F0aW9u',
+    });
+    const { request } = await import('node:http');
+    // What Pact's verifier sends for a pact path like /x/..//host/v1/Tools: the request line as is.
+    const send = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const out = request(`${proxy.url}/`, { path }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        });
+        out.on('error', reject).end();
+      });
+    try {
+      const host = new URL(elsewhere.url).host;
+      for (const path of [`//${host}/v1/Tools`, `/\\${host}/v1/Tools`])
+        expect(await send(path), path).toBe(200);
+      expect(reached).toEqual({ provider: 2, elsewhere: 0 });
+    } finally {
+      await proxy.close();
+      await provider.close();
+      await elsewhere.close();
     }
   });
 
