@@ -4,12 +4,21 @@
 // the operation, the pointer and what was expected — and stays quiet on a faithful provider, on one
 // that leaves optional fields out, and on a null Twilio's convention allows.
 
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/model/build';
 import { mutants } from '../../src/mutation/run';
 import { judgeRead } from '../../src/pact/answers';
+import { stateHandlers } from '../../src/pact/provider-states';
 import { STATE_PATH, startVerificationProxy } from '../../src/pact/proxy';
+import { stateWritesTo } from '../../src/pact/verify';
+import { Contract } from '../../src/schemas/contract';
 import { generate } from '../../src/schemas/generate';
-import { FAULTS } from '../../src/targets/targets';
+import { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
+import { HttpTransport } from '../../src/transport/http';
+import { FIXTURES } from '../support/fixtures';
 import { index } from '../support/pact';
 import { contract } from '../support/provider';
 import { type VerifyCase, verifyInChild } from '../support/verify-batch';
@@ -200,6 +209,52 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
     } finally {
       await proxy.close();
       await provider.close();
+    }
+  });
+});
+
+describe('a form write through the proxy', () => {
+  it('reaches the write session with every value of a key sent more than once, empty ones too', async () => {
+    const file = 'twilio-oai/twilio_notify_v1.subset.json';
+    const spec = JSON.parse(readFileSync(join(FIXTURES, 'specs', file), 'utf8'));
+    const notify = new Contract(buildModel({ spec, specFile: file }), 'spec');
+    const credentials = LOCAL_PROVIDER_CREDENTIALS;
+    const provider = await startProvider({ contract: notify, credentials });
+    const writes = stateWritesTo(
+      notify,
+      provider.url,
+      credentials,
+      'conformance-pact-local',
+      mkdtempSync(join(tmpdir(), 'pact-form-')),
+      { account: credentials.username, local: true },
+    );
+    const lookups = new HttpTransport({ target: 'pact-states', baseUrl: provider.url, credentials });
+    const ready = stateHandlers(notify, lookups, undefined, writes)['a write can be made'];
+    const proxy = await startVerificationProxy({
+      contract: notify,
+      target: provider.url,
+      pactFiles: [],
+      session: writes.session,
+    });
+    try {
+      const { path, tag } = (await ready.setup({ operation: 'CreateBinding' })) as Record<string, string>;
+      const r = await fetch(`${proxy.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `Identity=${tag}&BindingType=apn&Address=a%C3%A9%20b&Tag=first&Tag=second&Tag=`,
+      });
+      expect(r.status, await r.text()).toBe(201);
+      expect(writes.session.observations.at(-1)?.exchange.request.body).toEqual({
+        Identity: tag,
+        BindingType: 'apn',
+        Address: 'aé b',
+        Tag: ['first', 'second', ''],
+      });
+      expect(proxy.problems).toEqual([]);
+    } finally {
+      await proxy.close();
+      await provider.close();
+      writes.session.journal.close();
     }
   });
 });
