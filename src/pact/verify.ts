@@ -21,7 +21,7 @@ import {
   type StateWrites,
   stateHandlers,
 } from './provider-states';
-import { STATE_PATH, type StateChange, startVerificationProxy } from './proxy';
+import { type StateChange, startVerificationProxy } from './proxy';
 
 /** The pact file of an API: its consumer and provider names (pactParticipants), as Pact names it. */
 export function pactFileOf(api: ApiInfo): string {
@@ -147,7 +147,7 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
     await new Verifier({
       provider: pactParticipants(o.contract.model.api).provider,
       providerBaseUrl: proxy.url,
-      providerStatesSetupUrl: `${proxy.url}${STATE_PATH}`,
+      providerStatesSetupUrl: proxy.statesUrl,
       // Always files: pacts from a broker were fetched and checked first (broker.ts), results published there.
       pactUrls: o.pactFiles,
       logLevel: o.logLevel ?? 'warn',

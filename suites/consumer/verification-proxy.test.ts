@@ -12,7 +12,7 @@ import { buildModel } from '../../src/model/build';
 import { mutants } from '../../src/mutation/run';
 import { judgeRead } from '../../src/pact/answers';
 import { stateHandlers } from '../../src/pact/provider-states';
-import { STATE_PATH, startVerificationProxy } from '../../src/pact/proxy';
+import { startVerificationProxy } from '../../src/pact/proxy';
 import { stateWritesTo } from '../../src/pact/verify';
 import { Contract } from '../../src/schemas/contract';
 import { generate } from '../../src/schemas/generate';
@@ -125,7 +125,7 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
     };
   }
   const change = (url: string, body: unknown) =>
-    fetch(`${url}${STATE_PATH}`, {
+    fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -145,14 +145,43 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
       },
     });
     try {
-      const ok = await change(proxy.url, { state: 'an item exists', params: {}, action: 'setup' });
+      const ok = await change(proxy.statesUrl, { state: 'an item exists', params: {}, action: 'setup' });
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ path: '/v1/Tools/aia_tool_1' });
       expect(proxy.problems).toEqual([]);
-      const bad = await change(proxy.url, { state: 'broken', action: 'setup' });
+      const bad = await change(proxy.statesUrl, { state: 'broken', action: 'setup' });
       expect(bad.status).toBe(200);
       expect(proxy.problems).toEqual(['provider state "broken" (setup) failed: GET /v1/Tools answered 500']);
       expect(seen).toEqual(['setup an item exists', 'setup broken']);
+    } finally {
+      await proxy.close();
+      await provider.close();
+    }
+  });
+
+  it('a pact’s own POST /_pactSetup is a request like any other: no state is changed, it is not answered for the provider', async () => {
+    const provider = await echoAuth();
+    const seen: string[] = [];
+    const proxy = await startVerificationProxy({
+      contract,
+      target: provider.url,
+      pactFiles: [],
+      states: async (c) => {
+        seen.push(`${c.action} ${c.state}`);
+        return { path: '/v1/Assistants/conformance-unknown-id' };
+      },
+    });
+    try {
+      const r = await change(`${proxy.url}/_pactSetup`, {
+        state: 'no item',
+        params: { operation: 'FetchAssistant' },
+        action: 'setup',
+      });
+      expect(r.status).toBe(403);
+      expect(seen).toEqual([]);
+      expect(proxy.problems).toEqual([
+        'POST /_pactSetup: refused, not sent: no write of the model is POST /_pactSetup',
+      ]);
     } finally {
       await proxy.close();
       await provider.close();
