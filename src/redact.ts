@@ -1,6 +1,6 @@
 // One redactor for every writer: reports, schemas, recordings, baselines and the command's own
 // stdout/stderr. It knows the secrets this process holds (auth token, API secret) and the forms
-// they travel in (the Basic header's base64 of user:secret, the secret's own base64 and
+// they travel in (the Basic header's base64 of user:secret, the secret's own base64, hex and
 // URL-encoding), and replaces each wherever it appears, whatever a provider echoed back.
 
 const REDACTED = '[REDACTED]';
@@ -11,9 +11,19 @@ const fragments = new Set<string>();
 /** The characters (UTF-16 code units) fragments are made of: a window holding any other is none. */
 const fragmentChars = new Set<number>();
 
-/** The forms a secret can be written in once it has been on the wire. */
+/**
+ * The forms a secret can be written in once it has been on the wire: hex too, as Pact's native core
+ * logs a body it does not print as text (its first 32 bytes, at --log-level debug).
+ */
 function formsOf(secret: string, users: readonly string[]): string[] {
-  const out = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
+  const hex = Buffer.from(secret).toString('hex');
+  const out = [
+    secret,
+    encodeURIComponent(secret),
+    Buffer.from(secret).toString('base64'),
+    hex,
+    hex.toUpperCase(),
+  ];
   for (const user of users) {
     const basic = Buffer.from(`${user}:${secret}`).toString('base64');
     out.push(basic, basic.replace(/=+$/, ''), encodeURIComponent(basic));

@@ -15,7 +15,7 @@ import {
   publishVerificationResult,
   registerProviderBranch,
 } from '../pact/broker';
-import { credentialsRefused } from '../pact/preflight';
+import { preflightProblem } from '../pact/preflight';
 import type { StateWrites } from '../pact/provider-states';
 import {
   assertPactFiles,
@@ -201,8 +201,8 @@ async function verify(
         `${writes.length} interaction(s) are writes (${writes[0]}…): verify them against ${baseUrl} only with --writes <AccountSid> naming that disposable account; nothing was sent`,
       );
     if (writesFlag !== undefined) writableAccount(writesFlag, io.env);
-    const refused = await credentialsRefused(contract, baseUrl, credentials, credentialsNamed(io.env));
-    if (refused) throw new UsageError(refused);
+    const problem = await preflightProblem(contract, baseUrl, credentials, credentialsNamed(io.env));
+    if (problem) throw new UsageError(problem);
     const stateWrites =
       writesFlag !== undefined
         ? stateWritesTo(contract, baseUrl, credentials, runTag(), journalDir, {

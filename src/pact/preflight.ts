@@ -2,12 +2,13 @@
 // credentials. When the API refuses them (401, 403) no interaction could be verified, and the write
 // states would leave a journal for a cleanup the same credentials could not do either: the
 // verification says so in one line and exits 2, as `conformance` does, instead of a failure per
-// interaction that never names the credentials.
+// interaction that never names the credentials. So does an https:// URL at a port that does not speak
+// TLS (one request is enough to know): no request of the verification could be answered either.
 
 import type { Contract } from '../schemas/contract';
-import { HttpTransport } from '../transport/http';
+import { HttpTransport, TLS_MISMATCH } from '../transport/http';
 
-export async function credentialsRefused(
+export async function preflightProblem(
   contract: Contract,
   baseUrl: string,
   credentials: { username: string; password: string },
@@ -24,11 +25,12 @@ export async function credentialsRefused(
     timeoutMs: 10_000,
     maxRetries: 0,
   });
+  const exchange = await transport.get(list.path);
+  const error = exchange.error;
+  if (error?.code && TLS_MISMATCH.has(error.code))
+    return `${error.message}: use its http:// URL, or the port that serves TLS; nothing was verified, nothing was written`;
   // Unreachable, or no answer in time: the verification itself says so, request by request.
-  const status = await transport.get(list.path).then(
-    (x) => x.response?.status,
-    () => undefined,
-  );
+  const status = exchange.response?.status;
   if (status !== 401 && status !== 403) return undefined;
   return `the credentials were refused: GET ${list.path} answered ${status}; check ${who}; nothing was verified, nothing was written`;
 }

@@ -14,6 +14,7 @@ import { success } from '../run/writes/step';
 import { attach, create } from '../run/writes/steps';
 import { tagField } from '../schemas/bodies';
 import type { Contract } from '../schemas/contract';
+import { decodeForm } from '../schemas/form';
 import { type Answer, type Problem, problemAnswer, routeOf, violationLines } from './answers';
 
 export interface WriteRoute {
@@ -36,12 +37,14 @@ const refused = (label: string, why: string): WriteOutcome => ({
   answer: problemAnswer(403, `refused, not sent: ${why}`),
 });
 
-/** The body the verifier sent: JSON, or a form; undefined when it sent none. */
+/**
+ * The body the verifier sent: JSON, or a form (its values as sent, a key sent more than once with
+ * every value, which the session sends as that key repeated); undefined when it sent none.
+ */
 function bodyOf(raw: Buffer, contentType: string | undefined): Record<string, unknown> | undefined | Error {
   const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
-  if (/x-www-form-urlencoded/i.test(contentType ?? ''))
-    return Object.fromEntries(new URLSearchParams(text).entries());
+  if (/x-www-form-urlencoded/i.test(contentType ?? '')) return decodeForm(text);
   try {
     const value = JSON.parse(text) as unknown;
     return isRecord(value) ? value : new Error('the body is not a JSON object');

@@ -1,5 +1,5 @@
 // The verification proxy: Pact's verifier talks to it on 127.0.0.1, it talks to the provider.
-//  - Provider states: Pact's verifier posts each state change here (STATE_PATH), set up in-process.
+//  - Provider states: Pact's verifier posts each state change here (statesUrl), set up in-process.
 //  - Reads are forwarded as they came, the credentials added (nothing here keeps them), and every
 //    answer is judged against the resolved contract, errors only: Pact has no optional-field
 //    matcher, so a field that is present but wrong is caught here, while one left out (optional)
@@ -10,6 +10,7 @@
 //    against the write's response schema.
 // What the proxy finds fails the verification, one line each (see `problems`).
 
+import { randomBytes } from 'node:crypto';
 import type { Agent as HttpAgentType, IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WriteSession } from '../run/writes/session';
@@ -32,7 +33,7 @@ export interface ProxyOptions {
   session?: WriteSession;
   /** The Authorization header a read is sent with when the verifier's request has none (the pact says nothing of auth). */
   authorization?: string;
-  /** Sets up or tears down a provider state: what Pact's verifier asks at STATE_PATH (its answer, the state's values). */
+  /** Sets up or tears down a provider state: what Pact's verifier asks at statesUrl (its answer, the state's values). */
   states?: (change: StateChange) => Promise<unknown>;
 }
 
@@ -43,11 +44,16 @@ export interface StateChange {
   action: 'setup' | 'teardown';
 }
 
-/** Where Pact's verifier posts its provider state changes: the proxy answers them itself. */
-export const STATE_PATH = '/_pactSetup';
+/**
+ * Where Pact's verifier posts its provider state changes (the proxy answers them itself): a path of
+ * each proxy's own, which no pact's request can name (a pact's POST /_pactSetup is a write like any other).
+ */
+const statePath = () => `/_pactSetup/${randomBytes(12).toString('base64url')}`;
 
 export interface VerificationProxy {
   url: string;
+  /** Where Pact's verifier posts its provider state changes. */
+  statesUrl: string;
   /** What the proxy found wrong, one line each, in the order found. */
   readonly problems: readonly string[];
   close(): Promise<void>;
@@ -73,10 +79,18 @@ const passOn = (headers: IncomingMessage['headers']) =>
     string | string[]
   >;
 
+/**
+ * Where a request the verifier sent goes: its path and query on `origin`, whatever they hold. Resolved
+ * against it instead, a path like //host/… (what Pact sends for a pact's /x/..//host/…) names another
+ * host, which would get the credentials.
+ */
+const onOrigin = (origin: string, reqUrl = '/'): URL =>
+  new URL(`${origin}${reqUrl.startsWith('/') ? '' : '/'}${reqUrl}`);
+
 /** A request as it came, to the provider (one kept-alive connection pool), its answer read whole. */
 function forward(target: URL, agent: HttpAgentType, req: IncomingMessage, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const url = new URL(req.url ?? '/', target);
+    const url = onOrigin(target.origin, req.url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const options = { method: req.method, headers: passOn(req.headers), agent, timeout: 30_000 };
     const out = send(url, options, (r) => {
@@ -121,11 +135,12 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
   const agent =
     target.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   const reads = o.contract.operations.filter((op) => (op.method ?? 'GET') === 'GET');
+  const states = statePath();
 
   const handle = async (req: IncomingMessage, body: Buffer): Promise<Answer> => {
-    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+    const url = onOrigin('http://proxy.invalid', req.url);
     const method = (req.method ?? 'GET').toUpperCase();
-    if (method === 'POST' && url.pathname === STATE_PATH) return changeState(body);
+    if (method === 'POST' && url.pathname === states) return changeState(body);
     if (o.authorization && !req.headers.authorization) req.headers.authorization = o.authorization;
     const who = (label: string) =>
       [interactions.name(method, url.pathname) ?? `${method} ${url.pathname}`, label]
@@ -152,7 +167,7 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
 
   /**
    * A state set up or torn down. One that fails is a problem of the verification (which fails), but
-   * Pact is answered 200 all the same: its verifier retries a failed state change for a minute.
+   * Pact is answered 200 all the same: its verifier retries a failed state change for two minutes.
    */
   const changeState = async (body: Buffer): Promise<Answer> => {
     let change: StateChange | undefined;
@@ -175,8 +190,10 @@ export async function startVerificationProxy(o: ProxyOptions): Promise<Verificat
       return problemAnswer(500, error.message);
     }),
   );
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
+    statesUrl: `${url}${states}`,
     problems,
     close: async () => {
       server.closeAllConnections();

@@ -21,7 +21,7 @@ import {
   type StateWrites,
   stateHandlers,
 } from './provider-states';
-import { STATE_PATH, type StateChange, startVerificationProxy } from './proxy';
+import { type StateChange, startVerificationProxy } from './proxy';
 
 /** The pact file of an API: its consumer and provider names (pactParticipants), as Pact names it. */
 export function pactFileOf(api: ApiInfo): string {
@@ -147,7 +147,7 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
     await new Verifier({
       provider: pactParticipants(o.contract.model.api).provider,
       providerBaseUrl: proxy.url,
-      providerStatesSetupUrl: `${proxy.url}${STATE_PATH}`,
+      providerStatesSetupUrl: proxy.statesUrl,
       // Always files: pacts from a broker were fetched and checked first (broker.ts), results published there.
       pactUrls: o.pactFiles,
       logLevel: o.logLevel ?? 'warn',
@@ -166,11 +166,14 @@ export async function verifyPacts(o: VerifyOptions): Promise<void> {
 type Handler = (params: Record<string, unknown> | undefined) => Promise<unknown>;
 type Handlers = Record<string, Handler | { setup: Handler; teardown: () => Promise<unknown> }>;
 
-/** A state change Pact's verifier asks for: its handler's setup or teardown (a state no handler knows: nothing). */
+/**
+ * A state change Pact's verifier asks for: its handler's setup or teardown (a state no handler knows:
+ * nothing). An interaction without a provider state is asked for as the state "": nothing to set up.
+ */
 function changeState(handlers: Handlers, change: StateChange): Promise<unknown> {
   const h = handlers[change.state];
   if (!h) {
-    if (change.action === 'setup')
+    if (change.action === 'setup' && change.state !== '')
       throw new Error(`not a state this verifier sets up (${Object.keys(handlers).join(', ')})`);
     return Promise.resolve(undefined);
   }

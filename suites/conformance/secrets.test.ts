@@ -206,6 +206,24 @@ describe('a cut secret is still a secret', () => {
     );
   });
 
+  it('a token Pact’s debug log dumps as hex (a body it does not print as text: its first 32 bytes) is redacted, a cut of it too', async () => {
+    const { addSecret } = await import('../../src/redact');
+    const token = 'f3a9c1d27b8e4f60a1b2c3d4e5f60718';
+    addSecret(token, [`AC${'0'.repeat(32)}`]);
+    // As pact_verifier logs an application/octet-stream body that echoed the token.
+    const dump = Buffer.from(`${token}`).toString('hex').toUpperCase();
+    const cut = Buffer.from(`xx:${token}`).toString('hex').toUpperCase().slice(0, 64);
+    for (const line of [`${dump} (32 bytes)`, `${cut}... (35 bytes)`, dump.toLowerCase()]) {
+      const out = redact(line);
+      expect(out, line).toMatch(/\[REDACTED\]/);
+      const hex = Buffer.from(token).toString('hex');
+      for (let i = 0; i + 16 <= hex.length; i += 2)
+        expect(out.toLowerCase().includes(hex.slice(i, i + 16)), `${out} holds ${hex.slice(i, i + 16)}`).toBe(
+          false,
+        );
+    }
+  });
+
   it('words are not mistaken for a token: a test password made of words is redacted whole only', async () => {
     const { addSecret } = await import('../../src/redact');
     addSecret('local-provider-token');

@@ -160,6 +160,29 @@ describe('pact:verify against a base URL', () => {
     }
   });
 
+  it('an interaction without a provider state verifies (Pact’s verifier asks for the state "" then)', async () => {
+    const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
+    const dir = pactFor(['ListPolicies']);
+    type Interaction = {
+      providerStates?: unknown;
+      request: { generators?: unknown; query?: { PageSize?: string[] } };
+    };
+    const pact = JSON.parse(readFileSync(join(dir, PACT_FILE), 'utf8')) as { interactions: Interaction[] };
+    // A broker pact of another consumer may well have none: its literal path and query, no state.
+    const [bare] = pact.interactions
+      .filter((i) => i.request.query?.PageSize?.[0] === '1001')
+      .map(({ providerStates: _s, request: { generators: _g, ...request }, ...i }) => ({ ...i, request }));
+    writeFileSync(join(dir, PACT_FILE), JSON.stringify({ ...pact, interactions: [bare] }));
+    try {
+      const r = await runCli('pact-verify', ['--base-url', provider.url, '--contracts', dir], env);
+      expect(r.stderr).toBe('');
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout).toMatch(/pact verification passed/);
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('--only-reads verifies the reads alone and sends no write', async () => {
     const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
     const proxy = await recordingProxy(provider.url);

@@ -4,12 +4,21 @@
 // the operation, the pointer and what was expected — and stays quiet on a faithful provider, on one
 // that leaves optional fields out, and on a null Twilio's convention allows.
 
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/model/build';
 import { mutants } from '../../src/mutation/run';
 import { judgeRead } from '../../src/pact/answers';
-import { STATE_PATH, startVerificationProxy } from '../../src/pact/proxy';
+import { stateHandlers } from '../../src/pact/provider-states';
+import { startVerificationProxy } from '../../src/pact/proxy';
+import { stateWritesTo } from '../../src/pact/verify';
+import { Contract } from '../../src/schemas/contract';
 import { generate } from '../../src/schemas/generate';
-import { FAULTS } from '../../src/targets/targets';
+import { FAULTS, LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
+import { HttpTransport } from '../../src/transport/http';
+import { FIXTURES } from '../support/fixtures';
 import { index } from '../support/pact';
 import { contract } from '../support/provider';
 import { type VerifyCase, verifyInChild } from '../support/verify-batch';
@@ -111,11 +120,12 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     return {
       url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      server,
       close: () => new Promise((r) => server.close(r)),
     };
   }
   const change = (url: string, body: unknown) =>
-    fetch(`${url}${STATE_PATH}`, {
+    fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -135,17 +145,80 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
       },
     });
     try {
-      const ok = await change(proxy.url, { state: 'an item exists', params: {}, action: 'setup' });
+      const ok = await change(proxy.statesUrl, { state: 'an item exists', params: {}, action: 'setup' });
       expect(ok.status).toBe(200);
       expect(await ok.json()).toEqual({ path: '/v1/Tools/aia_tool_1' });
       expect(proxy.problems).toEqual([]);
-      const bad = await change(proxy.url, { state: 'broken', action: 'setup' });
+      const bad = await change(proxy.statesUrl, { state: 'broken', action: 'setup' });
       expect(bad.status).toBe(200);
       expect(proxy.problems).toEqual(['provider state "broken" (setup) failed: GET /v1/Tools answered 500']);
       expect(seen).toEqual(['setup an item exists', 'setup broken']);
     } finally {
       await proxy.close();
       await provider.close();
+    }
+  });
+
+  it('a pact’s own POST /_pactSetup is a request like any other: no state is changed, it is not answered for the provider', async () => {
+    const provider = await echoAuth();
+    const seen: string[] = [];
+    const proxy = await startVerificationProxy({
+      contract,
+      target: provider.url,
+      pactFiles: [],
+      states: async (c) => {
+        seen.push(`${c.action} ${c.state}`);
+        return { path: '/v1/Assistants/conformance-unknown-id' };
+      },
+    });
+    try {
+      const r = await change(`${proxy.url}/_pactSetup`, {
+        state: 'no item',
+        params: { operation: 'FetchAssistant' },
+        action: 'setup',
+      });
+      expect(r.status).toBe(403);
+      expect(seen).toEqual([]);
+      expect(proxy.problems).toEqual([
+        'POST /_pactSetup: refused, not sent: no write of the model is POST /_pactSetup',
+      ]);
+    } finally {
+      await proxy.close();
+      await provider.close();
+    }
+  });
+
+  it('a request whose path starts with // (or /\\) goes to the provider, never to the host it names, with the credentials', async () => {
+    const provider = await echoAuth();
+    const elsewhere = await echoAuth();
+    const reached = { provider: 0, elsewhere: 0 };
+    provider.server.on('request', () => reached.provider++);
+    elsewhere.server.on('request', () => reached.elsewhere++);
+    const proxy = await startVerificationProxy({
+      contract,
+      target: provider.url,
+      pactFiles: [],
+      authorization: 'Basic dmVyaWZpY2F0aW9u',
+    });
+    const { request } = await import('node:http');
+    // What Pact's verifier sends for a pact path like /x/..//host/v1/Tools: the request line as is.
+    const send = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const out = request(`${proxy.url}/`, { path }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        });
+        out.on('error', reject).end();
+      });
+    try {
+      const host = new URL(elsewhere.url).host;
+      for (const path of [`//${host}/v1/Tools`, `/\\${host}/v1/Tools`])
+        expect(await send(path), path).toBe(200);
+      expect(reached).toEqual({ provider: 2, elsewhere: 0 });
+    } finally {
+      await proxy.close();
+      await provider.close();
+      await elsewhere.close();
     }
   });
 
@@ -165,6 +238,52 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
     } finally {
       await proxy.close();
       await provider.close();
+    }
+  });
+});
+
+describe('a form write through the proxy', () => {
+  it('reaches the write session with every value of a key sent more than once, empty ones too', async () => {
+    const file = 'twilio-oai/twilio_notify_v1.subset.json';
+    const spec = JSON.parse(readFileSync(join(FIXTURES, 'specs', file), 'utf8'));
+    const notify = new Contract(buildModel({ spec, specFile: file }), 'spec');
+    const credentials = LOCAL_PROVIDER_CREDENTIALS;
+    const provider = await startProvider({ contract: notify, credentials });
+    const writes = stateWritesTo(
+      notify,
+      provider.url,
+      credentials,
+      'conformance-pact-local',
+      mkdtempSync(join(tmpdir(), 'pact-form-')),
+      { account: credentials.username, local: true },
+    );
+    const lookups = new HttpTransport({ target: 'pact-states', baseUrl: provider.url, credentials });
+    const ready = stateHandlers(notify, lookups, undefined, writes)['a write can be made'];
+    const proxy = await startVerificationProxy({
+      contract: notify,
+      target: provider.url,
+      pactFiles: [],
+      session: writes.session,
+    });
+    try {
+      const { path, tag } = (await ready.setup({ operation: 'CreateBinding' })) as Record<string, string>;
+      const r = await fetch(`${proxy.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `Identity=${tag}&BindingType=apn&Address=a%C3%A9%20b&Tag=first&Tag=second&Tag=`,
+      });
+      expect(r.status, await r.text()).toBe(201);
+      expect(writes.session.observations.at(-1)?.exchange.request.body).toEqual({
+        Identity: tag,
+        BindingType: 'apn',
+        Address: 'aé b',
+        Tag: ['first', 'second', ''],
+      });
+      expect(proxy.problems).toEqual([]);
+    } finally {
+      await proxy.close();
+      await provider.close();
+      writes.session.journal.close();
     }
   });
 });

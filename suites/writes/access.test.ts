@@ -135,6 +135,22 @@ describe.concurrent('npm run pact:verify -- --writes with credentials the API re
     expect(existsSync(join(dir, 'journal')) && readdirSync(join(dir, 'journal')).length).toBeFalsy();
     expectLeftAsFound(contract, before, await snapshot(p, contract));
   });
+
+  it('an https:// URL at a plain-HTTP port: one line naming the URL, exit 2, no journal', async () => {
+    const p = await provider(3);
+    const https = p.url.replace('http://', 'https://');
+    const dir = mkdtempSync(join(tmpdir(), 'pact-tls-'));
+    const r = await runCli(
+      'pact-verify',
+      ['--base-url', https, '--writes', creds.username, '--report-dir', dir],
+      { ...env, CONFORMANCE_JOURNAL_DIR: join(dir, 'pointers'), PACT_BROKER_BASE_URL: '' },
+    );
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `pact:verify: no TLS at ${https} (OpenSSL: wrong version number): the server there does not speak https: use its http:// URL, or the port that serves TLS; nothing was verified, nothing was written`,
+    ]);
+    expect(existsSync(join(dir, 'journal')) || existsSync(join(dir, 'pointers'))).toBe(false);
+  });
 });
 
 describe.concurrent('what a passing run that writes leaves on the account', () => {
