@@ -131,7 +131,8 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
       body: JSON.stringify(body),
     });
 
-  it('a state set up: its values answered as JSON; one that fails: a problem of the verification, Pact answered 200', async () => {
+  /** A proxy in front of an echoing provider, its state changes seen (`action state`) and answered by `answer`. */
+  async function withStates(answer: (c: { state: string; action: string }) => unknown) {
     const provider = await echoAuth();
     const seen: string[] = [];
     const proxy = await startVerificationProxy({
@@ -140,9 +141,16 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
       pactFiles: [],
       states: async (c) => {
         seen.push(`${c.action} ${c.state}`);
-        if (c.state === 'broken') throw new Error('GET /v1/Tools answered 500');
-        return c.action === 'setup' ? { path: '/v1/Tools/aia_tool_1' } : undefined;
+        return answer(c);
       },
+    });
+    return { provider, proxy, seen };
+  }
+
+  it('a state set up: its values answered as JSON; one that fails: a problem of the verification, Pact answered 200', async () => {
+    const { provider, proxy, seen } = await withStates((c) => {
+      if (c.state === 'broken') throw new Error('GET /v1/Tools answered 500');
+      return c.action === 'setup' ? { path: '/v1/Tools/aia_tool_1' } : undefined;
     });
     try {
       const ok = await change(proxy.statesUrl, { state: 'an item exists', params: {}, action: 'setup' });
@@ -160,17 +168,9 @@ describe('the proxy answers Pact’s provider state changes and adds the credent
   });
 
   it('a pact’s own POST /_pactSetup is a request like any other: no state is changed, it is not answered for the provider', async () => {
-    const provider = await echoAuth();
-    const seen: string[] = [];
-    const proxy = await startVerificationProxy({
-      contract,
-      target: provider.url,
-      pactFiles: [],
-      states: async (c) => {
-        seen.push(`${c.action} ${c.state}`);
-        return { path: '/v1/Assistants/conformance-unknown-id' };
-      },
-    });
+    const { provider, proxy, seen } = await withStates(() => ({
+      path: '/v1/Assistants/conformance-unknown-id',
+    }));
     try {
       const r = await change(`${proxy.url}/_pactSetup`, {
         state: 'no item',
