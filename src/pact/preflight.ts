@@ -25,12 +25,13 @@ export async function preflightProblem(
     timeoutMs: 10_000,
     maxRetries: 0,
   });
-  const exchange = await transport.get(list.path);
-  const error = exchange.error;
+  // A request the transport would not send (a limit of its own) proves nothing either way.
+  const exchange = await transport.get(list.path).catch(() => undefined);
+  const error = exchange?.error;
   if (error?.code && TLS_MISMATCH.has(error.code))
     return `${error.message}: use its http:// URL, or the port that serves TLS; nothing was verified, nothing was written`;
   // Unreachable, or no answer in time: the verification itself says so, request by request.
-  const status = exchange.response?.status;
+  const status = exchange?.response?.status;
   if (status !== 401 && status !== 403) return undefined;
   return `the credentials were refused: GET ${list.path} answered ${status}; check ${who}; nothing was verified, nothing was written`;
 }
