@@ -12,6 +12,7 @@ import type { ConformanceOptions } from '../report/conformance-command';
 import { RULES, selectRules } from '../report/rules';
 import { conformanceReplay } from '../rules/curl';
 import type { PageSizePolicy } from '../rules/pagination/properties';
+import { judgedScenario } from '../rules/writes/rules';
 import type { JobOptions } from '../run/job';
 import type { Contract } from '../schemas/contract';
 import { CONTRACT_MODES, type ContractMode } from '../schemas/ids';
@@ -282,6 +283,7 @@ export const conformance = command(
         ...(flags.resource ? { resources: flags.resource } : {}),
         writes,
         recorded: o.job.target === 'recorded',
+        ...(o.job.rules ? { refusals: judgedScenario((r) => o.job.rules?.has(r) === true) } : {}),
       }))
         io.out(`  ${line}`);
       return 0;

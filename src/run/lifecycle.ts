@@ -10,7 +10,7 @@ import { type Operation, tryFillPath } from '../model/operation';
 import type { WriteOperation } from '../model/writes';
 import { processedChildren } from '../model/writes';
 import type { WriteObservation } from '../rules/writes/observation';
-import { refuse } from './writes/refusals';
+import { REFUSALS, type RefusalScenario, refuse } from './writes/refusals';
 import { type WriteSession, WriteStopped } from './writes/session';
 import { ownedValues } from './writes/step';
 import { attach, create, detach, maker, remove, send, update } from './writes/steps';
@@ -29,6 +29,8 @@ export interface ArrangeOptions {
    * second its item was made waits for the next one — by then it no longer has to.
    */
   deferUpdates?: boolean;
+  /** The refusals sent (all when absent): a run narrowed by --only sends those its rules judge. */
+  refusals?: (scenario: RefusalScenario) => boolean;
 }
 
 export interface Arranged {
@@ -181,8 +183,9 @@ async function updateAll(s: WriteSession, wanted: (w: WriteOperation) => boolean
 async function exercise(
   s: WriteSession,
   wanted: (w: WriteOperation) => boolean,
-  updates: boolean,
+  o: { updates: boolean; refusals?: ((scenario: RefusalScenario) => boolean) | undefined },
 ): Promise<void> {
+  const { updates, refusals } = o;
   const removals = mapLimit(
     [...byAction(s, 'delete'), ...byAction(s, 'detach')].filter(wanted),
     AT_ONCE,
@@ -194,12 +197,13 @@ async function exercise(
     },
   );
   await Promise.all([updates ? updateAll(s, wanted) : undefined, removals]);
-  // Refusals change nothing the run needs: side by side, a few at a time.
+  // Refusals change nothing the run needs: side by side, a few at a time; none that no rule judges.
+  if (refusals && !REFUSALS.some(refusals)) return;
   await mapLimit(s.writes.filter(wanted), AT_ONCE, async (w) => {
     const values = ownedValues(s, w);
     if (!values) return;
     const needs = await create.arrange(s, w, maker);
-    await refuse(s, w, { values, supplied: needs?.supplied ?? {} });
+    await refuse(s, w, { values, supplied: needs?.supplied ?? {} }, refusals);
   });
 }
 
@@ -222,7 +226,7 @@ export async function arrange(s: WriteSession, o: ArrangeOptions = {}): Promise<
     await attachAll(s);
     await sendAll(s, perList, seen);
     await createNested(s, perList);
-    await exercise(s, wanted, !o.deferUpdates);
+    await exercise(s, wanted, { updates: !o.deferUpdates, refusals: o.refusals });
   } catch (error) {
     stoppedQuietly(error);
   }

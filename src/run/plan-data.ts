@@ -9,7 +9,7 @@ import { invalidPageSizes, pageSizeBounds } from '../rules/invariants';
 import type { BodyRole } from '../rules/rule';
 import { negativeBodies, validBody } from '../schemas/bodies';
 import type { Contract } from '../schemas/contract';
-import { refusalObjects } from './writes/refusals';
+import { type RefusalScenario, refusalObjects } from './writes/refusals';
 
 /** Small enough that a few items span pages, so next_page_url is exercised. */
 export const SMALL_PAGE_SIZE = 2;
@@ -100,7 +100,13 @@ export function refusalsOf(w: WriteOperation): {
 export function planLines(
   contract: Contract,
   index: ModelIndex,
-  o: { resources?: string[]; writes: boolean; recorded?: boolean },
+  o: {
+    resources?: string[];
+    writes: boolean;
+    recorded?: boolean;
+    /** The refusals a run narrowed by --only sends (all when absent). */
+    refusals?: (scenario: RefusalScenario) => boolean;
+  },
 ): string[] {
   const wanted = selectOperations(contract.model, o.resources);
   const ops = contract.operations.filter((op) => !wanted || wanted.includes(op.id));
@@ -122,11 +128,19 @@ export function planLines(
   else if (!o.writes)
     lines.push(`writes: none sent (GET only; ${writes.length} write operations not judged)`);
   else
-    for (const w of writes) {
-      const r = refusalsOf(w);
-      lines.push(
-        `write  ${writeLabel(w)} (${w.action}): ${r.negative} refused bodies, ${r.malformed ? 'malformed JSON, ' : ''}${r.unknownId ? 'an unknown id, ' : ''}no credentials`,
-      );
-    }
+    for (const w of writes)
+      lines.push(`write  ${writeLabel(w)} (${w.action}): ${refusalLine(w, o.refusals)}`);
   return lines;
+}
+
+/** A write's refusals as the plan shows them: those the run sends, or why it sends none. */
+function refusalLine(w: WriteOperation, sends: (scenario: RefusalScenario) => boolean = () => true): string {
+  const r = refusalsOf(w);
+  const parts = [
+    ...(sends('negative') ? [`${r.negative} refused bodies`] : []),
+    ...(r.malformed && sends('malformed') ? ['malformed JSON'] : []),
+    ...(r.unknownId && sends('unknown-id') ? ['an unknown id'] : []),
+    ...(sends('no-auth') ? ['no credentials'] : []),
+  ];
+  return parts.length ? parts.join(', ') : 'no refusal (no rule the run was narrowed to judges one)';
 }

@@ -16,6 +16,7 @@ import { NOT_SENT } from './reach';
 import type { RuleResult } from './results';
 import { runStateful } from './stateful';
 import { type Finished, finishWrites } from './writes/finish';
+import type { RefusalScenario } from './writes/refusals';
 import { type SessionOptions, WriteSession } from './writes/session';
 import { census, censusStop } from './writes/sweep';
 
@@ -34,6 +35,7 @@ export async function startWrites(
   contract: Contract,
   w: WriteRunOptions,
   operations?: readonly string[],
+  refusals?: (scenario: RefusalScenario) => boolean,
 ): Promise<{ session: WriteSession; arranged?: Arranged; stopped?: string }> {
   const { cleanupCommand: _c, modelRuns: _m, perList: _p, deferUpdates: _d, ...options } = w;
   const session = new WriteSession({ ...options, contract });
@@ -45,6 +47,7 @@ export async function startWrites(
       ...(w.perList ? { perList: w.perList } : {}),
       ...(w.deferUpdates ? { deferUpdates: true } : {}),
       ...(operations ? { operations } : {}),
+      ...(refusals ? { refusals } : {}),
     });
     // The journal could not be written: nothing more is sent, what was made is undone, exit 2.
     if (w.journal.broken) {

@@ -8,7 +8,7 @@ import type { Operation } from '../model/operation';
 import { OBSERVATION_RULES } from '../rules/observation-rules';
 import type { Observation } from '../rules/rule';
 import { transportFindings, unmappedFinding } from '../rules/transport';
-import { lifecycleRule } from '../rules/writes/rules';
+import { judgedScenario, lifecycleRule } from '../rules/writes/rules';
 import type { Contract } from '../schemas/contract';
 import type { HttpTransport } from '../transport/http';
 import type { JournalEntry } from './journal';
@@ -49,8 +49,10 @@ export async function runConformance(
   const selected = selection(options);
   const w = options.writes;
   // The updates wait until the reads are judged: by then their items are more than a second old.
+  // Narrowed by --only: no refusal that none of the selected rules judges.
+  const refusals = options.rules ? judgedScenario(selected) : undefined;
   const writing = w
-    ? await startWrites(contract, { ...w, deferUpdates: true }, options.operations)
+    ? await startWrites(contract, { ...w, deferUpdates: true }, options.operations, refusals)
     : undefined;
   let finished: Finished | undefined;
   let result: RunResult;

@@ -24,6 +24,8 @@ export interface Asked {
   url: string;
   path: string;
   body: string;
+  /** Sent with credentials (an Authorization header). */
+  authorized?: boolean;
 }
 
 /** An answer the proxy gives: the provider's, or one made up. */
@@ -133,6 +135,7 @@ export async function hostileProxy(target: string, initial?: Bend): Promise<Host
         url,
         path: url.split('?')[0] ?? url,
         body: Buffer.concat(chunks).toString('utf8'),
+        authorized: req.headers.authorization !== undefined,
       };
       seen.push(asked);
       // Sent to the provider once, whatever the bend asks (another path and query: a page it serves).

@@ -20,6 +20,8 @@ export type WriteCheck = WriteObservation;
 export interface WriteRule extends RuleInfo {
   kind: 'write';
   appliesTo(w: WriteOperation): boolean;
+  /** The only scenarios whose writes the rule judges (absent: any). */
+  scenarios?: readonly WriteCheck['scenario'][];
   applies(o: WriteCheck): boolean;
   run(o: WriteCheck, contract: Contract): Finding[];
 }
@@ -348,6 +350,7 @@ export const arrangeRefused: WriteRule = {
     'the writes a run needs to arrange its data are accepted: a body built from every source (request schema, prose rules, response shapes) is not refused',
   needs: "each write's request schema and the rules its sources state",
   appliesTo: every,
+  scenarios: ['arrange'],
   applies: (o) => o.scenario === 'arrange' && o.exchange.response !== undefined,
   run: (o) => {
     if (!refusedArrangement(o)) return [];
@@ -369,6 +372,7 @@ export const malformedJson: WriteRule = {
   asserts: 'a body that is not JSON is answered 4xx (a refusal), never 5xx nor success',
   needs: 'writes that take a JSON body',
   appliesTo: (w) => w.request !== undefined && w.requestEncoding !== 'form',
+  scenarios: ['malformed'],
   applies: (o) => o.scenario === 'malformed' && o.exchange.response !== undefined,
   run: (o) => {
     const status = o.exchange.response?.status ?? 0;
@@ -442,7 +446,7 @@ export const processingEnds: WriteRule = {
   },
 };
 
-function refusal(name: string, scenario: string, asserts: string): WriteRule {
+function refusal(name: string, scenario: WriteCheck['scenario'], asserts: string): WriteRule {
   return {
     name,
     kind: 'write',
@@ -454,6 +458,7 @@ function refusal(name: string, scenario: string, asserts: string): WriteRule {
         : scenario === 'unknown-id'
           ? (w) => w.pathParams.length > 0
           : every,
+    scenarios: [scenario],
     applies: (o) => o.scenario === scenario && o.exchange.response !== undefined,
     run: (o, contract) => {
       const r = o.exchange.response;
@@ -484,6 +489,15 @@ export const cleanupRule: RuleInfo = {
     'everything a run made is removed at its end; what is left is listed with the command that removes it',
   needs: 'the run journal',
 };
+
+/**
+ * Whether any of the selected rules judges a write of this scenario: a run narrowed by --only sends
+ * no refusal that none of its rules would judge (fewer writes on a real account).
+ */
+export const judgedScenario =
+  (selected: (rule: string) => boolean) =>
+  (scenario: WriteCheck['scenario']): boolean =>
+    WRITE_RULES.some((r) => selected(r.name) && (!r.scenarios || r.scenarios.includes(scenario)));
 
 export const WRITE_RULES: readonly WriteRule[] = [
   arrangeRefused,

@@ -11,6 +11,10 @@ import { type Needs, supply } from './step';
 
 const refused = (status: number) => ({ statuses: [status], body: 'error' as const });
 
+/** What a write is refused with: a body its sources refuse, malformed JSON, an unknown id, no credentials. */
+export const REFUSALS = ['negative', 'malformed', 'unknown-id', 'no-auth'] as const;
+export type RefusalScenario = (typeof REFUSALS)[number];
+
 /** The body with the run's tag in a field other than the one it breaks; undefined when none is left. */
 function retagged(
   s: WriteSession,
@@ -29,8 +33,13 @@ function retagged(
 export const refusalObjects = (w: WriteOperation): string[] =>
   Object.entries(w.request?.properties ?? {}).flatMap(([f, schema]) => (schema.properties ? [f] : []));
 
-/** Sends every refusal of one write to the run's own items. */
-export async function refuse(s: WriteSession, w: WriteOperation, needs: Needs): Promise<void> {
+/** Sends every refusal of one write to the run's own items (those `sends` names, when given). */
+export async function refuse(
+  s: WriteSession,
+  w: WriteOperation,
+  needs: Needs,
+  sends: (scenario: RefusalScenario) => boolean = () => true,
+): Promise<void> {
   const objects = refusalObjects(w);
   const valid = validBody(w, {
     seed: s.o.seed + 400,
@@ -41,12 +50,12 @@ export async function refuse(s: WriteSession, w: WriteOperation, needs: Needs): 
   const tagIn = tagFields(w)[0];
   const tagged =
     valid === undefined ? {} : { body: valid, ...(tagIn && w.action === 'create' ? { tagIn } : {}) };
-  for (const n of valid ? negativeBodies(w, valid) : []) {
+  for (const n of valid && sends('negative') ? negativeBodies(w, valid) : []) {
     const t = retagged(s, w, n.body, n.pointer);
     if (t) await s.send(w, needs.values, { scenario: 'negative', expect: refused(400), why: n.why, ...t });
   }
   // Malformed JSON: for a JSON body (a form has no syntax to break).
-  if (valid && w.request && w.requestEncoding !== 'form') {
+  if (valid && w.request && w.requestEncoding !== 'form' && sends('malformed')) {
     const raw = `${JSON.stringify(valid).slice(0, -1)},`;
     await s.send(w, needs.values, {
       scenario: 'malformed',
@@ -57,16 +66,17 @@ export async function refuse(s: WriteSession, w: WriteOperation, needs: Needs): 
     });
   }
   const last = w.pathParams.at(-1)?.name;
-  if (last)
+  if (last && sends('unknown-id'))
     await s.send(
       w,
       { ...needs.values, [last]: UNKNOWN_ID },
       { scenario: 'unknown-id', expect: refused(404), ...tagged },
     );
-  await s.send(w, needs.values, {
-    scenario: 'no-auth',
-    expect: refused(401),
-    authenticate: false,
-    ...tagged,
-  });
+  if (sends('no-auth'))
+    await s.send(w, needs.values, {
+      scenario: 'no-auth',
+      expect: refused(401),
+      authenticate: false,
+      ...tagged,
+    });
 }
