@@ -41,6 +41,8 @@ export interface ChildOptions {
   showFrom?: RegExp;
   /** Stopped after this many seconds: one line, exit 1. */
   deadlineSeconds?: number;
+  /** What that line adds when the child is stopped (what to do about what it left). */
+  whenStopped?: string;
 }
 
 export function runInChild(args: readonly string[], io: Io, o: ChildOptions): Promise<number> {
@@ -107,7 +109,9 @@ export function runInChild(args: readonly string[], io: Io, o: ChildOptions): Pr
       if (fd !== undefined) closeSync(fd);
       if (nativeLines) io.out(`Pact's output: ${o.logFile}`);
       if (late) {
-        io.err(`${o.name}: did not finish within --deadline ${o.deadlineSeconds} s; stopped`);
+        io.err(
+          `${o.name}: did not finish within --deadline ${o.deadlineSeconds} s; stopped${o.whenStopped ? `; ${o.whenStopped}` : ''}`,
+        );
         resolvePromise(1);
       } else resolvePromise(code ?? 1);
     });

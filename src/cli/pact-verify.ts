@@ -93,6 +93,12 @@ export const pactVerify = command(
         // Pact's readable diff: its Failures section.
         showFrom: /^Failures:/,
         deadlineSeconds,
+        // Its write states are journalled before each is sent: the cleanup finds what they made.
+        ...(flags.writes !== undefined && flags['base-url']
+          ? {
+              whenStopped: `what its provider states made may be left: run npm run cleanup -- --base-url ${flags['base-url']} --writes ${flags.writes} --journal-dir ${join(reportDir, 'journal')}`,
+            }
+          : {}),
       });
     if (inChild(io)) io = markedIo(io);
     if (flags['only-reads'] && flags.writes !== undefined)

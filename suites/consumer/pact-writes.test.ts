@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_PROVIDER_CREDENTIALS, startProvider } from '../../src/targets/targets';
 import { runCli } from '../support/fixtures';
-import { COMMITTED_DIR, PACT_FILE, providerSnapshot, removable } from '../support/pact';
+import { carriedOut, hostileProxy } from '../support/hostile';
+import { COMMITTED_DIR, PACT_FILE, pactFor, providerSnapshot, removable } from '../support/pact';
 import { contract } from '../support/provider';
 
 const account = LOCAL_PROVIDER_CREDENTIALS.username;
@@ -150,6 +151,42 @@ describe.concurrent('a foreign pact with --writes: the proxy refuses what is not
       );
       expect(await snapshot(provider.url)).toEqual(before);
     } finally {
+      await provider.close();
+    }
+  });
+});
+
+describe('pact:verify --writes stopped at its --deadline', () => {
+  it('says how to remove what its states made, and that cleanup leaves nothing', async () => {
+    const provider = await startProvider({ contract, items: 3, credentials: LOCAL_PROVIDER_CREDENTIALS });
+    // The first create of a tool is carried out; its answer never comes.
+    const proxy = await hostileProxy(
+      provider.url,
+      carriedOut('/v1/Tools', 1, () => 'hang'),
+    );
+    try {
+      const before = await snapshot(provider.url);
+      const dir = mkdtempSync(join(tmpdir(), 'pact-deadline-'));
+      const args = [
+        ...['--base-url', proxy.url, '--writes', account, '--report-dir', dir],
+        ...['--contracts', pactFor(['CreateTool']), '--deadline', '3'],
+      ];
+      const r = await runCli('pact-verify', args, env);
+      expect(r.status).toBe(1);
+      const said = /did not finish within --deadline 3 s; stopped; .*run npm run cleanup -- (.*)$/m.exec(
+        r.stderr,
+      );
+      expect(said?.[1], r.stderr).toBe(
+        `--base-url ${proxy.url} --writes ${account} --journal-dir ${join(dir, 'journal')}`,
+      );
+      // What the stopped verification made is still there, until the cleanup it names.
+      expect(await snapshot(provider.url)).not.toEqual(before);
+      proxy.bend(undefined);
+      const cleanup = await runCli('cleanup', (said?.[1] ?? '').split(' '), env);
+      expect(cleanup.status, cleanup.stdout + cleanup.stderr).toBe(0);
+      expect(await snapshot(provider.url)).toEqual(before);
+    } finally {
+      await proxy.close();
       await provider.close();
     }
   });
