@@ -7,7 +7,7 @@ import type { Finding } from '../finding';
 import { writeLabel } from '../model/writes';
 import { transportFindings } from '../rules/transport';
 import type { WriteObservation } from '../rules/writes/observation';
-import { cleanupRule, lifecycleRule, WRITE_RULES } from '../rules/writes/rules';
+import { cleanupRule, judges, lifecycleRule, WRITE_RULES } from '../rules/writes/rules';
 import type { Contract } from '../schemas/contract';
 import { RunLimitError } from '../transport/http';
 import { JournalError } from './journal';
@@ -137,7 +137,7 @@ function ruleResults(contract: Contract, observations: readonly WriteObservation
     for (const write of contract.writes.filter(
       (x) => rule.appliesTo(x) && (!o.operations || o.operations.includes(x.id)),
     )) {
-      const applicable = observations.filter((x) => x.write === write && rule.applies(x));
+      const applicable = observations.filter((x) => x.write === write && judges(rule, x));
       const found = applicable.flatMap((x) => rule.run(x, contract));
       findings.push(...found);
       const failed = found.some((f) => f.severity === 'error');

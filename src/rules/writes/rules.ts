@@ -20,7 +20,7 @@ export type WriteCheck = WriteObservation;
 export interface WriteRule extends RuleInfo {
   kind: 'write';
   appliesTo(w: WriteOperation): boolean;
-  /** The only scenarios whose writes the rule judges (absent: any). */
+  /** The only scenarios whose writes the rule judges (absent: any); `judges` checks it before `applies`. */
   scenarios?: readonly WriteCheck['scenario'][];
   applies(o: WriteCheck): boolean;
   run(o: WriteCheck, contract: Contract): Finding[];
@@ -351,7 +351,7 @@ export const arrangeRefused: WriteRule = {
   needs: "each write's request schema and the rules its sources state",
   appliesTo: every,
   scenarios: ['arrange'],
-  applies: (o) => o.scenario === 'arrange' && o.exchange.response !== undefined,
+  applies: (o) => o.exchange.response !== undefined,
   run: (o) => {
     if (!refusedArrangement(o)) return [];
     const sent = isRecord(o.sent) ? Object.keys(o.sent).join(', ') || 'no field' : 'no body';
@@ -373,7 +373,7 @@ export const malformedJson: WriteRule = {
   needs: 'writes that take a JSON body',
   appliesTo: (w) => w.request !== undefined && w.requestEncoding !== 'form',
   scenarios: ['malformed'],
-  applies: (o) => o.scenario === 'malformed' && o.exchange.response !== undefined,
+  applies: (o) => o.exchange.response !== undefined,
   run: (o) => {
     const status = o.exchange.response?.status ?? 0;
     return status >= 400 && status < 500
@@ -459,7 +459,7 @@ function refusal(name: string, scenario: WriteCheck['scenario'], asserts: string
           ? (w) => w.pathParams.length > 0
           : every,
     scenarios: [scenario],
-    applies: (o) => o.scenario === scenario && o.exchange.response !== undefined,
+    applies: (o) => o.exchange.response !== undefined,
     run: (o, contract) => {
       const r = o.exchange.response;
       if (!r) return [];
@@ -489,6 +489,10 @@ export const cleanupRule: RuleInfo = {
     'everything a run made is removed at its end; what is left is listed with the command that removes it',
   needs: 'the run journal',
 };
+
+/** Whether a rule judges this write: one of its scenarios, and what it applies to. */
+export const judges = (rule: WriteRule, o: WriteCheck): boolean =>
+  (!rule.scenarios || rule.scenarios.includes(o.scenario)) && rule.applies(o);
 
 /**
  * Whether any of the selected rules judges a write of this scenario: a run narrowed by --only sends
